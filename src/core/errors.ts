@@ -1,0 +1,29 @@
+/**
+ * Every error the API can answer with, and the Chinese message a user reads.
+ * Shape on the wire: `{ "error": { "code": ErrorCode, "message": string } }`.
+ */
+export const ERROR_MESSAGES = {
+  bad_request: '请求格式不正确',
+  validation: '填写的内容不符合要求',
+  unauthorized: '登录已失效，请重新登录',
+  forbidden: '您没有权限进行此操作',
+  not_found: '请求的内容不存在',
+  conflict: '数据冲突，请刷新后重试',
+  deleted: '该记录已在另一台设备上删除',
+  rate_limited: '尝试次数过多，请稍后再试',
+  invalid_credentials: '账号或密码不正确',
+  already_set_up: '系统已完成初始化',
+  payload_too_large: '提交的内容过大',
+  unsupported_version: '客户端版本过旧，请刷新应用',
+  internal: '服务器暂时出现问题，请稍后重试',
+} as const
+
+export type ErrorCode = keyof typeof ERROR_MESSAGES
+
+export interface ApiErrorBody {
+  error: { code: ErrorCode; message: string }
+}
+
+export function errorBody(code: ErrorCode, message?: string): ApiErrorBody {
+  return { error: { code, message: message ?? ERROR_MESSAGES[code] } }
+}

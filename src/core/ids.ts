@@ -1,0 +1,10 @@
+import { v7 as uuidv7, validate, version } from 'uuid'
+
+/** Client-made ids: UUIDv7 (time-ordered, globally unique). Never auto-increment. */
+export function newId(): string {
+  return uuidv7()
+}
+
+export function isUuid(value: string): boolean {
+  return validate(value) && (version(value) === 7 || version(value) === 4)
+}

@@ -1,0 +1,49 @@
+import * as v from 'valibot'
+import { isUuid } from '../ids.ts'
+
+export const Uuid = v.pipe(v.string('应为文本'), v.check(isUuid, '编号格式不正确'))
+
+/** A calendar date as YYYY-MM-DD (no time zone: a date is what the member wrote). */
+export const IsoDate = v.pipe(
+  v.string('日期应为文本'),
+  v.regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD'),
+  v.check((s) => {
+    const d = new Date(`${s}T00:00:00Z`)
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s
+  }, '日期不存在'),
+)
+
+/** Mainland mobile number: 11 digits starting with 1. */
+export const Phone = v.pipe(v.string('手机号应为文本'), v.trim(), v.regex(/^1\d{10}$/, '请输入 11 位手机号'))
+
+export const Password = v.pipe(
+  v.string('密码应为文本'),
+  v.minLength(8, '密码至少 8 位'),
+  v.maxLength(128, '密码最多 128 位'),
+)
+
+export const PersonName = v.pipe(
+  v.string('姓名应为文本'),
+  v.trim(),
+  v.minLength(1, '请填写姓名'),
+  v.maxLength(40, '姓名最多 40 字'),
+)
+
+export const ROLES = ['member', 'secretary', 'admin'] as const
+export type Role = (typeof ROLES)[number]
+export const ROLE_LABELS: Record<Role, string> = {
+  member: '党员',
+  secretary: '党支部书记',
+  admin: '机关党委管理员',
+}
+
+/** Human-readable summary of valibot issues, in Chinese. */
+export function issuesToMessage(issues: readonly v.BaseIssue<unknown>[]): string {
+  return issues
+    .slice(0, 3)
+    .map((i) => {
+      const path = i.path?.map((p) => String(p.key)).join('.')
+      return path ? `${path}：${i.message}` : i.message
+    })
+    .join('；')
+}

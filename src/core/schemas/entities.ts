@@ -1,0 +1,61 @@
+import * as v from 'valibot'
+import { STUDY_KINDS } from '../domain/study-kinds.ts'
+import { IsoDate, ROLES, Uuid } from './common.ts'
+
+/**
+ * Entities as they travel on the wire and live in the client's IndexedDB.
+ * One definition each; the server maps its SQL rows to these shapes.
+ */
+
+const Timestamp = v.pipe(v.string(), v.isoTimestamp())
+
+export const Branch = v.object({
+  id: Uuid,
+  orgId: Uuid,
+  name: v.string(),
+  archived: v.boolean(),
+})
+export type Branch = v.InferOutput<typeof Branch>
+
+export const UserProfile = v.object({
+  id: Uuid,
+  orgId: Uuid,
+  branchId: v.nullable(Uuid),
+  name: v.string(),
+  role: v.picklist(ROLES),
+})
+export type UserProfile = v.InferOutput<typeof UserProfile>
+
+/** Fields of a study record that a member writes. */
+export const studyRecordFields = {
+  kind: v.picklist(STUDY_KINDS, '请选择学习类型'),
+  title: v.pipe(v.string('标题应为文本'), v.trim(), v.minLength(1, '请填写学习内容'), v.maxLength(200, '标题最多 200 字')),
+  date: IsoDate,
+  minutes: v.pipe(
+    v.number('时长应为数字'),
+    v.integer('时长应为整数分钟'),
+    v.minValue(1, '时长至少 1 分钟'),
+    v.maxValue(24 * 60, '时长不能超过 24 小时'),
+  ),
+  notes: v.pipe(v.string('心得应为文本'), v.maxLength(20000, '心得最多 20000 字')),
+  sourceUrl: v.pipe(
+    v.string('链接应为文本'),
+    v.maxLength(2000, '链接过长'),
+    v.check((s) => s === '' || /^https?:\/\/\S+$/i.test(s), '链接应以 http:// 或 https:// 开头'),
+  ),
+  createdAt: Timestamp,
+}
+
+export const StudyRecordInput = v.object(studyRecordFields)
+export type StudyRecordInput = v.InferOutput<typeof StudyRecordInput>
+
+export const StudyRecord = v.object({
+  id: Uuid,
+  ownerId: Uuid,
+  branchId: v.nullable(Uuid),
+  orgId: Uuid,
+  ...studyRecordFields,
+  updatedAt: Timestamp,
+  deleted: v.boolean(),
+})
+export type StudyRecord = v.InferOutput<typeof StudyRecord>

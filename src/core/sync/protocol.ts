@@ -1,0 +1,94 @@
+import * as v from 'valibot'
+import { Uuid } from '../schemas/common.ts'
+import { SYNCED_TABLES, WRITABLE_TABLES } from './tables.ts'
+import type { ErrorCode } from '../errors.ts'
+
+/**
+ * The sync wire protocol (see docs/sync.md). Version of the mutation format; the server
+ * accepts every version from MIN_MUTATION_VERSION up and upgrades old ones.
+ */
+export const MUTATION_VERSION = 1
+export const MIN_MUTATION_VERSION = 1
+export const MAX_PUSH_BATCH = 500
+export const MAX_PULL_LIMIT = 2000
+export const DEFAULT_PULL_LIMIT = 500
+
+export const Mutation = v.object({
+  /** Mutation id (UUIDv7): the idempotency key. */
+  id: Uuid,
+  table: v.picklist(WRITABLE_TABLES, '不支持的数据表'),
+  op: v.picklist(['upsert', 'delete'], '不支持的操作'),
+  rowId: Uuid,
+  /** upsert: the fields written (all of them for a new row). */
+  fields: v.optional(v.record(v.string(), v.unknown())),
+  /** upsert: the value of each mergeable text field as the writer last saw it. */
+  base: v.optional(v.record(v.string(), v.unknown())),
+  /** Device time, informative only: never used for ordering. */
+  clientTime: v.pipe(v.string(), v.maxLength(40)),
+  v: v.pipe(v.number(), v.integer()),
+})
+export type Mutation = v.InferOutput<typeof Mutation>
+
+export const PushRequest = v.object({
+  clientId: Uuid,
+  mutations: v.pipe(v.array(Mutation), v.maxLength(MAX_PUSH_BATCH, `每批最多 ${MAX_PUSH_BATCH} 条`)),
+})
+export type PushRequest = v.InferOutput<typeof PushRequest>
+
+export type PushStatus = 'applied' | 'rejected'
+
+export interface PushResult {
+  id: string
+  status: PushStatus
+  /** true when the server had already processed this mutation id (a retry). */
+  duplicate?: boolean
+  code?: ErrorCode
+  message?: string
+  /** On rejection: the row as the server holds it (null if absent or not visible). */
+  row?: Record<string, unknown> | null
+}
+
+export interface PushResponse {
+  results: PushResult[]
+}
+
+export const PullQuery = v.object({
+  cursor: v.optional(v.pipe(v.string(), v.maxLength(100)), ''),
+  limit: v.optional(
+    v.pipe(
+      v.string(),
+      v.regex(/^\d{1,5}$/, 'limit 应为数字'),
+      v.transform(Number),
+      v.minValue(1),
+      v.maxValue(MAX_PULL_LIMIT),
+    ),
+  ),
+})
+
+export interface Change {
+  table: (typeof SYNCED_TABLES)[number]
+  rowId: string
+  seq: number
+  deleted: boolean
+  /** The whole row in wire shape; null for a row deleted or no longer visible. */
+  row: Record<string, unknown> | null
+}
+
+export interface PullResponse {
+  /** true: the client's cursor cannot be honoured; drop synced rows (keep the outbox) and pull from the start. */
+  reset: boolean
+  cursor: string
+  hasMore: boolean
+  changes: Change[]
+}
+
+/** Cursor = `<server epoch>:<sequence>`; epoch changes when the server's database is replaced. */
+export function formatCursor(epoch: string, seq: number): string {
+  return `${epoch}:${seq}`
+}
+
+export function parseCursor(cursor: string): { epoch: string; seq: number } | null {
+  const m = /^([0-9a-f-]{36}):(\d{1,15})$/.exec(cursor)
+  if (!m) return null
+  return { epoch: m[1] as string, seq: Number(m[2]) }
+}

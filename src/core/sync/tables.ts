@@ -1,0 +1,40 @@
+import { studyRecordFields, type Branch, type StudyRecord, type UserProfile } from '../schemas/entities.ts'
+
+/** Every table the client keeps a synced copy of; pull delivers rows of these. */
+export const SYNCED_TABLES = ['branches', 'users', 'study_records'] as const
+export type SyncedTable = (typeof SYNCED_TABLES)[number]
+
+export interface SyncedRows {
+  branches: Branch
+  users: UserProfile
+  study_records: StudyRecord
+}
+
+/**
+ * Tables a client may write through push. For each: the schema of every writable field
+ * (a create must carry all of them; an update carries the changed ones) and the free-text
+ * fields whose concurrent edits are kept side by side instead of one overwriting the other.
+ */
+export const WRITABLE = {
+  study_records: {
+    fields: studyRecordFields,
+    mergeText: ['notes'] as const,
+  },
+} as const
+
+export type WritableTable = keyof typeof WRITABLE
+export const WRITABLE_TABLES = Object.keys(WRITABLE) as WritableTable[]
+
+/** Marker placed between two concurrent versions of the same free text. */
+export const MERGE_SEPARATOR = '\n\n—— 以下为另一台设备同时修改的内容 ——\n\n'
+
+/**
+ * Merge one free-text field edited on two devices. `base` is what the writer saw,
+ * `current` what the server holds, `incoming` what the writer wants.
+ * Deterministic: applied in server order, every replica gets the same text.
+ */
+export function mergeText(base: string | undefined, current: string, incoming: string): string {
+  if (base === undefined || base === current || incoming === current) return incoming
+  if (incoming === base) return current
+  return `${current}${MERGE_SEPARATOR}${incoming}`
+}

@@ -1,0 +1,41 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import rateLimit from '@fastify/rate-limit'
+import type { AppContext } from './context.ts'
+import { registerErrorHandling } from './plugins/errors.ts'
+import { registerSecurity } from './plugins/security.ts'
+import { registerAuth } from './plugins/auth.ts'
+import { registerStatic } from './static.ts'
+import { healthRoutes } from './routes/health.ts'
+import { setupRoutes } from './routes/setup.ts'
+import { authRoutes } from './routes/auth.ts'
+import { syncRoutes } from './routes/sync/index.ts'
+
+export interface AppOptions {
+  ctx: AppContext
+  clientDir: string | null
+  logger?: FastifyServerOptions['logger']
+  trustProxy?: boolean
+}
+
+export const BODY_LIMIT = 2 * 1024 * 1024
+
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: BODY_LIMIT,
+    trustProxy: opts.trustProxy ?? false,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    ajv: { customOptions: { allErrors: false } },
+  })
+  registerErrorHandling(app)
+  await registerSecurity(app)
+  await app.register(rateLimit, { global: false })
+  await registerAuth(app, opts.ctx.db)
+  healthRoutes(app, opts.ctx)
+  setupRoutes(app, opts.ctx)
+  authRoutes(app, opts.ctx)
+  syncRoutes(app, opts.ctx)
+  await registerStatic(app, opts.clientDir)
+  return app
+}

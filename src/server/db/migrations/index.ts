@@ -1,0 +1,11 @@
+import type { Migration, MigrationProvider } from 'kysely'
+import * as m001 from './001_initial.ts'
+
+/** Numbered migrations, run in order on start. Append; never edit a released one. */
+const migrations: Record<string, Migration> = {
+  '001_initial': m001,
+}
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: () => Promise.resolve(migrations),
+}

@@ -1,0 +1,82 @@
+import type { Generated } from 'kysely'
+
+/** SQL tables. Booleans are 0/1 integers and times ISO-8601 text so SQLite and PostgreSQL agree. */
+export interface MetaTable {
+  key: string
+  value: string
+}
+export interface CounterTable {
+  name: string
+  value: number
+}
+export interface OrganizationTable {
+  id: string
+  name: string
+  created_at: string
+}
+export interface BranchTable {
+  id: string
+  org_id: string
+  name: string
+  archived: number
+  seq: number
+  updated_at: string
+}
+export interface UserTable {
+  id: string
+  org_id: string
+  branch_id: string | null
+  name: string
+  phone: string
+  password_hash: string
+  role: string
+  created_at: string
+  updated_at: string
+  seq: number
+}
+export interface SessionTable {
+  token_hash: string
+  user_id: string
+  created_at: string
+  last_seen_at: string
+  expires_at: string
+  revoked_at: string | null
+  user_agent: string
+}
+export interface StudyRecordTable {
+  id: string
+  owner_id: string
+  branch_id: string | null
+  org_id: string
+  kind: string
+  title: string
+  date: string
+  minutes: number
+  notes: string
+  source_url: string
+  created_at: string
+  updated_at: string
+  deleted: number
+  seq: number
+}
+export interface MutationTable {
+  id: string
+  user_id: string
+  result: string
+  created_at: string
+}
+export interface BenchProbeTable {
+  id: Generated<number>
+  payload: string
+}
+
+export interface Database {
+  meta: MetaTable
+  counters: CounterTable
+  organizations: OrganizationTable
+  branches: BranchTable
+  users: UserTable
+  sessions: SessionTable
+  study_records: StudyRecordTable
+  mutations: MutationTable
+}

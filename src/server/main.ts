@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { openDatabase } from './db/connection.ts'
+import { buildApp } from './app.ts'
+import { countUsers } from './repositories/users.ts'
+import { seedDemo, DEMO_ACCOUNTS, DEMO_PASSWORD } from './demo/seed.ts'
+
+const env = process.env
+const port = Number(env.PORT ?? 8080)
+const host = env.HOST ?? '0.0.0.0'
+const dataDir = resolve(env.DATA_DIR ?? './data')
+const clientDir = resolve(env.CLIENT_DIR ?? './dist/client')
+const pkg = JSON.parse(readFileSync(resolve('package.json'), 'utf8')) as { version: string }
+
+const handle = await openDatabase({ dataDir, databaseUrl: env.DATABASE_URL })
+const app = await buildApp({
+  ctx: { db: handle.db, dialect: handle.dialect, epoch: handle.epoch, version: pkg.version, secureCookies: env.COOKIE_SECURE === '1' },
+  clientDir,
+  logger: { level: env.LOG_LEVEL ?? 'info', redact: ['req.headers.cookie', 'res.headers["set-cookie"]'] },
+  trustProxy: env.TRUST_PROXY === '1',
+})
+
+if (env.DEMO === '1' && (await countUsers(handle.db)) === 0) {
+  await seedDemo(handle.db)
+  app.log.info({ accounts: DEMO_ACCOUNTS, password: DEMO_PASSWORD }, 'demo organisation seeded')
+}
+
+let closing = false
+async function shutdown(signal: string): Promise<void> {
+  if (closing) return
+  closing = true
+  app.log.info({ signal }, 'shutting down: finishing in-flight requests')
+  await app.close()
+  await handle.close()
+  process.exit(0)
+}
+process.on('SIGINT', () => void shutdown('SIGINT'))
+process.on('SIGTERM', () => void shutdown('SIGTERM'))
+
+await app.listen({ port, host })
+console.log(`\n  党建随行 running at http://localhost:${port}/  (data: ${handle.dialect === 'sqlite' ? dataDir : 'PostgreSQL'})\n`)

@@ -1,0 +1,53 @@
+import type { Kysely } from 'kysely'
+import { randomUUID } from 'node:crypto'
+import type { Database } from '../db/schema.ts'
+import { newId } from '../../core/ids.ts'
+import type { Role } from '../../core/schemas/common.ts'
+import { hashPassword } from '../lib/passwords.ts'
+import { nowIso } from '../lib/time.ts'
+import { nextSeq } from './sequence.ts'
+
+export async function createOrganization(trx: Kysely<Database>, name: string): Promise<string> {
+  const id = newId()
+  await trx.insertInto('organizations').values({ id, name, created_at: nowIso() }).execute()
+  return id
+}
+
+export async function createBranch(trx: Kysely<Database>, orgId: string, name: string): Promise<string> {
+  const id = newId()
+  await trx.insertInto('branches').values({ id, org_id: orgId, name, archived: 0, seq: await nextSeq(trx), updated_at: nowIso() }).execute()
+  return id
+}
+
+export interface NewUser {
+  orgId: string
+  branchId: string | null
+  name: string
+  phone: string
+  role: Role
+  /** Either a password or an already computed hash (the demo seeds share one). */
+  password?: string
+  passwordHash?: string
+}
+
+export async function createUser(trx: Kysely<Database>, u: NewUser): Promise<string> {
+  const id = newId()
+  const now = nowIso()
+  const hash = u.passwordHash ?? (await hashPassword(u.password ?? randomUUID()))
+  await trx
+    .insertInto('users')
+    .values({
+      id,
+      org_id: u.orgId,
+      branch_id: u.branchId,
+      name: u.name,
+      phone: u.phone,
+      password_hash: hash,
+      role: u.role,
+      created_at: now,
+      updated_at: now,
+      seq: await nextSeq(trx),
+    })
+    .execute()
+  return id
+}

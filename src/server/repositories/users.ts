@@ -1,0 +1,43 @@
+import type { Kysely } from 'kysely'
+import type { Database } from '../db/schema.ts'
+import type { SessionUser } from '../../core/schemas/auth.ts'
+import type { Role } from '../../core/schemas/common.ts'
+
+export async function findUserByPhone(db: Kysely<Database>, phone: string) {
+  return db.selectFrom('users').select(['id', 'password_hash']).where('phone', '=', phone).executeTakeFirst()
+}
+
+export async function sessionUser(db: Kysely<Database>, userId: string): Promise<SessionUser | null> {
+  const r = await db
+    .selectFrom('users')
+    .innerJoin('organizations', 'organizations.id', 'users.org_id')
+    .leftJoin('branches', 'branches.id', 'users.branch_id')
+    .select([
+      'users.id',
+      'users.org_id',
+      'organizations.name as org_name',
+      'users.branch_id',
+      'branches.name as branch_name',
+      'users.name',
+      'users.phone',
+      'users.role',
+    ])
+    .where('users.id', '=', userId)
+    .executeTakeFirst()
+  if (!r) return null
+  return {
+    id: r.id,
+    orgId: r.org_id,
+    orgName: r.org_name,
+    branchId: r.branch_id,
+    branchName: r.branch_name ?? null,
+    name: r.name,
+    phone: r.phone,
+    role: r.role as Role,
+  }
+}
+
+export async function countUsers(db: Kysely<Database>): Promise<number> {
+  const r = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  return Number(r.n)
+}

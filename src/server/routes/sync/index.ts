@@ -1,0 +1,21 @@
+import type { FastifyInstance } from 'fastify'
+import { DEFAULT_PULL_LIMIT, PullQuery, PushRequest, type PullResponse, type PushResponse } from '../../../core/sync/protocol.ts'
+import { parseInput } from '../../lib/http-error.ts'
+import { requireViewer } from '../../plugins/auth.ts'
+import type { AppContext } from '../../context.ts'
+import { push } from '../../sync/push.ts'
+import { pull } from '../../sync/pull.ts'
+
+export function syncRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.post('/api/sync/push', async (request): Promise<PushResponse> => {
+    const viewer = requireViewer(request)
+    const body = parseInput(PushRequest, request.body)
+    return { results: await push(ctx.db, viewer, body.mutations, request.log) }
+  })
+
+  app.get('/api/sync/pull', async (request): Promise<PullResponse> => {
+    const viewer = requireViewer(request)
+    const query = parseInput(PullQuery, request.query)
+    return pull(ctx.db, ctx.epoch, viewer, query.cursor, query.limit ?? DEFAULT_PULL_LIMIT)
+  })
+}

@@ -1,0 +1,68 @@
+import type { ExpressionBuilder, Kysely } from 'kysely'
+import type { Database } from '../db/schema.ts'
+import { formatCursor, parseCursor, type Change, type PullResponse } from '../../core/sync/protocol.ts'
+import type { SyncedTable } from '../../core/sync/tables.ts'
+import type { Viewer } from './viewer.ts'
+import { branchToWire, studyToWire, userToWire } from './wire.ts'
+
+type Scope<T extends keyof Database> = (eb: ExpressionBuilder<Database, T>) => ReturnType<ExpressionBuilder<Database, T>['and']>
+
+/** What each role may read, per table. The only place read scopes are defined. */
+const scopes: { [K in SyncedTable]: (v: Viewer) => Scope<K> } = {
+  branches: (v) => (eb) => eb.and([eb('org_id', '=', v.orgId)]),
+  users: (v) => (eb) =>
+    v.role === 'admin'
+      ? eb.and([eb('org_id', '=', v.orgId)])
+      : eb.and([eb('org_id', '=', v.orgId), eb.or([eb('id', '=', v.id), eb('branch_id', '=', v.branchId)])]),
+  study_records: (v) => (eb) => {
+    if (v.role === 'admin') return eb.and([eb('org_id', '=', v.orgId)])
+    if (v.role === 'secretary' && v.branchId)
+      return eb.and([eb('org_id', '=', v.orgId), eb.or([eb('owner_id', '=', v.id), eb('branch_id', '=', v.branchId)])])
+    return eb.and([eb('owner_id', '=', v.id)])
+  },
+}
+
+export function studyScope(v: Viewer): Scope<'study_records'> {
+  return scopes.study_records(v)
+}
+
+async function changesOf(db: Kysely<Database>, viewer: Viewer, after: number, limit: number): Promise<Change[]> {
+  const [branches, users, study] = await Promise.all([
+    db.selectFrom('branches').selectAll().where('seq', '>', after).where(scopes.branches(viewer)).orderBy('seq').limit(limit).execute(),
+    db
+      .selectFrom('users')
+      .select(['id', 'org_id', 'branch_id', 'name', 'role', 'seq'])
+      .where('seq', '>', after)
+      .where(scopes.users(viewer))
+      .orderBy('seq')
+      .limit(limit)
+      .execute(),
+    db.selectFrom('study_records').selectAll().where('seq', '>', after).where(scopes.study_records(viewer)).orderBy('seq').limit(limit).execute(),
+  ])
+  return [
+    ...branches.map((r): Change => ({ table: 'branches', rowId: r.id, seq: Number(r.seq), deleted: false, row: { ...branchToWire(r) } })),
+    ...users.map((r): Change => ({ table: 'users', rowId: r.id, seq: Number(r.seq), deleted: false, row: { ...userToWire(r) } })),
+    ...study.map(
+      (r): Change => ({ table: 'study_records', rowId: r.id, seq: Number(r.seq), deleted: r.deleted === 1, row: r.deleted === 1 ? null : { ...studyToWire(r) } }),
+    ),
+  ]
+}
+
+/**
+ * One page of changes after the client's cursor, in server sequence order, limited to what the
+ * viewer may see. A cursor from another database, or ahead of this one (a restored backup),
+ * gets `reset: true` and the first page.
+ */
+export async function pull(db: Kysely<Database>, epoch: string, viewer: Viewer, cursor: string, limit: number): Promise<PullResponse> {
+  const counter = await db.selectFrom('counters').select('value').where('name', '=', 'seq').executeTakeFirstOrThrow()
+  const head = Number(counter.value)
+  const parsed = cursor === '' ? { epoch, seq: 0 } : parseCursor(cursor)
+  const reset = !parsed || parsed.epoch !== epoch || parsed.seq > head
+  const after = reset ? 0 : (parsed?.seq ?? 0)
+
+  const all = (await changesOf(db, viewer, after, limit + 1)).sort((a, b) => a.seq - b.seq)
+  const page = all.slice(0, limit)
+  const hasMore = all.length > limit
+  const last = page.at(-1)?.seq ?? after
+  return { reset, cursor: formatCursor(epoch, hasMore ? last : Math.max(last, head)), hasMore, changes: page }
+}

@@ -1,0 +1,9 @@
+import type { Role } from '../../core/schemas/common.ts'
+
+/** Who is asking: the basis of every authorisation decision on the server. */
+export interface Viewer {
+  id: string
+  orgId: string
+  branchId: string | null
+  role: Role
+}
