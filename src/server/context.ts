@@ -9,4 +9,6 @@ export interface AppContext {
   epoch: string
   version: string
   secureCookies: boolean
+  /** Login attempts allowed per minute for one address and account. */
+  loginAttemptsPerMinute: number
 }

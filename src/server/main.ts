@@ -14,7 +14,7 @@ const pkg = JSON.parse(readFileSync(resolve('package.json'), 'utf8')) as { versi
 
 const handle = await openDatabase({ dataDir, databaseUrl: env.DATABASE_URL })
 const app = await buildApp({
-  ctx: { db: handle.db, dialect: handle.dialect, epoch: handle.epoch, version: pkg.version, secureCookies: env.COOKIE_SECURE === '1' },
+  ctx: { db: handle.db, dialect: handle.dialect, epoch: handle.epoch, version: pkg.version, secureCookies: env.COOKIE_SECURE === '1', loginAttemptsPerMinute: 10 },
   clientDir,
   logger: { level: env.LOG_LEVEL ?? 'info', redact: ['req.headers.cookie', 'res.headers["set-cookie"]'] },
   trustProxy: env.TRUST_PROXY === '1',

@@ -10,8 +10,18 @@ import { clearSessionCookie, requireViewer, SESSION_COOKIE, setSessionCookie } f
 export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post(
     '/api/auth/login',
-    // Per address; the message never says whether the account exists.
-    { config: { rateLimit: { max: 10, timeWindow: '1 minute' } } },
+    // Per address and account: members behind one office NAT do not lock each other out.
+    // The message never says whether the account exists.
+    {
+      config: {
+        rateLimit: {
+          max: ctx.loginAttemptsPerMinute,
+          timeWindow: '1 minute',
+          hook: 'preHandler',
+          keyGenerator: (req) => `${req.ip}|${String((req.body as { phone?: unknown } | null)?.phone ?? '').slice(0, 20)}`,
+        },
+      },
+    },
     async (request, reply) => {
       const input = parseInput(LoginRequest, request.body)
       const user = await findUserByPhone(ctx.db, input.phone)

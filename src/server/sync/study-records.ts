@@ -10,6 +10,7 @@ import { nowIso } from '../lib/time.ts'
 import { nextSeq } from '../repositories/sequence.ts'
 import type { Viewer } from './viewer.ts'
 import { studyToWire } from './wire.ts'
+import { studyScope } from './pull.ts'
 
 const columns = {
   kind: 'kind',
@@ -105,7 +106,6 @@ export async function applyStudyMutation(trx: Kysely<Database>, viewer: Viewer, 
 }
 
 export async function visibleStudyRow(trx: Kysely<Database>, viewer: Viewer, id: string): Promise<Record<string, unknown> | null> {
-  const r = await trx.selectFrom('study_records').selectAll().where('id', '=', id).executeTakeFirst()
-  if (!r || r.owner_id !== viewer.id) return null
-  return { ...studyToWire(r) }
+  const r = await trx.selectFrom('study_records').selectAll().where('id', '=', id).where(studyScope(viewer)).executeTakeFirst()
+  return r ? { ...studyToWire(r) } : null
 }

@@ -1,0 +1,20 @@
+import type { LoginRequest, SessionUser, SetupRequest, SetupStatus } from '../../core/schemas/auth.ts'
+import type { PullResponse, PushRequest, PushResponse } from '../../core/sync/protocol.ts'
+import type { HttpClient } from './http.ts'
+
+/** Typed API calls, one per endpoint (docs/sync.md). */
+export function endpoints(http: HttpClient) {
+  return {
+    setupStatus: () => http.get<SetupStatus>('/api/setup'),
+    setup: (body: SetupRequest) => http.post<{ user: SessionUser }>('/api/setup', body),
+    seedDemo: () => http.post<{ accounts: Record<string, string>; password: string }>('/api/setup/demo'),
+    login: (body: LoginRequest) => http.post<{ user: SessionUser }>('/api/auth/login', body),
+    logout: () => http.post<{ ok: boolean }>('/api/auth/logout'),
+    me: () => http.get<{ user: SessionUser }>('/api/auth/me'),
+    push: (body: PushRequest) => http.post<PushResponse>('/api/sync/push', body),
+    pull: (cursor: string, limit?: number) =>
+      http.get<PullResponse>(`/api/sync/pull?cursor=${encodeURIComponent(cursor)}${limit ? `&limit=${limit}` : ''}`),
+  }
+}
+
+export type Api = ReturnType<typeof endpoints>

@@ -1,0 +1,64 @@
+import type { ApiErrorBody, ErrorCode } from '../../core/errors.ts'
+
+/** The server answered with an error body. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+/** No answer: offline, server down, or the connection dropped. */
+export class NetworkError extends Error {
+  constructor(cause?: unknown) {
+    super('网络不可用', { cause })
+  }
+}
+
+export type FetchFn = (input: string, init?: RequestInit) => Promise<Response>
+
+export interface HttpClient {
+  get<T>(path: string): Promise<T>
+  post<T>(path: string, body?: unknown): Promise<T>
+}
+
+/** The only place the client talks HTTP. Components never call fetch. */
+export function createHttpClient(baseUrl = '', fetchFn: FetchFn = (i, init) => fetch(i, init)): HttpClient {
+  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let res: Response
+    try {
+      res = await fetchFn(baseUrl + path, {
+        method,
+        credentials: 'same-origin',
+        headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      })
+    } catch (err) {
+      throw new NetworkError(err)
+    }
+    const text = await res.text().catch((err: unknown) => {
+      throw new NetworkError(err)
+    })
+    let data: unknown = null
+    try {
+      data = text ? JSON.parse(text) : null
+    } catch {
+      // A proxy's HTML error page, a captive portal...: no usable answer.
+      throw new NetworkError(new Error(`non-JSON response ${res.status}`))
+    }
+    if (!res.ok) {
+      const err = (data as Partial<ApiErrorBody> | null)?.error
+      if (err?.code) throw new ApiError(res.status, err.code, err.message)
+      if (res.status >= 500) throw new NetworkError(new Error(`status ${res.status}`))
+      throw new ApiError(res.status, 'bad_request', `请求失败（${res.status}）`)
+    }
+    return data as T
+  }
+  return {
+    get: (path) => request('GET', path),
+    post: (path, body) => request('POST', path, body ?? {}),
+  }
+}

@@ -1,0 +1,54 @@
+import Dexie, { type Table } from 'dexie'
+import type { Branch, StudyRecord, UserProfile } from '../../core/schemas/entities.ts'
+import type { Mutation } from '../../core/sync/protocol.ts'
+import type { ErrorCode } from '../../core/errors.ts'
+
+/** A mutation waiting for the server's acknowledgement. `seq` orders the queue (never the clock). */
+export interface OutboxEntry extends Mutation {
+  seq?: number
+}
+
+/** A mutation the server refused: kept, with the reason and what the user had written. */
+export interface RejectedEntry {
+  id: string
+  mutation: Mutation
+  code: ErrorCode
+  message: string
+  /** The local row as it was when the change was made, so the user can restore or copy it. */
+  snapshot: Record<string, unknown> | null
+  at: string
+}
+
+export interface MetaEntry {
+  key: string
+  value: unknown
+}
+
+/**
+ * One IndexedDB database per account: another person signing in on the same phone opens a
+ * different database and never sees this one. Versions are numbered; add one, never edit one.
+ */
+export class AccountDb extends Dexie {
+  study_records!: Table<StudyRecord, string>
+  users!: Table<UserProfile, string>
+  branches!: Table<Branch, string>
+  outbox!: Table<OutboxEntry, number>
+  rejected!: Table<RejectedEntry, string>
+  meta!: Table<MetaEntry, string>
+
+  constructor(name: string) {
+    super(name)
+    this.version(1).stores({
+      study_records: 'id, [ownerId+date], date',
+      users: 'id, branchId',
+      branches: 'id',
+      outbox: '++seq, &id, [table+rowId]',
+      rejected: 'id, at',
+      meta: 'key',
+    })
+  }
+}
+
+export const accountDbName = (userId: string): string => `suixing-account-${userId}`
+
+export const SYNCED_STORES = ['study_records', 'users', 'branches'] as const

@@ -1,0 +1,48 @@
+import type { Change, Mutation } from '../../core/sync/protocol.ts'
+import type { AccountDb, OutboxEntry } from '../db/account-db.ts'
+import { SYNCED_STORES } from '../db/account-db.ts'
+
+/** Local row = server row with this device's still-unacknowledged changes laid on top, in order. */
+export function rebase(row: Record<string, unknown>, pending: readonly Mutation[]): Record<string, unknown> {
+  let out = row
+  for (const m of pending) out = m.op === 'delete' ? { ...out, deleted: true } : { ...out, ...m.fields }
+  return out
+}
+
+export function pendingFor(db: AccountDb, table: string, rowId: string): Promise<OutboxEntry[]> {
+  return db.outbox.where('[table+rowId]').equals([table, rowId]).sortBy('seq')
+}
+
+/** Every row a pending change touches: kept across a reset so unsent work stays visible. */
+async function rowsWithPendingChanges(db: AccountDb): Promise<Set<string>> {
+  const keys = new Set<string>()
+  await db.outbox.each((m) => keys.add(`${m.table}/${m.rowId}`))
+  return keys
+}
+
+/**
+ * Apply one pulled page and move the cursor, in ONE transaction: a crash or a failure leaves
+ * both as they were, and applying the same page twice gives the same state.
+ */
+export async function applyPage(db: AccountDb, changes: readonly Change[], cursor: string, reset: boolean): Promise<void> {
+  const tables = SYNCED_STORES.map((t) => db.table(t))
+  await db.transaction('rw', [...tables, db.outbox, db.meta], async () => {
+    if (reset) {
+      const keep = await rowsWithPendingChanges(db)
+      for (const t of SYNCED_STORES) {
+        const ids = (await db.table(t).toCollection().primaryKeys()) as string[]
+        await db.table(t).bulkDelete(ids.filter((id) => !keep.has(`${t}/${id}`)))
+      }
+    }
+    for (const c of changes) {
+      const pending = await pendingFor(db, c.table, c.rowId)
+      if (c.deleted || !c.row) {
+        // Keep the user's unsent edit visible; the server will refuse it and say why.
+        if (pending.length === 0) await db.table(c.table).delete(c.rowId)
+        continue
+      }
+      await db.table(c.table).put(rebase(c.row, pending))
+    }
+    await db.meta.put({ key: 'cursor', value: cursor })
+  })
+}

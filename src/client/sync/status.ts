@@ -1,0 +1,19 @@
+/** Sync states and failure reasons as named values, each mapped to what the user reads. */
+export type SyncState = 'idle' | 'syncing' | 'offline' | 'error'
+export type SyncFailure = 'network' | 'unauthorized' | 'server' | 'storage-full'
+
+export const FAILURE_TEXT: Record<SyncFailure, string> = {
+  network: '暂无网络，联网后将自动同步',
+  unauthorized: '登录已失效，请重新登录以继续同步（本机数据不会丢失）',
+  server: '服务器暂时不可用，稍后自动重试',
+  'storage-full': '手机存储空间不足，请清理后重试',
+}
+
+export const STATE_TEXT: Record<SyncState, string> = {
+  idle: '已同步',
+  syncing: '正在同步…',
+  offline: '离线',
+  error: '同步未完成',
+}
+
+export type SyncOutcome = { ok: true } | { ok: false; failure: SyncFailure }

@@ -1,0 +1,129 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from '../../src/server/app.ts'
+import { openDatabase, type DbHandle } from '../../src/server/db/connection.ts'
+import { createBranch, createOrganization, createUser } from '../../src/server/repositories/organization.ts'
+import { hashPassword } from '../../src/server/lib/passwords.ts'
+import { createHttpClient, type FetchFn } from '../../src/client/api/http.ts'
+import { endpoints } from '../../src/client/api/endpoints.ts'
+import { AccountDb } from '../../src/client/db/account-db.ts'
+import type { SessionUser } from '../../src/core/schemas/auth.ts'
+import { newId } from '../../src/core/ids.ts'
+
+export const PASSWORD = 'test-password-1'
+
+export interface TestServer {
+  url: string
+  app: FastifyInstance
+  handle: DbHandle
+  dataDir: string
+  /** Stop and start again on the same database file (a server restart). */
+  restart(): Promise<void>
+  close(): Promise<void>
+}
+
+/** The real server, in process, on 127.0.0.1, with a real SQLite file in a temp dir. */
+export async function startServer(opts: { dataDir?: string; databaseUrl?: string; loginAttemptsPerMinute?: number } = {}): Promise<TestServer> {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'suixing-test-'))
+  let port = 0
+  const open = async () => {
+    const handle = await openDatabase({ dataDir, databaseUrl: opts.databaseUrl })
+    const app = await buildApp({ ctx: { db: handle.db, dialect: handle.dialect, epoch: handle.epoch, version: 'test', secureCookies: false, loginAttemptsPerMinute: opts.loginAttemptsPerMinute ?? 1000 }, clientDir: null })
+    await app.listen({ port, host: '127.0.0.1' })
+    const addr = app.server.address()
+    if (addr && typeof addr === 'object') port = addr.port
+    return { handle, app }
+  }
+  let cur = await open()
+  const server: TestServer = {
+    get url() {
+      return `http://127.0.0.1:${port}`
+    },
+    get app() {
+      return cur.app
+    },
+    get handle() {
+      return cur.handle
+    },
+    dataDir,
+    async restart() {
+      await cur.app.close()
+      await cur.handle.close()
+      cur = await open()
+    },
+    async close() {
+      await cur.app.close()
+      await cur.handle.close()
+      if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+  return server
+}
+
+export interface Org {
+  orgId: string
+  branchA: string
+  branchB: string
+  memberA: { id: string; phone: string }
+  memberA2: { id: string; phone: string }
+  secretaryA: { id: string; phone: string }
+  memberB: { id: string; phone: string }
+  admin: { id: string; phone: string }
+}
+
+export async function seedOrg(handle: DbHandle): Promise<Org> {
+  const passwordHash = await hashPassword(PASSWORD)
+  return handle.db.transaction().execute(async (trx) => {
+    const orgId = await createOrganization(trx, '测试机关党委')
+    const branchA = await createBranch(trx, orgId, '第一党支部')
+    const branchB = await createBranch(trx, orgId, '第二党支部')
+    const mk = async (name: string, phone: string, branchId: string | null, role: 'member' | 'secretary' | 'admin') => ({
+      id: await createUser(trx, { orgId, branchId, name, phone, role, passwordHash }),
+      phone,
+    })
+    return {
+      orgId,
+      branchA,
+      branchB,
+      memberA: await mk('张三', '13800000001', branchA, 'member'),
+      memberA2: await mk('李四', '13800000002', branchA, 'member'),
+      secretaryA: await mk('王书记', '13800000003', branchA, 'secretary'),
+      memberB: await mk('赵六', '13800000004', branchB, 'member'),
+      admin: await mk('管理员', '13800000005', null, 'admin'),
+    }
+  })
+}
+
+/** A fetch that keeps cookies like a browser does for one origin. */
+export function cookieFetch(): FetchFn {
+  const jar = new Map<string, string>()
+  return async (input, init) => {
+    const headers = new Headers(init?.headers)
+    if (jar.size) headers.set('cookie', [...jar].map(([k, v]) => `${k}=${v}`).join('; '))
+    const res = await fetch(input, { ...init, headers })
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';')
+      const [k, ...rest] = (pair ?? '').split('=')
+      if (k) jar.set(k.trim(), rest.join('='))
+    }
+    return res
+  }
+}
+
+export interface Device {
+  api: ReturnType<typeof endpoints>
+  fetch: FetchFn
+  db: AccountDb
+  user: SessionUser
+}
+
+/** A signed-in device: its own cookie jar, its own IndexedDB (fake-indexeddb). */
+export async function device(server: TestServer, phone: string, wrap?: (f: FetchFn) => FetchFn): Promise<Device> {
+  const base = cookieFetch()
+  const f = wrap ? wrap(base) : base
+  const api = endpoints(createHttpClient(server.url, (i, init) => f(i, init)))
+  const { user } = await endpoints(createHttpClient(server.url, base)).login({ phone, password: PASSWORD })
+  return { api, fetch: f, db: new AccountDb(`test-${newId()}`), user }
+}

@@ -1,0 +1,49 @@
+import { defineConfig } from 'vitest/config'
+import vue from '@vitejs/plugin-vue'
+import Components from 'unplugin-vue-components/vite'
+import { VantResolver } from '@vant/auto-import-resolver'
+import { VitePWA } from 'vite-plugin-pwa'
+import { firstLoadBudget } from './scripts/first-load-budget.ts'
+
+export default defineConfig({
+  plugins: [
+    vue(),
+    Components({ resolvers: [VantResolver()], dts: false, dirs: [] }),
+    VitePWA({
+      strategies: 'injectManifest',
+      srcDir: 'src/client/pwa',
+      filename: 'sw.ts',
+      injectRegister: false,
+      registerType: 'prompt',
+      manifest: {
+        name: '党建随行',
+        short_name: '党建随行',
+        description: '离线可用的党员学习记录、三会一课签到与党建台账',
+        lang: 'zh-CN',
+        start_url: '/',
+        scope: '/',
+        display: 'standalone',
+        orientation: 'portrait',
+        theme_color: '#c8161d',
+        background_color: '#ffffff',
+        icons: [
+          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+          { src: '/icons/maskable-192.png', sizes: '192x192', type: 'image/png', purpose: 'maskable' },
+          { src: '/icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      injectManifest: { globPatterns: ['**/*.{js,css,html,png,svg,ico,webmanifest}'] },
+      devOptions: { enabled: false },
+    }),
+    firstLoadBudget({ budgetBytes: 95 * 1024 }),
+  ],
+  build: { outDir: 'dist/client', emptyOutDir: true, target: 'es2020' },
+  test: {
+    include: ['src/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+    setupFiles: ['tests/setup.ts'],
+    environment: 'node',
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+  },
+})
