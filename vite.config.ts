@@ -4,9 +4,11 @@ import Components from 'unplugin-vue-components/vite'
 import { VantResolver } from '@vant/auto-import-resolver'
 import { VitePWA } from 'vite-plugin-pwa'
 import { firstLoadBudget } from './scripts/first-load-budget.ts'
+import { vantWithoutIconFont } from './scripts/vant-without-icon-font.ts'
 
 export default defineConfig({
   plugins: [
+    vantWithoutIconFont(),
     vue(),
     Components({ resolvers: [VantResolver()], dts: false, dirs: [] }),
     VitePWA({
@@ -36,7 +38,7 @@ export default defineConfig({
       injectManifest: { globPatterns: ['**/*.{js,css,html,png,svg,ico,webmanifest}'] },
       devOptions: { enabled: false },
     }),
-    firstLoadBudget({ budgetBytes: 95 * 1024 }),
+    firstLoadBudget({ budgetBytes: Number(process.env.FIRST_LOAD_BUDGET ?? 95 * 1024) }),
   ],
   build: { outDir: 'dist/client', emptyOutDir: true, target: 'es2020' },
   test: {

@@ -31,7 +31,7 @@ export function firstLoadBudget(opts: { budgetBytes: number }): Plugin {
         total += gzipSync(typeof source === 'string' ? Buffer.from(source) : Buffer.from(source)).length
       }
       const kb = (total / 1024).toFixed(1)
-      if (total > opts.budgetBytes) this.error(`first-load JS+CSS is ${kb} kB gzip, over the ${opts.budgetBytes / 1024} kB budget`)
+      if (total > opts.budgetBytes) this.error(`first-load JS+CSS is ${kb} kB gzip, over the ${(opts.budgetBytes / 1024).toFixed(0)} kB budget`)
       this.info(`first-load JS+CSS: ${kb} kB gzip (budget ${opts.budgetBytes / 1024} kB)`)
     },
   }

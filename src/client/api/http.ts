@@ -42,7 +42,7 @@ export function createHttpClient(baseUrl = '', fetchFn: FetchFn = (i, init) => f
     const text = await res.text().catch((err: unknown) => {
       throw new NetworkError(err)
     })
-    let data: unknown = null
+    let data: unknown
     try {
       data = text ? JSON.parse(text) : null
     } catch {

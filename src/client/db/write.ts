@@ -32,7 +32,7 @@ export async function writeRow<T extends WritableTable>(
   db: AccountDb,
   table: T,
   row: SyncedRows[T],
-  fields: Partial<Record<keyof (typeof WRITABLE)[T]['fields'], unknown>>,
+  fields: Record<string, unknown>,
 ): Promise<void> {
   await commit(db, table, async () => {
     const before = (await db.table(table).get(row.id)) as Record<string, unknown> | undefined

@@ -1,5 +1,6 @@
 import * as v from 'valibot'
-import { Password, PersonName, Phone, type Role } from './common.ts'
+import { Password, PersonName, Phone } from './common.ts'
+import type { Role } from '../domain/roles.ts'
 
 export const LoginRequest = v.object({
   phone: Phone,

@@ -29,13 +29,6 @@ export const PersonName = v.pipe(
   v.maxLength(40, '姓名最多 40 字'),
 )
 
-export const ROLES = ['member', 'secretary', 'admin'] as const
-export type Role = (typeof ROLES)[number]
-export const ROLE_LABELS: Record<Role, string> = {
-  member: '党员',
-  secretary: '党支部书记',
-  admin: '机关党委管理员',
-}
 
 /** Human-readable summary of valibot issues, in Chinese. */
 export function issuesToMessage(issues: readonly v.BaseIssue<unknown>[]): string {

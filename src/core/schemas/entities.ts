@@ -1,6 +1,7 @@
 import * as v from 'valibot'
 import { STUDY_KINDS } from '../domain/study-kinds.ts'
-import { IsoDate, ROLES, Uuid } from './common.ts'
+import { IsoDate, Uuid } from './common.ts'
+import { ROLES } from '../domain/roles.ts'
 
 /**
  * Entities as they travel on the wire and live in the client's IndexedDB.

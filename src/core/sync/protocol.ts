@@ -1,6 +1,4 @@
-import * as v from 'valibot'
-import { Uuid } from '../schemas/common.ts'
-import { SYNCED_TABLES, WRITABLE_TABLES } from './tables.ts'
+import type { SYNCED_TABLES } from './tables.ts'
 import type { ErrorCode } from '../errors.ts'
 
 /**
@@ -13,27 +11,7 @@ export const MAX_PUSH_BATCH = 500
 export const MAX_PULL_LIMIT = 2000
 export const DEFAULT_PULL_LIMIT = 500
 
-export const Mutation = v.object({
-  /** Mutation id (UUIDv7): the idempotency key. */
-  id: Uuid,
-  table: v.picklist(WRITABLE_TABLES, '不支持的数据表'),
-  op: v.picklist(['upsert', 'delete'], '不支持的操作'),
-  rowId: Uuid,
-  /** upsert: the fields written (all of them for a new row). */
-  fields: v.optional(v.record(v.string(), v.unknown())),
-  /** upsert: the value of each mergeable text field as the writer last saw it. */
-  base: v.optional(v.record(v.string(), v.unknown())),
-  /** Device time, informative only: never used for ordering. */
-  clientTime: v.pipe(v.string(), v.maxLength(40)),
-  v: v.pipe(v.number(), v.integer()),
-})
-export type Mutation = v.InferOutput<typeof Mutation>
-
-export const PushRequest = v.object({
-  clientId: Uuid,
-  mutations: v.pipe(v.array(Mutation), v.maxLength(MAX_PUSH_BATCH, `每批最多 ${MAX_PUSH_BATCH} 条`)),
-})
-export type PushRequest = v.InferOutput<typeof PushRequest>
+export type { Mutation, PushRequest } from './protocol-schema.ts'
 
 export type PushStatus = 'applied' | 'rejected'
 
@@ -51,19 +29,6 @@ export interface PushResult {
 export interface PushResponse {
   results: PushResult[]
 }
-
-export const PullQuery = v.object({
-  cursor: v.optional(v.pipe(v.string(), v.maxLength(100)), ''),
-  limit: v.optional(
-    v.pipe(
-      v.string(),
-      v.regex(/^\d{1,5}$/, 'limit 应为数字'),
-      v.transform(Number),
-      v.minValue(1),
-      v.maxValue(MAX_PULL_LIMIT),
-    ),
-  ),
-})
 
 export interface Change {
   table: (typeof SYNCED_TABLES)[number]

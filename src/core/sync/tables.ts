@@ -1,4 +1,4 @@
-import { studyRecordFields, type Branch, type StudyRecord, type UserProfile } from '../schemas/entities.ts'
+import type { Branch, StudyRecord, UserProfile } from '../schemas/entities.ts'
 
 /** Every table the client keeps a synced copy of; pull delivers rows of these. */
 export const SYNCED_TABLES = ['branches', 'users', 'study_records'] as const
@@ -11,15 +11,12 @@ export interface SyncedRows {
 }
 
 /**
- * Tables a client may write through push. For each: the schema of every writable field
- * (a create must carry all of them; an update carries the changed ones) and the free-text
- * fields whose concurrent edits are kept side by side instead of one overwriting the other.
+ * Tables a client may write through push, with the free-text fields whose concurrent edits are
+ * kept side by side instead of one overwriting the other. The fields' schemas are in
+ * schemas/entities.ts (kept apart so the app shell does not load the validators).
  */
 export const WRITABLE = {
-  study_records: {
-    fields: studyRecordFields,
-    mergeText: ['notes'] as const,
-  },
+  study_records: { mergeText: ['notes'] as const },
 } as const
 
 export type WritableTable = keyof typeof WRITABLE

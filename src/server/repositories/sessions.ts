@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.ts'
 import { nowIso } from '../lib/time.ts'
 import type { Viewer } from '../sync/viewer.ts'
-import type { Role } from '../../core/schemas/common.ts'
+import type { Role } from '../../core/domain/roles.ts'
 
 export const SESSION_DAYS = 180
 const DAY = 24 * 60 * 60 * 1000

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.ts'
 import type { SessionUser } from '../../core/schemas/auth.ts'
-import type { Role } from '../../core/schemas/common.ts'
+import type { Role } from '../../core/domain/roles.ts'
 
 export async function findUserByPhone(db: Kysely<Database>, phone: string) {
   return db.selectFrom('users').select(['id', 'password_hash']).where('phone', '=', phone).executeTakeFirst()

@@ -1,4 +1,4 @@
-import type { Role } from '../../core/schemas/common.ts'
+import type { Role } from '../../core/domain/roles.ts'
 
 /** Who is asking: the basis of every authorisation decision on the server. */
 export interface Viewer {

@@ -1,7 +1,7 @@
 import type { Selectable } from 'kysely'
 import type { BranchTable, StudyRecordTable, UserTable } from '../db/schema.ts'
 import type { Branch, StudyRecord, UserProfile } from '../../core/schemas/entities.ts'
-import type { Role } from '../../core/schemas/common.ts'
+import type { Role } from '../../core/domain/roles.ts'
 import type { StudyKind } from '../../core/domain/study-kinds.ts'
 
 /** SQL rows → the shared wire entities (core/schemas/entities.ts). */

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
-import { DEFAULT_PULL_LIMIT, PullQuery, PushRequest, type PullResponse, type PushResponse } from '../../../core/sync/protocol.ts'
+import { DEFAULT_PULL_LIMIT, type PullResponse, type PushResponse } from '../../../core/sync/protocol.ts'
+import { PullQuery, PushRequest } from '../../../core/sync/protocol-schema.ts'
 import { parseInput } from '../../lib/http-error.ts'
 import { requireViewer } from '../../plugins/auth.ts'
 import type { AppContext } from '../../context.ts'

@@ -1,0 +1,38 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import { useSessionStore } from '../features/auth/session.store.ts'
+import HomePage from '../features/home/HomePage.vue'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Shows the bottom tab bar. */
+    tab?: boolean
+    /** Open without signing in. */
+    public?: boolean
+    /** A form: the update prompt waits until the user leaves it. */
+    keepsInput?: boolean
+  }
+}
+
+const routes: RouteRecordRaw[] = [
+  { path: '/', component: HomePage, meta: { tab: true } },
+  { path: '/study', component: () => import('../features/study/StudyPage.vue'), meta: { tab: true } },
+  { path: '/study/new', component: () => import('../features/study/StudyFormPage.vue'), meta: { keepsInput: true } },
+  { path: '/study/:id', component: () => import('../features/study/StudyFormPage.vue'), meta: { keepsInput: true } },
+  { path: '/meetings', component: () => import('../features/meetings/MeetingsPage.vue'), meta: { tab: true } },
+  { path: '/me', component: () => import('../features/me/MePage.vue'), meta: { tab: true } },
+  { path: '/me/sync', component: () => import('../features/sync/SyncPage.vue') },
+  { path: '/login', component: () => import('../features/auth/LoginPage.vue'), meta: { public: true, keepsInput: true } },
+  { path: '/setup', component: () => import('../features/auth/SetupPage.vue'), meta: { public: true, keepsInput: true } },
+  { path: '/:rest(.*)*', redirect: '/' },
+]
+
+export function createAppRouter() {
+  const router = createRouter({ history: createWebHistory(), routes })
+  router.beforeEach((to) => {
+    const session = useSessionStore()
+    if (!to.meta.public && !session.signedIn) return { path: '/login', query: to.fullPath === '/' ? {} : { next: to.fullPath } }
+    if (to.path === '/login' && session.signedIn) return '/'
+    return true
+  })
+  return router
+}

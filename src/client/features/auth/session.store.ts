@@ -1,0 +1,88 @@
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef } from 'vue'
+import type { SessionUser, SetupRequest } from '../../../core/schemas/auth.ts'
+import { api } from '../../api/client.ts'
+import { NetworkError } from '../../api/http.ts'
+import { AccountDb, accountDbName } from '../../db/account-db.ts'
+import { clearCurrentUser, loadCurrentUser, saveCurrentUser } from '../../db/device-db.ts'
+
+/**
+ * Who is signed in on this phone. Kept in IndexedDB so the app opens offline, straight into
+ * that person's own database; each account's data lives in a database of its own.
+ */
+export const useSessionStore = defineStore('session', () => {
+  const user = ref<SessionUser | null>(null)
+  const db = shallowRef<AccountDb | null>(null)
+  const restored = ref(false)
+
+  function open(u: SessionUser): void {
+    if (db.value?.name !== accountDbName(u.id)) {
+      db.value?.close()
+      db.value = new AccountDb(accountDbName(u.id))
+    }
+    user.value = u
+  }
+
+  async function restore(): Promise<void> {
+    const saved = await loadCurrentUser()
+    if (saved) open(saved)
+    restored.value = true
+    if (typeof navigator !== 'undefined') void navigator.storage?.persist?.().catch(() => false)
+  }
+
+  async function adopt(u: SessionUser): Promise<void> {
+    await saveCurrentUser(u)
+    open(u)
+  }
+
+  async function login(phone: string, password: string): Promise<void> {
+    const res = await api.login({ phone, password })
+    await adopt(res.user)
+  }
+
+  /** Refresh name, branch and role from the server when online; offline keeps the saved profile. */
+  async function refresh(): Promise<void> {
+    if (!user.value) return
+    try {
+      const res = await api.me()
+      if (user.value && res.user.id === user.value.id) await adopt(res.user)
+    } catch {
+      // offline or signed out: the sync status shows which
+    }
+  }
+
+  /** Signs out. Unsynced changes stay in this account's database unless `wipe` is chosen. */
+  async function logout(wipe: boolean): Promise<void> {
+    try {
+      await api.logout()
+    } catch (err) {
+      if (!(err instanceof NetworkError)) throw err
+    }
+    await clearCurrentUser()
+    const current = db.value
+    db.value = null
+    user.value = null
+    if (current) {
+      if (wipe) await current.delete()
+      else current.close()
+    }
+  }
+
+  /** First run: is there an organisation yet? (false when offline: nothing to offer then) */
+  async function needsSetup(): Promise<boolean> {
+    try {
+      return (await api.setupStatus()).needsSetup
+    } catch {
+      return false
+    }
+  }
+
+  async function setup(input: SetupRequest): Promise<void> {
+    await adopt((await api.setup(input)).user)
+  }
+
+  const seedDemo = () => api.seedDemo()
+
+  const signedIn = computed(() => user.value !== null)
+  return { user, db, restored, signedIn, restore, login, adopt, refresh, logout, needsSetup, setup, seedDemo }
+})

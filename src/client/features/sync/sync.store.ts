@@ -1,0 +1,80 @@
+import { defineStore } from 'pinia'
+import { computed, ref, watch } from 'vue'
+import { api } from '../../api/client.ts'
+import type { AccountDb, RejectedEntry } from '../../db/account-db.ts'
+import { useLiveQuery } from '../../db/live.ts'
+import { SyncEngine } from '../../sync/engine.ts'
+import { startScheduler } from '../../sync/scheduler.ts'
+import { FAILURE_TEXT, STATE_TEXT, type SyncFailure, type SyncState } from '../../sync/status.ts'
+import { useSessionStore } from '../auth/session.store.ts'
+
+/** What the user always sees: online or not, unsynced count, last success, refused changes. */
+export const useSyncStore = defineStore('sync', () => {
+  const session = useSessionStore()
+  const running = ref(false)
+  const failure = ref<SyncFailure | null>(null)
+  const online = ref(typeof navigator === 'undefined' ? true : navigator.onLine)
+  let engine: SyncEngine | null = null
+  let stopScheduler: (() => void) | null = null
+
+  const db = (): AccountDb | null => session.db
+  const pending = useLiveQuery(() => db()?.outbox.count() ?? 0, 0, [() => session.db])
+  const rejected = useLiveQuery<RejectedEntry[]>(() => db()?.rejected.orderBy('at').reverse().toArray() ?? [], [], [() => session.db])
+  const lastSyncAt = useLiveQuery(
+    async () => {
+      const v = (await db()?.meta.get('lastSyncAt'))?.value
+      return typeof v === 'string' ? v : null
+    },
+    null,
+    [() => session.db],
+  )
+
+  async function runOnce(): Promise<void> {
+    if (!engine) return
+    running.value = true
+    try {
+      const outcome = await engine.sync()
+      failure.value = outcome.ok ? null : outcome.failure
+    } finally {
+      running.value = false
+    }
+  }
+
+  const state = computed<SyncState>(() => {
+    if (running.value) return 'syncing'
+    if (!online.value || failure.value === 'network') return 'offline'
+    if (failure.value) return 'error'
+    return 'idle'
+  })
+  const stateText = computed(() => STATE_TEXT[state.value])
+  const failureText = computed(() => (failure.value ? FAILURE_TEXT[failure.value] : null))
+
+  function stop(): void {
+    stopScheduler?.()
+    stopScheduler = null
+    engine = null
+  }
+
+  watch(
+    () => [session.db, session.user] as const,
+    ([current]) => {
+      stop()
+      failure.value = null
+      if (!current || !session.user) return
+      engine = new SyncEngine(current, api)
+      stopScheduler = startScheduler(runOnce, { lockName: `suixing-sync-${session.user.id}` })
+    },
+    { immediate: true },
+  )
+
+  if (typeof window !== 'undefined') {
+    window.addEventListener('online', () => (online.value = true))
+    window.addEventListener('offline', () => (online.value = false))
+  }
+
+  async function discard(id: string): Promise<void> {
+    await db()?.rejected.delete(id)
+  }
+
+  return { pending, rejected, lastSyncAt, state, stateText, failure, failureText, online, syncNow: runOnce, discard }
+})
