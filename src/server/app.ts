@@ -17,6 +17,12 @@ export interface AppOptions {
   trustProxy?: boolean
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    apiRoutes: string[]
+  }
+}
+
 export const BODY_LIMIT = 2 * 1024 * 1024
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
@@ -28,6 +34,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     forceCloseConnections: 'idle',
     ajv: { customOptions: { allErrors: false } },
   })
+  // Every route, as "METHOD /path": the tests require bad-input (and later authorisation) cases for each.
+  const routes: string[] = []
+  app.addHook('onRoute', (r) => {
+    for (const m of [r.method].flat()) if (m !== 'HEAD') routes.push(`${m} ${r.url}`)
+  })
+  app.decorate('apiRoutes', routes)
   registerErrorHandling(app)
   await registerSecurity(app)
   await app.register(rateLimit, { global: false })

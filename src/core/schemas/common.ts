@@ -1,6 +1,29 @@
 import * as v from 'valibot'
 import { isUuid } from '../ids.ts'
 
+const TYPE_NAMES: Record<string, string> = {
+  string: '文本',
+  number: '数字',
+  boolean: '是/否',
+  object: '对象',
+  array: '列表',
+  record: '对象',
+}
+
+/** Chinese for valibot's built-in messages; every schema's own messages are written in Chinese already. */
+v.setGlobalMessage((issue) => {
+  if (issue.kind === 'schema') {
+    if (issue.received === 'undefined') return '缺少必填项'
+    const expected = TYPE_NAMES[issue.type]
+    return expected ? `应为${expected}` : '取值不在允许范围内'
+  }
+  if (issue.type === 'max_length') return `长度不能超过 ${String(issue.requirement)}`
+  if (issue.type === 'min_length') return `长度不能少于 ${String(issue.requirement)}`
+  if (issue.type === 'max_value') return `不能大于 ${String(issue.requirement)}`
+  if (issue.type === 'min_value') return `不能小于 ${String(issue.requirement)}`
+  return '格式不正确'
+})
+
 export const Uuid = v.pipe(v.string('应为文本'), v.check(isUuid, '编号格式不正确'))
 
 /** A calendar date as YYYY-MM-DD (no time zone: a date is what the member wrote). */

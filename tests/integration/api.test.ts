@@ -1,0 +1,174 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { cookieFetch, PASSWORD, seedOrg, startServer, type Org, type TestServer } from './harness.ts'
+import { newId } from '../../src/core/ids.ts'
+
+let server: TestServer
+let org: Org
+
+beforeAll(async () => {
+  server = await startServer({ loginAttemptsPerMinute: 5 })
+  org = await seedOrg(server.handle)
+})
+afterAll(() => server.close())
+
+const sessions = new Map<string, ReturnType<typeof cookieFetch>>()
+
+/** A signed-in cookie jar, one login per account (the login rate limit is low here on purpose). */
+async function signedIn(phone = org.memberA.phone) {
+  const cached = sessions.get(phone)
+  if (cached) return cached
+  const f = cookieFetch()
+  const res = await f(`${server.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ phone, password: PASSWORD }),
+  })
+  expect(res.status).toBe(200)
+  sessions.set(phone, f)
+  return f
+}
+
+interface BadCase {
+  method: 'GET' | 'POST'
+  url: string
+  body?: string
+  auth?: boolean
+  status: number
+  code: string
+}
+
+/** At least one bad input for every API route; a route missing here fails the suite. */
+const BAD_INPUT: Record<string, BadCase[]> = {
+  'GET /api/health': [],
+  'GET /api/setup': [],
+  'POST /api/setup': [
+    { method: 'POST', url: '/api/setup', body: '{"orgName":"x"}', status: 400, code: 'validation' },
+    { method: 'POST', url: '/api/setup', body: '{not json', status: 400, code: 'bad_request' },
+    {
+      method: 'POST', url: '/api/setup',
+      body: JSON.stringify({ orgName: '又一个机关党委', adminName: '某人', phone: '13811112222', password: 'long-enough-pw' }),
+      status: 409, code: 'already_set_up',
+    },
+  ],
+  'POST /api/setup/demo': [{ method: 'POST', url: '/api/setup/demo', body: '{}', status: 409, code: 'already_set_up' }],
+  'POST /api/auth/login': [
+    { method: 'POST', url: '/api/auth/login', body: '{"phone":"123","password":"x"}', status: 400, code: 'validation' },
+    { method: 'POST', url: '/api/auth/login', body: '[]', status: 400, code: 'validation' },
+    { method: 'POST', url: '/api/auth/login', body: JSON.stringify({ phone: '13899999999', password: 'whatever-pw' }), status: 401, code: 'invalid_credentials' },
+  ],
+  'POST /api/auth/logout': [{ method: 'POST', url: '/api/auth/logout', body: '{bad', status: 400, code: 'bad_request' }],
+  'GET /api/auth/me': [{ method: 'GET', url: '/api/auth/me', status: 401, code: 'unauthorized' }],
+  'POST /api/sync/push': [
+    { method: 'POST', url: '/api/sync/push', body: '{}', status: 401, code: 'unauthorized' },
+    { method: 'POST', url: '/api/sync/push', body: '{}', auth: true, status: 400, code: 'validation' },
+    { method: 'POST', url: '/api/sync/push', body: JSON.stringify({ clientId: newId(), mutations: 'x' }), auth: true, status: 400, code: 'validation' },
+    {
+      method: 'POST', url: '/api/sync/push', auth: true, status: 400, code: 'validation',
+      body: JSON.stringify({ clientId: newId(), mutations: [{ id: newId(), table: 'users', op: 'upsert', rowId: newId(), clientTime: '', v: 1 }] }),
+    },
+    { method: 'POST', url: '/api/sync/push', body: '"' + 'x'.repeat(3 * 1024 * 1024) + '"', auth: true, status: 413, code: 'payload_too_large' },
+  ],
+  'GET /api/sync/pull': [
+    { method: 'GET', url: '/api/sync/pull', status: 401, code: 'unauthorized' },
+    { method: 'GET', url: '/api/sync/pull?limit=abc', auth: true, status: 400, code: 'validation' },
+    { method: 'GET', url: '/api/sync/pull?limit=999999', auth: true, status: 400, code: 'validation' },
+    { method: 'GET', url: `/api/sync/pull?cursor=${'z'.repeat(200)}`, auth: true, status: 400, code: 'validation' },
+  ],
+}
+
+describe('API', () => {
+  it('every API route has bad-input cases listed', () => {
+    const registered = server.app.apiRoutes.filter((r) => r.includes(' /api/'))
+    expect([...new Set(registered)].sort()).toEqual(Object.keys(BAD_INPUT).sort())
+  })
+
+  for (const [route, cases] of Object.entries(BAD_INPUT)) {
+    for (const c of cases) {
+      it(`${route}: ${c.body?.slice(0, 40) ?? c.url} → ${c.status} ${c.code}`, async () => {
+        const f = c.auth ? await signedIn() : cookieFetch()
+        const res = await f(server.url + c.url, {
+          method: c.method,
+          headers: c.body !== undefined ? { 'content-type': 'application/json' } : {},
+          body: c.body,
+        })
+        expect(res.status).toBe(c.status)
+        const body = (await res.json()) as { error: { code: string; message: string } }
+        expect(body.error.code).toBe(c.code)
+        expect(body.error.message).toMatch(/[\u4e00-\u9fff]/)
+        expect(JSON.stringify(body)).not.toMatch(/at .*\.(ts|js):\d+/)
+      })
+    }
+  }
+
+  it('unknown API routes answer a JSON 404', async () => {
+    const res = await fetch(`${server.url}/api/nope`)
+    expect(res.status).toBe(404)
+    expect(await res.json()).toEqual({ error: { code: 'not_found', message: '请求的内容不存在' } })
+  })
+
+  it('sends strict security headers and no X-Powered-By', async () => {
+    const res = await fetch(`${server.url}/api/health`)
+    const csp = res.headers.get('content-security-policy') ?? ''
+    expect(csp).toContain("script-src 'self'")
+    expect(csp).not.toContain('unsafe-inline')
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+    expect(res.headers.get('referrer-policy')).toBe('same-origin')
+    expect(res.headers.get('x-powered-by')).toBeNull()
+  })
+
+  it('health answers 200 JSON', async () => {
+    const res = await fetch(`${server.url}/api/health`)
+    expect(res.status).toBe(200)
+    expect(await res.json()).toMatchObject({ status: 'ok', database: 'sqlite' })
+  })
+})
+
+describe('accounts', () => {
+  it('sets an HttpOnly, SameSite session cookie holding an opaque token that is stored only hashed', async () => {
+    const res = await fetch(`${server.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ phone: org.memberA2.phone, password: PASSWORD }),
+    })
+    const cookie = res.headers.getSetCookie()[0] ?? ''
+    expect(cookie).toMatch(/HttpOnly/i)
+    expect(cookie).toMatch(/SameSite=Strict/i)
+    const token = /sx_session=([^;]+)/.exec(cookie)?.[1] ?? ''
+    expect(token.length).toBeGreaterThanOrEqual(40)
+    const stored = await server.handle.db.selectFrom('sessions').select('token_hash').execute()
+    expect(stored.some((s) => s.token_hash === token)).toBe(false)
+  })
+
+  it('stores passwords hashed with scrypt', async () => {
+    const row = await server.handle.db.selectFrom('users').select('password_hash').where('id', '=', org.memberA.id).executeTakeFirstOrThrow()
+    expect(row.password_hash).toMatch(/^scrypt\$/)
+    expect(row.password_hash).not.toContain(PASSWORD)
+  })
+
+  it('logout revokes the session on the server', async () => {
+    const f = cookieFetch()
+    await f(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone: org.memberA2.phone, password: PASSWORD }) })
+    expect((await f(`${server.url}/api/auth/me`)).status).toBe(200)
+    expect((await f(`${server.url}/api/auth/logout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(200)
+    expect((await f(`${server.url}/api/auth/me`)).status).toBe(401)
+  })
+
+  it('wrong password and unknown account get the same answer, and login is rate-limited', async () => {
+    const attempt = (phone: string) =>
+      fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone, password: 'wrong-password' }) })
+    const known = (await (await attempt(org.memberB.phone)).json()) as unknown
+    const unknown = (await (await attempt('13812345678')).json()) as unknown
+    expect(known).toEqual(unknown)
+    let last = 0
+    for (let i = 0; i < 6; i++) last = (await attempt(org.memberB.phone)).status
+    expect(last).toBe(429)
+    // Another account from the same address is not locked out by it.
+    expect((await attempt(org.secretaryA.phone)).status).toBe(401)
+  })
+
+  it('a member gets their own profile', async () => {
+    const f = await signedIn(org.secretaryA.phone)
+    const body = (await (await f(`${server.url}/api/auth/me`)).json()) as { user: { name: string; role: string; branchName: string } }
+    expect(body.user).toMatchObject({ name: '王书记', role: 'secretary', branchName: '第一党支部' })
+  })
+})
