@@ -7,6 +7,9 @@ import { firstLoadBudget } from './scripts/first-load-budget.ts'
 import { vantWithoutIconFont } from './scripts/vant-without-icon-font.ts'
 
 export default defineConfig({
+  define: {
+    __BUILD_ID__: JSON.stringify(process.env.SUIXING_BUILD_ID ?? new Date().toISOString().slice(0, 16).replace('T', ' ')),
+  },
   plugins: [
     vantWithoutIconFont(),
     vue(),

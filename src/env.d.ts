@@ -4,3 +4,6 @@ declare module '*.vue' {
   const component: DefineComponent<object, object, unknown>
   export default component
 }
+
+/** Version label of this build (set at build time). */
+declare const __BUILD_ID__: string

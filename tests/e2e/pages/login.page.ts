@@ -1,0 +1,15 @@
+import type { Page } from '@playwright/test'
+
+export class LoginPage {
+  constructor(private readonly page: Page) {}
+
+  async open(baseUrl: string): Promise<void> {
+    await this.page.goto(`${baseUrl}/login`)
+  }
+
+  async login(phone: string, password: string): Promise<void> {
+    await this.page.getByLabel('手机号').fill(phone)
+    await this.page.getByLabel('密码').fill(password)
+    await this.page.getByTestId('login-submit').click()
+  }
+}

@@ -1,0 +1,23 @@
+import { expect, type Page } from '@playwright/test'
+
+export class StudyPage {
+  constructor(private readonly page: Page) {}
+
+  list() {
+    return this.page.getByTestId('study-list')
+  }
+
+  record(title: string) {
+    return this.list().getByRole('link', { name: new RegExp(title) })
+  }
+
+  async add(record: { title: string; kind: string; minutes: number; notes?: string }): Promise<void> {
+    await this.page.getByTestId('study-add').click()
+    await this.page.getByRole('radio', { name: record.kind }).click()
+    await this.page.getByLabel('学习内容').fill(record.title)
+    await this.page.getByLabel('时长（分钟）').fill(String(record.minutes))
+    if (record.notes) await this.page.getByLabel('心得体会').fill(record.notes)
+    await this.page.getByTestId('study-save').click()
+    await expect(this.record(record.title)).toBeVisible()
+  }
+}

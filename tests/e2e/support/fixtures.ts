@@ -1,0 +1,16 @@
+import { test as base, expect, type Page } from '@playwright/test'
+
+export const DEMO_MEMBER = { phone: '13900000101', password: 'demo1234' }
+
+/** Fails the test on any CSP violation or uncaught page error. */
+export function watchPage(page: Page): string[] {
+  const problems: string[] = []
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy|Refused to/.test(m.text())) problems.push(`csp: ${m.text()}`)
+  })
+  return problems
+}
+
+export const test = base
+export { expect }
