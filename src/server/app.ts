@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import rateLimit from '@fastify/rate-limit'
+import compress from '@fastify/compress'
 import type { AppContext } from './context.ts'
 import { registerErrorHandling } from './plugins/errors.ts'
 import { registerSecurity } from './plugins/security.ts'
@@ -42,8 +43,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorate('apiRoutes', routes)
   registerErrorHandling(app)
   await registerSecurity(app)
+  // gzip/brotli for the shell and for sync pages: members are often on weak rural signal.
+  await app.register(compress, { threshold: 1024 })
   await app.register(rateLimit, { global: false })
-  await registerAuth(app, opts.ctx.db)
+  await registerAuth(app, opts.ctx.db, opts.ctx.read)
   healthRoutes(app, opts.ctx)
   setupRoutes(app, opts.ctx)
   authRoutes(app, opts.ctx)

@@ -1,14 +1,38 @@
 import type { Kysely } from 'kysely'
 import type { Database } from './db/schema.ts'
-import type { Dialect } from './db/connection.ts'
+import type { DbHandle, Dialect } from './db/connection.ts'
+import { directPusher, groupCommitPusher, type Pusher } from './sync/push.ts'
 
 /** What routes need from the app: passed explicitly, no globals (several processes may share one database). */
 export interface AppContext {
   db: Kysely<Database>
+  /** Reads that must not queue behind writes (see DbHandle.read). */
+  read: Kysely<Database>
   dialect: Dialect
   epoch: string
   version: string
   secureCookies: boolean
   /** Login attempts allowed per minute for one address and account. */
   loginAttemptsPerMinute: number
+  /** How pushed mutations reach the database (group commit on SQLite). */
+  pusher: Pusher
+}
+
+export interface ContextOptions {
+  version: string
+  secureCookies?: boolean
+  loginAttemptsPerMinute?: number
+}
+
+export function createContext(handle: DbHandle, opts: ContextOptions): AppContext {
+  return {
+    db: handle.db,
+    read: handle.read,
+    dialect: handle.dialect,
+    epoch: handle.epoch,
+    version: opts.version,
+    secureCookies: opts.secureCookies ?? false,
+    loginAttemptsPerMinute: opts.loginAttemptsPerMinute ?? 10,
+    pusher: handle.dialect === 'sqlite' ? groupCommitPusher(handle.db) : directPusher(handle.db),
+  }
 }

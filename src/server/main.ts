@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { openDatabase } from './db/connection.ts'
 import { buildApp } from './app.ts'
+import { createContext } from './context.ts'
 import { countUsers } from './repositories/users.ts'
 import { seedDemo, DEMO_ACCOUNTS, DEMO_PASSWORD } from './demo/seed.ts'
 
@@ -14,7 +15,7 @@ const pkg = JSON.parse(readFileSync(resolve('package.json'), 'utf8')) as { versi
 
 const handle = await openDatabase({ dataDir, databaseUrl: env.DATABASE_URL })
 const app = await buildApp({
-  ctx: { db: handle.db, dialect: handle.dialect, epoch: handle.epoch, version: pkg.version, secureCookies: env.COOKIE_SECURE === '1', loginAttemptsPerMinute: 10 },
+  ctx: createContext(handle, { version: pkg.version, secureCookies: env.COOKIE_SECURE === '1' }),
   clientDir,
   logger: { level: env.LOG_LEVEL ?? 'info', redact: ['req.headers.cookie', 'res.headers["set-cookie"]'] },
   trustProxy: env.TRUST_PROXY === '1',

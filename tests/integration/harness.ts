@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/server/app.ts'
+import { createContext } from '../../src/server/context.ts'
 import { openDatabase, type DbHandle } from '../../src/server/db/connection.ts'
 import { createBranch, createOrganization, createUser } from '../../src/server/repositories/organization.ts'
 import { hashPassword } from '../../src/server/lib/passwords.ts'
@@ -30,7 +31,7 @@ export async function startServer(opts: { dataDir?: string; databaseUrl?: string
   let port = 0
   const open = async () => {
     const handle = await openDatabase({ dataDir, databaseUrl: opts.databaseUrl })
-    const app = await buildApp({ ctx: { db: handle.db, dialect: handle.dialect, epoch: handle.epoch, version: 'test', secureCookies: false, loginAttemptsPerMinute: opts.loginAttemptsPerMinute ?? 1000 }, clientDir: null })
+    const app = await buildApp({ ctx: createContext(handle, { version: 'test', loginAttemptsPerMinute: opts.loginAttemptsPerMinute ?? 1000 }), clientDir: null })
     await app.listen({ port, host: '127.0.0.1' })
     const addr = app.server.address()
     if (addr && typeof addr === 'object') port = addr.port

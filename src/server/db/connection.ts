@@ -10,7 +10,14 @@ import { migrationProvider } from './migrations/index.ts'
 export type Dialect = 'sqlite' | 'postgres'
 
 export interface DbHandle {
+  /** The writer. On SQLite the one connection that writes (group commit queues behind it). */
   db: Kysely<Database>
+  /**
+   * For reads that must not wait behind a write transaction (session checks, pulls). On SQLite a
+   * second, read-only connection (WAL lets it read the last commit while the writer works); on
+   * PostgreSQL the same pool.
+   */
+  read: Kysely<Database>
   dialect: Dialect
   /** Random id of this database, made once: a client cursor from another database is refused. */
   epoch: string
@@ -22,13 +29,23 @@ export interface DbConfig {
   databaseUrl?: string | undefined
 }
 
-function openSqlite(dataDir: string): Kysely<Database> {
+function sqliteFile(dataDir: string): string {
   mkdirSync(dataDir, { recursive: true })
-  const file = new SQLite(join(dataDir, 'suixing.sqlite'))
+  return join(dataDir, 'suixing.sqlite')
+}
+
+function openSqlite(path: string): Kysely<Database> {
+  const file = new SQLite(path)
   file.pragma('journal_mode = WAL')
   // FULL: a commit is on disk before we acknowledge it; the client then drops its outbox entry.
   file.pragma('synchronous = FULL')
   file.pragma('foreign_keys = ON')
+  file.pragma('busy_timeout = 5000')
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) })
+}
+
+function openSqliteReader(path: string): Kysely<Database> {
+  const file = new SQLite(path, { readonly: true })
   file.pragma('busy_timeout = 5000')
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) })
 }
@@ -41,7 +58,8 @@ function openPostgres(url: string): Kysely<Database> {
 
 export async function openDatabase(config: DbConfig): Promise<DbHandle> {
   const dialect: Dialect = config.databaseUrl ? 'postgres' : 'sqlite'
-  const db = config.databaseUrl ? openPostgres(config.databaseUrl) : openSqlite(config.dataDir)
+  const path = config.databaseUrl ? '' : sqliteFile(config.dataDir)
+  const db = config.databaseUrl ? openPostgres(config.databaseUrl) : openSqlite(path)
   const migrator = new Migrator({ db, provider: migrationProvider })
   const { error, results } = await migrator.migrateToLatest()
   if (error) {
@@ -51,5 +69,16 @@ export async function openDatabase(config: DbConfig): Promise<DbHandle> {
   }
   await sql`insert into meta (key, value) values ('epoch', ${randomUUID()}) on conflict (key) do nothing`.execute(db)
   const row = await db.selectFrom('meta').select('value').where('key', '=', 'epoch').executeTakeFirstOrThrow()
-  return { db, dialect, epoch: row.value, close: () => db.destroy() }
+  // The reader opens after migrations, so the file and its WAL exist.
+  const read = dialect === 'sqlite' ? openSqliteReader(path) : db
+  return {
+    db,
+    read,
+    dialect,
+    epoch: row.value,
+    close: async () => {
+      if (read !== db) await read.destroy()
+      await db.destroy()
+    },
+  }
 }

@@ -14,13 +14,13 @@ declare module 'fastify' {
   }
 }
 
-export async function registerAuth(app: FastifyInstance, db: Kysely<Database>): Promise<void> {
+export async function registerAuth(app: FastifyInstance, db: Kysely<Database>, read: Kysely<Database>): Promise<void> {
   await app.register(cookie)
   app.decorateRequest('viewer', null)
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/api/')) return
     const token = request.cookies[SESSION_COOKIE]
-    if (token) request.viewer = await viewerForToken(db, token)
+    if (token) request.viewer = await viewerForToken(db, read, token)
   })
 }
 

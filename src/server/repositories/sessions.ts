@@ -34,9 +34,9 @@ export async function revokeSession(db: Kysely<Database>, token: string): Promis
 }
 
 /** The signed-in user behind a token, or null if unknown, revoked or expired. Extends an active session. */
-export async function viewerForToken(db: Kysely<Database>, token: string): Promise<Viewer | null> {
+export async function viewerForToken(db: Kysely<Database>, read: Kysely<Database>, token: string): Promise<Viewer | null> {
   const hash = hashToken(token)
-  const row = await db
+  const row = await read
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .select(['users.id', 'users.org_id', 'users.branch_id', 'users.role', 'sessions.expires_at', 'sessions.revoked_at', 'sessions.last_seen_at'])

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Database } from '../db/schema.ts'
 import { MIN_MUTATION_VERSION, MUTATION_VERSION, type Mutation, type PushResult } from '../../core/sync/protocol.ts'
@@ -24,54 +24,117 @@ function upgrade(m: Mutation): Mutation {
 }
 
 /**
- * Apply a batch in one transaction, each mutation inside its own savepoint. The result of each
- * (applied or rejected) is stored under the mutation id in the same transaction as its effect,
- * so a retry gets the stored result back and never applies twice. An unexpected failure stops
- * the batch: the mutations before it commit and are answered; the rest get no answer and are
- * retried by the client in order.
+ * Apply one client's batch inside an open transaction, each mutation in its own savepoint. The
+ * result of each (applied or rejected) is stored under the mutation id in the same transaction
+ * as its effect, so a retry gets the stored result back and never applies twice. An unexpected
+ * failure stops the batch: the mutations before it are answered; the rest get no answer and are
+ * retried by the client, in order.
  */
-export async function push(db: Kysely<Database>, viewer: Viewer, mutations: Mutation[], log: FastifyBaseLogger): Promise<PushResult[]> {
-  const trx = await db.startTransaction().execute()
+async function applyBatch(trx: Kysely<Database>, viewer: Viewer, mutations: Mutation[], log: FastifyBaseLogger): Promise<PushResult[]> {
   const results: PushResult[] = []
-  try {
-    for (const raw of mutations) {
-      const seen = await trx.selectFrom('mutations').select(['user_id', 'result']).where('id', '=', raw.id).executeTakeFirst()
-      if (seen) {
-        results.push(
-          seen.user_id === viewer.id
-            ? { ...(JSON.parse(seen.result) as PushResult), duplicate: true }
-            : { id: raw.id, status: 'rejected', code: 'conflict', message: '变更编号重复' },
-        )
-        continue
-      }
-      const sp = await trx.savepoint('m').execute()
-      let result: PushResult
-      try {
-        const m = upgrade(raw)
-        await handlers[m.table].apply(sp, viewer, m)
-        result = { id: m.id, status: 'applied' }
-        await sp.releaseSavepoint('m').execute()
-      } catch (err) {
-        await sp.rollbackToSavepoint('m').execute()
-        if (!(err instanceof HttpError)) {
-          log.error({ err, mutation: raw.id }, 'push: unexpected failure, stopping batch')
-          break
-        }
-        result = {
-          id: raw.id,
-          status: 'rejected',
-          code: err.code,
-          message: err.message,
-          row: await handlers[raw.table].visibleRow(trx, viewer, raw.rowId),
-        }
-      }
-      await trx.insertInto('mutations').values({ id: raw.id, user_id: viewer.id, result: JSON.stringify(result), created_at: nowIso() }).execute()
-      results.push(result)
+  for (const raw of mutations) {
+    const seen = await trx.selectFrom('mutations').select(['user_id', 'result']).where('id', '=', raw.id).executeTakeFirst()
+    if (seen) {
+      results.push(
+        seen.user_id === viewer.id
+          ? { ...(JSON.parse(seen.result) as PushResult), duplicate: true }
+          : { id: raw.id, status: 'rejected', code: 'conflict', message: '变更编号重复' },
+      )
+      continue
     }
-    await trx.commit().execute()
-  } catch (err) {
-    await trx.rollback().execute()
-    throw err
+    await sql`savepoint mutation`.execute(trx)
+    let result: PushResult
+    try {
+      const m = upgrade(raw)
+      await handlers[m.table].apply(trx, viewer, m)
+      result = { id: m.id, status: 'applied' }
+      await sql`release savepoint mutation`.execute(trx)
+    } catch (err) {
+      await sql`rollback to savepoint mutation`.execute(trx)
+      await sql`release savepoint mutation`.execute(trx)
+      if (!(err instanceof HttpError)) {
+        log.error({ err, mutation: raw.id }, 'push: unexpected failure, stopping batch')
+        break
+      }
+      result = { id: raw.id, status: 'rejected', code: err.code, message: err.message, row: await handlers[raw.table].visibleRow(trx, viewer, raw.rowId) }
+    }
+    await trx.insertInto('mutations').values({ id: raw.id, user_id: viewer.id, result: JSON.stringify(result), created_at: nowIso() }).execute()
+    results.push(result)
   }
   return results
+}
+
+export interface Pusher {
+  push(viewer: Viewer, mutations: Mutation[], log: FastifyBaseLogger): Promise<PushResult[]>
+}
+
+/** One transaction per request (PostgreSQL: concurrent requests use the connection pool). */
+export function directPusher(db: Kysely<Database>): Pusher {
+  return { push: (viewer, mutations, log) => db.transaction().execute((trx) => applyBatch(trx, viewer, mutations, log)) }
+}
+
+interface Job {
+  viewer: Viewer
+  mutations: Mutation[]
+  log: FastifyBaseLogger
+  resolve(results: PushResult[]): void
+  reject(err: unknown): void
+}
+
+/**
+ * Group commit (SQLite: one connection, one writer). Requests that arrive while a commit is on
+ * disk are applied together in the next transaction, each in its own savepoint, and committed
+ * with one fsync. Each request is answered only after the commit that holds its effects is
+ * durable (synchronous=FULL), so an acknowledgement is never given for a write that could be lost.
+ */
+export function groupCommitPusher(db: Kysely<Database>): Pusher {
+  let queue: Job[] = []
+  let flushing = false
+
+  async function flush(): Promise<void> {
+    flushing = true
+    while (queue.length) {
+      const jobs = queue
+      queue = []
+      const outcomes: ({ ok: true; results: PushResult[] } | { ok: false; err: unknown })[] = []
+      try {
+        await db.transaction().execute(async (trx) => {
+          for (const job of jobs) {
+            await sql`savepoint job`.execute(trx)
+            try {
+              outcomes.push({ ok: true, results: await applyBatch(trx, job.viewer, job.mutations, job.log) })
+              await sql`release savepoint job`.execute(trx)
+            } catch (err) {
+              await sql`rollback to savepoint job`.execute(trx)
+              await sql`release savepoint job`.execute(trx)
+              outcomes.push({ ok: false, err })
+            }
+          }
+        })
+      } catch (err) {
+        for (const job of jobs) job.reject(err)
+        continue
+      }
+      jobs.forEach((job, i) => {
+        const o = outcomes[i]
+        if (o?.ok) job.resolve(o.results)
+        else job.reject(o?.err)
+      })
+    }
+    flushing = false
+  }
+
+  return {
+    push: (viewer, mutations, log) =>
+      new Promise<PushResult[]>((resolve, reject) => {
+        queue.push({ viewer, mutations, log, resolve, reject })
+        // better-sqlite3 is synchronous: a flush started now would run to its fsync before the
+        // requests already read from the network are parsed. Waiting for the check phase lets
+        // every request of this event-loop turn join the same commit.
+        if (!flushing) {
+          flushing = true
+          setImmediate(() => void flush())
+        }
+      }),
+  }
 }

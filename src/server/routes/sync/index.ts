@@ -4,19 +4,19 @@ import { PullQuery, PushRequest } from '../../../core/sync/protocol-schema.ts'
 import { parseInput } from '../../lib/http-error.ts'
 import { requireViewer } from '../../plugins/auth.ts'
 import type { AppContext } from '../../context.ts'
-import { push } from '../../sync/push.ts'
 import { pull } from '../../sync/pull.ts'
 
 export function syncRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post('/api/sync/push', async (request): Promise<PushResponse> => {
     const viewer = requireViewer(request)
     const body = parseInput(PushRequest, request.body)
-    return { results: await push(ctx.db, viewer, body.mutations, request.log) }
+    return { results: await ctx.pusher.push(viewer, body.mutations, request.log) }
   })
 
   app.get('/api/sync/pull', async (request): Promise<PullResponse> => {
     const viewer = requireViewer(request)
     const query = parseInput(PullQuery, request.query)
-    return pull(ctx.db, ctx.epoch, viewer, query.cursor, query.limit ?? DEFAULT_PULL_LIMIT)
+    // One read transaction: the page and the sequence head come from the same snapshot.
+    return ctx.read.transaction().execute((trx) => pull(trx, ctx.epoch, viewer, query.cursor, query.limit ?? DEFAULT_PULL_LIMIT))
   })
 }

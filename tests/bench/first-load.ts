@@ -1,0 +1,57 @@
+import { gzipSync } from 'node:zlib'
+import { chromium } from '@playwright/test'
+import { CHROMIUM_ARGS } from '../../playwright.config.ts'
+import { AppServer } from '../e2e/support/server.ts'
+
+export interface FirstLoad {
+  transferredBytes: number
+  gzipBytes: number
+  files: { url: string; type: string; transferred: number; gzip: number }[]
+}
+
+/**
+ * The JS and CSS a real browser requests for the home screen of a signed-in member, with the
+ * service worker and the HTTP cache out of the way: what a first visit costs on the network.
+ * Reports what was transferred (the server may choose brotli) and the gzip size of the same files.
+ */
+export async function measureFirstLoad(port: number): Promise<FirstLoad> {
+  const server = new AppServer(port)
+  await server.start()
+  const browser = await chromium.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS })
+  try {
+    const context = await browser.newContext({ serviceWorkers: 'block', viewport: { width: 390, height: 844 } })
+    const page = await context.newPage()
+    await page.goto(`${server.url}/login`)
+    await page.getByLabel('手机号').fill('13900000101')
+    await page.getByLabel('密码').fill('demo1234')
+    await page.getByTestId('login-submit').click()
+    await page.getByRole('heading', { name: /您好/ }).waitFor()
+
+    const cdp = await context.newCDPSession(page)
+    await cdp.send('Network.enable')
+    await cdp.send('Network.setCacheDisabled', { cacheDisabled: true })
+    const seen = new Map<string, { url: string; type: string; transferred: number }>()
+    cdp.on('Network.responseReceived', (e) => seen.set(e.requestId, { url: e.response.url, type: e.type, transferred: 0 }))
+    cdp.on('Network.loadingFinished', (e) => {
+      const r = seen.get(e.requestId)
+      if (r) r.transferred = e.encodedDataLength
+    })
+    await page.reload({ waitUntil: 'networkidle' })
+    await page.getByRole('heading', { name: /您好/ }).waitFor()
+
+    const files: FirstLoad['files'] = []
+    for (const r of seen.values()) {
+      if (r.type !== 'Script' && r.type !== 'Stylesheet') continue
+      const body = Buffer.from(await (await fetch(r.url)).arrayBuffer())
+      files.push({ url: new URL(r.url).pathname, type: r.type, transferred: r.transferred, gzip: gzipSync(body, { level: 9 }).length })
+    }
+    return {
+      transferredBytes: files.reduce((a, f) => a + f.transferred, 0),
+      gzipBytes: files.reduce((a, f) => a + f.gzip, 0),
+      files,
+    }
+  } finally {
+    await browser.close()
+    await server.stop()
+  }
+}

@@ -1,0 +1,60 @@
+import { spawn } from 'node:child_process'
+import { createInterface } from 'node:readline'
+import autocannon from 'autocannon'
+import { newId } from '../../src/core/ids.ts'
+import { MUTATION_VERSION } from '../../src/core/sync/protocol.ts'
+
+export interface LoadResult {
+  requestsPerSec: number
+  p50: number
+  p99: number
+  errors: number
+  non2xx: number
+}
+
+const DURATION = Number(process.env.BENCH_SECONDS ?? 8)
+const CONNECTIONS = 10
+
+/** Start tests/bench/serve.ts in a child process, load it from here, stop it. */
+async function loadServer(kind: 'bare' | 'push', body: () => string): Promise<LoadResult> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/bench/serve.ts', kind], { stdio: ['ignore', 'pipe', 'inherit'] })
+  try {
+    const line = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: child.stdout }).once('line', resolve)
+      child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)))
+    })
+    const { url, cookie } = JSON.parse(line) as { url: string; cookie: string }
+    const r = await autocannon({
+      url,
+      method: 'POST',
+      connections: CONNECTIONS,
+      duration: DURATION,
+      headers: { 'content-type': 'application/json', cookie },
+      requests: [{ setupRequest: (req) => ({ ...req, body: body() }) }],
+    })
+    return { requestsPerSec: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx }
+  } finally {
+    child.kill('SIGTERM')
+  }
+}
+
+const studyMutation = (clientId: string) => () =>
+  JSON.stringify({
+    clientId,
+    mutations: [
+      {
+        id: newId(), table: 'study_records', op: 'upsert', rowId: newId(), clientTime: new Date().toISOString(), v: MUTATION_VERSION,
+        fields: { kind: 'self_study', title: '学习党章', date: '2026-11-20', minutes: 45, notes: '', sourceUrl: '', createdAt: new Date().toISOString() },
+      },
+    ],
+  })
+
+/**
+ * Baseline and push route in the same run: one study-record mutation per request through the
+ * real route (session auth, schema validation, idempotency record, synchronous=FULL).
+ */
+export async function measurePushThroughput(): Promise<{ bare: LoadResult; push: LoadResult }> {
+  const bare = await loadServer('bare', () => JSON.stringify({ title: '学习党章', minutes: 45 }))
+  const push = await loadServer('push', studyMutation(newId()))
+  return { bare, push }
+}
