@@ -30,9 +30,16 @@ export function useStudyForm(id: string | null, fromRejected: string | null, don
     for (const k of ['title', 'date', 'notes', 'sourceUrl'] as const) if (typeof src[k] === 'string') draft[k] = src[k]
     if (typeof src.minutes === 'number') draft.minutes = src.minutes
   }
-  if (id) void study.load(id).then((r) => (r ? fill(r) : (missing.value = true)))
+  // A refused change opened again: what the user wrote, laid over the record as it is now.
   const rejected = fromRejected ? sync.rejected.find((r) => r.id === fromRejected) : undefined
-  if (rejected) fill({ ...rejected.snapshot, ...rejected.mutation.fields })
+  const fillRejected = () => rejected && fill({ ...rejected.snapshot, ...rejected.mutation.fields })
+  if (id)
+    void study.load(id).then((r) => {
+      if (!r) return (missing.value = true)
+      fill(r)
+      fillRejected()
+    })
+  else fillRejected()
 
   const minutesText = computed({
     get: () => (Number.isFinite(draft.minutes) ? String(draft.minutes) : ''),

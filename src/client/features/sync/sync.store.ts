@@ -72,9 +72,15 @@ export const useSyncStore = defineStore('sync', () => {
     window.addEventListener('offline', () => (online.value = false))
   }
 
+  /** Where to fix a refused change: a deleted or never-accepted record comes back as a new one; an existing one is edited again. */
+  function fixLink(r: RejectedEntry): string {
+    const gone = r.code === 'deleted' || r.snapshot === null || r.snapshot.deleted === true
+    return gone ? `/study/new?from=${r.id}` : `/study/${r.mutation.rowId}?from=${r.id}`
+  }
+
   async function discard(id: string): Promise<void> {
     await db()?.rejected.delete(id)
   }
 
-  return { pending, rejected, lastSyncAt, state, stateText, failure, failureText, online, syncNow: runOnce, discard }
+  return { pending, rejected, lastSyncAt, state, stateText, failure, failureText, online, syncNow: runOnce, discard, fixLink }
 })
