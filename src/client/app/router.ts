@@ -31,7 +31,8 @@ export function createAppRouter() {
   router.beforeEach((to) => {
     const session = useSessionStore()
     if (!to.meta.public && !session.signedIn) return { path: '/login', query: to.fullPath === '/' ? {} : { next: to.fullPath } }
-    if (to.path === '/login' && session.signedIn) return '/'
+    // ?reauth: the session expired on the server; signing in again keeps this phone's data and outbox.
+    if (to.path === '/login' && session.signedIn && to.query.reauth === undefined) return '/'
     return true
   })
   return router
