@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { device, seedOrg, startServer, type Org, type TestServer } from './harness.ts'
+import { device, PASSWORD, seedOrg, startServer, type Org, type TestServer } from './harness.ts'
 import { SyncEngine } from '../../src/client/sync/engine.ts'
 import { createStudy, removeStudy, updateStudy, type StudyDraft } from '../../src/client/features/study/study.repo.ts'
 import { monthRecords } from '../../src/client/features/study/study.queries.ts'
@@ -251,6 +251,21 @@ describe('sync engine against the real server', () => {
     await createStudy(a.db, a.user, draft('while-logged-out'))
     expect(await new SyncEngine(a.db, a.api).sync()).toEqual({ ok: false, failure: 'unauthorized' })
     expect(await a.db.outbox.count()).toBe(1)
+  })
+
+  it('session expired in the middle of syncing: sign in again, then resume with no loss or duplicates', async () => {
+    const a = await device(server, org.memberA.phone)
+    const engine = new SyncEngine(a.db, a.api)
+    await createStudy(a.db, a.user, draft('before-expiry'))
+    await engine.sync()
+    await a.api.logout()
+    await createStudy(a.db, a.user, draft('during-expiry'))
+    expect(await engine.sync()).toEqual({ ok: false, failure: 'unauthorized' })
+    await a.api.login({ phone: org.memberA.phone, password: PASSWORD })
+    expect(await engine.sync()).toEqual({ ok: true })
+    expect(await serverRows('before-expiry')).toHaveLength(1)
+    expect(await serverRows('during-expiry')).toHaveLength(1)
+    expect(await a.db.outbox.count()).toBe(0)
   })
 
   it('a network failure is reported as such', async () => {
