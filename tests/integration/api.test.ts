@@ -119,7 +119,7 @@ describe('API', () => {
   it('health answers 200 JSON', async () => {
     const res = await fetch(`${server.url}/api/health`)
     expect(res.status).toBe(200)
-    expect(await res.json()).toMatchObject({ status: 'ok', database: 'sqlite' })
+    expect(await res.json()).toMatchObject({ status: 'ok', database: process.env.TEST_DATABASE_URL ? 'postgres' : 'sqlite' })
   })
 })
 

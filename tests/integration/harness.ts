@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import pg from 'pg'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
@@ -15,11 +17,42 @@ import { newId } from '../../src/core/ids.ts'
 
 export const PASSWORD = 'test-password-1'
 
+/**
+ * With TEST_DATABASE_URL (a PostgreSQL server URL whose role may create databases) every test
+ * server gets a fresh PostgreSQL database instead of a SQLite file: the same suites run on both.
+ */
+const TEST_PG = process.env.TEST_DATABASE_URL
+
+async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: TEST_PG })
+  await c.connect()
+  try {
+    return await fn(c)
+  } finally {
+    await c.end()
+  }
+}
+
+async function createPgDatabase(): Promise<string> {
+  const name = `suixing_test_${randomBytes(6).toString('hex')}`
+  await admin((c) => c.query(`create database ${name}`))
+  const url = new URL(TEST_PG as string)
+  url.pathname = `/${name}`
+  return url.toString()
+}
+
+async function dropPgDatabase(url: string): Promise<void> {
+  const name = new URL(url).pathname.slice(1)
+  await admin((c) => c.query(`drop database if exists ${name} with (force)`))
+}
+
 export interface TestServer {
   url: string
   app: FastifyInstance
   handle: DbHandle
   dataDir: string
+  /** The PostgreSQL database, when running on one. */
+  databaseUrl: string | undefined
   /** Stop and start again on the same database file (a server restart). */
   restart(): Promise<void>
   close(): Promise<void>
@@ -28,9 +61,10 @@ export interface TestServer {
 /** The real server, in process, on 127.0.0.1, with a real SQLite file in a temp dir. */
 export async function startServer(opts: { dataDir?: string; databaseUrl?: string; loginAttemptsPerMinute?: number } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'suixing-test-'))
+  const pgDatabase = opts.databaseUrl ?? (TEST_PG ? await createPgDatabase() : undefined)
   let port = 0
   const open = async () => {
-    const handle = await openDatabase({ dataDir, databaseUrl: opts.databaseUrl })
+    const handle = await openDatabase({ dataDir, databaseUrl: pgDatabase })
     const app = await buildApp({ ctx: createContext(handle, { version: 'test', loginAttemptsPerMinute: opts.loginAttemptsPerMinute ?? 1000 }), clientDir: null })
     await app.listen({ port, host: '127.0.0.1' })
     const addr = app.server.address()
@@ -49,6 +83,7 @@ export async function startServer(opts: { dataDir?: string; databaseUrl?: string
       return cur.handle
     },
     dataDir,
+    databaseUrl: pgDatabase,
     async restart() {
       await cur.app.close()
       await cur.handle.close()
@@ -58,6 +93,7 @@ export async function startServer(opts: { dataDir?: string; databaseUrl?: string
       await cur.app.close()
       await cur.handle.close()
       if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true })
+      if (pgDatabase && !opts.databaseUrl) await dropPgDatabase(pgDatabase)
     },
   }
   return server

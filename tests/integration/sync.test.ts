@@ -268,6 +268,26 @@ describe('sync engine against the real server', () => {
     expect(await a.db.outbox.count()).toBe(0)
   })
 
+  it('two server processes on one database serve the same member consistently', async () => {
+    const second = await startServer({ dataDir: server.dataDir, databaseUrl: server.databaseUrl })
+    try {
+      const a = await device(server, org.memberA.phone)
+      const b = await device(second, org.memberA.phone)
+      const ea = new SyncEngine(a.db, a.api)
+      const eb = new SyncEngine(b.db, b.api)
+      const ra = await createStudy(a.db, a.user, draft('via-first-process'))
+      const rb = await createStudy(b.db, b.user, draft('via-second-process'))
+      await Promise.all([ea.sync(), eb.sync()])
+      await Promise.all([ea.sync(), eb.sync()])
+      for (const d of [a, b]) {
+        expect(await d.db.study_records.get(ra.id)).toBeDefined()
+        expect(await d.db.study_records.get(rb.id)).toBeDefined()
+      }
+    } finally {
+      await second.close()
+    }
+  })
+
   it('a network failure is reported as such', async () => {
     const a = await device(server, org.memberA.phone, () => () => Promise.reject(new NetworkError()))
     await createStudy(a.db, a.user, draft('offline-only'))

@@ -33,13 +33,17 @@ function upgrade(m: Mutation): Mutation {
 async function applyBatch(trx: Kysely<Database>, viewer: Viewer, mutations: Mutation[], log: FastifyBaseLogger): Promise<PushResult[]> {
   const results: PushResult[] = []
   for (const raw of mutations) {
-    const seen = await trx.selectFrom('mutations').select(['user_id', 'result']).where('id', '=', raw.id).executeTakeFirst()
-    if (seen) {
-      results.push(
-        seen.user_id === viewer.id
-          ? { ...(JSON.parse(seen.result) as PushResult), duplicate: true }
-          : { id: raw.id, status: 'rejected', code: 'conflict', message: '变更编号重复' },
-      )
+    // Claim the mutation id before touching anything. A concurrent transaction holding the same
+    // id (two tabs, a retry racing the original) makes this wait for it and then find the id
+    // taken: that request gets the stored result and applies nothing.
+    const claimed = await trx
+      .insertInto('mutations')
+      .values({ id: raw.id, user_id: viewer.id, result: '', created_at: nowIso() })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returning('id')
+      .executeTakeFirst()
+    if (!claimed) {
+      results.push(await storedResult(trx, viewer, raw.id))
       continue
     }
     await sql`savepoint mutation`.execute(trx)
@@ -54,14 +58,21 @@ async function applyBatch(trx: Kysely<Database>, viewer: Viewer, mutations: Muta
       await sql`release savepoint mutation`.execute(trx)
       if (!(err instanceof HttpError)) {
         log.error({ err, mutation: raw.id }, 'push: unexpected failure, stopping batch')
+        await trx.deleteFrom('mutations').where('id', '=', raw.id).execute()
         break
       }
       result = { id: raw.id, status: 'rejected', code: err.code, message: err.message, row: await handlers[raw.table].visibleRow(trx, viewer, raw.rowId) }
     }
-    await trx.insertInto('mutations').values({ id: raw.id, user_id: viewer.id, result: JSON.stringify(result), created_at: nowIso() }).execute()
+    await trx.updateTable('mutations').set({ result: JSON.stringify(result) }).where('id', '=', raw.id).execute()
     results.push(result)
   }
   return results
+}
+
+async function storedResult(trx: Kysely<Database>, viewer: Viewer, id: string): Promise<PushResult> {
+  const seen = await trx.selectFrom('mutations').select(['user_id', 'result']).where('id', '=', id).executeTakeFirstOrThrow()
+  if (seen.user_id !== viewer.id) return { id, status: 'rejected', code: 'conflict', message: '变更编号重复' }
+  return { ...(JSON.parse(seen.result) as PushResult), duplicate: true }
 }
 
 export interface Pusher {

@@ -16,7 +16,8 @@ export function syncRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get('/api/sync/pull', async (request): Promise<PullResponse> => {
     const viewer = requireViewer(request)
     const query = parseInput(PullQuery, request.query)
-    // One read transaction: the page and the sequence head come from the same snapshot.
-    return ctx.read.transaction().execute((trx) => pull(trx, ctx.epoch, viewer, query.cursor, query.limit ?? DEFAULT_PULL_LIMIT))
+    // One snapshot: the page and the sequence head agree (SQLite transactions are snapshots already).
+    const tx = ctx.dialect === 'postgres' ? ctx.read.transaction().setIsolationLevel('repeatable read') : ctx.read.transaction()
+    return tx.execute((trx) => pull(trx, ctx.epoch, viewer, query.cursor, query.limit ?? DEFAULT_PULL_LIMIT))
   })
 }
