@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs'
+import { prependSection, stamp } from './report.ts'
 import { machineLine } from './machine.ts'
 import { measureFirstLoad } from './first-load.ts'
 import { measurePushThroughput, type LoadResult } from './push-throughput.ts'
@@ -7,7 +7,7 @@ const BUDGET_FIRST_LOAD = 95 * 1024
 const kb = (n: number) => `${(n / 1024).toFixed(1)} kB`
 const row = (r: LoadResult) => `${r.requestsPerSec.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}, non-2xx ${r.non2xx}`
 
-const date = new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC'
+const date = stamp()
 console.log(`bench on ${machineLine()}`)
 
 const first = await measureFirstLoad(Number(process.env.BENCH_PORT ?? 4680))
@@ -18,7 +18,7 @@ console.log(`bare insert: ${row(bare)}`)
 console.log(`push route:  ${row(push)} (${(ratio * 100).toFixed(0)}% of bare)`)
 
 const verdict = (ok: boolean) => (ok ? '✅ within budget' : '❌ over budget')
-const section = `## ${date}
+const section = `## ${date}: npm run bench
 
 Machine: ${machineLine()}
 
@@ -31,17 +31,7 @@ Machine: ${machineLine()}
 First-load files: ${first.files.map((f) => `\`${f.url}\` ${kb(f.gzip)}`).join(', ')}.
 `
 
-const path = 'docs/benchmarks.md'
-let existing = ''
-try {
-  existing = readFileSync(path, 'utf8')
-} catch {
-  // first run
-}
-const header = '# Benchmarks\n\nWritten by `npm run bench` (tests/bench/run.ts); newest first. Budgets: ../shared/guide/quality.md.\nLoad tests run against 127.0.0.1 only, bounded in time (BENCH_SECONDS, default 8 s, 10 connections).\n\n'
-const body = existing.startsWith('# Benchmarks') ? existing.slice(existing.indexOf('\n## ') + 1) : ''
-writeFileSync(path, header + section + '\n' + body)
-console.log(`written to ${path}`)
+prependSection(section)
 if (first.gzipBytes > BUDGET_FIRST_LOAD) {
   console.error('first-load budget exceeded')
   process.exit(1)

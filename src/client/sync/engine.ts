@@ -29,7 +29,7 @@ export class SyncEngine {
 
   constructor(
     private readonly db: AccountDb,
-    private readonly api: Pick<Api, 'push' | 'pull'>,
+    readonly api: Pick<Api, 'push' | 'pull'>,
     opts: EngineOptions = {},
   ) {
     this.pushBatch = opts.pushBatch ?? 200

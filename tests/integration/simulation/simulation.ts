@@ -1,0 +1,186 @@
+import { NetworkError, createHttpClient, type FetchFn } from '../../../src/client/api/http.ts'
+import { endpoints } from '../../../src/client/api/endpoints.ts'
+import { AccountDb } from '../../../src/client/db/account-db.ts'
+import { SyncEngine } from '../../../src/client/sync/engine.ts'
+import { createStudy, removeStudy, updateStudy } from '../../../src/client/features/study/study.repo.ts'
+import type { PushResult } from '../../../src/core/sync/protocol.ts'
+import type { SessionUser } from '../../../src/core/schemas/auth.ts'
+import { newId } from '../../../src/core/ids.ts'
+import { cookieFetch, PASSWORD, seedOrg, startServer } from '../harness.ts'
+import { FaultProxy, NO_FAULTS, type FaultStats } from './fault-proxy.ts'
+import { chance, pick, seeded } from './random.ts'
+
+export interface SimulationOptions {
+  seed: number
+  devices: number
+  operations: number
+}
+
+export interface SimulationReport {
+  seed: number
+  devices: number
+  operations: number
+  mutations: number
+  applied: number
+  rejected: number
+  kills: number
+  restarts: number
+  faults: FaultStats
+  problems: string[]
+  ms: number
+}
+
+interface Device {
+  name: string
+  user: SessionUser
+  db: AccountDb
+  engine: SyncEngine
+  generation: number
+  inflight: Promise<unknown> | null
+  created: Set<string>
+}
+
+const draft = (title: string, rand: () => number) => ({
+  kind: pick(rand, ['self_study', 'first_topic', 'party_lesson', 'xuexi_qiangguo'] as const),
+  title,
+  date: `2026-${String(1 + Math.floor(rand() * 12)).padStart(2, '0')}-${String(1 + Math.floor(rand() * 28)).padStart(2, '0')}`,
+  minutes: 10 + Math.floor(rand() * 120),
+  notes: chance(rand, 0.5) ? '' : `心得 ${Math.floor(rand() * 1000)}`,
+  sourceUrl: '',
+})
+
+/**
+ * Several devices (the real client engine over fake-indexeddb) against the real server through a
+ * fault-injecting proxy, with random edits, syncs, device kills and server restarts. After the
+ * faults stop and everyone syncs, every device must hold what the server holds, every mutation
+ * must have been recorded by the server exactly once, and every refusal must be visible.
+ */
+export async function runSimulation(opts: SimulationOptions): Promise<SimulationReport> {
+  const started = Date.now()
+  const rand = seeded(opts.seed)
+  const server = await startServer()
+  const org = await seedOrg(server.handle)
+  const proxy = new FaultProxy(() => server.url, rand)
+  await proxy.start()
+  const problems: string[] = []
+  let kills = 0
+  let restarts = 0
+
+  const accounts = [org.memberA, org.memberA, org.memberA2, org.secretaryA, org.memberA].slice(0, opts.devices)
+  const devices: Device[] = []
+  for (const [i, acc] of accounts.entries()) {
+    const jar = cookieFetch()
+    const { user } = await endpoints(createHttpClient(server.url, jar)).login({ phone: acc.phone, password: PASSWORD })
+    const d = { name: `device${i}`, user, db: new AccountDb(`sim-${opts.seed}-${i}-${newId()}`), generation: 0, inflight: null, created: new Set<string>() } as Omit<Device, 'engine'> as Device
+    // A killed device never sees the answers to what it had in flight.
+    const f: FetchFn = async (input, init) => {
+      const g = d.generation
+      const res = await jar(input.replace(server.url, proxy.url), init)
+      if (g !== d.generation) throw new NetworkError(new Error('device killed'))
+      return res
+    }
+    d.engine = new SyncEngine(d.db, endpoints(createHttpClient(server.url, f)), { pushBatch: 1 + Math.floor(rand() * 20), pullLimit: 5 + Math.floor(rand() * 50) })
+    d.db.outbox.hook('creating', (_pk, m) => {
+      d.created.add(m.id)
+    })
+    devices.push(d)
+  }
+
+  proxy.rates = { dropRequest: 0.1, dropResponse: 0.1, duplicate: 0.1, delay: 0.25 }
+  let n = 0
+  for (let op = 0; op < opts.operations; op++) {
+    const d = pick(rand, devices)
+    const roll = rand()
+    try {
+      if (roll < 0.3) {
+        await createStudy(d.db, d.user, draft(`sim-${opts.seed}-${n++}`, rand))
+      } else if (roll < 0.5 || roll < 0.6) {
+        const mine = (await d.db.study_records.toArray()).filter((r) => !r.deleted)
+        if (mine.length) {
+          const r = pick(rand, mine)
+          if (roll < 0.5) {
+            const next = { kind: r.kind, title: r.title, date: r.date, minutes: r.minutes, notes: r.notes, sourceUrl: r.sourceUrl }
+            if (chance(rand, 0.5)) next.minutes = 10 + Math.floor(rand() * 120)
+            else next.notes = `${d.name} 修改 ${op}`
+            await updateStudy(d.db, r.id, next)
+          } else await removeStudy(d.db, r.id)
+        }
+      } else if (roll < 0.9) {
+        if (!d.inflight) d.inflight = d.engine.sync().finally(() => (d.inflight = null))
+        if (chance(rand, 0.3)) await d.inflight
+      } else if (roll < 0.97) {
+        // Kill the device: whatever it had in flight is abandoned; its IndexedDB survives.
+        kills++
+        d.generation++
+        d.inflight = null
+        d.engine = new SyncEngine(d.db, d.engine.api)
+      } else {
+        restarts++
+        await server.restart()
+      }
+    } catch (err) {
+      problems.push(`op ${op} on ${d.name} threw: ${String(err)}`)
+    }
+    await new Promise((r) => setTimeout(r, Math.floor(rand() * 3)))
+  }
+
+  // Heal: no more faults; everyone syncs until nothing is left to send.
+  proxy.rates = NO_FAULTS
+  await Promise.allSettled(devices.map((d) => d.inflight))
+  for (let round = 0; round < 20; round++) {
+    for (const d of devices) await d.engine.sync()
+    const left = await Promise.all(devices.map((d) => d.db.outbox.count()))
+    if (left.every((c) => c === 0) && round > 0) break
+  }
+  for (const d of devices) await d.engine.sync()
+
+  // Every mutation recorded exactly once by the server; refusals visible on the device.
+  const results = new Map<string, PushResult>()
+  for (const row of await server.handle.db.selectFrom('mutations').select(['id', 'result']).execute()) {
+    results.set(row.id, JSON.parse(row.result) as PushResult)
+  }
+  let mutations = 0
+  let applied = 0
+  let rejected = 0
+  for (const d of devices) {
+    if ((await d.db.outbox.count()) > 0) problems.push(`${d.name}: outbox not empty after healing`)
+    const visible = new Set((await d.db.rejected.toArray()).map((r) => r.id))
+    for (const id of d.created) {
+      mutations++
+      const r = results.get(id)
+      if (!r) problems.push(`${d.name}: mutation ${id} never reached the server`)
+      else if (r.status === 'applied') applied++
+      else {
+        rejected++
+        if (!visible.has(id)) problems.push(`${d.name}: mutation ${id} was rejected (${r.code}) but is not shown`)
+      }
+    }
+  }
+
+  // Every record created exactly once; every device holds what the server says it may see.
+  const all = await server.handle.db.selectFrom('study_records').selectAll().where('title', 'like', `sim-${opts.seed}-%`).execute()
+  const titles = new Map<string, number>()
+  for (const r of all) titles.set(r.title, (titles.get(r.title) ?? 0) + 1)
+  for (const [t, c] of titles) if (c !== 1) problems.push(`record ${t} exists ${c} times`)
+  const shape = (r: { id: string; title: string; minutes: number; notes: string; date: string; kind: string }) =>
+    JSON.stringify([r.id, r.title, Number(r.minutes), r.notes, r.date, r.kind])
+  for (const d of devices) {
+    const expected = all
+      .filter((r) => r.deleted === 0 && (r.owner_id === d.user.id || (d.user.role === 'secretary' && r.branch_id === d.user.branchId)))
+      .map(shape)
+      .sort()
+    const actual = (await d.db.study_records.toArray())
+      .filter((r) => !r.deleted && r.title.startsWith(`sim-${opts.seed}-`))
+      .map(shape)
+      .sort()
+    if (JSON.stringify(expected) !== JSON.stringify(actual)) {
+      const missing = expected.filter((x) => !actual.includes(x)).slice(0, 3)
+      const extra = actual.filter((x) => !expected.includes(x)).slice(0, 3)
+      problems.push(`${d.name} diverged from the server: missing ${missing.join(' ')} extra ${extra.join(' ')}`)
+    }
+  }
+
+  await proxy.stop()
+  await server.close()
+  return { seed: opts.seed, devices: opts.devices, operations: opts.operations, mutations, applied, rejected, kills, restarts, faults: proxy.stats, problems, ms: Date.now() - started }
+}
