@@ -16,8 +16,10 @@ const DURATION = Number(process.env.BENCH_SECONDS ?? 8)
 const CONNECTIONS = 10
 
 /** Start tests/bench/serve.ts in a child process, load it from here, stop it. */
-async function loadServer(kind: 'bare' | 'push', body: () => string): Promise<LoadResult> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/bench/serve.ts', kind], { stdio: ['ignore', 'pipe', 'inherit'] })
+async function loadServer(kind: 'bare' | 'bare-pg' | 'push', body: () => string, pgUrl?: string): Promise<LoadResult> {
+  const { TEST_DATABASE_URL: _unused, ...rest } = process.env
+  const env = pgUrl ? { ...rest, TEST_DATABASE_URL: pgUrl } : rest
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/bench/serve.ts', kind], { stdio: ['ignore', 'pipe', 'inherit'], env })
   try {
     const line = await new Promise<string>((resolve, reject) => {
       createInterface({ input: child.stdout }).once('line', resolve)
@@ -53,8 +55,8 @@ const studyMutation = (clientId: string) => () =>
  * Baseline and push route in the same run: one study-record mutation per request through the
  * real route (session auth, schema validation, idempotency record, synchronous=FULL).
  */
-export async function measurePushThroughput(): Promise<{ bare: LoadResult; push: LoadResult }> {
-  const bare = await loadServer('bare', () => JSON.stringify({ title: '学习党章', minutes: 45 }))
-  const push = await loadServer('push', studyMutation(newId()))
+export async function measurePushThroughput(pgUrl?: string): Promise<{ bare: LoadResult; push: LoadResult }> {
+  const bare = await loadServer(pgUrl ? 'bare-pg' : 'bare', () => JSON.stringify({ title: '学习党章', minutes: 45 }), pgUrl)
+  const push = await loadServer('push', studyMutation(newId()), pgUrl)
   return { bare, push }
 }

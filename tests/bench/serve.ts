@@ -1,10 +1,12 @@
 // A server for the load test, in its own process so the load generator does not share its CPU.
-// `tsx tests/bench/serve.ts bare|push` prints one JSON line: { url, cookie }.
+// `tsx tests/bench/serve.ts bare|bare-pg|push` prints one JSON line: { url, cookie }.
+// With TEST_DATABASE_URL, `push` runs on a fresh PostgreSQL database.
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Fastify from 'fastify'
 import SQLite from 'better-sqlite3'
+import pg from 'pg'
 import { newId } from '../../src/core/ids.ts'
 import { cookieFetch, PASSWORD, seedOrg, startServer } from '../integration/harness.ts'
 
@@ -21,6 +23,17 @@ if (kind === 'bare') {
   const app = Fastify()
   app.post('/bare', async (req) => {
     insert.run(newId(), JSON.stringify(req.body))
+    return { ok: true }
+  })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  console.log(JSON.stringify({ url: `http://127.0.0.1:${(app.server.address() as { port: number }).port}/bare`, cookie: '' }))
+} else if (kind === 'bare-pg') {
+  // The PostgreSQL baseline: one INSERT per request through a pool, default synchronous_commit=on.
+  const pool = new pg.Pool({ connectionString: process.env.TEST_DATABASE_URL, max: 10 })
+  await pool.query('create table if not exists bench_bare (id text primary key, payload text not null)')
+  const app = Fastify()
+  app.post('/bare', async (req) => {
+    await pool.query('insert into bench_bare (id, payload) values ($1, $2)', [newId(), JSON.stringify(req.body)])
     return { ok: true }
   })
   await app.listen({ port: 0, host: '127.0.0.1' })

@@ -5,6 +5,7 @@ export interface SchedulerOptions {
   lockName: string
   intervalMs?: number
   afterWriteDelayMs?: number
+  startDelayMs?: number
 }
 
 async function withLock(name: string, fn: () => Promise<void>): Promise<void> {
@@ -50,9 +51,11 @@ export function startScheduler(sync: () => Promise<void>, opts: SchedulerOptions
   window.addEventListener('online', run)
   document.addEventListener('visibilitychange', onVisible)
   const timer = setInterval(run, opts.intervalMs ?? 60_000)
-  run()
+  // On start, but after the first screen is up: the member sees their data first.
+  const first = setTimeout(run, opts.startDelayMs ?? 300)
   return () => {
     stopWrites()
+    clearTimeout(first)
     clearTimeout(writeTimer)
     clearInterval(timer)
     window.removeEventListener('online', run)
