@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Database } from './db/schema.ts'
 import type { DbHandle, Dialect } from './db/connection.ts'
-import { directPusher, groupCommitPusher, type Pusher } from './sync/push.ts'
+import { groupCommitPusher, type Pusher } from './sync/push.ts'
 
 /** What routes need from the app: passed explicitly, no globals (several processes may share one database). */
 export interface AppContext {
@@ -14,7 +14,7 @@ export interface AppContext {
   secureCookies: boolean
   /** Login attempts allowed per minute for one address and account. */
   loginAttemptsPerMinute: number
-  /** How pushed mutations reach the database (group commit on SQLite). */
+  /** How pushed mutations reach the database (group commit). */
   pusher: Pusher
 }
 
@@ -33,6 +33,6 @@ export function createContext(handle: DbHandle, opts: ContextOptions): AppContex
     version: opts.version,
     secureCookies: opts.secureCookies ?? false,
     loginAttemptsPerMinute: opts.loginAttemptsPerMinute ?? 10,
-    pusher: handle.dialect === 'sqlite' ? groupCommitPusher(handle.db) : directPusher(handle.db),
+    pusher: groupCommitPusher(handle.db),
   }
 }

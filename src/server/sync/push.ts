@@ -6,10 +6,11 @@ import type { WritableTable } from '../../core/sync/tables.ts'
 import { HttpError } from '../lib/http-error.ts'
 import { nowIso } from '../lib/time.ts'
 import type { Viewer } from './viewer.ts'
+import { PendingSeqs } from '../repositories/sequence.ts'
 import { applyStudyMutation, visibleStudyRow } from './study-records.ts'
 
 interface TableHandler {
-  apply(trx: Kysely<Database>, viewer: Viewer, m: Mutation): Promise<void>
+  apply(trx: Kysely<Database>, viewer: Viewer, m: Mutation, seqs: PendingSeqs): Promise<void>
   visibleRow(trx: Kysely<Database>, viewer: Viewer, id: string): Promise<Record<string, unknown> | null>
 }
 
@@ -30,7 +31,7 @@ function upgrade(m: Mutation): Mutation {
  * failure stops the batch: the mutations before it are answered; the rest get no answer and are
  * retried by the client, in order.
  */
-async function applyBatch(trx: Kysely<Database>, viewer: Viewer, mutations: Mutation[], log: FastifyBaseLogger): Promise<PushResult[]> {
+async function applyBatch(trx: Kysely<Database>, seqs: PendingSeqs, viewer: Viewer, mutations: Mutation[], log: FastifyBaseLogger): Promise<PushResult[]> {
   const results: PushResult[] = []
   for (const raw of mutations) {
     // Claim the mutation id before touching anything. A concurrent transaction holding the same
@@ -50,7 +51,7 @@ async function applyBatch(trx: Kysely<Database>, viewer: Viewer, mutations: Muta
     let result: PushResult
     try {
       const m = upgrade(raw)
-      await handlers[m.table].apply(trx, viewer, m)
+      await handlers[m.table].apply(trx, viewer, m, seqs)
       result = { id: m.id, status: 'applied' }
       await sql`release savepoint mutation`.execute(trx)
     } catch (err) {
@@ -79,11 +80,6 @@ export interface Pusher {
   push(viewer: Viewer, mutations: Mutation[], log: FastifyBaseLogger): Promise<PushResult[]>
 }
 
-/** One transaction per request (PostgreSQL: concurrent requests use the connection pool). */
-export function directPusher(db: Kysely<Database>): Pusher {
-  return { push: (viewer, mutations, log) => db.transaction().execute((trx) => applyBatch(trx, viewer, mutations, log)) }
-}
-
 interface Job {
   viewer: Viewer
   mutations: Mutation[]
@@ -93,9 +89,10 @@ interface Job {
 }
 
 /**
- * Group commit (SQLite: one connection, one writer). Requests that arrive while a commit is on
- * disk are applied together in the next transaction, each in its own savepoint, and committed
- * with one fsync. Each request is answered only after the commit that holds its effects is
+ * Group commit. Requests that arrive while a commit is on disk are applied together in the next
+ * transaction, each in its own savepoint, and committed with one fsync (SQLite: one connection,
+ * one writer; PostgreSQL: one transaction per process at a time, so the change counter is locked
+ * once per batch rather than once per request). Each request is answered only after the commit that holds its effects is
  * durable (synchronous=FULL), so an acknowledgement is never given for a write that could be lost.
  */
 export function groupCommitPusher(db: Kysely<Database>): Pusher {
@@ -110,10 +107,11 @@ export function groupCommitPusher(db: Kysely<Database>): Pusher {
       const outcomes: ({ ok: true; results: PushResult[] } | { ok: false; err: unknown })[] = []
       try {
         await db.transaction().execute(async (trx) => {
+          const seqs = new PendingSeqs()
           for (const job of jobs) {
             await sql`savepoint job`.execute(trx)
             try {
-              outcomes.push({ ok: true, results: await applyBatch(trx, job.viewer, job.mutations, job.log) })
+              outcomes.push({ ok: true, results: await applyBatch(trx, seqs, job.viewer, job.mutations, job.log) })
               await sql`release savepoint job`.execute(trx)
             } catch (err) {
               await sql`rollback to savepoint job`.execute(trx)
@@ -121,6 +119,8 @@ export function groupCommitPusher(db: Kysely<Database>): Pusher {
               outcomes.push({ ok: false, err })
             }
           }
+          // Rows of a job rolled back above keep no effect; numbering an absent row is a no-op.
+          await seqs.assign(trx)
         })
       } catch (err) {
         for (const job of jobs) job.reject(err)

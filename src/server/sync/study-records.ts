@@ -7,7 +7,7 @@ import { issuesToMessage } from '../../core/schemas/common.ts'
 import type { Mutation } from '../../core/sync/protocol.ts'
 import { HttpError } from '../lib/http-error.ts'
 import { nowIso } from '../lib/time.ts'
-import { nextSeq } from '../repositories/sequence.ts'
+import type { PendingSeqs } from '../repositories/sequence.ts'
 import type { Viewer } from './viewer.ts'
 import { studyToWire } from './wire.ts'
 import { studyScope } from './pull.ts'
@@ -41,7 +41,7 @@ function validatePatch(fields: Record<string, unknown>): Partial<Record<FieldNam
  * secretaries and administrators read others' but never write them.
  * A mutation for a deleted record is refused with `deleted` (nothing is silently resurrected).
  */
-export async function applyStudyMutation(trx: Kysely<Database>, viewer: Viewer, m: Mutation): Promise<void> {
+export async function applyStudyMutation(trx: Kysely<Database>, viewer: Viewer, m: Mutation, seqs: PendingSeqs): Promise<void> {
   const existing = await trx.selectFrom('study_records').selectAll().where('id', '=', m.rowId).executeTakeFirst()
   if (existing && existing.owner_id !== viewer.id) throw new HttpError(403, 'forbidden', '只能修改本人的学习记录')
   const now = nowIso()
@@ -50,9 +50,10 @@ export async function applyStudyMutation(trx: Kysely<Database>, viewer: Viewer, 
     if (!existing || existing.deleted === 1) return
     await trx
       .updateTable('study_records')
-      .set({ deleted: 1, seq: await nextSeq(trx), updated_at: now })
+      .set({ deleted: 1, seq: 0, updated_at: now })
       .where('id', '=', m.rowId)
       .execute()
+    seqs.mark('study_records', m.rowId)
     return
   }
 
@@ -79,9 +80,10 @@ export async function applyStudyMutation(trx: Kysely<Database>, viewer: Viewer, 
         created_at: r.createdAt,
         updated_at: now,
         deleted: 0,
-        seq: await nextSeq(trx),
+        seq: 0,
       })
       .execute()
+    seqs.mark('study_records', m.rowId)
     return
   }
   if (existing.deleted === 1) throw new HttpError(409, 'deleted')
@@ -100,9 +102,10 @@ export async function applyStudyMutation(trx: Kysely<Database>, viewer: Viewer, 
   if (Object.keys(set).length === 0) return
   await trx
     .updateTable('study_records')
-    .set({ ...set, updated_at: now, seq: await nextSeq(trx) })
+    .set({ ...set, updated_at: now, seq: 0 })
     .where('id', '=', m.rowId)
     .execute()
+  seqs.mark('study_records', m.rowId)
 }
 
 export async function visibleStudyRow(trx: Kysely<Database>, viewer: Viewer, id: string): Promise<Record<string, unknown> | null> {
