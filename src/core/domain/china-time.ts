@@ -1,0 +1,33 @@
+/**
+ * Calendar dates in China Standard Time (Asia/Shanghai), whatever the device's time zone.
+ * China has kept UTC+8 without daylight saving since 1991, so a fixed offset is exact for every
+ * date this app records, and avoids loading time-zone data (slow on old phones) through Intl.
+ */
+const OFFSET_MS = 8 * 60 * 60 * 1000
+const WEEKDAYS = ['星期日', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六'] as const
+
+export interface ChinaDay {
+  year: number
+  month: number
+  day: number
+  weekday: (typeof WEEKDAYS)[number]
+}
+
+export function chinaDay(at: Date): ChinaDay {
+  const d = new Date(at.getTime() + OFFSET_MS)
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), weekday: WEEKDAYS[d.getUTCDay()] as ChinaDay['weekday'] }
+}
+
+/** "11月28日 星期六" */
+export function formatChinaDay(at: Date): string {
+  const d = chinaDay(at)
+  return `${d.month}月${d.day}日 ${d.weekday}`
+}
+
+/** "2026年11月28日 14:05" */
+export function formatChinaDateTime(at: Date): string {
+  const d = new Date(at.getTime() + OFFSET_MS)
+  const hh = String(d.getUTCHours()).padStart(2, '0')
+  const mm = String(d.getUTCMinutes()).padStart(2, '0')
+  return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${hh}:${mm}`
+}
