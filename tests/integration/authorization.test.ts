@@ -1,0 +1,146 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { cookieFetch, device, PASSWORD, seedOrg, startServer, type Org, type TestServer } from './harness.ts'
+import { SyncEngine } from '../../src/client/sync/engine.ts'
+import { createStudy } from '../../src/client/features/study/study.repo.ts'
+import { MUTATION_VERSION, type PullResponse, type PushResponse } from '../../src/core/sync/protocol.ts'
+import { SYNCED_TABLES } from '../../src/core/sync/tables.ts'
+import { newId } from '../../src/core/ids.ts'
+
+/**
+ * Who may read and write what, as a matrix over every API route and every synced table, for
+ * every role, against the viewer's own record, a record of their branch and one of another branch.
+ * A route or table without an entry here fails the suite.
+ */
+let server: TestServer
+let org: Org
+type Who = 'anonymous' | 'member' | 'secretary' | 'admin' | 'otherBranchMember'
+const jars = new Map<Who, ReturnType<typeof cookieFetch>>()
+const records: Record<'ownOfMember' | 'branchPeer' | 'otherBranch', string> = { ownOfMember: '', branchPeer: '', otherBranch: '' }
+
+beforeAll(async () => {
+  server = await startServer()
+  org = await seedOrg(server.handle)
+  const phones: Record<Exclude<Who, 'anonymous'>, string> = {
+    member: org.memberA.phone,
+    secretary: org.secretaryA.phone,
+    admin: org.admin.phone,
+    otherBranchMember: org.memberB.phone,
+  }
+  jars.set('anonymous', cookieFetch())
+  for (const [who, phone] of Object.entries(phones) as [Exclude<Who, 'anonymous'>, string][]) {
+    const f = cookieFetch()
+    const res = await f(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone, password: PASSWORD }) })
+    expect(res.status).toBe(200)
+    jars.set(who, f)
+  }
+  const make = async (phone: string, title: string) => {
+    const d = await device(server, phone)
+    const r = await createStudy(d.db, d.user, { kind: 'self_study', title, date: '2026-11-20', minutes: 30, notes: '', sourceUrl: '' })
+    await new SyncEngine(d.db, d.api).sync()
+    return r.id
+  }
+  records.ownOfMember = await make(org.memberA.phone, 'matrix-own')
+  records.branchPeer = await make(org.memberA2.phone, 'matrix-peer')
+  records.otherBranch = await make(org.memberB.phone, 'matrix-other')
+})
+afterAll(() => server.close())
+
+const call = (who: Who, method: string, path: string, body?: unknown) =>
+  (jars.get(who) as ReturnType<typeof cookieFetch>)(server.url + path, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+
+const ROLES: Who[] = ['anonymous', 'member', 'secretary', 'admin', 'otherBranchMember']
+
+/** Expected HTTP status per route and role (routes without per-record data). */
+const ROUTE_MATRIX: Record<string, { run: (who: Who) => Promise<Response>; expect: Record<Who, number> }> = {
+  'GET /api/health': { run: (w) => call(w, 'GET', '/api/health'), expect: { anonymous: 200, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
+  'GET /api/setup': { run: (w) => call(w, 'GET', '/api/setup'), expect: { anonymous: 200, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
+  'POST /api/setup': {
+    run: (w) => call(w, 'POST', '/api/setup', { orgName: '另一个组织', adminName: '某人', phone: '13811112222', password: 'long-enough-pw' }),
+    expect: { anonymous: 409, member: 409, secretary: 409, admin: 409, otherBranchMember: 409 },
+  },
+  'POST /api/setup/demo': { run: (w) => call(w, 'POST', '/api/setup/demo', {}), expect: { anonymous: 409, member: 409, secretary: 409, admin: 409, otherBranchMember: 409 } },
+  'POST /api/auth/login': { run: (w) => call(w, 'POST', '/api/auth/login', { phone: org.memberA2.phone, password: 'wrong-password' }), expect: { anonymous: 401, member: 401, secretary: 401, admin: 401, otherBranchMember: 401 } },
+  'POST /api/auth/logout': { run: () => cookieFetch()(server.url + '/api/auth/logout', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }), expect: { anonymous: 200, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
+  'GET /api/auth/me': { run: (w) => call(w, 'GET', '/api/auth/me'), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
+  'POST /api/sync/push': { run: (w) => call(w, 'POST', '/api/sync/push', { clientId: newId(), mutations: [] }), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
+  'GET /api/sync/pull': { run: (w) => call(w, 'GET', '/api/sync/pull'), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
+}
+
+type Target = keyof typeof records
+/** Per synced table: may this role READ and WRITE this record (member = owner of ownOfMember)? */
+const TABLE_MATRIX: Record<(typeof SYNCED_TABLES)[number], { read: Record<Exclude<Who, 'anonymous'>, Target[]>; write: Record<Exclude<Who, 'anonymous'>, Target[]> } | 'not-per-record'> = {
+  study_records: {
+    read: { member: ['ownOfMember'], secretary: ['ownOfMember', 'branchPeer'], admin: ['ownOfMember', 'branchPeer', 'otherBranch'], otherBranchMember: ['otherBranch'] },
+    write: { member: ['ownOfMember'], secretary: [], admin: [], otherBranchMember: ['otherBranch'] },
+  },
+  // Branch names are organisation-wide; people are checked in the next test.
+  branches: 'not-per-record',
+  users: 'not-per-record',
+}
+
+async function pulledIds(who: Who): Promise<Set<string>> {
+  const ids = new Set<string>()
+  let cursor = ''
+  for (;;) {
+    const page = (await (await call(who, 'GET', `/api/sync/pull?cursor=${encodeURIComponent(cursor)}&limit=2000`)).json()) as PullResponse
+    for (const c of page.changes) if (!c.deleted) ids.add(`${c.table}/${c.rowId}`)
+    cursor = page.cursor
+    if (!page.hasMore) return ids
+  }
+}
+
+describe('authorisation matrix', () => {
+  it('has an entry for every API route and every synced table', () => {
+    expect([...new Set(server.app.apiRoutes.filter((r) => r.includes(' /api/')))].sort()).toEqual(Object.keys(ROUTE_MATRIX).sort())
+    expect(Object.keys(TABLE_MATRIX).sort()).toEqual([...SYNCED_TABLES].sort())
+  })
+
+  for (const [route, m] of Object.entries(ROUTE_MATRIX)) {
+    for (const who of ROLES) {
+      it(`${route} as ${who} → ${m.expect[who]}`, async () => {
+        expect((await m.run(who)).status).toBe(m.expect[who])
+      })
+    }
+  }
+
+  for (const [table, m] of Object.entries(TABLE_MATRIX)) {
+    if (m === 'not-per-record') continue
+    for (const who of ROLES.filter((w): w is Exclude<Who, 'anonymous'> => w !== 'anonymous')) {
+      for (const target of Object.keys(records) as Target[]) {
+        const canRead = m.read[who].includes(target)
+        const canWrite = m.write[who].includes(target)
+        it(`${table}: ${who} ${canRead ? 'reads' : 'cannot read'} and ${canWrite ? 'writes' : 'cannot write'} ${target}`, async () => {
+          expect((await pulledIds(who)).has(`${table}/${records[target]}`)).toBe(canRead)
+          const res = (await (
+            await call(who, 'POST', '/api/sync/push', {
+              clientId: newId(),
+              mutations: [{ id: newId(), table, op: 'upsert', rowId: records[target], fields: { minutes: 31 + Math.floor(Math.random() * 60) }, base: {}, clientTime: '', v: MUTATION_VERSION }],
+            })
+          ).json()) as PushResponse
+          expect(res.results[0]?.status).toBe(canWrite ? 'applied' : 'rejected')
+          if (!canWrite) expect(res.results[0]?.code).toBe('forbidden')
+          // A refusal never leaks a row the viewer may not read.
+          if (!canRead) expect(res.results[0]?.row ?? null).toBeNull()
+        })
+      }
+    }
+  }
+
+  it('people: members see their own branch; administrators see everyone; nobody sees password hashes or other branches\' phones', async () => {
+    const usersOf = async (who: Who) => {
+      const page = (await (await call(who, 'GET', '/api/sync/pull?limit=2000')).json()) as PullResponse
+      return page.changes.filter((c) => c.table === 'users').map((c) => c.row as Record<string, unknown>)
+    }
+    const member = await usersOf('member')
+    expect(member.map((u) => u.id).sort()).toEqual([org.memberA.id, org.memberA2.id, org.secretaryA.id].sort())
+    expect((await usersOf('admin')).length).toBe(5)
+    for (const u of [...member, ...(await usersOf('admin'))]) {
+      expect(u).not.toHaveProperty('password_hash')
+      expect(u).not.toHaveProperty('phone')
+    }
+  })
+})
