@@ -5,17 +5,27 @@ import { median } from './machine.ts'
 
 export const launch = (): Promise<Browser> => chromium.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS })
 
-export async function signedInPage(browser: Browser, server: AppServer): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 } })
-  const page = await context.newPage()
+/** The demo member signs in through the login page. */
+export async function logIn(page: Page, server: AppServer): Promise<void> {
   await page.goto(`${server.url}/login`)
   await page.getByLabel('手机号').fill('13900000101')
   await page.getByLabel('密码').fill('demo1234')
   await page.getByTestId('login-submit').click()
   await page.getByRole('heading', { name: /您好/ }).waitFor()
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready
-  })
+}
+
+export async function signedInPage(
+  browser: Browser,
+  server: AppServer,
+  options: { serviceWorkers?: 'allow' | 'block' } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, serviceWorkers: options.serviceWorkers ?? 'allow' })
+  const page = await context.newPage()
+  await logIn(page, server)
+  if (options.serviceWorkers !== 'block')
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready
+    })
   return { context, page }
 }
 

@@ -1,6 +1,5 @@
 import { gzipSync } from 'node:zlib'
-import { chromium } from '@playwright/test'
-import { CHROMIUM_ARGS } from '../../playwright.config.ts'
+import { launch, signedInPage } from './browser.ts'
 import { AppServer } from '../e2e/support/server.ts'
 
 export interface FirstLoad {
@@ -17,15 +16,9 @@ export interface FirstLoad {
 export async function measureFirstLoad(port: number): Promise<FirstLoad> {
   const server = new AppServer(port)
   await server.start()
-  const browser = await chromium.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS })
+  const browser = await launch()
   try {
-    const context = await browser.newContext({ serviceWorkers: 'block', viewport: { width: 390, height: 844 } })
-    const page = await context.newPage()
-    await page.goto(`${server.url}/login`)
-    await page.getByLabel('手机号').fill('13900000101')
-    await page.getByLabel('密码').fill('demo1234')
-    await page.getByTestId('login-submit').click()
-    await page.getByRole('heading', { name: /您好/ }).waitFor()
+    const { context, page } = await signedInPage(browser, server, { serviceWorkers: 'block' })
 
     const cdp = await context.newCDPSession(page)
     await cdp.send('Network.enable')

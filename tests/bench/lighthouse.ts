@@ -2,6 +2,7 @@ import lighthouse from 'lighthouse'
 import { chromium } from '@playwright/test'
 import { CHROMIUM_ARGS } from '../../playwright.config.ts'
 import type { AppServer } from '../e2e/support/server.ts'
+import { logIn } from './browser.ts'
 
 export interface LighthouseScores {
   page: string
@@ -42,11 +43,7 @@ export async function measureLighthouse(server: AppServer): Promise<LighthouseSc
       out.push({ metrics, page: path, performance: score('performance'), accessibility: score('accessibility'), bestPractices: score('best-practices'), seo: score('seo'), failing })
     }
     await audit('/login', false)
-    await page.goto(`${server.url}/login`)
-    await page.getByLabel('手机号').fill('13900000101')
-    await page.getByLabel('密码').fill('demo1234')
-    await page.getByTestId('login-submit').click()
-    await page.getByRole('heading', { name: /您好/ }).waitFor()
+    await logIn(page, server)
     await audit('/', true)
     return out
   } finally {

@@ -4,6 +4,7 @@ import { measurePushThroughput, type LoadResult } from './push-throughput.ts'
 import { measureLighthouse } from './lighthouse.ts'
 import { launch, measureColdStart, measureWriteLatency } from './browser.ts'
 import { measureEngineVolume } from './engine-volume.ts'
+import { measureIncrementalPull } from './incremental-pull.ts'
 import { AppServer } from '../e2e/support/server.ts'
 import { prependSection, stamp } from './report.ts'
 
@@ -60,7 +61,9 @@ for (const [label, url] of [['SQLite (WAL, synchronous=FULL)', undefined], ['Pos
   rows.push(`| ${label}: baseline bare route, one INSERT per request | ${row(bare)} | — | — |`)
   rows.push(`| ${label}: push route, one study-record mutation per request (session auth, schema validation, idempotency record, durable commit) | ${row(push)}: **${(ratio * 100).toFixed(0)}%** of baseline | ≥ 75%, p99 < 50 ms | ${ok(ratio >= 0.75 && push.p99 < 50)} |`)
 }
-rows.push('| incremental pull on 100k members / 10M attendance rows | not measured yet: attendance arrives with the meetings feature (#5) | p95 < 50 ms | — |')
+const inc = await measureIncrementalPull()
+console.log(`incremental pull: ${JSON.stringify(inc)}`)
+rows.push(`| incremental pull through the route (session check + scoped query), SQLite, ${inc.members.toLocaleString('en')} members and ${inc.rows.toLocaleString('en')} synced rows (study records stand in for attendance until meetings, #5, exist) | p50 ${inc.p50} ms, p95 ${inc.p95} ms | p95 < 50 ms | ${ok(inc.p95 < 50)} |`)
 
 prependSection(`## ${stamp()}: npm run bench
 

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.ts'
 import { newId } from '../../core/ids.ts'
+import { pick, seededRandom } from '../../core/seeded-random.ts'
 import { STUDY_KINDS, type StudyKind } from '../../core/domain/study-kinds.ts'
 import type { Role } from '../../core/domain/roles.ts'
 import { hashPassword } from '../lib/passwords.ts'
@@ -40,24 +41,10 @@ const NOTES = [
   '深刻认识到严明政治纪律和政治规矩的重要性，今后要自觉对照检查。',
 ]
 
-/** Small deterministic PRNG so the demo is the same on every machine. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-const pick = <T>(rand: () => number, list: readonly T[]): T => list[Math.floor(rand() * list.length)] as T
-
 /** One organ Party committee, 3 branches, 30 people, a year of study records. */
 export async function seedDemo(db: Kysely<Database>, today = new Date()): Promise<void> {
   const hash = await hashPassword(DEMO_PASSWORD)
-  const rand = prng(20261128)
+  const rand = seededRandom(20261128)
   await db.transaction().execute(async (trx) => {
     const orgId = await createOrganization(trx, DEMO_ORG)
     const branchIds: string[] = []

@@ -1,14 +1,3 @@
-/** mulberry32: a small seeded PRNG, so a failing simulation can be replayed from its seed. */
-export function seeded(seed: number): () => number {
-  let s = seed >>> 0
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0
-    let t = s
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+export { seededRandom as seeded, pick } from '../../../src/core/seeded-random.ts'
 
-export const pick = <T>(rand: () => number, xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T
 export const chance = (rand: () => number, p: number): boolean => rand() < p

@@ -1,0 +1,2 @@
+import { measureIncrementalPull } from './tests/bench/incremental-pull.ts'
+console.log(await measureIncrementalPull(100))
