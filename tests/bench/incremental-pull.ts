@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { createHash, randomBytes } from 'node:crypto'
 import SQLite from 'better-sqlite3'
@@ -45,6 +45,9 @@ function seed(): void {
   const insStudy = db.prepare(
     'insert into study_records (id, owner_id, branch_id, org_id, kind, title, date, minutes, notes, source_url, created_at, updated_at, deleted, seq) values (?, ?, ?, ?, ?, ?, ?, 45, ?, ?, ?, ?, 0, ?)',
   )
+  // Bulk load without the secondary indexes, then build them once (much faster than row by row).
+  const indexes = db.prepare("select name, sql from sqlite_master where type = 'index' and tbl_name = 'study_records' and sql is not null").all() as { name: string; sql: string }[]
+  for (const ix of indexes) db.exec(`drop index ${ix.name}`)
   const batch = 200_000
   for (let i = 0; i < ROWS; i += batch) {
     db.transaction(() => {
@@ -55,6 +58,7 @@ function seed(): void {
     })()
     process.stdout.write(`\rseeded ${Math.min(ROWS, i + batch).toLocaleString('en')} rows`)
   }
+  for (const ix of indexes) db.exec(ix.sql)
   db.prepare("update counters set value = ? where name = 'seq'").run(seq)
   db.close()
   new SQLite(join(DIR, 'seeded')).close()
@@ -69,6 +73,7 @@ function seed(): void {
 export async function measureIncrementalPull(samples = 400): Promise<{ p50: number; p95: number; members: number; rows: number }> {
   // The schema comes from the migrations: open once to create it, then seed.
   if (!existsSync(join(DIR, 'seeded'))) {
+    rmSync(DIR, { recursive: true, force: true })
     const h = await openDatabase({ dataDir: DIR })
     await h.close()
     seed()
