@@ -64,7 +64,7 @@ const BAD_INPUT: Record<string, BadCase[]> = {
     { method: 'POST', url: '/api/sync/push', body: JSON.stringify({ clientId: newId(), mutations: 'x' }), auth: true, status: 400, code: 'validation' },
     {
       method: 'POST', url: '/api/sync/push', auth: true, status: 400, code: 'validation',
-      body: JSON.stringify({ clientId: newId(), mutations: [{ id: newId(), table: 'users', op: 'upsert', rowId: newId(), clientTime: '', v: 1 }] }),
+      body: JSON.stringify({ clientId: newId(), mutations: [{ id: newId(), table: 'branches', op: 'upsert', rowId: newId(), clientTime: '', v: 1 }] }),
     },
     { method: 'POST', url: '/api/sync/push', body: '"' + 'x'.repeat(3 * 1024 * 1024) + '"', auth: true, status: 413, code: 'payload_too_large' },
   ],

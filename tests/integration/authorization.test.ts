@@ -144,3 +144,39 @@ describe('authorisation matrix', () => {
     }
   })
 })
+
+describe('party dates', () => {
+  const setDates = (who: Who, rowId: string, fields: Record<string, unknown>) =>
+    call(who, 'POST', '/api/sync/push', { clientId: newId(), mutations: [{ id: newId(), table: 'users', op: 'upsert', rowId, fields, base: {}, clientTime: '', v: MUTATION_VERSION }] }).then(
+      async (r) => ((await r.json()) as PushResponse).results[0],
+    )
+
+  it('a member sets their own 入党日期 and 转正日期; nobody sets another person\'s', async () => {
+    expect((await setDates('member', org.memberA.id, { joinedPartyOn: '2006-07-01', fullMemberOn: '2007-07-01' }))?.status).toBe('applied')
+    for (const who of ['secretary', 'admin', 'otherBranchMember'] as const) {
+      const r = await setDates(who, org.memberA.id, { joinedPartyOn: '2001-01-01' })
+      expect(r?.status).toBe('rejected')
+      expect(r?.code).toBe('forbidden')
+    }
+  })
+
+  it('refuses impossible dates with a Chinese reason', async () => {
+    expect((await setDates('member', org.memberA.id, { fullMemberOn: '2006-01-01' }))?.message).toBe('转正日期应晚于入党日期')
+    expect((await setDates('member', org.memberA.id, { joinedPartyOn: '2999-01-01', fullMemberOn: null }))?.message).toBe('入党日期不能晚于今天')
+    expect((await setDates('member', org.memberA.id, { name: '改名' }))?.code).toBe('validation')
+  })
+
+  it('only the person, their branch secretary and administrators see the dates', async () => {
+    const datesSeenBy = async (who: Who) => {
+      const page = (await (await call(who, 'GET', '/api/sync/pull?limit=2000')).json()) as PullResponse
+      return page.changes.find((c) => c.table === 'users' && c.rowId === org.memberA.id)?.row?.joinedPartyOn
+    }
+    expect(await datesSeenBy('member')).toBe('2006-07-01')
+    expect(await datesSeenBy('secretary')).toBe('2006-07-01')
+    expect(await datesSeenBy('admin')).toBe('2006-07-01')
+    const peer = cookieFetch()
+    await peer(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone: org.memberA2.phone, password: PASSWORD }) })
+    const page = (await (await peer(`${server.url}/api/sync/pull?limit=2000`)).json()) as PullResponse
+    expect(page.changes.find((c) => c.table === 'users' && c.rowId === org.memberA.id)?.row?.joinedPartyOn).toBeNull()
+  })
+})

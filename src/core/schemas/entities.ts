@@ -18,12 +18,20 @@ export const Branch = v.object({
 })
 export type Branch = v.InferOutput<typeof Branch>
 
+/** The member's own writable fields: 入党日期 and 转正日期 (either may be unknown). */
+export const partyDateFields = {
+  joinedPartyOn: v.nullable(IsoDate),
+  fullMemberOn: v.nullable(IsoDate),
+}
+
 export const UserProfile = v.object({
   id: Uuid,
   orgId: Uuid,
   branchId: v.nullable(Uuid),
   name: v.string(),
   role: v.picklist(ROLES),
+  /** Sent only to the member, their branch's secretaries and administrators; null otherwise. */
+  ...partyDateFields,
 })
 export type UserProfile = v.InferOutput<typeof UserProfile>
 

@@ -20,7 +20,7 @@ describe('mutation schema', () => {
     expect(v.safeParse(Mutation, ok).success).toBe(true)
   })
   it('refuses unknown tables and operations with Chinese messages', () => {
-    const r = v.safeParse(Mutation, { ...ok, table: 'users' })
+    const r = v.safeParse(Mutation, { ...ok, table: 'branches' })
     expect(r.success).toBe(false)
     expect(r.issues?.[0]?.message).toBe('不支持的数据表')
     expect(v.safeParse(Mutation, { ...ok, op: 'drop' }).success).toBe(false)

@@ -17,6 +17,8 @@ export interface SyncedRows {
  */
 export const WRITABLE = {
   study_records: { mergeText: ['notes'] as const },
+  /** Only the member's own row, only 入党日期 and 转正日期. */
+  users: { mergeText: [] as const },
 } as const
 
 export type WritableTable = keyof typeof WRITABLE

@@ -33,6 +33,8 @@ export interface UserTable {
   created_at: string
   updated_at: string
   seq: number
+  joined_party_on: string | null
+  full_member_on: string | null
 }
 export interface SessionTable {
   token_hash: string

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.ts'
 import { newId } from '../../core/ids.ts'
+import { chinaToday } from '../../core/domain/political-birthday.ts'
 import { pick, seededRandom } from '../../core/seeded-random.ts'
 import { STUDY_KINDS, type StudyKind } from '../../core/domain/study-kinds.ts'
 import type { Role } from '../../core/domain/roles.ts'
@@ -41,6 +42,19 @@ const NOTES = [
   '深刻认识到严明政治纪律和政治规矩的重要性，今后要自觉对照检查。',
 ]
 
+/**
+ * 入党日期 / 转正日期 for the demo: the demo member (index 3) has a political birthday today, a few
+ * others in the coming weeks (so the secretary's list is not empty), the rest spread over decades.
+ */
+function demoPartyDates(i: number, today: Date, rand: () => number): { joined_party_on: string; full_member_on: string } {
+  const [, m, d] = chinaToday(today).split('-').map(Number) as [number, number, number]
+  const year = 1985 + Math.floor(rand() * 36) // up to 2020: 转正 a year later is always in the past
+  const soon = new Date(Date.UTC(year, m - 1, d + (i === 3 ? 0 : i < 9 ? 3 * i : Math.floor(rand() * 365))))
+  const joined = soon.toISOString().slice(0, 10)
+  const full = new Date(Date.UTC(soon.getUTCFullYear() + 1, soon.getUTCMonth(), soon.getUTCDate())).toISOString().slice(0, 10)
+  return { joined_party_on: joined, full_member_on: full }
+}
+
 /** One organ Party committee, 3 branches, 30 people, a year of study records. */
 export async function seedDemo(db: Kysely<Database>, today = new Date()): Promise<void> {
   const hash = await hashPassword(DEMO_PASSWORD)
@@ -57,6 +71,7 @@ export async function seedDemo(db: Kysely<Database>, today = new Date()): Promis
       const phone = i < 3 ? `139000000${11 + i}` : `13900000${String(101 + i - 3).padStart(3, '0')}`
       const branchId = branchIds[b] ?? null
       const userId = await createUser(trx, { orgId, branchId, name, phone, role, passwordHash: hash })
+      await trx.updateTable('users').set(demoPartyDates(i, today, rand)).where('id', '=', userId).execute()
       for (let m = 11; m >= 0; m--) {
         const count = 1 + Math.floor(rand() * 3)
         for (let k = 0; k < count; k++) {

@@ -26,12 +26,16 @@ export function studyScope(v: Viewer): Scope<'study_records'> {
   return scopes.study_records(v)
 }
 
+export function userScope(v: Viewer): Scope<'users'> {
+  return scopes.users(v)
+}
+
 async function changesOf(db: Kysely<Database>, viewer: Viewer, after: number, limit: number): Promise<Change[]> {
   const [branches, users, study] = await Promise.all([
     db.selectFrom('branches').selectAll().where('seq', '>', after).where(scopes.branches(viewer)).orderBy('seq').limit(limit).execute(),
     db
       .selectFrom('users')
-      .select(['id', 'org_id', 'branch_id', 'name', 'role', 'seq'])
+      .select(['id', 'org_id', 'branch_id', 'name', 'role', 'seq', 'joined_party_on', 'full_member_on'])
       .where('seq', '>', after)
       .where(scopes.users(viewer))
       .orderBy('seq')
@@ -41,7 +45,7 @@ async function changesOf(db: Kysely<Database>, viewer: Viewer, after: number, li
   ])
   return [
     ...branches.map((r): Change => ({ table: 'branches', rowId: r.id, seq: Number(r.seq), deleted: false, row: { ...branchToWire(r) } })),
-    ...users.map((r): Change => ({ table: 'users', rowId: r.id, seq: Number(r.seq), deleted: false, row: { ...userToWire(r) } })),
+    ...users.map((r): Change => ({ table: 'users', rowId: r.id, seq: Number(r.seq), deleted: false, row: { ...userToWire(r, viewer) } })),
     ...study.map(
       (r): Change => ({ table: 'study_records', rowId: r.id, seq: Number(r.seq), deleted: r.deleted === 1, row: r.deleted === 1 ? null : { ...studyToWire(r) } }),
     ),

@@ -8,6 +8,7 @@ import { nowIso } from '../lib/time.ts'
 import type { Viewer } from './viewer.ts'
 import { PendingSeqs } from '../repositories/sequence.ts'
 import { applyStudyMutation, visibleStudyRow } from './study-records.ts'
+import { applyUserMutation, visibleUserRow } from './users.ts'
 
 interface TableHandler {
   apply(trx: Kysely<Database>, viewer: Viewer, m: Mutation, seqs: PendingSeqs): Promise<void>
@@ -16,6 +17,7 @@ interface TableHandler {
 
 const handlers: Record<WritableTable, TableHandler> = {
   study_records: { apply: applyStudyMutation, visibleRow: visibleStudyRow },
+  users: { apply: applyUserMutation, visibleRow: visibleUserRow },
 }
 
 /** Bring a mutation written by an older client to the current format (none needed yet). */

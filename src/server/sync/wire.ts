@@ -3,14 +3,31 @@ import type { BranchTable, StudyRecordTable, UserTable } from '../db/schema.ts'
 import type { Branch, StudyRecord, UserProfile } from '../../core/schemas/entities.ts'
 import type { Role } from '../../core/domain/roles.ts'
 import type { StudyKind } from '../../core/domain/study-kinds.ts'
+import type { Viewer } from './viewer.ts'
 
 /** SQL rows → the shared wire entities (core/schemas/entities.ts). */
 export function branchToWire(r: Selectable<BranchTable>): Branch {
   return { id: r.id, orgId: r.org_id, name: r.name, archived: r.archived === 1 }
 }
 
-export function userToWire(r: Pick<Selectable<UserTable>, 'id' | 'org_id' | 'branch_id' | 'name' | 'role'>): UserProfile {
-  return { id: r.id, orgId: r.org_id, branchId: r.branch_id, name: r.name, role: r.role as Role }
+type UserColumns = Pick<Selectable<UserTable>, 'id' | 'org_id' | 'branch_id' | 'name' | 'role' | 'joined_party_on' | 'full_member_on'>
+
+/** Party dates are political records: only the person, their branch's secretary and administrators see them. */
+export function maySeePartyDates(viewer: Viewer, r: Pick<UserColumns, 'id' | 'branch_id'>): boolean {
+  return viewer.id === r.id || viewer.role === 'admin' || (viewer.role === 'secretary' && viewer.branchId !== null && viewer.branchId === r.branch_id)
+}
+
+export function userToWire(r: UserColumns, viewer: Viewer): UserProfile {
+  const dates = maySeePartyDates(viewer, r)
+  return {
+    id: r.id,
+    orgId: r.org_id,
+    branchId: r.branch_id,
+    name: r.name,
+    role: r.role as Role,
+    joinedPartyOn: dates ? r.joined_party_on : null,
+    fullMemberOn: dates ? r.full_member_on : null,
+  }
 }
 
 export function studyToWire(r: Selectable<StudyRecordTable>): StudyRecord {
