@@ -49,7 +49,7 @@ const NOTES = [
 function demoPartyDates(i: number, today: Date, rand: () => number): { joined_party_on: string; full_member_on: string } {
   const [, m, d] = chinaToday(today).split('-').map(Number) as [number, number, number]
   const year = 1985 + Math.floor(rand() * 36) // up to 2020: 转正 a year later is always in the past
-  const soon = new Date(Date.UTC(year, m - 1, d + (i === 3 ? 0 : i < 9 ? 3 * i : Math.floor(rand() * 365))))
+  const soon = new Date(Date.UTC(year, m - 1, d + (i === 3 ? 0 : i < 9 ? 1 + 3 * i : Math.floor(rand() * 365))))
   const joined = soon.toISOString().slice(0, 10)
   const full = new Date(Date.UTC(soon.getUTCFullYear() + 1, soon.getUTCMonth(), soon.getUTCDate())).toISOString().slice(0, 10)
   return { joined_party_on: joined, full_member_on: full }

@@ -1,0 +1,25 @@
+import * as v from 'valibot'
+import { partyDateFields, type UserProfile } from '../../../core/schemas/entities.ts'
+import { issuesToMessage } from '../../../core/schemas/common.ts'
+import { checkPartyDates, chinaToday } from '../../../core/domain/political-birthday.ts'
+import type { AccountDb } from '../../db/account-db.ts'
+import { writeRow } from '../../db/write.ts'
+
+export class PartyDatesError extends Error {}
+
+export interface PartyDates {
+  joinedPartyOn: string | null
+  fullMemberOn: string | null
+}
+
+/** The member's own 入党日期 / 转正日期, saved offline through the one write path. */
+export async function savePartyDates(db: AccountDb, userId: string, dates: PartyDates): Promise<void> {
+  const parsed = v.safeParse(v.object(partyDateFields), dates)
+  if (!parsed.success) throw new PartyDatesError(issuesToMessage(parsed.issues))
+  const problem = checkPartyDates(parsed.output.joinedPartyOn, parsed.output.fullMemberOn, chinaToday(new Date()))
+  if (problem) throw new PartyDatesError(problem)
+  const me = await db.users.get(userId)
+  if (!me) throw new PartyDatesError('本机尚未同步您的资料，请联网同步后再试')
+  const row: UserProfile = { ...me, ...parsed.output }
+  await writeRow(db, 'users', row, { ...parsed.output })
+}
