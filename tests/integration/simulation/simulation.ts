@@ -3,6 +3,8 @@ import { endpoints } from '../../../src/client/api/endpoints.ts'
 import { AccountDb } from '../../../src/client/db/account-db.ts'
 import { SyncEngine } from '../../../src/client/sync/engine.ts'
 import { createStudy, removeStudy, updateStudy } from '../../../src/client/features/study/study.repo.ts'
+import { PartyDatesError, savePartyDates } from '../../../src/client/features/party/party.repo.ts'
+import { writeRow } from '../../../src/client/db/write.ts'
 import type { PushResult } from '../../../src/core/sync/protocol.ts'
 import type { SessionUser } from '../../../src/core/schemas/auth.ts'
 import { newId } from '../../../src/core/ids.ts'
@@ -105,6 +107,21 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
             await updateStudy(d.db, r.id, next)
           } else await removeStudy(d.db, r.id)
         }
+      } else if (roll < 0.65) {
+        // The member's own party dates (users table); now and then an impossible pair, refused visibly.
+        const y = 1980 + Math.floor(rand() * 40)
+        const joined = `${y}-0${1 + Math.floor(rand() * 9)}-1${Math.floor(rand() * 9)}`
+        const full = chance(rand, 0.85) ? `${y + 1}-07-01` : `${y - 1}-07-01`
+        if ((await d.db.users.get(d.user.id)) !== undefined) {
+          try {
+            await savePartyDates(d.db, d.user.id, { joinedPartyOn: joined, fullMemberOn: full })
+          } catch (err) {
+            if (!(err instanceof PartyDatesError)) throw err
+            // The client refuses it before writing; send it anyway to exercise the server's refusal.
+            const me = await d.db.users.get(d.user.id)
+            if (me) await writeRow(d.db, 'users', { ...me, joinedPartyOn: joined, fullMemberOn: full }, { joinedPartyOn: joined, fullMemberOn: full })
+          }
+        }
       } else if (roll < 0.9) {
         if (!d.inflight) d.inflight = d.engine.sync().finally(() => (d.inflight = null))
         if (chance(rand, 0.3)) await d.inflight
@@ -178,6 +195,15 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
       const extra = actual.filter((x) => !expected.includes(x)).slice(0, 3)
       problems.push(`${d.name} diverged from the server: missing ${missing.join(' ')} extra ${extra.join(' ')}`)
     }
+  }
+
+  // Each person's own dates: the same on every device as on the server.
+  for (const d of devices) {
+    const server_ = await server.handle.db.selectFrom('users').select(['joined_party_on', 'full_member_on']).where('id', '=', d.user.id).executeTakeFirstOrThrow()
+    const local = await d.db.users.get(d.user.id)
+    const want = JSON.stringify([server_.joined_party_on, server_.full_member_on])
+    const got = JSON.stringify([local?.joinedPartyOn ?? null, local?.fullMemberOn ?? null])
+    if (want !== got) problems.push(`${d.name}: party dates ${got} differ from the server's ${want}`)
   }
 
   await proxy.stop()
