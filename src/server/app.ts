@@ -10,6 +10,7 @@ import { healthRoutes } from './routes/health.ts'
 import { setupRoutes } from './routes/setup.ts'
 import { authRoutes } from './routes/auth.ts'
 import { syncRoutes } from './routes/sync/index.ts'
+import { calendarRoutes } from './routes/calendar.ts'
 
 export interface AppOptions {
   ctx: AppContext
@@ -51,6 +52,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   setupRoutes(app, opts.ctx)
   authRoutes(app, opts.ctx)
   syncRoutes(app, opts.ctx)
+  calendarRoutes(app, opts.ctx)
   await registerStatic(app, opts.clientDir)
   return app
 }

@@ -32,6 +32,14 @@ test('on their political birthday a member is greeted with the oath; dates are e
   await shell.expectUnsynced(1)
   await context.setOffline(false)
   await shell.expectUnsynced(0)
+
+  // One secret link for the phone's own calendar: reminders without opening the app.
+  await shell.tab('我的').click()
+  await page.getByTestId('calendar-create').click()
+  const link = (await page.getByTestId('calendar-link').textContent())?.trim() ?? ''
+  expect(link).toMatch(/\/api\/calendar\/[\w-]{43}\.ics$/)
+  const feed = await page.request.get(link)
+  expect(await feed.text()).toContain('DTSTART;VALUE=DATE:20070701')
   await context.close()
 })
 

@@ -68,6 +68,17 @@ const BAD_INPUT: Record<string, BadCase[]> = {
     },
     { method: 'POST', url: '/api/sync/push', body: '"' + 'x'.repeat(3 * 1024 * 1024) + '"', auth: true, status: 413, code: 'payload_too_large' },
   ],
+  'GET /api/me/calendar': [{ method: 'GET', url: '/api/me/calendar', status: 401, code: 'unauthorized' }],
+  'POST /api/me/calendar': [
+    { method: 'POST', url: '/api/me/calendar', body: '{}', status: 401, code: 'unauthorized' },
+    { method: 'POST', url: '/api/me/calendar', body: '{oops', auth: true, status: 400, code: 'bad_request' },
+  ],
+  'POST /api/me/calendar/revoke': [{ method: 'POST', url: '/api/me/calendar/revoke', body: '{}', status: 401, code: 'unauthorized' }],
+  'GET /api/calendar/:file': [
+    { method: 'GET', url: '/api/calendar/not-a-token.ics', status: 400, code: 'validation' },
+    { method: 'GET', url: `/api/calendar/${'A'.repeat(43)}.ics`, status: 404, code: 'not_found' },
+    { method: 'GET', url: `/api/calendar/${"'OR'1'='1".padEnd(43, 'x')}.ics`, status: 400, code: 'validation' },
+  ],
   'GET /api/sync/pull': [
     { method: 'GET', url: '/api/sync/pull', status: 401, code: 'unauthorized' },
     { method: 'GET', url: '/api/sync/pull?limit=abc', auth: true, status: 400, code: 'validation' },
@@ -170,5 +181,27 @@ describe('accounts', () => {
     const f = await signedIn(org.secretaryA.phone)
     const body = (await (await f(`${server.url}/api/auth/me`)).json()) as { user: { name: string; role: string; branchName: string } }
     expect(body.user).toMatchObject({ name: '王书记', role: 'secretary', branchName: '第一党支部' })
+  })
+})
+
+describe('calendar feed', () => {
+  it('serves the member\'s political birthday by secret URL; a new URL ends the old one; revoking ends it', async () => {
+    const f = await signedIn(org.memberA.phone)
+    const post = (path: string) => f(server.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+    await server.handle.db.updateTable('users').set({ joined_party_on: '2006-07-01', full_member_on: '2007-07-01' }).where('id', '=', org.memberA.id).execute()
+    const first = ((await (await post('/api/me/calendar')).json()) as { path: string }).path
+    const feed = await fetch(server.url + first)
+    expect(feed.status).toBe(200)
+    expect(feed.headers.get('content-type')).toContain('text/calendar')
+    expect(await feed.text()).toContain('RRULE:FREQ=YEARLY')
+    expect(((await (await f(`${server.url}/api/me/calendar`)).json()) as { active: boolean }).active).toBe(true)
+
+    const second = ((await (await post('/api/me/calendar')).json()) as { path: string }).path
+    expect((await fetch(server.url + first)).status).toBe(404)
+    expect((await fetch(server.url + second)).status).toBe(200)
+    await post('/api/me/calendar/revoke')
+    const gone = await fetch(server.url + second)
+    expect(gone.status).toBe(404)
+    expect(((await gone.json()) as { error: { message: string } }).error.message).toContain('订阅链接已失效')
   })
 })

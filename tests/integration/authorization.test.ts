@@ -67,6 +67,11 @@ const ROUTE_MATRIX: Record<string, { run: (who: Who) => Promise<Response>; expec
   'POST /api/auth/logout': { run: () => cookieFetch()(server.url + '/api/auth/logout', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }), expect: { anonymous: 200, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
   'GET /api/auth/me': { run: (w) => call(w, 'GET', '/api/auth/me'), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
   'POST /api/sync/push': { run: (w) => call(w, 'POST', '/api/sync/push', { clientId: newId(), mutations: [] }), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
+  'GET /api/me/calendar': { run: (w) => call(w, 'GET', '/api/me/calendar'), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
+  'POST /api/me/calendar': { run: (w) => call(w, 'POST', '/api/me/calendar', {}), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
+  'POST /api/me/calendar/revoke': { run: (w) => call(w, 'POST', '/api/me/calendar/revoke', {}), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
+  // Read by its secret only (a phone's calendar app has no session): an unknown secret is 404 for everyone.
+  'GET /api/calendar/:file': { run: (w) => call(w, 'GET', `/api/calendar/${'B'.repeat(43)}.ics`), expect: { anonymous: 404, member: 404, secretary: 404, admin: 404, otherBranchMember: 404 } },
   'GET /api/sync/pull': { run: (w) => call(w, 'GET', '/api/sync/pull'), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
 }
 

@@ -72,6 +72,13 @@ const ROUTES: Record<string, { method: 'GET' | 'POST'; url: fc.Arbitrary<string>
     method: 'POST', url: fc.constant('/api/sync/push'),
     body: bodyFor(fc.record({ clientId: uuidish, mutations: fc.oneof(fc.array(mutation, { maxLength: 4 }), value) }, { requiredKeys: [] })),
   },
+  'GET /api/me/calendar': { method: 'GET', url: fc.constant('/api/me/calendar') },
+  'POST /api/me/calendar': { method: 'POST', url: fc.constant('/api/me/calendar'), body: bodyFor(value) },
+  'POST /api/me/calendar/revoke': { method: 'POST', url: fc.constant('/api/me/calendar/revoke'), body: bodyFor(value) },
+  'GET /api/calendar/:file': {
+    method: 'GET',
+    url: fc.oneof(fc.string({ maxLength: 80 }), hostile, fc.base64String({ minLength: 43, maxLength: 43 })).map((t) => `/api/calendar/${encodeURIComponent(t)}.ics`),
+  },
   'GET /api/sync/pull': {
     method: 'GET',
     url: fc

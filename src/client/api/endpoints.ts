@@ -11,6 +11,9 @@ export function endpoints(http: HttpClient) {
     login: (body: LoginRequest) => http.post<{ user: SessionUser }>('/api/auth/login', body),
     logout: () => http.post<{ ok: boolean }>('/api/auth/logout'),
     me: () => http.get<{ user: SessionUser }>('/api/auth/me'),
+    calendarStatus: () => http.get<{ active: boolean; createdAt: string | null }>('/api/me/calendar'),
+    newCalendarLink: () => http.post<{ path: string }>('/api/me/calendar'),
+    revokeCalendarLink: () => http.post<{ active: boolean }>('/api/me/calendar/revoke'),
     push: (body: PushRequest) => http.post<PushResponse>('/api/sync/push', body),
     pull: (cursor: string, limit?: number) =>
       http.get<PullResponse>(`/api/sync/pull?cursor=${encodeURIComponent(cursor)}${limit ? `&limit=${limit}` : ''}`),

@@ -1,5 +1,3 @@
-import type { Generated } from 'kysely'
-
 /** SQL tables. Booleans are 0/1 integers and times ISO-8601 text so SQLite and PostgreSQL agree. */
 export interface MetaTable {
   key: string
@@ -67,9 +65,10 @@ export interface MutationTable {
   result: string
   created_at: string
 }
-export interface BenchProbeTable {
-  id: Generated<number>
-  payload: string
+export interface CalendarFeedTable {
+  user_id: string
+  token_hash: string
+  created_at: string
 }
 
 export interface Database {
@@ -81,4 +80,5 @@ export interface Database {
   sessions: SessionTable
   study_records: StudyRecordTable
   mutations: MutationTable
+  calendar_feeds: CalendarFeedTable
 }

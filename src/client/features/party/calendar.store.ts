@@ -1,0 +1,44 @@
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import { api } from '../../api/client.ts'
+import { errorText } from '../../app/error-text.ts'
+
+/** The member's calendar subscription: political birthday reminders from the phone's own calendar. */
+export const useCalendarStore = defineStore('calendar', () => {
+  const active = ref<boolean | null>(null)
+  /** Shown once, right after it is made (the server keeps only its hash). */
+  const link = ref<string | null>(null)
+  const error = ref<string | null>(null)
+  const busy = ref(false)
+
+  async function guard(work: () => Promise<void>): Promise<void> {
+    error.value = null
+    busy.value = true
+    try {
+      await work()
+    } catch (err) {
+      error.value = errorText(err, '需要联网才能设置日历订阅')
+    } finally {
+      busy.value = false
+    }
+  }
+
+  const refresh = () =>
+    guard(async () => {
+      active.value = (await api.calendarStatus()).active
+    })
+  const create = () =>
+    guard(async () => {
+      const { path } = await api.newCalendarLink()
+      link.value = `${window.location.origin}${path}`
+      active.value = true
+    })
+  const revoke = () =>
+    guard(async () => {
+      await api.revokeCalendarLink()
+      link.value = null
+      active.value = false
+    })
+
+  return { active, link, error, busy, refresh, create, revoke }
+})
