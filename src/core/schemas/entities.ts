@@ -68,3 +68,19 @@ export const StudyRecord = v.object({
   deleted: v.boolean(),
 })
 export type StudyRecord = v.InferOutput<typeof StudyRecord>
+
+/** The member re-took the oath (重温入党誓词), e.g. on their political birthday or at the branch's ceremony. */
+export const oathRenewalFields = {
+  date: IsoDate,
+  createdAt: Timestamp,
+}
+
+export const OathRenewal = v.object({
+  id: Uuid,
+  ownerId: Uuid,
+  branchId: v.nullable(Uuid),
+  orgId: Uuid,
+  ...oathRenewalFields,
+  deleted: v.boolean(),
+})
+export type OathRenewal = v.InferOutput<typeof OathRenewal>

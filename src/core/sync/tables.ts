@@ -1,13 +1,14 @@
-import type { Branch, StudyRecord, UserProfile } from '../schemas/entities.ts'
+import type { Branch, OathRenewal, StudyRecord, UserProfile } from '../schemas/entities.ts'
 
 /** Every table the client keeps a synced copy of; pull delivers rows of these. */
-export const SYNCED_TABLES = ['branches', 'users', 'study_records'] as const
+export const SYNCED_TABLES = ['branches', 'users', 'study_records', 'oath_renewals'] as const
 export type SyncedTable = (typeof SYNCED_TABLES)[number]
 
 export interface SyncedRows {
   branches: Branch
   users: UserProfile
   study_records: StudyRecord
+  oath_renewals: OathRenewal
 }
 
 /**
@@ -19,6 +20,8 @@ export const WRITABLE = {
   study_records: { mergeText: ['notes'] as const },
   /** Only the member's own row, only 入党日期 and 转正日期. */
   users: { mergeText: [] as const },
+  /** A member's record of re-taking the oath (重温入党誓词); created or withdrawn, never edited. */
+  oath_renewals: { mergeText: [] as const },
 } as const
 
 export type WritableTable = keyof typeof WRITABLE

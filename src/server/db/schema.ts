@@ -65,6 +65,17 @@ export interface MutationTable {
   result: string
   created_at: string
 }
+export interface OathRenewalTable {
+  id: string
+  owner_id: string
+  branch_id: string | null
+  org_id: string
+  date: string
+  created_at: string
+  updated_at: string
+  deleted: number
+  seq: number
+}
 export interface CalendarFeedTable {
   user_id: string
   token_hash: string
@@ -81,4 +92,5 @@ export interface Database {
   study_records: StudyRecordTable
   mutations: MutationTable
   calendar_feeds: CalendarFeedTable
+  oath_renewals: OathRenewalTable
 }

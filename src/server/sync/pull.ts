@@ -3,7 +3,7 @@ import type { Database } from '../db/schema.ts'
 import { formatCursor, parseCursor, type Change, type PullResponse } from '../../core/sync/protocol.ts'
 import type { SyncedTable } from '../../core/sync/tables.ts'
 import type { Viewer } from './viewer.ts'
-import { branchToWire, studyToWire, userToWire } from './wire.ts'
+import { branchToWire, oathRenewalToWire, studyToWire, userToWire } from './wire.ts'
 
 type Scope<T extends keyof Database> = (eb: ExpressionBuilder<Database, T>) => ReturnType<ExpressionBuilder<Database, T>['and']>
 
@@ -20,10 +20,21 @@ const scopes: { [K in SyncedTable]: (v: Viewer) => Scope<K> } = {
       return eb.and([eb('org_id', '=', v.orgId), eb.or([eb('owner_id', '=', v.id), eb('branch_id', '=', v.branchId)])])
     return eb.and([eb('owner_id', '=', v.id)])
   },
+  // The same as study records: the member's own; the branch for its secretary; all for administrators.
+  oath_renewals: (v) => (eb) => {
+    if (v.role === 'admin') return eb.and([eb('org_id', '=', v.orgId)])
+    if (v.role === 'secretary' && v.branchId)
+      return eb.and([eb('org_id', '=', v.orgId), eb.or([eb('owner_id', '=', v.id), eb('branch_id', '=', v.branchId)])])
+    return eb.and([eb('owner_id', '=', v.id)])
+  },
 }
 
 export function studyScope(v: Viewer): Scope<'study_records'> {
   return scopes.study_records(v)
+}
+
+export function oathScope(v: Viewer): Scope<'oath_renewals'> {
+  return scopes.oath_renewals(v)
 }
 
 export function userScope(v: Viewer): Scope<'users'> {
@@ -31,7 +42,7 @@ export function userScope(v: Viewer): Scope<'users'> {
 }
 
 async function changesOf(db: Kysely<Database>, viewer: Viewer, after: number, limit: number): Promise<Change[]> {
-  const [branches, users, study] = await Promise.all([
+  const [branches, users, study, oaths] = await Promise.all([
     db.selectFrom('branches').selectAll().where('seq', '>', after).where(scopes.branches(viewer)).orderBy('seq').limit(limit).execute(),
     db
       .selectFrom('users')
@@ -42,12 +53,16 @@ async function changesOf(db: Kysely<Database>, viewer: Viewer, after: number, li
       .limit(limit)
       .execute(),
     db.selectFrom('study_records').selectAll().where('seq', '>', after).where(scopes.study_records(viewer)).orderBy('seq').limit(limit).execute(),
+    db.selectFrom('oath_renewals').selectAll().where('seq', '>', after).where(scopes.oath_renewals(viewer)).orderBy('seq').limit(limit).execute(),
   ])
   return [
     ...branches.map((r): Change => ({ table: 'branches', rowId: r.id, seq: Number(r.seq), deleted: false, row: { ...branchToWire(r) } })),
     ...users.map((r): Change => ({ table: 'users', rowId: r.id, seq: Number(r.seq), deleted: false, row: { ...userToWire(r, viewer) } })),
     ...study.map(
       (r): Change => ({ table: 'study_records', rowId: r.id, seq: Number(r.seq), deleted: r.deleted === 1, row: r.deleted === 1 ? null : { ...studyToWire(r) } }),
+    ),
+    ...oaths.map(
+      (r): Change => ({ table: 'oath_renewals', rowId: r.id, seq: Number(r.seq), deleted: r.deleted === 1, row: r.deleted === 1 ? null : { ...oathRenewalToWire(r) } }),
     ),
   ]
 }

@@ -9,6 +9,7 @@ import type { Viewer } from './viewer.ts'
 import { PendingSeqs } from '../repositories/sequence.ts'
 import { applyStudyMutation, visibleStudyRow } from './study-records.ts'
 import { applyUserMutation, visibleUserRow } from './users.ts'
+import { applyOathMutation, visibleOathRow } from './oath-renewals.ts'
 
 interface TableHandler {
   apply(trx: Kysely<Database>, viewer: Viewer, m: Mutation, seqs: PendingSeqs): Promise<void>
@@ -18,6 +19,7 @@ interface TableHandler {
 const handlers: Record<WritableTable, TableHandler> = {
   study_records: { apply: applyStudyMutation, visibleRow: visibleStudyRow },
   users: { apply: applyUserMutation, visibleRow: visibleUserRow },
+  oath_renewals: { apply: applyOathMutation, visibleRow: visibleOathRow },
 }
 
 /** Bring a mutation written by an older client to the current format (none needed yet). */

@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely'
-import type { BranchTable, StudyRecordTable, UserTable } from '../db/schema.ts'
-import type { Branch, StudyRecord, UserProfile } from '../../core/schemas/entities.ts'
+import type { BranchTable, OathRenewalTable, StudyRecordTable, UserTable } from '../db/schema.ts'
+import type { Branch, OathRenewal, StudyRecord, UserProfile } from '../../core/schemas/entities.ts'
 import type { Role } from '../../core/domain/roles.ts'
 import type { StudyKind } from '../../core/domain/study-kinds.ts'
 import type { Viewer } from './viewer.ts'
@@ -46,4 +46,8 @@ export function studyToWire(r: Selectable<StudyRecordTable>): StudyRecord {
     updatedAt: r.updated_at,
     deleted: r.deleted === 1,
   }
+}
+
+export function oathRenewalToWire(r: Selectable<OathRenewalTable>): OathRenewal {
+  return { id: r.id, ownerId: r.owner_id, branchId: r.branch_id, orgId: r.org_id, date: r.date, createdAt: r.created_at, deleted: r.deleted === 1 }
 }

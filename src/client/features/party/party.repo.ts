@@ -1,5 +1,7 @@
 import * as v from 'valibot'
-import { partyDateFields, type UserProfile } from '../../../core/schemas/entities.ts'
+import { partyDateFields, type OathRenewal, type UserProfile } from '../../../core/schemas/entities.ts'
+import type { SessionUser } from '../../../core/schemas/auth.ts'
+import { newId } from '../../../core/ids.ts'
 import { issuesToMessage } from '../../../core/schemas/common.ts'
 import { checkPartyDates, chinaToday } from '../../../core/domain/political-birthday.ts'
 import type { AccountDb } from '../../db/account-db.ts'
@@ -22,4 +24,11 @@ export async function savePartyDates(db: AccountDb, userId: string, dates: Party
   if (!me) throw new PartyDatesError('本机尚未同步您的资料，请联网同步后再试')
   const row: UserProfile = { ...me, ...parsed.output }
   await writeRow(db, 'users', row, { ...parsed.output })
+}
+
+/** The member re-took the oath today: one record, kept offline and synced like any other. */
+export async function recordOathRenewal(db: AccountDb, user: SessionUser, date: string): Promise<void> {
+  const createdAt = new Date().toISOString()
+  const row: OathRenewal = { id: newId(), ownerId: user.id, branchId: user.branchId, orgId: user.orgId, date, createdAt, deleted: false }
+  await writeRow(db, 'oath_renewals', row, { date, createdAt })
 }

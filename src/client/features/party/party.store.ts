@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import type { UserProfile } from '../../../core/schemas/entities.ts'
+import type { OathRenewal, UserProfile } from '../../../core/schemas/entities.ts'
 import {
   chinaToday, nextPoliticalBirthday, partyStanding, politicalBirthdayToday, upcomingPoliticalBirthdays,
 } from '../../../core/domain/political-birthday.ts'
@@ -16,6 +16,10 @@ export const usePartyStore = defineStore('party', () => {
   const today = ref(chinaToday(new Date()))
   const people = useLiveQuery<UserProfile[]>(async () => ((await session.db?.users.toArray()) ?? []).map(withDates), [], [() => session.db])
   const me = computed(() => people.value.find((u) => u.id === session.user?.id) ?? null)
+  const renewals = useLiveQuery<OathRenewal[]>(async () => ((await session.db?.oath_renewals.toArray()) ?? []).filter((r) => !r.deleted), [], [() => session.db])
+  const renewedToday = computed(() => renewals.value.some((r) => r.ownerId === session.user?.id && r.date === today.value))
+  /** Who in view re-took the oath this year (the secretary's record of the ceremony). */
+  const renewedThisYear = computed(() => new Set(renewals.value.filter((r) => r.date.slice(0, 4) === today.value.slice(0, 4)).map((r) => r.ownerId)))
 
   const birthdayToday = computed(() => politicalBirthdayToday(me.value?.joinedPartyOn ?? null, today.value))
   const nextBirthday = computed(() => nextPoliticalBirthday(me.value?.joinedPartyOn ?? null, today.value))
@@ -31,5 +35,11 @@ export const usePartyStore = defineStore('party', () => {
     await savePartyDates(session.db, session.user.id, dates)
   }
 
-  return { today, me, birthdayToday, nextBirthday, standing, upcoming, save }
+  async function renewOath(): Promise<void> {
+    if (!session.db || !session.user) throw new Error('未登录')
+    const { recordOathRenewal } = await import('./party.repo.ts')
+    await recordOathRenewal(session.db, session.user, today.value)
+  }
+
+  return { today, me, birthdayToday, nextBirthday, standing, upcoming, renewedToday, renewedThisYear, save, renewOath }
 })
