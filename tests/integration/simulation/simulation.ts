@@ -3,8 +3,8 @@ import { endpoints } from '../../../src/client/api/endpoints.ts'
 import { AccountDb } from '../../../src/client/db/account-db.ts'
 import { SyncEngine } from '../../../src/client/sync/engine.ts'
 import { createStudy, removeStudy, updateStudy } from '../../../src/client/features/study/study.repo.ts'
-import { PartyDatesError, savePartyDates } from '../../../src/client/features/party/party.repo.ts'
-import { writeRow } from '../../../src/client/db/write.ts'
+import { PartyDatesError, recordOathRenewal, savePartyDates } from '../../../src/client/features/party/party.repo.ts'
+import { deleteRow, writeRow } from '../../../src/client/db/write.ts'
 import type { PushResult } from '../../../src/core/sync/protocol.ts'
 import type { SessionUser } from '../../../src/core/schemas/auth.ts'
 import { newId } from '../../../src/core/ids.ts'
@@ -122,6 +122,11 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
             if (me) await writeRow(d.db, 'users', { ...me, joinedPartyOn: joined, fullMemberOn: full }, { joinedPartyOn: joined, fullMemberOn: full })
           }
         }
+      } else if (roll < 0.7) {
+        // Re-took the oath (oath_renewals), or withdraws an earlier record of it.
+        const mine = (await d.db.oath_renewals.toArray()).filter((r) => !r.deleted && r.ownerId === d.user.id)
+        if (mine.length && chance(rand, 0.3)) await deleteRow(d.db, 'oath_renewals', pick(rand, mine).id)
+        else await recordOathRenewal(d.db, d.user, `2026-0${1 + Math.floor(rand() * 9)}-1${Math.floor(rand() * 9)}`)
       } else if (roll < 0.9) {
         if (!d.inflight) d.inflight = d.engine.sync().finally(() => (d.inflight = null))
         if (chance(rand, 0.3)) await d.inflight
@@ -195,6 +200,14 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
       const extra = actual.filter((x) => !expected.includes(x)).slice(0, 3)
       problems.push(`${d.name} diverged from the server: missing ${missing.join(' ')} extra ${extra.join(' ')}`)
     }
+  }
+
+  // Oath renewals: each device holds exactly the server's visible ones.
+  const oaths = await server.handle.db.selectFrom('oath_renewals').selectAll().where('deleted', '=', 0).execute()
+  for (const d of devices) {
+    const expected = oaths.filter((r) => r.owner_id === d.user.id || (d.user.role === 'secretary' && r.branch_id === d.user.branchId)).map((r) => r.id).sort()
+    const actual = (await d.db.oath_renewals.toArray()).filter((r) => !r.deleted).map((r) => r.id).sort()
+    if (JSON.stringify(expected) !== JSON.stringify(actual)) problems.push(`${d.name}: oath renewals differ from the server (${actual.length} vs ${expected.length})`)
   }
 
   // Each person's own dates: the same on every device as on the server.
