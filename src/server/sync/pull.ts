@@ -7,6 +7,19 @@ import { branchToWire, oathRenewalToWire, studyToWire, userToWire } from './wire
 
 type Scope<T extends keyof Database> = (eb: ExpressionBuilder<Database, T>) => ReturnType<ExpressionBuilder<Database, T>['and']>
 
+/**
+ * A member's own records: the member's own; their branch's for its secretary (read-only);
+ * the organisation's for administrators.
+ */
+function ownedRows(v: Viewer) {
+  return (eb: ExpressionBuilder<Database, 'study_records' | 'oath_renewals'>) => {
+    if (v.role === 'admin') return eb.and([eb('org_id', '=', v.orgId)])
+    if (v.role === 'secretary' && v.branchId)
+      return eb.and([eb('org_id', '=', v.orgId), eb.or([eb('owner_id', '=', v.id), eb('branch_id', '=', v.branchId)])])
+    return eb.and([eb('owner_id', '=', v.id)])
+  }
+}
+
 /** What each role may read, per table. The only place read scopes are defined. */
 const scopes: { [K in SyncedTable]: (v: Viewer) => Scope<K> } = {
   branches: (v) => (eb) => eb.and([eb('org_id', '=', v.orgId)]),
@@ -14,19 +27,8 @@ const scopes: { [K in SyncedTable]: (v: Viewer) => Scope<K> } = {
     v.role === 'admin'
       ? eb.and([eb('org_id', '=', v.orgId)])
       : eb.and([eb('org_id', '=', v.orgId), eb.or([eb('id', '=', v.id), eb('branch_id', '=', v.branchId)])]),
-  study_records: (v) => (eb) => {
-    if (v.role === 'admin') return eb.and([eb('org_id', '=', v.orgId)])
-    if (v.role === 'secretary' && v.branchId)
-      return eb.and([eb('org_id', '=', v.orgId), eb.or([eb('owner_id', '=', v.id), eb('branch_id', '=', v.branchId)])])
-    return eb.and([eb('owner_id', '=', v.id)])
-  },
-  // The same as study records: the member's own; the branch for its secretary; all for administrators.
-  oath_renewals: (v) => (eb) => {
-    if (v.role === 'admin') return eb.and([eb('org_id', '=', v.orgId)])
-    if (v.role === 'secretary' && v.branchId)
-      return eb.and([eb('org_id', '=', v.orgId), eb.or([eb('owner_id', '=', v.id), eb('branch_id', '=', v.branchId)])])
-    return eb.and([eb('owner_id', '=', v.id)])
-  },
+  study_records: (v) => ownedRows(v),
+  oath_renewals: (v) => ownedRows(v),
 }
 
 export function studyScope(v: Viewer): Scope<'study_records'> {

@@ -1,27 +1,14 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import { api } from '../../api/client.ts'
-import { errorText } from '../../app/error-text.ts'
+import { useRequest } from '../../app/use-request.ts'
 
 /** The member's calendar subscription: political birthday reminders from the phone's own calendar. */
 export const useCalendarStore = defineStore('calendar', () => {
   const active = ref<boolean | null>(null)
   /** Shown once, right after it is made (the server keeps only its hash). */
   const link = ref<string | null>(null)
-  const error = ref<string | null>(null)
-  const busy = ref(false)
-
-  async function guard(work: () => Promise<void>): Promise<void> {
-    error.value = null
-    busy.value = true
-    try {
-      await work()
-    } catch (err) {
-      error.value = errorText(err, '需要联网才能设置日历订阅')
-    } finally {
-      busy.value = false
-    }
-  }
+  const { busy, error, run: guard } = useRequest('需要联网才能设置日历订阅')
 
   const refresh = () =>
     guard(async () => {
