@@ -1,2 +1,0 @@
-import { measureIncrementalPull } from './tests/bench/incremental-pull.ts'
-console.log(await measureIncrementalPull(100))
