@@ -1,5 +1,6 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify'
 import rateLimit from '@fastify/rate-limit'
+import { errorBody } from '../core/errors.ts'
 import compress from '@fastify/compress'
 import type { AppContext } from './context.ts'
 import { registerErrorHandling } from './plugins/errors.ts'
@@ -35,6 +36,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     ajv: { customOptions: { allErrors: false } },
+    // Errors the router raises before any route runs (an over-long path segment, a bad
+    // content type...) leave in our error shape too.
+    frameworkErrors: (err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400
+      request.log.info({ code: err.code, status }, 'rejected by the router')
+      void reply.status(status).send(errorBody('bad_request', status === 414 ? '请求地址过长' : undefined))
+    },
   })
   // Every route, as "METHOD /path": the tests require bad-input (and later authorisation) cases for each.
   const routes: string[] = []

@@ -78,6 +78,7 @@ const BAD_INPUT: Record<string, BadCase[]> = {
     { method: 'GET', url: '/api/calendar/not-a-token.ics', status: 400, code: 'validation' },
     { method: 'GET', url: `/api/calendar/${'A'.repeat(43)}.ics`, status: 404, code: 'not_found' },
     { method: 'GET', url: `/api/calendar/${"'OR'1'='1".padEnd(43, 'x')}.ics`, status: 400, code: 'validation' },
+    { method: 'GET', url: `/api/calendar/${'x'.repeat(5000)}.ics`, status: 414, code: 'bad_request' },
   ],
   'GET /api/sync/pull': [
     { method: 'GET', url: '/api/sync/pull', status: 401, code: 'unauthorized' },
