@@ -25,14 +25,18 @@ export interface HttpClient {
   post<T>(path: string, body?: unknown): Promise<T>
 }
 
+/** A request without an answer by then is treated as a network failure (half-open connections on weak signal). */
+export const REQUEST_TIMEOUT_MS = 30_000
+
 /** The only place the client talks HTTP. Components never call fetch. */
-export function createHttpClient(baseUrl = '', fetchFn: FetchFn = (i, init) => fetch(i, init)): HttpClient {
+export function createHttpClient(baseUrl = '', fetchFn: FetchFn = (i, init) => fetch(i, init), timeoutMs = REQUEST_TIMEOUT_MS): HttpClient {
   async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
     let res: Response
     try {
       res = await fetchFn(baseUrl + path, {
         method,
         credentials: 'same-origin',
+        signal: typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(timeoutMs) : undefined,
         headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
       })

@@ -55,7 +55,7 @@ export class FaultProxy {
   private async forward(method: string, url: string, headers: http.IncomingHttpHeaders, body: Buffer): Promise<{ status: number; headers: Headers; body: Buffer }> {
     const h = new Headers()
     for (const [k, v] of Object.entries(headers)) if (typeof v === 'string' && k !== 'host' && k !== 'content-length' && k !== 'connection') h.set(k, v)
-    const res = await fetch(this.target() + url, { method, headers: h, body: method === 'GET' ? undefined : new Uint8Array(body) })
+    const res = await fetch(this.target() + url, { method, headers: h, body: method === 'GET' ? undefined : new Uint8Array(body), signal: AbortSignal.timeout(10_000) })
     return { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) }
   }
 

@@ -81,7 +81,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
       if (g !== d.generation) throw new NetworkError(new Error('device killed'))
       return res
     }
-    d.engine = new SyncEngine(d.db, endpoints(createHttpClient(server.url, f)), { pushBatch: 1 + Math.floor(rand() * 20), pullLimit: 5 + Math.floor(rand() * 50) })
+    d.engine = new SyncEngine(d.db, endpoints(createHttpClient(server.url, f, 5_000)), { pushBatch: 1 + Math.floor(rand() * 20), pullLimit: 5 + Math.floor(rand() * 50) })
     d.db.outbox.hook('creating', (_pk, m) => {
       d.created.add(m.id)
     })
