@@ -27,7 +27,11 @@ export const useStudyStore = defineStore('study', () => {
     [month, viewedId, () => session.db],
   )
   const pendingIds = useLiveQuery<Set<string>>(
-    async () => new Set(((await session.db?.outbox.toArray()) ?? []).map((m) => m.rowId)),
+    // Only the [table, rowId] index keys: no mutation bodies are read on each write.
+    async () => {
+      const keys: unknown[] = (await session.db?.outbox.orderBy('[table+rowId]').uniqueKeys()) ?? []
+      return new Set(keys.flatMap((k) => (Array.isArray(k) && k[0] === 'study_records' ? [String(k[1])] : [])))
+    },
     new Set(),
     [() => session.db],
   )
