@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { cookieFetch, PASSWORD, seedOrg, startServer, type Org, type TestServer } from './harness.ts'
+import { cookieFetch, PASSWORD, seedOrg, signIn, startServer, type Org, type TestServer } from './harness.ts'
 import { newId } from '../../src/core/ids.ts'
 
 let server: TestServer
@@ -17,13 +17,7 @@ const sessions = new Map<string, ReturnType<typeof cookieFetch>>()
 async function signedIn(phone = org.memberA.phone) {
   const cached = sessions.get(phone)
   if (cached) return cached
-  const f = cookieFetch()
-  const res = await f(`${server.url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ phone, password: PASSWORD }),
-  })
-  expect(res.status).toBe(200)
+  const f = await signIn(server, phone)
   sessions.set(phone, f)
   return f
 }
@@ -158,8 +152,7 @@ describe('accounts', () => {
   })
 
   it('logout revokes the session on the server', async () => {
-    const f = cookieFetch()
-    await f(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone: org.memberA2.phone, password: PASSWORD }) })
+    const f = await signIn(server, org.memberA2.phone)
     expect((await f(`${server.url}/api/auth/me`)).status).toBe(200)
     expect((await f(`${server.url}/api/auth/logout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(200)
     expect((await f(`${server.url}/api/auth/me`)).status).toBe(401)

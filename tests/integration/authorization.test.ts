@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { cookieFetch, device, PASSWORD, seedOrg, startServer, type Org, type TestServer } from './harness.ts'
+import { cookieFetch, device, seedOrg, signIn, startServer, type Org, type TestServer } from './harness.ts'
 import { SyncEngine } from '../../src/client/sync/engine.ts'
 import { createStudy } from '../../src/client/features/study/study.repo.ts'
 import { writeRow } from '../../src/client/db/write.ts'
@@ -32,12 +32,7 @@ beforeAll(async () => {
     otherBranchMember: org.memberB.phone,
   }
   jars.set('anonymous', cookieFetch())
-  for (const [who, phone] of Object.entries(phones) as [Exclude<Who, 'anonymous'>, string][]) {
-    const f = cookieFetch()
-    const res = await f(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone, password: PASSWORD }) })
-    expect(res.status).toBe(200)
-    jars.set(who, f)
-  }
+  for (const [who, phone] of Object.entries(phones) as [Exclude<Who, 'anonymous'>, string][]) jars.set(who, await signIn(server, phone))
   const make = async (target: Target, phone: string) => {
     const d = await device(server, phone)
     const r = await createStudy(d.db, d.user, { kind: 'self_study', title: `matrix-${target}`, date: '2026-11-20', minutes: 30, notes: '', sourceUrl: '' })
@@ -197,8 +192,7 @@ describe('party dates', () => {
     expect(await datesSeenBy('member')).toBe('2006-07-01')
     expect(await datesSeenBy('secretary')).toBe('2006-07-01')
     expect(await datesSeenBy('admin')).toBe('2006-07-01')
-    const peer = cookieFetch()
-    await peer(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone: org.memberA2.phone, password: PASSWORD }) })
+    const peer = await signIn(server, org.memberA2.phone)
     const page = (await (await peer(`${server.url}/api/sync/pull?limit=2000`)).json()) as PullResponse
     expect(page.changes.find((c) => c.table === 'users' && c.rowId === org.memberA.id)?.row?.joinedPartyOn).toBeNull()
   })

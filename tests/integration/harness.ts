@@ -149,6 +149,18 @@ export function cookieFetch(): FetchFn {
   }
 }
 
+/** A cookie jar signed in as `phone`, as a browser holds one account's session. */
+export async function signIn(server: TestServer, phone: string): Promise<FetchFn> {
+  const f = cookieFetch()
+  const res = await f(`${server.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ phone, password: PASSWORD }),
+  })
+  if (!res.ok) throw new Error(`sign-in of ${phone} failed with ${res.status}`)
+  return f
+}
+
 export interface Device {
   api: ReturnType<typeof endpoints>
   fetch: FetchFn
