@@ -6,6 +6,7 @@ import { writeRow } from '../../src/client/db/write.ts'
 import { MUTATION_VERSION, type PullResponse, type PushResponse } from '../../src/core/sync/protocol.ts'
 import { SYNCED_TABLES } from '../../src/core/sync/tables.ts'
 import { newId } from '../../src/core/ids.ts'
+import { DEFAULT_PREFS } from '../../src/core/domain/reminders.ts'
 
 /**
  * Who may read and write what, as a matrix over every API route and every synced table, for
@@ -17,9 +18,10 @@ let org: Org
 type Who = 'anonymous' | 'member' | 'secretary' | 'admin' | 'otherBranchMember'
 const jars = new Map<Who, ReturnType<typeof cookieFetch>>()
 type Target = 'ownOfMember' | 'branchPeer' | 'otherBranch'
-const records: Record<'study_records' | 'oath_renewals', Record<Target, string>> = {
+const records: Record<'study_records' | 'oath_renewals' | 'reminder_settings', Record<Target, string>> = {
   study_records: { ownOfMember: '', branchPeer: '', otherBranch: '' },
   oath_renewals: { ownOfMember: '', branchPeer: '', otherBranch: '' },
+  reminder_settings: { ownOfMember: '', branchPeer: '', otherBranch: '' },
 }
 
 beforeAll(async () => {
@@ -38,9 +40,12 @@ beforeAll(async () => {
     const r = await createStudy(d.db, d.user, { kind: 'self_study', title: `matrix-${target}`, date: '2026-11-20', minutes: 30, notes: '', sourceUrl: '' })
     const o = newId()
     await writeRow(d.db, 'oath_renewals', { id: o, ownerId: d.user.id, branchId: d.user.branchId, orgId: d.user.orgId, date: '2026-11-20', createdAt: new Date().toISOString(), deleted: false }, { date: '2026-11-20', createdAt: new Date().toISOString() })
+    const prefs = { ...DEFAULT_PREFS, studyGap: true }
+    await writeRow(d.db, 'reminder_settings', { id: d.user.id, orgId: d.user.orgId, ...prefs, updatedAt: new Date().toISOString() }, { ...prefs })
     await new SyncEngine(d.db, d.api).sync()
     records.study_records[target] = r.id
     records.oath_renewals[target] = o
+    records.reminder_settings[target] = d.user.id
   }
   await make('ownOfMember', org.memberA.phone)
   await make('branchPeer', org.memberA2.phone)
@@ -93,6 +98,12 @@ const TABLE_MATRIX: Record<(typeof SYNCED_TABLES)[number], TableRule | 'not-per-
   study_records: { ...ownRecordsRule, attempt: (rowId) => ({ op: 'upsert', rowId, fields: { minutes: 31 + Math.floor(Math.random() * 60) } }) },
   // Oath renewals are never edited; writing one is withdrawing it.
   oath_renewals: { ...ownRecordsRule, attempt: (rowId) => ({ op: 'delete', rowId }) },
+  // Reminder settings are nobody's business but the person's own.
+  reminder_settings: {
+    read: { member: ['ownOfMember'], secretary: [], admin: [], otherBranchMember: ['otherBranch'] },
+    write: { member: ['ownOfMember'], secretary: [], admin: [], otherBranchMember: ['otherBranch'] },
+    attempt: (rowId) => ({ op: 'upsert', rowId, fields: { quietStart: '21:30' } }),
+  },
   // Branch names are organisation-wide; people are checked in the next test.
   branches: 'not-per-record',
   users: 'not-per-record',

@@ -1,5 +1,5 @@
 import Dexie, { type Table } from 'dexie'
-import type { Branch, OathRenewal, StudyRecord, UserProfile } from '../../core/schemas/entities.ts'
+import type { Branch, OathRenewal, ReminderSettings, StudyRecord, UserProfile } from '../../core/schemas/entities.ts'
 import type { Mutation } from '../../core/sync/protocol.ts'
 import type { ErrorCode } from '../../core/errors.ts'
 
@@ -31,6 +31,7 @@ export interface MetaEntry {
 export class AccountDb extends Dexie {
   study_records!: Table<StudyRecord, string>
   oath_renewals!: Table<OathRenewal, string>
+  reminder_settings!: Table<ReminderSettings, string>
   users!: Table<UserProfile, string>
   branches!: Table<Branch, string>
   outbox!: Table<OutboxEntry, number>
@@ -48,9 +49,10 @@ export class AccountDb extends Dexie {
       meta: 'key',
     })
     this.version(2).stores({ oath_renewals: 'id, ownerId, date' })
+    this.version(3).stores({ reminder_settings: 'id' })
   }
 }
 
 export const accountDbName = (userId: string): string => `suixing-account-${userId}`
 
-export const SYNCED_STORES = ['study_records', 'users', 'branches', 'oath_renewals'] as const
+export const SYNCED_STORES = ['study_records', 'users', 'branches', 'oath_renewals', 'reminder_settings'] as const

@@ -84,3 +84,23 @@ export const OathRenewal = v.object({
   deleted: v.boolean(),
 })
 export type OathRenewal = v.InferOutput<typeof OathRenewal>
+
+const ClockTime = v.pipe(v.string('时间应为文本'), v.regex(/^([01]\d|2[0-3]):[0-5]\d$/, '时间格式应为 HH:MM'))
+
+/** A person's reminder settings (one row per person, id = their user id). */
+export const reminderSettingsFields = {
+  birthday: v.boolean(),
+  branchWeekAhead: v.boolean(),
+  studyGap: v.boolean(),
+  unsynced: v.boolean(),
+  quietStart: ClockTime,
+  quietEnd: ClockTime,
+}
+
+export const ReminderSettings = v.object({
+  id: Uuid,
+  orgId: Uuid,
+  ...reminderSettingsFields,
+  updatedAt: Timestamp,
+})
+export type ReminderSettings = v.InferOutput<typeof ReminderSettings>

@@ -1,7 +1,7 @@
-import type { Branch, OathRenewal, StudyRecord, UserProfile } from '../schemas/entities.ts'
+import type { Branch, OathRenewal, ReminderSettings, StudyRecord, UserProfile } from '../schemas/entities.ts'
 
 /** Every table the client keeps a synced copy of; pull delivers rows of these. */
-export const SYNCED_TABLES = ['branches', 'users', 'study_records', 'oath_renewals'] as const
+export const SYNCED_TABLES = ['branches', 'users', 'study_records', 'oath_renewals', 'reminder_settings'] as const
 export type SyncedTable = (typeof SYNCED_TABLES)[number]
 
 export interface SyncedRows {
@@ -9,6 +9,7 @@ export interface SyncedRows {
   users: UserProfile
   study_records: StudyRecord
   oath_renewals: OathRenewal
+  reminder_settings: ReminderSettings
 }
 
 /**
@@ -22,6 +23,8 @@ export const WRITABLE = {
   users: { mergeText: [] as const },
   /** A member's record of re-taking the oath (重温入党誓词); created or withdrawn, never edited. */
   oath_renewals: { mergeText: [] as const },
+  /** The person's own reminder settings; each field is merged on its own (last writer wins). */
+  reminder_settings: { mergeText: [] as const },
 } as const
 
 export type WritableTable = keyof typeof WRITABLE

@@ -81,6 +81,36 @@ export interface CalendarFeedTable {
   token_hash: string
   created_at: string
 }
+export interface ReminderSettingsTable {
+  /** The person's user id: one row each. */
+  id: string
+  org_id: string
+  birthday: number
+  branch_week_ahead: number
+  study_gap: number
+  unsynced: number
+  quiet_start: string
+  quiet_end: string
+  updated_at: string
+  seq: number
+}
+export interface PushSubscriptionTable {
+  endpoint: string
+  user_id: string
+  p256dh: string
+  auth: string
+  user_agent: string
+  created_at: string
+  last_sent_at: string | null
+}
+export interface ReminderSentTable {
+  user_id: string
+  kind: string
+  key: string
+  sent_at: string
+  /** 1 once at least one of the person's devices accepted it. */
+  delivered: number
+}
 
 export interface Database {
   meta: MetaTable
@@ -93,4 +123,7 @@ export interface Database {
   mutations: MutationTable
   calendar_feeds: CalendarFeedTable
   oath_renewals: OathRenewalTable
+  reminder_settings: ReminderSettingsTable
+  push_subscriptions: PushSubscriptionTable
+  reminders_sent: ReminderSentTable
 }

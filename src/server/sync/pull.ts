@@ -3,7 +3,7 @@ import type { Database } from '../db/schema.ts'
 import { formatCursor, parseCursor, type Change, type PullResponse } from '../../core/sync/protocol.ts'
 import type { SyncedTable } from '../../core/sync/tables.ts'
 import type { Viewer } from './viewer.ts'
-import { branchToWire, oathRenewalToWire, studyToWire, userToWire } from './wire.ts'
+import { branchToWire, oathRenewalToWire, reminderSettingsToWire, studyToWire, userToWire } from './wire.ts'
 
 type Scope<T extends keyof Database> = (eb: ExpressionBuilder<Database, T>) => ReturnType<ExpressionBuilder<Database, T>['and']>
 
@@ -29,6 +29,8 @@ const scopes: { [K in SyncedTable]: (v: Viewer) => Scope<K> } = {
       : eb.and([eb('org_id', '=', v.orgId), eb.or([eb('id', '=', v.id), eb('branch_id', '=', v.branchId)])]),
   study_records: (v) => ownedRows(v),
   oath_renewals: (v) => ownedRows(v),
+  /** Reminder settings are the person's own business only. */
+  reminder_settings: (v) => (eb) => eb.and([eb('id', '=', v.id)]),
 }
 
 export function studyScope(v: Viewer): Scope<'study_records'> {
@@ -44,7 +46,7 @@ export function userScope(v: Viewer): Scope<'users'> {
 }
 
 async function changesOf(db: Kysely<Database>, viewer: Viewer, after: number, limit: number): Promise<Change[]> {
-  const [branches, users, study, oaths] = await Promise.all([
+  const [branches, users, study, oaths, reminders] = await Promise.all([
     db.selectFrom('branches').selectAll().where('seq', '>', after).where(scopes.branches(viewer)).orderBy('seq').limit(limit).execute(),
     db
       .selectFrom('users')
@@ -56,6 +58,7 @@ async function changesOf(db: Kysely<Database>, viewer: Viewer, after: number, li
       .execute(),
     db.selectFrom('study_records').selectAll().where('seq', '>', after).where(scopes.study_records(viewer)).orderBy('seq').limit(limit).execute(),
     db.selectFrom('oath_renewals').selectAll().where('seq', '>', after).where(scopes.oath_renewals(viewer)).orderBy('seq').limit(limit).execute(),
+    db.selectFrom('reminder_settings').selectAll().where('seq', '>', after).where(scopes.reminder_settings(viewer)).orderBy('seq').limit(limit).execute(),
   ])
   return [
     ...branches.map((r): Change => ({ table: 'branches', rowId: r.id, seq: Number(r.seq), deleted: false, row: { ...branchToWire(r) } })),
@@ -66,6 +69,7 @@ async function changesOf(db: Kysely<Database>, viewer: Viewer, after: number, li
     ...oaths.map(
       (r): Change => ({ table: 'oath_renewals', rowId: r.id, seq: Number(r.seq), deleted: r.deleted === 1, row: r.deleted === 1 ? null : { ...oathRenewalToWire(r) } }),
     ),
+    ...reminders.map((r): Change => ({ table: 'reminder_settings', rowId: r.id, seq: Number(r.seq), deleted: false, row: { ...reminderSettingsToWire(r) } })),
   ]
 }
 

@@ -10,6 +10,7 @@ import { PendingSeqs } from '../repositories/sequence.ts'
 import { applyStudyMutation, visibleStudyRow } from './study-records.ts'
 import { applyUserMutation, visibleUserRow } from './users.ts'
 import { applyOathMutation, visibleOathRow } from './oath-renewals.ts'
+import { applyReminderSettingsMutation, visibleReminderSettingsRow } from './reminder-settings.ts'
 
 interface TableHandler {
   apply(trx: Kysely<Database>, viewer: Viewer, m: Mutation, seqs: PendingSeqs): Promise<void>
@@ -20,6 +21,7 @@ const handlers: Record<WritableTable, TableHandler> = {
   study_records: { apply: applyStudyMutation, visibleRow: visibleStudyRow },
   users: { apply: applyUserMutation, visibleRow: visibleUserRow },
   oath_renewals: { apply: applyOathMutation, visibleRow: visibleOathRow },
+  reminder_settings: { apply: applyReminderSettingsMutation, visibleRow: visibleReminderSettingsRow },
 }
 
 /** Bring a mutation written by an older client to the current format (none needed yet). */

@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely'
-import type { BranchTable, OathRenewalTable, StudyRecordTable, UserTable } from '../db/schema.ts'
-import type { Branch, OathRenewal, StudyRecord, UserProfile } from '../../core/schemas/entities.ts'
+import type { BranchTable, OathRenewalTable, ReminderSettingsTable, StudyRecordTable, UserTable } from '../db/schema.ts'
+import type { Branch, OathRenewal, ReminderSettings, StudyRecord, UserProfile } from '../../core/schemas/entities.ts'
 import type { Role } from '../../core/domain/roles.ts'
 import type { StudyKind } from '../../core/domain/study-kinds.ts'
 import type { Viewer } from './viewer.ts'
@@ -50,4 +50,18 @@ export function studyToWire(r: Selectable<StudyRecordTable>): StudyRecord {
 
 export function oathRenewalToWire(r: Selectable<OathRenewalTable>): OathRenewal {
   return { id: r.id, ownerId: r.owner_id, branchId: r.branch_id, orgId: r.org_id, date: r.date, createdAt: r.created_at, deleted: r.deleted === 1 }
+}
+
+export function reminderSettingsToWire(r: Selectable<ReminderSettingsTable>): ReminderSettings {
+  return {
+    id: r.id,
+    orgId: r.org_id,
+    birthday: r.birthday === 1,
+    branchWeekAhead: r.branch_week_ahead === 1,
+    studyGap: r.study_gap === 1,
+    unsynced: r.unsynced === 1,
+    quietStart: r.quiet_start,
+    quietEnd: r.quiet_end,
+    updatedAt: r.updated_at,
+  }
 }

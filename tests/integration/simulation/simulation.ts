@@ -5,6 +5,8 @@ import { SyncEngine } from '../../../src/client/sync/engine.ts'
 import { createStudy, removeStudy, updateStudy } from '../../../src/client/features/study/study.repo.ts'
 import { PartyDatesError, recordOathRenewal, savePartyDates } from '../../../src/client/features/party/party.repo.ts'
 import { deleteRow, writeRow } from '../../../src/client/db/write.ts'
+import { saveReminderPrefs } from '../../../src/client/features/reminders/reminders.repo.ts'
+import { reminderSettingsToWire } from '../../../src/server/sync/wire.ts'
 import type { PushResult } from '../../../src/core/sync/protocol.ts'
 import type { SessionUser } from '../../../src/core/schemas/auth.ts'
 import { newId } from '../../../src/core/ids.ts'
@@ -127,6 +129,10 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
         const mine = (await d.db.oath_renewals.toArray()).filter((r) => !r.deleted && r.ownerId === d.user.id)
         if (mine.length && chance(rand, 0.3)) await deleteRow(d.db, 'oath_renewals', pick(rand, mine).id)
         else await recordOathRenewal(d.db, d.user, `2026-0${1 + Math.floor(rand() * 9)}-1${Math.floor(rand() * 9)}`)
+      } else if (roll < 0.73) {
+        // Reminder settings (reminder_settings): one field at a time, several phones of one person.
+        const patch = chance(rand, 0.5) ? { studyGap: chance(rand, 0.5) } : { quietStart: `2${Math.floor(rand() * 4)}:${chance(rand, 0.5) ? '00' : '30'}` }
+        await saveReminderPrefs(d.db, d.user, patch)
       } else if (roll < 0.9) {
         if (!d.inflight) d.inflight = d.engine.sync().finally(() => (d.inflight = null))
         if (chance(rand, 0.3)) await d.inflight
@@ -217,6 +223,15 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
     const want = JSON.stringify([server_.joined_party_on, server_.full_member_on])
     const got = JSON.stringify([local?.joinedPartyOn ?? null, local?.fullMemberOn ?? null])
     if (want !== got) problems.push(`${d.name}: party dates ${got} differ from the server's ${want}`)
+  }
+
+  // Reminder settings: every device of a person ends with the server's settings.
+  for (const d of devices) {
+    const row = await server.handle.db.selectFrom('reminder_settings').selectAll().where('id', '=', d.user.id).executeTakeFirst()
+    const want = JSON.stringify(row ? { ...reminderSettingsToWire(row), updatedAt: '' } : null)
+    const local = await d.db.reminder_settings.get(d.user.id)
+    const got = JSON.stringify(local ? { ...local, updatedAt: '' } : null)
+    if (want !== got) problems.push(`${d.name}: reminder settings ${got} differ from the server's ${want}`)
   }
 
   await proxy.stop()

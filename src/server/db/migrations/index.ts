@@ -3,6 +3,7 @@ import * as m001 from './001_initial.ts'
 import * as m002 from './002_party_dates.ts'
 import * as m003 from './003_calendar_feeds.ts'
 import * as m004 from './004_oath_renewals.ts'
+import * as m005 from './005_reminders.ts'
 
 /** Numbered migrations, run in order on start. Append; never edit a released one. */
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '002_party_dates': m002,
   '003_calendar_feeds': m003,
   '004_oath_renewals': m004,
+  '005_reminders': m005,
 }
 
 export const migrationProvider: MigrationProvider = {
