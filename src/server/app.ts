@@ -12,6 +12,7 @@ import { setupRoutes } from './routes/setup.ts'
 import { authRoutes } from './routes/auth.ts'
 import { syncRoutes } from './routes/sync/index.ts'
 import { calendarRoutes } from './routes/calendar.ts'
+import { pushRoutes } from './routes/push.ts'
 
 export interface AppOptions {
   ctx: AppContext
@@ -61,6 +62,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   authRoutes(app, opts.ctx)
   syncRoutes(app, opts.ctx)
   calendarRoutes(app, opts.ctx)
+  pushRoutes(app, opts.ctx)
   await registerStatic(app, opts.clientDir)
   return app
 }

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { Database } from './db/schema.ts'
 import type { DbHandle, Dialect } from './db/connection.ts'
 import { groupCommitPusher, type Pusher } from './sync/push.ts'
+import { webPushService, type PushOptions, type PushService } from './push/web-push.ts'
 
 /** What routes need from the app: passed explicitly, no globals (several processes may share one database). */
 export interface AppContext {
@@ -16,12 +17,15 @@ export interface AppContext {
   loginAttemptsPerMinute: number
   /** How pushed mutations reach the database (group commit). */
   pusher: Pusher
+  /** Web Push (VAPID keys kept in the database). */
+  push: PushService
 }
 
 export interface ContextOptions {
   version: string
   secureCookies?: boolean
   loginAttemptsPerMinute?: number
+  push?: PushOptions
 }
 
 export function createContext(handle: DbHandle, opts: ContextOptions): AppContext {
@@ -34,5 +38,6 @@ export function createContext(handle: DbHandle, opts: ContextOptions): AppContex
     secureCookies: opts.secureCookies ?? false,
     loginAttemptsPerMinute: opts.loginAttemptsPerMinute ?? 10,
     pusher: groupCommitPusher(handle.db),
+    push: webPushService(handle.db, opts.push),
   }
 }

@@ -5,6 +5,8 @@ import { buildApp } from './app.ts'
 import { createContext } from './context.ts'
 import { countUsers } from './repositories/users.ts'
 import { seedDemo, DEMO_ACCOUNTS, DEMO_PASSWORD } from './demo/seed.ts'
+import { DEFAULT_PUSH_HOSTS } from './push/web-push.ts'
+import { scheduleReminders } from './reminders/job.ts'
 
 const env = process.env
 const port = Number(env.PORT ?? 8080)
@@ -14,8 +16,14 @@ const clientDir = resolve(env.CLIENT_DIR ?? './dist/client')
 const pkg = JSON.parse(readFileSync(resolve('package.json'), 'utf8')) as { version: string }
 
 const handle = await openDatabase({ dataDir, databaseUrl: env.DATABASE_URL })
+const pushHosts = [...DEFAULT_PUSH_HOSTS, ...(env.PUSH_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean)]
+const ctx = createContext(handle, {
+  version: pkg.version,
+  secureCookies: env.COOKIE_SECURE === '1',
+  push: { hosts: pushHosts, subject: env.VAPID_SUBJECT },
+})
 const app = await buildApp({
-  ctx: createContext(handle, { version: pkg.version, secureCookies: env.COOKIE_SECURE === '1' }),
+  ctx,
   clientDir,
   logger: { level: env.LOG_LEVEL ?? 'info', redact: ['req.headers.cookie', 'res.headers["set-cookie"]'] },
   trustProxy: env.TRUST_PROXY === '1',
@@ -26,11 +34,15 @@ if (env.DEMO === '1' && (await countUsers(handle.db)) === 0) {
   app.log.info({ accounts: DEMO_ACCOUNTS, password: DEMO_PASSWORD }, 'demo organisation seeded')
 }
 
+// Political birthday greetings and the other reminders, by Web Push (see core/domain/reminders.ts).
+const reminders = env.REMINDERS === '0' ? null : scheduleReminders(handle.db, ctx.push, app.log)
+
 let closing = false
 async function shutdown(signal: string): Promise<void> {
   if (closing) return
   closing = true
   app.log.info({ signal }, 'shutting down: finishing in-flight requests')
+  await reminders?.stop()
   await app.close()
   await handle.close()
   process.exit(0)

@@ -68,6 +68,19 @@ const BAD_INPUT: Record<string, BadCase[]> = {
     { method: 'POST', url: '/api/me/calendar', body: '{oops', auth: true, status: 400, code: 'bad_request' },
   ],
   'POST /api/me/calendar/revoke': [{ method: 'POST', url: '/api/me/calendar/revoke', body: '{}', status: 401, code: 'unauthorized' }],
+  'GET /api/push/key': [{ method: 'GET', url: '/api/push/key', status: 401, code: 'unauthorized' }],
+  'GET /api/me/push': [{ method: 'GET', url: '/api/me/push', status: 401, code: 'unauthorized' }],
+  'POST /api/me/push': [
+    { method: 'POST', url: '/api/me/push', body: '{}', status: 401, code: 'unauthorized' },
+    { method: 'POST', url: '/api/me/push', body: '{}', auth: true, status: 400, code: 'validation' },
+    { method: 'POST', url: '/api/me/push', body: JSON.stringify({ endpoint: 'http://x.googleapis.com/a', keys: { p256dh: 'a', auth: 'b' } }), auth: true, status: 400, code: 'validation' },
+    { method: 'POST', url: '/api/me/push', body: JSON.stringify({ endpoint: 'https://evil.example/a', keys: { p256dh: 'B'.repeat(87), auth: 'A'.repeat(22) } }), auth: true, status: 422, code: 'validation' },
+  ],
+  'POST /api/me/push/remove': [
+    { method: 'POST', url: '/api/me/push/remove', body: '{}', status: 401, code: 'unauthorized' },
+    { method: 'POST', url: '/api/me/push/remove', body: JSON.stringify({ endpoint: 5 }), auth: true, status: 400, code: 'validation' },
+  ],
+  'POST /api/me/push/test': [{ method: 'POST', url: '/api/me/push/test', body: '{}', status: 401, code: 'unauthorized' }],
   'GET /api/calendar/:file': [
     { method: 'GET', url: '/api/calendar/not-a-token.ics', status: 400, code: 'validation' },
     { method: 'GET', url: `/api/calendar/${'A'.repeat(43)}.ics`, status: 404, code: 'not_found' },

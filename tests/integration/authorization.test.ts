@@ -78,6 +78,16 @@ const ROUTE_MATRIX: Record<string, { run: (who: Who) => Promise<Response>; expec
   'GET /api/me/calendar': { run: (w) => call(w, 'GET', '/api/me/calendar'), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
   'POST /api/me/calendar': { run: (w) => call(w, 'POST', '/api/me/calendar', {}), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
   'POST /api/me/calendar/revoke': { run: (w) => call(w, 'POST', '/api/me/calendar/revoke', {}), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
+  'GET /api/push/key': { run: (w) => call(w, 'GET', '/api/push/key'), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
+  'GET /api/me/push': { run: (w) => call(w, 'GET', '/api/me/push'), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
+  // Only push-service hosts are accepted (the default list): a subscription elsewhere is refused for everyone.
+  'POST /api/me/push': {
+    run: (w) => call(w, 'POST', '/api/me/push', { endpoint: 'https://127.0.0.1:9/x', keys: { p256dh: 'B'.repeat(87), auth: 'A'.repeat(22) } }),
+    expect: { anonymous: 401, member: 422, secretary: 422, admin: 422, otherBranchMember: 422 },
+  },
+  // Removes only the caller's own subscription with that endpoint.
+  'POST /api/me/push/remove': { run: (w) => call(w, 'POST', '/api/me/push/remove', { endpoint: 'https://fcm.googleapis.com/x' }), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
+  'POST /api/me/push/test': { run: (w) => call(w, 'POST', '/api/me/push/test', {}), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
   // Read by its secret only (a phone's calendar app has no session): an unknown secret is 404 for everyone.
   'GET /api/calendar/:file': { run: (w) => call(w, 'GET', `/api/calendar/${'B'.repeat(43)}.ics`), expect: { anonymous: 404, member: 404, secretary: 404, admin: 404, otherBranchMember: 404 } },
   'GET /api/sync/pull': { run: (w) => call(w, 'GET', '/api/sync/pull'), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },

@@ -75,6 +75,11 @@ const ROUTES: Record<string, { method: 'GET' | 'POST'; url: fc.Arbitrary<string>
   'GET /api/me/calendar': { method: 'GET', url: fc.constant('/api/me/calendar') },
   'POST /api/me/calendar': { method: 'POST', url: fc.constant('/api/me/calendar'), body: bodyFor(value) },
   'POST /api/me/calendar/revoke': { method: 'POST', url: fc.constant('/api/me/calendar/revoke'), body: bodyFor(value) },
+  'GET /api/push/key': { method: 'GET', url: fc.constant('/api/push/key') },
+  'GET /api/me/push': { method: 'GET', url: fc.constant('/api/me/push') },
+  'POST /api/me/push': { method: 'POST', url: fc.constant('/api/me/push'), body: bodyFor(value) },
+  'POST /api/me/push/remove': { method: 'POST', url: fc.constant('/api/me/push/remove'), body: bodyFor(value) },
+  'POST /api/me/push/test': { method: 'POST', url: fc.constant('/api/me/push/test'), body: bodyFor(value) },
   'GET /api/calendar/:file': {
     method: 'GET',
     url: fc

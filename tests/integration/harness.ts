@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/server/app.ts'
 import { createContext } from '../../src/server/context.ts'
 import { openDatabase, type DbHandle } from '../../src/server/db/connection.ts'
+import type { PushOptions } from '../../src/server/push/web-push.ts'
 import { createBranch, createOrganization, createUser } from '../../src/server/repositories/organization.ts'
 import { hashPassword } from '../../src/server/lib/passwords.ts'
 import { createHttpClient, type FetchFn } from '../../src/client/api/http.ts'
@@ -59,13 +60,13 @@ export interface TestServer {
 }
 
 /** The real server, in process, on 127.0.0.1, with a real SQLite file in a temp dir. */
-export async function startServer(opts: { dataDir?: string; databaseUrl?: string; loginAttemptsPerMinute?: number } = {}): Promise<TestServer> {
+export async function startServer(opts: { dataDir?: string; databaseUrl?: string; loginAttemptsPerMinute?: number; push?: PushOptions } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'suixing-test-'))
   const pgDatabase = opts.databaseUrl ?? (TEST_PG ? await createPgDatabase() : undefined)
   let port = 0
   const open = async () => {
     const handle = await openDatabase({ dataDir, databaseUrl: pgDatabase })
-    const app = await buildApp({ ctx: createContext(handle, { version: 'test', loginAttemptsPerMinute: opts.loginAttemptsPerMinute ?? 1000 }), clientDir: null })
+    const app = await buildApp({ ctx: createContext(handle, { version: 'test', loginAttemptsPerMinute: opts.loginAttemptsPerMinute ?? 1000, push: opts.push }), clientDir: null })
     await app.listen({ port, host: '127.0.0.1' })
     const addr = app.server.address()
     if (addr && typeof addr === 'object') port = addr.port
