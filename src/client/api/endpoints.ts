@@ -1,6 +1,7 @@
 import type { LoginRequest, SessionUser, SetupRequest, SetupStatus } from '../../core/schemas/auth.ts'
 import type { PullResponse, PushRequest, PushResponse } from '../../core/sync/protocol.ts'
 import type { HttpClient } from './http.ts'
+import type { PushSubscriptionInput } from '../../core/schemas/push.ts'
 
 /** Typed API calls, one per endpoint (docs/sync.md). */
 export function endpoints(http: HttpClient) {
@@ -14,6 +15,11 @@ export function endpoints(http: HttpClient) {
     calendarStatus: () => http.get<{ active: boolean; createdAt: string | null }>('/api/me/calendar'),
     newCalendarLink: () => http.post<{ path: string }>('/api/me/calendar'),
     revokeCalendarLink: () => http.post<{ active: boolean }>('/api/me/calendar/revoke'),
+    pushKey: () => http.get<{ publicKey: string }>('/api/push/key'),
+    pushStatus: () => http.get<{ devices: number; lastSentAt: string | null }>('/api/me/push'),
+    subscribePush: (body: PushSubscriptionInput) => http.post<{ subscribed: boolean }>('/api/me/push', body),
+    unsubscribePush: (endpoint: string) => http.post<{ subscribed: boolean }>('/api/me/push/remove', { endpoint }),
+    testPush: () => http.post<{ devices: number; sent: number }>('/api/me/push/test'),
     push: (body: PushRequest) => http.post<PushResponse>('/api/sync/push', body),
     pull: (cursor: string, limit?: number) =>
       http.get<PullResponse>(`/api/sync/pull?cursor=${encodeURIComponent(cursor)}${limit ? `&limit=${limit}` : ''}`),

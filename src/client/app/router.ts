@@ -21,6 +21,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/meetings', component: () => import('../features/meetings/MeetingsPage.vue'), meta: { tab: true } },
   { path: '/me', component: () => import('../features/me/MePage.vue'), meta: { tab: true } },
   { path: '/me/sync', component: () => import('../features/sync/SyncPage.vue') },
+  { path: '/me/reminders', component: () => import('../features/reminders/RemindersPage.vue') },
   { path: '/me/party', component: () => import('../features/party/PartyDatesPage.vue'), meta: { keepsInput: true } },
   { path: '/login', component: () => import('../features/auth/LoginPage.vue'), meta: { public: true, keepsInput: true } },
   { path: '/setup', component: () => import('../features/auth/SetupPage.vue'), meta: { public: true, keepsInput: true } },

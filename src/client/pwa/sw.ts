@@ -15,3 +15,52 @@ registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html'), { denyl
 self.addEventListener('message', (event) => {
   if ((event.data as { type?: string } | null)?.type === 'SKIP_WAITING') void self.skipWaiting()
 })
+
+interface PushMessage {
+  title?: string
+  body?: string
+  url?: string
+  tag?: string
+}
+
+function readPush(event: PushEvent): PushMessage {
+  try {
+    return (event.data?.json() as PushMessage | null) ?? {}
+  } catch {
+    return { body: event.data?.text() }
+  }
+}
+
+// Reminders sent by the server (political birthday, the branch's week ahead…): shown even when
+// the app is closed. Only the app's own paths are opened on tap.
+self.addEventListener('push', (event) => {
+  const m = readPush(event)
+  const url = typeof m.url === 'string' && m.url.startsWith('/') && !m.url.startsWith('//') ? m.url : '/'
+  event.waitUntil(
+    self.registration.showNotification(m.title ?? '党建随行', {
+      body: m.body ?? '',
+      tag: m.tag,
+      icon: '/icons/icon-192.png',
+      badge: '/icons/icon-192.png',
+      lang: 'zh-CN',
+      data: { url },
+    }),
+  )
+})
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close()
+  const url = (event.notification.data as { url?: string } | null)?.url ?? '/'
+  event.waitUntil(
+    (async () => {
+      const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true })
+      const open = windows[0]
+      if (open) {
+        await open.focus()
+        await open.navigate(url).catch(() => undefined)
+        return
+      }
+      await self.clients.openWindow(url)
+    })(),
+  )
+})

@@ -262,7 +262,7 @@ export function inAppNotices(i: NoticeInput): Notice[] {
       kind: 'unsynced',
       title: '有内容超过24小时未同步',
       body: '这些内容目前只保存在本机。请在有网络时打开应用，或到“同步”页查看。',
-      url: '/sync',
+      url: '/me/sync',
     })
   }
   if (i.prefs.studyGap && !i.studiedThisMonth && Number(today.slice(8)) >= STUDY_GAP_FROM_DAY) {

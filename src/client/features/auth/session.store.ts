@@ -3,6 +3,7 @@ import { computed, ref, shallowRef } from 'vue'
 import type { SessionUser, SetupRequest } from '../../../core/schemas/auth.ts'
 import { api } from '../../api/client.ts'
 import { NetworkError } from '../../api/http.ts'
+import { disablePush } from '../reminders/web-push.ts'
 import { AccountDb, accountDbName } from '../../db/account-db.ts'
 import { clearCurrentUser, loadCurrentUser, saveCurrentUser } from '../../db/device-db.ts'
 
@@ -53,6 +54,8 @@ export const useSessionStore = defineStore('session', () => {
 
   /** Signs out. Unsynced changes stay in this account's database unless `wipe` is chosen. */
   async function logout(wipe: boolean): Promise<void> {
+    // Notifications for this person must not reach whoever uses the phone next.
+    await disablePush(api).catch(() => undefined)
     try {
       await api.logout()
     } catch (err) {

@@ -1,0 +1,42 @@
+import { chinaToday } from '../../../core/domain/political-birthday.ts'
+import { inAppNotices, type Notice, type ReminderPerson } from '../../../core/domain/reminders.ts'
+import type { SessionUser } from '../../../core/schemas/auth.ts'
+import type { AccountDb } from '../../db/account-db.ts'
+import { readReminderPrefs } from './reminders.repo.ts'
+
+const SHOWN = 'notices-shown'
+const LAST_OPENED = 'last-opened-on'
+const KEEP = 100
+
+const asPerson = (u: { id: string; name: string; role: ReminderPerson['role']; branchId: string | null; joinedPartyOn?: string | null }): ReminderPerson => ({
+  id: u.id,
+  name: u.name,
+  role: u.role,
+  branchId: u.branchId,
+  joinedPartyOn: u.joinedPartyOn ?? null,
+})
+
+/**
+ * On opening the app: the reminders that fell due since it was last opened on this phone and
+ * have not been shown here before. Marks them shown and records today as the last opening, so
+ * each is shown once.
+ */
+export async function takeNotices(db: AccountDb, user: SessionUser, now = new Date()): Promise<Notice[]> {
+  const today = chinaToday(now)
+  const meRow = await db.users.get(user.id)
+  const me = asPerson(meRow ?? { ...user, joinedPartyOn: null })
+  const branch = user.role === 'member' || !user.branchId ? [] : (await db.users.where('branchId').equals(user.branchId).toArray()).filter((u) => u.id !== user.id).map(asPerson)
+  const oldest = await db.outbox.orderBy('seq').first()
+  const monthStart = `${today.slice(0, 7)}-01`
+  const studied = (await db.study_records.where('[ownerId+date]').between([user.id, monthStart], [user.id, today], true, true).filter((r) => !r.deleted).count()) > 0
+  const lastOpenedOn = ((await db.meta.get(LAST_OPENED))?.value as string | undefined) ?? null
+  const shown = new Set(((await db.meta.get(SHOWN))?.value as string[] | undefined) ?? [])
+
+  const all = inAppNotices({ now, me, branch, prefs: await readReminderPrefs(db, user.id), lastOpenedOn, oldestUnsyncedAt: oldest?.clientTime ?? null, studiedThisMonth: studied })
+  const fresh = all.filter((n) => !shown.has(n.key))
+  await db.meta.bulkPut([
+    { key: SHOWN, value: [...shown, ...fresh.map((n) => n.key)].slice(-KEEP) },
+    { key: LAST_OPENED, value: today },
+  ])
+  return fresh
+}

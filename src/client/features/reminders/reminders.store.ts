@@ -1,0 +1,73 @@
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef } from 'vue'
+import { api } from '../../api/client.ts'
+import { useRequest } from '../../app/use-request.ts'
+import { useLiveQuery } from '../../db/live.ts'
+import { useSessionStore } from '../auth/session.store.ts'
+import { appliesTo, DEFAULT_PREFS, REMINDER_INFO, REMINDER_KINDS, type Notice, type ReminderKind, type ReminderPrefs } from '../../../core/domain/reminders.ts'
+import { readReminderPrefs, saveReminderPrefs } from './reminders.repo.ts'
+import { currentSubscription, disablePush, enablePush, permission, pushSupport, PushSetupError, type PushSupport } from './web-push.ts'
+import { takeNotices } from './notices.ts'
+
+export type PushState = 'on' | 'off' | 'denied' | Exclude<PushSupport, 'supported'>
+
+/** Reminder settings (kept offline, synced), this phone's push subscription, and in-app notices. */
+export const useRemindersStore = defineStore('reminders', () => {
+  const session = useSessionStore()
+  const prefs = useLiveQuery<ReminderPrefs>(() => (session.db && session.user ? readReminderPrefs(session.db, session.user.id) : DEFAULT_PREFS), DEFAULT_PREFS, [() => session.db])
+  const kinds = computed(() => REMINDER_KINDS.filter((k) => session.user && appliesTo(k, session.user.role)).map((k) => ({ kind: k, ...REMINDER_INFO[k] })))
+
+  const push = ref<PushState>('off')
+  const message = ref<string | null>(null)
+  const { busy, error, run } = useRequest('需要联网才能开启或关闭通知')
+
+  async function refreshPush(): Promise<void> {
+    const support = pushSupport()
+    if (support !== 'supported') push.value = support
+    else if (permission() === 'denied') push.value = 'denied'
+    else push.value = (await currentSubscription()) ? 'on' : 'off'
+  }
+
+  const enable = () =>
+    run(async () => {
+      message.value = null
+      try {
+        await enablePush(api)
+        message.value = '已开启。可点“发送测试通知”确认能收到。'
+      } catch (err) {
+        if (!(err instanceof PushSetupError)) throw err
+        message.value = err.message
+      }
+      await refreshPush()
+    })
+
+  const disable = () =>
+    run(async () => {
+      await disablePush(api)
+      message.value = '已关闭本机通知。'
+      await refreshPush()
+    })
+
+  const test = () =>
+    run(async () => {
+      const r = await api.testPush()
+      message.value = r.sent > 0 ? `已发送到 ${r.sent} 台设备，请留意通知栏。` : '没有能接收通知的设备，请先开启。'
+    })
+
+  async function set(kind: ReminderKind | 'quietStart' | 'quietEnd', value: boolean | string): Promise<void> {
+    if (!session.db || !session.user) return
+    await saveReminderPrefs(session.db, session.user, { [kind]: value })
+  }
+
+  /** In-app notices due since the app was last opened here, taken once per app start. */
+  const notices = shallowRef<Notice[]>([])
+  let taken = false
+  async function takeOnce(): Promise<void> {
+    if (taken || !session.db || !session.user) return
+    taken = true
+    notices.value = await takeNotices(session.db, session.user)
+  }
+  const dismiss = (key: string) => (notices.value = notices.value.filter((n) => n.key !== key))
+
+  return { prefs, kinds, push, message, busy, error, refreshPush, enable, disable, test, set, notices, takeOnce, dismiss }
+})
