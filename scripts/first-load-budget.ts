@@ -24,12 +24,16 @@ export function firstLoadBudget(opts: { budgetBytes: number }): Plugin {
       }
       visit(entry.fileName)
       let total = 0
+      const sizes: string[] = []
       for (const f of [...seen, ...css]) {
         const item = bundle[f]
         if (!item) continue
         const source = item.type === 'chunk' ? item.code : item.source
-        total += gzipSync(typeof source === 'string' ? Buffer.from(source) : Buffer.from(source)).length
+        const size = gzipSync(typeof source === 'string' ? Buffer.from(source) : Buffer.from(source)).length
+        total += size
+        sizes.push(`${f} ${(size / 1024).toFixed(1)} kB`)
       }
+      if (process.env.BUDGET_VERBOSE) this.info(sizes.join('\n'))
       const kb = (total / 1024).toFixed(1)
       if (total > opts.budgetBytes) this.error(`first-load JS+CSS is ${kb} kB gzip, over the ${(opts.budgetBytes / 1024).toFixed(0)} kB budget`)
       this.info(`first-load JS+CSS: ${kb} kB gzip (budget ${opts.budgetBytes / 1024} kB)`)

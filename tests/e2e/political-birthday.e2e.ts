@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { test, expect, DEMO_MEMBER } from './support/fixtures.ts'
 import { AppServer } from './support/server.ts'
 import { LoginPage } from './pages/login.page.ts'
@@ -24,6 +25,14 @@ test('on their political birthday a member is greeted with the oath; dates are e
   await expect(page.getByTestId('oath-renewed')).toBeVisible()
   await pushed
   await shell.expectUnsynced(0)
+  // The greeting card as an image to save or share.
+  const download = page.waitForEvent('download')
+  await page.getByTestId('share-card').click()
+  const file = await download
+  expect(file.suggestedFilename()).toMatch(/^政治生日-\d{4}-\d{2}-\d{2}\.png$/)
+  const png = readFileSync((await file.path()) ?? '')
+  expect(png.subarray(1, 4).toString()).toBe('PNG')
+  expect(png.readUInt32BE(16)).toBe(1080)
 
   await shell.waitForServiceWorker()
   await context.setOffline(true)

@@ -41,5 +41,16 @@ export const usePartyStore = defineStore('party', () => {
     await recordOathRenewal(session.db, session.user, today.value)
   }
 
-  return { today, me, birthdayToday, nextBirthday, standing, upcoming, renewedToday, renewedThisYear, save, renewOath }
+  /** The greeting card as an image to save or share. */
+  async function shareCard(): Promise<'shared' | 'saved'> {
+    const u = session.user
+    const nth = birthdayToday.value
+    if (!u || nth === null) throw new Error('今天不是您的政治生日')
+    const { birthdayImage, shareOrSave } = await import('./birthday-image.ts')
+    const [y, m, d] = today.value.split('-').map(Number)
+    const blob = await birthdayImage({ name: u.name, nth, dateText: `${y}年${m}月${d}日`, orgName: u.branchName ?? u.orgName })
+    return shareOrSave(blob, `政治生日-${today.value}.png`)
+  }
+
+  return { shareCard, today, me, birthdayToday, nextBirthday, standing, upcoming, renewedToday, renewedThisYear, save, renewOath }
 })

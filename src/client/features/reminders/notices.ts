@@ -2,7 +2,7 @@ import { chinaToday } from '../../../core/domain/political-birthday.ts'
 import { inAppNotices, type Notice, type ReminderPerson } from '../../../core/domain/reminders.ts'
 import type { SessionUser } from '../../../core/schemas/auth.ts'
 import type { AccountDb } from '../../db/account-db.ts'
-import { readReminderPrefs } from './reminders.repo.ts'
+import { readReminderPrefs } from './reminders.queries.ts'
 
 const SHOWN = 'notices-shown'
 const LAST_OPENED = 'last-opened-on'

@@ -5,9 +5,8 @@ import { useRequest } from '../../app/use-request.ts'
 import { useLiveQuery } from '../../db/live.ts'
 import { useSessionStore } from '../auth/session.store.ts'
 import { appliesTo, DEFAULT_PREFS, REMINDER_INFO, REMINDER_KINDS, type Notice, type ReminderKind, type ReminderPrefs } from '../../../core/domain/reminders.ts'
-import { readReminderPrefs, saveReminderPrefs } from './reminders.repo.ts'
+import { readReminderPrefs } from './reminders.queries.ts'
 import { currentSubscription, disablePush, enablePush, permission, pushSupport, PushSetupError, type PushSupport } from './web-push.ts'
-import { takeNotices } from './notices.ts'
 
 export type PushState = 'on' | 'off' | 'denied' | Exclude<PushSupport, 'supported'>
 
@@ -56,6 +55,7 @@ export const useRemindersStore = defineStore('reminders', () => {
 
   async function set(kind: ReminderKind | 'quietStart' | 'quietEnd', value: boolean | string): Promise<void> {
     if (!session.db || !session.user) return
+    const { saveReminderPrefs } = await import('./reminders.repo.ts')
     await saveReminderPrefs(session.db, session.user, { [kind]: value })
   }
 
@@ -65,6 +65,7 @@ export const useRemindersStore = defineStore('reminders', () => {
   async function takeOnce(): Promise<void> {
     if (taken || !session.db || !session.user) return
     taken = true
+    const { takeNotices } = await import('./notices.ts')
     notices.value = await takeNotices(session.db, session.user)
   }
   const dismiss = (key: string) => (notices.value = notices.value.filter((n) => n.key !== key))
