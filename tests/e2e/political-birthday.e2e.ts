@@ -68,5 +68,9 @@ test("a branch secretary sees the branch's political birthdays of the coming 30 
   await new LoginPage(page).login('13900000011', DEMO_MEMBER.password)
   // The demo member's political birthday is today and they re-took the oath in the test above.
   await expect(page.getByTestId('branch-birthdays')).toContainText('今年已重温入党誓词')
+  await page.getByTestId('birthdays-by-month').click()
+  const thisMonth = chinaToday(new Date()).slice(0, 7)
+  await expect(page.getByTestId(`birthdays-${thisMonth}`)).toContainText('今年已重温入党誓词')
+  await expect(page.locator('[data-testid^="birthdays-"]')).toHaveCount(12)
   await context.close()
 })

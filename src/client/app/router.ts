@@ -22,6 +22,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/me', component: () => import('../features/me/MePage.vue'), meta: { tab: true } },
   { path: '/me/sync', component: () => import('../features/sync/SyncPage.vue') },
   { path: '/me/reminders', component: () => import('../features/reminders/RemindersPage.vue') },
+  { path: '/party/birthdays', component: () => import('../features/party/BranchBirthdaysPage.vue') },
   { path: '/me/party', component: () => import('../features/party/PartyDatesPage.vue'), meta: { keepsInput: true } },
   { path: '/login', component: () => import('../features/auth/LoginPage.vue'), meta: { public: true, keepsInput: true } },
   { path: '/setup', component: () => import('../features/auth/SetupPage.vue'), meta: { public: true, keepsInput: true } },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
-  anniversaryIn, checkPartyDates, chinaToday, nextPoliticalBirthday, partyStanding, politicalBirthdayToday, upcomingPoliticalBirthdays,
+  anniversaryIn, birthdaysByMonth, checkPartyDates, chinaToday, nextPoliticalBirthday, partyStanding, politicalBirthdayToday, upcomingPoliticalBirthdays,
 } from './political-birthday.ts'
 
 describe('political birthday', () => {
@@ -63,5 +63,24 @@ describe('党龄 (counts from 转正日期)', () => {
     expect(checkPartyDates('2006-07-01', '2006-07-01', '2026-11-28')).toBe('转正日期应晚于入党日期')
     expect(checkPartyDates('2027-01-01', null, '2026-11-28')).toBe('入党日期不能晚于今天')
     expect(checkPartyDates(null, '2007-07-01', '2026-11-28')).toBe('请先填写入党日期')
+  })
+})
+
+describe('birthdaysByMonth', () => {
+  it('groups the next twelve months, this month first (earlier days of it included), across the year end', () => {
+    const people = [
+      { id: 'a', joinedPartyOn: '2000-11-02' },
+      { id: 'b', joinedPartyOn: '2001-12-31' },
+      { id: 'c', joinedPartyOn: '2004-02-29' },
+      { id: 'd', joinedPartyOn: '2026-11-01' },
+      { id: 'e', joinedPartyOn: null },
+    ]
+    const months = birthdaysByMonth(people, '2026-11-28')
+    expect(months.map((m) => m.month)).toEqual(['2026-11', '2026-12', '2027-01', '2027-02', '2027-03', '2027-04', '2027-05', '2027-06', '2027-07', '2027-08', '2027-09', '2027-10'])
+    expect(months[0]?.entries.map((e) => [e.member.id, e.date, e.nth])).toEqual([['a', '2026-11-02', 26]])
+    expect(months[1]?.entries.map((e) => [e.member.id, e.nth])).toEqual([['b', 25]])
+    expect(months[3]?.entries.map((e) => [e.member.id, e.date])).toEqual([['c', '2027-02-28']])
+    // Joined this month: the first political birthday is next November, outside the window.
+    expect(months.flatMap((m) => m.entries).some((e) => e.member.id === 'd')).toBe(false)
   })
 })

@@ -96,3 +96,32 @@ export function checkPartyDates(joinedOn: string | null, fullMemberOn: string | 
   if (joinedOn && fullMemberOn && fullMemberOn <= joinedOn) return '转正日期应晚于入党日期'
   return null
 }
+
+export interface MonthOfBirthdays<T> {
+  /** YYYY-MM */
+  month: string
+  entries: BirthdayEntry<T>[]
+}
+
+/** The next twelve months' political birthdays, grouped by month, starting with the current one. */
+export function birthdaysByMonth<T extends { joinedPartyOn: string | null }>(members: readonly T[], today: string): MonthOfBirthdays<T>[] {
+  const [y, m] = today.split('-').map(Number) as [number, number]
+  const months: MonthOfBirthdays<T>[] = Array.from({ length: 12 }, (_, i) => {
+    const mm = ((m - 1 + i) % 12) + 1
+    const yy = y + Math.floor((m - 1 + i) / 12)
+    return { month: `${yy}-${pad(mm)}`, entries: [] }
+  })
+  const first = `${months[0]?.month}-01`
+  for (const member of members) {
+    if (!member.joinedPartyOn || member.joinedPartyOn > today) continue
+    const jy = Number(member.joinedPartyOn.slice(0, 4))
+    for (const year of [y, y + 1]) {
+      const date = anniversaryIn(member.joinedPartyOn, year)
+      const bucket = months.find((b) => b.month === date.slice(0, 7))
+      if (!bucket || year <= jy || date < first) continue
+      bucket.entries.push({ member, date, nth: year - jy, inDays: daysBetween(today, date) })
+    }
+  }
+  for (const b of months) b.entries.sort((a, c) => a.date.localeCompare(c.date))
+  return months
+}

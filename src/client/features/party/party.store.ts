@@ -2,7 +2,7 @@ import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { OathRenewal, UserProfile } from '../../../core/schemas/entities.ts'
 import {
-  chinaToday, nextPoliticalBirthday, partyStanding, politicalBirthdayToday, upcomingPoliticalBirthdays,
+  birthdaysByMonth, chinaToday, nextPoliticalBirthday, partyStanding, politicalBirthdayToday, upcomingPoliticalBirthdays,
 } from '../../../core/domain/political-birthday.ts'
 import { useLiveQuery } from '../../db/live.ts'
 import { useSessionStore } from '../auth/session.store.ts'
@@ -29,6 +29,9 @@ export const usePartyStore = defineStore('party', () => {
     session.user?.role === 'member' ? [] : upcomingPoliticalBirthdays(people.value.filter((u) => u.id !== session.user?.id), today.value, 30),
   )
 
+  /** Secretaries and administrators: the coming twelve months' political birthdays, by month. */
+  const byMonth = computed(() => (session.user?.role === 'member' ? [] : birthdaysByMonth(people.value.filter((u) => u.id !== session.user?.id), today.value)))
+
   async function save(dates: PartyDates): Promise<void> {
     if (!session.db || !session.user) throw new Error('未登录')
     const { savePartyDates } = await import('./party.repo.ts')
@@ -52,5 +55,5 @@ export const usePartyStore = defineStore('party', () => {
     return shareOrSave(blob, `政治生日-${today.value}.png`)
   }
 
-  return { shareCard, today, me, birthdayToday, nextBirthday, standing, upcoming, renewedToday, renewedThisYear, save, renewOath }
+  return { shareCard, byMonth, today, me, birthdayToday, nextBirthday, standing, upcoming, renewedToday, renewedThisYear, save, renewOath }
 })
