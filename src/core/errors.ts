@@ -6,6 +6,8 @@ export const ERROR_MESSAGES = {
   bad_request: '请求格式不正确',
   validation: '填写的内容不符合要求',
   unauthorized: '登录已失效，请重新登录',
+  signed_out: '此设备已被退出登录，本机保存的该账号数据已清除',
+  activation_invalid: '激活码不正确或已过期，请向党支部书记重新获取',
   forbidden: '您没有权限进行此操作',
   not_found: '请求的内容不存在',
   conflict: '数据冲突，请刷新后重试',

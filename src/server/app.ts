@@ -13,6 +13,10 @@ import { authRoutes } from './routes/auth.ts'
 import { syncRoutes } from './routes/sync/index.ts'
 import { calendarRoutes } from './routes/calendar.ts'
 import { pushRoutes } from './routes/push.ts'
+import { accountRoutes } from './routes/account.ts'
+import { peopleRoutes } from './routes/admin/people.ts'
+import { orgRoutes } from './routes/admin/org.ts'
+import { rosterRoutes } from './routes/admin/roster.ts'
 
 export interface AppOptions {
   ctx: AppContext
@@ -63,6 +67,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   syncRoutes(app, opts.ctx)
   calendarRoutes(app, opts.ctx)
   pushRoutes(app, opts.ctx)
+  accountRoutes(app, opts.ctx)
+  peopleRoutes(app, opts.ctx)
+  orgRoutes(app, opts.ctx)
+  rosterRoutes(app, opts.ctx)
   await registerStatic(app, opts.clientDir)
   return app
 }

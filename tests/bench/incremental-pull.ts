@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { createHash, randomBytes } from 'node:crypto'
+import { createSession } from '../../src/server/repositories/sessions.ts'
 import SQLite from 'better-sqlite3'
 import { openDatabase } from '../../src/server/db/connection.ts'
 import { buildApp } from '../../src/server/app.ts'
@@ -87,12 +87,7 @@ export async function measureIncrementalPull(samples = 400): Promise<{ p50: numb
     const members = await handle.db.selectFrom('users').select('id').where('role', '=', 'member').limit(samples).orderBy('seq', 'desc').execute()
     const times: number[] = []
     for (const m of members) {
-      const token = randomBytes(32).toString('base64url')
-      const now = new Date()
-      await handle.db
-        .insertInto('sessions')
-        .values({ token_hash: createHash('sha256').update(token).digest('base64url'), user_id: m.id, created_at: now.toISOString(), last_seen_at: now.toISOString(), expires_at: new Date(now.getTime() + 864e5).toISOString(), revoked_at: null, user_agent: 'bench' })
-        .execute()
+      const token = await createSession(handle.db, m.id, 'bench')
       // A device that synced a little while ago: its cursor is a few thousand changes behind the head.
       const cursor = `${handle.epoch}:${head - 5000}`
       const t = performance.now()

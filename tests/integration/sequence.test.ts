@@ -29,7 +29,7 @@ async function insertStudy(trx: Kysely<Database>, seq: number, title: string): P
 describe('change sequence', () => {
   it('a later transaction cannot take a sequence number until the earlier one commits, so a pull never skips a row', async () => {
     const db = server.handle.db
-    const viewer = { id: org.memberA.id, orgId: org.orgId, branchId: org.branchA, role: 'member' as const }
+    const viewer = { id: org.memberA.id, orgId: org.orgId, branchId: org.branchA, role: 'member' as const, scopeVersion: 0, sessionId: '' }
     const before = await pull(server.handle.read, server.handle.epoch, viewer, '', 10_000)
 
     const t1 = await db.startTransaction().execute()

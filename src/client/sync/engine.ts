@@ -43,7 +43,7 @@ export class SyncEngine {
       await this.db.meta.put({ key: 'lastSyncAt', value: new Date().toISOString() })
       return { ok: true }
     } catch (err) {
-      if (err instanceof ApiError && err.status === 401) return { ok: false, failure: 'unauthorized' }
+      if (err instanceof ApiError && err.status === 401) return { ok: false, failure: err.code === 'signed_out' ? 'signed-out' : 'unauthorized' }
       if (err instanceof NetworkError) return { ok: false, failure: 'network' }
       if (isQuotaError(err)) return { ok: false, failure: 'storage-full' }
       if (err instanceof IncompleteBatch || err instanceof ApiError) return { ok: false, failure: 'server' }

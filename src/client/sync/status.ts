@@ -1,10 +1,11 @@
 /** Sync states and failure reasons as named values, each mapped to what the user reads. */
 export type SyncState = 'idle' | 'syncing' | 'offline' | 'error'
-export type SyncFailure = 'network' | 'unauthorized' | 'server' | 'storage-full'
+export type SyncFailure = 'network' | 'unauthorized' | 'signed-out' | 'server' | 'storage-full'
 
 export const FAILURE_TEXT: Record<SyncFailure, string> = {
   network: '暂无网络，联网后将自动同步',
   unauthorized: '登录已失效，请重新登录以继续同步（本机数据不会丢失）',
+  'signed-out': '此设备已在别处被退出登录，本机保存的该账号数据已清除',
   server: '服务器暂时不可用，稍后自动重试',
   'storage-full': '手机存储空间不足，请清理后重试',
 }

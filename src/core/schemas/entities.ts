@@ -30,6 +30,8 @@ export const UserProfile = v.object({
   branchId: v.nullable(Uuid),
   name: v.string(),
   role: v.picklist(ROLES),
+  /** Left the organisation: the row stays, anonymised, so ledgers still count. */
+  removed: v.optional(v.boolean(), false),
   /** Sent only to the member, their branch's secretaries and administrators; null otherwise. */
   ...partyDateFields,
 })

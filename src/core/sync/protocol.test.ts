@@ -7,7 +7,8 @@ import { newId } from '../ids.ts'
 describe('cursor', () => {
   it('round-trips', () => {
     const epoch = '0196f0e2-7a4b-7c3d-8e9f-0a1b2c3d4e5f'
-    expect(parseCursor(formatCursor(epoch, 42))).toEqual({ epoch, seq: 42 })
+    expect(parseCursor(formatCursor(epoch, 42))).toEqual({ epoch, seq: 42, scope: 0 })
+    expect(parseCursor(formatCursor(epoch, 42, 3))).toEqual({ epoch, seq: 42, scope: 3 })
   })
   it('rejects anything else', () => {
     for (const bad of ['', '42', 'x:1', `${'a'.repeat(36)}:-1`, `${'a'.repeat(36)}:1e3`]) expect(parseCursor(bad)).toBeNull()

@@ -47,13 +47,17 @@ export interface PullResponse {
   changes: Change[]
 }
 
-/** Cursor = `<server epoch>:<sequence>`; epoch changes when the server's database is replaced. */
-export function formatCursor(epoch: string, seq: number): string {
-  return `${epoch}:${seq}`
+/**
+ * Cursor = `<server epoch>:<sequence>[:<scope>]`. The epoch changes when the server's database is
+ * replaced; the scope when what the person may see changes (moved branch, new role). Either
+ * change makes the server answer `reset`.
+ */
+export function formatCursor(epoch: string, seq: number, scope = 0): string {
+  return scope === 0 ? `${epoch}:${seq}` : `${epoch}:${seq}:${scope}`
 }
 
-export function parseCursor(cursor: string): { epoch: string; seq: number } | null {
-  const m = /^([0-9a-f-]{36}):(\d{1,15})$/.exec(cursor)
+export function parseCursor(cursor: string): { epoch: string; seq: number; scope: number } | null {
+  const m = /^([0-9a-f-]{36}):(\d{1,15})(?::(\d{1,9}))?$/.exec(cursor)
   if (!m) return null
-  return { epoch: m[1] as string, seq: Number(m[2]) }
+  return { epoch: m[1] as string, seq: Number(m[2]), scope: Number(m[3] ?? 0) }
 }

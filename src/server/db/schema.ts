@@ -33,6 +33,15 @@ export interface UserTable {
   seq: number
   joined_party_on: string | null
   full_member_on: string | null
+  group_id: string | null
+  /** 'full' 正式党员 | 'probationary' 预备党员 */
+  status: string
+  note: string
+  /** 1: also on the leadership body (领导班子) for 民主生活会. */
+  leadership: number
+  scope_version: number
+  activated: number
+  removed_at: string | null
 }
 export interface SessionTable {
   token_hash: string
@@ -42,6 +51,8 @@ export interface SessionTable {
   expires_at: string
   revoked_at: string | null
   user_agent: string
+  id: string | null
+  revoked_reason: string | null
 }
 export interface StudyRecordTable {
   id: string
@@ -111,6 +122,46 @@ export interface ReminderSentTable {
   /** 1 once at least one of the person's devices accepted it. */
   delivered: number
 }
+export interface PartyGroupTable {
+  id: string
+  org_id: string
+  branch_id: string
+  name: string
+  archived: number
+  updated_at: string
+}
+export interface MembershipEventTable {
+  id: string
+  org_id: string
+  user_id: string
+  kind: string
+  from_branch_id: string | null
+  to_branch_id: string | null
+  date: string
+  note: string
+  actor_id: string | null
+  at: string
+}
+export interface ActivationCodeTable {
+  code_hash: string
+  user_id: string
+  created_by: string
+  created_at: string
+  expires_at: string
+  used_at: string | null
+}
+export interface AuditLogTable {
+  id: string
+  org_id: string
+  actor_id: string
+  action: string
+  target_id: string | null
+  summary: string
+  detail: string
+  device: string
+  ip: string
+  at: string
+}
 
 export interface Database {
   meta: MetaTable
@@ -126,4 +177,8 @@ export interface Database {
   reminder_settings: ReminderSettingsTable
   push_subscriptions: PushSubscriptionTable
   reminders_sent: ReminderSentTable
+  party_groups: PartyGroupTable
+  membership_events: MembershipEventTable
+  activation_codes: ActivationCodeTable
+  audit_log: AuditLogTable
 }

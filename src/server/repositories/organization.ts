@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import { randomUUID } from 'node:crypto'
 import type { Database } from '../db/schema.ts'
 import { newId } from '../../core/ids.ts'
-import type { Role } from '../../core/domain/roles.ts'
+import type { MemberStatus, Role } from '../../core/domain/roles.ts'
 import { hashPassword } from '../lib/passwords.ts'
 import { nowIso } from '../lib/time.ts'
 import { nextSeq } from './sequence.ts'
@@ -28,6 +28,14 @@ export interface NewUser {
   /** Either a password or an already computed hash (the demo seeds share one). */
   password?: string
   passwordHash?: string
+  /** false: the person sets their own password with an activation code first. */
+  activated?: boolean
+  status?: MemberStatus
+  groupId?: string | null
+  note?: string
+  leadership?: boolean
+  joinedPartyOn?: string | null
+  fullMemberOn?: string | null
 }
 
 export async function createUser(trx: Kysely<Database>, u: NewUser): Promise<string> {
@@ -47,6 +55,15 @@ export async function createUser(trx: Kysely<Database>, u: NewUser): Promise<str
       created_at: now,
       updated_at: now,
       seq: await nextSeq(trx),
+      group_id: u.groupId ?? null,
+      status: u.status ?? 'full',
+      note: u.note ?? '',
+      leadership: u.leadership ? 1 : 0,
+      scope_version: 0,
+      activated: u.activated === false ? 0 : 1,
+      removed_at: null,
+      joined_party_on: u.joinedPartyOn ?? null,
+      full_member_on: u.fullMemberOn ?? null,
     })
     .execute()
   return id

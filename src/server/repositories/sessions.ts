@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.ts'
 import { nowIso } from '../lib/time.ts'
@@ -24,25 +24,48 @@ export async function createSession(db: Kysely<Database>, userId: string, userAg
       expires_at: new Date(now.getTime() + SESSION_DAYS * DAY).toISOString(),
       revoked_at: null,
       user_agent: userAgent.slice(0, 300),
+      id: randomUUID(),
+      revoked_reason: null,
     })
     .execute()
   return token
 }
 
 export async function revokeSession(db: Kysely<Database>, token: string): Promise<void> {
-  await db.updateTable('sessions').set({ revoked_at: nowIso() }).where('token_hash', '=', hashToken(token)).execute()
+  await db.updateTable('sessions').set({ revoked_at: nowIso(), revoked_reason: 'logout' }).where('token_hash', '=', hashToken(token)).execute()
 }
 
-/** The signed-in user behind a token, or null if unknown, revoked or expired. Extends an active session. */
-export async function viewerForToken(db: Kysely<Database>, read: Kysely<Database>, token: string): Promise<Viewer | null> {
+export type SessionLookup = { viewer: Viewer } | { signedOut: 'remote' } | null
+
+/**
+ * The signed-in user behind a token, or null if unknown, expired or signed out on the device
+ * itself; `signedOut: 'remote'` when it was signed out from elsewhere (a lost phone): the device
+ * is told so and wipes that account's data. Extends an active session.
+ */
+export async function sessionForToken(db: Kysely<Database>, read: Kysely<Database>, token: string): Promise<SessionLookup> {
   const hash = hashToken(token)
   const row = await read
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select(['users.id', 'users.org_id', 'users.branch_id', 'users.role', 'sessions.expires_at', 'sessions.revoked_at', 'sessions.last_seen_at'])
+    .select([
+      'users.id',
+      'users.org_id',
+      'users.branch_id',
+      'users.role',
+      'users.scope_version',
+      'users.removed_at',
+      'sessions.id as session_id',
+      'sessions.expires_at',
+      'sessions.revoked_at',
+      'sessions.revoked_reason',
+      'sessions.last_seen_at',
+    ])
     .where('sessions.token_hash', '=', hash)
     .executeTakeFirst()
-  if (!row || row.revoked_at || row.expires_at < nowIso()) return null
+  if (!row) return null
+  if (row.revoked_at) return row.revoked_reason === 'remote' ? { signedOut: 'remote' } : null
+  if (row.removed_at) return { signedOut: 'remote' }
+  if (row.expires_at < nowIso()) return null
   // Sliding expiry, written at most once a day to keep reads cheap.
   if (Date.now() - Date.parse(row.last_seen_at) > DAY) {
     const now = new Date()
@@ -52,5 +75,42 @@ export async function viewerForToken(db: Kysely<Database>, read: Kysely<Database
       .where('token_hash', '=', hash)
       .execute()
   }
-  return { id: row.id, orgId: row.org_id, branchId: row.branch_id, role: row.role as Role }
+  return {
+    viewer: {
+      id: row.id,
+      orgId: row.org_id,
+      branchId: row.branch_id,
+      role: row.role as Role,
+      scopeVersion: Number(row.scope_version),
+      sessionId: row.session_id ?? '',
+    },
+  }
+}
+
+/** Sign out sessions from elsewhere: their devices wipe the account's local data at next contact. */
+export async function revokeRemotely(db: Kysely<Database>, where: { userId: string; sessionId?: string }): Promise<number> {
+  let q = db.updateTable('sessions').set({ revoked_at: nowIso(), revoked_reason: 'remote' }).where('user_id', '=', where.userId).where('revoked_at', 'is', null)
+  if (where.sessionId) q = q.where('id', '=', where.sessionId)
+  const r = await q.executeTakeFirst()
+  return Number(r.numUpdatedRows)
+}
+
+export interface DeviceSession {
+  id: string
+  device: string
+  createdAt: string
+  lastSeenAt: string
+  current: boolean
+}
+
+export async function activeSessions(db: Kysely<Database>, userId: string, currentId: string): Promise<DeviceSession[]> {
+  const rows = await db
+    .selectFrom('sessions')
+    .select(['id', 'user_agent', 'created_at', 'last_seen_at'])
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', nowIso())
+    .orderBy('last_seen_at', 'desc')
+    .execute()
+  return rows.map((r) => ({ id: r.id ?? '', device: r.user_agent, createdAt: r.created_at, lastSeenAt: r.last_seen_at, current: r.id === currentId }))
 }

@@ -4,7 +4,7 @@ import type { SessionUser } from '../../core/schemas/auth.ts'
 import type { Role } from '../../core/domain/roles.ts'
 
 export async function findUserByPhone(db: Kysely<Database>, phone: string) {
-  return db.selectFrom('users').select(['id', 'password_hash']).where('phone', '=', phone).executeTakeFirst()
+  return db.selectFrom('users').select(['id', 'password_hash']).where('phone', '=', phone).where('removed_at', 'is', null).executeTakeFirst()
 }
 
 export async function sessionUser(db: Kysely<Database>, userId: string): Promise<SessionUser | null> {

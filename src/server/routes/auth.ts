@@ -25,8 +25,10 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
     async (request, reply) => {
       const input = parseInput(LoginRequest, request.body)
       const user = await findUserByPhone(ctx.db, input.phone)
-      const ok = await verifyPassword(input.password, user?.password_hash ?? DUMMY_HASH)
-      if (!user || !ok) throw new HttpError(401, 'invalid_credentials')
+      // Not yet activated (no password set) costs the same time as a wrong password.
+      const usable = user?.password_hash.startsWith('scrypt$') ? user.password_hash : DUMMY_HASH
+      const ok = await verifyPassword(input.password, usable)
+      if (!user || !ok || usable === DUMMY_HASH) throw new HttpError(401, 'invalid_credentials')
       const token = await createSession(ctx.db, user.id, request.headers['user-agent'] ?? '')
       setSessionCookie(request, reply, token, ctx.secureCookies)
       request.log.info({ userId: user.id }, 'login')

@@ -50,7 +50,7 @@ async function changesOf(db: Kysely<Database>, viewer: Viewer, after: number, li
     db.selectFrom('branches').selectAll().where('seq', '>', after).where(scopes.branches(viewer)).orderBy('seq').limit(limit).execute(),
     db
       .selectFrom('users')
-      .select(['id', 'org_id', 'branch_id', 'name', 'role', 'seq', 'joined_party_on', 'full_member_on'])
+      .select(['id', 'org_id', 'branch_id', 'name', 'role', 'seq', 'joined_party_on', 'full_member_on', 'removed_at'])
       .where('seq', '>', after)
       .where(scopes.users(viewer))
       .orderBy('seq')
@@ -81,13 +81,15 @@ async function changesOf(db: Kysely<Database>, viewer: Viewer, after: number, li
 export async function pull(db: Kysely<Database>, epoch: string, viewer: Viewer, cursor: string, limit: number): Promise<PullResponse> {
   const counter = await db.selectFrom('counters').select('value').where('name', '=', 'seq').executeTakeFirstOrThrow()
   const head = Number(counter.value)
-  const parsed = cursor === '' ? { epoch, seq: 0 } : parseCursor(cursor)
-  const reset = !parsed || parsed.epoch !== epoch || parsed.seq > head
+  const parsed = cursor === '' ? { epoch, seq: 0, scope: viewer.scopeVersion } : parseCursor(cursor)
+  // A person moved to another branch or given another role re-pulls from the start: rows they
+  // may no longer see leave their devices (unsent changes are kept and pushed first).
+  const reset = !parsed || parsed.epoch !== epoch || parsed.seq > head || parsed.scope !== viewer.scopeVersion
   const after = reset ? 0 : (parsed?.seq ?? 0)
 
   const all = (await changesOf(db, viewer, after, limit + 1)).sort((a, b) => a.seq - b.seq)
   const page = all.slice(0, limit)
   const hasMore = all.length > limit
   const last = page.at(-1)?.seq ?? after
-  return { reset, cursor: formatCursor(epoch, hasMore ? last : Math.max(last, head)), hasMore, changes: page }
+  return { reset, cursor: formatCursor(epoch, hasMore ? last : Math.max(last, head), viewer.scopeVersion), hasMore, changes: page }
 }

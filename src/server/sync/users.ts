@@ -36,7 +36,7 @@ export async function applyUserMutation(trx: Kysely<Database>, viewer: Viewer, m
 export async function visibleUserRow(trx: Kysely<Database>, viewer: Viewer, id: string): Promise<Record<string, unknown> | null> {
   const r = await trx
     .selectFrom('users')
-    .select(['id', 'org_id', 'branch_id', 'name', 'role', 'joined_party_on', 'full_member_on'])
+    .select(['id', 'org_id', 'branch_id', 'name', 'role', 'joined_party_on', 'full_member_on', 'removed_at'])
     .where('id', '=', id)
     .where(userScope(viewer))
     .executeTakeFirst()

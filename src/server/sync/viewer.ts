@@ -6,4 +6,8 @@ export interface Viewer {
   orgId: string
   branchId: string | null
   role: Role
+  /** Changes when the person's branch or role changes: their devices re-pull what they may now see. */
+  scopeVersion: number
+  /** The public id of the session making the request. */
+  sessionId: string
 }

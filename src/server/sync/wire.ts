@@ -10,7 +10,7 @@ export function branchToWire(r: Selectable<BranchTable>): Branch {
   return { id: r.id, orgId: r.org_id, name: r.name, archived: r.archived === 1 }
 }
 
-type UserColumns = Pick<Selectable<UserTable>, 'id' | 'org_id' | 'branch_id' | 'name' | 'role' | 'joined_party_on' | 'full_member_on'>
+type UserColumns = Pick<Selectable<UserTable>, 'id' | 'org_id' | 'branch_id' | 'name' | 'role' | 'joined_party_on' | 'full_member_on' | 'removed_at'>
 
 /** Party dates are political records: only the person, their branch's secretary and administrators see them. */
 export function maySeePartyDates(viewer: Viewer, r: Pick<UserColumns, 'id' | 'branch_id'>): boolean {
@@ -25,6 +25,7 @@ export function userToWire(r: UserColumns, viewer: Viewer): UserProfile {
     branchId: r.branch_id,
     name: r.name,
     role: r.role as Role,
+    removed: r.removed_at !== null,
     joinedPartyOn: dates ? r.joined_party_on : null,
     fullMemberOn: dates ? r.full_member_on : null,
   }

@@ -2,7 +2,7 @@ import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { SessionUser, SetupRequest } from '../../../core/schemas/auth.ts'
 import { api } from '../../api/client.ts'
-import { NetworkError } from '../../api/http.ts'
+import { ApiError, NetworkError } from '../../api/http.ts'
 import { disablePush } from '../reminders/web-push.ts'
 import { AccountDb, accountDbName } from '../../db/account-db.ts'
 import { clearCurrentUser, loadCurrentUser, saveCurrentUser } from '../../db/device-db.ts'
@@ -24,6 +24,9 @@ export const useSessionStore = defineStore('session', () => {
     user.value = u
   }
 
+  /** Set after this phone was signed out from elsewhere; the login page says so. */
+  const signedOutRemotely = ref(false)
+
   async function restore(): Promise<void> {
     const saved = await loadCurrentUser()
     if (saved) open(saved)
@@ -38,7 +41,23 @@ export const useSessionStore = defineStore('session', () => {
 
   async function login(phone: string, password: string): Promise<void> {
     const res = await api.login({ phone, password })
+    signedOutRemotely.value = false
     await adopt(res.user)
+  }
+
+  /**
+   * The server says this session was signed out from another device (lost phone, or the
+   * administrator): delete this account's local database, outbox included. Other accounts'
+   * databases on the phone are not touched.
+   */
+  async function wipeSignedOut(): Promise<void> {
+    const current = db.value
+    db.value = null
+    user.value = null
+    signedOutRemotely.value = true
+    await disablePush(null).catch(() => undefined)
+    await clearCurrentUser()
+    if (current) await current.delete()
   }
 
   /** Refresh name, branch and role from the server when online; offline keeps the saved profile. */
@@ -47,7 +66,8 @@ export const useSessionStore = defineStore('session', () => {
     try {
       const res = await api.me()
       if (user.value && res.user.id === user.value.id) await adopt(res.user)
-    } catch {
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'signed_out') await wipeSignedOut()
       // offline or signed out: the sync status shows which
     }
   }
@@ -87,5 +107,5 @@ export const useSessionStore = defineStore('session', () => {
   const seedDemo = () => api.seedDemo()
 
   const signedIn = computed(() => user.value !== null)
-  return { user, db, restored, signedIn, restore, login, adopt, refresh, logout, needsSetup, setup, seedDemo }
+  return { user, db, restored, signedIn, signedOutRemotely, wipeSignedOut, restore, login, adopt, refresh, logout, needsSetup, setup, seedDemo }
 })

@@ -14,7 +14,7 @@ const user: SessionUser = { id: newId(), orgId, orgName: '机关党委', branchI
 
 beforeEach(async () => {
   db = new AccountDb(`notices-${newId()}`)
-  await db.users.put({ id: user.id, orgId, branchId, name: '张三', role: 'member', joinedPartyOn: '2000-11-25', fullMemberOn: null })
+  await db.users.put({ id: user.id, orgId, branchId, name: '张三', role: 'member', removed: false, joinedPartyOn: '2000-11-25', fullMemberOn: null })
 })
 afterEach(() => db.delete())
 

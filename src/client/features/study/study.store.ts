@@ -37,7 +37,7 @@ export const useStudyStore = defineStore('study', () => {
   )
   /** Members whose records this person may read (the server decided what was synced here). */
   const members = useLiveQuery<UserProfile[]>(
-    async () => ((await session.db?.users.toArray()) ?? []).sort((a, b) => a.name.localeCompare(b.name, 'zh-CN')),
+    async () => ((await session.db?.users.toArray()) ?? []).filter((u) => !u.removed).sort((a, b) => a.name.localeCompare(b.name, 'zh-CN')),
     [],
     [() => session.db],
   )

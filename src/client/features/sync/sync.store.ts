@@ -35,6 +35,8 @@ export const useSyncStore = defineStore('sync', () => {
     try {
       const outcome = await engine.sync()
       failure.value = outcome.ok ? null : outcome.failure
+      // Signed out from another device (a lost phone): this account's data leaves this phone.
+      if (!outcome.ok && outcome.failure === 'signed-out') await session.wipeSignedOut()
     } finally {
       running.value = false
     }

@@ -4,6 +4,7 @@ import * as m002 from './002_party_dates.ts'
 import * as m003 from './003_calendar_feeds.ts'
 import * as m004 from './004_oath_renewals.ts'
 import * as m005 from './005_reminders.ts'
+import * as m006 from './006_organisation.ts'
 
 /** Numbered migrations, run in order on start. Append; never edit a released one. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '003_calendar_feeds': m003,
   '004_oath_renewals': m004,
   '005_reminders': m005,
+  '006_organisation': m006,
 }
 
 export const migrationProvider: MigrationProvider = {
