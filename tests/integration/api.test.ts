@@ -27,6 +27,8 @@ interface BadCase {
   url: string
   body?: string
   auth?: boolean
+  /** Signed in as the administrator instead of a member. */
+  admin?: boolean
   status: number
   code: string
 }
@@ -81,6 +83,53 @@ const BAD_INPUT: Record<string, BadCase[]> = {
     { method: 'POST', url: '/api/me/push/remove', body: JSON.stringify({ endpoint: 5 }), auth: true, status: 400, code: 'validation' },
   ],
   'POST /api/me/push/test': [{ method: 'POST', url: '/api/me/push/test', body: '{}', status: 401, code: 'unauthorized' }],
+  'GET /api/admin/people': [
+    { method: 'GET', url: '/api/admin/people', status: 401, code: 'unauthorized' },
+    { method: 'GET', url: '/api/admin/people', auth: true, status: 403, code: 'forbidden' },
+  ],
+  'POST /api/admin/people': [
+    { method: 'POST', url: '/api/admin/people', body: '{}', admin: true, status: 400, code: 'validation' },
+    { method: 'POST', url: '/api/admin/people', body: JSON.stringify({ name: '甲', phone: '123', branchId: null }), admin: true, status: 400, code: 'validation' },
+    { method: 'POST', url: '/api/admin/people', body: JSON.stringify({ name: '甲', phone: '13312340000', branchId: null }), admin: true, status: 422, code: 'validation' },
+    { method: 'POST', url: '/api/admin/people', body: JSON.stringify({ name: '甲', phone: '13312340000', branchId: newId() }), admin: true, status: 404, code: 'not_found' },
+    { method: 'POST', url: '/api/admin/people', body: JSON.stringify({ name: '甲', phone: '13312340000', branchId: newId(), joinedPartyOn: '2020-01-01', fullMemberOn: '2019-01-01' }), admin: true, status: 422, code: 'validation' },
+  ],
+  'POST /api/admin/people/:id': [
+    { method: 'POST', url: '/api/admin/people/not-an-id', body: '{}', admin: true, status: 400, code: 'validation' },
+    { method: 'POST', url: `/api/admin/people/${newId()}`, body: '{}', admin: true, status: 404, code: 'not_found' },
+    { method: 'POST', url: `/api/admin/people/${newId()}`, body: JSON.stringify({ role: 'admin' }), admin: true, status: 400, code: 'validation' },
+  ],
+  'POST /api/admin/people/:id/role': [
+    { method: 'POST', url: `/api/admin/people/${newId()}/role`, body: JSON.stringify({ role: 'root' }), admin: true, status: 400, code: 'validation' },
+    { method: 'POST', url: `/api/admin/people/${newId()}/role`, body: JSON.stringify({ role: 'member' }), auth: true, status: 403, code: 'forbidden' },
+  ],
+  'POST /api/admin/people/:id/move': [{ method: 'POST', url: `/api/admin/people/${newId()}/move`, body: JSON.stringify({ branchId: 'x', date: '2026-13-01' }), admin: true, status: 400, code: 'validation' }],
+  'POST /api/admin/people/:id/remove': [{ method: 'POST', url: `/api/admin/people/${newId()}/remove`, body: JSON.stringify({ reason: 'fired', date: '2026-11-28' }), admin: true, status: 400, code: 'validation' }],
+  'POST /api/admin/people/:id/activation': [{ method: 'POST', url: `/api/admin/people/${newId()}/activation`, body: '{}', admin: true, status: 404, code: 'not_found' }],
+  'POST /api/admin/people/:id/sign-out': [{ method: 'POST', url: '/api/admin/people/x/sign-out', body: '{}', admin: true, status: 400, code: 'validation' }],
+  'GET /api/admin/people/:id/events': [{ method: 'GET', url: `/api/admin/people/${newId()}/events`, admin: true, status: 404, code: 'not_found' }],
+  'GET /api/admin/org': [{ method: 'GET', url: '/api/admin/org', auth: true, status: 403, code: 'forbidden' }],
+  'POST /api/admin/branches': [{ method: 'POST', url: '/api/admin/branches', body: JSON.stringify({ name: 'x' }), admin: true, status: 400, code: 'validation' }],
+  'POST /api/admin/branches/:id': [
+    { method: 'POST', url: `/api/admin/branches/${newId()}`, body: JSON.stringify({ archived: 'yes' }), admin: true, status: 400, code: 'validation' },
+    { method: 'POST', url: `/api/admin/branches/${newId()}`, body: JSON.stringify({ archived: true }), admin: true, status: 404, code: 'not_found' },
+  ],
+  'POST /api/admin/groups': [{ method: 'POST', url: '/api/admin/groups', body: JSON.stringify({ branchId: newId(), name: '第一小组' }), admin: true, status: 404, code: 'not_found' }],
+  'POST /api/admin/groups/:id': [{ method: 'POST', url: `/api/admin/groups/${newId()}`, body: JSON.stringify({ name: '新名称' }), admin: true, status: 404, code: 'not_found' }],
+  'GET /api/admin/audit': [{ method: 'GET', url: '/api/admin/audit', auth: true, status: 403, code: 'forbidden' }],
+  'POST /api/admin/import/preview': [
+    { method: 'POST', url: '/api/admin/import/preview', body: JSON.stringify({ fileName: 'a.exe', content: '' }), admin: true, status: 400, code: 'validation' },
+    { method: 'POST', url: '/api/admin/import/preview', body: JSON.stringify({ fileName: 'a.xlsx', content: 'bm90IGEgemlw' }), admin: true, status: 422, code: 'validation' },
+  ],
+  'POST /api/admin/import/apply': [{ method: 'POST', url: '/api/admin/import/apply', body: JSON.stringify({ fileName: 'a.csv', content: '!!' }), admin: true, status: 400, code: 'validation' }],
+  'POST /api/auth/activate': [
+    { method: 'POST', url: '/api/auth/activate', body: JSON.stringify({ phone: '13800000001', code: '12', password: 'long-enough' }), status: 400, code: 'validation' },
+    { method: 'POST', url: '/api/auth/activate', body: JSON.stringify({ phone: '13800000001', code: 'ABCDEFGH', password: 'long-enough' }), status: 401, code: 'activation_invalid' },
+  ],
+  'GET /api/me/sessions': [{ method: 'GET', url: '/api/me/sessions', status: 401, code: 'unauthorized' }],
+  'POST /api/me/sessions/:id/revoke': [{ method: 'POST', url: '/api/me/sessions/nope/revoke', body: '{}', auth: true, status: 400, code: 'validation' }],
+  'GET /api/me/export': [{ method: 'GET', url: '/api/me/export', status: 401, code: 'unauthorized' }],
+  'GET /api/me/export.xlsx': [{ method: 'GET', url: '/api/me/export.xlsx', status: 401, code: 'unauthorized' }],
   'GET /api/calendar/:file': [
     { method: 'GET', url: '/api/calendar/not-a-token.ics', status: 400, code: 'validation' },
     { method: 'GET', url: `/api/calendar/${'A'.repeat(43)}.ics`, status: 404, code: 'not_found' },
@@ -104,7 +153,7 @@ describe('API', () => {
   for (const [route, cases] of Object.entries(BAD_INPUT)) {
     for (const c of cases) {
       it(`${route}: ${c.body?.slice(0, 40) ?? c.url} → ${c.status} ${c.code}`, async () => {
-        const f = c.auth ? await signedIn() : cookieFetch()
+        const f = c.admin ? await signedIn(org.admin.phone) : c.auth ? await signedIn() : cookieFetch()
         const res = await f(server.url + c.url, {
           method: c.method,
           headers: c.body !== undefined ? { 'content-type': 'application/json' } : {},

@@ -6,6 +6,7 @@ import { writeRow } from '../../src/client/db/write.ts'
 import { MUTATION_VERSION, type PullResponse, type PushResponse } from '../../src/core/sync/protocol.ts'
 import { SYNCED_TABLES } from '../../src/core/sync/tables.ts'
 import { newId } from '../../src/core/ids.ts'
+import { createUser } from '../../src/server/repositories/organization.ts'
 import { DEFAULT_PREFS } from '../../src/core/domain/reminders.ts'
 
 /**
@@ -50,8 +51,15 @@ beforeAll(async () => {
   await make('ownOfMember', org.memberA.phone)
   await make('branchPeer', org.memberA2.phone)
   await make('otherBranch', org.memberB.phone)
+  const g = (await (await call('admin', 'POST', '/api/admin/groups', { branchId: org.branchA, name: '矩阵党小组' })).json()) as { id: string }
+  groupA = g.id
 })
 afterAll(() => server.close())
+
+async function freshPerson(branch: 'A' | 'B'): Promise<[string, 'A' | 'B']> {
+  const id = await createUser(server.handle.db, { orgId: org.orgId, branchId: branch === 'A' ? org.branchA : org.branchB, name: '矩阵人员', phone: nextPhone(), role: 'member', passwordHash: 'x' })
+  return [id, branch]
+}
 
 const call = (who: Who, method: string, path: string, body?: unknown) =>
   (jars.get(who) as ReturnType<typeof cookieFetch>)(server.url + path, {
@@ -88,9 +96,65 @@ const ROUTE_MATRIX: Record<string, { run: (who: Who) => Promise<Response>; expec
   // Removes only the caller's own subscription with that endpoint.
   'POST /api/me/push/remove': { run: (w) => call(w, 'POST', '/api/me/push/remove', { endpoint: 'https://fcm.googleapis.com/x' }), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
   'POST /api/me/push/test': { run: (w) => call(w, 'POST', '/api/me/push/test', {}), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
+  // Administration of the organisation: managers only; the organisation-wide parts for administrators.
+  'GET /api/admin/people': { run: (w) => call(w, 'GET', '/api/admin/people'), expect: { anonymous: 401, member: 403, secretary: 200, admin: 200, otherBranchMember: 403 } },
+  'POST /api/admin/people': {
+    run: (w) => call(w, 'POST', '/api/admin/people', { name: '新党员', phone: nextPhone(), branchId: org.branchA }),
+    expect: { anonymous: 401, member: 403, secretary: 200, admin: 200, otherBranchMember: 403 },
+  },
+  'GET /api/admin/org': { run: (w) => call(w, 'GET', '/api/admin/org'), expect: { anonymous: 401, member: 403, secretary: 200, admin: 200, otherBranchMember: 403 } },
+  'POST /api/admin/branches': { run: (w) => call(w, 'POST', '/api/admin/branches', { name: `支部${nextPhone()}` }), expect: { anonymous: 401, member: 403, secretary: 403, admin: 200, otherBranchMember: 403 } },
+  'POST /api/admin/branches/:id': { run: (w) => call(w, 'POST', `/api/admin/branches/${org.branchA}`, { name: '第一党支部' }), expect: { anonymous: 401, member: 403, secretary: 403, admin: 200, otherBranchMember: 403 } },
+  // A group of branch A: its secretary and administrators manage it.
+  'POST /api/admin/groups': { run: (w) => call(w, 'POST', '/api/admin/groups', { branchId: org.branchA, name: '第一党小组' }), expect: { anonymous: 401, member: 403, secretary: 200, admin: 200, otherBranchMember: 403 } },
+  'POST /api/admin/groups/:id': { run: (w) => call(w, 'POST', `/api/admin/groups/${groupA}`, { name: '第一党小组' }), expect: { anonymous: 401, member: 403, secretary: 200, admin: 200, otherBranchMember: 403 } },
+  'GET /api/admin/audit': { run: (w) => call(w, 'GET', '/api/admin/audit'), expect: { anonymous: 401, member: 403, secretary: 403, admin: 200, otherBranchMember: 403 } },
+  'POST /api/admin/import/preview': {
+    run: (w) => call(w, 'POST', '/api/admin/import/preview', rosterFile(`姓名,手机号,所在支部\n甲,${nextPhone()},第一党支部\n`)),
+    expect: { anonymous: 401, member: 403, secretary: 200, admin: 200, otherBranchMember: 403 },
+  },
+  // A roster with a problem: refused as a whole (nothing written) for managers, forbidden for others.
+  'POST /api/admin/import/apply': {
+    run: (w) => call(w, 'POST', '/api/admin/import/apply', rosterFile('姓名,手机号,所在支部\n甲,123,第一党支部\n')),
+    expect: { anonymous: 401, member: 403, secretary: 422, admin: 422, otherBranchMember: 403 },
+  },
+  'POST /api/auth/activate': { run: (w) => call(w, 'POST', '/api/auth/activate', { phone: org.memberA.phone, code: 'ABCDEFGH', password: 'whatever-pw' }), expect: { anonymous: 401, member: 401, secretary: 401, admin: 401, otherBranchMember: 401 } },
+  'GET /api/me/sessions': { run: (w) => call(w, 'GET', '/api/me/sessions'), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
+  // Somebody else's device (or none): not found, whoever asks.
+  'POST /api/me/sessions/:id/revoke': { run: (w) => call(w, 'POST', `/api/me/sessions/${newId()}/revoke`, {}), expect: { anonymous: 401, member: 404, secretary: 404, admin: 404, otherBranchMember: 404 } },
+  'GET /api/me/export': { run: (w) => call(w, 'GET', '/api/me/export'), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
+  'GET /api/me/export.xlsx': { run: (w) => call(w, 'GET', '/api/me/export.xlsx'), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
   // Read by its secret only (a phone's calendar app has no session): an unknown secret is 404 for everyone.
   'GET /api/calendar/:file': { run: (w) => call(w, 'GET', `/api/calendar/${'B'.repeat(43)}.ics`), expect: { anonymous: 404, member: 404, secretary: 404, admin: 404, otherBranchMember: 404 } },
   'GET /api/sync/pull': { run: (w) => call(w, 'GET', '/api/sync/pull'), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
+}
+
+let phoneSeq = 0
+const nextPhone = () => `1360000${String(phoneSeq++).padStart(4, '0')}`
+const rosterFile = (csv: string) => ({ fileName: 'roster.csv', content: Buffer.from(csv).toString('base64') })
+let groupA = ''
+
+/**
+ * Administration of one person, per role and per target: the viewer themselves, a person of
+ * branch A (the secretary's branch) and one of branch B. Each cell acts on a fresh person.
+ */
+type PersonTarget = 'self' | 'branchPeer' | 'otherBranch'
+type Expect = Record<Exclude<Who, 'anonymous'>, Record<PersonTarget, number>>
+const all = (n: number): Record<PersonTarget, number> => ({ self: n, branchPeer: n, otherBranch: n })
+const membersRefused = { member: all(403), otherBranchMember: all(403) }
+const secretaryBranchOnly = { self: 200, branchPeer: 200, otherBranch: 404 }
+const adminOnlyNotSelf = { ...membersRefused, secretary: all(403), admin: { self: 422, branchPeer: 200, otherBranch: 200 } }
+const PEOPLE_MATRIX: Record<string, { run: (who: Who, id: string, branch: 'A' | 'B' | null) => Promise<Response>; expect: Expect }> = {
+  'POST /api/admin/people/:id': { run: (w, id) => call(w, 'POST', `/api/admin/people/${id}`, { note: '备注' }), expect: { ...membersRefused, secretary: secretaryBranchOnly, admin: all(200) } },
+  'POST /api/admin/people/:id/activation': { run: (w, id) => call(w, 'POST', `/api/admin/people/${id}/activation`, {}), expect: { ...membersRefused, secretary: secretaryBranchOnly, admin: all(200) } },
+  'GET /api/admin/people/:id/events': { run: (w, id) => call(w, 'GET', `/api/admin/people/${id}/events`), expect: { ...membersRefused, secretary: secretaryBranchOnly, admin: all(200) } },
+  'POST /api/admin/people/:id/role': { run: (w, id) => call(w, 'POST', `/api/admin/people/${id}/role`, { role: 'secretary' }), expect: adminOnlyNotSelf },
+  'POST /api/admin/people/:id/move': {
+    run: (w, id, branch) => call(w, 'POST', `/api/admin/people/${id}/move`, { branchId: branch === 'B' ? org.branchA : org.branchB, date: '2026-11-28' }),
+    expect: adminOnlyNotSelf,
+  },
+  'POST /api/admin/people/:id/remove': { run: (w, id) => call(w, 'POST', `/api/admin/people/${id}/remove`, { reason: 'left', date: '2026-11-28' }), expect: adminOnlyNotSelf },
+  'POST /api/admin/people/:id/sign-out': { run: (w, id) => call(w, 'POST', `/api/admin/people/${id}/sign-out`, {}), expect: adminOnlyNotSelf },
 }
 
 interface TableRule {
@@ -132,7 +196,7 @@ async function pulledIds(who: Who): Promise<Set<string>> {
 
 describe('authorisation matrix', () => {
   it('has an entry for every API route and every synced table', () => {
-    expect([...new Set(server.app.apiRoutes.filter((r) => r.includes(' /api/')))].sort()).toEqual(Object.keys(ROUTE_MATRIX).sort())
+    expect([...new Set(server.app.apiRoutes.filter((r) => r.includes(' /api/')))].sort()).toEqual([...Object.keys(ROUTE_MATRIX), ...Object.keys(PEOPLE_MATRIX)].sort())
     expect(Object.keys(TABLE_MATRIX).sort()).toEqual([...SYNCED_TABLES].sort())
   })
 
@@ -141,6 +205,29 @@ describe('authorisation matrix', () => {
       it(`${route} as ${who} → ${m.expect[who]}`, async () => {
         expect((await m.run(who)).status).toBe(m.expect[who])
       })
+    }
+  }
+
+  for (const [route, m] of Object.entries(PEOPLE_MATRIX)) {
+    for (const who of ROLES) {
+      for (const target of ['self', 'branchPeer', 'otherBranch'] as PersonTarget[]) {
+        const want = who === 'anonymous' ? 401 : m.expect[who][target]
+        it(`${route} as ${who} on ${target} → ${want}`, async () => {
+          const selfIds: Record<Exclude<Who, 'anonymous'>, [string, 'A' | 'B' | null]> = {
+            member: [org.memberA.id, 'A'],
+            secretary: [org.secretaryA.id, 'A'],
+            admin: [org.admin.id, null],
+            otherBranchMember: [org.memberB.id, 'B'],
+          }
+          const [id, branch] =
+            target === 'self'
+              ? who === 'anonymous'
+                ? [org.memberA.id, 'A' as const]
+                : selfIds[who]
+              : await freshPerson(target === 'branchPeer' ? 'A' : 'B')
+          expect((await m.run(who, id, branch)).status).toBe(want)
+        })
+      }
     }
   }
 
@@ -175,8 +262,12 @@ describe('authorisation matrix', () => {
       return page.changes.filter((c) => c.table === 'users').map((c) => c.row as Record<string, unknown>)
     }
     const member = await usersOf('member')
-    expect(member.map((u) => u.id).sort()).toEqual([org.memberA.id, org.memberA2.id, org.secretaryA.id].sort())
-    expect((await usersOf('admin')).length).toBe(5)
+    expect(member.map((u) => u.id)).toEqual(expect.arrayContaining([org.memberA.id, org.memberA2.id, org.secretaryA.id]))
+    expect(member.every((u) => u.branchId === org.branchA)).toBe(true)
+    const everyone = (await usersOf('admin')).map((u) => u.id)
+    expect(everyone).toEqual(expect.arrayContaining([org.memberA.id, org.memberB.id, org.admin.id]))
+    const inDb = await server.handle.db.selectFrom('users').select('id').execute()
+    expect(everyone.length).toBe(inDb.length)
     for (const u of [...member, ...(await usersOf('admin'))]) {
       expect(u).not.toHaveProperty('password_hash')
       expect(u).not.toHaveProperty('phone')

@@ -3,6 +3,7 @@ import fc from 'fast-check'
 import { sql } from 'kysely'
 import { PASSWORD, seedOrg, startServer, type Org, type TestServer } from './harness.ts'
 import { newId } from '../../src/core/ids.ts'
+import { createUser } from '../../src/server/repositories/organization.ts'
 
 /**
  * Property-based fuzzing of every route with valid, invalid and hostile input: never a 5xx,
@@ -14,12 +15,17 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 60)
 let server: TestServer
 let org: Org
 let cookie = ''
+let adminCookie = ''
+let targetId = ''
 
 beforeAll(async () => {
   server = await startServer()
   org = await seedOrg(server.handle)
   const res = await server.app.inject({ method: 'POST', url: '/api/auth/login', payload: { phone: org.memberA.phone, password: PASSWORD } })
   cookie = String(res.headers['set-cookie']).split(';')[0] ?? ''
+  const adminRes = await server.app.inject({ method: 'POST', url: '/api/auth/login', payload: { phone: org.admin.phone, password: PASSWORD } })
+  adminCookie = String(adminRes.headers['set-cookie']).split(';')[0] ?? ''
+  targetId = await createUser(server.handle.db, { orgId: org.orgId, branchId: org.branchA, name: '模糊测试对象', phone: '13311112222', role: 'member', passwordHash: 'x' })
 })
 afterAll(() => server.close())
 
@@ -54,7 +60,61 @@ const bodyFor = (shape: fc.Arbitrary<unknown>) =>
     { weight: 1, arbitrary: fc.string({ maxLength: 200 }) },
   )
 
-const ROUTES: Record<string, { method: 'GET' | 'POST'; url: fc.Arbitrary<string>; body?: fc.Arbitrary<string> }> = {
+const personField = fc.record(
+  { name: value, phone: fc.oneof(fc.constant('13312345678'), value), branchId: fc.oneof(fc.constant(newId()), value), groupId: value, role: fc.oneof(fc.constantFrom('member', 'admin', 'root'), value), status: value, joinedPartyOn: value, fullMemberOn: value, note: value, leadership: value, date: value, reason: fc.oneof(fc.constantFrom('left', 'x'), value), kind: value },
+  { requiredKeys: [] },
+)
+/** A person route: a made-up id, a hostile one, or the real person set aside for fuzzing. */
+const personUrl = (suffix: string) =>
+  fc.oneof(uuidish.filter((t) => !/[\ud800-\udfff]/.test(t)).map((id) => encodeURIComponent(id)), fc.constant('TARGET')).map((id) => `/api/admin/people/${id}${suffix}`)
+const rosterBody = fc.record({ fileName: fc.oneof(fc.constantFrom('a.csv', 'a.xlsx', 'a.exe'), value), content: fc.oneof(fc.string({ maxLength: 200 }).map((t) => Buffer.from(t).toString('base64')), fc.constant(Buffer.from('姓名,手机号\n甲,1\n').toString('base64')), value) }, { requiredKeys: [] })
+
+/** `as: 'admin'` fuzzes with an administrator's session (otherwise a member's). */
+const ROUTES: Record<string, { method: 'GET' | 'POST'; url: fc.Arbitrary<string>; body?: fc.Arbitrary<string>; as?: 'admin' }> = {
+  'GET /api/admin/people': { method: 'GET', url: fc.constant('/api/admin/people'), as: 'admin' },
+  'POST /api/admin/people': { method: 'POST', url: fc.constant('/api/admin/people'), body: bodyFor(personField), as: 'admin' },
+  'POST /api/admin/people/:id': { method: 'POST', url: personUrl(''), body: bodyFor(personField), as: 'admin' },
+  'POST /api/admin/people/:id/role': { method: 'POST', url: personUrl('/role'), body: bodyFor(personField), as: 'admin' },
+  'POST /api/admin/people/:id/move': { method: 'POST', url: personUrl('/move'), body: bodyFor(personField), as: 'admin' },
+  'POST /api/admin/people/:id/remove': { method: 'POST', url: personUrl('/remove'), body: bodyFor(personField), as: 'admin' },
+  'POST /api/admin/people/:id/activation': { method: 'POST', url: personUrl('/activation'), body: bodyFor(value), as: 'admin' },
+  'POST /api/admin/people/:id/sign-out': { method: 'POST', url: personUrl('/sign-out'), body: bodyFor(value), as: 'admin' },
+  'GET /api/admin/people/:id/events': { method: 'GET', url: personUrl('/events'), as: 'admin' },
+  'GET /api/admin/org': { method: 'GET', url: fc.constant('/api/admin/org'), as: 'admin' },
+  'POST /api/admin/branches': { method: 'POST', url: fc.constant('/api/admin/branches'), body: bodyFor(fc.record({ name: value }, { requiredKeys: [] })), as: 'admin' },
+  'POST /api/admin/branches/:id': {
+    method: 'POST',
+    url: uuidish.filter((t) => !/[\ud800-\udfff]/.test(t)).map((id) => `/api/admin/branches/${encodeURIComponent(id)}`),
+    body: bodyFor(fc.record({ name: value, archived: value }, { requiredKeys: [] })),
+    as: 'admin',
+  },
+  'POST /api/admin/groups': { method: 'POST', url: fc.constant('/api/admin/groups'), body: bodyFor(fc.record({ branchId: fc.oneof(uuidish, value), name: value }, { requiredKeys: [] })), as: 'admin' },
+  'POST /api/admin/groups/:id': {
+    method: 'POST',
+    url: uuidish.filter((t) => !/[\ud800-\udfff]/.test(t)).map((id) => `/api/admin/groups/${encodeURIComponent(id)}`),
+    body: bodyFor(fc.record({ name: value, archived: value }, { requiredKeys: [] })),
+    as: 'admin',
+  },
+  'GET /api/admin/audit': {
+    method: 'GET',
+    url: fc.oneof(fc.string({ maxLength: 60 }), hostile).filter((t) => !/[\ud800-\udfff]/.test(t)).map((t) => `/api/admin/audit?before=${encodeURIComponent(t)}`),
+    as: 'admin',
+  },
+  'POST /api/admin/import/preview': { method: 'POST', url: fc.constant('/api/admin/import/preview'), body: bodyFor(rosterBody), as: 'admin' },
+  'POST /api/admin/import/apply': { method: 'POST', url: fc.constant('/api/admin/import/apply'), body: bodyFor(rosterBody), as: 'admin' },
+  'POST /api/auth/activate': {
+    method: 'POST',
+    url: fc.constant('/api/auth/activate'),
+    body: bodyFor(fc.record({ phone: fc.oneof(fc.constant('13800000004'), value), code: fc.oneof(fc.constant('ABCDEFGH'), value), password: value }, { requiredKeys: [] })),
+  },
+  'GET /api/me/sessions': { method: 'GET', url: fc.constant('/api/me/sessions') },
+  'POST /api/me/sessions/:id/revoke': {
+    method: 'POST',
+    url: uuidish.filter((t) => !/[\ud800-\udfff]/.test(t)).map((id) => `/api/me/sessions/${encodeURIComponent(id)}/revoke`),
+    body: bodyFor(value),
+  },
+  'GET /api/me/export': { method: 'GET', url: fc.constant('/api/me/export') },
+  'GET /api/me/export.xlsx': { method: 'GET', url: fc.constant('/api/me/export.xlsx') },
   'GET /api/health': { method: 'GET', url: fc.constant('/api/health') },
   'GET /api/setup': { method: 'GET', url: fc.constant('/api/setup') },
   'POST /api/setup': {
@@ -98,7 +158,7 @@ const ROUTES: Record<string, { method: 'GET' | 'POST'; url: fc.Arbitrary<string>
 async function fingerprint(): Promise<string> {
   const db = server.handle.db
   const counts = await Promise.all(
-    (['users', 'sessions', 'study_records', 'mutations', 'branches', 'organizations'] as const).map((t) =>
+    (['users', 'sessions', 'study_records', 'mutations', 'branches', 'organizations', 'audit_log', 'party_groups', 'activation_codes', 'membership_events'] as const).map((t) =>
       db.selectFrom(t).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
     ),
   )
@@ -120,8 +180,8 @@ describe('fuzzing every route', () => {
           const before = await fingerprint()
           const res = await server.app.inject({
             method: route.method,
-            url,
-            headers: { ...(withCookie ? { cookie } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+            url: url.replace('TARGET', targetId),
+            headers: { ...(withCookie ? { cookie: route.as === 'admin' ? adminCookie : cookie } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
             payload: body,
           })
           expect(res.statusCode).toBeLessThan(500)

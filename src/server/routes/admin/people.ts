@@ -121,6 +121,7 @@ export function peopleRoutes(app: FastifyInstance, ctx: AppContext): void {
     requireAdmin(viewer)
     const { id } = parseInput(IdParams, request.params)
     const input = parseInput(MoveInput, request.body)
+    if (id === viewer.id) throw new HttpError(422, 'validation', '不能调整自己的组织关系，请由另一位管理员操作')
     return ctx.db.transaction().execute(async (trx) => {
       const person = await managedPerson(trx, viewer, id)
       const to = await branchOfOrg(trx, viewer, input.branchId)
@@ -193,6 +194,7 @@ export function peopleRoutes(app: FastifyInstance, ctx: AppContext): void {
     const viewer = requireViewer(request)
     requireAdmin(viewer)
     const { id } = parseInput(IdParams, request.params)
+    if (id === viewer.id) throw new HttpError(422, 'validation', '本人的设备请在“我的 › 登录设备”中管理')
     return ctx.db.transaction().execute(async (trx) => {
       const person = await managedPerson(trx, viewer, id)
       const n = await revokeRemotely(trx, { userId: id })
