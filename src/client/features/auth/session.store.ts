@@ -60,6 +60,13 @@ export const useSessionStore = defineStore('session', () => {
     if (current) await current.delete()
   }
 
+  /** First sign-in (or a reset) with the one-time code from the branch secretary. */
+  async function activate(input: { phone: string; code: string; password: string }): Promise<void> {
+    const res = await api.activate(input)
+    signedOutRemotely.value = false
+    await adopt(res.user)
+  }
+
   /** Refresh name, branch and role from the server when online; offline keeps the saved profile. */
   async function refresh(): Promise<void> {
     if (!user.value) return
@@ -107,5 +114,5 @@ export const useSessionStore = defineStore('session', () => {
   const seedDemo = () => api.seedDemo()
 
   const signedIn = computed(() => user.value !== null)
-  return { user, db, restored, signedIn, signedOutRemotely, wipeSignedOut, restore, login, adopt, refresh, logout, needsSetup, setup, seedDemo }
+  return { user, db, restored, signedIn, signedOutRemotely, wipeSignedOut, restore, login, activate, adopt, refresh, logout, needsSetup, setup, seedDemo }
 })
