@@ -217,6 +217,11 @@ describe('audit log and personal data', () => {
     expect((await get(secretary, '/api/admin/audit')).status).toBe(403)
   })
 
+  it('the database itself refuses to change or delete an audit entry', async () => {
+    await expect(server.handle.db.updateTable('audit_log').set({ summary: '改写' }).execute()).rejects.toThrow(/append-only/)
+    await expect(server.handle.db.deleteFrom('audit_log').execute()).rejects.toThrow(/append-only/)
+  })
+
   it('a member exports all of their own data as JSON and as a readable xlsx', async () => {
     const me = await signIn(server, org.memberA2.phone)
     const data = await json<{ profile: { name: string }; studyRecords: { title: string }[]; membershipHistory: { kind: string }[] }>(get(me, '/api/me/export'))

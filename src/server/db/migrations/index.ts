@@ -5,6 +5,7 @@ import * as m003 from './003_calendar_feeds.ts'
 import * as m004 from './004_oath_renewals.ts'
 import * as m005 from './005_reminders.ts'
 import * as m006 from './006_organisation.ts'
+import * as m007 from './007_audit_append_only.ts'
 
 /** Numbered migrations, run in order on start. Append; never edit a released one. */
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '004_oath_renewals': m004,
   '005_reminders': m005,
   '006_organisation': m006,
+  '007_audit_append_only': m007,
 }
 
 export const migrationProvider: MigrationProvider = {
