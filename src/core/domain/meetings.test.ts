@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest'
+import { compliance, DEFAULT_RULES, meetingStats, periodKey, previousPeriodKey, rulesFor, type Rule } from './meetings.ts'
+
+const committee: Rule = { type: 'branch_committee', period: 'month', times: 1 }
+const general: Rule = { type: 'branch_general', period: 'quarter', times: 1 }
+const orgLife: Rule = { type: 'org_life', period: 'year', times: 1 }
+
+describe('periods in China time, whatever the device zone', () => {
+  it('puts a moment in the China month, quarter and year', () => {
+    // 30 September 16:30 UTC is 1 October 00:30 in China: October, Q4.
+    const at = new Date('2026-09-30T16:30:00Z')
+    expect(periodKey(at, 'month')).toBe('2026-10')
+    expect(periodKey(at, 'quarter')).toBe('2026-Q4')
+    // 31 December 16:00 UTC is already 2027 in China.
+    expect(periodKey(new Date('2026-12-31T16:00:00Z'), 'year')).toBe('2027')
+    expect(periodKey(new Date('2026-12-31T15:59:59Z'), 'year')).toBe('2026')
+  })
+  it('steps back across year ends', () => {
+    expect(previousPeriodKey('2027-01', 'month')).toBe('2026-12')
+    expect(previousPeriodKey('2027-Q1', 'quarter')).toBe('2026-Q4')
+    expect(previousPeriodKey('2027', 'year')).toBe('2026')
+  })
+})
+
+describe('compliance', () => {
+  it('says what is due this month, citing the rule', () => {
+    const [item] = compliance([committee], [{ type: 'branch_committee', startsAt: '2026-10-15T02:00:00Z' }], new Date('2026-11-10T02:00:00Z'))
+    expect(item).toMatchObject({ status: 'due', held: 0, message: '支部委员会：每月至少1次，本月尚未召开' })
+  })
+
+  it('is satisfied by a meeting that has started in the period; a planned one does not count yet', () => {
+    const now = new Date('2026-11-10T02:00:00Z')
+    const held = compliance([committee], [{ type: 'branch_committee', startsAt: '2026-10-15T02:00:00Z' }, { type: 'branch_committee', startsAt: '2026-11-03T02:00:00Z' }], now)
+    expect(held[0]).toMatchObject({ status: 'ok', held: 1, message: '支部委员会：每月至少1次，本月已召开1次' })
+    const planned = compliance([committee], [{ type: 'branch_committee', startsAt: '2026-10-15T02:00:00Z' }, { type: 'branch_committee', startsAt: '2026-11-20T02:00:00Z' }], now)
+    expect(planned[0]?.status).toBe('due')
+  })
+
+  it('flags a period that ended short as overdue', () => {
+    const [item] = compliance([general], [{ type: 'branch_general', startsAt: '2026-05-01T02:00:00Z' }], new Date('2026-11-10T02:00:00Z'))
+    expect(item).toMatchObject({ status: 'overdue', message: '支部党员大会：每季度至少1次，上季度未达要求（0次），本季度尚未召开' })
+  })
+
+  it('counts a meeting at 00:30 on 1 October China time in Q4, not Q3', () => {
+    const meetings = [{ type: 'branch_general' as const, startsAt: '2026-09-30T16:30:00Z' }]
+    const [q4] = compliance([general], meetings, new Date('2026-10-05T02:00:00Z'))
+    expect(q4).toMatchObject({ held: 1 })
+    const [q3] = compliance([general], meetings, new Date('2026-09-30T15:00:00Z'))
+    expect(q3?.held).toBe(0)
+  })
+
+  it('yearly rules roll over at the China new year', () => {
+    const meetings = [{ type: 'org_life' as const, startsAt: '2026-12-31T17:00:00Z' }] // 1 January 2027, 01:00 China
+    expect(compliance([orgLife], meetings, new Date('2027-01-02T00:00:00Z'))[0]).toMatchObject({ held: 1, status: 'ok' })
+    expect(compliance([orgLife], meetings, new Date('2026-12-31T15:00:00Z'))[0]).toMatchObject({ held: 0 })
+  })
+
+  it('the leadership owes the study group and the democratic life meeting; branches the rest', () => {
+    expect(rulesFor(DEFAULT_RULES, null).map((r) => r.type)).toEqual(['study_group', 'democratic_life'])
+    expect(rulesFor(DEFAULT_RULES, 'b1').map((r) => r.type)).not.toContain('study_group')
+  })
+})
+
+describe('meetingStats', () => {
+  it('counts expected people only; anyone expected without a status is absent', () => {
+    const s = meetingStats(['a', 'b', 'c', 'd'], [
+      { memberId: 'a', status: 'present' },
+      { memberId: 'b', status: 'leave' },
+      { memberId: 'x', status: 'present' },
+      { memberId: 'c', status: 'absent' },
+    ])
+    expect(s).toEqual({ expected: 4, present: 1, leave: 1, absent: 2, rate: 0.25 })
+  })
+})

@@ -1,0 +1,163 @@
+import { chinaDay } from './china-time.ts'
+
+/** Forms of organisational life (三会一课 and the rest), as the branch work regulations name them. */
+export const MEETING_TYPES = [
+  'branch_general',
+  'branch_committee',
+  'group',
+  'party_lesson',
+  'theme_day',
+  'study_group',
+  'org_life',
+  'democratic_life',
+  'appraisal',
+  'heart_talk',
+  'other',
+] as const
+export type MeetingType = (typeof MEETING_TYPES)[number]
+
+export const MEETING_TYPE_LABELS: Record<MeetingType, string> = {
+  branch_general: '支部党员大会',
+  branch_committee: '支部委员会',
+  group: '党小组会',
+  party_lesson: '党课',
+  theme_day: '主题党日',
+  study_group: '理论学习中心组学习',
+  org_life: '组织生活会',
+  democratic_life: '民主生活会',
+  appraisal: '民主评议党员',
+  heart_talk: '谈心谈话',
+  other: '其他',
+}
+
+/** Held by the organ's leadership (机关党委 level, no branch): the study group and the democratic life meeting. */
+export const LEADERSHIP_TYPES: readonly MeetingType[] = ['study_group', 'democratic_life']
+
+/** The minutes (会议记录) template per type; 应到/实到/缺席 are filled from attendance in the ledger, never typed. */
+export function minutesTemplate(type: MeetingType): string {
+  if (type === 'heart_talk') return '谈话内容：\n意见建议：\n'
+  if (type === 'party_lesson') return '授课内容：\n学习体会：\n'
+  if (type === 'org_life' || type === 'democratic_life') return '议题：\n对照检查：\n批评与自我批评：\n整改措施：\n'
+  return '议题：\n讨论情况：\n决议：\n'
+}
+
+export type Period = 'month' | 'quarter' | 'year'
+export const PERIOD_LABELS: Record<Period, string> = { month: '每月', quarter: '每季度', year: '每年' }
+const THIS_PERIOD: Record<Period, string> = { month: '本月', quarter: '本季度', year: '本年度' }
+const LAST_PERIOD: Record<Period, string> = { month: '上月', quarter: '上季度', year: '上年度' }
+
+export interface Rule {
+  type: MeetingType
+  period: Period
+  /** At least this many per period. */
+  times: number
+}
+
+/** Default frequencies (domain guide); each organisation may change them. */
+export const DEFAULT_RULES: Rule[] = [
+  { type: 'branch_general', period: 'quarter', times: 1 },
+  { type: 'branch_committee', period: 'month', times: 1 },
+  { type: 'group', period: 'month', times: 1 },
+  { type: 'party_lesson', period: 'quarter', times: 1 },
+  { type: 'theme_day', period: 'month', times: 1 },
+  { type: 'study_group', period: 'month', times: 1 },
+  { type: 'org_life', period: 'year', times: 1 },
+  { type: 'democratic_life', period: 'year', times: 1 },
+  { type: 'appraisal', period: 'year', times: 1 },
+]
+
+/** The China-time period key of a moment: '2026-11', '2026-Q4', '2026'. */
+export function periodKey(at: Date, period: Period): string {
+  const d = chinaDay(at)
+  if (period === 'month') return `${d.year}-${String(d.month).padStart(2, '0')}`
+  if (period === 'quarter') return `${d.year}-Q${Math.ceil(d.month / 3)}`
+  return String(d.year)
+}
+
+/** The key of the period before the one `key` names. */
+export function previousPeriodKey(key: string, period: Period): string {
+  const y = Number(key.slice(0, 4))
+  if (period === 'year') return String(y - 1)
+  if (period === 'quarter') {
+    const q = Number(key.slice(6))
+    return q === 1 ? `${y - 1}-Q4` : `${y}-Q${q - 1}`
+  }
+  const m = Number(key.slice(5))
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`
+}
+
+export interface HeldMeeting {
+  type: MeetingType
+  startsAt: string
+}
+
+export interface ComplianceItem {
+  type: MeetingType
+  period: Period
+  required: number
+  held: number
+  /** ok: this period is satisfied; due: not yet this period; overdue: the last period ended short. */
+  status: 'ok' | 'due' | 'overdue'
+  /** "支部委员会：每月至少1次，本月尚未召开" */
+  message: string
+}
+
+/**
+ * What a body (a branch, or the leadership for its own types) still owes: for each rule, this
+ * period's count so far and whether the last complete period fell short. Only meetings that
+ * have started count as held. Periods are China-time months, quarters and years.
+ */
+export function compliance(rules: readonly Rule[], meetings: readonly HeldMeeting[], now: Date): ComplianceItem[] {
+  return rules.map((rule) => {
+    const label = MEETING_TYPE_LABELS[rule.type]
+    const current = periodKey(now, rule.period)
+    const previous = previousPeriodKey(current, rule.period)
+    let held = 0
+    let heldBefore = 0
+    for (const m of meetings) {
+      if (m.type !== rule.type) continue
+      const at = new Date(m.startsAt)
+      if (at.getTime() > now.getTime()) continue
+      const k = periodKey(at, rule.period)
+      if (k === current) held++
+      else if (k === previous) heldBefore++
+    }
+    const cite = `${label}：${PERIOD_LABELS[rule.period]}至少${rule.times}次`
+    if (heldBefore < rule.times) {
+      return { type: rule.type, period: rule.period, required: rule.times, held, status: held >= rule.times ? 'ok' : 'overdue', message: held >= rule.times ? `${cite}，${THIS_PERIOD[rule.period]}已召开${held}次` : `${cite}，${LAST_PERIOD[rule.period]}未达要求（${heldBefore}次），${THIS_PERIOD[rule.period]}${held ? `已召开${held}次` : '尚未召开'}` }
+    }
+    if (held >= rule.times) return { type: rule.type, period: rule.period, required: rule.times, held, status: 'ok', message: `${cite}，${THIS_PERIOD[rule.period]}已召开${held}次` }
+    return { type: rule.type, period: rule.period, required: rule.times, held, status: 'due', message: `${cite}，${THIS_PERIOD[rule.period]}${held ? `已召开${held}次` : '尚未召开'}` }
+  })
+}
+
+/** Rules that apply to a branch, or to the organ's leadership (branch null). */
+export function rulesFor(rules: readonly Rule[], branchId: string | null): Rule[] {
+  return rules.filter((r) => (branchId === null ? LEADERSHIP_TYPES.includes(r.type) : !LEADERSHIP_TYPES.includes(r.type)))
+}
+
+export type AttendanceStatus = 'present' | 'leave' | 'absent'
+export const ATTENDANCE_LABELS: Record<AttendanceStatus, string> = { present: '出席', leave: '请假', absent: '缺席' }
+
+export interface MeetingStats {
+  expected: number
+  present: number
+  leave: number
+  absent: number
+  /** present / expected, 0..1 (1 when nobody was expected). */
+  rate: number
+}
+
+/** Per meeting: expected, present, on leave, absent (everyone expected who is neither). */
+export function meetingStats(expectedIds: readonly string[], rows: readonly { memberId: string; status: AttendanceStatus | null }[]): MeetingStats {
+  const byMember = new Map(rows.map((r) => [r.memberId, r.status]))
+  let present = 0
+  let leave = 0
+  for (const id of expectedIds) {
+    const s = byMember.get(id)
+    if (s === 'present') present++
+    else if (s === 'leave') leave++
+  }
+  const expected = expectedIds.length
+  return { expected, present, leave, absent: expected - present - leave, rate: expected === 0 ? 1 : present / expected }
+}
