@@ -3,7 +3,7 @@ import rateLimit from '@fastify/rate-limit'
 import { errorBody } from '../core/errors.ts'
 import compress from '@fastify/compress'
 import type { AppContext } from './context.ts'
-import { registerErrorHandling } from './plugins/errors.ts'
+import { refuseNulCharacters, registerErrorHandling } from './plugins/errors.ts'
 import { registerSecurity } from './plugins/security.ts'
 import { registerAuth } from './plugins/auth.ts'
 import { registerStatic } from './static.ts'
@@ -17,6 +17,7 @@ import { accountRoutes } from './routes/account.ts'
 import { peopleRoutes } from './routes/admin/people.ts'
 import { orgRoutes } from './routes/admin/org.ts'
 import { rosterRoutes } from './routes/admin/roster.ts'
+import { meetingRoutes } from './routes/meetings.ts'
 
 export interface AppOptions {
   ctx: AppContext
@@ -56,6 +57,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   })
   app.decorate('apiRoutes', routes)
   registerErrorHandling(app)
+  refuseNulCharacters(app)
   await registerSecurity(app)
   // gzip/brotli for the shell and for sync pages: members are often on weak rural signal.
   await app.register(compress, { threshold: 1024 })
@@ -71,6 +73,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   peopleRoutes(app, opts.ctx)
   orgRoutes(app, opts.ctx)
   rosterRoutes(app, opts.ctx)
+  meetingRoutes(app, opts.ctx)
   await registerStatic(app, opts.clientDir)
   return app
 }

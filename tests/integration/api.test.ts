@@ -168,6 +168,14 @@ describe('API', () => {
     }
   }
 
+  it('refuses a NUL character anywhere in the input as bad input (PostgreSQL cannot store one)', async () => {
+    const f = await signedIn(org.admin.phone)
+    const res = await f(`${server.url}/api/admin/people`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: '张\u0000三', phone: '13322223333', branchId: org.branchA }) })
+    expect(res.status).toBe(400)
+    expect(((await res.json()) as { error: { message: string } }).error.message).toBe('内容包含不允许的控制字符')
+    expect((await f(`${server.url}/api/sync/pull?cursor=%00`)).status).toBe(400)
+  })
+
   it('unknown API routes answer a JSON 404', async () => {
     const res = await fetch(`${server.url}/api/nope`)
     expect(res.status).toBe(404)

@@ -1,5 +1,5 @@
 import Dexie, { type Table } from 'dexie'
-import type { Branch, OathRenewal, ReminderSettings, StudyRecord, UserProfile } from '../../core/schemas/entities.ts'
+import type { Attendance, Branch, Makeup, Meeting, OathRenewal, ReminderSettings, StudyRecord, UserProfile } from '../../core/schemas/entities.ts'
 import type { Mutation } from '../../core/sync/protocol.ts'
 import type { ErrorCode } from '../../core/errors.ts'
 
@@ -32,6 +32,9 @@ export class AccountDb extends Dexie {
   study_records!: Table<StudyRecord, string>
   oath_renewals!: Table<OathRenewal, string>
   reminder_settings!: Table<ReminderSettings, string>
+  meetings!: Table<Meeting, string>
+  attendance!: Table<Attendance, string>
+  makeups!: Table<Makeup, string>
   users!: Table<UserProfile, string>
   branches!: Table<Branch, string>
   outbox!: Table<OutboxEntry, number>
@@ -50,9 +53,10 @@ export class AccountDb extends Dexie {
     })
     this.version(2).stores({ oath_renewals: 'id, ownerId, date' })
     this.version(3).stores({ reminder_settings: 'id' })
+    this.version(4).stores({ meetings: 'id, startsAt, branchId', attendance: 'id, meetingId, memberId', makeups: 'id, meetingId, memberId' })
   }
 }
 
 export const accountDbName = (userId: string): string => `suixing-account-${userId}`
 
-export const SYNCED_STORES = ['study_records', 'users', 'branches', 'oath_renewals', 'reminder_settings'] as const
+export const SYNCED_STORES = ['study_records', 'users', 'branches', 'oath_renewals', 'reminder_settings', 'meetings', 'attendance', 'makeups'] as const

@@ -2,6 +2,7 @@ import * as v from 'valibot'
 import { STUDY_KINDS } from '../domain/study-kinds.ts'
 import { IsoDate, Uuid } from './common.ts'
 import { ROLES } from '../domain/roles.ts'
+import { MEETING_TYPES } from '../domain/meetings.ts'
 
 /**
  * Entities as they travel on the wire and live in the client's IndexedDB.
@@ -106,3 +107,95 @@ export const ReminderSettings = v.object({
   updatedAt: Timestamp,
 })
 export type ReminderSettings = v.InferOutput<typeof ReminderSettings>
+
+const Text = (max: number, what: string) => v.pipe(v.string(`${what}应为文本`), v.maxLength(max, `${what}最多 ${max} 字`))
+
+/** Fields of a meeting that those who manage it write. */
+export const meetingFields = {
+  /** null: held by the organ's leadership (理论学习中心组, 民主生活会), managed by administrators. */
+  branchId: v.nullable(Uuid),
+  type: v.picklist(MEETING_TYPES, '请选择会议类型'),
+  topic: v.pipe(v.string('主题应为文本'), v.trim(), v.minLength(1, '请填写会议主题'), v.maxLength(200, '主题最多 200 字')),
+  startsAt: Timestamp,
+  durationMinutes: v.pipe(v.number(), v.integer(), v.minValue(5, '时长至少 5 分钟'), v.maxValue(24 * 60, '时长不能超过 24 小时')),
+  place: Text(100, '地点'),
+  organiserId: Uuid,
+  speaker: Text(40, '主讲人'),
+  expectedIds: v.pipe(v.array(Uuid), v.maxLength(1000, '应到人数过多')),
+  agenda: Text(5000, '议程'),
+  minutes: Text(20000, '会议记录'),
+  /** 谈心谈话: the other person of the talk. */
+  talkWithId: v.nullable(Uuid),
+  createdAt: Timestamp,
+}
+/** Written once, when the meeting is created on the organiser's phone. */
+export const meetingKeyField = { signKey: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/, '签到密钥格式不正确')) }
+
+export const Meeting = v.object({
+  id: Uuid,
+  orgId: Uuid,
+  ...meetingFields,
+  /** Only for those who manage the meeting (they show the sign-in code); null for everyone else. */
+  signKey: v.nullable(v.string()),
+  updatedAt: Timestamp,
+  deleted: v.boolean(),
+})
+export type Meeting = v.InferOutput<typeof Meeting>
+
+export const ATTENDANCE_STATUSES = ['present', 'leave', 'absent'] as const
+export const LEAVE_STATES = ['requested', 'approved', 'declined'] as const
+
+/** The one row of a member at a meeting (id = attendanceId(meetingId, memberId)). */
+export const Attendance = v.object({
+  id: Uuid,
+  orgId: Uuid,
+  branchId: v.nullable(Uuid),
+  meetingId: Uuid,
+  memberId: Uuid,
+  status: v.nullable(v.picklist(ATTENDANCE_STATUSES)),
+  /** 'scan': signed in with the meeting's code; 'manual': marked by the organiser. */
+  method: v.nullable(v.picklist(['scan', 'manual'])),
+  signedAt: v.nullable(Timestamp),
+  leaveReason: v.string(),
+  leaveState: v.nullable(v.picklist(LEAVE_STATES)),
+  markedBy: v.nullable(Uuid),
+  note: v.string(),
+  updatedAt: Timestamp,
+})
+export type Attendance = v.InferOutput<typeof Attendance>
+
+/**
+ * What an attendance write may carry. A member: `scan` (the code's window and token, and when it
+ * was scanned) or `leaveReason`; whoever manages the meeting: `status` (+ `note`) or `leaveState`.
+ * `meetingId` and `memberId` always; the other row fields are the writer's expectation only.
+ */
+export const attendanceWriteFields = {
+  meetingId: Uuid,
+  memberId: Uuid,
+  scan: v.object({ window: v.pipe(v.number(), v.integer(), v.minValue(0)), token: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{22}$/, '签到码格式不正确')), scannedAt: Timestamp }),
+  leaveReason: v.pipe(v.string(), v.trim(), v.minLength(1, '请填写请假事由'), v.maxLength(500, '事由最多 500 字')),
+  status: v.picklist(ATTENDANCE_STATUSES, '出勤状态不正确'),
+  note: Text(200, '说明'),
+  leaveState: v.picklist(['approved', 'declined'], '审批结果不正确'),
+}
+
+/** 补学: make-up study for a meeting missed (absent or on leave); the secretary confirms it. */
+export const makeupFields = {
+  meetingId: Uuid,
+  content: v.pipe(v.string('内容应为文本'), v.trim(), v.minLength(1, '请填写补学内容'), v.maxLength(500, '内容最多 500 字')),
+  date: IsoDate,
+  notes: Text(5000, '心得'),
+  createdAt: Timestamp,
+}
+export const Makeup = v.object({
+  id: Uuid,
+  orgId: Uuid,
+  branchId: v.nullable(Uuid),
+  memberId: Uuid,
+  ...makeupFields,
+  confirmedBy: v.nullable(Uuid),
+  confirmedAt: v.nullable(Timestamp),
+  updatedAt: Timestamp,
+  deleted: v.boolean(),
+})
+export type Makeup = v.InferOutput<typeof Makeup>

@@ -1,7 +1,7 @@
-import type { Branch, OathRenewal, ReminderSettings, StudyRecord, UserProfile } from '../schemas/entities.ts'
+import type { Attendance, Branch, Makeup, Meeting, OathRenewal, ReminderSettings, StudyRecord, UserProfile } from '../schemas/entities.ts'
 
 /** Every table the client keeps a synced copy of; pull delivers rows of these. */
-export const SYNCED_TABLES = ['branches', 'users', 'study_records', 'oath_renewals', 'reminder_settings'] as const
+export const SYNCED_TABLES = ['branches', 'users', 'study_records', 'oath_renewals', 'reminder_settings', 'meetings', 'attendance', 'makeups'] as const
 export type SyncedTable = (typeof SYNCED_TABLES)[number]
 
 export interface SyncedRows {
@@ -10,6 +10,9 @@ export interface SyncedRows {
   study_records: StudyRecord
   oath_renewals: OathRenewal
   reminder_settings: ReminderSettings
+  meetings: Meeting
+  attendance: Attendance
+  makeups: Makeup
 }
 
 /**
@@ -25,6 +28,12 @@ export const WRITABLE = {
   oath_renewals: { mergeText: [] as const },
   /** The person's own reminder settings; each field is merged on its own (last writer wins). */
   reminder_settings: { mergeText: [] as const },
+  /** Meetings, by those who manage them; the minutes (会议记录) merge like 心得. */
+  meetings: { mergeText: ['minutes', 'agenda'] as const },
+  /** Sign-in (scan), leave requests, manual marks and leave decisions: see server/sync/attendance.ts. */
+  attendance: { mergeText: [] as const },
+  /** 补学 by the member; confirmed by the secretary. */
+  makeups: { mergeText: ['notes'] as const },
 } as const
 
 export type WritableTable = keyof typeof WRITABLE

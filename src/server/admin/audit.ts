@@ -19,6 +19,8 @@ export const AUDIT_ACTIONS = {
   group_create: '新增党小组',
   group_update: '修改党小组',
   export_personal: '导出个人数据',
+  export_ledger: '导出台账',
+  rules_update: '修改组织生活要求',
 } as const
 export type AuditAction = keyof typeof AUDIT_ACTIONS
 

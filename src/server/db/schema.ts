@@ -11,6 +11,7 @@ export interface OrganizationTable {
   id: string
   name: string
   created_at: string
+  rules: string | null
 }
 export interface BranchTable {
   id: string
@@ -162,6 +163,61 @@ export interface AuditLogTable {
   ip: string
   at: string
 }
+export interface MeetingTable {
+  id: string
+  org_id: string
+  branch_id: string | null
+  type: string
+  topic: string
+  starts_at: string
+  duration_minutes: number
+  place: string
+  organiser_id: string
+  speaker: string
+  /** JSON array of user ids. */
+  expected_ids: string
+  agenda: string
+  minutes: string
+  talk_with_id: string | null
+  sign_key: string
+  created_by: string
+  created_at: string
+  updated_at: string
+  deleted: number
+  seq: number
+}
+export interface AttendanceTable {
+  id: string
+  org_id: string
+  branch_id: string | null
+  meeting_id: string
+  member_id: string
+  status: string | null
+  method: string | null
+  signed_at: string | null
+  leave_reason: string
+  leave_state: string | null
+  marked_by: string | null
+  note: string
+  updated_at: string
+  seq: number
+}
+export interface MakeupTable {
+  id: string
+  org_id: string
+  branch_id: string | null
+  meeting_id: string
+  member_id: string
+  content: string
+  date: string
+  notes: string
+  confirmed_by: string | null
+  confirmed_at: string | null
+  created_at: string
+  updated_at: string
+  deleted: number
+  seq: number
+}
 
 export interface Database {
   meta: MetaTable
@@ -181,4 +237,7 @@ export interface Database {
   membership_events: MembershipEventTable
   activation_codes: ActivationCodeTable
   audit_log: AuditLogTable
+  meetings: MeetingTable
+  attendance: AttendanceTable
+  makeups: MakeupTable
 }

@@ -26,3 +26,22 @@ export function registerErrorHandling(app: FastifyInstance): void {
     return reply.status(500).send(errorBody('internal'))
   })
 }
+
+function hasNul(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\u0000')
+  if (depth > 64 || value === null || typeof value !== 'object') return false
+  for (const [k, v] of Object.entries(value)) if (k.includes('\u0000') || hasNul(v, depth + 1)) return true
+  return false
+}
+
+/**
+ * A NUL character has no place in anything a person writes, and PostgreSQL cannot store one in
+ * text: refuse it in any body, query or path up front, as bad input rather than a server error.
+ */
+export function refuseNulCharacters(app: FastifyInstance): void {
+  app.addHook('preHandler', async (request) => {
+    if (hasNul(request.body) || hasNul(request.query) || hasNul(request.params)) {
+      throw new HttpError(400, 'validation', '内容包含不允许的控制字符')
+    }
+  })
+}

@@ -47,9 +47,25 @@ export function calendarRoutes(app: FastifyInstance, ctx: AppContext): void {
       .where('calendar_feeds.token_hash', '=', hash(file.slice(0, -4)))
       .executeTakeFirst()
     if (!person) throw new HttpError(404, 'not_found', '订阅链接已失效，请在“我的”中重新生成')
+    // The member's meetings from 30 days ago on: new ones appear at the calendar's next refresh.
+    const since = new Date(Date.now() - 30 * 86_400_000).toISOString()
+    const meetings = await ctx.read
+      .selectFrom('meetings')
+      .select(['id', 'type', 'topic', 'starts_at', 'duration_minutes', 'place', 'agenda', 'deleted'])
+      .where('expected_ids', 'like', `%"${person.id}"%`)
+      .where('starts_at', '>=', since)
+      .orderBy('starts_at')
+      .limit(200)
+      .execute()
     return reply
       .header('content-type', 'text/calendar; charset=utf-8')
       .header('cache-control', 'private, max-age=3600')
-      .send(personalCalendar({ id: person.id, name: person.name, joinedPartyOn: person.joined_party_on }, request.hostname))
+      .send(
+        personalCalendar(
+          { id: person.id, name: person.name, joinedPartyOn: person.joined_party_on },
+          request.hostname,
+          meetings.map((m) => ({ id: m.id, type: m.type, topic: m.topic, startsAt: m.starts_at, durationMinutes: Number(m.duration_minutes), place: m.place, agenda: m.agenda, deleted: m.deleted === 1 })),
+        ),
+      )
   })
 }

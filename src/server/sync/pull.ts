@@ -3,7 +3,7 @@ import type { Database } from '../db/schema.ts'
 import { formatCursor, parseCursor, type Change, type PullResponse } from '../../core/sync/protocol.ts'
 import type { SyncedTable } from '../../core/sync/tables.ts'
 import type { Viewer } from './viewer.ts'
-import { branchToWire, oathRenewalToWire, reminderSettingsToWire, studyToWire, userToWire } from './wire.ts'
+import { attendanceToWire, branchToWire, makeupToWire, meetingToWire, oathRenewalToWire, reminderSettingsToWire, studyToWire, userToWire } from './wire.ts'
 
 type Scope<T extends keyof Database> = (eb: ExpressionBuilder<Database, T>) => ReturnType<ExpressionBuilder<Database, T>['and']>
 
@@ -31,6 +31,34 @@ const scopes: { [K in SyncedTable]: (v: Viewer) => Scope<K> } = {
   oath_renewals: (v) => ownedRows(v),
   /** Reminder settings are the person's own business only. */
   reminder_settings: (v) => (eb) => eb.and([eb('id', '=', v.id)]),
+  /** Meetings: those one is expected at; a secretary also all of their branch's; administrators all. */
+  meetings: (v) => (eb) => {
+    const expected = eb('expected_ids', 'like', `%"${v.id}"%`)
+    if (v.role === 'admin') return eb.and([eb('org_id', '=', v.orgId)])
+    if (v.role === 'secretary' && v.branchId) return eb.and([eb('org_id', '=', v.orgId), eb.or([eb('branch_id', '=', v.branchId), expected])])
+    return eb.and([eb('org_id', '=', v.orgId), expected])
+  },
+  /** Attendance and 补学: one's own; the meeting's branch for its secretary; everything for administrators. */
+  attendance: (v) => meetingRows(v),
+  makeups: (v) => meetingRows(v),
+}
+
+function meetingRows(v: Viewer) {
+  return (eb: ExpressionBuilder<Database, 'attendance' | 'makeups'>) => {
+    if (v.role === 'admin') return eb.and([eb('org_id', '=', v.orgId)])
+    if (v.role === 'secretary' && v.branchId) return eb.and([eb('org_id', '=', v.orgId), eb.or([eb('member_id', '=', v.id), eb('branch_id', '=', v.branchId)])])
+    return eb.and([eb('member_id', '=', v.id)])
+  }
+}
+
+export function meetingScope(v: Viewer): Scope<'meetings'> {
+  return scopes.meetings(v)
+}
+export function attendanceScope(v: Viewer): Scope<'attendance'> {
+  return scopes.attendance(v)
+}
+export function makeupScope(v: Viewer): Scope<'makeups'> {
+  return scopes.makeups(v)
 }
 
 export function studyScope(v: Viewer): Scope<'study_records'> {
@@ -46,7 +74,7 @@ export function userScope(v: Viewer): Scope<'users'> {
 }
 
 async function changesOf(db: Kysely<Database>, viewer: Viewer, after: number, limit: number): Promise<Change[]> {
-  const [branches, users, study, oaths, reminders] = await Promise.all([
+  const [branches, users, study, oaths, reminders, meetings, attendance, makeups] = await Promise.all([
     db.selectFrom('branches').selectAll().where('seq', '>', after).where(scopes.branches(viewer)).orderBy('seq').limit(limit).execute(),
     db
       .selectFrom('users')
@@ -59,6 +87,9 @@ async function changesOf(db: Kysely<Database>, viewer: Viewer, after: number, li
     db.selectFrom('study_records').selectAll().where('seq', '>', after).where(scopes.study_records(viewer)).orderBy('seq').limit(limit).execute(),
     db.selectFrom('oath_renewals').selectAll().where('seq', '>', after).where(scopes.oath_renewals(viewer)).orderBy('seq').limit(limit).execute(),
     db.selectFrom('reminder_settings').selectAll().where('seq', '>', after).where(scopes.reminder_settings(viewer)).orderBy('seq').limit(limit).execute(),
+    db.selectFrom('meetings').selectAll().where('seq', '>', after).where(scopes.meetings(viewer)).orderBy('seq').limit(limit).execute(),
+    db.selectFrom('attendance').selectAll().where('seq', '>', after).where(scopes.attendance(viewer)).orderBy('seq').limit(limit).execute(),
+    db.selectFrom('makeups').selectAll().where('seq', '>', after).where(scopes.makeups(viewer)).orderBy('seq').limit(limit).execute(),
   ])
   return [
     ...branches.map((r): Change => ({ table: 'branches', rowId: r.id, seq: Number(r.seq), deleted: false, row: { ...branchToWire(r) } })),
@@ -70,6 +101,9 @@ async function changesOf(db: Kysely<Database>, viewer: Viewer, after: number, li
       (r): Change => ({ table: 'oath_renewals', rowId: r.id, seq: Number(r.seq), deleted: r.deleted === 1, row: r.deleted === 1 ? null : { ...oathRenewalToWire(r) } }),
     ),
     ...reminders.map((r): Change => ({ table: 'reminder_settings', rowId: r.id, seq: Number(r.seq), deleted: false, row: { ...reminderSettingsToWire(r) } })),
+    ...meetings.map((r): Change => ({ table: 'meetings', rowId: r.id, seq: Number(r.seq), deleted: r.deleted === 1, row: r.deleted === 1 ? null : { ...meetingToWire(r, viewer) } })),
+    ...attendance.map((r): Change => ({ table: 'attendance', rowId: r.id, seq: Number(r.seq), deleted: false, row: { ...attendanceToWire(r) } })),
+    ...makeups.map((r): Change => ({ table: 'makeups', rowId: r.id, seq: Number(r.seq), deleted: r.deleted === 1, row: r.deleted === 1 ? null : { ...makeupToWire(r) } })),
   ]
 }
 

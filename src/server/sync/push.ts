@@ -11,6 +11,9 @@ import { applyStudyMutation, visibleStudyRow } from './study-records.ts'
 import { applyUserMutation, visibleUserRow } from './users.ts'
 import { applyOathMutation, visibleOathRow } from './oath-renewals.ts'
 import { applyReminderSettingsMutation, visibleReminderSettingsRow } from './reminder-settings.ts'
+import { applyMeetingMutation, visibleMeetingRow } from './meetings.ts'
+import { applyAttendanceMutation, visibleAttendanceRow } from './attendance.ts'
+import { applyMakeupMutation, visibleMakeupRow } from './makeups.ts'
 
 interface TableHandler {
   apply(trx: Kysely<Database>, viewer: Viewer, m: Mutation, seqs: PendingSeqs): Promise<void>
@@ -22,6 +25,9 @@ const handlers: Record<WritableTable, TableHandler> = {
   users: { apply: applyUserMutation, visibleRow: visibleUserRow },
   oath_renewals: { apply: applyOathMutation, visibleRow: visibleOathRow },
   reminder_settings: { apply: applyReminderSettingsMutation, visibleRow: visibleReminderSettingsRow },
+  meetings: { apply: applyMeetingMutation, visibleRow: visibleMeetingRow },
+  attendance: { apply: applyAttendanceMutation, visibleRow: visibleAttendanceRow },
+  makeups: { apply: applyMakeupMutation, visibleRow: visibleMakeupRow },
 }
 
 /** Bring a mutation written by an older client to the current format (none needed yet). */

@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely'
-import type { BranchTable, OathRenewalTable, ReminderSettingsTable, StudyRecordTable, UserTable } from '../db/schema.ts'
-import type { Branch, OathRenewal, ReminderSettings, StudyRecord, UserProfile } from '../../core/schemas/entities.ts'
+import type { AttendanceTable, BranchTable, MakeupTable, MeetingTable, OathRenewalTable, ReminderSettingsTable, StudyRecordTable, UserTable } from '../db/schema.ts'
+import type { Attendance, Branch, Makeup, Meeting, OathRenewal, ReminderSettings, StudyRecord, UserProfile } from '../../core/schemas/entities.ts'
+import type { MeetingType } from '../../core/domain/meetings.ts'
 import type { Role } from '../../core/domain/roles.ts'
 import type { StudyKind } from '../../core/domain/study-kinds.ts'
 import type { Viewer } from './viewer.ts'
@@ -64,5 +65,69 @@ export function reminderSettingsToWire(r: Selectable<ReminderSettingsTable>): Re
     quietStart: r.quiet_start,
     quietEnd: r.quiet_end,
     updatedAt: r.updated_at,
+  }
+}
+
+/** Whether the viewer manages meetings of this branch (null: the organ's leadership, administrators only). */
+export function managesMeetingsOf(viewer: Viewer, branchId: string | null): boolean {
+  return viewer.role === 'admin' || (viewer.role === 'secretary' && branchId !== null && viewer.branchId === branchId)
+}
+
+export function meetingToWire(r: Selectable<MeetingTable>, viewer: Viewer): Meeting {
+  return {
+    id: r.id,
+    orgId: r.org_id,
+    branchId: r.branch_id,
+    type: r.type as MeetingType,
+    topic: r.topic,
+    startsAt: r.starts_at,
+    durationMinutes: Number(r.duration_minutes),
+    place: r.place,
+    organiserId: r.organiser_id,
+    speaker: r.speaker,
+    expectedIds: JSON.parse(r.expected_ids) as string[],
+    agenda: r.agenda,
+    minutes: r.minutes,
+    talkWithId: r.talk_with_id,
+    createdAt: r.created_at,
+    signKey: managesMeetingsOf(viewer, r.branch_id) ? r.sign_key : null,
+    updatedAt: r.updated_at,
+    deleted: r.deleted === 1,
+  }
+}
+
+export function attendanceToWire(r: Selectable<AttendanceTable>): Attendance {
+  return {
+    id: r.id,
+    orgId: r.org_id,
+    branchId: r.branch_id,
+    meetingId: r.meeting_id,
+    memberId: r.member_id,
+    status: r.status as Attendance['status'],
+    method: r.method as Attendance['method'],
+    signedAt: r.signed_at,
+    leaveReason: r.leave_reason,
+    leaveState: r.leave_state as Attendance['leaveState'],
+    markedBy: r.marked_by,
+    note: r.note,
+    updatedAt: r.updated_at,
+  }
+}
+
+export function makeupToWire(r: Selectable<MakeupTable>): Makeup {
+  return {
+    id: r.id,
+    orgId: r.org_id,
+    branchId: r.branch_id,
+    memberId: r.member_id,
+    meetingId: r.meeting_id,
+    content: r.content,
+    date: r.date,
+    notes: r.notes,
+    createdAt: r.created_at,
+    confirmedBy: r.confirmed_by,
+    confirmedAt: r.confirmed_at,
+    updatedAt: r.updated_at,
+    deleted: r.deleted === 1,
   }
 }

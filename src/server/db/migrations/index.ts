@@ -6,6 +6,7 @@ import * as m004 from './004_oath_renewals.ts'
 import * as m005 from './005_reminders.ts'
 import * as m006 from './006_organisation.ts'
 import * as m007 from './007_audit_append_only.ts'
+import * as m008 from './008_meetings.ts'
 
 /** Numbered migrations, run in order on start. Append; never edit a released one. */
 const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '005_reminders': m005,
   '006_organisation': m006,
   '007_audit_append_only': m007,
+  '008_meetings': m008,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -9,8 +9,9 @@ import { nextSeq } from '../../repositories/sequence.ts'
 import { newId } from '../../../core/ids.ts'
 import { nowIso } from '../../lib/time.ts'
 import * as v from 'valibot'
+import { Uuid } from '../../../core/schemas/common.ts'
 
-const AuditQuery = v.object({ before: v.optional(v.pipe(v.string(), v.maxLength(40))) })
+const AuditQuery = v.object({ before: v.optional(Uuid) })
 
 /** The organisation tree (机关党委 → 党支部 → 党小组) and the audit log. */
 export function orgRoutes(app: FastifyInstance, ctx: AppContext): void {

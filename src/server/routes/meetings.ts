@@ -1,0 +1,72 @@
+import type { FastifyInstance } from 'fastify'
+import * as v from 'valibot'
+import type { AppContext } from '../context.ts'
+import { HttpError, parseInput } from '../lib/http-error.ts'
+import { requireViewer } from '../plugins/auth.ts'
+import { Uuid } from '../../core/schemas/common.ts'
+import { DEFAULT_RULES, MEETING_TYPES, type Rule } from '../../core/domain/meetings.ts'
+import { meetingScope } from '../sync/pull.ts'
+import { managesMeetingsOf } from '../sync/wire.ts'
+import { meetingCalendar } from '../calendar/ics.ts'
+import { ledgerWorkbook } from '../meetings/ledger.ts'
+import { requireAdmin } from '../admin/scope.ts'
+import { audit } from '../admin/audit.ts'
+
+const MeetingIcs = v.object({ file: v.pipe(v.string(), v.regex(/^[0-9a-f-]{36}\.ics$/, '会议编号不正确')) })
+const LedgerParams = v.object({
+  scope: v.union([Uuid, v.literal('leadership')], '请选择党支部'),
+  file: v.pipe(v.string(), v.regex(/^\d{4}\.xlsx$/, '年份不正确')),
+})
+const Rules = v.pipe(
+  v.array(v.object({ type: v.picklist(MEETING_TYPES), period: v.picklist(['month', 'quarter', 'year']), times: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(12)) })),
+  v.maxLength(20),
+)
+
+/** A meeting's .ics, the yearly ledger (台账) workbook, and the organisation's meeting rules. */
+export function meetingRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.get('/api/meetings/:file', async (request, reply) => {
+    const viewer = requireViewer(request)
+    const { file } = parseInput(MeetingIcs, request.params)
+    const m = await ctx.read.selectFrom('meetings').selectAll().where('id', '=', file.slice(0, 36)).where(meetingScope(viewer)).executeTakeFirst()
+    if (!m) throw new HttpError(404, 'not_found', '会议不存在')
+    return reply
+      .header('content-type', 'text/calendar; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="meeting.ics"')
+      .send(meetingCalendar({ id: m.id, type: m.type, topic: m.topic, startsAt: m.starts_at, durationMinutes: Number(m.duration_minutes), place: m.place, agenda: m.agenda, deleted: m.deleted === 1 }, request.hostname))
+  })
+
+  app.get('/api/ledger/:scope/:file', async (request, reply) => {
+    const viewer = requireViewer(request)
+    const { scope, file } = parseInput(LedgerParams, request.params)
+    const branchId = scope === 'leadership' ? null : scope
+    if (!managesMeetingsOf(viewer, branchId)) throw new HttpError(403, 'forbidden', '只能导出本支部的台账')
+    const year = Number(file.slice(0, 4))
+    if (year < 2000 || year > 2100) throw new HttpError(400, 'validation', '年份不正确')
+    const branch = branchId ? await ctx.read.selectFrom('branches').select('name').where('id', '=', branchId).where('org_id', '=', viewer.orgId).executeTakeFirst() : { name: '机关党委' }
+    if (!branch) throw new HttpError(404, 'not_found', '找不到此党支部')
+    const title = `${branch.name}${year}年组织生活台账`
+    const buf = await ledgerWorkbook(ctx.read, viewer.orgId, branchId, year, title)
+    await audit(ctx.db, request, viewer, 'export_ledger', branchId, `导出台账：${title}`)
+    return reply
+      .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(`${title}.xlsx`)}`)
+      .send(buf)
+  })
+
+  app.get('/api/org/rules', async (request) => {
+    const viewer = requireViewer(request)
+    const org = await ctx.read.selectFrom('organizations').select('rules').where('id', '=', viewer.orgId).executeTakeFirstOrThrow()
+    return { rules: org.rules ? (JSON.parse(org.rules) as Rule[]) : DEFAULT_RULES, custom: org.rules !== null }
+  })
+
+  app.post('/api/admin/rules', async (request) => {
+    const viewer = requireViewer(request)
+    requireAdmin(viewer)
+    const body = parseInput(v.object({ rules: v.nullable(Rules) }), request.body)
+    await ctx.db.transaction().execute(async (trx) => {
+      await trx.updateTable('organizations').set({ rules: body.rules ? JSON.stringify(body.rules) : null }).where('id', '=', viewer.orgId).execute()
+      await audit(trx, request, viewer, 'rules_update', null, body.rules ? '修改组织生活频次要求' : '恢复默认频次要求')
+    })
+    return { rules: body.rules ?? DEFAULT_RULES, custom: body.rules !== null }
+  })
+}

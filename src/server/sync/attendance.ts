@@ -1,0 +1,114 @@
+import * as v from 'valibot'
+import type { Kysely, Selectable } from 'kysely'
+import type { AttendanceTable, Database } from '../db/schema.ts'
+import { attendanceWriteFields } from '../../core/schemas/entities.ts'
+import { issuesToMessage } from '../../core/schemas/common.ts'
+import { attendanceId } from '../../core/ids.ts'
+import { REFUSAL_TEXT, verifySignIn } from '../../core/domain/sign-in-token.ts'
+import type { Mutation } from '../../core/sync/protocol.ts'
+import { HttpError } from '../lib/http-error.ts'
+import { nowIso } from '../lib/time.ts'
+import type { PendingSeqs } from '../repositories/sequence.ts'
+import type { Viewer } from './viewer.ts'
+import { attendanceToWire, managesMeetingsOf } from './wire.ts'
+import { attendanceScope } from './pull.ts'
+
+/** Row fields a client may echo (its local expectation); the server decides them itself. */
+const ECHOED = new Set(['status', 'method', 'signedAt', 'leaveState', 'leaveReason', 'markedBy', 'note', 'branchId', 'orgId', 'updatedAt', 'id'])
+const INTENTS = ['scan', 'leaveReason', 'leaveState', 'status'] as const
+
+function field<K extends keyof typeof attendanceWriteFields>(name: K, value: unknown): v.InferOutput<(typeof attendanceWriteFields)[K]> {
+  const r = v.safeParse(attendanceWriteFields[name], value)
+  if (!r.success) throw new HttpError(422, 'validation', issuesToMessage(r.issues))
+  return r.output as v.InferOutput<(typeof attendanceWriteFields)[K]>
+}
+
+/**
+ * One attendance row per member and meeting (its id derived from both), written by:
+ * - the member: a sign-in with the meeting's code (`scan`), verified here however late it
+ *   arrives, or a leave request (`leaveReason`) before the meeting starts;
+ * - whoever manages the meeting: a mark by hand (`status`) or a leave decision (`leaveState`).
+ * Precedence (docs/sync.md): a verified scan is proof of presence and is never overwritten by a
+ * hand mark of leave or absence; otherwise the last write the server applies wins. A repeated
+ * scan keeps the first sign-in time.
+ */
+export async function applyAttendanceMutation(trx: Kysely<Database>, viewer: Viewer, m: Mutation, seqs: PendingSeqs): Promise<void> {
+  if (m.op === 'delete') throw new HttpError(422, 'validation', '出勤记录不能删除，可改为请假或缺席')
+  const fields = m.fields ?? {}
+  const meetingId = field('meetingId', fields.meetingId)
+  const memberId = field('memberId', fields.memberId)
+  if (m.rowId !== attendanceId(meetingId, memberId)) throw new HttpError(422, 'validation', '出勤记录编号与会议、人员不符')
+  for (const key of Object.keys(fields)) {
+    if (key !== 'meetingId' && key !== 'memberId' && key !== 'scan' && !ECHOED.has(key)) throw new HttpError(422, 'validation', `未知字段：${key.slice(0, 40)}`)
+  }
+  const meeting = await trx.selectFrom('meetings').selectAll().where('id', '=', meetingId).where('org_id', '=', viewer.orgId).executeTakeFirst()
+  if (!meeting || meeting.deleted === 1) throw new HttpError(404, 'not_found', '会议不存在或已取消')
+  const manages = managesMeetingsOf(viewer, meeting.branch_id)
+  const self = memberId === viewer.id
+  const existing = await trx.selectFrom('attendance').selectAll().where('id', '=', m.rowId).executeTakeFirst()
+  const intent = INTENTS.find((k) => k in fields)
+  const now = nowIso()
+  let set: Partial<Selectable<AttendanceTable>>
+
+  if (intent === 'scan') {
+    const scan = field('scan', fields.scan)
+    const refusal = await verifySignIn({ meetingId, memberId, ...scan }, meeting.sign_key, { id: meeting.id, startsAt: meeting.starts_at, durationMinutes: Number(meeting.duration_minutes) }, viewer.id)
+    if (refusal) throw new HttpError(refusal === 'wrong_member' ? 403 : 422, refusal === 'wrong_member' ? 'forbidden' : 'validation', REFUSAL_TEXT[refusal])
+    if (existing?.status === 'present' && existing.method === 'scan') return
+    set = { status: 'present', method: 'scan', signed_at: new Date(scan.scannedAt).toISOString(), marked_by: null }
+  } else if (intent === 'leaveReason') {
+    if (!self) throw new HttpError(403, 'forbidden', '只能为本人请假')
+    const reason = field('leaveReason', fields.leaveReason)
+    if (Date.parse(m.clientTime) >= Date.parse(meeting.starts_at) || Number.isNaN(Date.parse(m.clientTime))) throw new HttpError(422, 'validation', '会议开始后不能再请假，请联系党支部书记')
+    if (existing?.status === 'present') throw new HttpError(409, 'conflict', '您已签到，无需请假')
+    set = { leave_reason: reason, leave_state: 'requested' }
+  } else if (intent === 'leaveState') {
+    if (!manages) throw new HttpError(403, 'forbidden', '只有党支部书记可以审批请假')
+    const decision = field('leaveState', fields.leaveState)
+    if (!existing?.leave_state) throw new HttpError(409, 'conflict', '该党员没有请假申请')
+    if (existing.status === 'present' && existing.method === 'scan') throw new HttpError(409, 'conflict', '该党员已扫码签到')
+    set = decision === 'approved' ? { leave_state: 'approved', status: 'leave', method: 'manual', marked_by: viewer.id } : { leave_state: 'declined', status: existing.status === 'leave' ? null : existing.status }
+  } else if (intent === 'status') {
+    if (!manages) throw new HttpError(403, 'forbidden', '只有会议组织者可以登记出勤')
+    const status = field('status', fields.status)
+    const note = fields.note === undefined ? (existing?.note ?? '') : field('note', fields.note)
+    if (existing?.status === 'present' && existing.method === 'scan') {
+      if (status === 'present') return
+      throw new HttpError(409, 'conflict', '该党员已扫码签到，不能改为请假或缺席')
+    }
+    set = { status, method: 'manual', signed_at: status === 'present' ? (existing?.signed_at ?? now) : null, marked_by: viewer.id, note }
+  } else {
+    throw new HttpError(422, 'validation', '没有要登记的内容')
+  }
+
+  if (existing) {
+    await trx.updateTable('attendance').set({ ...set, updated_at: now, seq: 0 }).where('id', '=', m.rowId).execute()
+  } else {
+    await trx
+      .insertInto('attendance')
+      .values({
+        id: m.rowId,
+        org_id: viewer.orgId,
+        branch_id: meeting.branch_id,
+        meeting_id: meetingId,
+        member_id: memberId,
+        status: null,
+        method: null,
+        signed_at: null,
+        leave_reason: '',
+        leave_state: null,
+        marked_by: null,
+        note: '',
+        ...set,
+        updated_at: now,
+        seq: 0,
+      })
+      .execute()
+  }
+  seqs.mark('attendance', m.rowId)
+}
+
+export async function visibleAttendanceRow(trx: Kysely<Database>, viewer: Viewer, id: string): Promise<Record<string, unknown> | null> {
+  const r = await trx.selectFrom('attendance').selectAll().where('id', '=', id).where(attendanceScope(viewer)).executeTakeFirst()
+  return r ? { ...attendanceToWire(r) } : null
+}

@@ -1,0 +1,97 @@
+import * as v from 'valibot'
+import type { Kysely } from 'kysely'
+import type { Database } from '../db/schema.ts'
+import { makeupFields } from '../../core/schemas/entities.ts'
+import { mergeText } from '../../core/sync/tables.ts'
+import { issuesToMessage } from '../../core/schemas/common.ts'
+import type { Mutation } from '../../core/sync/protocol.ts'
+import { HttpError } from '../lib/http-error.ts'
+import { nowIso } from '../lib/time.ts'
+import type { PendingSeqs } from '../repositories/sequence.ts'
+import type { Viewer } from './viewer.ts'
+import { makeupToWire, managesMeetingsOf } from './wire.ts'
+import { makeupScope } from './pull.ts'
+
+const NewMakeup = v.strictObject(makeupFields)
+const Confirm = v.strictObject({ confirmed: v.boolean() })
+const Edit = v.partial(v.strictObject({ content: makeupFields.content, date: makeupFields.date, notes: makeupFields.notes }))
+
+/**
+ * 补学: a member who was absent or on leave records their make-up study for the meeting; the
+ * meeting's secretary confirms it (and nothing else). Once confirmed it is part of the ledger and
+ * no longer edited.
+ */
+export async function applyMakeupMutation(trx: Kysely<Database>, viewer: Viewer, m: Mutation, seqs: PendingSeqs): Promise<void> {
+  const existing = await trx.selectFrom('makeups').selectAll().where('id', '=', m.rowId).executeTakeFirst()
+  const now = nowIso()
+  if (existing && existing.org_id !== viewer.orgId) throw new HttpError(403, 'forbidden')
+  if (m.op === 'delete') {
+    if (!existing || existing.deleted === 1) return
+    if (existing.member_id !== viewer.id) throw new HttpError(403, 'forbidden', '只能撤回本人的补学记录')
+    if (existing.confirmed_at) throw new HttpError(409, 'conflict', '已确认的补学不能撤回')
+    await trx.updateTable('makeups').set({ deleted: 1, updated_at: now, seq: 0 }).where('id', '=', m.rowId).execute()
+    seqs.mark('makeups', m.rowId)
+    return
+  }
+  const fields = m.fields ?? {}
+  if (!existing) {
+    const r = v.safeParse(NewMakeup, fields)
+    if (!r.success) throw new HttpError(422, 'validation', issuesToMessage(r.issues))
+    const meeting = await trx.selectFrom('meetings').select(['branch_id', 'deleted', 'starts_at']).where('id', '=', r.output.meetingId).where('org_id', '=', viewer.orgId).executeTakeFirst()
+    if (!meeting || meeting.deleted === 1) throw new HttpError(404, 'not_found', '会议不存在或已取消')
+    const attended = await trx.selectFrom('attendance').select('status').where('meeting_id', '=', r.output.meetingId).where('member_id', '=', viewer.id).executeTakeFirst()
+    if (attended?.status === 'present') throw new HttpError(422, 'validation', '已出席的会议无需补学')
+    await trx
+      .insertInto('makeups')
+      .values({
+        id: m.rowId,
+        org_id: viewer.orgId,
+        branch_id: meeting.branch_id,
+        meeting_id: r.output.meetingId,
+        member_id: viewer.id,
+        content: r.output.content,
+        date: r.output.date,
+        notes: r.output.notes,
+        confirmed_by: null,
+        confirmed_at: null,
+        created_at: r.output.createdAt,
+        updated_at: now,
+        deleted: 0,
+        seq: 0,
+      })
+      .execute()
+    seqs.mark('makeups', m.rowId)
+    return
+  }
+  if (existing.deleted === 1) throw new HttpError(409, 'deleted')
+  if ('confirmed' in fields) {
+    if (!managesMeetingsOf(viewer, existing.branch_id) || existing.member_id === viewer.id) throw new HttpError(403, 'forbidden', '补学由党支部书记确认')
+    const r = v.safeParse(Confirm, fields)
+    if (!r.success) throw new HttpError(422, 'validation', issuesToMessage(r.issues))
+    await trx
+      .updateTable('makeups')
+      .set(r.output.confirmed ? { confirmed_by: viewer.id, confirmed_at: now, updated_at: now, seq: 0 } : { confirmed_by: null, confirmed_at: null, updated_at: now, seq: 0 })
+      .where('id', '=', m.rowId)
+      .execute()
+    seqs.mark('makeups', m.rowId)
+    return
+  }
+  if (existing.member_id !== viewer.id) throw new HttpError(403, 'forbidden', '只能修改本人的补学记录')
+  if (existing.confirmed_at) throw new HttpError(409, 'conflict', '已确认的补学不能修改')
+  const { meetingId: _m, createdAt: _c, ...rest } = fields
+  const r = v.safeParse(Edit, rest)
+  if (!r.success) throw new HttpError(422, 'validation', issuesToMessage(r.issues))
+  const base = m.base?.notes
+  const notes = r.output.notes === undefined ? undefined : mergeText(typeof base === 'string' ? base : undefined, existing.notes, r.output.notes)
+  await trx
+    .updateTable('makeups')
+    .set({ ...(r.output.content !== undefined && { content: r.output.content }), ...(r.output.date !== undefined && { date: r.output.date }), ...(notes !== undefined && { notes }), updated_at: now, seq: 0 })
+    .where('id', '=', m.rowId)
+    .execute()
+  seqs.mark('makeups', m.rowId)
+}
+
+export async function visibleMakeupRow(trx: Kysely<Database>, viewer: Viewer, id: string): Promise<Record<string, unknown> | null> {
+  const r = await trx.selectFrom('makeups').selectAll().where('id', '=', id).where(makeupScope(viewer)).executeTakeFirst()
+  return r ? { ...makeupToWire(r) } : null
+}

@@ -1,0 +1,146 @@
+import * as v from 'valibot'
+import type { Kysely } from 'kysely'
+import type { Database } from '../db/schema.ts'
+import { meetingFields, meetingKeyField } from '../../core/schemas/entities.ts'
+import { mergeText, WRITABLE } from '../../core/sync/tables.ts'
+import { issuesToMessage } from '../../core/schemas/common.ts'
+import { LEADERSHIP_TYPES, MEETING_TYPE_LABELS, type MeetingType } from '../../core/domain/meetings.ts'
+import type { Mutation } from '../../core/sync/protocol.ts'
+import { HttpError } from '../lib/http-error.ts'
+import { nowIso } from '../lib/time.ts'
+import type { PendingSeqs } from '../repositories/sequence.ts'
+import type { Viewer } from './viewer.ts'
+import { managesMeetingsOf, meetingToWire } from './wire.ts'
+import { meetingScope } from './pull.ts'
+
+const columns = {
+  branchId: 'branch_id',
+  type: 'type',
+  topic: 'topic',
+  startsAt: 'starts_at',
+  durationMinutes: 'duration_minutes',
+  place: 'place',
+  organiserId: 'organiser_id',
+  speaker: 'speaker',
+  expectedIds: 'expected_ids',
+  agenda: 'agenda',
+  minutes: 'minutes',
+  talkWithId: 'talk_with_id',
+  createdAt: 'created_at',
+} as const satisfies Record<keyof typeof meetingFields, string>
+type Field = keyof typeof columns
+
+const NewMeeting = v.strictObject({ ...meetingFields, ...meetingKeyField })
+
+function refuseScope(viewer: Viewer, branchId: string | null): void {
+  if (!managesMeetingsOf(viewer, branchId)) {
+    throw new HttpError(403, 'forbidden', branchId === null ? '机关党委层面的会议由管理员安排' : '只能安排本支部的会议')
+  }
+}
+
+async function checkPeople(trx: Kysely<Database>, viewer: Viewer, ids: readonly string[]): Promise<void> {
+  const unique = [...new Set(ids)]
+  if (unique.length === 0) return
+  const found = await trx.selectFrom('users').select('id').where('org_id', '=', viewer.orgId).where('removed_at', 'is', null).where('id', 'in', unique).execute()
+  if (found.length !== unique.length) throw new HttpError(422, 'validation', '参会人员中有不属于本组织的人')
+}
+
+function checkShape(type: MeetingType, branchId: string | null, talkWithId: string | null): void {
+  const leadership = LEADERSHIP_TYPES.includes(type)
+  if (leadership && branchId !== null) throw new HttpError(422, 'validation', `${MEETING_TYPE_LABELS[type]}由机关党委（领导班子）召开，不属于党支部`)
+  if (!leadership && branchId === null) throw new HttpError(422, 'validation', '请选择党支部')
+  if (type === 'heart_talk' && !talkWithId) throw new HttpError(422, 'validation', '谈心谈话请选择谈话对象')
+}
+
+/**
+ * Meetings are written by those who manage them: a branch's secretary for the branch, the
+ * administrators for every branch and for the leadership's own meetings. Created offline on the
+ * organiser's phone together with the meeting's sign-in key, which never changes afterwards.
+ */
+export async function applyMeetingMutation(trx: Kysely<Database>, viewer: Viewer, m: Mutation, seqs: PendingSeqs): Promise<void> {
+  const existing = await trx.selectFrom('meetings').selectAll().where('id', '=', m.rowId).executeTakeFirst()
+  if (existing && existing.org_id !== viewer.orgId) throw new HttpError(403, 'forbidden')
+  if (existing) refuseScope(viewer, existing.branch_id)
+  if (m.op === 'delete') {
+    if (!existing || existing.deleted === 1) return
+    await trx.updateTable('meetings').set({ deleted: 1, updated_at: nowIso(), seq: 0 }).where('id', '=', m.rowId).execute()
+    seqs.mark('meetings', m.rowId)
+    return
+  }
+  const fields = m.fields ?? {}
+  if (!existing) {
+    const r = v.safeParse(NewMeeting, fields)
+    if (!r.success) throw new HttpError(422, 'validation', issuesToMessage(r.issues))
+    const f = r.output
+    refuseScope(viewer, f.branchId)
+    checkShape(f.type, f.branchId, f.talkWithId)
+    await checkPeople(trx, viewer, [f.organiserId, ...f.expectedIds, ...(f.talkWithId ? [f.talkWithId] : [])])
+    await trx
+      .insertInto('meetings')
+      .values({
+        id: m.rowId,
+        org_id: viewer.orgId,
+        branch_id: f.branchId,
+        type: f.type,
+        topic: f.topic,
+        starts_at: new Date(f.startsAt).toISOString(),
+        duration_minutes: f.durationMinutes,
+        place: f.place,
+        organiser_id: f.organiserId,
+        speaker: f.speaker,
+        expected_ids: JSON.stringify([...new Set(f.expectedIds)]),
+        agenda: f.agenda,
+        minutes: f.minutes,
+        talk_with_id: f.talkWithId,
+        sign_key: f.signKey,
+        created_by: viewer.id,
+        created_at: f.createdAt,
+        updated_at: nowIso(),
+        deleted: 0,
+        seq: 0,
+      })
+      .execute()
+    seqs.mark('meetings', m.rowId)
+    return
+  }
+  if (existing.deleted === 1) throw new HttpError(409, 'deleted')
+  const set: Record<string, unknown> = {}
+  const next = { type: existing.type as MeetingType, branchId: existing.branch_id, talkWithId: existing.talk_with_id }
+  for (const [key, value] of Object.entries(fields)) {
+    if (key === 'signKey') continue // fixed at creation; a retry of the creation may carry it
+    if (!(key in columns)) throw new HttpError(422, 'validation', `未知字段：${key.slice(0, 40)}`)
+    const name = key as Field
+    if (name === 'createdAt') continue
+    const r = v.safeParse(meetingFields[name], value)
+    if (!r.success) throw new HttpError(422, 'validation', `${key}：${issuesToMessage(r.issues)}`)
+    let out: unknown = r.output
+    if (name === 'branchId') {
+      refuseScope(viewer, out as string | null)
+      next.branchId = out as string | null
+    }
+    if (name === 'type') next.type = out as MeetingType
+    if (name === 'talkWithId') next.talkWithId = out as string | null
+    if (name === 'expectedIds') {
+      await checkPeople(trx, viewer, out as string[])
+      out = JSON.stringify([...new Set(out as string[])])
+    }
+    if (name === 'organiserId') await checkPeople(trx, viewer, [out as string])
+    if (name === 'startsAt') out = new Date(out as string).toISOString()
+    if ((WRITABLE.meetings.mergeText as readonly string[]).includes(name)) {
+      const base = m.base?.[name]
+      out = mergeText(typeof base === 'string' ? base : undefined, String(existing[columns[name]]), String(out))
+    }
+    set[columns[name]] = out
+  }
+  checkShape(next.type, next.branchId, next.talkWithId)
+  if (Object.keys(set).length === 0) return
+  await trx.updateTable('meetings').set({ ...set, updated_at: nowIso(), seq: 0 }).where('id', '=', m.rowId).execute()
+  // Attendance rows follow the meeting's branch, so the right secretary reads them.
+  if ('branch_id' in set) await trx.updateTable('attendance').set({ branch_id: next.branchId }).where('meeting_id', '=', m.rowId).execute()
+  seqs.mark('meetings', m.rowId)
+}
+
+export async function visibleMeetingRow(trx: Kysely<Database>, viewer: Viewer, id: string): Promise<Record<string, unknown> | null> {
+  const r = await trx.selectFrom('meetings').selectAll().where('id', '=', id).where(meetingScope(viewer)).executeTakeFirst()
+  return r ? { ...meetingToWire(r, viewer) } : null
+}
