@@ -130,6 +130,22 @@ const BAD_INPUT: Record<string, BadCase[]> = {
   'POST /api/me/sessions/:id/revoke': [{ method: 'POST', url: '/api/me/sessions/nope/revoke', body: '{}', auth: true, status: 400, code: 'validation' }],
   'GET /api/me/export': [{ method: 'GET', url: '/api/me/export', status: 401, code: 'unauthorized' }],
   'GET /api/me/export.xlsx': [{ method: 'GET', url: '/api/me/export.xlsx', status: 401, code: 'unauthorized' }],
+  'GET /api/meetings/:file': [
+    { method: 'GET', url: '/api/meetings/x.ics', auth: true, status: 400, code: 'validation' },
+    { method: 'GET', url: `/api/meetings/${newId()}.ics`, auth: true, status: 404, code: 'not_found' },
+    { method: 'GET', url: `/api/meetings/${newId()}.ics`, status: 401, code: 'unauthorized' },
+  ],
+  'GET /api/ledger/:scope/:file': [
+    { method: 'GET', url: '/api/ledger/nope/2026.xlsx', admin: true, status: 400, code: 'validation' },
+    { method: 'GET', url: '/api/ledger/leadership/26.xlsx', admin: true, status: 400, code: 'validation' },
+    { method: 'GET', url: `/api/ledger/${newId()}/2026.xlsx`, admin: true, status: 404, code: 'not_found' },
+    { method: 'GET', url: '/api/ledger/leadership/2026.xlsx', auth: true, status: 403, code: 'forbidden' },
+  ],
+  'GET /api/org/rules': [{ method: 'GET', url: '/api/org/rules', status: 401, code: 'unauthorized' }],
+  'POST /api/admin/rules': [
+    { method: 'POST', url: '/api/admin/rules', body: JSON.stringify({ rules: [{ type: 'x', period: 'month', times: 1 }] }), admin: true, status: 400, code: 'validation' },
+    { method: 'POST', url: '/api/admin/rules', body: JSON.stringify({ rules: null }), auth: true, status: 403, code: 'forbidden' },
+  ],
   'GET /api/calendar/:file': [
     { method: 'GET', url: '/api/calendar/not-a-token.ics', status: 400, code: 'validation' },
     { method: 'GET', url: `/api/calendar/${'A'.repeat(43)}.ics`, status: 404, code: 'not_found' },

@@ -124,6 +124,11 @@ const ROUTE_MATRIX: Record<string, { run: (who: Who) => Promise<Response>; expec
   'POST /api/me/sessions/:id/revoke': { run: (w) => call(w, 'POST', `/api/me/sessions/${newId()}/revoke`, {}), expect: { anonymous: 401, member: 404, secretary: 404, admin: 404, otherBranchMember: 404 } },
   'GET /api/me/export': { run: (w) => call(w, 'GET', '/api/me/export'), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
   'GET /api/me/export.xlsx': { run: (w) => call(w, 'GET', '/api/me/export.xlsx'), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
+  // Meetings: see meetings.test.ts for the per-meeting matrix; these use a meeting nobody can see.
+  'GET /api/meetings/:file': { run: (w) => call(w, 'GET', `/api/meetings/${newId()}.ics`), expect: { anonymous: 401, member: 404, secretary: 404, admin: 404, otherBranchMember: 404 } },
+  'GET /api/ledger/:scope/:file': { run: (w) => call(w, 'GET', `/api/ledger/${org.branchA}/2026.xlsx`), expect: { anonymous: 401, member: 403, secretary: 200, admin: 200, otherBranchMember: 403 } },
+  'GET /api/org/rules': { run: (w) => call(w, 'GET', '/api/org/rules'), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
+  'POST /api/admin/rules': { run: (w) => call(w, 'POST', '/api/admin/rules', { rules: null }), expect: { anonymous: 401, member: 403, secretary: 403, admin: 200, otherBranchMember: 403 } },
   // Read by its secret only (a phone's calendar app has no session): an unknown secret is 404 for everyone.
   'GET /api/calendar/:file': { run: (w) => call(w, 'GET', `/api/calendar/${'B'.repeat(43)}.ics`), expect: { anonymous: 404, member: 404, secretary: 404, admin: 404, otherBranchMember: 404 } },
   'GET /api/sync/pull': { run: (w) => call(w, 'GET', '/api/sync/pull'), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
@@ -168,7 +173,7 @@ const ownRecordsRule = {
   write: { member: ['ownOfMember'], secretary: [], admin: [], otherBranchMember: ['otherBranch'] },
 } satisfies Omit<TableRule, 'attempt'>
 /** Per synced table: may this role READ and WRITE this record (member = owner of ownOfMember)? */
-const TABLE_MATRIX: Record<(typeof SYNCED_TABLES)[number], TableRule | 'not-per-record'> = {
+const TABLE_MATRIX: Record<(typeof SYNCED_TABLES)[number], TableRule | 'not-per-record' | 'meetings.test.ts'> = {
   study_records: { ...ownRecordsRule, attempt: (rowId) => ({ op: 'upsert', rowId, fields: { minutes: 31 + Math.floor(Math.random() * 60) } }) },
   // Oath renewals are never edited; writing one is withdrawing it.
   oath_renewals: { ...ownRecordsRule, attempt: (rowId) => ({ op: 'delete', rowId }) },
@@ -178,6 +183,10 @@ const TABLE_MATRIX: Record<(typeof SYNCED_TABLES)[number], TableRule | 'not-per-
     write: { member: ['ownOfMember'], secretary: [], admin: [], otherBranchMember: ['otherBranch'] },
     attempt: (rowId) => ({ op: 'upsert', rowId, fields: { quietStart: '21:30' } }),
   },
+  // Per meeting, role and branch in tests/integration/meetings.test.ts (its own matrix).
+  meetings: 'meetings.test.ts',
+  attendance: 'meetings.test.ts',
+  makeups: 'meetings.test.ts',
   // Branch names are organisation-wide; people are checked in the next test.
   branches: 'not-per-record',
   users: 'not-per-record',
@@ -232,7 +241,7 @@ describe('authorisation matrix', () => {
   }
 
   for (const [table, m] of Object.entries(TABLE_MATRIX)) {
-    if (m === 'not-per-record') continue
+    if (typeof m === 'string') continue
     const ids = records[table as keyof typeof records]
     // Writes last: a withdrawn renewal is no longer readable.
     for (const who of (['secretary', 'admin', 'otherBranchMember', 'member'] as const)) {

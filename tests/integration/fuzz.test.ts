@@ -107,6 +107,22 @@ const ROUTES: Record<string, { method: 'GET' | 'POST'; url: fc.Arbitrary<string>
     url: fc.constant('/api/auth/activate'),
     body: bodyFor(fc.record({ phone: fc.oneof(fc.constant('13800000004'), value), code: fc.oneof(fc.constant('ABCDEFGH'), value), password: value }, { requiredKeys: [] })),
   },
+  'GET /api/meetings/:file': { method: 'GET', url: uuidish.filter((t) => !/[\ud800-\udfff]/.test(t)).map((id) => `/api/meetings/${encodeURIComponent(id)}.ics`) },
+  'GET /api/ledger/:scope/:file': {
+    method: 'GET',
+    url: fc
+      .tuple(fc.oneof(uuidish, fc.constant('leadership')), fc.oneof(fc.constantFrom('2026', '1999', '9999'), fc.string({ maxLength: 8 })))
+      .filter(([a, b]) => !/[\ud800-\udfff]/.test(a + b))
+      .map(([scope, year]) => `/api/ledger/${encodeURIComponent(scope)}/${encodeURIComponent(year)}.xlsx`),
+    as: 'admin',
+  },
+  'GET /api/org/rules': { method: 'GET', url: fc.constant('/api/org/rules') },
+  'POST /api/admin/rules': {
+    method: 'POST',
+    url: fc.constant('/api/admin/rules'),
+    body: bodyFor(fc.record({ rules: fc.oneof(fc.constant(null), fc.array(fc.record({ type: fc.oneof(fc.constantFrom('branch_committee', 'x'), value), period: fc.oneof(fc.constantFrom('month', 'week'), value), times: fc.oneof(fc.integer({ min: -2, max: 20 }), value) }), { maxLength: 3 }), value) }, { requiredKeys: [] })),
+    as: 'admin',
+  },
   'GET /api/me/sessions': { method: 'GET', url: fc.constant('/api/me/sessions') },
   'POST /api/me/sessions/:id/revoke': {
     method: 'POST',
@@ -158,7 +174,7 @@ const ROUTES: Record<string, { method: 'GET' | 'POST'; url: fc.Arbitrary<string>
 async function fingerprint(): Promise<string> {
   const db = server.handle.db
   const counts = await Promise.all(
-    (['users', 'sessions', 'study_records', 'mutations', 'branches', 'organizations', 'audit_log', 'party_groups', 'activation_codes', 'membership_events'] as const).map((t) =>
+    (['users', 'sessions', 'study_records', 'mutations', 'branches', 'organizations', 'audit_log', 'party_groups', 'activation_codes', 'membership_events', 'meetings', 'attendance', 'makeups'] as const).map((t) =>
       db.selectFrom(t).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
     ),
   )

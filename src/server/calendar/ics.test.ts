@@ -25,3 +25,22 @@ describe('personal calendar feed', () => {
     expect(ics).not.toContain('BEGIN:VEVENT')
   })
 })
+
+describe('parsed with a real ICS parser', () => {
+  it('the feed has a yearly political birthday with an alarm, and the member\'s meetings', async () => {
+    const { default: ICAL } = await import('ical.js')
+    const ics = personalCalendar({ id: 'u1', name: '张三', joinedPartyOn: '2006-07-01' }, 'example.org', [
+      { id: 'm1', type: 'theme_day', topic: '12月主题党日', startsAt: '2026-12-05T01:30:00.000Z', durationMinutes: 90, place: '会议室', agenda: '' },
+    ])
+    const cal = new ICAL.Component(ICAL.parse(ics))
+    const events = cal.getAllSubcomponents('vevent').map((e) => new ICAL.Event(e))
+    const birthday = events.find((e) => e.summary === '政治生日')
+    expect(birthday?.isRecurring()).toBe(true)
+    expect(birthday?.component.getFirstPropertyValue('rrule')?.toString()).toBe('FREQ=YEARLY')
+    expect(birthday?.startDate.toString()).toBe('2007-07-01')
+    expect(birthday?.component.getFirstSubcomponent('valarm')?.getFirstPropertyValue('trigger')?.toString()).toBe('PT9H')
+    const meeting = events.find((e) => e.summary === '主题党日：12月主题党日')
+    expect(meeting?.startDate.toJSDate().toISOString()).toBe('2026-12-05T01:30:00.000Z')
+    expect(meeting?.location).toBe('会议室')
+  })
+})
