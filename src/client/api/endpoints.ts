@@ -4,6 +4,7 @@ import type { HttpClient } from './http.ts'
 import type { PushSubscriptionInput } from '../../core/schemas/push.ts'
 import type { ActivateRequest, AuditEntry, ImportPreview, IssuedCode, MembershipEvent, OrgTree, Person, PersonInput, PersonPatch } from '../../core/schemas/people.ts'
 import type { Role } from '../../core/domain/roles.ts'
+import type { Rule } from '../../core/domain/meetings.ts'
 
 export interface DeviceSession {
   id: string
@@ -53,6 +54,8 @@ export function endpoints(http: HttpClient) {
     previewImport: (file: RosterFile) => http.post<ImportPreview>('/api/admin/import/preview', file),
     applyImport: (file: RosterFile) => http.post<{ created: number; activations: IssuedCode[] }>('/api/admin/import/apply', file),
     auditLog: (before?: string) => http.get<{ entries: AuditEntry[] }>(`/api/admin/audit${before ? `?before=${encodeURIComponent(before)}` : ''}`),
+    rules: () => http.get<{ rules: Rule[]; custom: boolean }>('/api/org/rules'),
+    setRules: (rules: Rule[] | null) => http.post<{ rules: Rule[]; custom: boolean }>('/api/admin/rules', { rules }),
     push: (body: PushRequest) => http.post<PushResponse>('/api/sync/push', body),
     pull: (cursor: string, limit?: number) =>
       http.get<PullResponse>(`/api/sync/pull?cursor=${encodeURIComponent(cursor)}${limit ? `&limit=${limit}` : ''}`),

@@ -1,0 +1,109 @@
+import { defineStore } from 'pinia'
+import { computed, ref } from 'vue'
+import type { Attendance, Makeup, Meeting, UserProfile } from '../../../core/schemas/entities.ts'
+import { compliance, DEFAULT_RULES, meetingStats, rulesFor, type AttendanceStatus, type Rule } from '../../../core/domain/meetings.ts'
+import { api } from '../../api/client.ts'
+import { useLiveQuery } from '../../db/live.ts'
+import { useSessionStore } from '../auth/session.store.ts'
+import type { MeetingInput } from './meetings.repo.ts'
+
+// Writes validate with the shared schemas: loaded on the first write, not with the home screen.
+const writes = () => import('./meetings.repo.ts')
+
+export type MyStatus = 'present' | 'leave' | 'leave-requested' | 'leave-declined' | 'absent' | 'upcoming' | 'missing'
+
+/** Meetings on this phone (as the server's scope allowed), attendance, 补学 and the compliance view. */
+export const useMeetingsStore = defineStore('meetings', () => {
+  const session = useSessionStore()
+  const me = () => session.user?.id ?? ''
+  const meetings = useLiveQuery<Meeting[]>(async () => ((await session.db?.meetings.orderBy('startsAt').toArray()) ?? []).filter((m) => !m.deleted), [], [() => session.db])
+  const attendance = useLiveQuery<Attendance[]>(async () => (await session.db?.attendance.toArray()) ?? [], [], [() => session.db])
+  const makeups = useLiveQuery<Makeup[]>(async () => ((await session.db?.makeups.toArray()) ?? []).filter((x) => !x.deleted), [], [() => session.db])
+  const people = useLiveQuery<UserProfile[]>(async () => ((await session.db?.users.toArray()) ?? []).filter((u) => !u.removed), [], [() => session.db])
+  const rules = useLiveQuery<Rule[]>(async () => ((await session.db?.meta.get('rules'))?.value as Rule[] | undefined) ?? DEFAULT_RULES, DEFAULT_RULES, [() => session.db])
+  const now = ref(Date.now())
+  const tick = () => (now.value = Date.now())
+
+  const nameOf = computed(() => new Map(people.value.map((p) => [p.id, p.name])))
+  const byId = computed(() => new Map(meetings.value.map((m) => [m.id, m])))
+  const attendanceOf = (meetingId: string) => attendance.value.filter((a) => a.meetingId === meetingId)
+  const myRow = (meetingId: string) => attendance.value.find((a) => a.meetingId === meetingId && a.memberId === me()) ?? null
+  const manages = (m: Pick<Meeting, 'branchId'>) => session.user?.role === 'admin' || (session.user?.role === 'secretary' && m.branchId !== null && m.branchId === session.user.branchId)
+  const started = (m: Meeting) => Date.parse(m.startsAt) <= now.value
+  const upcoming = computed(() => meetings.value.filter((m) => Date.parse(m.startsAt) + m.durationMinutes * 60_000 >= now.value))
+  const past = computed(() => meetings.value.filter((m) => Date.parse(m.startsAt) + m.durationMinutes * 60_000 < now.value).reverse())
+
+  function myStatus(m: Meeting): MyStatus {
+    const row = myRow(m.id)
+    if (row?.status === 'present') return 'present'
+    if (row?.status === 'leave') return 'leave'
+    if (row?.leaveState === 'requested') return 'leave-requested'
+    if (row?.leaveState === 'declined' && !started(m)) return 'leave-declined'
+    if (row?.status === 'absent') return 'absent'
+    if (!started(m)) return 'upcoming'
+    return m.expectedIds.includes(me()) ? 'missing' : 'upcoming'
+  }
+
+  const stats = (m: Meeting) => meetingStats(m.expectedIds, attendanceOf(m.id).map((a) => ({ memberId: a.memberId, status: a.status })))
+
+  /** What each body the viewer manages still owes (their branch; every branch and the leadership for administrators). */
+  const complianceView = computed(() => {
+    const u = session.user
+    if (!u || u.role === 'member') return []
+    const bodies: { id: string | null; name: string }[] =
+      u.role === 'admin'
+        ? [{ id: null, name: '机关党委（中心组）' }, ...[...new Set(meetings.value.map((m) => m.branchId).filter((b): b is string => b !== null))].map((id) => ({ id, name: branchName.value.get(id) ?? '党支部' }))]
+        : u.branchId
+          ? [{ id: u.branchId, name: u.branchName ?? '本支部' }]
+          : []
+    return bodies.map((b) => ({ ...b, items: compliance(rulesFor(rules.value, b.id), meetings.value.filter((m) => m.branchId === b.id), new Date(now.value)) }))
+  })
+  const branches = useLiveQuery(async () => (await session.db?.branches.toArray()) ?? [], [], [() => session.db])
+  const branchName = computed(() => new Map(branches.value.map((b) => [b.id, b.name])))
+
+  async function refreshRules(): Promise<void> {
+    try {
+      const r = await api.rules()
+      await session.db?.meta.put({ key: 'rules', value: r.rules })
+    } catch {
+      // offline: the rules kept on the phone (or the defaults) still apply
+    }
+  }
+
+  const need = () => {
+    if (!session.db || !session.user) throw new Error('未登录')
+    return { db: session.db, user: session.user }
+  }
+
+  return {
+    meetings,
+    attendance,
+    makeups,
+    people,
+    rules,
+    nameOf,
+    byId,
+    branches,
+    branchName,
+    upcoming,
+    past,
+    complianceView,
+    attendanceOf,
+    myRow,
+    manages,
+    started,
+    myStatus,
+    stats,
+    tick,
+    refreshRules,
+    create: async (input: MeetingInput) => (await writes()).createMeeting(need().db, need().user, input),
+    update: async (id: string, patch: Partial<MeetingInput>) => (await writes()).updateMeeting(need().db, id, patch),
+    cancel: async (id: string) => (await writes()).cancelMeeting(need().db, id),
+    signIn: async (text: string) => (await writes()).signInWithCode(need().db, need().user, text),
+    requestLeave: async (m: Meeting, reason: string) => (await writes()).requestLeave(need().db, need().user, m, reason),
+    mark: async (m: Meeting, memberId: string, status: AttendanceStatus) => (await writes()).markAttendance(need().db, need().user, m, memberId, status),
+    decideLeave: async (m: Meeting, memberId: string, decision: 'approved' | 'declined') => (await writes()).decideLeave(need().db, need().user, m, memberId, decision),
+    fileMakeup: async (m: Meeting, input: { content: string; date: string; notes: string }) => (await writes()).fileMakeup(need().db, need().user, m, input),
+    confirmMakeup: async (id: string) => (await writes()).confirmMakeup(need().db, need().user, id),
+  }
+})
