@@ -75,7 +75,13 @@ export const useSyncStore = defineStore('sync', () => {
   }
 
   /** Where to fix a refused change: a deleted or never-accepted record comes back as a new one; an existing one is edited again. */
-  function fixLink(r: RejectedEntry): string {
+  function fixLink(r: RejectedEntry): string | null {
+    if (r.mutation.table === 'meetings') return r.snapshot ? `/meetings/${r.mutation.rowId}` : null
+    if (r.mutation.table === 'attendance' || r.mutation.table === 'makeups') {
+      const meetingId = r.mutation.fields?.meetingId
+      return typeof meetingId === 'string' ? `/meetings/${meetingId}` : null
+    }
+    if (r.mutation.table !== 'study_records') return null
     const gone = r.code === 'deleted' || r.snapshot === null || r.snapshot.deleted === true
     return gone ? `/study/new?from=${r.id}` : `/study/${r.mutation.rowId}?from=${r.id}`
   }
