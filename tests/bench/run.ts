@@ -5,6 +5,7 @@ import { measureLighthouse } from './lighthouse.ts'
 import { launch, measureColdStart, measureWriteLatency } from './browser.ts'
 import { measureEngineVolume } from './engine-volume.ts'
 import { measureIncrementalPull } from './incremental-pull.ts'
+import { measureMeetingSignIn } from './meeting-sign-in.ts'
 import { AppServer } from '../e2e/support/server.ts'
 import { prependSection, stamp } from './report.ts'
 
@@ -64,6 +65,13 @@ for (const [label, url] of [['SQLite (WAL, synchronous=FULL)', undefined], ['Pos
 const inc = await measureIncrementalPull()
 console.log(`incremental pull: ${JSON.stringify(inc)}`)
 rows.push(`| incremental pull through the route (session check + scoped query), SQLite, ${inc.members.toLocaleString('en')} members and ${inc.rows.toLocaleString('en')} synced rows (study records stand in for attendance until meetings, #5, exist) | p50 ${inc.p50} ms, p95 ${inc.p95} ms | p95 < 50 ms | ${ok(inc.p95 < 50)} |`)
+
+for (const [label, url] of [['SQLite', undefined], ['PostgreSQL', pgUrl]] as const) {
+  if (label === 'PostgreSQL' && !url) continue
+  const s = await measureMeetingSignIn(500, 10_000, url)
+  console.log(`meeting sign-in (${label}): ${JSON.stringify(s)}`)
+  rows.push(`| ${label}: ${s.members} members of one meeting sign in within 10 s (one scan each, spread evenly; session auth + token verification + durable commit) | p50 ${s.p50} ms, p99 ${s.p99} ms, max ${s.max} ms; errors ${s.errors}, refused ${s.rejected}; ${s.rows} attendance rows | no error, p99 reported | ${ok(s.errors === 0 && s.rejected === 0 && s.rows === s.members)} |`)
+}
 
 prependSection(`## ${stamp()}: npm run bench
 
