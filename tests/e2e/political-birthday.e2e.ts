@@ -72,5 +72,10 @@ test("a branch secretary sees the branch's political birthdays of the coming 30 
   const thisMonth = chinaToday(new Date()).slice(0, 7)
   await expect(page.getByTestId(`birthdays-${thisMonth}`)).toContainText('今年已重温入党誓词')
   await expect(page.locator('[data-testid^="birthdays-"]')).toHaveCount(12)
+  // One tap schedules the month's collective ceremony as a 主题党日 with those members expected.
+  await page.getByTestId(`ceremony-${thisMonth}`).click()
+  await expect(page.getByLabel('会议主题')).toHaveValue(/月集体政治生日：重温入党誓词$/)
+  await expect(page.getByRole('radio', { name: '主题党日' })).toHaveAttribute('aria-checked', 'true')
+  await expect(page.getByRole('group', { name: '应到人员' }).locator('[aria-pressed="true"]')).not.toHaveCount(0)
   await context.close()
 })
