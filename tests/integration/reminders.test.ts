@@ -82,7 +82,7 @@ describe('daily reminder job', () => {
     expect(endpoint.received).toEqual([])
     await server.handle.db
       .insertInto('reminder_settings')
-      .values({ id: org.memberA.id, org_id: org.orgId, birthday: 1, branch_week_ahead: 1, study_gap: 0, unsynced: 1, quiet_start: '09:00', quiet_end: '11:00', updated_at: '', seq: 0 })
+      .values({ id: org.memberA.id, org_id: org.orgId, birthday: 1, branch_week_ahead: 1, meeting_tomorrow: 1, study_gap: 0, unsynced: 1, quiet_start: '09:00', quiet_end: '11:00', updated_at: '', seq: 0 })
       .execute()
     try {
       const held = await run(china('2026-11-30T10:00:00'))
@@ -98,7 +98,7 @@ describe('daily reminder job', () => {
   it('sends nothing to a member who turned the greeting off', async () => {
     await server.handle.db
       .insertInto('reminder_settings')
-      .values({ id: org.memberA.id, org_id: org.orgId, ...{ birthday: 0, branch_week_ahead: 1, study_gap: 0, unsynced: 1 }, quiet_start: DEFAULT_PREFS.quietStart, quiet_end: DEFAULT_PREFS.quietEnd, updated_at: '', seq: 0 })
+      .values({ id: org.memberA.id, org_id: org.orgId, ...{ birthday: 0, branch_week_ahead: 1, meeting_tomorrow: 1, study_gap: 0, unsynced: 1 }, quiet_start: DEFAULT_PREFS.quietStart, quiet_end: DEFAULT_PREFS.quietEnd, updated_at: '', seq: 0 })
       .execute()
     try {
       await run(china('2026-11-30T09:05:00'))
@@ -122,6 +122,20 @@ describe('daily reminder job', () => {
     expect(gone.removed).toBe(1)
     const left = await server.handle.db.selectFrom('push_subscriptions').select('user_id').where('user_id', '=', org.memberA.id).execute()
     expect(left).toEqual([])
+  })
+})
+
+describe('meeting tomorrow', () => {
+  it('reminds the expected people the day before, once', async () => {
+    const id = '01a22031-4d76-7677-ae1b-b63b19145d99'
+    await server.handle.db
+      .insertInto('meetings')
+      .values({ id, org_id: org.orgId, branch_id: org.branchA, type: 'branch_committee', topic: '12月支部委员会', starts_at: '2026-12-01T06:30:00.000Z', duration_minutes: 60, place: '三楼会议室', organiser_id: org.secretaryA.id, speaker: '', expected_ids: JSON.stringify([org.memberA2.id]), agenda: '', minutes: '', talk_with_id: null, sign_key: 'k'.repeat(43), created_by: org.secretaryA.id, created_at: '2026-11-28T00:00:00.000Z', updated_at: '2026-11-28T00:00:00.000Z', deleted: 0, seq: 1 })
+      .execute()
+    await run(china('2026-11-30T09:05:00'))
+    await run(china('2026-11-30T10:05:00'))
+    expect(endpoint.for('memberA2')).toEqual([{ title: '明天 14:30：12月支部委员会', body: '地点：三楼会议室。不能参加请提前在应用中请假。', url: `/meetings/${id}`, tag: `meetingTomorrow-${id}` }])
+    expect(endpoint.for('memberA').filter((p) => p.tag.startsWith('meeting'))).toEqual([])
   })
 })
 

@@ -153,3 +153,18 @@ describe('inAppNotices', () => {
     expect(inAppNotices({ ...base, branch, now: china('2026-11-28T10:00:00'), lastOpenedOn: null })).toEqual([])
   })
 })
+
+describe('meeting tomorrow', () => {
+  const meeting = { id: 'm1', topic: '支部委员会', startsAt: '2026-11-29T06:30:00.000Z', place: '三楼会议室', expectedIds: ['a', 'b'] }
+  it('reminds the expected people the day before (China date), once per meeting, unless turned off', () => {
+    const people = [person('a', null), person('b', null), person('c', null)]
+    const prefs = new Map([['b', { ...DEFAULT_PREFS, meetingTomorrow: false }]])
+    const due = dueReminders({ now: china('2026-11-28T09:00:00'), people, prefs, studiedThisMonth: new Set(), meetings: [meeting] }).filter((r) => r.kind === 'meetingTomorrow')
+    expect(due.map((r) => [r.userId, r.key, r.title, r.url])).toEqual([['a', 'm1', '明天 14:30：支部委员会', '/meetings/m1']])
+    expect(dueReminders({ now: china('2026-11-29T09:00:00'), people, prefs, studiedThisMonth: new Set(), meetings: [meeting] }).filter((r) => r.kind === 'meetingTomorrow')).toEqual([])
+  })
+  it('is shown once in the app the day before', () => {
+    const notices = inAppNotices({ now: china('2026-11-28T20:00:00'), me: person('a', null), branch: [], prefs: DEFAULT_PREFS, lastOpenedOn: '2026-11-28', oldestUnsyncedAt: null, studiedThisMonth: true, meetings: [meeting] })
+    expect(notices.map((n) => n.key)).toEqual(['meeting:m1'])
+  })
+})

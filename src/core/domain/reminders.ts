@@ -17,7 +17,7 @@ import type { Role } from './roles.ts'
 export const SEND_HOUR = 9
 export const STUDY_GAP_FROM_DAY = 20
 
-export const REMINDER_KINDS = ['birthday', 'branchWeekAhead', 'studyGap', 'unsynced'] as const
+export const REMINDER_KINDS = ['birthday', 'branchWeekAhead', 'meetingTomorrow', 'studyGap', 'unsynced'] as const
 export type ReminderKind = (typeof REMINDER_KINDS)[number]
 
 export interface ReminderKindInfo {
@@ -39,6 +39,7 @@ export const REMINDER_INFO: Record<ReminderKind, ReminderKindInfo> = {
     push: true,
     defaultOn: true,
   },
+  meetingTomorrow: { label: '明天的会议', hint: '会议前一天上午提醒应到人员时间和地点', push: true, defaultOn: true },
   studyGap: { label: '本月尚未记录学习', hint: '每月20日后若本月还没有学习记录，温和提醒一次（默认关闭）', push: true, defaultOn: false },
   unsynced: { label: '内容超过24小时未同步', hint: '打开应用时提醒联网同步，以免内容只留在本机', push: false, defaultOn: true },
 }
@@ -46,6 +47,7 @@ export const REMINDER_INFO: Record<ReminderKind, ReminderKindInfo> = {
 export interface ReminderPrefs {
   birthday: boolean
   branchWeekAhead: boolean
+  meetingTomorrow: boolean
   studyGap: boolean
   unsynced: boolean
   /** Quiet hours as HH:MM in China time; equal start and end means none. */
@@ -56,6 +58,7 @@ export interface ReminderPrefs {
 export const DEFAULT_PREFS: ReminderPrefs = {
   birthday: true,
   branchWeekAhead: true,
+  meetingTomorrow: true,
   studyGap: false,
   unsynced: true,
   quietStart: '22:00',
@@ -115,16 +118,38 @@ export interface Reminder {
   url: string
 }
 
+export interface SoonMeeting {
+  id: string
+  topic: string
+  startsAt: string
+  place: string
+  expectedIds: readonly string[]
+}
+
 export interface DueInput {
   now: Date
   people: readonly ReminderPerson[]
   prefs: ReadonlyMap<string, ReminderPrefs>
   /** Users who recorded any study this month (China time). */
   studiedThisMonth: ReadonlySet<string>
+  /** Meetings not cancelled; those starting tomorrow (China date) are announced. */
+  meetings?: readonly SoonMeeting[]
+}
+
+const hhmm = (iso: string) => new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(11, 16)
+
+/** Meetings that start tomorrow in China, for one person. */
+export function meetingsTomorrow(meetings: readonly SoonMeeting[], personId: string, today: string): SoonMeeting[] {
+  const tomorrow = addDays(today, 1)
+  return meetings.filter((m) => m.expectedIds.includes(personId) && chinaToday(new Date(m.startsAt)) === tomorrow)
+}
+
+function meetingReminder(m: SoonMeeting): { title: string; body: string; url: string } {
+  return { title: `明天 ${hhmm(m.startsAt)}：${m.topic}`, body: m.place ? `地点：${m.place}。不能参加请提前在应用中请假。` : '不能参加请提前在应用中请假。', url: `/meetings/${m.id}` }
 }
 
 /** The push reminders due today for everyone, before quiet hours are considered. */
-export function dueReminders({ now, people, prefs, studiedThisMonth }: DueInput): Reminder[] {
+export function dueReminders({ now, people, prefs, studiedThisMonth, meetings = [] }: DueInput): Reminder[] {
   const today = chinaToday(now)
   const out: Reminder[] = []
   const prefsOf = (id: string) => prefs.get(id) ?? DEFAULT_PREFS
@@ -158,6 +183,10 @@ export function dueReminders({ now, people, prefs, studiedThisMonth }: DueInput)
         url: '/',
       })
     }
+  }
+  for (const p of people) {
+    if (!prefsOf(p.id).meetingTomorrow) continue
+    for (const m of meetingsTomorrow(meetings, p.id, today)) out.push({ userId: p.id, kind: 'meetingTomorrow', key: m.id, ...meetingReminder(m) })
   }
   const day = Number(today.slice(8))
   if (day >= STUDY_GAP_FROM_DAY) {
@@ -224,6 +253,7 @@ export interface NoticeInput {
   /** Client time of the oldest change still waiting for the server, if any. */
   oldestUnsyncedAt: string | null
   studiedThisMonth: boolean
+  meetings?: readonly SoonMeeting[]
 }
 
 /**
@@ -255,6 +285,9 @@ export function inAppNotices(i: NoticeInput): Notice[] {
         url: '/',
       })
     }
+  }
+  if (i.prefs.meetingTomorrow) {
+    for (const m of meetingsTomorrow(i.meetings ?? [], i.me.id, today)) out.push({ key: `meeting:${m.id}`, kind: 'meetingTomorrow', ...meetingReminder(m) })
   }
   if (i.prefs.unsynced && i.oldestUnsyncedAt && i.now.getTime() - Date.parse(i.oldestUnsyncedAt) > 24 * 3600_000) {
     out.push({

@@ -94,6 +94,7 @@ const ClockTime = v.pipe(v.string('时间应为文本'), v.regex(/^([01]\d|2[0-3
 export const reminderSettingsFields = {
   birthday: v.boolean(),
   branchWeekAhead: v.boolean(),
+  meetingTomorrow: v.boolean(),
   studyGap: v.boolean(),
   unsynced: v.boolean(),
   quietStart: ClockTime,

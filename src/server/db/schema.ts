@@ -99,6 +99,7 @@ export interface ReminderSettingsTable {
   org_id: string
   birthday: number
   branch_week_ahead: number
+  meeting_tomorrow: number
   study_gap: number
   unsynced: number
   quiet_start: string

@@ -51,7 +51,17 @@ export async function runReminderJob(db: Kysely<Database>, push: PushService, no
     for (const r of rows) studied.add(r.owner_id)
   }
 
-  for (const reminder of dueReminders({ now, people, prefs, studiedThisMonth: studied })) {
+  // Meetings starting within the next two days: those starting tomorrow (China date) are announced.
+  const soon = await db
+    .selectFrom('meetings')
+    .select(['id', 'topic', 'starts_at', 'place', 'expected_ids'])
+    .where('deleted', '=', 0)
+    .where('starts_at', '>=', now.toISOString())
+    .where('starts_at', '<', new Date(now.getTime() + 2 * 86_400_000).toISOString())
+    .execute()
+  const meetings = soon.map((m) => ({ id: m.id, topic: m.topic, startsAt: m.starts_at, place: m.place, expectedIds: JSON.parse(m.expected_ids) as string[] }))
+
+  for (const reminder of dueReminders({ now, people, prefs, studiedThisMonth: studied, meetings })) {
     const targets = subsByUser.get(reminder.userId)
     if (!targets) continue
     report.due++

@@ -14,6 +14,7 @@ import { reminderSettingsToWire } from './wire.ts'
 const columns = {
   birthday: 'birthday',
   branchWeekAhead: 'branch_week_ahead',
+  meetingTomorrow: 'meeting_tomorrow',
   studyGap: 'study_gap',
   unsynced: 'unsynced',
   quietStart: 'quiet_start',
@@ -27,6 +28,7 @@ export function prefsOf(r: Selectable<ReminderSettingsTable> | undefined): Remin
   return {
     birthday: r.birthday === 1,
     branchWeekAhead: r.branch_week_ahead === 1,
+    meetingTomorrow: r.meeting_tomorrow === 1,
     studyGap: r.study_gap === 1,
     unsynced: r.unsynced === 1,
     quietStart: r.quiet_start,
@@ -53,6 +55,7 @@ export async function applyReminderSettingsMutation(trx: Kysely<Database>, viewe
     org_id: viewer.orgId,
     birthday: next.birthday ? 1 : 0,
     branch_week_ahead: next.branchWeekAhead ? 1 : 0,
+    meeting_tomorrow: next.meetingTomorrow ? 1 : 0,
     study_gap: next.studyGap ? 1 : 0,
     unsynced: next.unsynced ? 1 : 0,
     quiet_start: next.quietStart,

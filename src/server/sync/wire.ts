@@ -60,6 +60,7 @@ export function reminderSettingsToWire(r: Selectable<ReminderSettingsTable>): Re
     orgId: r.org_id,
     birthday: r.birthday === 1,
     branchWeekAhead: r.branch_week_ahead === 1,
+    meetingTomorrow: r.meeting_tomorrow === 1,
     studyGap: r.study_gap === 1,
     unsynced: r.unsynced === 1,
     quietStart: r.quiet_start,

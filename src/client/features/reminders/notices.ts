@@ -32,7 +32,8 @@ export async function takeNotices(db: AccountDb, user: SessionUser, now = new Da
   const lastOpenedOn = ((await db.meta.get(LAST_OPENED))?.value as string | undefined) ?? null
   const shown = new Set(((await db.meta.get(SHOWN))?.value as string[] | undefined) ?? [])
 
-  const all = inAppNotices({ now, me, branch, prefs: await readReminderPrefs(db, user.id), lastOpenedOn, oldestUnsyncedAt: oldest?.clientTime ?? null, studiedThisMonth: studied })
+  const meetings = (await db.meetings.where('startsAt').between(now.toISOString(), new Date(now.getTime() + 2 * 86_400_000).toISOString()).toArray()).filter((m) => !m.deleted)
+  const all = inAppNotices({ now, me, branch, prefs: await readReminderPrefs(db, user.id), lastOpenedOn, oldestUnsyncedAt: oldest?.clientTime ?? null, studiedThisMonth: studied, meetings })
   const fresh = all.filter((n) => !shown.has(n.key))
   await db.meta.bulkPut([
     { key: SHOWN, value: [...shown, ...fresh.map((n) => n.key)].slice(-KEEP) },

@@ -6,5 +6,6 @@ export async function readReminderPrefs(db: AccountDb, userId: string): Promise<
   const row = await db.reminder_settings.get(userId)
   if (!row) return DEFAULT_PREFS
   const { birthday, branchWeekAhead, studyGap, unsynced, quietStart, quietEnd } = row
-  return { birthday, branchWeekAhead, studyGap, unsynced, quietStart, quietEnd }
+  // Rows synced before this setting existed lack it: the default applies.
+  return { birthday, branchWeekAhead, meetingTomorrow: row.meetingTomorrow ?? DEFAULT_PREFS.meetingTomorrow, studyGap, unsynced, quietStart, quietEnd }
 }

@@ -7,6 +7,7 @@ import * as m005 from './005_reminders.ts'
 import * as m006 from './006_organisation.ts'
 import * as m007 from './007_audit_append_only.ts'
 import * as m008 from './008_meetings.ts'
+import * as m009 from './009_meeting_reminders.ts'
 
 /** Numbered migrations, run in order on start. Append; never edit a released one. */
 const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '006_organisation': m006,
   '007_audit_append_only': m007,
   '008_meetings': m008,
+  '009_meeting_reminders': m009,
 }
 
 export const migrationProvider: MigrationProvider = {
