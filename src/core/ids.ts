@@ -1,4 +1,4 @@
-import { v5 as uuidv5, v7 as uuidv7, validate, version } from 'uuid'
+import { v7 as uuidv7, validate, version } from 'uuid'
 
 /** Client-made ids: UUIDv7 (time-ordered, globally unique). Never auto-increment. */
 export function newId(): string {
@@ -7,14 +7,4 @@ export function newId(): string {
 
 export function isUuid(value: string): boolean {
   return validate(value) && [4, 5, 7].includes(version(value))
-}
-
-const ATTENDANCE_NAMESPACE = '6f1c7a52-3c1e-4d55-9d0c-5a3e2f1b8c40'
-
-/**
- * The one attendance row of a member at a meeting has an id derived from both (UUIDv5): every
- * device, the organiser marking by hand and the member scanning all write the same row.
- */
-export function attendanceId(meetingId: string, memberId: string): string {
-  return uuidv5(`${meetingId}/${memberId}`, ATTENDANCE_NAMESPACE)
 }

@@ -1,7 +1,8 @@
 import { startServer } from '../integration/harness.ts'
 import { createBranch, createOrganization, createUser } from '../../src/server/repositories/organization.ts'
 import { createSession } from '../../src/server/repositories/sessions.ts'
-import { attendanceId, newId } from '../../src/core/ids.ts'
+import { newId } from '../../src/core/ids.ts'
+import { attendanceId } from '../../src/core/attendance-id.ts'
 import { newMeetingKey, signToken, windowOf } from '../../src/core/domain/sign-in-token.ts'
 import { MUTATION_VERSION, type PushResponse } from '../../src/core/sync/protocol.ts'
 

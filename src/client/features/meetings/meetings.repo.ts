@@ -1,6 +1,7 @@
 import * as v from 'valibot'
 import { meetingFields, type Attendance, type Makeup, type Meeting } from '../../../core/schemas/entities.ts'
-import { attendanceId, newId } from '../../../core/ids.ts'
+import { newId } from '../../../core/ids.ts'
+import { attendanceId } from '../../../core/attendance-id.ts'
 import { issuesToMessage } from '../../../core/schemas/common.ts'
 import { newMeetingKey, parseSignInLink, REFUSAL_TEXT, SCAN_GRACE_MS, WINDOW_MS } from '../../../core/domain/sign-in-token.ts'
 import type { AttendanceStatus } from '../../../core/domain/meetings.ts'

@@ -1,10 +1,10 @@
 import { defineStore } from 'pinia'
-import { computed, ref, shallowRef } from 'vue'
+import { computed, ref } from 'vue'
 import { api } from '../../api/client.ts'
 import { useRequest } from '../../app/use-request.ts'
 import { useLiveQuery } from '../../db/live.ts'
 import { useSessionStore } from '../auth/session.store.ts'
-import { appliesTo, DEFAULT_PREFS, REMINDER_INFO, REMINDER_KINDS, type Notice, type ReminderKind, type ReminderPrefs } from '../../../core/domain/reminders.ts'
+import { appliesTo, DEFAULT_PREFS, REMINDER_INFO, REMINDER_KINDS, type ReminderKind, type ReminderPrefs } from '../../../core/domain/reminders.ts'
 import { readReminderPrefs } from './reminders.queries.ts'
 import { currentSubscription, disablePush, enablePush, permission, pushSupport, PushSetupError, type PushSupport } from './web-push.ts'
 
@@ -59,16 +59,5 @@ export const useRemindersStore = defineStore('reminders', () => {
     await saveReminderPrefs(session.db, session.user, { [kind]: value })
   }
 
-  /** In-app notices due since the app was last opened here, taken once per app start. */
-  const notices = shallowRef<Notice[]>([])
-  let taken = false
-  async function takeOnce(): Promise<void> {
-    if (taken || !session.db || !session.user) return
-    taken = true
-    const { takeNotices } = await import('./notices.ts')
-    notices.value = await takeNotices(session.db, session.user)
-  }
-  const dismiss = (key: string) => (notices.value = notices.value.filter((n) => n.key !== key))
-
-  return { prefs, kinds, push, message, busy, error, refreshPush, enable, disable, test, set, notices, takeOnce, dismiss }
+  return { prefs, kinds, push, message, busy, error, refreshPush, enable, disable, test, set }
 })
