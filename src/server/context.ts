@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { Kysely } from 'kysely'
 import type { Database } from './db/schema.ts'
 import type { DbHandle, Dialect } from './db/connection.ts'
@@ -19,6 +21,8 @@ export interface AppContext {
   pusher: Pusher
   /** Web Push (VAPID keys kept in the database). */
   push: PushService
+  /** Where visit photos are stored (DATA_DIR/photos; shared by all processes). */
+  photoDir: string
 }
 
 export interface ContextOptions {
@@ -26,6 +30,7 @@ export interface ContextOptions {
   secureCookies?: boolean
   loginAttemptsPerMinute?: number
   push?: PushOptions
+  photoDir?: string
 }
 
 export function createContext(handle: DbHandle, opts: ContextOptions): AppContext {
@@ -39,5 +44,6 @@ export function createContext(handle: DbHandle, opts: ContextOptions): AppContex
     loginAttemptsPerMinute: opts.loginAttemptsPerMinute ?? 10,
     pusher: groupCommitPusher(handle.db),
     push: webPushService(handle.db, opts.push),
+    photoDir: opts.photoDir ?? join(tmpdir(), 'suixing-photos'),
   }
 }

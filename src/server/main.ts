@@ -21,6 +21,7 @@ const ctx = createContext(handle, {
   version: pkg.version,
   secureCookies: env.COOKIE_SECURE === '1',
   push: { hosts: pushHosts, subject: env.VAPID_SUBJECT },
+  photoDir: resolve(dataDir, 'photos'),
 })
 const app = await buildApp({
   ctx,

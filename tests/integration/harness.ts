@@ -66,7 +66,7 @@ export async function startServer(opts: { dataDir?: string; databaseUrl?: string
   let port = 0
   const open = async () => {
     const handle = await openDatabase({ dataDir, databaseUrl: pgDatabase })
-    const app = await buildApp({ ctx: createContext(handle, { version: 'test', loginAttemptsPerMinute: opts.loginAttemptsPerMinute ?? 1000, push: opts.push }), clientDir: null })
+    const app = await buildApp({ ctx: createContext(handle, { version: 'test', loginAttemptsPerMinute: opts.loginAttemptsPerMinute ?? 1000, push: opts.push, photoDir: join(dataDir, 'photos') }), clientDir: null })
     await app.listen({ port, host: '127.0.0.1' })
     const addr = app.server.address()
     if (addr && typeof addr === 'object') port = addr.port

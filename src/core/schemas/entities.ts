@@ -200,3 +200,60 @@ export const Makeup = v.object({
   deleted: v.boolean(),
 })
 export type Makeup = v.InferOutput<typeof Makeup>
+
+const IdList = (max: number, what: string) => v.pipe(v.array(Uuid), v.maxLength(max, `${what}过多`))
+
+/** 双联系: a household in difficulty linked to one or more members. Personal data: seen only by them, their secretary and administrators. */
+export const householdFields = {
+  branchId: Uuid,
+  name: v.pipe(v.string('户主应为文本'), v.trim(), v.minLength(1, '请填写户主姓名'), v.maxLength(40, '户主姓名最多 40 字')),
+  address: Text(200, '地址'),
+  village: Text(60, '村（社区）'),
+  contact: Text(60, '联系方式'),
+  situation: Text(2000, '家庭情况'),
+  needs: Text(2000, '困难与需求'),
+  memberIds: IdList(20, '联系党员'),
+  createdAt: Timestamp,
+}
+export const Household = v.object({ id: Uuid, orgId: Uuid, ...householdFields, updatedAt: Timestamp, deleted: v.boolean() })
+export type Household = v.InferOutput<typeof Household>
+
+/** 一线走访: one visit, recorded once on the spot by any of those who went. */
+export const visitFields = {
+  branchId: v.nullable(Uuid),
+  householdId: v.nullable(Uuid),
+  /** For a visit without a registered household: where (村、社区、企业…). */
+  place: Text(100, '走访地点'),
+  visitedAt: Timestamp,
+  memberIds: v.pipe(IdList(20, '走访人员'), v.minLength(1, '请至少选择一名走访人员')),
+  findings: Text(5000, '走访情况'),
+  problems: Text(5000, '反映的问题'),
+  /** "lat,lng", only when the member tapped to add it. */
+  location: v.nullable(v.pipe(v.string(), v.regex(/^-?\d{1,2}\.\d{1,7},-?\d{1,3}\.\d{1,7}$/, '位置格式不正确'))),
+  photoIds: IdList(30, '照片'),
+  createdAt: Timestamp,
+}
+export const Visit = v.object({ id: Uuid, orgId: Uuid, ...visitFields, createdBy: Uuid, updatedAt: Timestamp, deleted: v.boolean() })
+export type Visit = v.InferOutput<typeof Visit>
+
+/** An action promised during a visit: an owner and a due date, closed with a note. */
+export const followupFields = {
+  visitId: Uuid,
+  text: v.pipe(v.string('内容应为文本'), v.trim(), v.minLength(1, '请填写承诺事项'), v.maxLength(500, '事项最多 500 字')),
+  ownerId: Uuid,
+  dueOn: IsoDate,
+  createdAt: Timestamp,
+}
+export const Followup = v.object({
+  id: Uuid,
+  orgId: Uuid,
+  branchId: v.nullable(Uuid),
+  householdId: v.nullable(Uuid),
+  ...followupFields,
+  closedAt: v.nullable(Timestamp),
+  closeNote: v.string(),
+  updatedAt: Timestamp,
+  deleted: v.boolean(),
+})
+export type Followup = v.InferOutput<typeof Followup>
+export const followupCloseFields = { closeNote: v.pipe(v.string(), v.trim(), v.minLength(1, '请填写办理结果'), v.maxLength(1000, '办理结果最多 1000 字')) }

@@ -1,7 +1,7 @@
-import type { Attendance, Branch, Makeup, Meeting, OathRenewal, ReminderSettings, StudyRecord, UserProfile } from '../schemas/entities.ts'
+import type { Attendance, Branch, Followup, Household, Makeup, Meeting, OathRenewal, ReminderSettings, StudyRecord, UserProfile, Visit } from '../schemas/entities.ts'
 
 /** Every table the client keeps a synced copy of; pull delivers rows of these. */
-export const SYNCED_TABLES = ['branches', 'users', 'study_records', 'oath_renewals', 'reminder_settings', 'meetings', 'attendance', 'makeups'] as const
+export const SYNCED_TABLES = ['branches', 'users', 'study_records', 'oath_renewals', 'reminder_settings', 'meetings', 'attendance', 'makeups', 'households', 'visits', 'followups'] as const
 export type SyncedTable = (typeof SYNCED_TABLES)[number]
 
 export interface SyncedRows {
@@ -13,6 +13,9 @@ export interface SyncedRows {
   meetings: Meeting
   attendance: Attendance
   makeups: Makeup
+  households: Household
+  visits: Visit
+  followups: Followup
 }
 
 /**
@@ -34,6 +37,12 @@ export const WRITABLE = {
   attendance: { mergeText: [] as const },
   /** 补学 by the member; confirmed by the secretary. */
   makeups: { mergeText: ['notes'] as const },
+  /** 双联系 households, by the branch's secretary (and administrators). */
+  households: { mergeText: ['situation', 'needs'] as const },
+  /** 一线走访, by any of those who went; findings and problems merge like 心得. */
+  visits: { mergeText: ['findings', 'problems'] as const },
+  /** Promised actions: created with the visit, closed by their owner. */
+  followups: { mergeText: [] as const },
 } as const
 
 export type WritableTable = keyof typeof WRITABLE

@@ -219,6 +219,68 @@ export interface MakeupTable {
   deleted: number
   seq: number
 }
+export interface HouseholdTable {
+  id: string
+  org_id: string
+  branch_id: string
+  name: string
+  address: string
+  village: string
+  contact: string
+  situation: string
+  needs: string
+  member_ids: string
+  created_at: string
+  updated_at: string
+  deleted: number
+  seq: number
+}
+export interface VisitTable {
+  id: string
+  org_id: string
+  branch_id: string | null
+  household_id: string | null
+  place: string
+  visited_at: string
+  member_ids: string
+  findings: string
+  problems: string
+  location: string | null
+  photo_ids: string
+  created_by: string
+  created_at: string
+  updated_at: string
+  deleted: number
+  seq: number
+}
+export interface FollowupTable {
+  id: string
+  org_id: string
+  branch_id: string | null
+  household_id: string | null
+  visit_id: string
+  text: string
+  owner_id: string
+  due_on: string
+  closed_at: string | null
+  close_note: string
+  created_by: string
+  created_at: string
+  updated_at: string
+  deleted: number
+  seq: number
+}
+export interface PhotoTable {
+  id: string
+  org_id: string
+  visit_id: string
+  uploader_id: string
+  mime: string
+  total: number
+  received: number
+  complete: number
+  created_at: string
+}
 
 export interface Database {
   meta: MetaTable
@@ -241,4 +303,8 @@ export interface Database {
   meetings: MeetingTable
   attendance: AttendanceTable
   makeups: MakeupTable
+  households: HouseholdTable
+  visits: VisitTable
+  followups: FollowupTable
+  photos: PhotoTable
 }

@@ -29,7 +29,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
 
 function hasNul(value: unknown, depth = 0): boolean {
   if (typeof value === 'string') return value.includes('\u0000')
-  if (depth > 64 || value === null || typeof value !== 'object') return false
+  if (depth > 64 || value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return false
   for (const [k, v] of Object.entries(value)) if (k.includes('\u0000') || hasNul(v, depth + 1)) return true
   return false
 }

@@ -21,7 +21,7 @@ async function takeSeqs(trx: Kysely<Database>, n: number): Promise<number> {
   return Number(row.value) - n + 1
 }
 
-type SeqTable = 'study_records' | 'users' | 'oath_renewals' | 'reminder_settings' | 'meetings' | 'attendance' | 'makeups'
+type SeqTable = 'study_records' | 'users' | 'oath_renewals' | 'reminder_settings' | 'meetings' | 'attendance' | 'makeups' | 'households' | 'visits' | 'followups'
 
 /**
  * Rows a sync transaction wrote, numbered in ONE step just before commit. The counter row is

@@ -3,7 +3,7 @@ import type { Database } from '../db/schema.ts'
 import { formatCursor, parseCursor, type Change, type PullResponse } from '../../core/sync/protocol.ts'
 import type { SyncedTable } from '../../core/sync/tables.ts'
 import type { Viewer } from './viewer.ts'
-import { attendanceToWire, branchToWire, makeupToWire, meetingToWire, oathRenewalToWire, reminderSettingsToWire, studyToWire, userToWire } from './wire.ts'
+import { attendanceToWire, branchToWire, followupToWire, householdToWire, makeupToWire, meetingToWire, visitToWire, oathRenewalToWire, reminderSettingsToWire, studyToWire, userToWire } from './wire.ts'
 
 type Scope<T extends keyof Database> = (eb: ExpressionBuilder<Database, T>) => ReturnType<ExpressionBuilder<Database, T>['and']>
 
@@ -41,6 +41,39 @@ const scopes: { [K in SyncedTable]: (v: Viewer) => Scope<K> } = {
   /** Attendance and 补学: one's own; the meeting's branch for its secretary; everything for administrators. */
   attendance: (v) => meetingRows(v),
   makeups: (v) => meetingRows(v),
+  /** Households (personal data): their linked members, the branch's secretary, administrators. */
+  households: (v) => (eb) => {
+    const linked = eb('member_ids', 'like', `%"${v.id}"%`)
+    if (v.role === 'admin') return eb.and([eb('org_id', '=', v.orgId)])
+    if (v.role === 'secretary' && v.branchId) return eb.and([eb('org_id', '=', v.orgId), eb.or([eb('branch_id', '=', v.branchId), linked])])
+    return eb.and([eb('org_id', '=', v.orgId), linked])
+  },
+  /** Visits: those who went, the members linked to the household, the branch's secretary, administrators. */
+  visits: (v) => (eb) => {
+    const went = eb('member_ids', 'like', `%"${v.id}"%`)
+    const linked = eb('household_id', 'in', eb.selectFrom('households').select('households.id').where('households.member_ids', 'like', `%"${v.id}"%`))
+    if (v.role === 'admin') return eb.and([eb('org_id', '=', v.orgId)])
+    if (v.role === 'secretary' && v.branchId) return eb.and([eb('org_id', '=', v.orgId), eb.or([eb('branch_id', '=', v.branchId), went, linked])])
+    return eb.and([eb('org_id', '=', v.orgId), eb.or([went, linked])])
+  },
+  /** Follow-ups: their owner, those who went on the visit, the branch's secretary, administrators. */
+  followups: (v) => (eb) => {
+    const mine = eb('owner_id', '=', v.id)
+    const went = eb('visit_id', 'in', eb.selectFrom('visits').select('visits.id').where('visits.member_ids', 'like', `%"${v.id}"%`))
+    if (v.role === 'admin') return eb.and([eb('org_id', '=', v.orgId)])
+    if (v.role === 'secretary' && v.branchId) return eb.and([eb('org_id', '=', v.orgId), eb.or([eb('branch_id', '=', v.branchId), mine, went])])
+    return eb.and([eb('org_id', '=', v.orgId), eb.or([mine, went])])
+  },
+}
+
+export function householdScope(v: Viewer): Scope<'households'> {
+  return scopes.households(v)
+}
+export function visitScope(v: Viewer): Scope<'visits'> {
+  return scopes.visits(v)
+}
+export function followupScope(v: Viewer): Scope<'followups'> {
+  return scopes.followups(v)
 }
 
 function meetingRows(v: Viewer) {
@@ -74,7 +107,7 @@ export function userScope(v: Viewer): Scope<'users'> {
 }
 
 async function changesOf(db: Kysely<Database>, viewer: Viewer, after: number, limit: number): Promise<Change[]> {
-  const [branches, users, study, oaths, reminders, meetings, attendance, makeups] = await Promise.all([
+  const [branches, users, study, oaths, reminders, meetings, attendance, makeups, households, visits, followups] = await Promise.all([
     db.selectFrom('branches').selectAll().where('seq', '>', after).where(scopes.branches(viewer)).orderBy('seq').limit(limit).execute(),
     db
       .selectFrom('users')
@@ -90,6 +123,9 @@ async function changesOf(db: Kysely<Database>, viewer: Viewer, after: number, li
     db.selectFrom('meetings').selectAll().where('seq', '>', after).where(scopes.meetings(viewer)).orderBy('seq').limit(limit).execute(),
     db.selectFrom('attendance').selectAll().where('seq', '>', after).where(scopes.attendance(viewer)).orderBy('seq').limit(limit).execute(),
     db.selectFrom('makeups').selectAll().where('seq', '>', after).where(scopes.makeups(viewer)).orderBy('seq').limit(limit).execute(),
+    db.selectFrom('households').selectAll().where('seq', '>', after).where(scopes.households(viewer)).orderBy('seq').limit(limit).execute(),
+    db.selectFrom('visits').selectAll().where('seq', '>', after).where(scopes.visits(viewer)).orderBy('seq').limit(limit).execute(),
+    db.selectFrom('followups').selectAll().where('seq', '>', after).where(scopes.followups(viewer)).orderBy('seq').limit(limit).execute(),
   ])
   return [
     ...branches.map((r): Change => ({ table: 'branches', rowId: r.id, seq: Number(r.seq), deleted: false, row: { ...branchToWire(r) } })),
@@ -104,6 +140,9 @@ async function changesOf(db: Kysely<Database>, viewer: Viewer, after: number, li
     ...meetings.map((r): Change => ({ table: 'meetings', rowId: r.id, seq: Number(r.seq), deleted: r.deleted === 1, row: r.deleted === 1 ? null : { ...meetingToWire(r, viewer) } })),
     ...attendance.map((r): Change => ({ table: 'attendance', rowId: r.id, seq: Number(r.seq), deleted: false, row: { ...attendanceToWire(r) } })),
     ...makeups.map((r): Change => ({ table: 'makeups', rowId: r.id, seq: Number(r.seq), deleted: r.deleted === 1, row: r.deleted === 1 ? null : { ...makeupToWire(r) } })),
+    ...households.map((r): Change => ({ table: 'households', rowId: r.id, seq: Number(r.seq), deleted: r.deleted === 1, row: r.deleted === 1 ? null : { ...householdToWire(r) } })),
+    ...visits.map((r): Change => ({ table: 'visits', rowId: r.id, seq: Number(r.seq), deleted: r.deleted === 1, row: r.deleted === 1 ? null : { ...visitToWire(r) } })),
+    ...followups.map((r): Change => ({ table: 'followups', rowId: r.id, seq: Number(r.seq), deleted: r.deleted === 1, row: r.deleted === 1 ? null : { ...followupToWire(r) } })),
   ]
 }
 

@@ -14,6 +14,7 @@ import { applyReminderSettingsMutation, visibleReminderSettingsRow } from './rem
 import { applyMeetingMutation, visibleMeetingRow } from './meetings.ts'
 import { applyAttendanceMutation, visibleAttendanceRow } from './attendance.ts'
 import { applyMakeupMutation, visibleMakeupRow } from './makeups.ts'
+import { applyFollowupMutation, applyHouseholdMutation, applyVisitMutation, visibleFollowupRow, visibleHouseholdRow, visibleVisitRow } from './field-visits.ts'
 
 interface TableHandler {
   apply(trx: Kysely<Database>, viewer: Viewer, m: Mutation, seqs: PendingSeqs): Promise<void>
@@ -28,6 +29,9 @@ const handlers: Record<WritableTable, TableHandler> = {
   meetings: { apply: applyMeetingMutation, visibleRow: visibleMeetingRow },
   attendance: { apply: applyAttendanceMutation, visibleRow: visibleAttendanceRow },
   makeups: { apply: applyMakeupMutation, visibleRow: visibleMakeupRow },
+  households: { apply: applyHouseholdMutation, visibleRow: visibleHouseholdRow },
+  visits: { apply: applyVisitMutation, visibleRow: visibleVisitRow },
+  followups: { apply: applyFollowupMutation, visibleRow: visibleFollowupRow },
 }
 
 /** Bring a mutation written by an older client to the current format (none needed yet). */

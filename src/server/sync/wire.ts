@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely'
-import type { AttendanceTable, BranchTable, MakeupTable, MeetingTable, OathRenewalTable, ReminderSettingsTable, StudyRecordTable, UserTable } from '../db/schema.ts'
-import type { Attendance, Branch, Makeup, Meeting, OathRenewal, ReminderSettings, StudyRecord, UserProfile } from '../../core/schemas/entities.ts'
+import type { AttendanceTable, BranchTable, FollowupTable, HouseholdTable, MakeupTable, MeetingTable, VisitTable, OathRenewalTable, ReminderSettingsTable, StudyRecordTable, UserTable } from '../db/schema.ts'
+import type { Attendance, Branch, Followup, Household, Makeup, Meeting, Visit, OathRenewal, ReminderSettings, StudyRecord, UserProfile } from '../../core/schemas/entities.ts'
 import type { MeetingType } from '../../core/domain/meetings.ts'
 import type { Role } from '../../core/domain/roles.ts'
 import type { StudyKind } from '../../core/domain/study-kinds.ts'
@@ -128,6 +128,62 @@ export function makeupToWire(r: Selectable<MakeupTable>): Makeup {
     createdAt: r.created_at,
     confirmedBy: r.confirmed_by,
     confirmedAt: r.confirmed_at,
+    updatedAt: r.updated_at,
+    deleted: r.deleted === 1,
+  }
+}
+
+export function householdToWire(r: Selectable<HouseholdTable>): Household {
+  return {
+    id: r.id,
+    orgId: r.org_id,
+    branchId: r.branch_id,
+    name: r.name,
+    address: r.address,
+    village: r.village,
+    contact: r.contact,
+    situation: r.situation,
+    needs: r.needs,
+    memberIds: JSON.parse(r.member_ids) as string[],
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    deleted: r.deleted === 1,
+  }
+}
+
+export function visitToWire(r: Selectable<VisitTable>): Visit {
+  return {
+    id: r.id,
+    orgId: r.org_id,
+    branchId: r.branch_id,
+    householdId: r.household_id,
+    place: r.place,
+    visitedAt: r.visited_at,
+    memberIds: JSON.parse(r.member_ids) as string[],
+    findings: r.findings,
+    problems: r.problems,
+    location: r.location,
+    photoIds: JSON.parse(r.photo_ids) as string[],
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    deleted: r.deleted === 1,
+  }
+}
+
+export function followupToWire(r: Selectable<FollowupTable>): Followup {
+  return {
+    id: r.id,
+    orgId: r.org_id,
+    branchId: r.branch_id,
+    householdId: r.household_id,
+    visitId: r.visit_id,
+    text: r.text,
+    ownerId: r.owner_id,
+    dueOn: r.due_on,
+    createdAt: r.created_at,
+    closedAt: r.closed_at,
+    closeNote: r.close_note,
     updatedAt: r.updated_at,
     deleted: r.deleted === 1,
   }
