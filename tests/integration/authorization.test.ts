@@ -173,7 +173,7 @@ const ownRecordsRule = {
   write: { member: ['ownOfMember'], secretary: [], admin: [], otherBranchMember: ['otherBranch'] },
 } satisfies Omit<TableRule, 'attempt'>
 /** Per synced table: may this role READ and WRITE this record (member = owner of ownOfMember)? */
-const TABLE_MATRIX: Record<(typeof SYNCED_TABLES)[number], TableRule | 'not-per-record' | 'meetings.test.ts'> = {
+const TABLE_MATRIX: Record<(typeof SYNCED_TABLES)[number], TableRule | 'not-per-record' | 'meetings.test.ts' | 'visits.test.ts'> = {
   study_records: { ...ownRecordsRule, attempt: (rowId) => ({ op: 'upsert', rowId, fields: { minutes: 31 + Math.floor(Math.random() * 60) } }) },
   // Oath renewals are never edited; writing one is withdrawing it.
   oath_renewals: { ...ownRecordsRule, attempt: (rowId) => ({ op: 'delete', rowId }) },
@@ -187,6 +187,10 @@ const TABLE_MATRIX: Record<(typeof SYNCED_TABLES)[number], TableRule | 'not-per-
   meetings: 'meetings.test.ts',
   attendance: 'meetings.test.ts',
   makeups: 'meetings.test.ts',
+  // Per household, visit, role and branch in tests/integration/visits.test.ts.
+  households: 'visits.test.ts',
+  visits: 'visits.test.ts',
+  followups: 'visits.test.ts',
   // Branch names are organisation-wide; people are checked in the next test.
   branches: 'not-per-record',
   users: 'not-per-record',

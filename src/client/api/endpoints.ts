@@ -56,6 +56,9 @@ export function endpoints(http: HttpClient) {
     auditLog: (before?: string) => http.get<{ entries: AuditEntry[] }>(`/api/admin/audit${before ? `?before=${encodeURIComponent(before)}` : ''}`),
     rules: () => http.get<{ rules: Rule[]; custom: boolean }>('/api/org/rules'),
     setRules: (rules: Rule[] | null) => http.post<{ rules: Rule[]; custom: boolean }>('/api/admin/rules', { rules }),
+    photoStatus: (id: string) => http.get<{ received: number; complete: boolean }>(`/api/photos/${encodeURIComponent(id)}/status`),
+    uploadPhotoChunk: (id: string, visitId: string, offset: number, total: number, chunk: Blob) =>
+      http.put<{ received: number; complete: boolean }>(`/api/photos/${encodeURIComponent(id)}?visit=${encodeURIComponent(visitId)}&offset=${offset}&total=${total}`, chunk),
     push: (body: PushRequest) => http.post<PushResponse>('/api/sync/push', body),
     pull: (cursor: string, limit?: number) =>
       http.get<PullResponse>(`/api/sync/pull?cursor=${encodeURIComponent(cursor)}${limit ? `&limit=${limit}` : ''}`),

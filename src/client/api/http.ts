@@ -23,6 +23,8 @@ export type FetchFn = (input: string, init?: RequestInit) => Promise<Response>
 export interface HttpClient {
   get<T>(path: string): Promise<T>
   post<T>(path: string, body?: unknown): Promise<T>
+  /** Binary upload (a photo chunk). */
+  put<T>(path: string, body: Blob): Promise<T>
 }
 
 /** A request without an answer by then is treated as a network failure (half-open connections on weak signal). */
@@ -32,13 +34,17 @@ export const REQUEST_TIMEOUT_MS = 30_000
 export function createHttpClient(baseUrl = '', fetchFn: FetchFn = (i, init) => fetch(i, init), timeoutMs = REQUEST_TIMEOUT_MS): HttpClient {
   async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
     let res: Response
+    const binary = body instanceof Blob
     try {
       res = await fetchFn(baseUrl + path, {
         method,
         credentials: 'same-origin',
         signal: typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(timeoutMs) : undefined,
-        headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        headers:
+          body === undefined
+            ? { accept: 'application/json' }
+            : { accept: 'application/json', 'content-type': binary ? 'application/octet-stream' : 'application/json' },
+        body: body === undefined ? undefined : binary ? body : JSON.stringify(body),
       })
     } catch (err) {
       throw new NetworkError(err)
@@ -64,5 +70,6 @@ export function createHttpClient(baseUrl = '', fetchFn: FetchFn = (i, init) => f
   return {
     get: (path) => request('GET', path),
     post: (path, body) => request('POST', path, body ?? {}),
+    put: (path, body) => request('PUT', path, body),
   }
 }

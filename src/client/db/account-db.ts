@@ -1,5 +1,5 @@
 import Dexie, { type Table } from 'dexie'
-import type { Attendance, Branch, Makeup, Meeting, OathRenewal, ReminderSettings, StudyRecord, UserProfile } from '../../core/schemas/entities.ts'
+import type { Attendance, Branch, Followup, Household, Makeup, Meeting, OathRenewal, ReminderSettings, StudyRecord, UserProfile, Visit } from '../../core/schemas/entities.ts'
 import type { Mutation } from '../../core/sync/protocol.ts'
 import type { ErrorCode } from '../../core/errors.ts'
 
@@ -19,6 +19,19 @@ export interface RejectedEntry {
   at: string
 }
 
+/** A photo kept on the phone until uploaded (and after, until the member frees the space). Never synced by pull. */
+export interface PhotoBlob {
+  id: string
+  visitId: string
+  blob: Blob
+  mime: string
+  width: number
+  height: number
+  size: number
+  state: 'pending' | 'uploaded'
+  createdAt: string
+}
+
 export interface MetaEntry {
   key: string
   value: unknown
@@ -35,6 +48,10 @@ export class AccountDb extends Dexie {
   meetings!: Table<Meeting, string>
   attendance!: Table<Attendance, string>
   makeups!: Table<Makeup, string>
+  households!: Table<Household, string>
+  visits!: Table<Visit, string>
+  followups!: Table<Followup, string>
+  photo_blobs!: Table<PhotoBlob, string>
   users!: Table<UserProfile, string>
   branches!: Table<Branch, string>
   outbox!: Table<OutboxEntry, number>
@@ -54,9 +71,10 @@ export class AccountDb extends Dexie {
     this.version(2).stores({ oath_renewals: 'id, ownerId, date' })
     this.version(3).stores({ reminder_settings: 'id' })
     this.version(4).stores({ meetings: 'id, startsAt, branchId', attendance: 'id, meetingId, memberId', makeups: 'id, meetingId, memberId' })
+    this.version(5).stores({ households: 'id, branchId', visits: 'id, visitedAt, householdId', followups: 'id, ownerId, visitId, householdId', photo_blobs: 'id, visitId, state' })
   }
 }
 
 export const accountDbName = (userId: string): string => `suixing-account-${userId}`
 
-export const SYNCED_STORES = ['study_records', 'users', 'branches', 'oath_renewals', 'reminder_settings', 'meetings', 'attendance', 'makeups'] as const
+export const SYNCED_STORES = ['study_records', 'users', 'branches', 'oath_renewals', 'reminder_settings', 'meetings', 'attendance', 'makeups', 'households', 'visits', 'followups'] as const

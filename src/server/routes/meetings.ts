@@ -9,6 +9,7 @@ import { meetingScope } from '../sync/pull.ts'
 import { managesMeetingsOf } from '../sync/wire.ts'
 import { meetingCalendar } from '../calendar/ics.ts'
 import { ledgerWorkbook } from '../meetings/ledger.ts'
+import { visitsWorkbook } from '../meetings/visits-ledger.ts'
 import { requireAdmin } from '../admin/scope.ts'
 import { audit } from '../admin/audit.ts'
 
@@ -47,6 +48,22 @@ export function meetingRoutes(app: FastifyInstance, ctx: AppContext): void {
     const title = `${branch.name}${year}年组织生活台账`
     const buf = await ledgerWorkbook(ctx.read, viewer.orgId, branchId, year, title)
     await audit(ctx.db, request, viewer, 'export_ledger', branchId, `导出台账：${title}`)
+    return reply
+      .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(`${title}.xlsx`)}`)
+      .send(buf)
+  })
+
+  app.get('/api/visits-ledger/:scope/:file', async (request, reply) => {
+    const viewer = requireViewer(request)
+    const { scope, file } = parseInput(LedgerParams, request.params)
+    if (scope === 'leadership' || !managesMeetingsOf(viewer, scope)) throw new HttpError(403, 'forbidden', '只能导出本支部的走访台账')
+    const year = Number(file.slice(0, 4))
+    const branch = await ctx.read.selectFrom('branches').select('name').where('id', '=', scope).where('org_id', '=', viewer.orgId).executeTakeFirst()
+    if (!branch) throw new HttpError(404, 'not_found', '找不到此党支部')
+    const title = `${branch.name}${year}年走访台账`
+    const buf = await visitsWorkbook(ctx.read, viewer.orgId, scope, year)
+    await audit(ctx.db, request, viewer, 'export_ledger', scope, `导出台账：${title}`)
     return reply
       .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
       .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(`${title}.xlsx`)}`)

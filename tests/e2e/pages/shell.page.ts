@@ -4,7 +4,7 @@ import { expect, type Page } from '@playwright/test'
 export class Shell {
   constructor(private readonly page: Page) {}
 
-  tab(name: '首页' | '学习' | '会议' | '我的') {
+  tab(name: '首页' | '学习' | '会议' | '走访' | '我的') {
     return this.page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name })
   }
 

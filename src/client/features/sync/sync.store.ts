@@ -37,6 +37,12 @@ export const useSyncStore = defineStore('sync', () => {
       failure.value = outcome.ok ? null : outcome.failure
       // Signed out from another device (a lost phone): this account's data leaves this phone.
       if (!outcome.ok && outcome.failure === 'signed-out') await session.wipeSignedOut()
+      // Photos go up after their visit has: in the background, resuming where they stopped.
+      const current = db()
+      if (outcome.ok && current && (await current.photo_blobs.where('state').equals('pending').count()) > 0) {
+        const { uploadPendingPhotos } = await import('../visits/uploader.ts')
+        await uploadPendingPhotos(current, api).catch((err: unknown) => console.warn('photo upload paused', err))
+      }
     } finally {
       running.value = false
     }
