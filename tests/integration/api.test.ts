@@ -23,7 +23,7 @@ async function signedIn(phone = org.memberA.phone) {
 }
 
 interface BadCase {
-  method: 'GET' | 'POST'
+  method: 'GET' | 'POST' | 'PUT'
   url: string
   body?: string
   auth?: boolean
@@ -145,6 +145,20 @@ const BAD_INPUT: Record<string, BadCase[]> = {
   'POST /api/admin/rules': [
     { method: 'POST', url: '/api/admin/rules', body: JSON.stringify({ rules: [{ type: 'x', period: 'month', times: 1 }] }), admin: true, status: 400, code: 'validation' },
     { method: 'POST', url: '/api/admin/rules', body: JSON.stringify({ rules: null }), auth: true, status: 403, code: 'forbidden' },
+  ],
+  'PUT /api/photos/:id': [
+    { method: 'PUT', url: `/api/photos/${newId()}?visit=${newId()}&offset=0&total=10`, body: '{}', auth: true, status: 400, code: 'validation' },
+    { method: 'PUT', url: `/api/photos/${newId()}?visit=x&offset=0&total=10`, body: '{}', auth: true, status: 400, code: 'validation' },
+    { method: 'PUT', url: `/api/photos/${newId()}?visit=${newId()}&offset=0&total=10`, body: '{}', status: 401, code: 'unauthorized' },
+  ],
+  'GET /api/photos/:id/status': [{ method: 'GET', url: '/api/photos/x/status', auth: true, status: 400, code: 'validation' }],
+  'GET /api/photos/:id': [
+    { method: 'GET', url: `/api/photos/${newId()}`, auth: true, status: 404, code: 'not_found' },
+    { method: 'GET', url: `/api/photos/${newId()}`, status: 401, code: 'unauthorized' },
+  ],
+  'GET /api/visits-ledger/:scope/:file': [
+    { method: 'GET', url: '/api/visits-ledger/leadership/2026.xlsx', admin: true, status: 403, code: 'forbidden' },
+    { method: 'GET', url: '/api/visits-ledger/x/2026.xlsx', admin: true, status: 400, code: 'validation' },
   ],
   'GET /api/calendar/:file': [
     { method: 'GET', url: '/api/calendar/not-a-token.ics', status: 400, code: 'validation' },

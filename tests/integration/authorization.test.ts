@@ -129,6 +129,11 @@ const ROUTE_MATRIX: Record<string, { run: (who: Who) => Promise<Response>; expec
   'GET /api/ledger/:scope/:file': { run: (w) => call(w, 'GET', `/api/ledger/${org.branchA}/2026.xlsx`), expect: { anonymous: 401, member: 403, secretary: 200, admin: 200, otherBranchMember: 403 } },
   'GET /api/org/rules': { run: (w) => call(w, 'GET', '/api/org/rules'), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
   'POST /api/admin/rules': { run: (w) => call(w, 'POST', '/api/admin/rules', { rules: null }), expect: { anonymous: 401, member: 403, secretary: 403, admin: 200, otherBranchMember: 403 } },
+  // Photos: see visits.test.ts for who may upload and fetch a visit's photos; here a photo of no visit.
+  'PUT /api/photos/:id': { run: (w) => call(w, 'PUT', `/api/photos/${newId()}?visit=${newId()}&offset=0&total=10`, undefined), expect: { anonymous: 401, member: 400, secretary: 400, admin: 400, otherBranchMember: 400 } },
+  'GET /api/photos/:id/status': { run: (w) => call(w, 'GET', `/api/photos/${newId()}/status`), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
+  'GET /api/photos/:id': { run: (w) => call(w, 'GET', `/api/photos/${newId()}`), expect: { anonymous: 401, member: 404, secretary: 404, admin: 404, otherBranchMember: 404 } },
+  'GET /api/visits-ledger/:scope/:file': { run: (w) => call(w, 'GET', `/api/visits-ledger/${org.branchA}/2026.xlsx`), expect: { anonymous: 401, member: 403, secretary: 200, admin: 200, otherBranchMember: 403 } },
   // Read by its secret only (a phone's calendar app has no session): an unknown secret is 404 for everyone.
   'GET /api/calendar/:file': { run: (w) => call(w, 'GET', `/api/calendar/${'B'.repeat(43)}.ics`), expect: { anonymous: 404, member: 404, secretary: 404, admin: 404, otherBranchMember: 404 } },
   'GET /api/sync/pull': { run: (w) => call(w, 'GET', '/api/sync/pull'), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },

@@ -70,7 +70,25 @@ const personUrl = (suffix: string) =>
 const rosterBody = fc.record({ fileName: fc.oneof(fc.constantFrom('a.csv', 'a.xlsx', 'a.exe'), value), content: fc.oneof(fc.string({ maxLength: 200 }).map((t) => Buffer.from(t).toString('base64')), fc.constant(Buffer.from('姓名,手机号\n甲,1\n').toString('base64')), value) }, { requiredKeys: [] })
 
 /** `as: 'admin'` fuzzes with an administrator's session (otherwise a member's). */
-const ROUTES: Record<string, { method: 'GET' | 'POST'; url: fc.Arbitrary<string>; body?: fc.Arbitrary<string>; as?: 'admin' }> = {
+const ROUTES: Record<string, { method: 'GET' | 'POST' | 'PUT'; url: fc.Arbitrary<string>; body?: fc.Arbitrary<string>; as?: 'admin' }> = {
+  'PUT /api/photos/:id': {
+    method: 'PUT',
+    url: fc
+      .tuple(uuidish, uuidish, fc.oneof(fc.integer({ min: -1, max: 1e7 }), hostile), fc.oneof(fc.integer({ min: -1, max: 1e8 }), hostile))
+      .filter((parts) => !/[\ud800-\udfff]/.test(parts.join('')))
+      .map(([id, visit, offset, total]) => `/api/photos/${encodeURIComponent(String(id))}?visit=${encodeURIComponent(String(visit))}&offset=${encodeURIComponent(String(offset))}&total=${encodeURIComponent(String(total))}`),
+    body: bodyFor(value),
+  },
+  'GET /api/photos/:id/status': { method: 'GET', url: uuidish.filter((t) => !/[\ud800-\udfff]/.test(t)).map((id) => `/api/photos/${encodeURIComponent(id)}/status`) },
+  'GET /api/photos/:id': { method: 'GET', url: uuidish.filter((t) => !/[\ud800-\udfff]/.test(t)).map((id) => `/api/photos/${encodeURIComponent(id)}`) },
+  'GET /api/visits-ledger/:scope/:file': {
+    method: 'GET',
+    url: fc
+      .tuple(fc.oneof(uuidish, fc.constant('leadership')), fc.oneof(fc.constantFrom('2026', '1999'), fc.string({ maxLength: 8 })))
+      .filter(([a, b]) => !/[\ud800-\udfff]/.test(a + b))
+      .map(([scope, year]) => `/api/visits-ledger/${encodeURIComponent(scope)}/${encodeURIComponent(year)}.xlsx`),
+    as: 'admin',
+  },
   'GET /api/admin/people': { method: 'GET', url: fc.constant('/api/admin/people'), as: 'admin' },
   'POST /api/admin/people': { method: 'POST', url: fc.constant('/api/admin/people'), body: bodyFor(personField), as: 'admin' },
   'POST /api/admin/people/:id': { method: 'POST', url: personUrl(''), body: bodyFor(personField), as: 'admin' },
@@ -174,7 +192,7 @@ const ROUTES: Record<string, { method: 'GET' | 'POST'; url: fc.Arbitrary<string>
 async function fingerprint(): Promise<string> {
   const db = server.handle.db
   const counts = await Promise.all(
-    (['users', 'sessions', 'study_records', 'mutations', 'branches', 'organizations', 'audit_log', 'party_groups', 'activation_codes', 'membership_events', 'meetings', 'attendance', 'makeups'] as const).map((t) =>
+    (['users', 'sessions', 'study_records', 'mutations', 'branches', 'organizations', 'audit_log', 'party_groups', 'activation_codes', 'membership_events', 'meetings', 'attendance', 'makeups', 'households', 'visits', 'followups', 'photos'] as const).map((t) =>
       db.selectFrom(t).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
     ),
   )
