@@ -47,8 +47,8 @@ beforeAll(async () => {
 })
 afterAll(() => server.close())
 
-const put = (f: FetchFn, id: string, visit: string, offset: number, total: number, body: Blob | Uint8Array) =>
-  f(`${server.url}/api/photos/${id}?visit=${visit}&offset=${offset}&total=${total}`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body })
+const put = (f: FetchFn, id: string, visit: string, offset: number, total: number, bytes: Uint8Array<ArrayBuffer>) =>
+  f(`${server.url}/api/photos/${id}?visit=${visit}&offset=${offset}&total=${total}`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: new Blob([bytes]) })
 
 describe('field visits', () => {
   it('a visit recorded offline syncs with its follow-up; the secretary sees it and the overdue flag data', async () => {
@@ -129,7 +129,7 @@ describe('photo upload', () => {
     const big = await put(jar, a ?? '', id, 0, 6 * 1024 * 1024, new Uint8Array(10))
     expect(big.status).toBe(413)
     expect(((await big.json()) as { error: { message: string } }).error.message).toContain('照片过大')
-    const text = new TextEncoder().encode('<html>not a photo</html>')
+    const text = new Uint8Array(new TextEncoder().encode('<html>not a photo</html>'))
     const fake = await put(jar, b ?? '', id, 0, text.length, text)
     expect(fake.status).toBe(422)
     expect(((await fake.json()) as { error: { message: string } }).error.message).toBe('只能上传图片（JPEG、WebP 或 PNG）')
