@@ -20,6 +20,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/study/:id', component: () => import('../features/study/StudyFormPage.vue'), meta: { keepsInput: true } },
   { path: '/meetings', component: () => import('../features/meetings/MeetingsPage.vue'), meta: { tab: true } },
   { path: '/meetings/new', component: () => import('../features/meetings/MeetingFormPage.vue'), meta: { keepsInput: true } },
+  { path: '/meetings/record', component: () => import('../features/meetings/MyOrgLifePage.vue') },
   { path: '/meetings/ledger', component: () => import('../features/meetings/LedgerPage.vue') },
   { path: '/meetings/:id', component: () => import('../features/meetings/MeetingPage.vue'), meta: { keepsInput: true } },
   { path: '/meetings/:id/edit', component: () => import('../features/meetings/MeetingFormPage.vue'), meta: { keepsInput: true } },

@@ -70,6 +70,12 @@ export const useMeetingsStore = defineStore('meetings', () => {
     }
   }
 
+  /** Administrators set the organisation's frequencies (online: the server keeps them for every phone). */
+  async function saveRules(next: Rule[] | null): Promise<void> {
+    const r = await api.setRules(next)
+    await session.db?.meta.put({ key: 'rules', value: r.rules })
+  }
+
   const need = () => {
     if (!session.db || !session.user) throw new Error('未登录')
     return { db: session.db, user: session.user }
@@ -96,6 +102,7 @@ export const useMeetingsStore = defineStore('meetings', () => {
     stats,
     tick,
     refreshRules,
+    saveRules,
     create: async (input: MeetingInput) => (await writes()).createMeeting(need().db, need().user, input),
     update: async (id: string, patch: Partial<MeetingInput>) => (await writes()).updateMeeting(need().db, id, patch),
     cancel: async (id: string) => (await writes()).cancelMeeting(need().db, id),
