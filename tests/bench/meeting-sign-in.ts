@@ -36,7 +36,7 @@ export async function measureMeetingSignIn(members = 500, spreadMs = 10_000, dat
       const now = new Date().toISOString()
       await trx
         .insertInto('meetings')
-        .values({ id: meetingId, org_id: orgId, branch_id: branchId, type: 'branch_general', topic: '支部党员大会', starts_at: now, duration_minutes: 120, place: '礼堂', organiser_id: people[0] ?? '', speaker: '', expected_ids: JSON.stringify(people), agenda: '', minutes: '', talk_with_id: null, sign_key: key, created_by: people[0] ?? '', created_at: now, updated_at: now, deleted: 0, seq: 1 })
+        .values({ id: meetingId, org_id: orgId, branch_id: branchId, type: 'branch_general', topic: '支部党员大会', starts_at: now, duration_minutes: 120, place: '礼堂', organiser_id: people[0] ?? '', speaker: '', expected_ids: JSON.stringify(people), agenda: '', minutes: '', talk_with_id: null, sign_key: key, photo_ids: '[]', created_by: people[0] ?? '', created_at: now, updated_at: now, deleted: 0, seq: 1 })
         .execute()
       const tokens: string[] = []
       for (const p of people) tokens.push(await createSession(trx, p, 'bench'))

@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs'
 import ICAL from 'ical.js'
 import { device, seedOrg, signIn, startServer, type Device, type Org, type TestServer } from './harness.ts'
 import { SyncEngine } from '../../src/client/sync/engine.ts'
-import { createMeeting, decideLeave, fileMakeup, confirmMakeup, markAttendance, requestLeave, signInWithCode } from '../../src/client/features/meetings/meetings.repo.ts'
+import { addMeetingPhotos, createMeeting, decideLeave, fileMakeup, confirmMakeup, markAttendance, requestLeave, signInWithCode } from '../../src/client/features/meetings/meetings.repo.ts'
 import { newMeetingKey, signInLink, signToken, windowOf, REFUSAL_TEXT } from '../../src/core/domain/sign-in-token.ts'
 import { MUTATION_VERSION, type PullResponse, type PushResponse } from '../../src/core/sync/protocol.ts'
 import { newId } from '../../src/core/ids.ts'
@@ -200,6 +200,27 @@ describe('leave and make-up study', () => {
     expect((await dev.memberA2.db.makeups.toArray())[0]?.confirmedBy).toBe(org.secretaryA.id)
     // A member cannot confirm their own.
     expect(await dev.memberA2.db.rejected.count()).toBe(0)
+  })
+})
+
+describe('meeting photos', () => {
+  it('the organiser adds photos offline; they upload after the meeting syncs; those expected see them, others do not', async () => {
+    const { uploadPendingPhotos } = await import('../../src/client/features/visits/uploader.ts')
+    const bytes = new Uint8Array(300_000)
+    bytes.set([0xff, 0xd8, 0xff, 0xe0])
+    await addMeetingPhotos(dev.secretary.db, branchMeeting.id, [{ blob: new Blob([bytes], { type: 'image/jpeg' }), width: 1600, height: 1200 }])
+    expect(await sync(dev.secretary)).toEqual({ ok: true })
+    expect(await uploadPendingPhotos(dev.secretary.db, dev.secretary.api)).toEqual({ uploaded: 1, waiting: 0 })
+    await sync(dev.memberA)
+    const [photoId] = (await dev.memberA.db.meetings.get(branchMeeting.id))?.photoIds ?? []
+    const seen = await (await signIn(server, org.memberA.phone))(`${server.url}/api/photos/${photoId}`)
+    expect(seen.status).toBe(200)
+    expect((await seen.arrayBuffer()).byteLength).toBe(300_000)
+    expect((await (await signIn(server, org.memberB.phone))(`${server.url}/api/photos/${photoId}`)).status).toBe(404)
+    // A member may not add photos to a meeting they only attend.
+    const jar = await signIn(server, org.memberA.phone)
+    const res = await jar(`${server.url}/api/photos/${newId()}?meeting=${branchMeeting.id}&offset=0&total=10`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: new Blob([new Uint8Array(10)]) })
+    expect(res.status).toBe(403)
   })
 })
 

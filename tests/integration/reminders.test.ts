@@ -130,7 +130,7 @@ describe('meeting tomorrow', () => {
     const id = '01a22031-4d76-7677-ae1b-b63b19145d99'
     await server.handle.db
       .insertInto('meetings')
-      .values({ id, org_id: org.orgId, branch_id: org.branchA, type: 'branch_committee', topic: '12月支部委员会', starts_at: '2026-12-01T06:30:00.000Z', duration_minutes: 60, place: '三楼会议室', organiser_id: org.secretaryA.id, speaker: '', expected_ids: JSON.stringify([org.memberA2.id]), agenda: '', minutes: '', talk_with_id: null, sign_key: 'k'.repeat(43), created_by: org.secretaryA.id, created_at: '2026-11-28T00:00:00.000Z', updated_at: '2026-11-28T00:00:00.000Z', deleted: 0, seq: 1 })
+      .values({ id, org_id: org.orgId, branch_id: org.branchA, type: 'branch_committee', topic: '12月支部委员会', starts_at: '2026-12-01T06:30:00.000Z', duration_minutes: 60, place: '三楼会议室', organiser_id: org.secretaryA.id, speaker: '', expected_ids: JSON.stringify([org.memberA2.id]), agenda: '', minutes: '', talk_with_id: null, sign_key: 'k'.repeat(43), photo_ids: '[]', created_by: org.secretaryA.id, created_at: '2026-11-28T00:00:00.000Z', updated_at: '2026-11-28T00:00:00.000Z', deleted: 0, seq: 1 })
       .execute()
     await run(china('2026-11-30T09:05:00'))
     await run(china('2026-11-30T10:05:00'))

@@ -57,8 +57,11 @@ export function endpoints(http: HttpClient) {
     rules: () => http.get<{ rules: Rule[]; custom: boolean }>('/api/org/rules'),
     setRules: (rules: Rule[] | null) => http.post<{ rules: Rule[]; custom: boolean }>('/api/admin/rules', { rules }),
     photoStatus: (id: string) => http.get<{ received: number; complete: boolean }>(`/api/photos/${encodeURIComponent(id)}/status`),
-    uploadPhotoChunk: (id: string, visitId: string, offset: number, total: number, chunk: Blob) =>
-      http.put<{ received: number; complete: boolean }>(`/api/photos/${encodeURIComponent(id)}?visit=${encodeURIComponent(visitId)}&offset=${offset}&total=${total}`, chunk),
+    uploadPhotoChunk: (id: string, ownerId: string, offset: number, total: number, chunk: Blob, owner: 'visits' | 'meetings' = 'visits') =>
+      http.put<{ received: number; complete: boolean }>(
+        `/api/photos/${encodeURIComponent(id)}?${owner === 'meetings' ? 'meeting' : 'visit'}=${encodeURIComponent(ownerId)}&offset=${offset}&total=${total}`,
+        chunk,
+      ),
     push: (body: PushRequest) => http.post<PushResponse>('/api/sync/push', body),
     pull: (cursor: string, limit?: number) =>
       http.get<PullResponse>(`/api/sync/pull?cursor=${encodeURIComponent(cursor)}${limit ? `&limit=${limit}` : ''}`),

@@ -22,7 +22,9 @@ export interface RejectedEntry {
 /** A photo kept on the phone until uploaded (and after, until the member frees the space). Never synced by pull. */
 export interface PhotoBlob {
   id: string
+  /** The visit (or, with owner 'meetings', the meeting) the photo belongs to. */
   visitId: string
+  owner?: 'visits' | 'meetings'
   blob: Blob
   mime: string
   width: number

@@ -127,6 +127,8 @@ export const meetingFields = {
   minutes: Text(20000, '会议记录'),
   /** 谈心谈话: the other person of the talk. */
   talkWithId: v.nullable(Uuid),
+  /** Photos of the meeting (uploaded separately, like a visit's). */
+  photoIds: v.optional(v.pipe(v.array(Uuid), v.maxLength(30, '照片过多')), []),
   createdAt: Timestamp,
 }
 /** Written once, when the meeting is created on the organiser's phone. */

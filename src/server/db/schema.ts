@@ -181,6 +181,8 @@ export interface MeetingTable {
   minutes: string
   talk_with_id: string | null
   sign_key: string
+  /** JSON array of photo ids. */
+  photo_ids: string
   created_by: string
   created_at: string
   updated_at: string
@@ -273,6 +275,8 @@ export interface FollowupTable {
 export interface PhotoTable {
   id: string
   org_id: string
+  /** 'visits' or 'meetings': what the photo belongs to (its id is in visit_id). */
+  owner_table: string
   visit_id: string
   uploader_id: string
   mime: string

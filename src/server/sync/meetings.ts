@@ -26,6 +26,7 @@ const columns = {
   agenda: 'agenda',
   minutes: 'minutes',
   talkWithId: 'talk_with_id',
+  photoIds: 'photo_ids',
   createdAt: 'created_at',
 } as const satisfies Record<keyof typeof meetingFields, string>
 type Field = keyof typeof columns
@@ -93,6 +94,7 @@ export async function applyMeetingMutation(trx: Kysely<Database>, viewer: Viewer
         minutes: f.minutes,
         talk_with_id: f.talkWithId,
         sign_key: f.signKey,
+        photo_ids: JSON.stringify([...new Set(f.photoIds)]),
         created_by: viewer.id,
         created_at: f.createdAt,
         updated_at: nowIso(),
@@ -125,6 +127,7 @@ export async function applyMeetingMutation(trx: Kysely<Database>, viewer: Viewer
       out = JSON.stringify([...new Set(out as string[])])
     }
     if (name === 'organiserId') await checkPeople(trx, viewer, [out as string])
+    if (name === 'photoIds') out = JSON.stringify([...new Set(out as string[])])
     if (name === 'startsAt') out = new Date(out as string).toISOString()
     if ((WRITABLE.meetings.mergeText as readonly string[]).includes(name)) {
       const base = m.base?.[name]

@@ -90,6 +90,7 @@ export function meetingToWire(r: Selectable<MeetingTable>, viewer: Viewer): Meet
     agenda: r.agenda,
     minutes: r.minutes,
     talkWithId: r.talk_with_id,
+    photoIds: JSON.parse(r.photo_ids) as string[],
     createdAt: r.created_at,
     signKey: managesMeetingsOf(viewer, r.branch_id) ? r.sign_key : null,
     updatedAt: r.updated_at,

@@ -130,3 +130,14 @@ export async function confirmMakeup(db: AccountDb, user: SessionUser, makeupId: 
   const now = new Date().toISOString()
   await writeRow(db, 'makeups', { ...existing, confirmedBy: user.id, confirmedAt: now, updatedAt: now }, { confirmed: true })
 }
+
+/** Photos of a meeting: kept on the phone, listed on the meeting, uploaded in the background. */
+export async function addMeetingPhotos(db: AccountDb, meetingId: string, photos: { blob: Blob; width: number; height: number }[]): Promise<void> {
+  const current = await db.meetings.get(meetingId)
+  if (!current) throw new MeetingError('会议不存在')
+  const createdAt = new Date().toISOString()
+  const ids = photos.map(() => newId())
+  await db.photo_blobs.bulkAdd(photos.map((p, i) => ({ id: ids[i] as string, visitId: meetingId, owner: 'meetings' as const, blob: p.blob, mime: p.blob.type || 'image/jpeg', width: p.width, height: p.height, size: p.blob.size, state: 'pending' as const, createdAt })))
+  const photoIds = [...current.photoIds, ...ids]
+  await writeRow(db, 'meetings', { ...current, photoIds, updatedAt: createdAt }, { photoIds })
+}

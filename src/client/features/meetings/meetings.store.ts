@@ -112,5 +112,11 @@ export const useMeetingsStore = defineStore('meetings', () => {
     decideLeave: async (m: Meeting, memberId: string, decision: 'approved' | 'declined') => (await writes()).decideLeave(need().db, need().user, m, memberId, decision),
     fileMakeup: async (m: Meeting, input: { content: string; date: string; notes: string }) => (await writes()).fileMakeup(need().db, need().user, m, input),
     confirmMakeup: async (id: string) => (await writes()).confirmMakeup(need().db, need().user, id),
+    addPhotos: async (meetingId: string, files: File[]) => {
+      const { compressPhoto } = await import('../visits/compress.ts')
+      const photos = []
+      for (const f of files) photos.push(await compressPhoto(f))
+      await (await writes()).addMeetingPhotos(need().db, meetingId, photos)
+    },
   }
 })

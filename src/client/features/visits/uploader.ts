@@ -15,7 +15,8 @@ export async function uploadPendingPhotos(db: AccountDb, api: Pick<Api, 'photoSt
   let uploaded = 0
   let waiting = 0
   for (const photo of pending) {
-    const visitQueued = (await db.outbox.where('[table+rowId]').equals(['visits', photo.visitId]).count()) > 0
+    const owner = photo.owner ?? 'visits'
+    const visitQueued = (await db.outbox.where('[table+rowId]').equals([owner, photo.visitId]).count()) > 0
     if (visitQueued) {
       waiting++
       continue
@@ -24,7 +25,7 @@ export async function uploadPendingPhotos(db: AccountDb, api: Pick<Api, 'photoSt
     while (!complete) {
       const chunk = photo.blob.slice(received, received + UPLOAD_CHUNK)
       try {
-        ;({ received, complete } = await api.uploadPhotoChunk(photo.id, photo.visitId, received, photo.size, chunk))
+        ;({ received, complete } = await api.uploadPhotoChunk(photo.id, photo.visitId, received, photo.size, chunk, owner))
       } catch (err) {
         // Out of step (an earlier chunk landed but its answer was lost): ask where to go on.
         if (err instanceof ApiError && err.status === 409 && err.message.startsWith('上传位置不符')) {

@@ -9,6 +9,7 @@ import * as m007 from './007_audit_append_only.ts'
 import * as m008 from './008_meetings.ts'
 import * as m009 from './009_meeting_reminders.ts'
 import * as m010 from './010_field_visits.ts'
+import * as m011 from './011_meeting_photos.ts'
 
 /** Numbered migrations, run in order on start. Append; never edit a released one. */
 const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '008_meetings': m008,
   '009_meeting_reminders': m009,
   '010_field_visits': m010,
+  '011_meeting_photos': m011,
 }
 
 export const migrationProvider: MigrationProvider = {
