@@ -1,4 +1,4 @@
-import { startServer } from '../integration/harness.ts'
+import { createPgDatabase, dropPgDatabase, startServer } from '../integration/harness.ts'
 import { createBranch, createOrganization, createUser } from '../../src/server/repositories/organization.ts'
 import { createSession } from '../../src/server/repositories/sessions.ts'
 import { newId } from '../../src/core/ids.ts'
@@ -23,7 +23,9 @@ export interface SignInBench {
  * token verification. Reports per-request latency.
  */
 export async function measureMeetingSignIn(members = 500, spreadMs = 10_000, databaseUrl?: string): Promise<SignInBench> {
-  const server = await startServer({ databaseUrl })
+  // On PostgreSQL: a fresh database of its own, dropped afterwards.
+  const fresh = databaseUrl ? await createPgDatabase(databaseUrl) : undefined
+  const server = await startServer({ databaseUrl: fresh })
   try {
     const db = server.handle.db
     const key = newMeetingKey()
@@ -79,6 +81,7 @@ export async function measureMeetingSignIn(members = 500, spreadMs = 10_000, dat
     return { members, spreadMs: Math.round(total), p50: q(0.5), p99: q(0.99), max: q(1), errors, rejected, rows }
   } finally {
     await server.close()
+    if (fresh) await dropPgDatabase(fresh)
   }
 }
 

@@ -24,8 +24,8 @@ export const PASSWORD = 'test-password-1'
  */
 const TEST_PG = process.env.TEST_DATABASE_URL
 
-async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: TEST_PG })
+async function admin<T>(fn: (c: pg.Client) => Promise<T>, url = TEST_PG): Promise<T> {
+  const c = new pg.Client({ connectionString: url })
   await c.connect()
   try {
     return await fn(c)
@@ -34,17 +34,20 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-async function createPgDatabase(): Promise<string> {
+/** A new, empty PostgreSQL database on the server of `serverUrl` (tests and benchmarks). */
+export async function createPgDatabase(serverUrl = TEST_PG): Promise<string> {
   const name = `suixing_test_${randomBytes(6).toString('hex')}`
-  await admin((c) => c.query(`create database ${name}`))
-  const url = new URL(TEST_PG as string)
+  await admin((c) => c.query(`create database ${name}`), serverUrl)
+  const url = new URL(serverUrl as string)
   url.pathname = `/${name}`
   return url.toString()
 }
 
-async function dropPgDatabase(url: string): Promise<void> {
+export async function dropPgDatabase(url: string): Promise<void> {
   const name = new URL(url).pathname.slice(1)
-  await admin((c) => c.query(`drop database if exists ${name} with (force)`))
+  const server = new URL(url)
+  server.pathname = '/postgres'
+  await admin((c) => c.query(`drop database if exists ${name} with (force)`), server.toString())
 }
 
 export interface TestServer {
