@@ -3,7 +3,6 @@ import { computed, ref, shallowRef } from 'vue'
 import type { SessionUser, SetupRequest } from '../../../core/schemas/auth.ts'
 import { api } from '../../api/client.ts'
 import { ApiError, NetworkError } from '../../api/http.ts'
-import { disablePush } from '../reminders/web-push.ts'
 import { AccountDb, accountDbName } from '../../db/account-db.ts'
 import { clearCurrentUser, loadCurrentUser, saveCurrentUser } from '../../db/device-db.ts'
 
@@ -55,7 +54,7 @@ export const useSessionStore = defineStore('session', () => {
     db.value = null
     user.value = null
     signedOutRemotely.value = true
-    await disablePush(null).catch(() => undefined)
+    await import('../reminders/web-push.ts').then(({ disablePush }) => disablePush(null)).catch(() => undefined)
     await clearCurrentUser()
     if (current) await current.delete()
   }
@@ -82,7 +81,7 @@ export const useSessionStore = defineStore('session', () => {
   /** Signs out. Unsynced changes stay in this account's database unless `wipe` is chosen. */
   async function logout(wipe: boolean): Promise<void> {
     // Notifications for this person must not reach whoever uses the phone next.
-    await disablePush(api).catch(() => undefined)
+    await import('../reminders/web-push.ts').then(({ disablePush }) => disablePush(api)).catch(() => undefined)
     try {
       await api.logout()
     } catch (err) {

@@ -11,5 +11,13 @@ export const useHomeStore = defineStore('home', () => {
   const month = monthOf(new Date())
   const records = useLiveQuery(() => (session.db && session.user ? monthRecords(session.db, session.user.id, month) : []), [], [() => session.db])
   const studyThisMonth = computed(() => summarize(records.value))
-  return { month, studyThisMonth }
+  /**
+   * Whether the meeting and follow-up cards have anything to show: their code is loaded only
+   * then (a secretary always sees what the branch owes, so the meeting card always loads for them).
+   */
+  const meetingCount = useLiveQuery(() => session.db?.meetings.count() ?? 0, 0, [() => session.db])
+  const followupCount = useLiveQuery(() => session.db?.followups.count() ?? 0, 0, [() => session.db])
+  const showMeetings = computed(() => session.user?.role !== 'member' || meetingCount.value > 0)
+  const showFollowups = computed(() => followupCount.value > 0)
+  return { month, studyThisMonth, showMeetings, showFollowups }
 })
