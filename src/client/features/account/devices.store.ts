@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import { api } from '../../api/client.ts'
+import { adminApi as api } from '../../api/admin-client.ts'
 import type { DeviceSession } from '../../api/endpoints.ts'
 import { useRequest } from '../../app/use-request.ts'
 

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import { api } from '../../api/client.ts'
+import { adminApi as api } from '../../api/admin-client.ts'
 import { useRequest } from '../../app/use-request.ts'
 import type { AuditEntry, ImportPreview, IssuedCode, MembershipEvent, OrgTree, Person, PersonPatch } from '../../../core/schemas/people.ts'
 import type { Role } from '../../../core/domain/roles.ts'

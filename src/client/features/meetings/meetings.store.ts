@@ -72,7 +72,8 @@ export const useMeetingsStore = defineStore('meetings', () => {
 
   /** Administrators set the organisation's frequencies (online: the server keeps them for every phone). */
   async function saveRules(next: Rule[] | null): Promise<void> {
-    const r = await api.setRules(next)
+    const { adminApi } = await import('../../api/admin-client.ts')
+    const r = await adminApi.setRules(next)
     await session.db?.meta.put({ key: 'rules', value: r.rules })
   }
 
