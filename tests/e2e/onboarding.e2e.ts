@@ -44,7 +44,7 @@ test('a secretary imports a small roster; a new member activates on a fresh phon
   const shell = new Shell(mine)
   await shell.expectUnsynced(0)
   // Their branch's people are on the phone; another branch's are not.
-  const names = await mine.evaluate(async () => {
+  const readPeople = () => mine.evaluate(async () => {
     const dbs = await indexedDB.databases()
     const name = dbs.map((d) => d.name ?? '').find((n) => n.startsWith('suixing-account-')) ?? ''
     return new Promise<string[]>((resolve, reject) => {
@@ -56,6 +56,9 @@ test('a secretary imports a small roster; a new member activates on a fresh phon
       }
     })
   })
+  // The first pull may still be on its way when the badge first says 已同步.
+  await expect.poll(async () => (await readPeople()).some((n) => n.startsWith('新党员乙@')), { timeout: 15_000 }).toBe(true)
+  const names = await readPeople()
   const branches = new Set(names.map((n) => n.split('@')[1]))
   expect(branches.size).toBe(1)
   expect(names.some((n) => n.startsWith('新党员乙@'))).toBe(true)
