@@ -54,7 +54,9 @@ export async function applyAttendanceMutation(trx: Kysely<Database>, viewer: Vie
     const scan = field('scan', fields.scan)
     const refusal = await verifySignIn({ meetingId, memberId, ...scan }, meeting.sign_key, { id: meeting.id, startsAt: meeting.starts_at, durationMinutes: Number(meeting.duration_minutes) }, viewer.id)
     if (refusal) throw new HttpError(refusal === 'wrong_member' ? 403 : 422, refusal === 'wrong_member' ? 'forbidden' : 'validation', REFUSAL_TEXT[refusal])
-    if (existing?.status === 'present' && existing.method === 'scan') return
+    // Already signed in (another phone, a retry): nothing changes, but the row is sent out again so
+    // the writer's phone replaces its own version (its own scan time) with the server's.
+    if (existing?.status === 'present' && existing.method === 'scan') return seqs.mark('attendance', m.rowId)
     set = { status: 'present', method: 'scan', signed_at: new Date(scan.scannedAt).toISOString(), marked_by: null }
   } else if (intent === 'leaveReason') {
     if (!self) throw new HttpError(403, 'forbidden', '只能为本人请假')
@@ -73,7 +75,7 @@ export async function applyAttendanceMutation(trx: Kysely<Database>, viewer: Vie
     const status = field('status', fields.status)
     const note = fields.note === undefined ? (existing?.note ?? '') : field('note', fields.note)
     if (existing?.status === 'present' && existing.method === 'scan') {
-      if (status === 'present') return
+      if (status === 'present') return seqs.mark('attendance', m.rowId)
       throw new HttpError(409, 'conflict', '该党员已扫码签到，不能改为请假或缺席')
     }
     set = { status, method: 'manual', signed_at: status === 'present' ? (existing?.signed_at ?? now) : null, marked_by: viewer.id, note }

@@ -6,6 +6,10 @@ import { createStudy, removeStudy, updateStudy } from '../../../src/client/featu
 import { PartyDatesError, recordOathRenewal, savePartyDates } from '../../../src/client/features/party/party.repo.ts'
 import { deleteRow, writeRow } from '../../../src/client/db/write.ts'
 import { saveReminderPrefs } from '../../../src/client/features/reminders/reminders.repo.ts'
+import { createMeeting, markAttendance, signInWithCode } from '../../../src/client/features/meetings/meetings.repo.ts'
+import { signInLink, signToken, windowOf } from '../../../src/core/domain/sign-in-token.ts'
+import { attendanceToWire } from '../../../src/server/sync/wire.ts'
+import type { Meeting } from '../../../src/core/schemas/entities.ts'
 import { reminderSettingsToWire } from '../../../src/server/sync/wire.ts'
 import type { PushResult } from '../../../src/core/sync/protocol.ts'
 import type { SessionUser } from '../../../src/core/schemas/auth.ts'
@@ -90,6 +94,17 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
     devices.push(d)
   }
 
+  // A meeting of branch A, scheduled on the secretary's phone (the last device is the secretary when there are four or more).
+  const organiser = devices.find((d) => d.user.role === 'secretary')
+  let meeting: Meeting | null = null
+  if (organiser) {
+    meeting = await createMeeting(organiser.db, organiser.user, {
+      branchId: organiser.user.branchId, type: 'branch_committee', topic: `sim-${opts.seed}`, startsAt: new Date().toISOString(), durationMinutes: 600, place: '', organiserId: organiser.user.id,
+      speaker: '', expectedIds: [org.memberA.id, org.memberA2.id, org.secretaryA.id], agenda: '', minutes: '', talkWithId: null,
+    })
+    await organiser.engine.sync()
+  }
+
   proxy.rates = { dropRequest: 0.1, dropResponse: 0.1, duplicate: 0.1, delay: 0.25 }
   let n = 0
   for (let op = 0; op < opts.operations; op++) {
@@ -133,6 +148,20 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
         // Reminder settings (reminder_settings): one field at a time, several phones of one person.
         const patch = chance(rand, 0.5) ? { studyGap: chance(rand, 0.5) } : { quietStart: `2${Math.floor(rand() * 4)}:${chance(rand, 0.5) ? '00' : '30'}` }
         await saveReminderPrefs(d.db, d.user, patch)
+      } else if (roll < 0.78 && meeting) {
+        // Meeting sign-in: members scan the current code (several phones of one person, retries);
+        // the organiser marks someone by hand now and then (a verified scan always wins).
+        if (d.user.role === 'secretary' && chance(rand, 0.5)) {
+          const who = pick(rand, [org.memberA.id, org.memberA2.id])
+          try {
+            await markAttendance(d.db, d.user, meeting, who, pick(rand, ['present', 'absent', 'leave'] as const))
+          } catch {
+            // the phone already knows the member scanned: refused locally, nothing written
+          }
+        } else {
+          const w = windowOf(Date.now())
+          await signInWithCode(d.db, d.user, signInLink('https://sim', meeting.id, w, await signToken(meeting.signKey ?? '', meeting.id, w)))
+        }
       } else if (roll < 0.9) {
         if (!d.inflight) d.inflight = d.engine.sync().finally(() => (d.inflight = null))
         if (chance(rand, 0.3)) await d.inflight
@@ -223,6 +252,17 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
     const want = JSON.stringify([server_.joined_party_on, server_.full_member_on])
     const got = JSON.stringify([local?.joinedPartyOn ?? null, local?.fullMemberOn ?? null])
     if (want !== got) problems.push(`${d.name}: party dates ${got} differ from the server's ${want}`)
+  }
+
+  // Attendance: one row per member and meeting; every device holds exactly the server's rows it may see.
+  if (meeting) {
+    const rows = await server.handle.db.selectFrom('attendance').selectAll().where('meeting_id', '=', meeting.id).execute()
+    if (new Set(rows.map((r) => r.member_id)).size !== rows.length) problems.push('a member has more than one attendance row')
+    for (const d of devices) {
+      const visible = rows.filter((r) => r.member_id === d.user.id || d.user.role === 'secretary').map((r) => JSON.stringify({ ...attendanceToWire(r), updatedAt: '' })).sort()
+      const local = (await d.db.attendance.toArray()).map((r) => JSON.stringify({ ...r, updatedAt: '' })).sort()
+      if (JSON.stringify(visible) !== JSON.stringify(local)) problems.push(`${d.name}: attendance differs from the server (${local.length} vs ${visible.length})`)
+    }
   }
 
   // Reminder settings: every device of a person ends with the server's settings.

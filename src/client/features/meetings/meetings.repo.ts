@@ -103,7 +103,10 @@ export async function requestLeave(db: AccountDb, user: SessionUser, meeting: Me
 /** The organiser marks a member by hand (no phone, or forgot it). A verified scan is never overridden. */
 export async function markAttendance(db: AccountDb, user: SessionUser, meeting: Meeting, memberId: string, status: AttendanceStatus): Promise<void> {
   const existing = await db.attendance.get(attendanceId(meeting.id, memberId))
-  if (existing?.method === 'scan' && existing.status === 'present' && status !== 'present') throw new MeetingError('该党员已扫码签到，不能改为请假或缺席')
+  if (existing?.method === 'scan' && existing.status === 'present') {
+    if (status === 'present') return
+    throw new MeetingError('该党员已扫码签到，不能改为请假或缺席')
+  }
   const now = new Date().toISOString()
   const row: Attendance = { ...baseRow(user, meeting, memberId, existing), status, method: 'manual', markedBy: user.id, signedAt: status === 'present' ? (existing?.signedAt ?? now) : null, updatedAt: now }
   await writeRow(db, 'attendance', row, { meetingId: meeting.id, memberId, status, method: 'manual' })
