@@ -7,6 +7,10 @@ import { ActivatePage, AdminPages } from './pages/admin.page.ts'
 const server = new AppServer(Number(process.env.E2E_PORT ?? 4610) + 4)
 const SECRETARY = '13900000011'
 const ADMIN = '13900000001'
+// Fresh phone numbers per run, so a retry on the same server does not find them taken.
+const RUN = String(Date.now()).slice(-4)
+const PHONE_1 = `137${RUN}1111`
+const PHONE_2 = `137${RUN}2222`
 
 test.beforeAll(() => server.start())
 test.afterAll(() => server.stop())
@@ -21,14 +25,14 @@ test('a secretary imports a small roster; a new member activates on a fresh phon
   await admin.openFromMe()
 
   // A roster with a mistake: listed, nothing written.
-  await admin.previewRoster('花名册.csv', '姓名,手机号,入党日期,转正日期\n新党员甲,13700001111,2024-07-01,2025-07-01\n新党员乙,1370000222,2024-07-01,\n')
+  await admin.previewRoster('花名册.csv', `姓名,手机号,入党日期,转正日期\n新党员甲,${PHONE_1},2024-07-01,2025-07-01\n新党员乙,1370000222,2024-07-01,\n`)
   await expect(admin.summary()).toContainText('发现 1 处问题')
   await expect(admin.rows().nth(1)).toContainText('不是 11 位手机号')
   await expect(page.getByTestId('import-apply')).toHaveCount(0)
 
   // Corrected: both written, each with a code.
   await page.goBack()
-  await admin.previewRoster('花名册.csv', '姓名,手机号,入党日期,转正日期\n新党员甲,13700001111,2024-07-01,2025-07-01\n新党员乙,13700002222,2024-07-01,\n')
+  await admin.previewRoster('花名册.csv', `姓名,手机号,入党日期,转正日期\n新党员甲,${PHONE_1},2024-07-01,2025-07-01\n新党员乙,${PHONE_2},2024-07-01,\n`)
   await expect(admin.summary()).toContainText('共 2 人，检查无误')
   const codes = await admin.apply()
   expect(codes.map((c) => c.name)).toEqual(['新党员甲', '新党员乙'])
@@ -39,7 +43,7 @@ test('a secretary imports a small roster; a new member activates on a fresh phon
   // The new member's own phone: activate with the code, set a password, land signed in.
   const phone = await browser.newContext()
   const mine = await phone.newPage()
-  await new ActivatePage(mine).activate(server.url, '13700001111', code, 'my-new-password')
+  await new ActivatePage(mine).activate(server.url, PHONE_1, code, 'my-new-password')
   await expect(mine.getByText('新党员甲，您好')).toBeVisible()
   const shell = new Shell(mine)
   await shell.expectUnsynced(0)
@@ -47,12 +51,19 @@ test('a secretary imports a small roster; a new member activates on a fresh phon
   const readPeople = () => mine.evaluate(async () => {
     const dbs = await indexedDB.databases()
     const name = dbs.map((d) => d.name ?? '').find((n) => n.startsWith('suixing-account-')) ?? ''
+    if (!name) return []
     return new Promise<string[]>((resolve, reject) => {
       const open = indexedDB.open(name)
       open.onerror = () => reject(open.error)
       open.onsuccess = () => {
-        const all = open.result.transaction('users').objectStore('users').getAll()
-        all.onsuccess = () => resolve((all.result as { name: string; branchId: string }[]).map((u) => `${u.name}@${u.branchId}`))
+        try {
+          const all = open.result.transaction('users').objectStore('users').getAll()
+          all.onsuccess = () => resolve((all.result as { name: string; branchId: string }[]).map((u) => `${u.name}@${u.branchId}`))
+        } catch {
+          resolve([])
+        } finally {
+          open.result.close()
+        }
       }
     })
   })
@@ -67,7 +78,7 @@ test('a secretary imports a small roster; a new member activates on a fresh phon
   const later = await browser.newContext()
   const again = await later.newPage()
   await new LoginPage(again).open(server.url)
-  await new LoginPage(again).login('13700001111', 'my-new-password')
+  await new LoginPage(again).login(PHONE_1, 'my-new-password')
   await expect(again.getByText('新党员甲，您好')).toBeVisible()
   await later.close()
 })

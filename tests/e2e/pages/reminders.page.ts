@@ -28,14 +28,16 @@ export class RemindersPage {
    * Deliver a push message straight to the page's service worker through the DevTools protocol,
    * as the push service would (no push service is reachable from a test machine).
    */
+  private registrationId: string | null = null
+
   async deliverPush(cdp: CDPSession, origin: string, data: unknown): Promise<void> {
-    const registrationId = await new Promise<string>((resolve) => {
+    this.registrationId ??= await new Promise<string>((resolve) => {
       cdp.on('ServiceWorker.workerRegistrationUpdated', (e: { registrations: { registrationId: string; scopeURL: string; isDeleted: boolean }[] }) => {
         const reg = e.registrations.find((r) => r.scopeURL.startsWith(origin) && !r.isDeleted)
         if (reg) resolve(reg.registrationId)
       })
       void cdp.send('ServiceWorker.enable')
     })
-    await cdp.send('ServiceWorker.deliverPushMessage', { origin, registrationId, data: JSON.stringify(data) })
+    await cdp.send('ServiceWorker.deliverPushMessage', { origin, registrationId: this.registrationId, data: JSON.stringify(data) })
   }
 }

@@ -18,6 +18,7 @@ export class StudyPage {
     await this.page.getByLabel('时长（分钟）').fill(String(record.minutes))
     if (record.notes) await this.page.getByLabel('心得体会').fill(record.notes)
     await this.page.getByTestId('study-save').click()
-    await expect(this.record(record.title)).toBeVisible()
+    // The first write on a new phone opens (and creates) the account's database: allow for a slow CI machine.
+    await expect(this.record(record.title)).toBeVisible({ timeout: 20_000 })
   }
 }

@@ -29,12 +29,19 @@ export class VisitsPages {
   storedPhotos(): Promise<{ width: number; height: number; size: number; state: string }[]> {
     return this.page.evaluate(async () => {
       const name = (await indexedDB.databases()).map((d) => d.name ?? '').find((n) => n.startsWith('suixing-account-')) ?? ''
+      if (!name) return []
       return new Promise((resolve, reject) => {
         const open = indexedDB.open(name)
         open.onerror = () => reject(open.error)
         open.onsuccess = () => {
-          const all = open.result.transaction('photo_blobs').objectStore('photo_blobs').getAll()
-          all.onsuccess = () => resolve((all.result as { width: number; height: number; size: number; state: string }[]).map(({ width, height, size, state }) => ({ width, height, size, state })))
+          try {
+            const all = open.result.transaction('photo_blobs').objectStore('photo_blobs').getAll()
+            all.onsuccess = () => resolve((all.result as { width: number; height: number; size: number; state: string }[]).map(({ width, height, size, state }) => ({ width, height, size, state })))
+          } catch {
+            resolve([])
+          } finally {
+            open.result.close()
+          }
         }
       })
     })
