@@ -47,7 +47,18 @@ export async function dropPgDatabase(url: string): Promise<void> {
   const name = new URL(url).pathname.slice(1)
   const server = new URL(url)
   server.pathname = '/postgres'
-  await admin((c) => c.query(`drop database if exists ${name} with (force)`), server.toString())
+  // Without FORCE: a non-superuser may not terminate an autovacuum worker busy on that database
+  // (FORCE then fails); a plain DROP cancels autovacuum itself. The server's own pool is closed
+  // by now; a connection still closing is waited for.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await admin((c) => c.query(`drop database if exists ${name}`), server.toString())
+      return
+    } catch (err) {
+      if (attempt >= 20 || !/being accessed by other users/.test(String(err))) throw err
+      await new Promise((r) => setTimeout(r, 250))
+    }
+  }
 }
 
 export interface TestServer {
