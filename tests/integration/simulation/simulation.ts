@@ -7,6 +7,8 @@ import { PartyDatesError, recordOathRenewal, savePartyDates } from '../../../src
 import { deleteRow, writeRow } from '../../../src/client/db/write.ts'
 import { saveReminderPrefs } from '../../../src/client/features/reminders/reminders.repo.ts'
 import { createMeeting, markAttendance, signInWithCode } from '../../../src/client/features/meetings/meetings.repo.ts'
+import { closeFollowup, recordVisit, saveHousehold } from '../../../src/client/features/visits/visits.repo.ts'
+import { followupToWire, visitToWire } from '../../../src/server/sync/wire.ts'
 import { signInLink, signToken, windowOf } from '../../../src/core/domain/sign-in-token.ts'
 import { attendanceToWire } from '../../../src/server/sync/wire.ts'
 import type { Meeting } from '../../../src/core/schemas/entities.ts'
@@ -102,6 +104,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
       branchId: organiser.user.branchId, type: 'branch_committee', topic: `sim-${opts.seed}`, startsAt: new Date().toISOString(), durationMinutes: 600, place: '', organiserId: organiser.user.id,
       speaker: '', expectedIds: [org.memberA.id, org.memberA2.id, org.secretaryA.id], agenda: '', minutes: '', talkWithId: null,
     })
+    await saveHousehold(organiser.db, organiser.user, null, { branchId: organiser.user.branchId ?? '', name: `户主${opts.seed}`, address: '', village: '东村', contact: '', situation: '', needs: '', memberIds: [org.memberA.id, org.memberA2.id] })
     await organiser.engine.sync()
   }
 
@@ -162,6 +165,16 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
           const w = windowOf(Date.now())
           await signInWithCode(d.db, d.user, signInLink('https://sim', meeting.id, w, await signToken(meeting.signKey ?? '', meeting.id, w)))
         }
+      } else if (roll < 0.82 && d.user.role === 'member') {
+        // Field visits: record one (with a promised action), or close an open one of one's own.
+        const open = (await d.db.followups.toArray()).filter((f) => !f.closedAt && f.ownerId === d.user.id)
+        const household = (await d.db.households.toArray())[0]
+        if (open.length && chance(rand, 0.4)) await closeFollowup(d.db, pick(rand, open).id, `${d.name} 已办 ${op}`)
+        else if (household)
+          await recordVisit(d.db, d.user, {
+            householdId: household.id, place: '', visitedAt: new Date().toISOString(), memberIds: [d.user.id], findings: `sim-${opts.seed}-visit-${op}`, problems: '', location: null, photos: [],
+            followups: [{ text: `事项 ${op}`, ownerId: d.user.id, dueOn: '2026-12-31' }],
+          })
       } else if (roll < 0.9) {
         if (!d.inflight) d.inflight = d.engine.sync().finally(() => (d.inflight = null))
         if (chance(rand, 0.3)) await d.inflight
@@ -263,6 +276,21 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
       const local = (await d.db.attendance.toArray()).map((r) => JSON.stringify({ ...r, updatedAt: '' })).sort()
       if (JSON.stringify(visible) !== JSON.stringify(local)) problems.push(`${d.name}: attendance differs from the server (${local.length} vs ${visible.length})`)
     }
+  }
+
+  // Visits and follow-ups: every device holds exactly the server's rows it may see.
+  const visitRows = await server.handle.db.selectFrom('visits').selectAll().where('deleted', '=', 0).execute()
+  const followupRows = await server.handle.db.selectFrom('followups').selectAll().where('deleted', '=', 0).execute()
+  if (opts.operations >= 400 && (visitRows.length === 0 || !followupRows.some((f) => f.closed_at))) problems.push('the run recorded no visit or closed no follow-up')
+  for (const d of devices) {
+    const sees = (memberIds: string, branchId: string | null) => (JSON.parse(memberIds) as string[]).includes(d.user.id) || (d.user.role === 'secretary' && branchId === d.user.branchId)
+    const wantVisits = visitRows.filter((r) => sees(r.member_ids, r.branch_id) || d.user.id === org.memberA.id || d.user.id === org.memberA2.id).map((r) => JSON.stringify({ ...visitToWire(r), updatedAt: '' })).sort()
+    const gotVisits = (await d.db.visits.toArray()).filter((r) => !r.deleted).map((r) => JSON.stringify({ ...r, updatedAt: '' })).sort()
+    if (JSON.stringify(wantVisits) !== JSON.stringify(gotVisits)) problems.push(`${d.name}: visits differ from the server (${gotVisits.length} vs ${wantVisits.length})`)
+    const visitsSeen = new Set(visitRows.filter((r) => sees(r.member_ids, r.branch_id)).map((r) => r.id))
+    const wantFollowups = followupRows.filter((r) => r.owner_id === d.user.id || visitsSeen.has(r.visit_id) || (d.user.role === 'secretary' && r.branch_id === d.user.branchId)).map((r) => JSON.stringify({ ...followupToWire(r), updatedAt: '' })).sort()
+    const gotFollowups = (await d.db.followups.toArray()).filter((r) => !r.deleted).map((r) => JSON.stringify({ ...r, updatedAt: '' })).sort()
+    if (JSON.stringify(wantFollowups) !== JSON.stringify(gotFollowups)) problems.push(`${d.name}: follow-ups differ from the server (${gotFollowups.length} vs ${wantFollowups.length})`)
   }
 
   // Reminder settings: every device of a person ends with the server's settings.
