@@ -31,3 +31,8 @@ export function formatChinaDateTime(at: Date): string {
   const mm = String(d.getUTCMinutes()).padStart(2, '0')
   return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${hh}:${mm}`
 }
+
+/** The first and the after-last moment of a China calendar year, as UTC ISO strings (for range queries). */
+export function chinaYearBounds(year: number): [string, string] {
+  return [new Date(Date.UTC(year, 0, 1) - OFFSET_MS).toISOString(), new Date(Date.UTC(year + 1, 0, 1) - OFFSET_MS).toISOString()]
+}

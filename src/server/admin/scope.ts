@@ -15,7 +15,7 @@ export function requireAdmin(viewer: Viewer): void {
   if (viewer.role !== 'admin') throw new HttpError(403, 'forbidden', '只有机关党委管理员可以进行此操作')
 }
 
-/** May this viewer manage people of that branch? */
+/** May this viewer manage that branch (its people, meetings, households)? null is the organ's leadership: administrators only. */
 export function managesBranch(viewer: Viewer, branchId: string | null): boolean {
   if (viewer.role === 'admin') return true
   return viewer.role === 'secretary' && viewer.branchId !== null && viewer.branchId === branchId

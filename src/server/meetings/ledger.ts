@@ -2,11 +2,8 @@ import ExcelJS from 'exceljs'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.ts'
 import { ATTENDANCE_LABELS, MEETING_TYPE_LABELS, meetingStats, type AttendanceStatus, type MeetingType } from '../../core/domain/meetings.ts'
-import { formatChinaDateTime } from '../../core/domain/china-time.ts'
+import { chinaYearBounds, formatChinaDateTime } from '../../core/domain/china-time.ts'
 
-const OFFSET = 8 * 3600_000
-/** China-time bounds of a year as UTC ISO strings. */
-const yearBounds = (year: number) => [new Date(Date.UTC(year, 0, 1) - OFFSET).toISOString(), new Date(Date.UTC(year + 1, 0, 1) - OFFSET).toISOString()] as const
 const when = (iso: string | null) => (iso ? formatChinaDateTime(new Date(iso)) : '')
 const LEAVE_LABELS: Record<string, string> = { requested: '待审批', approved: '已批准', declined: '未批准' }
 
@@ -16,7 +13,7 @@ const LEAVE_LABELS: Record<string, string> = { requested: '待审批', approved:
  * make-up study beside the absences it makes up for.
  */
 export async function ledgerWorkbook(db: Kysely<Database>, orgId: string, branchId: string | null, year: number, title: string): Promise<Buffer> {
-  const [from, to] = yearBounds(year)
+  const [from, to] = chinaYearBounds(year)
   let q = db.selectFrom('meetings').selectAll().where('org_id', '=', orgId).where('deleted', '=', 0).where('starts_at', '>=', from).where('starts_at', '<', to)
   q = branchId === null ? q.where('branch_id', 'is', null) : q.where('branch_id', '=', branchId)
   const meetings = await q.orderBy('starts_at').execute()

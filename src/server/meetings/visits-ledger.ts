@@ -1,15 +1,13 @@
 import ExcelJS from 'exceljs'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.ts'
-import { formatChinaDateTime } from '../../core/domain/china-time.ts'
+import { chinaYearBounds, formatChinaDateTime } from '../../core/domain/china-time.ts'
 import { chinaToday } from '../../core/domain/political-birthday.ts'
 
-const OFFSET = 8 * 3600_000
 
 /** 两卡一台账 for one branch and year: household cards, visit records, follow-ups. From what was recorded. */
 export async function visitsWorkbook(db: Kysely<Database>, orgId: string, branchId: string, year: number): Promise<Buffer> {
-  const from = new Date(Date.UTC(year, 0, 1) - OFFSET).toISOString()
-  const to = new Date(Date.UTC(year + 1, 0, 1) - OFFSET).toISOString()
+  const [from, to] = chinaYearBounds(year)
   const households = await db.selectFrom('households').selectAll().where('org_id', '=', orgId).where('branch_id', '=', branchId).where('deleted', '=', 0).orderBy('name').execute()
   const visits = await db.selectFrom('visits').selectAll().where('org_id', '=', orgId).where('branch_id', '=', branchId).where('deleted', '=', 0).where('visited_at', '>=', from).where('visited_at', '<', to).orderBy('visited_at').execute()
   const followups = await db.selectFrom('followups').selectAll().where('org_id', '=', orgId).where('branch_id', '=', branchId).where('deleted', '=', 0).orderBy('due_on').execute()

@@ -12,6 +12,7 @@ import { audit } from '../admin/audit.ts'
 import { STUDY_KIND_LABELS, type StudyKind } from '../../core/domain/study-kinds.ts'
 import { STATUS_LABELS, ROLE_LABELS, type MemberStatus, type Role } from '../../core/domain/roles.ts'
 import { nowIso } from '../lib/time.ts'
+import { sendXlsx } from '../lib/xlsx-reply.ts'
 
 /** Activation with a one-time code, the member's own devices, and their own data to take away. */
 export function accountRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -121,10 +122,7 @@ export function accountRoutes(app: FastifyInstance, ctx: AppContext): void {
     study.getRow(1).font = { bold: true }
     await audit(ctx.db, request, viewer, 'export_personal', viewer.id, '导出本人全部数据（xlsx）')
     const buf = await wb.xlsx.writeBuffer()
-    return reply
-      .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-      .header('content-disposition', `attachment; filename="suixing-${data.exportedAt.slice(0, 10)}.xlsx"`)
-      .send(Buffer.from(buf))
+    return sendXlsx(reply, `suixing-${data.exportedAt.slice(0, 10)}.xlsx`, Buffer.from(buf))
   })
 }
 

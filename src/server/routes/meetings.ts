@@ -6,12 +6,13 @@ import { requireViewer } from '../plugins/auth.ts'
 import { Uuid } from '../../core/schemas/common.ts'
 import { DEFAULT_RULES, MEETING_TYPES, type Rule } from '../../core/domain/meetings.ts'
 import { meetingScope } from '../sync/pull.ts'
-import { managesMeetingsOf } from '../sync/wire.ts'
+import { managesBranch } from '../admin/scope.ts'
 import { meetingCalendar } from '../calendar/ics.ts'
 import { ledgerWorkbook } from '../meetings/ledger.ts'
 import { visitsWorkbook } from '../meetings/visits-ledger.ts'
 import { requireAdmin } from '../admin/scope.ts'
 import { audit } from '../admin/audit.ts'
+import { sendXlsx } from '../lib/xlsx-reply.ts'
 
 const MeetingIcs = v.object({ file: v.pipe(v.string(), v.regex(/^[0-9a-f-]{36}\.ics$/, '会议编号不正确')) })
 const LedgerParams = v.object({
@@ -40,7 +41,7 @@ export function meetingRoutes(app: FastifyInstance, ctx: AppContext): void {
     const viewer = requireViewer(request)
     const { scope, file } = parseInput(LedgerParams, request.params)
     const branchId = scope === 'leadership' ? null : scope
-    if (!managesMeetingsOf(viewer, branchId)) throw new HttpError(403, 'forbidden', '只能导出本支部的台账')
+    if (!managesBranch(viewer, branchId)) throw new HttpError(403, 'forbidden', '只能导出本支部的台账')
     const year = Number(file.slice(0, 4))
     if (year < 2000 || year > 2100) throw new HttpError(400, 'validation', '年份不正确')
     const branch = branchId ? await ctx.read.selectFrom('branches').select('name').where('id', '=', branchId).where('org_id', '=', viewer.orgId).executeTakeFirst() : { name: '机关党委' }
@@ -48,26 +49,20 @@ export function meetingRoutes(app: FastifyInstance, ctx: AppContext): void {
     const title = `${branch.name}${year}年组织生活台账`
     const buf = await ledgerWorkbook(ctx.read, viewer.orgId, branchId, year, title)
     await audit(ctx.db, request, viewer, 'export_ledger', branchId, `导出台账：${title}`)
-    return reply
-      .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-      .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(`${title}.xlsx`)}`)
-      .send(buf)
+    return sendXlsx(reply, `${title}.xlsx`, buf)
   })
 
   app.get('/api/visits-ledger/:scope/:file', async (request, reply) => {
     const viewer = requireViewer(request)
     const { scope, file } = parseInput(LedgerParams, request.params)
-    if (scope === 'leadership' || !managesMeetingsOf(viewer, scope)) throw new HttpError(403, 'forbidden', '只能导出本支部的走访台账')
+    if (scope === 'leadership' || !managesBranch(viewer, scope)) throw new HttpError(403, 'forbidden', '只能导出本支部的走访台账')
     const year = Number(file.slice(0, 4))
     const branch = await ctx.read.selectFrom('branches').select('name').where('id', '=', scope).where('org_id', '=', viewer.orgId).executeTakeFirst()
     if (!branch) throw new HttpError(404, 'not_found', '找不到此党支部')
     const title = `${branch.name}${year}年走访台账`
     const buf = await visitsWorkbook(ctx.read, viewer.orgId, scope, year)
     await audit(ctx.db, request, viewer, 'export_ledger', scope, `导出台账：${title}`)
-    return reply
-      .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-      .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(`${title}.xlsx`)}`)
-      .send(buf)
+    return sendXlsx(reply, `${title}.xlsx`, buf)
   })
 
   app.get('/api/org/rules', async (request) => {

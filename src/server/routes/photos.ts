@@ -9,7 +9,7 @@ import { nowIso } from '../lib/time.ts'
 import { requireViewer } from '../plugins/auth.ts'
 import { Uuid } from '../../core/schemas/common.ts'
 import { meetingScope, visitScope } from '../sync/pull.ts'
-import { managesMeetingsOf } from '../sync/wire.ts'
+import { managesBranch } from '../admin/scope.ts'
 import type { Viewer } from '../sync/viewer.ts'
 
 export const MAX_PHOTO_BYTES = 5 * 1024 * 1024
@@ -58,7 +58,7 @@ export function photoRoutes(app: FastifyInstance, ctx: AppContext): void {
     if (q.meeting) {
       const meeting = await visibleMeeting(viewer, q.meeting)
       if (!meeting || meeting.deleted === 1) throw new HttpError(404, 'not_found', '会议尚未同步或不存在')
-      if (!managesMeetingsOf(viewer, meeting.branch_id)) throw new HttpError(403, 'forbidden', '只有会议组织者可以上传会议照片')
+      if (!managesBranch(viewer, meeting.branch_id)) throw new HttpError(403, 'forbidden', '只有会议组织者可以上传会议照片')
       return { table: 'meetings', id: meeting.id, photoIds: JSON.parse(meeting.photo_ids) as string[] }
     }
     throw new HttpError(400, 'validation', '请指明照片所属的走访或会议')
@@ -106,10 +106,9 @@ export function photoRoutes(app: FastifyInstance, ctx: AppContext): void {
   })
 
   app.get('/api/photos/:id/status', async (request) => {
-    requireViewer(request)
+    const viewer = requireViewer(request)
     const { id } = parseInput(Params, request.params)
     const row = await ctx.read.selectFrom('photos').select(['received', 'complete', 'uploader_id']).where('id', '=', id).executeTakeFirst()
-    const viewer = requireViewer(request)
     if (row && row.uploader_id !== viewer.id) throw new HttpError(404, 'not_found')
     return { received: Number(row?.received ?? 0), complete: row?.complete === 1 }
   })

@@ -10,7 +10,8 @@ import { HttpError } from '../lib/http-error.ts'
 import { nowIso } from '../lib/time.ts'
 import type { PendingSeqs } from '../repositories/sequence.ts'
 import type { Viewer } from './viewer.ts'
-import { attendanceToWire, managesMeetingsOf } from './wire.ts'
+import { attendanceToWire } from './wire.ts'
+import { managesBranch } from '../admin/scope.ts'
 import { attendanceScope } from './pull.ts'
 
 /** Row fields a client may echo (its local expectation); the server decides them itself. */
@@ -43,7 +44,7 @@ export async function applyAttendanceMutation(trx: Kysely<Database>, viewer: Vie
   }
   const meeting = await trx.selectFrom('meetings').selectAll().where('id', '=', meetingId).where('org_id', '=', viewer.orgId).executeTakeFirst()
   if (!meeting || meeting.deleted === 1) throw new HttpError(404, 'not_found', '会议不存在或已取消')
-  const manages = managesMeetingsOf(viewer, meeting.branch_id)
+  const manages = managesBranch(viewer, meeting.branch_id)
   const self = memberId === viewer.id
   const existing = await trx.selectFrom('attendance').selectAll().where('id', '=', m.rowId).executeTakeFirst()
   const intent = INTENTS.find((k) => k in fields)

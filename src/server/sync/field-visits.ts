@@ -9,7 +9,9 @@ import { HttpError } from '../lib/http-error.ts'
 import { nowIso } from '../lib/time.ts'
 import type { PendingSeqs } from '../repositories/sequence.ts'
 import type { Viewer } from './viewer.ts'
-import { followupToWire, householdToWire, managesMeetingsOf as managesBranch, visitToWire } from './wire.ts'
+import { requireOrgPeople } from './org-people.ts'
+import { followupToWire, householdToWire, visitToWire } from './wire.ts'
+import { managesBranch } from '../admin/scope.ts'
 import { followupScope, householdScope, visitScope } from './pull.ts'
 
 const parse = <S extends v.GenericSchema>(schema: S, value: unknown, key?: string): v.InferOutput<S> => {
@@ -18,12 +20,7 @@ const parse = <S extends v.GenericSchema>(schema: S, value: unknown, key?: strin
   return r.output
 }
 
-async function checkPeople(trx: Kysely<Database>, viewer: Viewer, ids: readonly string[]): Promise<void> {
-  const unique = [...new Set(ids)]
-  if (unique.length === 0) return
-  const found = await trx.selectFrom('users').select('id').where('org_id', '=', viewer.orgId).where('removed_at', 'is', null).where('id', 'in', unique).execute()
-  if (found.length !== unique.length) throw new HttpError(422, 'validation', '人员中有不属于本组织的人')
-}
+const checkPeople = (trx: Kysely<Database>, viewer: Viewer, ids: readonly string[]) => requireOrgPeople(trx, viewer, ids, '人员中有不属于本组织的人')
 
 /** Apply the fields a mutation names onto a row, merging the free texts that merge. */
 function patchOf<F extends Record<string, v.GenericSchema>>(

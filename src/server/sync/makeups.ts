@@ -9,7 +9,8 @@ import { HttpError } from '../lib/http-error.ts'
 import { nowIso } from '../lib/time.ts'
 import type { PendingSeqs } from '../repositories/sequence.ts'
 import type { Viewer } from './viewer.ts'
-import { makeupToWire, managesMeetingsOf } from './wire.ts'
+import { makeupToWire } from './wire.ts'
+import { managesBranch } from '../admin/scope.ts'
 import { makeupScope } from './pull.ts'
 
 const NewMakeup = v.strictObject(makeupFields)
@@ -65,7 +66,7 @@ export async function applyMakeupMutation(trx: Kysely<Database>, viewer: Viewer,
   }
   if (existing.deleted === 1) throw new HttpError(409, 'deleted')
   if ('confirmed' in fields) {
-    if (!managesMeetingsOf(viewer, existing.branch_id) || existing.member_id === viewer.id) throw new HttpError(403, 'forbidden', '补学由党支部书记确认')
+    if (!managesBranch(viewer, existing.branch_id) || existing.member_id === viewer.id) throw new HttpError(403, 'forbidden', '补学由党支部书记确认')
     const r = v.safeParse(Confirm, fields)
     if (!r.success) throw new HttpError(422, 'validation', issuesToMessage(r.issues))
     await trx

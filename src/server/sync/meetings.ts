@@ -10,7 +10,9 @@ import { HttpError } from '../lib/http-error.ts'
 import { nowIso } from '../lib/time.ts'
 import type { PendingSeqs } from '../repositories/sequence.ts'
 import type { Viewer } from './viewer.ts'
-import { managesMeetingsOf, meetingToWire } from './wire.ts'
+import { requireOrgPeople } from './org-people.ts'
+import { meetingToWire } from './wire.ts'
+import { managesBranch } from '../admin/scope.ts'
 import { meetingScope } from './pull.ts'
 
 const columns = {
@@ -34,17 +36,12 @@ type Field = keyof typeof columns
 const NewMeeting = v.strictObject({ ...meetingFields, ...meetingKeyField })
 
 function refuseScope(viewer: Viewer, branchId: string | null): void {
-  if (!managesMeetingsOf(viewer, branchId)) {
+  if (!managesBranch(viewer, branchId)) {
     throw new HttpError(403, 'forbidden', branchId === null ? '机关党委层面的会议由管理员安排' : '只能安排本支部的会议')
   }
 }
 
-async function checkPeople(trx: Kysely<Database>, viewer: Viewer, ids: readonly string[]): Promise<void> {
-  const unique = [...new Set(ids)]
-  if (unique.length === 0) return
-  const found = await trx.selectFrom('users').select('id').where('org_id', '=', viewer.orgId).where('removed_at', 'is', null).where('id', 'in', unique).execute()
-  if (found.length !== unique.length) throw new HttpError(422, 'validation', '参会人员中有不属于本组织的人')
-}
+const checkPeople = (trx: Kysely<Database>, viewer: Viewer, ids: readonly string[]) => requireOrgPeople(trx, viewer, ids, '参会人员中有不属于本组织的人')
 
 function checkShape(type: MeetingType, branchId: string | null, talkWithId: string | null): void {
   const leadership = LEADERSHIP_TYPES.includes(type)

@@ -5,6 +5,7 @@ import type { MeetingType } from '../../core/domain/meetings.ts'
 import type { Role } from '../../core/domain/roles.ts'
 import type { StudyKind } from '../../core/domain/study-kinds.ts'
 import type { Viewer } from './viewer.ts'
+import { managesBranch } from '../admin/scope.ts'
 
 /** SQL rows → the shared wire entities (core/schemas/entities.ts). */
 export function branchToWire(r: Selectable<BranchTable>): Branch {
@@ -69,10 +70,6 @@ export function reminderSettingsToWire(r: Selectable<ReminderSettingsTable>): Re
   }
 }
 
-/** Whether the viewer manages meetings of this branch (null: the organ's leadership, administrators only). */
-export function managesMeetingsOf(viewer: Viewer, branchId: string | null): boolean {
-  return viewer.role === 'admin' || (viewer.role === 'secretary' && branchId !== null && viewer.branchId === branchId)
-}
 
 export function meetingToWire(r: Selectable<MeetingTable>, viewer: Viewer): Meeting {
   return {
@@ -92,7 +89,7 @@ export function meetingToWire(r: Selectable<MeetingTable>, viewer: Viewer): Meet
     talkWithId: r.talk_with_id,
     photoIds: JSON.parse(r.photo_ids) as string[],
     createdAt: r.created_at,
-    signKey: managesMeetingsOf(viewer, r.branch_id) ? r.sign_key : null,
+    signKey: managesBranch(viewer, r.branch_id) ? r.sign_key : null,
     updatedAt: r.updated_at,
     deleted: r.deleted === 1,
   }
