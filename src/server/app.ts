@@ -3,7 +3,7 @@ import rateLimit from '@fastify/rate-limit'
 import { errorBody } from '../core/errors.ts'
 import compress from '@fastify/compress'
 import type { AppContext } from './context.ts'
-import { refuseNulCharacters, registerErrorHandling } from './plugins/errors.ts'
+import { refuseMalformedText, registerErrorHandling } from './plugins/errors.ts'
 import { registerSecurity } from './plugins/security.ts'
 import { registerAuth } from './plugins/auth.ts'
 import { registerStatic } from './static.ts'
@@ -58,7 +58,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   })
   app.decorate('apiRoutes', routes)
   registerErrorHandling(app)
-  refuseNulCharacters(app)
+  refuseMalformedText(app)
   await registerSecurity(app)
   // gzip/brotli for the shell and for sync pages: members are often on weak rural signal.
   await app.register(compress, { threshold: 1024 })

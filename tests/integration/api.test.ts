@@ -206,6 +206,35 @@ describe('API', () => {
     expect((await f(`${server.url}/api/sync/pull?cursor=%00`)).status).toBe(400)
   })
 
+  it('refuses text that is not well-formed Unicode (a lone surrogate) anywhere in the input, however deep, as bad input', async () => {
+    const f = await signedIn()
+    const push = (fields: Record<string, unknown>) =>
+      f(`${server.url}/api/sync/push`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ clientId: newId(), mutations: [{ id: newId(), table: 'study_records', op: 'upsert', rowId: newId(), fields, base: {}, clientTime: new Date().toISOString(), v: 1 }] }),
+      })
+    const study = { kind: 'self_study', title: '学习', date: '2026-11-20', minutes: 30, notes: '', sourceUrl: '', createdAt: new Date().toISOString() }
+    const deep = (leaf: unknown, depth: number): unknown => (depth === 0 ? leaf : [deep(leaf, depth - 1)])
+    const before = await server.handle.db.selectFrom('study_records').select('id').execute()
+    // JSON.parse turns the "\ud800" escape JSON.stringify writes into a lone surrogate.
+    for (const fields of [{ ...study, title: '学习\ud800' }, { ...study, notes: '\udfff心得' }, { ...study, ['\ud83d']: 1 }, { ...study, extra: deep('\udc00', 200) }, { ...study, extra: deep('\u0000', 200) }]) {
+      const res = await push(fields)
+      expect(res.status).toBe(400)
+      const body = (await res.json()) as { error: { code: string; message: string } }
+      expect(body.error.code).toBe('validation')
+      expect(body.error.message).toMatch(/[\u4e00-\u9fff]/)
+    }
+    expect(await server.handle.db.selectFrom('study_records').select('id').execute()).toHaveLength(before.length)
+    const admin = await signedIn(org.admin.phone)
+    const person = await admin(`${server.url}/api/admin/people`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: '张\ud800三', phone: '13322224444', branchId: org.branchA }) })
+    expect(person.status).toBe(400)
+    // Paired surrogates (emoji, CJK extension B) are well-formed and kept as written.
+    const ok = await push({ ...study, title: '学习😀𠀀' })
+    expect(ok.status).toBe(200)
+    expect(((await ok.json()) as { results: { status: string }[] }).results[0]?.status).toBe('applied')
+  })
+
   it('unknown API routes answer a JSON 404', async () => {
     const res = await fetch(`${server.url}/api/nope`)
     expect(res.status).toBe(404)

@@ -34,9 +34,16 @@ const HOSTILE = [
   '𠀀𪚥😀'.repeat(500), 'x'.repeat(70_000), '../../etc/passwd', '${jndi:ldap://x}', '{{7*7}}', '__proto__', 'constructor', 'NaN', '-0', '1e309',
 ]
 const hostile = fc.constantFrom(...HOSTILE)
+/** Text that is not well-formed Unicode: lone surrogates (high, low, a pair cut in half) among ordinary characters. */
+const loneSurrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c))
+const brokenText = fc.oneof(
+  fc.constantFrom('\ud800', '\udfff', '学习\ud83d', '\ude00心得', '\udc00\ud800'),
+  fc.string({ unit: fc.oneof(loneSurrogate, fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 })), minLength: 1, maxLength: 20 }),
+)
 const scalar = fc.oneof(
   { weight: 4, arbitrary: hostile },
   { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 40 }) },
+  { weight: 1, arbitrary: brokenText },
   { weight: 1, arbitrary: fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.constant(null)) },
 )
 const value: fc.Arbitrary<unknown> = fc.oneof({ weight: 3, arbitrary: scalar }, { weight: 1, arbitrary: fc.anything({ maxDepth: 3 }) }, { weight: 1, arbitrary: fc.array(scalar, { maxLength: 5 }) })
@@ -189,6 +196,29 @@ const ROUTES: Record<string, { method: 'GET' | 'POST' | 'PUT'; url: fc.Arbitrary
   },
 }
 
+/** Does this JSON body, once parsed as the server parses it, hold a NUL or a lone surrogate in any key or value? */
+function malformedText(body: string | undefined): boolean {
+  if (body === undefined) return false
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(body)
+  } catch {
+    return false
+  }
+  const bad = (t: string) => t.includes('\u0000') || /\p{Cs}/u.test(t)
+  const pending: unknown[] = [parsed]
+  while (pending.length > 0) {
+    const v = pending.pop()
+    if (typeof v === 'string' && bad(v)) return true
+    if (v === null || typeof v !== 'object') continue
+    for (const [k, x] of Object.entries(v)) {
+      if (bad(k)) return true
+      pending.push(x)
+    }
+  }
+  return false
+}
+
 async function fingerprint(): Promise<string> {
   const db = server.handle.db
   const counts = await Promise.all(
@@ -220,6 +250,8 @@ describe('fuzzing every route', () => {
           })
           expect(res.statusCode).toBeLessThan(500)
           expect(res.body).not.toMatch(/\bat [\w.<>]+ \(|node_modules|\.ts:\d+/)
+          // Text that is not well-formed Unicode (or holds a NUL) is never accepted, whatever the route.
+          if (res.statusCode < 400) expect(malformedText(body)).toBe(false)
           if (res.statusCode >= 400) {
             const parsed = JSON.parse(res.body) as { error?: { code?: unknown; message?: unknown } }
             expect(typeof parsed.error?.code).toBe('string')

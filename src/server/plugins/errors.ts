@@ -27,21 +27,52 @@ export function registerErrorHandling(app: FastifyInstance): void {
   })
 }
 
-function hasNul(value: unknown, depth = 0): boolean {
-  if (typeof value === 'string') return value.includes('\u0000')
-  if (depth > 64 || value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return false
-  for (const [k, v] of Object.entries(value)) if (k.includes('\u0000') || hasNul(v, depth + 1)) return true
-  return false
+/** A lone UTF-16 surrogate: the string is not well-formed Unicode (paired surrogates are one code point here). */
+const LONE_SURROGATE = /\p{Cs}/u
+
+type TextProblem = 'nul' | 'broken_unicode'
+
+function textProblem(s: string): TextProblem | null {
+  if (s.includes('\u0000')) return 'nul'
+  if (LONE_SURROGATE.test(s)) return 'broken_unicode'
+  return null
+}
+
+/** The first string (value or key) in the input that cannot be stored as text, however deep (walked without recursion). */
+function findTextProblem(input: unknown): TextProblem | null {
+  const pending: unknown[] = [input]
+  while (pending.length > 0) {
+    const value = pending.pop()
+    if (typeof value === 'string') {
+      const problem = textProblem(value)
+      if (problem) return problem
+      continue
+    }
+    if (value === null || typeof value !== 'object' || Buffer.isBuffer(value)) continue
+    for (const [k, v] of Object.entries(value)) {
+      const problem = textProblem(k)
+      if (problem) return problem
+      pending.push(v)
+    }
+  }
+  return null
+}
+
+const TEXT_PROBLEM_MESSAGES: Record<TextProblem, string> = {
+  nul: '内容包含不允许的控制字符',
+  broken_unicode: '内容包含无法识别的字符（不完整的 Unicode 编码），请删除后重新输入',
 }
 
 /**
- * A NUL character has no place in anything a person writes, and PostgreSQL cannot store one in
- * text: refuse it in any body, query or path up front, as bad input rather than a server error.
+ * Text that cannot be stored as written is refused up front, in any body, query or path, as bad
+ * input rather than a server error or a silent change: a NUL character (no place in anything a
+ * person writes, and PostgreSQL cannot store one) and a string that is not well-formed Unicode (a
+ * lone surrogate, which JSON.parse makes of a "\ud800" escape; SQLite and PostgreSQL would each
+ * store something else). Checked after parsing, so every route and every synced field is covered.
  */
-export function refuseNulCharacters(app: FastifyInstance): void {
+export function refuseMalformedText(app: FastifyInstance): void {
   app.addHook('preHandler', async (request) => {
-    if (hasNul(request.body) || hasNul(request.query) || hasNul(request.params)) {
-      throw new HttpError(400, 'validation', '内容包含不允许的控制字符')
-    }
+    const problem = findTextProblem(request.body) ?? findTextProblem(request.query) ?? findTextProblem(request.params)
+    if (problem) throw new HttpError(400, 'validation', TEXT_PROBLEM_MESSAGES[problem])
   })
 }
