@@ -18,6 +18,21 @@ import { attendanceScope } from './pull.ts'
 const ECHOED = new Set(['status', 'method', 'signedAt', 'leaveState', 'leaveReason', 'markedBy', 'note', 'branchId', 'orgId', 'updatedAt', 'id'])
 const INTENTS = ['scan', 'leaveReason', 'leaveState', 'status'] as const
 
+/**
+ * Who may write their own attendance intents for a meeting. A leave request only from those
+ * expected at it. A sign-in also from members of the meeting's own branch who were not on the
+ * list (列席, shown so on the roll and in the ledger) and from those who manage the meeting; never
+ * from a member of another branch (or, for the leadership's meetings, anyone) not expected.
+ */
+const NOT_EXPECTED = {
+  scan: '您不是这次会议的应到人员，也不属于召开会议的党支部，不能签到',
+  leave: '您不是这次会议的应到人员，无需请假',
+} as const
+
+function isExpected(meeting: { expected_ids: string }, personId: string): boolean {
+  return (JSON.parse(meeting.expected_ids) as string[]).includes(personId)
+}
+
 function field<K extends keyof typeof attendanceWriteFields>(name: K, value: unknown): v.InferOutput<(typeof attendanceWriteFields)[K]> {
   const r = v.safeParse(attendanceWriteFields[name], value)
   if (!r.success) throw new HttpError(422, 'validation', issuesToMessage(r.issues))
@@ -46,6 +61,7 @@ export async function applyAttendanceMutation(trx: Kysely<Database>, viewer: Vie
   if (!meeting || meeting.deleted === 1) throw new HttpError(404, 'not_found', '会议不存在或已取消')
   const manages = managesBranch(viewer, meeting.branch_id)
   const self = memberId === viewer.id
+  const expected = isExpected(meeting, viewer.id)
   const existing = await trx.selectFrom('attendance').selectAll().where('id', '=', m.rowId).executeTakeFirst()
   const intent = INTENTS.find((k) => k in fields)
   const now = nowIso()
@@ -53,6 +69,8 @@ export async function applyAttendanceMutation(trx: Kysely<Database>, viewer: Vie
 
   if (intent === 'scan') {
     const scan = field('scan', fields.scan)
+    const ownBranch = meeting.branch_id !== null && meeting.branch_id === viewer.branchId
+    if (self && !expected && !ownBranch && !manages) throw new HttpError(403, 'forbidden', NOT_EXPECTED.scan)
     const refusal = await verifySignIn({ meetingId, memberId, ...scan }, meeting.sign_key, { id: meeting.id, startsAt: meeting.starts_at, durationMinutes: Number(meeting.duration_minutes) }, viewer.id)
     if (refusal) throw new HttpError(refusal === 'wrong_member' ? 403 : 422, refusal === 'wrong_member' ? 'forbidden' : 'validation', REFUSAL_TEXT[refusal])
     // Already signed in (another phone, a retry): nothing changes, but the row is sent out again so
@@ -61,6 +79,7 @@ export async function applyAttendanceMutation(trx: Kysely<Database>, viewer: Vie
     set = { status: 'present', method: 'scan', signed_at: new Date(scan.scannedAt).toISOString(), marked_by: null }
   } else if (intent === 'leaveReason') {
     if (!self) throw new HttpError(403, 'forbidden', '只能为本人请假')
+    if (!expected) throw new HttpError(403, 'forbidden', NOT_EXPECTED.leave)
     const reason = field('leaveReason', fields.leaveReason)
     if (Date.parse(m.clientTime) >= Date.parse(meeting.starts_at) || Number.isNaN(Date.parse(m.clientTime))) throw new HttpError(422, 'validation', '会议开始后不能再请假，请联系党支部书记')
     if (existing?.status === 'present') throw new HttpError(409, 'conflict', '您已签到，无需请假')
@@ -73,6 +92,8 @@ export async function applyAttendanceMutation(trx: Kysely<Database>, viewer: Vie
     set = decision === 'approved' ? { leave_state: 'approved', status: 'leave', method: 'manual', marked_by: viewer.id } : { leave_state: 'declined', status: existing.status === 'leave' ? null : existing.status }
   } else if (intent === 'status') {
     if (!manages) throw new HttpError(403, 'forbidden', '只有会议组织者可以登记出勤')
+    const person = await trx.selectFrom('users').select('id').where('id', '=', memberId).where('org_id', '=', viewer.orgId).executeTakeFirst()
+    if (!person) throw new HttpError(422, 'validation', '登记的人员不属于本组织')
     const status = field('status', fields.status)
     const note = fields.note === undefined ? (existing?.note ?? '') : field('note', fields.note)
     if (existing?.status === 'present' && existing.method === 'scan') {
