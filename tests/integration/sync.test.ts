@@ -52,6 +52,24 @@ describe('sync engine against the real server', () => {
     expect(await serverRows('lost-response')).toHaveLength(1)
   })
 
+  it('a record deleted on two phones of one member leaves both, whatever the order of pull and push', async () => {
+    const a = await device(server, org.memberA.phone)
+    const b = await device(server, org.memberA.phone)
+    const ea = new SyncEngine(a.db, a.api)
+    const eb = new SyncEngine(b.db, b.api)
+    const r = await createStudy(a.db, a.user, draft('deleted-twice'))
+    await ea.sync()
+    await eb.sync()
+    await removeStudy(a.db, r.id)
+    await ea.sync()
+    await removeStudy(b.db, r.id)
+    // The tombstone arrives while b's own delete is still unsent (a write between push and pull).
+    await eb.pull()
+    expect(await b.db.study_records.get(r.id)).toMatchObject({ deleted: true })
+    expect(await eb.sync()).toEqual({ ok: true })
+    expect(await b.db.study_records.get(r.id)).toBeUndefined()
+  })
+
   it('the same batch pushed from two tabs at once yields one row', async () => {
     const d = await device(server, org.memberA.phone)
     await createStudy(d.db, d.user, draft('two-tabs'))

@@ -95,7 +95,12 @@ export class SyncEngine {
         const r = byId.get(entry.id)
         if (!r || entry.seq === undefined) continue
         await this.db.outbox.delete(entry.seq)
-        if (r.status !== 'rejected') continue
+        if (r.status !== 'rejected') {
+          // A delete the server holds as a tombstone: once nothing else is pending for the row, it
+          // leaves this device too (a pull that brought the tombstone earlier kept it for us).
+          if (entry.op === 'delete' && (await pendingFor(this.db, entry.table, entry.rowId)).length === 0) await this.db.table(entry.table).delete(entry.rowId)
+          continue
+        }
         const table = this.db.table(entry.table)
         const snapshot = ((await table.get(entry.rowId)) as Record<string, unknown> | undefined) ?? null
         await this.db.rejected.put({

@@ -13,6 +13,7 @@ import { requireOrgPeople } from './org-people.ts'
 import { followupToWire, householdToWire, visitToWire } from './wire.ts'
 import { managesBranch } from '../admin/scope.ts'
 import { followupScope, householdScope, visitScope } from './pull.ts'
+import { branchSecretaries, changedIds, linkedMembers, rescope } from './scope-changes.ts'
 
 const parse = <S extends v.GenericSchema>(schema: S, value: unknown, key?: string): v.InferOutput<S> => {
   const r = v.safeParse(schema, value)
@@ -73,6 +74,10 @@ export async function applyHouseholdMutation(trx: Kysely<Database>, viewer: View
   if ('branch_id' in set && !managesBranch(viewer, set.branch_id as string)) throw new HttpError(403, 'forbidden', '只能调整到本支部')
   if ('member_ids' in set) await checkPeople(trx, viewer, JSON.parse(set.member_ids as string) as string[])
   if (Object.keys(set).length === 0) return
+  // Linked members see the household and its visits: those linked or unlinked re-pull, so the
+  // unlinked lose them and the newly linked receive the earlier visits too.
+  if ('member_ids' in set) await rescope(trx, changedIds(JSON.parse(existing.member_ids) as string[], JSON.parse(set.member_ids as string) as string[]))
+  if ('branch_id' in set && set.branch_id !== existing.branch_id) await rescope(trx, await branchSecretaries(trx, viewer.orgId, [existing.branch_id, set.branch_id as string]))
   await trx.updateTable('households').set({ ...set, updated_at: nowIso(), seq: 0 }).where('id', '=', m.rowId).execute()
   seqs.mark('households', m.rowId)
 }
@@ -132,6 +137,9 @@ export async function applyVisitMutation(trx: Kysely<Database>, viewer: Viewer, 
   if ('member_ids' in set) await checkPeople(trx, viewer, JSON.parse(set.member_ids as string) as string[])
   if ('visited_at' in set) set.visited_at = new Date(set.visited_at as string).toISOString()
   if (Object.keys(set).length === 0) return
+  // Those who went see the visit and its follow-ups; the household's members see the visit.
+  if ('member_ids' in set) await rescope(trx, changedIds(JSON.parse(existing.member_ids) as string[], JSON.parse(set.member_ids as string) as string[]))
+  if ('household_id' in set && set.household_id !== existing.household_id) await rescope(trx, await linkedMembers(trx, [existing.household_id, set.household_id as string | null]))
   await trx.updateTable('visits').set({ ...set, updated_at: nowIso(), seq: 0 }).where('id', '=', m.rowId).execute()
   seqs.mark('visits', m.rowId)
 }
@@ -174,6 +182,8 @@ export async function applyFollowupMutation(trx: Kysely<Database>, viewer: Viewe
   if (existing.closed_at) throw new HttpError(409, 'conflict', '已办结的事项不能修改')
   const f = parse(v.partial(v.strictObject({ text: followupFields.text, ownerId: followupFields.ownerId, dueOn: followupFields.dueOn })), fields)
   if (f.ownerId) await checkPeople(trx, viewer, [f.ownerId])
+  // The previous owner may no longer see it.
+  if (f.ownerId !== undefined && f.ownerId !== existing.owner_id) await rescope(trx, [existing.owner_id])
   await trx
     .updateTable('followups')
     .set({ ...(f.text !== undefined && { text: f.text }), ...(f.ownerId !== undefined && { owner_id: f.ownerId }), ...(f.dueOn !== undefined && { due_on: f.dueOn }), updated_at: nowIso(), seq: 0 })

@@ -14,6 +14,7 @@ import { requireOrgPeople } from './org-people.ts'
 import { meetingToWire } from './wire.ts'
 import { managesBranch } from '../admin/scope.ts'
 import { meetingScope } from './pull.ts'
+import { branchSecretaries, rescope, removedIds } from './scope-changes.ts'
 
 const columns = {
   branchId: 'branch_id',
@@ -135,8 +136,17 @@ export async function applyMeetingMutation(trx: Kysely<Database>, viewer: Viewer
   checkShape(next.type, next.branchId, next.talkWithId)
   if (Object.keys(set).length === 0) return
   await trx.updateTable('meetings').set({ ...set, updated_at: nowIso(), seq: 0 }).where('id', '=', m.rowId).execute()
-  // Attendance rows follow the meeting's branch, so the right secretary reads them.
-  if ('branch_id' in set) await trx.updateTable('attendance').set({ branch_id: next.branchId }).where('meeting_id', '=', m.rowId).execute()
+  // People no longer expected lose the meeting from their phones (those added receive the row).
+  if ('expected_ids' in set) await rescope(trx, removedIds(JSON.parse(existing.expected_ids) as string[], JSON.parse(set.expected_ids as string) as string[]))
+  if ('branch_id' in set && next.branchId !== existing.branch_id) {
+    // Attendance and 补学 follow the meeting's branch, so the right secretary reads them; the
+    // secretaries of both branches re-pull (one loses the rows, the other gains the earlier ones).
+    for (const table of ['attendance', 'makeups'] as const) {
+      const rows = await trx.updateTable(table).set({ branch_id: next.branchId, seq: 0 }).where('meeting_id', '=', m.rowId).returning('id').execute()
+      for (const r of rows) seqs.mark(table, r.id)
+    }
+    await rescope(trx, await branchSecretaries(trx, viewer.orgId, [existing.branch_id, next.branchId]))
+  }
   seqs.mark('meetings', m.rowId)
 }
 

@@ -12,6 +12,8 @@ describe('multi-device fault simulation', () => {
     if (report.problems.length) console.error(`simulation failed; replay with SIM_SEED=${seed}`, report)
     expect(report.problems).toEqual([])
     expect(report.mutations).toBeGreaterThan(0)
+    expect(report.scopeChanges).toBeGreaterThan(0)
+    expect(report.invariantChecks).toBeGreaterThan(0)
     expect(report.faults.droppedResponses + report.faults.droppedRequests + report.faults.duplicated).toBeGreaterThan(0)
   }, 300_000)
 })

@@ -6,9 +6,8 @@ import { createStudy, removeStudy, updateStudy } from '../../../src/client/featu
 import { PartyDatesError, recordOathRenewal, savePartyDates } from '../../../src/client/features/party/party.repo.ts'
 import { deleteRow, writeRow } from '../../../src/client/db/write.ts'
 import { saveReminderPrefs } from '../../../src/client/features/reminders/reminders.repo.ts'
-import { createMeeting, markAttendance, signInWithCode } from '../../../src/client/features/meetings/meetings.repo.ts'
+import { createMeeting, markAttendance, signInWithCode, updateMeeting } from '../../../src/client/features/meetings/meetings.repo.ts'
 import { closeFollowup, recordVisit, saveHousehold } from '../../../src/client/features/visits/visits.repo.ts'
-import { followupToWire, visitToWire } from '../../../src/server/sync/wire.ts'
 import { signInLink, signToken, windowOf } from '../../../src/core/domain/sign-in-token.ts'
 import { attendanceToWire } from '../../../src/server/sync/wire.ts'
 import type { Meeting } from '../../../src/core/schemas/entities.ts'
@@ -16,8 +15,9 @@ import { reminderSettingsToWire } from '../../../src/server/sync/wire.ts'
 import type { PushResult } from '../../../src/core/sync/protocol.ts'
 import type { SessionUser } from '../../../src/core/schemas/auth.ts'
 import { newId } from '../../../src/core/ids.ts'
-import { cookieFetch, PASSWORD, seedOrg, startServer } from '../harness.ts'
+import { cookieFetch, PASSWORD, seedOrg, signIn, startServer } from '../harness.ts'
 import { FaultProxy, NO_FAULTS, type FaultStats } from './fault-proxy.ts'
+import { freshPullDifferences } from './fresh-pull.ts'
 import { chance, pick, seeded } from './random.ts'
 
 export interface SimulationOptions {
@@ -35,6 +35,10 @@ export interface SimulationReport {
   rejected: number
   kills: number
   restarts: number
+  /** Changes of who may see what: links, expected people, companions, moves, roles. */
+  scopeChanges: number
+  /** Times the fresh-pull invariant was checked on a device mid-run. */
+  invariantChecks: number
   faults: FaultStats
   problems: string[]
   ms: number
@@ -45,6 +49,8 @@ interface Device {
   user: SessionUser
   db: AccountDb
   engine: SyncEngine
+  /** The same session straight to the server (no faults): the invariant's fresh pull, `me`. */
+  direct: ReturnType<typeof endpoints>
   generation: number
   inflight: Promise<unknown> | null
   created: Set<string>
@@ -61,9 +67,12 @@ const draft = (title: string, rand: () => number) => ({
 
 /**
  * Several devices (the real client engine over fake-indexeddb) against the real server through a
- * fault-injecting proxy, with random edits, syncs, device kills and server restarts. After the
- * faults stop and everyone syncs, every device must hold what the server holds, every mutation
- * must have been recorded by the server exactly once, and every refusal must be visible.
+ * fault-injecting proxy, with random edits, syncs, device kills, server restarts and changes of
+ * who may see what (household links, a meeting's expected people, a visit's companions, a move
+ * between branches, a role change). Whenever a device finishes a pull, it must hold exactly what
+ * a fresh pull from an empty cursor gives it, plus its own unsent changes; after the faults stop
+ * and everyone syncs, every mutation must have been recorded by the server exactly once and every
+ * refusal must be visible.
  */
 export async function runSimulation(opts: SimulationOptions): Promise<SimulationReport> {
   const started = Date.now()
@@ -75,13 +84,31 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   const problems: string[] = []
   let kills = 0
   let restarts = 0
+  let scopeChanges = 0
+  let invariantChecks = 0
+  // Every sync ever started, abandoned ones of killed devices included: the invariant is checked
+  // only when none is running, so no other write lands between a device's pull and the check.
+  const running = new Set<Promise<unknown>>()
+  const track = <T>(p: Promise<T>): Promise<T> => {
+    running.add(p)
+    void p.finally(() => running.delete(p)).catch(() => undefined)
+    return p
+  }
+  const adminApi = await signIn(server, org.admin.phone)
+  const admin = (path: string, body: unknown) =>
+    adminApi(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(async (r) => {
+      if (!r.ok) throw new Error(`${path} answered ${r.status}: ${await r.text()}`)
+    })
+  const refreshUser = async (id: string) => {
+    for (const x of devices) if (x.user.id === id) x.user = (await x.direct.me()).user
+  }
 
   const accounts = [org.memberA, org.memberA, org.memberA2, org.secretaryA, org.memberA].slice(0, opts.devices)
   const devices: Device[] = []
   for (const [i, acc] of accounts.entries()) {
     const jar = cookieFetch()
     const { user } = await endpoints(createHttpClient(server.url, jar)).login({ phone: acc.phone, password: PASSWORD })
-    const d = { name: `device${i}`, user, db: new AccountDb(`sim-${opts.seed}-${i}-${newId()}`), generation: 0, inflight: null, created: new Set<string>() } as Omit<Device, 'engine'> as Device
+    const d = { name: `device${i}`, user, db: new AccountDb(`sim-${opts.seed}-${i}-${newId()}`), direct: endpoints(createHttpClient(server.url, jar)), generation: 0, inflight: null, created: new Set<string>() } as Omit<Device, 'engine'> as Device
     // A killed device never sees the answers to what it had in flight.
     const f: FetchFn = async (input, init) => {
       const g = d.generation
@@ -114,7 +141,36 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
     const d = pick(rand, devices)
     const roll = rand()
     try {
-      if (roll < 0.3) {
+      if (chance(rand, 0.06)) {
+        // Who may see what changes: rows must leave the phones that lose them and arrive
+        // complete (with their earlier visits, follow-ups) on the phones that gain them.
+        scopeChanges++
+        const kind = Math.floor(rand() * 5)
+        const someOf = (ids: string[]) => ids.filter(() => chance(rand, 0.5))
+        if (kind === 0 && organiser) {
+          const h = (await organiser.db.households.toArray()).find((x) => !x.deleted)
+          if (h) await saveHousehold(organiser.db, organiser.user, h.id, { ...h, memberIds: pick(rand, [[org.memberA.id], [org.memberA2.id], [org.memberA.id, org.memberA2.id]]) })
+        } else if (kind === 1 && organiser && meeting) {
+          if (await organiser.db.meetings.get(meeting.id)) await updateMeeting(organiser.db, meeting.id, { expectedIds: someOf([org.memberA.id, org.memberA2.id, org.secretaryA.id]) })
+        } else if (kind === 2) {
+          // A companion added to, or taken off, one of this member's visits.
+          const other = d.user.id === org.memberA.id ? org.memberA2.id : org.memberA.id
+          const v = (await d.db.visits.toArray()).find((x) => !x.deleted && x.memberIds.includes(d.user.id))
+          if (v) {
+            const memberIds = v.memberIds.includes(other) ? v.memberIds.filter((x) => x !== other) : [...v.memberIds, other]
+            await writeRow(d.db, 'visits', { ...v, memberIds }, { memberIds })
+          }
+        } else if (kind === 3) {
+          // 李四 moves between the two branches (a secretary moved becomes a member).
+          const row = await server.handle.db.selectFrom('users').select('branch_id').where('id', '=', org.memberA2.id).executeTakeFirstOrThrow()
+          await admin(`/api/admin/people/${org.memberA2.id}/move`, { branchId: row.branch_id === org.branchA ? org.branchB : org.branchA, date: '2026-11-01' })
+          await refreshUser(org.memberA2.id)
+        } else {
+          const row = await server.handle.db.selectFrom('users').select('role').where('id', '=', org.memberA2.id).executeTakeFirstOrThrow()
+          await admin(`/api/admin/people/${org.memberA2.id}/role`, { role: row.role === 'member' ? 'secretary' : 'member' })
+          await refreshUser(org.memberA2.id)
+        }
+      } else if (roll < 0.3) {
         await createStudy(d.db, d.user, draft(`sim-${opts.seed}-${n++}`, rand))
       } else if (roll < 0.5 || roll < 0.6) {
         const mine = (await d.db.study_records.toArray()).filter((r) => !r.deleted)
@@ -176,8 +232,18 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
             followups: [{ text: `事项 ${op}`, ownerId: d.user.id, dueOn: '2026-12-31' }],
           })
       } else if (roll < 0.9) {
-        if (!d.inflight) d.inflight = d.engine.sync().finally(() => (d.inflight = null))
+        if (!d.inflight) d.inflight = track(d.engine.sync()).finally(() => (d.inflight = null))
         if (chance(rand, 0.3)) await d.inflight
+        if (chance(rand, 0.3)) {
+          // The invariant, mid-run: once nothing else is in flight, a completed sync leaves this
+          // device equal to a fresh pull (plus what it has not sent yet).
+          while (running.size) await Promise.allSettled([...running])
+          const outcome = await track(d.engine.sync())
+          if (outcome.ok) {
+            invariantChecks++
+            for (const p of await freshPullDifferences(`${d.name} after op ${op}`, d.db, d.direct)) problems.push(p)
+          }
+        }
       } else if (roll < 0.97) {
         // Kill the device: whatever it had in flight is abandoned; its IndexedDB survives.
         kills++
@@ -196,13 +262,17 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
 
   // Heal: no more faults; everyone syncs until nothing is left to send.
   proxy.rates = NO_FAULTS
-  await Promise.allSettled(devices.map((d) => d.inflight))
+  while (running.size) await Promise.allSettled([...running])
   for (let round = 0; round < 20; round++) {
     for (const d of devices) await d.engine.sync()
     const left = await Promise.all(devices.map((d) => d.db.outbox.count()))
     if (left.every((c) => c === 0) && round > 0) break
   }
   for (const d of devices) await d.engine.sync()
+  for (const d of devices) d.user = (await d.direct.me()).user
+
+  // The invariant at the end: every device equals a fresh pull (nothing is left unsent now).
+  for (const d of devices) for (const p of await freshPullDifferences(`${d.name} at the end`, d.db, d.direct)) problems.push(p)
 
   // Every mutation recorded exactly once by the server; refusals visible on the device.
   const results = new Map<string, PushResult>()
@@ -272,26 +342,16 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
     const rows = await server.handle.db.selectFrom('attendance').selectAll().where('meeting_id', '=', meeting.id).execute()
     if (new Set(rows.map((r) => r.member_id)).size !== rows.length) problems.push('a member has more than one attendance row')
     for (const d of devices) {
-      const visible = rows.filter((r) => r.member_id === d.user.id || d.user.role === 'secretary').map((r) => JSON.stringify({ ...attendanceToWire(r), updatedAt: '' })).sort()
+      const visible = rows.filter((r) => r.member_id === d.user.id || (d.user.role === 'secretary' && r.branch_id === d.user.branchId)).map((r) => JSON.stringify({ ...attendanceToWire(r), updatedAt: '' })).sort()
       const local = (await d.db.attendance.toArray()).map((r) => JSON.stringify({ ...r, updatedAt: '' })).sort()
       if (JSON.stringify(visible) !== JSON.stringify(local)) problems.push(`${d.name}: attendance differs from the server (${local.length} vs ${visible.length})`)
     }
   }
 
-  // Visits and follow-ups: every device holds exactly the server's rows it may see.
+  // Visits and follow-ups: the run must have exercised them (what each device holds is the invariant above).
   const visitRows = await server.handle.db.selectFrom('visits').selectAll().where('deleted', '=', 0).execute()
   const followupRows = await server.handle.db.selectFrom('followups').selectAll().where('deleted', '=', 0).execute()
   if (opts.operations >= 400 && (visitRows.length === 0 || !followupRows.some((f) => f.closed_at))) problems.push('the run recorded no visit or closed no follow-up')
-  for (const d of devices) {
-    const sees = (memberIds: string, branchId: string | null) => (JSON.parse(memberIds) as string[]).includes(d.user.id) || (d.user.role === 'secretary' && branchId === d.user.branchId)
-    const wantVisits = visitRows.filter((r) => sees(r.member_ids, r.branch_id) || d.user.id === org.memberA.id || d.user.id === org.memberA2.id).map((r) => JSON.stringify({ ...visitToWire(r), updatedAt: '' })).sort()
-    const gotVisits = (await d.db.visits.toArray()).filter((r) => !r.deleted).map((r) => JSON.stringify({ ...r, updatedAt: '' })).sort()
-    if (JSON.stringify(wantVisits) !== JSON.stringify(gotVisits)) problems.push(`${d.name}: visits differ from the server (${gotVisits.length} vs ${wantVisits.length})`)
-    const visitsSeen = new Set(visitRows.filter((r) => sees(r.member_ids, r.branch_id)).map((r) => r.id))
-    const wantFollowups = followupRows.filter((r) => r.owner_id === d.user.id || visitsSeen.has(r.visit_id) || (d.user.role === 'secretary' && r.branch_id === d.user.branchId)).map((r) => JSON.stringify({ ...followupToWire(r), updatedAt: '' })).sort()
-    const gotFollowups = (await d.db.followups.toArray()).filter((r) => !r.deleted).map((r) => JSON.stringify({ ...r, updatedAt: '' })).sort()
-    if (JSON.stringify(wantFollowups) !== JSON.stringify(gotFollowups)) problems.push(`${d.name}: follow-ups differ from the server (${gotFollowups.length} vs ${wantFollowups.length})`)
-  }
 
   // Reminder settings: every device of a person ends with the server's settings.
   for (const d of devices) {
@@ -304,5 +364,5 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
 
   await proxy.stop()
   await server.close()
-  return { seed: opts.seed, devices: opts.devices, operations: opts.operations, mutations, applied, rejected, kills, restarts, faults: proxy.stats, problems, ms: Date.now() - started }
+  return { seed: opts.seed, devices: opts.devices, operations: opts.operations, mutations, applied, rejected, kills, restarts, scopeChanges, invariantChecks, faults: proxy.stats, problems, ms: Date.now() - started }
 }
