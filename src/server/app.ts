@@ -5,6 +5,7 @@ import compress from '@fastify/compress'
 import type { AppContext } from './context.ts'
 import { refuseMalformedText, registerErrorHandling } from './plugins/errors.ts'
 import { registerSecurity } from './plugins/security.ts'
+import { refuseCrossOrigin } from './plugins/same-origin.ts'
 import { registerAuth } from './plugins/auth.ts'
 import { registerStatic } from './static.ts'
 import { healthRoutes } from './routes/health.ts'
@@ -63,6 +64,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // gzip/brotli for the shell and for sync pages: members are often on weak rural signal.
   await app.register(compress, { threshold: 1024 })
   await app.register(rateLimit, { global: false })
+  // Before the session is read: a forged request from another origin goes no further.
+  refuseCrossOrigin(app)
   await registerAuth(app, opts.ctx.db, opts.ctx.read)
   healthRoutes(app, opts.ctx)
   setupRoutes(app, opts.ctx)

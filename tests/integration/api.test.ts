@@ -26,6 +26,8 @@ interface BadCase {
   method: 'GET' | 'POST' | 'PUT'
   url: string
   body?: string
+  /** The body's content type (JSON unless told). */
+  type?: string
   auth?: boolean
   /** Signed in as the administrator instead of a member. */
   admin?: boolean
@@ -147,9 +149,9 @@ const BAD_INPUT: Record<string, BadCase[]> = {
     { method: 'POST', url: '/api/admin/rules', body: JSON.stringify({ rules: null }), auth: true, status: 403, code: 'forbidden' },
   ],
   'PUT /api/photos/:id': [
-    { method: 'PUT', url: `/api/photos/${newId()}?visit=${newId()}&offset=0&total=10`, body: '{}', auth: true, status: 400, code: 'validation' },
-    { method: 'PUT', url: `/api/photos/${newId()}?visit=x&offset=0&total=10`, body: '{}', auth: true, status: 400, code: 'validation' },
-    { method: 'PUT', url: `/api/photos/${newId()}?visit=${newId()}&offset=0&total=10`, body: '{}', status: 401, code: 'unauthorized' },
+    { method: 'PUT', url: `/api/photos/${newId()}?visit=${newId()}&offset=0&total=10`, body: '{}', auth: true, status: 415, code: 'bad_request' },
+    { method: 'PUT', url: `/api/photos/${newId()}?visit=x&offset=0&total=10`, body: '{}', type: 'application/octet-stream', auth: true, status: 400, code: 'validation' },
+    { method: 'PUT', url: `/api/photos/${newId()}?visit=${newId()}&offset=0&total=10`, body: '{}', type: 'application/octet-stream', status: 401, code: 'unauthorized' },
   ],
   'GET /api/photos/:id/status': [{ method: 'GET', url: '/api/photos/x/status', auth: true, status: 400, code: 'validation' }],
   'GET /api/photos/:id': [
@@ -186,7 +188,7 @@ describe('API', () => {
         const f = c.admin ? await signedIn(org.admin.phone) : c.auth ? await signedIn() : cookieFetch()
         const res = await f(server.url + c.url, {
           method: c.method,
-          headers: c.body !== undefined ? { 'content-type': 'application/json' } : {},
+          headers: c.body !== undefined ? { 'content-type': c.type ?? 'application/json' } : {},
           body: c.body,
         })
         expect(res.status).toBe(c.status)

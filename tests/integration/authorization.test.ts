@@ -1,5 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { cookieFetch, device, seedOrg, signIn, startServer, type Org, type TestServer } from './harness.ts'
+import { request as httpRequest } from 'node:http'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { cookieFetch, device, PASSWORD, seedOrg, signIn, startServer, type Org, type TestServer } from './harness.ts'
+import { CROSS_ORIGIN_MESSAGE } from '../../src/server/plugins/same-origin.ts'
 import { SyncEngine } from '../../src/client/sync/engine.ts'
 import { createStudy } from '../../src/client/features/study/study.repo.ts'
 import { writeRow } from '../../src/client/db/write.ts'
@@ -61,12 +63,16 @@ async function freshPerson(branch: 'A' | 'B'): Promise<[string, 'A' | 'B']> {
   return [id, branch]
 }
 
+/** Sends one request of the matrix: normally as a non-browser client (no Origin, no Sec-Fetch-Site) from the role's cookie jar. */
+type Send = (who: Who, method: string, path: string, body: string | Blob | undefined, type: string | undefined) => Promise<Response>
+const fromJar: Send = (who, method, path, body, type) =>
+  (jars.get(who) as ReturnType<typeof cookieFetch>)(server.url + path, { method, headers: type === undefined ? {} : { 'content-type': type }, body })
+/** The cross-site request forgery test sends the same requests as a browser on some origin would. */
+let send: Send = fromJar
+
+/** A JSON body, or a Blob sent as the binary it is. */
 const call = (who: Who, method: string, path: string, body?: unknown) =>
-  (jars.get(who) as ReturnType<typeof cookieFetch>)(server.url + path, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
+  body === undefined ? send(who, method, path, undefined, undefined) : body instanceof Blob ? send(who, method, path, body, 'application/octet-stream') : send(who, method, path, JSON.stringify(body), 'application/json')
 
 const ROLES: Who[] = ['anonymous', 'member', 'secretary', 'admin', 'otherBranchMember']
 
@@ -80,7 +86,8 @@ const ROUTE_MATRIX: Record<string, { run: (who: Who) => Promise<Response>; expec
   },
   'POST /api/setup/demo': { run: (w) => call(w, 'POST', '/api/setup/demo', {}), expect: { anonymous: 409, member: 409, secretary: 409, admin: 409, otherBranchMember: 409 } },
   'POST /api/auth/login': { run: (w) => call(w, 'POST', '/api/auth/login', { phone: org.memberA2.phone, password: 'wrong-password' }), expect: { anonymous: 401, member: 401, secretary: 401, admin: 401, otherBranchMember: 401 } },
-  'POST /api/auth/logout': { run: () => cookieFetch()(server.url + '/api/auth/logout', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }), expect: { anonymous: 200, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
+  // Without a session (whoever asks): logging a role's jar out would end the rest of the suite.
+  'POST /api/auth/logout': { run: () => call('anonymous', 'POST', '/api/auth/logout', {}), expect: { anonymous: 200, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
   'GET /api/auth/me': { run: (w) => call(w, 'GET', '/api/auth/me'), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
   'POST /api/sync/push': { run: (w) => call(w, 'POST', '/api/sync/push', { clientId: newId(), mutations: [] }), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
   'GET /api/me/calendar': { run: (w) => call(w, 'GET', '/api/me/calendar'), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
@@ -130,7 +137,7 @@ const ROUTE_MATRIX: Record<string, { run: (who: Who) => Promise<Response>; expec
   'GET /api/org/rules': { run: (w) => call(w, 'GET', '/api/org/rules'), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
   'POST /api/admin/rules': { run: (w) => call(w, 'POST', '/api/admin/rules', { rules: null }), expect: { anonymous: 401, member: 403, secretary: 403, admin: 200, otherBranchMember: 403 } },
   // Photos: see visits.test.ts for who may upload and fetch a visit's photos; here a photo of no visit.
-  'PUT /api/photos/:id': { run: (w) => call(w, 'PUT', `/api/photos/${newId()}?visit=${newId()}&offset=0&total=10`, undefined), expect: { anonymous: 401, member: 400, secretary: 400, admin: 400, otherBranchMember: 400 } },
+  'PUT /api/photos/:id': { run: (w) => call(w, 'PUT', `/api/photos/${newId()}?visit=${newId()}&offset=0&total=10`, new Blob([new Uint8Array(10)])), expect: { anonymous: 401, member: 404, secretary: 404, admin: 404, otherBranchMember: 404 } },
   'GET /api/photos/:id/status': { run: (w) => call(w, 'GET', `/api/photos/${newId()}/status`), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
   'GET /api/photos/:id': { run: (w) => call(w, 'GET', `/api/photos/${newId()}`), expect: { anonymous: 401, member: 404, secretary: 404, admin: 404, otherBranchMember: 404 } },
   'GET /api/visits-ledger/:scope/:file': { run: (w) => call(w, 'GET', `/api/visits-ledger/${org.branchA}/2026.xlsx`), expect: { anonymous: 401, member: 403, secretary: 200, admin: 200, otherBranchMember: 403 } },
@@ -326,4 +333,80 @@ describe('party dates', () => {
     const page = (await (await peer(`${server.url}/api/sync/pull?limit=2000`)).json()) as PullResponse
     expect(page.changes.find((c) => c.table === 'users' && c.rowId === org.memberA.id)?.row?.joinedPartyOn).toBeNull()
   })
+})
+
+/**
+ * Cross-site request forgery, over every route of the matrix above (so a new route is covered as
+ * soon as it is listed there, and the matrix fails until it is). The app is reached as
+ * http://app.suixing.test (the Host header names it, as a browser's would); each state-changing
+ * request is sent with an administrator's session as a page elsewhere could make a browser send
+ * it, and must be refused before it does anything; the app's own JSON request passes.
+ */
+describe('cross-site request forgery', () => {
+  const APP = 'http://app.suixing.test'
+  const OWN = { origin: APP, 'sec-fetch-site': 'same-origin' }
+  const FORGERIES: { name: string; headers: Record<string, string>; type?: string; status: number; code: string }[] = [
+    { name: 'another site', headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' }, status: 403, code: 'forbidden' },
+    { name: 'a sibling subdomain (the same site: SameSite cookies are sent)', headers: { origin: 'http://evil.suixing.test', 'sec-fetch-site': 'same-site' }, status: 403, code: 'forbidden' },
+    { name: 'another port of the same host (the same site)', headers: { origin: `${APP}:8081`, 'sec-fetch-site': 'same-site' }, status: 403, code: 'forbidden' },
+    { name: 'Sec-Fetch-Site: same-site without Origin', headers: { 'sec-fetch-site': 'same-site' }, status: 403, code: 'forbidden' },
+    { name: 'Origin: null (a sandboxed frame)', headers: { origin: 'null' }, status: 403, code: 'forbidden' },
+    { name: 'text/plain (no CORS preflight) from the app itself', headers: OWN, type: 'text/plain;charset=UTF-8', status: 415, code: 'bad_request' },
+    { name: 'no content type from the app itself', headers: OWN, type: '', status: 415, code: 'bad_request' },
+  ]
+  let adminCookie = ''
+
+  /** Sends as a browser on http://app.suixing.test would, with `headers`; `type` replaces the body's content type ('' = none). */
+  const asBrowser =
+    (headers: Record<string, string>, type?: string): Send =>
+    async (who, method, path, body, bodyType) => {
+      if (who !== 'admin' && who !== 'anonymous') throw new Error('the forgery test acts as an administrator')
+      const data = body === undefined ? undefined : typeof body === 'string' ? Buffer.from(body) : Buffer.from(await body.arrayBuffer())
+      const contentType = type ?? bodyType
+      const all: Record<string, string> = { ...headers, host: new URL(APP).host, ...(who === 'admin' ? { cookie: adminCookie } : {}), ...(contentType ? { 'content-type': contentType } : {}), ...(data ? { 'content-length': String(data.length) } : {}) }
+      return new Promise<Response>((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port: new URL(server.url).port, method, path, headers: all }, (res) => {
+          const chunks: Buffer[] = []
+          res.on('data', (c: Buffer) => chunks.push(c))
+          res.on('error', reject)
+          res.on('end', () => resolve(new Response(chunks.length ? Buffer.concat(chunks) : null, { status: res.statusCode ?? 500 })))
+        })
+        req.on('error', reject)
+        req.end(data)
+      })
+    }
+
+  beforeAll(async () => {
+    // A session of its own: revoking "other devices" through the matrix must not end the suite's.
+    const res = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone: org.admin.phone, password: PASSWORD }) })
+    adminCookie = (res.headers.getSetCookie()[0] ?? '').split(';')[0] ?? ''
+  })
+  afterEach(() => {
+    send = fromJar
+  })
+
+  const every = [
+    ...Object.entries(ROUTE_MATRIX).map(([route, m]) => ({ route, run: () => m.run('admin') })),
+    ...Object.entries(PEOPLE_MATRIX).map(([route, m]) => ({ route, run: async () => m.run('admin', ...(await freshPerson('A'))) })),
+  ]
+  for (const { route, run } of every) {
+    const changes = /^(POST|PUT|PATCH|DELETE) /.test(route)
+    it(`${route}: ${changes ? 'refuses requests from elsewhere and bodies that are not JSON; the app\'s own request passes' : 'a read is never refused for its origin'}`, async () => {
+      const refusedHere = async (res: Response) => res.status === 415 || (res.status === 403 && ((await res.clone().json()) as { error: { message: string } }).error.message === CROSS_ORIGIN_MESSAGE)
+      for (const f of changes ? FORGERIES : []) {
+        send = asBrowser(f.headers, f.type)
+        const res = await run()
+        expect(res.status, f.name).toBe(f.status)
+        const body = (await res.json()) as { error: { code: string; message: string } }
+        expect(body.error.code, f.name).toBe(f.code)
+        expect(body.error.message, f.name).toMatch(/[\u4e00-\u9fff]/)
+      }
+      for (const headers of changes ? [OWN, { origin: APP }, {}] : [OWN, FORGERIES[0]?.headers ?? {}]) {
+        send = asBrowser(headers)
+        const res = await run()
+        expect(res.status, JSON.stringify(headers)).toBeLessThan(500)
+        expect(await refusedHere(res), JSON.stringify(headers)).toBe(false)
+      }
+    })
+  }
 })

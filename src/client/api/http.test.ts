@@ -21,4 +21,24 @@ describe('HTTP client', () => {
     await expect(createHttpClient('', html).get('/x')).rejects.toBeInstanceOf(NetworkError)
     await expect(createHttpClient('', json(503, { nope: 1 })).get('/x')).rejects.toBeInstanceOf(NetworkError)
   })
+
+  it('sends every POST as JSON, a body-less one as {}, and a photo chunk as binary: the server refuses anything else (CSRF)', async () => {
+    const sent: { method: string; type: string | null; body: unknown }[] = []
+    const record: FetchFn = (_i, init) => {
+      sent.push({ method: init?.method ?? '', type: new Headers(init?.headers).get('content-type'), body: init?.body })
+      return Promise.resolve(new Response('{}', { status: 200 }))
+    }
+    const http = createHttpClient('', record)
+    await http.post('/api/auth/logout')
+    await http.post('/api/me/push/remove', { endpoint: 'x' })
+    const chunk = new Blob([new Uint8Array(3)])
+    await http.put('/api/photos/x', chunk)
+    await http.get('/api/health')
+    expect(sent).toEqual([
+      { method: 'POST', type: 'application/json', body: '{}' },
+      { method: 'POST', type: 'application/json', body: '{"endpoint":"x"}' },
+      { method: 'PUT', type: 'application/octet-stream', body: chunk },
+      { method: 'GET', type: null, body: undefined },
+    ])
+  })
 })
