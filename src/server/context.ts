@@ -5,6 +5,7 @@ import type { Database } from './db/schema.ts'
 import type { DbHandle, Dialect } from './db/connection.ts'
 import { groupCommitPusher, type Pusher } from './sync/push.ts'
 import { webPushService, type PushOptions, type PushService } from './push/web-push.ts'
+import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './lib/attempt-limits.ts'
 
 /** What routes need from the app: passed explicitly, no globals (several processes may share one database). */
 export interface AppContext {
@@ -15,8 +16,8 @@ export interface AppContext {
   epoch: string
   version: string
   secureCookies: boolean
-  /** Login attempts allowed per minute for one address and account. */
-  loginAttemptsPerMinute: number
+  /** Login and activation attempts allowed per account and per address (counted in the database). */
+  loginLimits: LoginLimits
   /** How pushed mutations reach the database (group commit). */
   pusher: Pusher
   /** Web Push (VAPID keys kept in the database). */
@@ -28,7 +29,7 @@ export interface AppContext {
 export interface ContextOptions {
   version: string
   secureCookies?: boolean
-  loginAttemptsPerMinute?: number
+  loginLimits?: Partial<LoginLimits>
   push?: PushOptions
   photoDir?: string
 }
@@ -41,7 +42,7 @@ export function createContext(handle: DbHandle, opts: ContextOptions): AppContex
     epoch: handle.epoch,
     version: opts.version,
     secureCookies: opts.secureCookies ?? false,
-    loginAttemptsPerMinute: opts.loginAttemptsPerMinute ?? 10,
+    loginLimits: { ...DEFAULT_LOGIN_LIMITS, ...opts.loginLimits },
     pusher: groupCommitPusher(handle.db),
     push: webPushService(handle.db, opts.push),
     photoDir: opts.photoDir ?? join(tmpdir(), 'suixing-photos'),

@@ -6,7 +6,7 @@ let server: TestServer
 let org: Org
 
 beforeAll(async () => {
-  server = await startServer({ loginAttemptsPerMinute: 5 })
+  server = await startServer({ loginLimits: { perAccountPerMinute: 5 } })
   org = await seedOrg(server.handle)
 })
 afterAll(() => server.close())
@@ -130,6 +130,10 @@ const BAD_INPUT: Record<string, BadCase[]> = {
   ],
   'GET /api/me/sessions': [{ method: 'GET', url: '/api/me/sessions', status: 401, code: 'unauthorized' }],
   'POST /api/me/sessions/:id/revoke': [{ method: 'POST', url: '/api/me/sessions/nope/revoke', body: '{}', auth: true, status: 400, code: 'validation' }],
+  'POST /api/me/sessions/revoke-others': [
+    { method: 'POST', url: '/api/me/sessions/revoke-others', body: '{}', status: 401, code: 'unauthorized' },
+    { method: 'POST', url: '/api/me/sessions/revoke-others', body: '{bad', auth: true, status: 400, code: 'bad_request' },
+  ],
   'GET /api/me/export': [{ method: 'GET', url: '/api/me/export', status: 401, code: 'unauthorized' }],
   'GET /api/me/export.xlsx': [{ method: 'GET', url: '/api/me/export.xlsx', status: 401, code: 'unauthorized' }],
   'GET /api/meetings/:file': [

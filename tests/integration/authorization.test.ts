@@ -129,6 +129,7 @@ const ROUTE_MATRIX: Record<string, { run: (who: Who) => Promise<Response>; expec
   'GET /api/me/sessions': { run: (w) => call(w, 'GET', '/api/me/sessions'), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
   // Somebody else's device (or none): not found, whoever asks.
   'POST /api/me/sessions/:id/revoke': { run: (w) => call(w, 'POST', `/api/me/sessions/${newId()}/revoke`, {}), expect: { anonymous: 401, member: 404, secretary: 404, admin: 404, otherBranchMember: 404 } },
+  'POST /api/me/sessions/revoke-others': { run: (w) => call(w, 'POST', '/api/me/sessions/revoke-others', {}), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
   'GET /api/me/export': { run: (w) => call(w, 'GET', '/api/me/export'), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
   'GET /api/me/export.xlsx': { run: (w) => call(w, 'GET', '/api/me/export.xlsx'), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
   // Meetings: see meetings.test.ts for the per-meeting matrix; these use a meeting nobody can see.

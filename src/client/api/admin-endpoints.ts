@@ -11,6 +11,7 @@ export function adminEndpoints(http: HttpClient) {
   return {
     sessions: () => http.get<{ sessions: DeviceSession[] }>('/api/me/sessions'),
     revokeSession: (id: string) => http.post<{ signedOut: number }>(`/api/me/sessions/${encodeURIComponent(id)}/revoke`),
+    revokeOtherSessions: () => http.post<{ signedOut: number }>('/api/me/sessions/revoke-others'),
     orgTree: () => http.get<OrgTree>('/api/admin/org'),
     createBranch: (name: string) => http.post<{ id: string }>('/api/admin/branches', { name }),
     updateBranch: (id: string, patch: { name?: string; archived?: boolean }) => http.post<{ ok: boolean }>(`/api/admin/branches/${encodeURIComponent(id)}`, patch),

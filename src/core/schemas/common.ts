@@ -1,5 +1,6 @@
 import * as v from 'valibot'
 import { isUuid } from '../ids.ts'
+import { normalizePhone } from '../identifiers.ts'
 
 const TYPE_NAMES: Record<string, string> = {
   string: '文本',
@@ -36,8 +37,11 @@ export const IsoDate = v.pipe(
   }, '日期不存在'),
 )
 
-/** Mainland mobile number: 11 digits starting with 1. */
-export const Phone = v.pipe(v.string('手机号应为文本'), v.trim(), v.regex(/^1\d{10}$/, '请输入 11 位手机号'))
+/**
+ * Mainland mobile number: 11 digits starting with 1, as typed in any spelling (spaces of every
+ * kind, full-width digits, dashes, +86): one account, one spelling (see core/identifiers.ts).
+ */
+export const Phone = v.pipe(v.string('手机号应为文本'), v.maxLength(40, '请输入 11 位手机号'), v.transform(normalizePhone), v.regex(/^1\d{10}$/, '请输入 11 位手机号'))
 
 export const Password = v.pipe(
   v.string('密码应为文本'),

@@ -1,5 +1,6 @@
 import * as v from 'valibot'
 import { IsoDate, Password, PersonName, Phone, Uuid } from './common.ts'
+import { normalizeActivationCode } from '../identifiers.ts'
 import { MEMBER_STATUSES, ROLES, type MemberStatus, type Role } from '../domain/roles.ts'
 
 /** Administration of the organisation: people, branches, groups, activation, import. Online only. */
@@ -63,8 +64,8 @@ export const GroupInput = v.object({ branchId: Uuid, name: BranchInput.entries.n
 export const ACTIVATION_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789'
 export const ActivationCode = v.pipe(
   v.string('激活码应为文本'),
-  v.trim(),
-  v.toUpperCase(),
+  v.maxLength(40, '激活码为 8 位字母或数字'),
+  v.transform(normalizeActivationCode),
   v.regex(/^[A-HJKMNP-Z2-9]{8}$/, '激活码为 8 位字母或数字'),
 )
 export const ActivateRequest = v.object({ phone: Phone, code: ActivationCode, password: Password })

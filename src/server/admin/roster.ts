@@ -3,6 +3,7 @@ import Papa from 'papaparse'
 import type { ImportProblem, ImportRow } from '../../core/schemas/people.ts'
 import type { MemberStatus } from '../../core/domain/roles.ts'
 import { checkPartyDates } from '../../core/domain/political-birthday.ts'
+import { normalizePhone } from '../../core/identifiers.ts'
 
 /**
  * Reading the roster a secretary already has (xlsx or csv, Chinese headers) and listing every
@@ -165,7 +166,7 @@ export function validateRoster(raw: RawRoster, ctx: RosterContext): { rows: Vali
     if (!name) bad('name', '缺少姓名')
     else if ([...name].length > 40) bad('name', '姓名最多 40 字')
 
-    const phone = text(get(cells, 'phone')).replace(/[\s-]/g, '').replace(/^\+?86/, '')
+    const phone = normalizePhone(text(get(cells, 'phone')))
     if (!/^1\d{10}$/.test(phone)) bad('phone', phone ? `手机号“${phone.slice(0, 20)}”不是 11 位手机号` : '缺少手机号')
     else if (seen.has(phone)) bad('phone', `与第 ${seen.get(phone)} 行手机号重复`)
     else if (ctx.existingPhones.has(phone)) bad('phone', '该手机号已有账号')

@@ -286,6 +286,20 @@ export interface PhotoTable {
   created_at: string
 }
 
+/** Login and activation attempts per address or account in a one-minute window (shared by all processes). */
+export interface AttemptCounterTable {
+  key: string
+  window_start: string
+  count: number
+}
+/** Failed attempts in a row per account, and the lock they earned. */
+export interface AttemptFailureTable {
+  key: string
+  failures: number
+  last_failed_at: string
+  locked_until: string | null
+}
+
 export interface Database {
   meta: MetaTable
   counters: CounterTable
@@ -311,4 +325,6 @@ export interface Database {
   visits: VisitTable
   followups: FollowupTable
   photos: PhotoTable
+  attempt_counters: AttemptCounterTable
+  attempt_failures: AttemptFailureTable
 }

@@ -87,10 +87,15 @@ export async function sessionForToken(db: Kysely<Database>, read: Kysely<Databas
   }
 }
 
-/** Sign out sessions from elsewhere: their devices wipe the account's local data at next contact. */
-export async function revokeRemotely(db: Kysely<Database>, where: { userId: string; sessionId?: string }): Promise<number> {
+/**
+ * Sign out sessions from elsewhere: their devices wipe the account's local data at next contact.
+ * All of the person's sessions, or one (`sessionId`), or all but one (`exceptSessionId`: the
+ * device asking).
+ */
+export async function revokeRemotely(db: Kysely<Database>, where: { userId: string; sessionId?: string; exceptSessionId?: string }): Promise<number> {
   let q = db.updateTable('sessions').set({ revoked_at: nowIso(), revoked_reason: 'remote' }).where('user_id', '=', where.userId).where('revoked_at', 'is', null)
   if (where.sessionId) q = q.where('id', '=', where.sessionId)
+  if (where.exceptSessionId !== undefined) q = q.where('id', '!=', where.exceptSessionId)
   const r = await q.executeTakeFirst()
   return Number(r.numUpdatedRows)
 }

@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs'
 import type { AppContext } from '../context.ts'
 import { HttpError, parseInput } from '../lib/http-error.ts'
 import { hashPassword } from '../lib/passwords.ts'
+import { attemptLimiter } from '../lib/attempt-limits.ts'
 import { clearSessionCookie, requireViewer, SESSION_COOKIE, setSessionCookie } from '../plugins/auth.ts'
 import { ActivateRequest, IdParams } from '../../core/schemas/people.ts'
 import { redeemActivationCode } from '../admin/activation.ts'
@@ -16,34 +17,34 @@ import { sendXlsx } from '../lib/xlsx-reply.ts'
 
 /** Activation with a one-time code, the member's own devices, and their own data to take away. */
 export function accountRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.post(
-    '/api/auth/activate',
-    {
-      config: {
-        rateLimit: {
-          max: ctx.loginAttemptsPerMinute,
-          timeWindow: '1 minute',
-          hook: 'preHandler',
-          keyGenerator: (req) => `${req.ip}|${String((req.body as { phone?: unknown } | null)?.phone ?? '').slice(0, 20)}`,
-        },
-      },
-    },
-    async (request, reply) => {
-      const input = parseInput(ActivateRequest, request.body)
-      const passwordHash = await hashPassword(input.password)
-      const userId = await ctx.db.transaction().execute(async (trx) => {
-        const id = await redeemActivationCode(trx, input.phone, input.code)
-        if (!id) return null
-        await trx.updateTable('users').set({ password_hash: passwordHash, activated: 1, updated_at: nowIso() }).where('id', '=', id).execute()
-        return id
-      })
-      if (!userId) throw new HttpError(401, 'activation_invalid')
-      const token = await createSession(ctx.db, userId, request.headers['user-agent'] ?? '')
-      setSessionCookie(request, reply, token, ctx.secureCookies)
-      request.log.info({ userId }, 'activated')
-      return { user: await sessionUser(ctx.db, userId) }
-    },
-  )
+  const limiter = attemptLimiter(ctx.db, ctx.loginLimits)
+  // Limited like login (per address, per account, a lock after repeated failures), with an
+  // allowance of its own. Setting a password with a code (a first activation or a reset) signs
+  // out every earlier session of the person, as a remote sign-out in the same transaction: a reset
+  // is what one does when a phone or the password is in someone else's hands, so those phones
+  // wipe the account's data at their next contact (docs/sync.md).
+  app.post('/api/auth/activate', async (request, reply) => {
+    await limiter.fromAddress('activate', request.ip, reply)
+    const input = parseInput(ActivateRequest, request.body)
+    await limiter.forAccount('activate', input.phone, reply)
+    const passwordHash = await hashPassword(input.password)
+    const userId = await ctx.db.transaction().execute(async (trx) => {
+      const id = await redeemActivationCode(trx, input.phone, input.code)
+      if (!id) return null
+      await trx.updateTable('users').set({ password_hash: passwordHash, activated: 1, updated_at: nowIso() }).where('id', '=', id).execute()
+      await revokeRemotely(trx, { userId: id })
+      return id
+    })
+    if (!userId) {
+      await limiter.failed('activate', input.phone)
+      throw new HttpError(401, 'activation_invalid')
+    }
+    await limiter.succeeded(input.phone)
+    const token = await createSession(ctx.db, userId, request.headers['user-agent'] ?? '')
+    setSessionCookie(request, reply, token, ctx.secureCookies)
+    request.log.info({ userId }, 'activated')
+    return { user: await sessionUser(ctx.db, userId) }
+  })
 
   app.get('/api/me/sessions', async (request) => {
     const viewer = requireViewer(request)
@@ -63,6 +64,18 @@ export function accountRoutes(app: FastifyInstance, ctx: AppContext): void {
       const count = await revokeRemotely(trx, { userId: viewer.id, sessionId: id })
       if (count === 0) throw new HttpError(404, 'not_found', '找不到此设备')
       await audit(trx, request, viewer, 'sessions_revoke', viewer.id, '退出本人的一台设备', { session: id })
+      return count
+    })
+    return { signedOut: n }
+  })
+
+  // 退出其他设备: every session of the person but this one, as a remote sign-out (those phones
+  // wipe the account's data), e.g. after a password was seen or a phone was lent.
+  app.post('/api/me/sessions/revoke-others', async (request) => {
+    const viewer = requireViewer(request)
+    const n = await ctx.db.transaction().execute(async (trx) => {
+      const count = await revokeRemotely(trx, { userId: viewer.id, exceptSessionId: viewer.sessionId })
+      if (count > 0) await audit(trx, request, viewer, 'sessions_revoke', viewer.id, '退出本人的其他设备', { kept: viewer.sessionId, count })
       return count
     })
     return { signedOut: n }

@@ -17,7 +17,13 @@ export const useDevicesStore = defineStore('devices', () => {
       await api.revokeSession(id)
       sessions.value = (await api.sessions()).sessions
     })
-  return { sessions, busy, error, load, signOut }
+  /** 退出其他设备: every device but this one (after a password was seen, a phone lent or lost). */
+  const signOutOthers = () =>
+    run(async () => {
+      await api.revokeOtherSessions()
+      sessions.value = (await api.sessions()).sessions
+    })
+  return { sessions, busy, error, load, signOut, signOutOthers }
 })
 
 /** "Chrome · Android" from a user agent: enough to tell one's phones apart. */

@@ -10,6 +10,7 @@ import * as m008 from './008_meetings.ts'
 import * as m009 from './009_meeting_reminders.ts'
 import * as m010 from './010_field_visits.ts'
 import * as m011 from './011_meeting_photos.ts'
+import * as m012 from './012_login_limits.ts'
 
 /** Numbered migrations, run in order on start. Append; never edit a released one. */
 const migrations: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '009_meeting_reminders': m009,
   '010_field_visits': m010,
   '011_meeting_photos': m011,
+  '012_login_limits': m012,
 }
 
 export const migrationProvider: MigrationProvider = {
