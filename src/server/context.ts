@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import type { Kysely } from 'kysely'
 import type { Database } from './db/schema.ts'
 import type { DbHandle, Dialect } from './db/connection.ts'
+import type { HighWater } from './db/restore-generation.ts'
 import { groupCommitPusher, type Pusher } from './sync/push.ts'
 import { webPushService, type PushOptions, type PushService } from './push/web-push.ts'
 import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './lib/attempt-limits.ts'
@@ -14,6 +15,9 @@ export interface AppContext {
   read: Kysely<Database>
   dialect: Dialect
   epoch: string
+  /** Epochs of this database before restores (see db/restore-generation.ts). */
+  previousEpochs: ReadonlySet<string>
+  highWater: HighWater
   version: string
   secureCookies: boolean
   /** Login and activation attempts allowed per account and per address (counted in the database). */
@@ -40,6 +44,8 @@ export function createContext(handle: DbHandle, opts: ContextOptions): AppContex
     read: handle.read,
     dialect: handle.dialect,
     epoch: handle.epoch,
+    previousEpochs: handle.previousEpochs,
+    highWater: handle.highWater,
     version: opts.version,
     secureCookies: opts.secureCookies ?? false,
     loginLimits: { ...DEFAULT_LOGIN_LIMITS, ...opts.loginLimits },

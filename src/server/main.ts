@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { openDatabase } from './db/connection.ts'
 import { buildApp } from './app.ts'
 import { createContext } from './context.ts'
@@ -7,6 +7,7 @@ import { countUsers } from './repositories/users.ts'
 import { seedDemo, DEMO_ACCOUNTS, DEMO_PASSWORD } from './demo/seed.ts'
 import { DEFAULT_PUSH_HOSTS } from './push/web-push.ts'
 import { scheduleReminders } from './reminders/job.ts'
+import { SERVER_LOCK } from './ops/backup.ts'
 
 const env = process.env
 const port = Number(env.PORT ?? 8080)
@@ -16,6 +17,9 @@ const clientDir = resolve(env.CLIENT_DIR ?? './dist/client')
 const pkg = JSON.parse(readFileSync(resolve('package.json'), 'utf8')) as { version: string }
 
 const handle = await openDatabase({ dataDir, databaseUrl: env.DATABASE_URL })
+// `npm run restore` refuses to replace the database under a running server.
+const lock = join(dataDir, SERVER_LOCK)
+writeFileSync(lock, String(process.pid))
 const pushHosts = [...DEFAULT_PUSH_HOSTS, ...(env.PUSH_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean)]
 const ctx = createContext(handle, {
   version: pkg.version,
@@ -46,6 +50,7 @@ async function shutdown(signal: string): Promise<void> {
   await reminders?.stop()
   await app.close()
   await handle.close()
+  rmSync(lock, { force: true })
   process.exit(0)
 }
 process.on('SIGINT', () => void shutdown('SIGINT'))

@@ -71,6 +71,8 @@ export interface TestServer {
   databaseUrl: string | undefined
   /** Stop and start again on the same database file (a server restart). */
   restart(): Promise<void>
+  /** Stop, do something to the stopped server's data (a restore), start again on the same port. */
+  restartAfter(work: () => Promise<void>): Promise<void>
   close(): Promise<void>
 }
 
@@ -107,6 +109,12 @@ export async function startServer(opts: { dataDir?: string; databaseUrl?: string
     async restart() {
       await cur.app.close()
       await cur.handle.close()
+      cur = await open()
+    },
+    async restartAfter(work) {
+      await cur.app.close()
+      await cur.handle.close()
+      await work()
       cur = await open()
     },
     async close() {

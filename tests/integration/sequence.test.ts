@@ -30,7 +30,7 @@ describe('change sequence', () => {
   it('a later transaction cannot take a sequence number until the earlier one commits, so a pull never skips a row', async () => {
     const db = server.handle.db
     const viewer = { id: org.memberA.id, orgId: org.orgId, branchId: org.branchA, role: 'member' as const, scopeVersion: 0, sessionId: '' }
-    const before = await pull(server.handle.read, server.handle.epoch, viewer, '', 10_000)
+    const before = await pull(server.handle.read, server.handle, viewer, '', 10_000)
 
     const t1 = await db.startTransaction().execute()
     const s1 = await nextSeq(t1)
@@ -45,14 +45,14 @@ describe('change sequence', () => {
     expect(s2).toBeUndefined() // waiting for the first writer
 
     // A pull meanwhile sees neither and does not move its cursor past the uncommitted number.
-    const during = await pull(server.handle.read, server.handle.epoch, viewer, before.cursor, 10_000)
+    const during = await pull(server.handle.read, server.handle, viewer, before.cursor, 10_000)
     expect(during.changes.map((c) => c.row?.title)).toEqual([])
     expect(parseCursor(during.cursor)?.seq).toBeLessThan(s1)
 
     await t1.commit().execute()
     await t2
     expect(s2).toBe(s1 + 1)
-    const after = await pull(server.handle.read, server.handle.epoch, viewer, during.cursor, 10_000)
+    const after = await pull(server.handle.read, server.handle, viewer, during.cursor, 10_000)
     expect(after.changes.map((c) => c.row?.title)).toEqual(['slow-writer', 'fast-writer'])
   })
 })

@@ -244,13 +244,18 @@ describe('sync engine against the real server', () => {
     await engine.sync()
     // The server was restored from an older backup: our cursor is ahead of it.
     await a.db.meta.put({ key: 'cursor', value: `${server.handle.epoch}:999999999` })
-    await a.db.study_records.put({ ...(await a.db.study_records.toArray())[0]!, id: newId(), title: 'stale-local-only' })
+    // Someone else's row the server no longer has is dropped; the member's own is sent back.
+    const first = (await a.db.study_records.toArray())[0]!
+    await a.db.study_records.put({ ...first, id: newId(), ownerId: org.memberA2.id, title: 'stale-local-only' })
+    await a.db.study_records.put({ ...first, id: newId(), title: 'own-lost-by-restore' })
     const pending = await createStudy(a.db, a.user, draft('pending-at-reset'))
     expect(await engine.sync()).toEqual({ ok: true })
     expect(await serverRows('pending-at-reset')).toHaveLength(1)
+    expect(await serverRows('own-lost-by-restore')).toHaveLength(1)
     const titles = (await a.db.study_records.toArray()).map((r) => r.title)
     expect(titles).toContain('before-reset')
     expect(titles).toContain('pending-at-reset')
+    expect(titles).toContain('own-lost-by-restore')
     expect(titles).not.toContain('stale-local-only')
     expect(await a.db.study_records.get(pending.id)).toBeDefined()
   })

@@ -34,6 +34,21 @@ export interface PhotoBlob {
   createdAt: string
 }
 
+/**
+ * The proof of an acknowledged sign-in (the scanned code), kept on the phone so that after a
+ * server restore the sign-in can be sent again and verified as the first time. Never synced.
+ */
+export interface ScanProof {
+  /** The attendance row id. */
+  id: string
+  window: number
+  token: string
+  scannedAt: string
+}
+
+/** Meta key: rows remembered across a restore's reset, to be sent back (sync/refill.ts). */
+export const REFILL_KEY = 'refill'
+
 export interface MetaEntry {
   key: string
   value: unknown
@@ -59,6 +74,7 @@ export class AccountDb extends Dexie {
   outbox!: Table<OutboxEntry, number>
   rejected!: Table<RejectedEntry, string>
   meta!: Table<MetaEntry, string>
+  scan_proofs!: Table<ScanProof, string>
 
   constructor(name: string) {
     super(name)
@@ -74,6 +90,7 @@ export class AccountDb extends Dexie {
     this.version(3).stores({ reminder_settings: 'id' })
     this.version(4).stores({ meetings: 'id, startsAt, branchId', attendance: 'id, meetingId, memberId', makeups: 'id, meetingId, memberId' })
     this.version(5).stores({ households: 'id, branchId', visits: 'id, visitedAt, householdId', followups: 'id, ownerId, visitId, householdId', photo_blobs: 'id, visitId, state' })
+    this.version(6).stores({ scan_proofs: 'id' })
   }
 }
 

@@ -2,7 +2,7 @@ import { newId } from '../../core/ids.ts'
 import type { Mutation, PushResult } from '../../core/sync/protocol.ts'
 import type { Api } from '../api/endpoints.ts'
 import { ApiError, NetworkError } from '../api/http.ts'
-import { SYNCED_STORES, type AccountDb, type OutboxEntry } from '../db/account-db.ts'
+import { REFILL_KEY, SYNCED_STORES, type AccountDb, type OutboxEntry } from '../db/account-db.ts'
 import { isQuotaError } from '../db/errors.ts'
 import { applyPage, pendingFor, rebase } from './apply.ts'
 import type { SyncOutcome } from './status.ts'
@@ -11,6 +11,9 @@ export interface EngineOptions {
   pushBatch?: number
   pullLimit?: number
 }
+
+/** A change waiting for its meeting or visit to reach the server is set aside (shown) after this. */
+export const MAX_WAIT_MS = 30 * 24 * 3600 * 1000
 
 /** The server did not answer every mutation of a batch: the rest are retried later, in order. */
 class IncompleteBatch extends Error {}
@@ -29,7 +32,7 @@ export class SyncEngine {
 
   constructor(
     private readonly db: AccountDb,
-    readonly api: Pick<Api, 'push' | 'pull'>,
+    readonly api: Pick<Api, 'push' | 'pull' | 'me'>,
     opts: EngineOptions = {},
   ) {
     this.pushBatch = opts.pushBatch ?? 200
@@ -59,12 +62,24 @@ export class SyncEngine {
     return id
   }
 
+  /**
+   * Send the outbox in order, each entry at most once per call. Entries the server answers
+   * `waiting` (their meeting or visit has not reached it yet) stay in the outbox, in place, and
+   * go again at the next sync; later entries of the same row wait behind them unsent.
+   */
   async push(): Promise<void> {
     const clientId = await this.clientId()
     let size = this.pushBatch
+    let after = 0
+    const waitingRows = new Set<string>()
     for (;;) {
-      const batch = await this.db.outbox.orderBy('seq').limit(size).toArray()
-      if (batch.length === 0) return
+      const next = await this.db.outbox.where(':id').above(after).limit(size).toArray()
+      if (next.length === 0) return
+      const batch = next.filter((m) => !waitingRows.has(`${m.table}/${m.rowId}`))
+      if (batch.length === 0) {
+        after = next.at(-1)?.seq ?? after
+        continue
+      }
       let results: PushResult[]
       try {
         results = (await this.api.push({ clientId, mutations: batch.map(toMutation) })).results
@@ -82,6 +97,11 @@ export class SyncEngine {
       }
       await this.settle(batch, results)
       if (results.length < batch.length) throw new IncompleteBatch()
+      for (const r of results) {
+        const entry = batch.find((m) => m.id === r.id)
+        if (entry && r.status === 'rejected' && r.code === 'waiting') waitingRows.add(`${entry.table}/${entry.rowId}`)
+      }
+      after = batch.at(-1)?.seq ?? after
       size = this.pushBatch
     }
   }
@@ -90,11 +110,15 @@ export class SyncEngine {
   private async settle(batch: OutboxEntry[], results: PushResult[]): Promise<void> {
     const byId = new Map(results.map((r) => [r.id, r]))
     const tables = SYNCED_STORES.map((t) => this.db.table(t))
-    await this.db.transaction('rw', [...tables, this.db.outbox, this.db.rejected], async () => {
+    await this.db.transaction('rw', [...tables, this.db.outbox, this.db.rejected, this.db.scan_proofs], async () => {
       for (const entry of batch) {
         const r = byId.get(entry.id)
         if (!r || entry.seq === undefined) continue
+        // Waiting for its meeting or visit: kept, unless it has waited longer than anyone would.
+        if (r.status === 'rejected' && r.code === 'waiting' && Date.now() - Date.parse(entry.clientTime) < MAX_WAIT_MS) continue
         await this.db.outbox.delete(entry.seq)
+        const scan = entry.table === 'attendance' ? (entry.fields?.scan as { window: number; token: string; scannedAt: string } | undefined) : undefined
+        if (r.status === 'applied' && scan) await this.db.scan_proofs.put({ id: entry.rowId, window: scan.window, token: scan.token, scannedAt: scan.scannedAt })
         if (r.status !== 'rejected') {
           // A delete the server holds as a tombstone: once nothing else is pending for the row, it
           // leaves this device too (a pull that brought the tombstone earlier kept it for us).
@@ -127,13 +151,22 @@ export class SyncEngine {
         // The server cannot honour our cursor (restored backup, new database): send what we
         // hold first, then take everything again.
         await this.push()
+        // A restored server lost what came after its backup: remember what this person wrote,
+        // to send it back once the fresh pull has shown what the server still has.
+        if (page.resetReason === 'restored') {
+          const { user } = await this.api.me()
+          await (await import('./refill.ts')).rememberAuthored(this.db, user)
+        }
         const fresh = await this.api.pull('', this.pullLimit)
         await applyPage(this.db, fresh.changes, fresh.cursor, true)
-        if (!fresh.hasMore) return
+        if (!fresh.hasMore) break
         continue
       }
       await applyPage(this.db, page.changes, page.cursor, page.reset)
-      if (!page.hasMore) return
+      if (!page.hasMore) break
+    }
+    if (await this.db.meta.get(REFILL_KEY)) {
+      if ((await (await import('./refill.ts')).refillRemembered(this.db)) > 0) await this.push()
     }
   }
 }

@@ -39,9 +39,18 @@ export interface Change {
   row: Record<string, unknown> | null
 }
 
+/**
+ * Why a pull answers `reset`: `restored` — the cursor belongs to an earlier generation of this
+ * database (restored from a backup): the phone sends back what its person wrote that the server
+ * lost; `scope` — what the person may see changed; `database` — another database or a bad cursor.
+ */
+export type ResetReason = 'restored' | 'scope' | 'database'
+
 export interface PullResponse {
   /** true: the client's cursor cannot be honoured; drop synced rows (keep the outbox) and pull from the start. */
   reset: boolean
+  /** With `reset`: why (servers before this field existed send none). */
+  resetReason?: ResetReason
   cursor: string
   hasMore: boolean
   changes: Change[]

@@ -6,6 +6,7 @@ import pg from 'pg'
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely'
 import type { Database } from './schema.ts'
 import { migrationProvider } from './migrations/index.ts'
+import { HighWater, markRestored, previousEpochs } from './restore-generation.ts'
 
 export type Dialect = 'sqlite' | 'postgres'
 
@@ -19,8 +20,12 @@ export interface DbHandle {
    */
   read: Kysely<Database>
   dialect: Dialect
-  /** Random id of this database, made once: a client cursor from another database is refused. */
+  /** Random id of this database, made once and again at every restore: a cursor of another epoch resets. */
   epoch: string
+  /** Epochs this database had before it was restored from backups: a cursor of one of them means the server lost data. */
+  previousEpochs: ReadonlySet<string>
+  /** The highest change number handed out, kept in DATA_DIR so that a restore by hand is noticed at start. */
+  highWater: HighWater
   close(): Promise<void>
 }
 
@@ -69,14 +74,22 @@ export async function openDatabase(config: DbConfig): Promise<DbHandle> {
   }
   await sql`insert into meta (key, value) values ('epoch', ${randomUUID()}) on conflict (key) do nothing`.execute(db)
   const row = await db.selectFrom('meta').select('value').where('key', '=', 'epoch').executeTakeFirstOrThrow()
+  // A database behind what this server has already told its phones was put back from a backup.
+  mkdirSync(config.dataDir, { recursive: true })
+  const highWater = new HighWater(config.dataDir)
+  const counter = await db.selectFrom('counters').select('value').where('name', '=', 'seq').executeTakeFirstOrThrow()
+  const epoch = highWater.isBehind(row.value, Number(counter.value)) ? await markRestored(db) : row.value
   // The reader opens after migrations, so the file and its WAL exist.
   const read = dialect === 'sqlite' ? openSqliteReader(path) : db
   return {
     db,
     read,
     dialect,
-    epoch: row.value,
+    epoch,
+    previousEpochs: new Set((await previousEpochs(db)).map((p) => p.epoch)),
+    highWater,
     close: async () => {
+      highWater.flush()
       if (read !== db) await read.destroy()
       await db.destroy()
     },

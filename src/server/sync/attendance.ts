@@ -58,7 +58,10 @@ export async function applyAttendanceMutation(trx: Kysely<Database>, viewer: Vie
     if (key !== 'meetingId' && key !== 'memberId' && key !== 'scan' && !ECHOED.has(key)) throw new HttpError(422, 'validation', `未知字段：${key.slice(0, 40)}`)
   }
   const meeting = await trx.selectFrom('meetings').selectAll().where('id', '=', meetingId).where('org_id', '=', viewer.orgId).executeTakeFirst()
-  if (!meeting || meeting.deleted === 1) throw new HttpError(404, 'not_found', '会议不存在或已取消')
+  // A meeting the server has not received yet (the organiser's phone is still offline, or is
+  // refilling a restored server): the phone keeps the sign-in and sends it again later.
+  if (!meeting) throw new HttpError(409, 'waiting', '会议还没有同步到服务器，联网后会自动重试')
+  if (meeting.deleted === 1) throw new HttpError(404, 'not_found', '会议已取消')
   const manages = managesBranch(viewer, meeting.branch_id)
   const self = memberId === viewer.id
   const expected = isExpected(meeting, viewer.id)

@@ -99,7 +99,10 @@ export async function applyVisitMutation(trx: Kysely<Database>, viewer: Viewer, 
   const checkHousehold = async (id: string | null) => {
     if (id === null) return
     const h = await trx.selectFrom('households').select('id').where('id', '=', id).where(householdScope(viewer)).executeTakeFirst()
-    if (!h) throw new HttpError(422, 'validation', '联系户不存在或不在您的联系范围内')
+    if (h) return
+    const any = await trx.selectFrom('households').select('id').where('id', '=', id).where('org_id', '=', viewer.orgId).executeTakeFirst()
+    if (!any) throw new HttpError(409, 'waiting', '联系户还没有同步到服务器，联网后会自动重试')
+    throw new HttpError(422, 'validation', '该联系户不在您的联系范围内')
   }
   if (!existing) {
     const f = parse(v.strictObject(visitFields), fields)
@@ -156,10 +159,12 @@ export async function applyFollowupMutation(trx: Kysely<Database>, viewer: Viewe
     seqs.mark('followups', m.rowId)
     return
   }
+  if (!existing && 'closeNote' in fields && !('visitId' in fields)) throw new HttpError(409, 'waiting', '承诺事项还没有同步到服务器，联网后会自动重试')
   if (!existing) {
     const f = parse(v.strictObject(followupFields), fields)
     const visit = await trx.selectFrom('visits').select(['member_ids', 'branch_id', 'household_id', 'deleted', 'org_id']).where('id', '=', f.visitId).executeTakeFirst()
-    if (!visit || visit.org_id !== viewer.orgId || visit.deleted === 1) throw new HttpError(404, 'not_found', '走访记录不存在')
+    if (!visit || visit.org_id !== viewer.orgId) throw new HttpError(409, 'waiting', '走访记录还没有同步到服务器，联网后会自动重试')
+    if (visit.deleted === 1) throw new HttpError(404, 'not_found', '走访记录已删除')
     if (!(JSON.parse(visit.member_ids) as string[]).includes(viewer.id)) throw new HttpError(403, 'forbidden', '只有参加走访的人员可以登记承诺事项')
     await checkPeople(trx, viewer, [f.ownerId])
     await trx

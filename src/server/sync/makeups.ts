@@ -35,11 +35,15 @@ export async function applyMakeupMutation(trx: Kysely<Database>, viewer: Viewer,
     return
   }
   const fields = m.fields ?? {}
+  // A confirmation reaching the server before the 补学 it confirms (a restored server refilled by
+  // the secretary's phone first): it waits for the member's phone.
+  if (!existing && 'confirmed' in fields && !('meetingId' in fields)) throw new HttpError(409, 'waiting', '补学记录还没有同步到服务器，联网后会自动重试')
   if (!existing) {
     const r = v.safeParse(NewMakeup, fields)
     if (!r.success) throw new HttpError(422, 'validation', issuesToMessage(r.issues))
     const meeting = await trx.selectFrom('meetings').select(['branch_id', 'deleted', 'starts_at', 'expected_ids']).where('id', '=', r.output.meetingId).where('org_id', '=', viewer.orgId).executeTakeFirst()
-    if (!meeting || meeting.deleted === 1) throw new HttpError(404, 'not_found', '会议不存在或已取消')
+    if (!meeting) throw new HttpError(409, 'waiting', '会议还没有同步到服务器，联网后会自动重试')
+    if (meeting.deleted === 1) throw new HttpError(404, 'not_found', '会议已取消')
     // Only those expected at the meeting owe (and may file) 补学; never a member of another branch.
     if (!(JSON.parse(meeting.expected_ids) as string[]).includes(viewer.id)) throw new HttpError(403, 'forbidden', '您不是这次会议的应到人员，无需补学')
     const attended = await trx.selectFrom('attendance').select('status').where('meeting_id', '=', r.output.meetingId).where('member_id', '=', viewer.id).executeTakeFirst()

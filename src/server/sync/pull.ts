@@ -1,6 +1,6 @@
 import type { ExpressionBuilder, Kysely } from 'kysely'
 import type { Database } from '../db/schema.ts'
-import { formatCursor, parseCursor, type Change, type PullResponse } from '../../core/sync/protocol.ts'
+import { formatCursor, parseCursor, type Change, type PullResponse, type ResetReason } from '../../core/sync/protocol.ts'
 import type { SyncedTable } from '../../core/sync/tables.ts'
 import type { Viewer } from './viewer.ts'
 import { attendanceToWire, branchToWire, followupToWire, householdToWire, makeupToWire, meetingToWire, visitToWire, oathRenewalToWire, reminderSettingsToWire, studyToWire, userToWire } from './wire.ts'
@@ -151,18 +151,30 @@ async function changesOf(db: Kysely<Database>, viewer: Viewer, after: number, li
  * viewer may see. A cursor from another database, or ahead of this one (a restored backup),
  * gets `reset: true` and the first page.
  */
-export async function pull(db: Kysely<Database>, epoch: string, viewer: Viewer, cursor: string, limit: number): Promise<PullResponse> {
+export async function pull(db: Kysely<Database>, generation: { epoch: string; previousEpochs: ReadonlySet<string> }, viewer: Viewer, cursor: string, limit: number): Promise<PullResponse> {
+  const { epoch } = generation
   const counter = await db.selectFrom('counters').select('value').where('name', '=', 'seq').executeTakeFirstOrThrow()
   const head = Number(counter.value)
   const parsed = cursor === '' ? { epoch, seq: 0, scope: viewer.scopeVersion } : parseCursor(cursor)
+  // A cursor of an earlier generation of this database (or ahead of it): the server was restored
+  // and lost what came after the backup; the phone re-pulls and sends back what it wrote.
   // A person moved to another branch or given another role re-pulls from the start: rows they
   // may no longer see leave their devices (unsent changes are kept and pushed first).
-  const reset = !parsed || parsed.epoch !== epoch || parsed.seq > head || parsed.scope !== viewer.scopeVersion
+  const resetReason: ResetReason | null = !parsed
+    ? 'database'
+    : parsed.epoch !== epoch
+      ? generation.previousEpochs.has(parsed.epoch) ? 'restored' : 'database'
+      : parsed.seq > head
+        ? 'restored'
+        : parsed.scope !== viewer.scopeVersion
+          ? 'scope'
+          : null
+  const reset = resetReason !== null
   const after = reset ? 0 : (parsed?.seq ?? 0)
 
   const all = (await changesOf(db, viewer, after, limit + 1)).sort((a, b) => a.seq - b.seq)
   const page = all.slice(0, limit)
   const hasMore = all.length > limit
   const last = page.at(-1)?.seq ?? after
-  return { reset, cursor: formatCursor(epoch, hasMore ? last : Math.max(last, head), viewer.scopeVersion), hasMore, changes: page }
+  return { reset, ...(resetReason && { resetReason }), cursor: formatCursor(epoch, hasMore ? last : Math.max(last, head), viewer.scopeVersion), hasMore, changes: page }
 }

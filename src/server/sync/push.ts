@@ -49,7 +49,17 @@ function upgrade(m: Mutation): Mutation {
  */
 async function applyBatch(trx: Kysely<Database>, seqs: PendingSeqs, viewer: Viewer, mutations: Mutation[], log: FastifyBaseLogger): Promise<PushResult[]> {
   const results: PushResult[] = []
+  // Rows with a mutation waiting for its meeting or visit: their later mutations wait too, in order.
+  const waiting = new Set<string>()
+  const waitResult = (raw: Mutation, message: string): PushResult => {
+    waiting.add(`${raw.table}/${raw.rowId}`)
+    return { id: raw.id, status: 'rejected', code: 'waiting', message }
+  }
   for (const raw of mutations) {
+    if (waiting.has(`${raw.table}/${raw.rowId}`)) {
+      results.push(waitResult(raw, '同一记录的前一项修改还在等待，联网后会自动重试'))
+      continue
+    }
     // Claim the mutation id before touching anything. A concurrent transaction holding the same
     // id (two tabs, a retry racing the original) makes this wait for it and then find the id
     // taken: that request gets the stored result and applies nothing.
@@ -77,6 +87,13 @@ async function applyBatch(trx: Kysely<Database>, seqs: PendingSeqs, viewer: View
         log.error({ err, mutation: raw.id }, 'push: unexpected failure, stopping batch')
         await trx.deleteFrom('mutations').where('id', '=', raw.id).execute()
         break
+      }
+      if (err.code === 'waiting') {
+        // Its meeting, visit or household has not reached the server yet: nothing is recorded
+        // under the id, so the same mutation is applied when the phone sends it again.
+        await trx.deleteFrom('mutations').where('id', '=', raw.id).execute()
+        results.push(waitResult(raw, err.message))
+        continue
       }
       result = { id: raw.id, status: 'rejected', code: err.code, message: err.message, row: await handlers[raw.table].visibleRow(trx, viewer, raw.rowId) }
     }

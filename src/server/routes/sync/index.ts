@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { DEFAULT_PULL_LIMIT, type PullResponse, type PushResponse } from '../../../core/sync/protocol.ts'
+import { DEFAULT_PULL_LIMIT, parseCursor, type PullResponse, type PushResponse } from '../../../core/sync/protocol.ts'
 import { PullQuery, PushRequest } from '../../../core/sync/protocol-schema.ts'
 import { parseInput } from '../../lib/http-error.ts'
 import { requireViewer } from '../../plugins/auth.ts'
@@ -18,6 +18,8 @@ export function syncRoutes(app: FastifyInstance, ctx: AppContext): void {
     const query = parseInput(PullQuery, request.query)
     // One snapshot: the page and the sequence head agree (SQLite transactions are snapshots already).
     const tx = ctx.dialect === 'postgres' ? ctx.read.transaction().setIsolationLevel('repeatable read') : ctx.read.transaction()
-    return tx.execute((trx) => pull(trx, ctx.epoch, viewer, query.cursor, query.limit ?? DEFAULT_PULL_LIMIT))
+    const page = await tx.execute((trx) => pull(trx, { epoch: ctx.epoch, previousEpochs: ctx.previousEpochs }, viewer, query.cursor, query.limit ?? DEFAULT_PULL_LIMIT))
+    ctx.highWater.note(ctx.epoch, parseCursor(page.cursor)?.seq ?? 0)
+    return page
   })
 }

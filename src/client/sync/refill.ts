@@ -1,0 +1,154 @@
+import { newId } from '../../core/ids.ts'
+import { MUTATION_VERSION, type Mutation } from '../../core/sync/protocol.ts'
+import type { WritableTable } from '../../core/sync/tables.ts'
+import type { SessionUser } from '../../core/schemas/auth.ts'
+import { followupFields, householdFields, makeupFields, meetingFields, oathRenewalFields, reminderSettingsFields, studyRecordFields, visitFields } from '../../core/schemas/entities.ts'
+import { REFILL_KEY, type AccountDb } from '../db/account-db.ts'
+
+/**
+ * After a server restore (a pull answers `resetReason: 'restored'`), the phone sends back what
+ * its person wrote that the restored server no longer has (docs/sync.md, "Restore"): the rows
+ * are remembered before the reset drops them, and once the fresh pull has finished every one the
+ * server did not send is queued again as new mutations carrying the original row ids, in an
+ * order where parents come first. The server authorises them as usual; a change whose meeting or
+ * visit has not come back yet waits in the outbox until it has.
+ */
+
+interface Remembered {
+  table: WritableTable
+  row: Record<string, unknown>
+  /** This person may create the row again (a follow-up of a visit they went on). */
+  create?: boolean
+}
+
+type Row = Record<string, unknown>
+
+const pick = (row: Row, keys: readonly string[]): Row => Object.fromEntries(keys.filter((k) => k in row).map((k) => [k, row[k]]))
+const keysOf = (o: object) => Object.keys(o)
+
+/** Tables in the order their rows must reach the server (parents first). */
+const ORDER: WritableTable[] = ['reminder_settings', 'users', 'study_records', 'oath_renewals', 'households', 'meetings', 'visits', 'followups', 'attendance', 'makeups']
+
+/** The rows this person wrote (or, for managers, keeps) that the server would accept from them again. */
+export async function rememberAuthored(db: AccountDb, me: SessionUser): Promise<void> {
+  const went = new Set((await db.visits.toArray()).filter((v) => v.memberIds.includes(me.id)).map((v) => v.id))
+  const manages = (branchId: unknown) => me.role === 'admin' || (me.role === 'secretary' && me.branchId !== null && branchId === me.branchId)
+  const mine: { [K in WritableTable]: (r: Row) => boolean } = {
+    study_records: (r) => r.ownerId === me.id,
+    oath_renewals: (r) => r.ownerId === me.id,
+    reminder_settings: (r) => r.id === me.id,
+    users: (r) => r.id === me.id,
+    meetings: (r) => typeof r.signKey === 'string' && manages(r.branchId),
+    attendance: (r) => r.memberId === me.id || r.markedBy === me.id,
+    makeups: (r) => r.memberId === me.id || r.confirmedBy === me.id,
+    households: (r) => manages(r.branchId),
+    visits: (r) => r.createdBy === me.id,
+    followups: (r) => went.has(String(r.visitId)) || (r.closedAt !== null && r.ownerId === me.id),
+  }
+  const remembered: Remembered[] = []
+  for (const table of ORDER) {
+    for (const row of (await db.table(table).toArray()) as Row[]) {
+      if (!row.deleted && mine[table](row)) remembered.push({ table, row, ...(table === 'followups' && { create: went.has(String(row.visitId)) }) })
+    }
+  }
+  const proofs = await db.scan_proofs.toArray()
+  await db.transaction('rw', [db.meta, db.photo_blobs], async () => {
+    await db.meta.put({ key: REFILL_KEY, value: { me: me.id, rows: remembered, proofs } })
+    // Photos still on the phone are offered again: the uploader asks the server what it holds
+    // and sends only what it lacks.
+    await db.photo_blobs.where('state').equals('uploaded').modify({ state: 'pending' })
+  })
+}
+
+/**
+ * Queue again what the restored server lacks. Runs when a pull has finished; the remembered rows
+ * are forgotten in the same transaction, so a crash repeats it at most once (and the server
+ * applies a repeated mutation of an already present row as a no-op or a duplicate).
+ */
+export async function refillRemembered(db: AccountDb): Promise<number> {
+  const saved = (await db.meta.get(REFILL_KEY))?.value as { me: string; rows: Remembered[]; proofs: { id: string; window: number; token: string; scannedAt: string }[] } | undefined
+  if (!saved) return 0
+  let queued = 0
+  const tables = ORDER.map((t) => db.table(t))
+  await db.transaction('rw', [...tables, db.outbox, db.meta, db.scan_proofs], async () => {
+    const proofs = new Map(saved.proofs.map((p) => [p.id, p]))
+    const queue = async (table: WritableTable, row: Row, fields: Row, at?: unknown) => {
+      const m: Mutation = { id: newId(), table, op: 'upsert', rowId: String(row.id), fields, base: {}, clientTime: typeof at === 'string' ? at : new Date().toISOString(), v: MUTATION_VERSION }
+      await db.outbox.add(m)
+      queued++
+    }
+    for (const { table, row, create } of saved.rows) {
+      const now = (await db.table(table).get(row.id as string)) as Row | undefined
+      const put = async () => {
+        if (!now) await db.table(table).put(row)
+      }
+      switch (table) {
+        case 'study_records':
+        case 'oath_renewals':
+        case 'households':
+        case 'visits': {
+          if (now) break
+          const keys = keysOf({ study_records: studyRecordFields, oath_renewals: oathRenewalFields, households: householdFields, visits: visitFields }[table])
+          await put()
+          await queue(table, row, pick(row, keys))
+          break
+        }
+        case 'meetings':
+          if (now) break
+          await put()
+          await queue(table, row, { ...pick(row, keysOf(meetingFields)), signKey: row.signKey })
+          break
+        case 'reminder_settings': {
+          const keys = keysOf(reminderSettingsFields)
+          const changed = pick(row, keys.filter((k) => JSON.stringify(row[k]) !== JSON.stringify(now?.[k])))
+          if (Object.keys(changed).length === 0) break
+          await db.table(table).put({ ...(now ?? {}), ...row })
+          await queue(table, row, changed)
+          break
+        }
+        case 'users': {
+          if (!now) break
+          const changed = pick(row, ['joinedPartyOn', 'fullMemberOn'].filter((k) => row[k] !== now[k]))
+          if (Object.keys(changed).length === 0) break
+          await db.table(table).put({ ...now, ...changed })
+          await queue(table, row, changed)
+          break
+        }
+        case 'followups':
+          if (!now && create) {
+            await put()
+            await queue(table, row, pick(row, keysOf(followupFields)))
+          }
+          if (row.closedAt && (!now || !now.closedAt) && typeof row.closeNote === 'string' && row.closeNote.trim()) {
+            await db.table(table).put({ ...(now ?? row), closedAt: row.closedAt, closeNote: row.closeNote })
+            await queue(table, row, { closeNote: row.closeNote }, row.closedAt)
+          }
+          break
+        case 'makeups':
+          if (!now && row.memberId === saved.me) {
+            await put()
+            await queue(table, row, pick(row, keysOf(makeupFields)))
+          }
+          if (row.confirmedBy === saved.me && (!now || !now.confirmedBy)) await queue(table, row, { confirmed: true }, row.confirmedAt)
+          break
+        case 'attendance': {
+          const base = { meetingId: row.meetingId, memberId: row.memberId }
+          const proof = proofs.get(String(row.id))
+          const scanned = now?.method === 'scan' && now.status === 'present'
+          if (row.memberId === saved.me && proof && !scanned) {
+            await queue(table, row, { ...base, scan: { window: proof.window, token: proof.token, scannedAt: proof.scannedAt } })
+          } else if (row.memberId === saved.me && typeof row.leaveReason === 'string' && row.leaveReason && now?.leaveReason !== row.leaveReason) {
+            await queue(table, row, { ...base, leaveReason: row.leaveReason }, row.updatedAt)
+          }
+          if (row.markedBy === saved.me && row.method === 'manual' && row.status && (!now || now.status !== row.status || now.method !== 'manual')) {
+            await queue(table, row, { ...base, status: row.status, note: row.note ?? '' })
+          }
+          if (!now) await db.table(table).put(row)
+          break
+        }
+      }
+    }
+    await db.meta.delete(REFILL_KEY)
+  })
+  return queued
+}
