@@ -1,9 +1,11 @@
 import ExcelJS from 'exceljs'
-import Papa from 'papaparse'
 import type { ImportProblem, ImportRow } from '../../core/schemas/people.ts'
 import type { MemberStatus } from '../../core/domain/roles.ts'
 import { checkPartyDates } from '../../core/domain/political-birthday.ts'
 import { normalizePhone } from '../../core/identifiers.ts'
+import { cellTooLong, checkedXlsx, EXCELJS_READ_OPTIONS, parseCsv, ROSTER_LIMITS, RosterFileError, UNREADABLE_XLSX } from './roster-limits.ts'
+
+export { RosterFileError } from './roster-limits.ts'
 
 /**
  * Reading the roster a secretary already has (xlsx or csv, Chinese headers) and listing every
@@ -45,32 +47,26 @@ export interface RawRoster {
   rows: { row: number; cells: Cell[] }[]
 }
 
-export class RosterFileError extends Error {}
-
-function decodeText(buf: Buffer): string {
-  const utf8 = new TextDecoder('utf-8').decode(buf)
-  // Excel on Chinese Windows saves CSV in GBK: fall back when UTF-8 does not fit.
-  const text = utf8.includes('\uFFFD') ? new TextDecoder('gbk').decode(buf) : utf8
-  return text.replace(/^\uFEFF/, '')
-}
-
+/**
+ * The cells of a CSV or of an xlsx's first sheet. Every limit of ROSTER_LIMITS is checked before
+ * and while the file is unpacked and parsed (see roster-limits.ts); exceljs only sees a checked file.
+ */
 async function readCells(fileName: string, buf: Buffer): Promise<Cell[][]> {
-  if (/\.csv$/i.test(fileName)) {
-    const parsed = Papa.parse<string[]>(decodeText(buf), { skipEmptyLines: 'greedy' })
-    return parsed.data
-  }
+  if (/\.csv$/i.test(fileName)) return parseCsv(buf)
+  const checked = await checkedXlsx(buf)
   const wb = new ExcelJS.Workbook()
   try {
-    await wb.xlsx.load(buf as unknown as ArrayBuffer)
+    await wb.xlsx.load(checked.byteLength === checked.buffer.byteLength ? checked.buffer : new Uint8Array(checked).buffer, EXCELJS_READ_OPTIONS)
   } catch {
-    throw new RosterFileError('无法读取该 xlsx 文件，请确认文件未损坏（或另存为 CSV 后上传）')
+    throw new RosterFileError(UNREADABLE_XLSX)
   }
   const sheet = wb.worksheets[0]
   if (!sheet) throw new RosterFileError('文件中没有工作表')
+  if (sheet.rowCount > ROSTER_LIMITS.rows) throw new RosterFileError(`表格行数超过 ${ROSTER_LIMITS.rows} 行，请删除多余的行，或分批导入`)
   const out: Cell[][] = []
   sheet.eachRow({ includeEmpty: true }, (row, n) => {
     const cells: Cell[] = []
-    for (let c = 1; c <= Math.min(row.cellCount, 40); c++) {
+    for (let c = 1; c <= Math.min(row.cellCount, ROSTER_LIMITS.columns); c++) {
       const v = row.getCell(c).value
       if (v === null || v === undefined) cells.push(null)
       else if (v instanceof Date || typeof v === 'number' || typeof v === 'string') cells.push(v)
@@ -86,6 +82,10 @@ async function readCells(fileName: string, buf: Buffer): Promise<Cell[][]> {
 
 export async function readRoster(fileName: string, buf: Buffer): Promise<RawRoster> {
   const cells = await readCells(fileName, buf)
+  cells.forEach((r, i) => {
+    const refused = cellTooLong(r, i + 1)
+    if (refused) throw refused
+  })
   // The header row is the first of the first ten rows that names a person column (titles above it are skipped).
   const norm = (c: Cell) => String(c ?? '').replace(/\s/g, '')
   const headerIndex = cells.slice(0, 10).findIndex((r) => r.some((c) => HEADERS.name.includes(norm(c))))

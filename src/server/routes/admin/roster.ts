@@ -7,23 +7,29 @@ import { HttpError, parseInput } from '../../lib/http-error.ts'
 import { requireViewer } from '../../plugins/auth.ts'
 import { ImportRequest, type ImportPreview, type IssuedCode } from '../../../core/schemas/people.ts'
 import { chinaToday } from '../../../core/domain/political-birthday.ts'
-import { readRoster, RosterFileError, validateRoster, type ValidRow } from '../../admin/roster.ts'
+import { readRoster, RosterFileError, validateRoster, type RawRoster, type ValidRow } from '../../admin/roster.ts'
+import { OneAtATime } from '../../admin/roster-limits.ts'
 import { requireManager } from '../../admin/scope.ts'
 import { audit } from '../../admin/audit.ts'
 import { issueActivationCode } from '../../admin/activation.ts'
 import { NO_PASSWORD, recordEvent } from '../../admin/people.ts'
 import { createUser } from '../../repositories/organization.ts'
 
-async function check(db: Kysely<Database>, viewer: Viewer, request: FastifyRequest): Promise<{ rows: ValidRow[]; problems: ImportPreview['problems'] }> {
+const reading = new OneAtATime()
+
+/** The uploaded roster's rows, read within the limits of roster-limits.ts, one upload at a time. */
+async function readUpload(viewer: Viewer, request: FastifyRequest): Promise<RawRoster> {
   requireManager(viewer)
   const input = parseInput(ImportRequest, request.body)
-  let raw
   try {
-    raw = await readRoster(input.fileName, Buffer.from(input.content, 'base64'))
+    return await reading.run(() => readRoster(input.fileName, Buffer.from(input.content, 'base64')))
   } catch (err) {
-    if (err instanceof RosterFileError) throw new HttpError(422, 'validation', err.message)
+    if (err instanceof RosterFileError) throw new HttpError(err.tooLarge ? 413 : 422, err.tooLarge ? 'payload_too_large' : 'validation', err.message)
     throw err
   }
+}
+
+async function check(db: Kysely<Database>, viewer: Viewer, raw: RawRoster): Promise<{ rows: ValidRow[]; problems: ImportPreview['problems'] }> {
   const branches = await db.selectFrom('branches').select(['id', 'name']).where('org_id', '=', viewer.orgId).where('archived', '=', 0).execute()
   const groups = await db.selectFrom('party_groups').select(['id', 'branch_id', 'name']).where('org_id', '=', viewer.orgId).where('archived', '=', 0).execute()
   const phones = await db.selectFrom('users').select('phone').execute()
@@ -46,14 +52,16 @@ async function check(db: Kysely<Database>, viewer: Viewer, request: FastifyReque
 export function rosterRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post('/api/admin/import/preview', async (request): Promise<ImportPreview> => {
     const viewer = requireViewer(request)
-    const { rows, problems } = await check(ctx.read, viewer, request)
+    const { rows, problems } = await check(ctx.read, viewer, await readUpload(viewer, request))
     return { rows: rows.map(({ branchId: _b, groupId: _g, ...r }) => r), problems }
   })
 
   app.post('/api/admin/import/apply', async (request) => {
     const viewer = requireViewer(request)
+    // The file is read before the transaction opens: no write waits on parsing.
+    const raw = await readUpload(viewer, request)
     return ctx.db.transaction().execute(async (trx) => {
-      const { rows, problems } = await check(trx, viewer, request)
+      const { rows, problems } = await check(trx, viewer, raw)
       if (problems.length > 0) throw new HttpError(422, 'validation', `花名册有 ${problems.length} 处问题，未写入任何数据。请修改后重新上传。`)
       const today = chinaToday(new Date())
       const codes: IssuedCode[] = []
