@@ -7,6 +7,7 @@ import type { HighWater } from './db/restore-generation.ts'
 import { groupCommitPusher, type Pusher } from './sync/push.ts'
 import { webPushService, type PushOptions, type PushService } from './push/web-push.ts'
 import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './lib/attempt-limits.ts'
+import { SCHEMA_HISTORY, type SchemaStep } from '../core/sync/schema-version.ts'
 
 /** What routes need from the app: passed explicitly, no globals (several processes may share one database). */
 export interface AppContext {
@@ -28,6 +29,8 @@ export interface AppContext {
   push: PushService
   /** Where visit photos are stored (DATA_DIR/photos; shared by all processes). */
   photoDir: string
+  /** The synced tables and fields of each app version (core/sync/schema-version.ts; tests pass a later one). */
+  schemaHistory: readonly SchemaStep[]
 }
 
 export interface ContextOptions {
@@ -36,6 +39,7 @@ export interface ContextOptions {
   loginLimits?: Partial<LoginLimits>
   push?: PushOptions
   photoDir?: string
+  schemaHistory?: readonly SchemaStep[]
 }
 
 export function createContext(handle: DbHandle, opts: ContextOptions): AppContext {
@@ -52,5 +56,6 @@ export function createContext(handle: DbHandle, opts: ContextOptions): AppContex
     pusher: groupCommitPusher(handle.db),
     push: webPushService(handle.db, opts.push),
     photoDir: opts.photoDir ?? join(tmpdir(), 'suixing-photos'),
+    schemaHistory: opts.schemaHistory ?? SCHEMA_HISTORY,
   }
 }

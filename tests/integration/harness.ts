@@ -9,6 +9,7 @@ import { createContext } from '../../src/server/context.ts'
 import { openDatabase, type DbHandle } from '../../src/server/db/connection.ts'
 import type { PushOptions } from '../../src/server/push/web-push.ts'
 import type { LoginLimits } from '../../src/server/lib/attempt-limits.ts'
+import type { SchemaStep } from '../../src/core/sync/schema-version.ts'
 import { createBranch, createOrganization, createUser } from '../../src/server/repositories/organization.ts'
 import { hashPassword } from '../../src/server/lib/passwords.ts'
 import { createHttpClient, type FetchFn } from '../../src/client/api/http.ts'
@@ -81,13 +82,13 @@ export interface TestServer {
  * are out of the way here (tests sign in many times from 127.0.0.1, some with wrong passwords);
  * `loginLimits` sets any of them (tests/integration/login-limits.test.ts).
  */
-export async function startServer(opts: { dataDir?: string; databaseUrl?: string; loginLimits?: Partial<LoginLimits>; push?: PushOptions } = {}): Promise<TestServer> {
+export async function startServer(opts: { dataDir?: string; databaseUrl?: string; loginLimits?: Partial<LoginLimits>; push?: PushOptions; schemaHistory?: readonly SchemaStep[] } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'suixing-test-'))
   const pgDatabase = opts.databaseUrl ?? (TEST_PG ? await createPgDatabase() : undefined)
   let port = 0
   const open = async () => {
     const handle = await openDatabase({ dataDir, databaseUrl: pgDatabase })
-    const app = await buildApp({ ctx: createContext(handle, { version: 'test', loginLimits: { perAccountPerMinute: 1000, perAddressPerMinute: 1000, failuresBeforeLock: 1000, ...opts.loginLimits }, push: opts.push, photoDir: join(dataDir, 'photos') }), clientDir: null })
+    const app = await buildApp({ ctx: createContext(handle, { version: 'test', loginLimits: { perAccountPerMinute: 1000, perAddressPerMinute: 1000, failuresBeforeLock: 1000, ...opts.loginLimits }, push: opts.push, photoDir: join(dataDir, 'photos'), schemaHistory: opts.schemaHistory }), clientDir: null })
     await app.listen({ port, host: '127.0.0.1' })
     const addr = app.server.address()
     if (addr && typeof addr === 'object') port = addr.port

@@ -4,6 +4,7 @@ import type { HttpClient } from './http.ts'
 import type { PushSubscriptionInput } from '../../core/schemas/push.ts'
 import type { ActivateRequest } from '../../core/schemas/people.ts'
 import type { Rule } from '../../core/domain/meetings.ts'
+import { SCHEMA_HEADER, SCHEMA_VERSION } from '../../core/sync/schema-version.ts'
 
 export interface DeviceSession {
   id: string
@@ -13,8 +14,12 @@ export interface DeviceSession {
   current: boolean
 }
 
-/** Typed API calls, one per endpoint (docs/sync.md). */
-export function endpoints(http: HttpClient) {
+/**
+ * Typed API calls, one per endpoint (docs/sync.md). Push and pull tell the server which tables and
+ * fields this app understands (`schemaVersion`: this app's, or an older one in tests).
+ */
+export function endpoints(http: HttpClient, opts: { schemaVersion?: number } = {}) {
+  const schema = { [SCHEMA_HEADER]: String(opts.schemaVersion ?? SCHEMA_VERSION) }
   return {
     setupStatus: () => http.get<SetupStatus>('/api/setup'),
     setup: (body: SetupRequest) => http.post<{ user: SessionUser }>('/api/setup', body),
@@ -38,9 +43,9 @@ export function endpoints(http: HttpClient) {
         `/api/photos/${encodeURIComponent(id)}?${owner === 'meetings' ? 'meeting' : 'visit'}=${encodeURIComponent(ownerId)}&offset=${offset}&total=${total}`,
         chunk,
       ),
-    push: (body: PushRequest) => http.post<PushResponse>('/api/sync/push', body),
+    push: (body: PushRequest) => http.post<PushResponse>('/api/sync/push', body, schema),
     pull: (cursor: string, limit?: number) =>
-      http.get<PullResponse>(`/api/sync/pull?cursor=${encodeURIComponent(cursor)}${limit ? `&limit=${limit}` : ''}`),
+      http.get<PullResponse>(`/api/sync/pull?cursor=${encodeURIComponent(cursor)}${limit ? `&limit=${limit}` : ''}`, schema),
   }
 }
 

@@ -21,8 +21,9 @@ export class NetworkError extends Error {
 export type FetchFn = (input: string, init?: RequestInit) => Promise<Response>
 
 export interface HttpClient {
-  get<T>(path: string): Promise<T>
-  post<T>(path: string, body?: unknown): Promise<T>
+  /** `headers`: sent with this request besides the usual ones (the sync calls' schema version). */
+  get<T>(path: string, headers?: Record<string, string>): Promise<T>
+  post<T>(path: string, body?: unknown, headers?: Record<string, string>): Promise<T>
   /** Binary upload (a photo chunk). */
   put<T>(path: string, body: Blob): Promise<T>
 }
@@ -32,7 +33,7 @@ export const REQUEST_TIMEOUT_MS = 30_000
 
 /** The only place the client talks HTTP. Components never call fetch. */
 export function createHttpClient(baseUrl = '', fetchFn: FetchFn = (i, init) => fetch(i, init), timeoutMs = REQUEST_TIMEOUT_MS): HttpClient {
-  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  async function request<T>(method: string, path: string, body?: unknown, extra: Record<string, string> = {}): Promise<T> {
     let res: Response
     const binary = body instanceof Blob
     try {
@@ -42,8 +43,8 @@ export function createHttpClient(baseUrl = '', fetchFn: FetchFn = (i, init) => f
         signal: typeof AbortSignal.timeout === 'function' ? AbortSignal.timeout(timeoutMs) : undefined,
         headers:
           body === undefined
-            ? { accept: 'application/json' }
-            : { accept: 'application/json', 'content-type': binary ? 'application/octet-stream' : 'application/json' },
+            ? { ...extra, accept: 'application/json' }
+            : { ...extra, accept: 'application/json', 'content-type': binary ? 'application/octet-stream' : 'application/json' },
         body: body === undefined ? undefined : binary ? body : JSON.stringify(body),
       })
     } catch (err) {
@@ -68,8 +69,8 @@ export function createHttpClient(baseUrl = '', fetchFn: FetchFn = (i, init) => f
     return data as T
   }
   return {
-    get: (path) => request('GET', path),
-    post: (path, body) => request('POST', path, body ?? {}),
+    get: (path, headers) => request('GET', path, undefined, headers),
+    post: (path, body, headers) => request('POST', path, body ?? {}, headers),
     put: (path, body) => request('PUT', path, body),
   }
 }

@@ -97,3 +97,12 @@ export class AccountDb extends Dexie {
 export const accountDbName = (userId: string): string => `suixing-account-${userId}`
 
 export const SYNCED_STORES = ['study_records', 'users', 'branches', 'oath_renewals', 'reminder_settings', 'meetings', 'attendance', 'makeups', 'households', 'visits', 'followups'] as const
+
+/**
+ * The synced stores this database has. A change for a store it lacks (a server newer than the
+ * app) is skipped, never an error: see sync/apply.ts.
+ */
+export function syncedTables(db: AccountDb): Table[] {
+  const have = new Set(db.tables.map((t) => t.name))
+  return SYNCED_STORES.filter((t) => have.has(t)).map((t) => db.table(t))
+}

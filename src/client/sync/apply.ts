@@ -1,6 +1,6 @@
 import type { Change, Mutation } from '../../core/sync/protocol.ts'
 import type { AccountDb, OutboxEntry } from '../db/account-db.ts'
-import { SYNCED_STORES } from '../db/account-db.ts'
+import { syncedTables } from '../db/account-db.ts'
 
 /** Local row = server row with this device's still-unacknowledged changes laid on top, in order. */
 export function rebase(row: Record<string, unknown>, pending: readonly Mutation[]): Record<string, unknown> {
@@ -22,19 +22,29 @@ async function rowsWithPendingChanges(db: AccountDb): Promise<Set<string>> {
 
 /**
  * Apply one pulled page and move the cursor, in ONE transaction: a crash or a failure leaves
- * both as they were, and applying the same page twice gives the same state.
+ * both as they were, and applying the same page twice gives the same state. A change for a table
+ * this app does not have (a server newer than the app) is skipped and counted, never an error:
+ * the cursor still moves (docs/sync.md, "Versions"). Fields the app does not know are kept.
+ * Returns how many changes were skipped.
  */
-export async function applyPage(db: AccountDb, changes: readonly Change[], cursor: string, reset: boolean): Promise<void> {
-  const tables = SYNCED_STORES.map((t) => db.table(t))
+export async function applyPage(db: AccountDb, changes: readonly Change[], cursor: string, reset: boolean): Promise<number> {
+  const tables = syncedTables(db)
+  const stores = new Set(tables.map((t) => t.name))
+  let skipped = 0
   await db.transaction('rw', [...tables, db.outbox, db.meta], async () => {
     if (reset) {
       const keep = await rowsWithPendingChanges(db)
-      for (const t of SYNCED_STORES) {
-        const ids = (await db.table(t).toCollection().primaryKeys()) as string[]
-        await db.table(t).bulkDelete(ids.filter((id) => !keep.has(`${t}/${id}`)))
+      for (const table of tables) {
+        const ids = (await table.toCollection().primaryKeys()) as string[]
+        await table.bulkDelete(ids.filter((id) => !keep.has(`${table.name}/${id}`)))
       }
     }
+    skipped = 0
     for (const c of changes) {
+      if (!stores.has(c.table)) {
+        skipped++
+        continue
+      }
       const pending = await pendingFor(db, c.table, c.rowId)
       if (c.deleted || !c.row) {
         // Keep the user's unsent edit visible; the server will refuse it and say why.
@@ -45,4 +55,6 @@ export async function applyPage(db: AccountDb, changes: readonly Change[], curso
     }
     await db.meta.put({ key: 'cursor', value: cursor })
   })
+  if (skipped > 0) console.warn(`sync: ${skipped} change(s) of tables this app does not have were skipped`)
+  return skipped
 }

@@ -2,7 +2,7 @@ import { newId } from '../../core/ids.ts'
 import type { Mutation, PushResult } from '../../core/sync/protocol.ts'
 import type { Api } from '../api/endpoints.ts'
 import { ApiError, NetworkError } from '../api/http.ts'
-import { REFILL_KEY, SYNCED_STORES, type AccountDb, type OutboxEntry } from '../db/account-db.ts'
+import { REFILL_KEY, syncedTables, type AccountDb, type OutboxEntry } from '../db/account-db.ts'
 import { isQuotaError } from '../db/errors.ts'
 import { applyPage, pendingFor, rebase } from './apply.ts'
 import type { SyncOutcome } from './status.ts'
@@ -109,7 +109,7 @@ export class SyncEngine {
   /** Drop acknowledged entries; move refused ones to `rejected` and show the server's truth again. */
   private async settle(batch: OutboxEntry[], results: PushResult[]): Promise<void> {
     const byId = new Map(results.map((r) => [r.id, r]))
-    const tables = SYNCED_STORES.map((t) => this.db.table(t))
+    const tables = syncedTables(this.db)
     await this.db.transaction('rw', [...tables, this.db.outbox, this.db.rejected, this.db.scan_proofs], async () => {
       for (const entry of batch) {
         const r = byId.get(entry.id)

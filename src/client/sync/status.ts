@@ -1,6 +1,7 @@
 /** Sync states and failure reasons as named values, each mapped to what the user reads. */
 export type SyncState = 'idle' | 'syncing' | 'offline' | 'error'
-export type SyncFailure = 'network' | 'unauthorized' | 'signed-out' | 'server' | 'storage-full'
+/** `unexpected`: anything else the engine met (a fault in this app or its storage): never silent. */
+export type SyncFailure = 'network' | 'unauthorized' | 'signed-out' | 'server' | 'storage-full' | 'unexpected'
 
 export const FAILURE_TEXT: Record<SyncFailure, string> = {
   network: '暂无网络，联网后将自动同步',
@@ -8,6 +9,7 @@ export const FAILURE_TEXT: Record<SyncFailure, string> = {
   'signed-out': '此设备已在别处被退出登录，本机保存的该账号数据已清除',
   server: '服务器暂时不可用，稍后自动重试',
   'storage-full': '手机存储空间不足，请清理后重试',
+  unexpected: '同步时出了问题，稍后会自动重试；如果一直这样，请联系管理员',
 }
 
 export const STATE_TEXT: Record<SyncState, string> = {

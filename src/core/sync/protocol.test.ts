@@ -7,11 +7,19 @@ import { newId } from '../ids.ts'
 describe('cursor', () => {
   it('round-trips', () => {
     const epoch = '0196f0e2-7a4b-7c3d-8e9f-0a1b2c3d4e5f'
-    expect(parseCursor(formatCursor(epoch, 42))).toEqual({ epoch, seq: 42, scope: 0 })
-    expect(parseCursor(formatCursor(epoch, 42, 3))).toEqual({ epoch, seq: 42, scope: 3 })
+    expect(parseCursor(formatCursor(epoch, 42))).toEqual({ epoch, seq: 42, scope: 0, schema: 1 })
+    expect(parseCursor(formatCursor(epoch, 42, 3))).toEqual({ epoch, seq: 42, scope: 3, schema: 1 })
+    expect(parseCursor(formatCursor(epoch, 42, 0, 2))).toEqual({ epoch, seq: 42, scope: 0, schema: 2 })
+    expect(parseCursor(formatCursor(epoch, 42, 3, 2))).toEqual({ epoch, seq: 42, scope: 3, schema: 2 })
+  })
+  it('reads cursors issued before the schema version as version 1, and writes them unchanged', () => {
+    const epoch = '0196f0e2-7a4b-7c3d-8e9f-0a1b2c3d4e5f'
+    expect(parseCursor(`${epoch}:7:2`)).toEqual({ epoch, seq: 7, scope: 2, schema: 1 })
+    expect(formatCursor(epoch, 7, 2, 1)).toBe(`${epoch}:7:2`)
+    expect(formatCursor(epoch, 7)).toBe(`${epoch}:7`)
   })
   it('rejects anything else', () => {
-    for (const bad of ['', '42', 'x:1', `${'a'.repeat(36)}:-1`, `${'a'.repeat(36)}:1e3`]) expect(parseCursor(bad)).toBeNull()
+    for (const bad of ['', '42', 'x:1', `${'a'.repeat(36)}:-1`, `${'a'.repeat(36)}:1e3`, `${'a'.repeat(36)}:1:0:0`, `${'a'.repeat(36)}:1:0:x`]) expect(parseCursor(bad)).toBeNull()
   })
 })
 

@@ -42,9 +42,10 @@ export interface Change {
 /**
  * Why a pull answers `reset`: `restored` — the cursor belongs to an earlier generation of this
  * database (restored from a backup): the phone sends back what its person wrote that the server
- * lost; `scope` — what the person may see changed; `database` — another database or a bad cursor.
+ * lost; `scope` — what the person may see changed; `database` — another database or a bad cursor;
+ * `schema` — the app was updated and now understands tables or fields the server held back from it.
  */
-export type ResetReason = 'restored' | 'scope' | 'database'
+export type ResetReason = 'restored' | 'scope' | 'database' | 'schema'
 
 export interface PullResponse {
   /** true: the client's cursor cannot be honoured; drop synced rows (keep the outbox) and pull from the start. */
@@ -57,16 +58,19 @@ export interface PullResponse {
 }
 
 /**
- * Cursor = `<server epoch>:<sequence>[:<scope>]`. The epoch changes when the server's database is
- * replaced; the scope when what the person may see changes (moved branch, new role). Either
- * change makes the server answer `reset`.
+ * Cursor = `<server epoch>:<sequence>[:<scope>[:<schema>]]`. The epoch changes when the server's
+ * database is replaced; the scope when what the person may see changes (moved branch, new role);
+ * the schema is the version of the tables and fields the pages were served under (1 when absent,
+ * see schema-version.ts). Another epoch or scope, or an app newer than the cursor's schema, makes
+ * the server answer `reset`.
  */
-export function formatCursor(epoch: string, seq: number, scope = 0): string {
+export function formatCursor(epoch: string, seq: number, scope = 0, schema = 1): string {
+  if (schema !== 1) return `${epoch}:${seq}:${scope}:${schema}`
   return scope === 0 ? `${epoch}:${seq}` : `${epoch}:${seq}:${scope}`
 }
 
-export function parseCursor(cursor: string): { epoch: string; seq: number; scope: number } | null {
-  const m = /^([0-9a-f-]{36}):(\d{1,15})(?::(\d{1,9}))?$/.exec(cursor)
+export function parseCursor(cursor: string): { epoch: string; seq: number; scope: number; schema: number } | null {
+  const m = /^([0-9a-f-]{36}):(\d{1,15})(?::(\d{1,9})(?::([1-9]\d{0,5}))?)?$/.exec(cursor)
   if (!m) return null
-  return { epoch: m[1] as string, seq: Number(m[2]), scope: Number(m[3] ?? 0) }
+  return { epoch: m[1] as string, seq: Number(m[2]), scope: Number(m[3] ?? 0), schema: Number(m[4] ?? 1) }
 }

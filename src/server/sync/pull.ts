@@ -1,7 +1,9 @@
 import type { ExpressionBuilder, Kysely } from 'kysely'
 import type { Database } from '../db/schema.ts'
 import { formatCursor, parseCursor, type Change, type PullResponse, type ResetReason } from '../../core/sync/protocol.ts'
-import type { SyncedTable } from '../../core/sync/tables.ts'
+import { SYNCED_TABLES, type SyncedTable } from '../../core/sync/tables.ts'
+import { SCHEMA_VERSION } from '../../core/sync/schema-version.ts'
+import { servedChange, servedTables, type ServedSchema } from './versions.ts'
 import type { Viewer } from './viewer.ts'
 import { attendanceToWire, branchToWire, followupToWire, householdToWire, makeupToWire, meetingToWire, visitToWire, oathRenewalToWire, reminderSettingsToWire, studyToWire, userToWire } from './wire.ts'
 
@@ -106,60 +108,90 @@ export function userScope(v: Viewer): Scope<'users'> {
   return scopes.users(v)
 }
 
-async function changesOf(db: Kysely<Database>, viewer: Viewer, after: number, limit: number): Promise<Change[]> {
-  const [branches, users, study, oaths, reminders, meetings, attendance, makeups, households, visits, followups] = await Promise.all([
-    db.selectFrom('branches').selectAll().where('seq', '>', after).where(scopes.branches(viewer)).orderBy('seq').limit(limit).execute(),
-    db
-      .selectFrom('users')
-      .select(['id', 'org_id', 'branch_id', 'name', 'role', 'seq', 'joined_party_on', 'full_member_on', 'removed_at'])
-      .where('seq', '>', after)
-      .where(scopes.users(viewer))
-      .orderBy('seq')
-      .limit(limit)
-      .execute(),
-    db.selectFrom('study_records').selectAll().where('seq', '>', after).where(scopes.study_records(viewer)).orderBy('seq').limit(limit).execute(),
-    db.selectFrom('oath_renewals').selectAll().where('seq', '>', after).where(scopes.oath_renewals(viewer)).orderBy('seq').limit(limit).execute(),
-    db.selectFrom('reminder_settings').selectAll().where('seq', '>', after).where(scopes.reminder_settings(viewer)).orderBy('seq').limit(limit).execute(),
-    db.selectFrom('meetings').selectAll().where('seq', '>', after).where(scopes.meetings(viewer)).orderBy('seq').limit(limit).execute(),
-    db.selectFrom('attendance').selectAll().where('seq', '>', after).where(scopes.attendance(viewer)).orderBy('seq').limit(limit).execute(),
-    db.selectFrom('makeups').selectAll().where('seq', '>', after).where(scopes.makeups(viewer)).orderBy('seq').limit(limit).execute(),
-    db.selectFrom('households').selectAll().where('seq', '>', after).where(scopes.households(viewer)).orderBy('seq').limit(limit).execute(),
-    db.selectFrom('visits').selectAll().where('seq', '>', after).where(scopes.visits(viewer)).orderBy('seq').limit(limit).execute(),
-    db.selectFrom('followups').selectAll().where('seq', '>', after).where(scopes.followups(viewer)).orderBy('seq').limit(limit).execute(),
-  ])
-  return [
-    ...branches.map((r): Change => ({ table: 'branches', rowId: r.id, seq: Number(r.seq), deleted: false, row: { ...branchToWire(r) } })),
-    ...users.map((r): Change => ({ table: 'users', rowId: r.id, seq: Number(r.seq), deleted: false, row: { ...userToWire(r, viewer) } })),
-    ...study.map(
+type Source = (db: Kysely<Database>, viewer: Viewer, after: number, limit: number) => Promise<Change[]>
+
+/** Each synced table's changes after a sequence number, as the viewer may see them, in wire shape. */
+const sources: { [K in SyncedTable]: Source } = {
+  branches: async (db, viewer, after, limit) =>
+    (await db.selectFrom('branches').selectAll().where('seq', '>', after).where(scopes.branches(viewer)).orderBy('seq').limit(limit).execute()).map(
+      (r): Change => ({ table: 'branches', rowId: r.id, seq: Number(r.seq), deleted: false, row: { ...branchToWire(r) } }),
+    ),
+  users: async (db, viewer, after, limit) =>
+    (
+      await db
+        .selectFrom('users')
+        .select(['id', 'org_id', 'branch_id', 'name', 'role', 'seq', 'joined_party_on', 'full_member_on', 'removed_at'])
+        .where('seq', '>', after)
+        .where(scopes.users(viewer))
+        .orderBy('seq')
+        .limit(limit)
+        .execute()
+    ).map((r): Change => ({ table: 'users', rowId: r.id, seq: Number(r.seq), deleted: false, row: { ...userToWire(r, viewer) } })),
+  study_records: async (db, viewer, after, limit) =>
+    (await db.selectFrom('study_records').selectAll().where('seq', '>', after).where(scopes.study_records(viewer)).orderBy('seq').limit(limit).execute()).map(
       (r): Change => ({ table: 'study_records', rowId: r.id, seq: Number(r.seq), deleted: r.deleted === 1, row: r.deleted === 1 ? null : { ...studyToWire(r) } }),
     ),
-    ...oaths.map(
+  oath_renewals: async (db, viewer, after, limit) =>
+    (await db.selectFrom('oath_renewals').selectAll().where('seq', '>', after).where(scopes.oath_renewals(viewer)).orderBy('seq').limit(limit).execute()).map(
       (r): Change => ({ table: 'oath_renewals', rowId: r.id, seq: Number(r.seq), deleted: r.deleted === 1, row: r.deleted === 1 ? null : { ...oathRenewalToWire(r) } }),
     ),
-    ...reminders.map((r): Change => ({ table: 'reminder_settings', rowId: r.id, seq: Number(r.seq), deleted: false, row: { ...reminderSettingsToWire(r) } })),
-    ...meetings.map((r): Change => ({ table: 'meetings', rowId: r.id, seq: Number(r.seq), deleted: r.deleted === 1, row: r.deleted === 1 ? null : { ...meetingToWire(r, viewer) } })),
-    ...attendance.map((r): Change => ({ table: 'attendance', rowId: r.id, seq: Number(r.seq), deleted: false, row: { ...attendanceToWire(r) } })),
-    ...makeups.map((r): Change => ({ table: 'makeups', rowId: r.id, seq: Number(r.seq), deleted: r.deleted === 1, row: r.deleted === 1 ? null : { ...makeupToWire(r) } })),
-    ...households.map((r): Change => ({ table: 'households', rowId: r.id, seq: Number(r.seq), deleted: r.deleted === 1, row: r.deleted === 1 ? null : { ...householdToWire(r) } })),
-    ...visits.map((r): Change => ({ table: 'visits', rowId: r.id, seq: Number(r.seq), deleted: r.deleted === 1, row: r.deleted === 1 ? null : { ...visitToWire(r) } })),
-    ...followups.map((r): Change => ({ table: 'followups', rowId: r.id, seq: Number(r.seq), deleted: r.deleted === 1, row: r.deleted === 1 ? null : { ...followupToWire(r) } })),
-  ]
+  reminder_settings: async (db, viewer, after, limit) =>
+    (await db.selectFrom('reminder_settings').selectAll().where('seq', '>', after).where(scopes.reminder_settings(viewer)).orderBy('seq').limit(limit).execute()).map(
+      (r): Change => ({ table: 'reminder_settings', rowId: r.id, seq: Number(r.seq), deleted: false, row: { ...reminderSettingsToWire(r) } }),
+    ),
+  meetings: async (db, viewer, after, limit) =>
+    (await db.selectFrom('meetings').selectAll().where('seq', '>', after).where(scopes.meetings(viewer)).orderBy('seq').limit(limit).execute()).map(
+      (r): Change => ({ table: 'meetings', rowId: r.id, seq: Number(r.seq), deleted: r.deleted === 1, row: r.deleted === 1 ? null : { ...meetingToWire(r, viewer) } }),
+    ),
+  attendance: async (db, viewer, after, limit) =>
+    (await db.selectFrom('attendance').selectAll().where('seq', '>', after).where(scopes.attendance(viewer)).orderBy('seq').limit(limit).execute()).map(
+      (r): Change => ({ table: 'attendance', rowId: r.id, seq: Number(r.seq), deleted: false, row: { ...attendanceToWire(r) } }),
+    ),
+  makeups: async (db, viewer, after, limit) =>
+    (await db.selectFrom('makeups').selectAll().where('seq', '>', after).where(scopes.makeups(viewer)).orderBy('seq').limit(limit).execute()).map(
+      (r): Change => ({ table: 'makeups', rowId: r.id, seq: Number(r.seq), deleted: r.deleted === 1, row: r.deleted === 1 ? null : { ...makeupToWire(r) } }),
+    ),
+  households: async (db, viewer, after, limit) =>
+    (await db.selectFrom('households').selectAll().where('seq', '>', after).where(scopes.households(viewer)).orderBy('seq').limit(limit).execute()).map(
+      (r): Change => ({ table: 'households', rowId: r.id, seq: Number(r.seq), deleted: r.deleted === 1, row: r.deleted === 1 ? null : { ...householdToWire(r) } }),
+    ),
+  visits: async (db, viewer, after, limit) =>
+    (await db.selectFrom('visits').selectAll().where('seq', '>', after).where(scopes.visits(viewer)).orderBy('seq').limit(limit).execute()).map(
+      (r): Change => ({ table: 'visits', rowId: r.id, seq: Number(r.seq), deleted: r.deleted === 1, row: r.deleted === 1 ? null : { ...visitToWire(r) } }),
+    ),
+  followups: async (db, viewer, after, limit) =>
+    (await db.selectFrom('followups').selectAll().where('seq', '>', after).where(scopes.followups(viewer)).orderBy('seq').limit(limit).execute()).map(
+      (r): Change => ({ table: 'followups', rowId: r.id, seq: Number(r.seq), deleted: r.deleted === 1, row: r.deleted === 1 ? null : { ...followupToWire(r) } }),
+    ),
+}
+
+async function changesOf(db: Kysely<Database>, viewer: Viewer, after: number, limit: number, tables: readonly SyncedTable[]): Promise<Change[]> {
+  return (await Promise.all(tables.map((t) => sources[t](db, viewer, after, limit)))).flat()
 }
 
 /**
  * One page of changes after the client's cursor, in server sequence order, limited to what the
- * viewer may see. A cursor from another database, or ahead of this one (a restored backup),
- * gets `reset: true` and the first page.
+ * viewer may see and to the tables and fields of the app's schema version (sync/versions.ts).
+ * A cursor from another database, or ahead of this one (a restored backup), or served under an
+ * older schema than the app now has, gets `reset: true` and the first page.
  */
-export async function pull(db: Kysely<Database>, generation: { epoch: string; previousEpochs: ReadonlySet<string> }, viewer: Viewer, cursor: string, limit: number): Promise<PullResponse> {
+export async function pull(
+  db: Kysely<Database>,
+  generation: { epoch: string; previousEpochs: ReadonlySet<string> },
+  viewer: Viewer,
+  cursor: string,
+  limit: number,
+  schema: ServedSchema = { version: SCHEMA_VERSION, catalogue: null },
+): Promise<PullResponse> {
   const { epoch } = generation
   const counter = await db.selectFrom('counters').select('value').where('name', '=', 'seq').executeTakeFirstOrThrow()
   const head = Number(counter.value)
-  const parsed = cursor === '' ? { epoch, seq: 0, scope: viewer.scopeVersion } : parseCursor(cursor)
+  const parsed = cursor === '' ? { epoch, seq: 0, scope: viewer.scopeVersion, schema: schema.version } : parseCursor(cursor)
   // A cursor of an earlier generation of this database (or ahead of it): the server was restored
   // and lost what came after the backup; the phone re-pulls and sends back what it wrote.
   // A person moved to another branch or given another role re-pulls from the start: rows they
-  // may no longer see leave their devices (unsent changes are kept and pushed first).
+  // may no longer see leave their devices (unsent changes are kept and pushed first). An app
+  // updated since its cursor was served receives what was held back from its older version.
   const resetReason: ResetReason | null = !parsed
     ? 'database'
     : parsed.epoch !== epoch
@@ -168,13 +200,17 @@ export async function pull(db: Kysely<Database>, generation: { epoch: string; pr
         ? 'restored'
         : parsed.scope !== viewer.scopeVersion
           ? 'scope'
-          : null
+          : parsed.schema < schema.version
+            ? 'schema'
+            : null
   const reset = resetReason !== null
   const after = reset ? 0 : (parsed?.seq ?? 0)
 
-  const all = (await changesOf(db, viewer, after, limit + 1)).sort((a, b) => a.seq - b.seq)
+  // Tables the app does not know are not read: their rows are held back until it updates.
+  const all = (await changesOf(db, viewer, after, limit + 1, servedTables(schema, SYNCED_TABLES))).sort((a, b) => a.seq - b.seq)
   const page = all.slice(0, limit)
   const hasMore = all.length > limit
   const last = page.at(-1)?.seq ?? after
-  return { reset, ...(resetReason && { resetReason }), cursor: formatCursor(epoch, hasMore ? last : Math.max(last, head), viewer.scopeVersion), hasMore, changes: page }
+  const next = formatCursor(epoch, hasMore ? last : Math.max(last, head), viewer.scopeVersion, schema.version)
+  return { reset, ...(resetReason && { resetReason }), cursor: next, hasMore, changes: page.map((c) => servedChange(schema, c)) }
 }

@@ -8,11 +8,24 @@ import { startScheduler } from '../../sync/scheduler.ts'
 import { FAILURE_TEXT, STATE_TEXT, type SyncFailure, type SyncState } from '../../sync/status.ts'
 import { useSessionStore } from '../auth/session.store.ts'
 
-/** What the user always sees: online or not, unsynced count, last success, refused changes. */
+/** The last failed sync: what 同步详情 shows, with its time, until the next failure. */
+export interface SyncError {
+  failure: SyncFailure
+  /** What the member reads (FAILURE_TEXT). */
+  text: string
+  /** For an unexpected fault: the error itself, for whoever helps the member. */
+  detail: string | null
+  at: string
+}
+
+const describe = (err: unknown): string => (err instanceof Error ? `${err.name}: ${err.message}` : String(err)).slice(0, 300)
+
+/** What the user always sees: online or not, unsynced count, last success, refused changes, the last failure. */
 export const useSyncStore = defineStore('sync', () => {
   const session = useSessionStore()
   const running = ref(false)
   const failure = ref<SyncFailure | null>(null)
+  const lastError = ref<SyncError | null>(null)
   const online = ref(typeof navigator === 'undefined' ? true : navigator.onLine)
   let engine: SyncEngine | null = null
   let stopScheduler: (() => void) | null = null
@@ -29,12 +42,18 @@ export const useSyncStore = defineStore('sync', () => {
     [() => session.db],
   )
 
+  function fail(f: SyncFailure, err?: unknown): void {
+    failure.value = f
+    lastError.value = { failure: f, text: FAILURE_TEXT[f], detail: err === undefined ? null : describe(err), at: new Date().toISOString() }
+  }
+
   async function runOnce(): Promise<void> {
     if (!engine) return
     running.value = true
     try {
       const outcome = await engine.sync()
-      failure.value = outcome.ok ? null : outcome.failure
+      if (outcome.ok) failure.value = null
+      else fail(outcome.failure)
       // Signed out from another device (a lost phone): this account's data leaves this phone.
       if (!outcome.ok && outcome.failure === 'signed-out') await session.wipeSignedOut()
       // Photos go up after their visit has: in the background, resuming where they stopped.
@@ -43,6 +62,10 @@ export const useSyncStore = defineStore('sync', () => {
         const { uploadPendingPhotos } = await import('../visits/uploader.ts')
         await uploadPendingPhotos(current, api).catch((err: unknown) => console.warn('photo upload paused', err))
       }
+    } catch (err) {
+      // Anything the engine did not expect (a storage fault, a bug) is shown, never only logged.
+      console.error('sync failed', err)
+      fail('unexpected', err)
     } finally {
       running.value = false
     }
@@ -68,6 +91,7 @@ export const useSyncStore = defineStore('sync', () => {
     ([current]) => {
       stop()
       failure.value = null
+      lastError.value = null
       if (!current || !session.user) return
       engine = new SyncEngine(current, api)
       stopScheduler = startScheduler(runOnce, { lockName: `suixing-sync-${session.user.id}` })
@@ -96,5 +120,5 @@ export const useSyncStore = defineStore('sync', () => {
     await db()?.rejected.delete(id)
   }
 
-  return { pending, rejected, lastSyncAt, state, stateText, failure, failureText, online, syncNow: runOnce, discard, fixLink }
+  return { pending, rejected, lastSyncAt, state, stateText, failure, failureText, lastError, online, syncNow: runOnce, discard, fixLink }
 })

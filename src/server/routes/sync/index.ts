@@ -5,20 +5,26 @@ import { parseInput } from '../../lib/http-error.ts'
 import { requireViewer } from '../../plugins/auth.ts'
 import type { AppContext } from '../../context.ts'
 import { pull } from '../../sync/pull.ts'
+import { requestSchemaVersion, servedSchema, serverSchemaVersion, setAsideUnknown } from '../../sync/versions.ts'
 
 export function syncRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post('/api/sync/push', async (request): Promise<PushResponse> => {
     const viewer = requireViewer(request)
-    const body = parseInput(PushRequest, request.body)
-    return { results: await ctx.pusher.push(viewer, body.mutations, request.log) }
+    // An app newer than this server: what this server does not know is refused, the rest applied.
+    const newer = requestSchemaVersion(request) > serverSchemaVersion(ctx.schemaHistory) ? setAsideUnknown(request.body, ctx.schemaHistory) : null
+    const body = parseInput(PushRequest, newer ? newer.body : request.body)
+    const results = await ctx.pusher.push(viewer, body.mutations, request.log)
+    return { results: newer ? newer.merge(results) : results }
   })
 
   app.get('/api/sync/pull', async (request): Promise<PullResponse> => {
     const viewer = requireViewer(request)
     const query = parseInput(PullQuery, request.query)
+    // Only the tables and fields the app's version knows; the rest wait for its update.
+    const schema = servedSchema(requestSchemaVersion(request), ctx.schemaHistory)
     // One snapshot: the page and the sequence head agree (SQLite transactions are snapshots already).
     const tx = ctx.dialect === 'postgres' ? ctx.read.transaction().setIsolationLevel('repeatable read') : ctx.read.transaction()
-    const page = await tx.execute((trx) => pull(trx, { epoch: ctx.epoch, previousEpochs: ctx.previousEpochs }, viewer, query.cursor, query.limit ?? DEFAULT_PULL_LIMIT))
+    const page = await tx.execute((trx) => pull(trx, { epoch: ctx.epoch, previousEpochs: ctx.previousEpochs }, viewer, query.cursor, query.limit ?? DEFAULT_PULL_LIMIT, schema))
     ctx.highWater.note(ctx.epoch, parseCursor(page.cursor)?.seq ?? 0)
     return page
   })

@@ -1,0 +1,93 @@
+import type { SyncedRows, SyncedTable } from './tables.ts'
+
+/**
+ * Which synced tables and fields an app understands (docs/sync.md, "Versions"). Every sync request
+ * carries the app's schema version in the `X-Suixing-Schema` header; the server sends an older app
+ * only the tables and fields of its version, and delivers what it held back once the app updates.
+ *
+ * A new synced table, or a new field of one: add an entry to SCHEMA_HISTORY with what it adds and
+ * bump SCHEMA_VERSION. Never edit an entry that has been released: apps in the field rely on it.
+ */
+export const SCHEMA_VERSION = 1
+
+/** Sent by every push and pull; absent from apps older than this header (they are version 1). */
+export const SCHEMA_HEADER = 'x-suixing-schema'
+
+/** What a request without the header (an app from before it existed) understands: today's tables. */
+export const LEGACY_SCHEMA_VERSION = 1
+
+/** Pulled fields per table (the names of the wire entities in schemas/entities.ts). */
+export type TableFields = { readonly [K in SyncedTable]?: readonly (keyof SyncedRows[K] & string)[] }
+
+export interface SchemaStep {
+  /** 1, 2, 3…: one more than the entry before. */
+  readonly version: number
+  /** Tables this version added (with every field) and fields it added to tables an earlier version had. */
+  readonly added: TableFields
+  /** Fields a mutation may carry that are never pulled (a sign-in's scanned code). */
+  readonly writeOnly?: { readonly [K in SyncedTable]?: readonly string[] }
+  readonly note: string
+}
+
+export const SCHEMA_HISTORY: readonly SchemaStep[] = [
+  {
+    version: 1,
+    note: 'every synced table and field when schema versions began',
+    added: {
+      branches: ['id', 'orgId', 'name', 'archived'],
+      users: ['id', 'orgId', 'branchId', 'name', 'role', 'removed', 'joinedPartyOn', 'fullMemberOn'],
+      study_records: ['id', 'ownerId', 'branchId', 'orgId', 'kind', 'title', 'date', 'minutes', 'notes', 'sourceUrl', 'createdAt', 'updatedAt', 'deleted'],
+      oath_renewals: ['id', 'ownerId', 'branchId', 'orgId', 'date', 'createdAt', 'deleted'],
+      reminder_settings: ['id', 'orgId', 'birthday', 'branchWeekAhead', 'meetingTomorrow', 'studyGap', 'unsynced', 'quietStart', 'quietEnd', 'updatedAt'],
+      meetings: [
+        'id', 'orgId', 'branchId', 'type', 'topic', 'startsAt', 'durationMinutes', 'place', 'organiserId', 'speaker', 'expectedIds', 'agenda', 'minutes',
+        'talkWithId', 'photoIds', 'createdAt', 'signKey', 'updatedAt', 'deleted',
+      ],
+      attendance: ['id', 'orgId', 'branchId', 'meetingId', 'memberId', 'status', 'method', 'signedAt', 'leaveReason', 'leaveState', 'markedBy', 'note', 'updatedAt'],
+      makeups: ['id', 'orgId', 'branchId', 'memberId', 'meetingId', 'content', 'date', 'notes', 'createdAt', 'confirmedBy', 'confirmedAt', 'updatedAt', 'deleted'],
+      households: ['id', 'orgId', 'branchId', 'name', 'address', 'village', 'contact', 'situation', 'needs', 'memberIds', 'createdAt', 'updatedAt', 'deleted'],
+      visits: ['id', 'orgId', 'branchId', 'householdId', 'place', 'visitedAt', 'memberIds', 'findings', 'problems', 'location', 'photoIds', 'createdAt', 'createdBy', 'updatedAt', 'deleted'],
+      followups: ['id', 'orgId', 'branchId', 'householdId', 'visitId', 'text', 'ownerId', 'dueOn', 'createdAt', 'closedAt', 'closeNote', 'updatedAt', 'deleted'],
+    },
+    writeOnly: { attendance: ['scan'] },
+  },
+]
+
+/** The tables and fields of one schema version: what an app of that version understands. */
+export interface SchemaCatalogue {
+  /** The version described (at most the history's last). */
+  version: number
+  /** Pulled fields per table; a table absent here is unknown to that version. */
+  pulled: ReadonlyMap<SyncedTable, ReadonlySet<string>>
+  /** Fields a mutation of the table may carry: the pulled ones and the write-only ones. */
+  written: ReadonlyMap<SyncedTable, ReadonlySet<string>>
+}
+
+/** The catalogue of `version`: everything the history's entries up to it added. */
+export function catalogueAt(version: number, history: readonly SchemaStep[] = SCHEMA_HISTORY): SchemaCatalogue {
+  const pulled = new Map<SyncedTable, Set<string>>()
+  const written = new Map<SyncedTable, Set<string>>()
+  const add = (into: Map<SyncedTable, Set<string>>, table: SyncedTable, fields: readonly string[]): void => {
+    const set = into.get(table) ?? new Set<string>()
+    for (const f of fields) set.add(f)
+    into.set(table, set)
+  }
+  let described = 0
+  for (const step of history) {
+    if (step.version > version) break
+    described = step.version
+    for (const [table, fields] of Object.entries(step.added) as [SyncedTable, readonly string[]][]) {
+      add(pulled, table, fields)
+      add(written, table, fields)
+    }
+    for (const [table, fields] of Object.entries(step.writeOnly ?? {}) as [SyncedTable, readonly string[]][]) add(written, table, fields)
+  }
+  return { version: described, pulled, written }
+}
+
+/** The header's value: a positive whole number; absent means an app from before the header. Null: unreadable. */
+export function parseSchemaVersion(header: string | readonly string[] | undefined): number | null {
+  if (header === undefined) return LEGACY_SCHEMA_VERSION
+  if (typeof header !== 'string' || !/^[1-9]\d{0,5}$/.test(header)) return null
+  return Number(header)
+}
