@@ -17,6 +17,7 @@ export const ERROR_MESSAGES = {
   already_set_up: '系统已完成初始化',
   payload_too_large: '提交的内容过大',
   unsupported_version: '客户端版本过旧，请刷新应用',
+  reset_required: '服务器已从备份恢复，正在重新同步',
   waiting: '相关的会议或走访记录还没有同步到服务器，联网后会自动重试',
   internal: '服务器暂时出现问题，请稍后重试',
 } as const

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import fc from 'fast-check'
 import { device, seedOrg, signIn, startServer, type Device, type Org, type TestServer } from './harness.ts'
 import { SyncEngine } from '../../src/client/sync/engine.ts'
 import { recordVisit, saveHousehold } from '../../src/client/features/visits/visits.repo.ts'
@@ -152,4 +153,76 @@ describe('rows that enter a scope arrive complete', () => {
     expect((await secretaryB.db.attendance.toArray()).filter((a) => a.meetingId === meeting.id)).toHaveLength(1)
     await invariant(secretary, secretaryB, admin, member)
   })
+})
+
+describe('property: the fresh-pull invariant under random scope changes', () => {
+  it('after every pull, every phone holds exactly what a pull from an empty cursor gives it, plus its unsent changes', async () => {
+    const s = await startServer()
+    try {
+      const o = await seedOrg(s.handle)
+      const adminFetch = await signIn(s, o.admin.phone)
+      const post = (path: string, body: unknown) => adminFetch(`${s.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+      const sec = await device(s, o.secretaryA.phone)
+      const a = await device(s, o.memberA.phone)
+      const a2 = await device(s, o.memberA2.phone)
+      const phones = [sec, a, a2]
+      const syncOk = (d: Device) => new SyncEngine(d.db, d.api, { pullLimit: 4 }).sync()
+      const h = await saveHousehold(sec.db, sec.user, null, { branchId: o.branchA, name: '张大伯', address: '', village: '南村', contact: '', situation: '', needs: '', memberIds: [o.memberA.id] })
+      const meeting = await createMeeting(sec.db, sec.user, {
+        branchId: o.branchA, type: 'branch_general', topic: '党员大会', startsAt: new Date().toISOString(), durationMinutes: 60, place: '', organiserId: o.secretaryA.id,
+        speaker: '', expectedIds: [o.memberA.id, o.memberA2.id], agenda: '', minutes: '', talkWithId: null,
+      })
+      for (const d of phones) await syncOk(d)
+      const step = fc.oneof(
+        fc.record({ kind: fc.constant('link' as const), ids: fc.subarray([o.memberA.id, o.memberA2.id]) }),
+        fc.record({ kind: fc.constant('expected' as const), ids: fc.subarray([o.memberA.id, o.memberA2.id, o.secretaryA.id]) }),
+        fc.record({ kind: fc.constant('visit' as const), who: fc.constantFrom(1, 2) }),
+        fc.record({ kind: fc.constant('companion' as const) }),
+        fc.record({ kind: fc.constant('move' as const) }),
+        fc.record({ kind: fc.constant('role' as const) }),
+        fc.record({ kind: fc.constant('sync' as const), who: fc.constantFrom(0, 1, 2) }),
+      )
+      await fc.assert(
+        fc.asyncProperty(fc.array(step, { minLength: 3, maxLength: 12 }), async (steps) => {
+          for (const st of steps) {
+            if (st.kind === 'link') {
+              const cur = await sec.db.households.get(h)
+              if (cur) await saveHousehold(sec.db, sec.user, h, { ...cur, memberIds: st.ids })
+            } else if (st.kind === 'expected') {
+              if (await sec.db.meetings.get(meeting.id)) await updateMeeting(sec.db, meeting.id, { expectedIds: st.ids })
+            } else if (st.kind === 'visit') {
+              const d = phones[st.who] as Device
+              const linked = (await d.db.households.get(h)) !== undefined
+              await recordVisit(d.db, d.user, { ...visitDraft(h, [d.user.id], '随机走访'), ...(!linked && { householdId: null, place: '南村' }) })
+            } else if (st.kind === 'companion') {
+              const v = (await a.db.visits.toArray()).find((x) => !x.deleted && x.createdBy === o.memberA.id)
+              if (v) {
+                const memberIds = v.memberIds.includes(o.memberA2.id) ? [o.memberA.id] : [o.memberA.id, o.memberA2.id]
+                await writeRow(a.db, 'visits', { ...v, memberIds }, { memberIds })
+              }
+            } else if (st.kind === 'move') {
+              const row = await s.handle.db.selectFrom('users').select('branch_id').where('id', '=', o.memberA2.id).executeTakeFirstOrThrow()
+              expect((await post(`/api/admin/people/${o.memberA2.id}/move`, { branchId: row.branch_id === o.branchA ? o.branchB : o.branchA, date: '2026-11-01' })).status).toBe(200)
+              a2.user = (await a2.api.me()).user
+            } else if (st.kind === 'role') {
+              const row = await s.handle.db.selectFrom('users').select('role').where('id', '=', o.memberA2.id).executeTakeFirstOrThrow()
+              expect((await post(`/api/admin/people/${o.memberA2.id}/role`, { role: row.role === 'member' ? 'secretary' : 'member' })).status).toBe(200)
+              a2.user = (await a2.api.me()).user
+            } else {
+              const d = phones[st.who] as Device
+              expect(await syncOk(d)).toEqual({ ok: true })
+              expect(await freshPullDifferences(d.user.name, d.db, d.api)).toEqual([])
+            }
+          }
+          for (const d of phones) {
+            expect(await syncOk(d)).toEqual({ ok: true })
+            expect(await freshPullDifferences(d.user.name, d.db, d.api)).toEqual([])
+          }
+        }),
+        { numRuns: 15 },
+      )
+    } finally {
+      await s.close()
+    }
+  }, 120_000)
 })

@@ -1,6 +1,6 @@
 import type { Change, Mutation } from '../../core/sync/protocol.ts'
 import type { AccountDb, OutboxEntry } from '../db/account-db.ts'
-import { syncedTables } from '../db/account-db.ts'
+import { REFILL_KEY, syncedTables } from '../db/account-db.ts'
 
 /** Local row = server row with this device's still-unacknowledged changes laid on top, in order. */
 export function rebase(row: Record<string, unknown>, pending: readonly Mutation[]): Record<string, unknown> {
@@ -18,6 +18,24 @@ async function rowsWithPendingChanges(db: AccountDb): Promise<Set<string>> {
   const keys = new Set<string>()
   await db.outbox.each((m) => keys.add(`${m.table}/${m.rowId}`))
   return keys
+}
+
+/**
+ * While a restored server is being refilled (sync/refill.ts), rows the fresh pull delivers are
+ * marked as held by the server (alive or as a tombstone): only the others are sent back.
+ */
+async function markDelivered(db: AccountDb, changes: readonly Change[]): Promise<void> {
+  const saved = (await db.meta.get(REFILL_KEY))?.value as { rows: { table: string; row: { id?: unknown }; onServer?: boolean }[] } | undefined
+  if (!saved || changes.length === 0) return
+  const delivered = new Set(changes.map((c) => `${c.table}/${c.rowId}`))
+  let marked = false
+  for (const r of saved.rows) {
+    if (!r.onServer && delivered.has(`${r.table}/${String(r.row.id)}`)) {
+      r.onServer = true
+      marked = true
+    }
+  }
+  if (marked) await db.meta.put({ key: REFILL_KEY, value: saved })
 }
 
 /**
@@ -39,6 +57,7 @@ export async function applyPage(db: AccountDb, changes: readonly Change[], curso
         await table.bulkDelete(ids.filter((id) => !keep.has(`${table.name}/${id}`)))
       }
     }
+    await markDelivered(db, changes)
     skipped = 0
     for (const c of changes) {
       if (!stores.has(c.table)) {

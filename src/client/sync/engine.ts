@@ -41,7 +41,15 @@ export class SyncEngine {
 
   async sync(): Promise<SyncOutcome> {
     try {
-      await this.push()
+      try {
+        await this.push()
+      } catch (err) {
+        // The server was restored since our last pull: pull first (it remembers what we wrote
+        // and sends it back), then send the rest of the outbox.
+        if (!(err instanceof ApiError && err.code === 'reset_required')) throw err
+        await this.pull()
+        await this.push()
+      }
       await this.pull()
       await this.db.meta.put({ key: 'lastSyncAt', value: new Date().toISOString() })
       return { ok: true }
@@ -69,6 +77,8 @@ export class SyncEngine {
    */
   async push(): Promise<void> {
     const clientId = await this.clientId()
+    const saved = (await this.db.meta.get('cursor'))?.value
+    const cursor = typeof saved === 'string' && saved !== '' ? saved : undefined
     let size = this.pushBatch
     let after = 0
     const waitingRows = new Set<string>()
@@ -82,7 +92,7 @@ export class SyncEngine {
       }
       let results: PushResult[]
       try {
-        results = (await this.api.push({ clientId, mutations: batch.map(toMutation) })).results
+        results = (await this.api.push({ clientId, ...(cursor && { cursor }), mutations: batch.map(toMutation) })).results
       } catch (err) {
         // A batch the server cannot read at all: find the one bad mutation by sending one at a time,
         // then set it aside visibly so it never blocks the others.
@@ -114,8 +124,15 @@ export class SyncEngine {
       for (const entry of batch) {
         const r = byId.get(entry.id)
         if (!r || entry.seq === undefined) continue
-        // Waiting for its meeting or visit: kept, unless it has waited longer than anyone would.
-        if (r.status === 'rejected' && r.code === 'waiting' && Date.now() - Date.parse(entry.clientTime) < MAX_WAIT_MS) continue
+        // Waiting for its meeting or visit: kept, unless it has waited longer than anyone would
+        // or what it waits for was itself refused on this phone (it will never come).
+        let result = r
+        if (r.status === 'rejected' && r.code === 'waiting') {
+          const refused = await this.parentRefused(entry)
+          if (!refused && Date.now() - Date.parse(entry.clientTime) < MAX_WAIT_MS) continue
+          // The server does not hold it (it never could): the row leaves the phone with the entry.
+          result = { ...r, row: null, ...(refused && { message: `${refused}未被服务器接受，此项无法保存` }) }
+        }
         await this.db.outbox.delete(entry.seq)
         const scan = entry.table === 'attendance' ? (entry.fields?.scan as { window: number; token: string; scannedAt: string } | undefined) : undefined
         if (r.status === 'applied' && scan) await this.db.scan_proofs.put({ id: entry.rowId, window: scan.window, token: scan.token, scannedAt: scan.scannedAt })
@@ -130,17 +147,37 @@ export class SyncEngine {
         await this.db.rejected.put({
           id: entry.id,
           mutation: toMutation(entry),
-          code: r.code ?? 'bad_request',
-          message: r.message ?? '服务器拒绝了此修改',
+          code: result.code ?? 'bad_request',
+          message: result.message ?? '服务器拒绝了此修改',
           snapshot,
           at: new Date().toISOString(),
         })
-        if (r.row === undefined) continue // server state unknown: leave the row, the next pull corrects it
+        if (result.row === undefined) continue // server state unknown: leave the row, the next pull corrects it
         const remaining = await pendingFor(this.db, entry.table, entry.rowId)
-        if (r.row) await table.put(rebase(r.row, remaining))
+        // A tombstone answered for an edit of a row deleted elsewhere leaves the device like the
+        // pulled tombstone would (the text the user wrote stays in the rejected entry).
+        if (result.row && (result.row.deleted !== true || remaining.length > 0)) await table.put(rebase(result.row, remaining))
         else if (remaining.length === 0) await table.delete(entry.rowId)
       }
     })
+  }
+
+  /** What a waiting change waits for, if this phone saw that refused: the parent's name, else null. */
+  private async parentRefused(entry: OutboxEntry): Promise<string | null> {
+    const f = entry.fields ?? {}
+    const parent: [string, unknown, string] | null =
+      entry.table === 'attendance' || (entry.table === 'makeups' && 'meetingId' in f)
+        ? ['meetings', f.meetingId, '所属的会议']
+        : entry.table === 'followups' && 'visitId' in f
+          ? ['visits', f.visitId, '所属的走访记录']
+          : entry.table === 'visits'
+            ? ['households', f.householdId, '所走访的联系户']
+            : [entry.table, entry.rowId, '这条记录']
+    if (!parent) return null
+    const [table, rowId, name] = parent
+    // Only a refused creation (every field, with createdAt) means the parent will never come.
+    const refused = await this.db.rejected.filter((x) => x.mutation.table === table && x.mutation.rowId === rowId && x.mutation.op === 'upsert' && 'createdAt' in (x.mutation.fields ?? {})).count()
+    return refused > 0 ? name : null
   }
 
   async pull(): Promise<void> {
@@ -148,14 +185,16 @@ export class SyncEngine {
       const cursor = (await this.db.meta.get('cursor'))?.value
       const page = await this.api.pull(typeof cursor === 'string' ? cursor : '', this.pullLimit)
       if (page.reset && typeof cursor === 'string' && cursor !== '') {
-        // The server cannot honour our cursor (restored backup, new database): send what we
-        // hold first, then take everything again.
-        await this.push()
-        // A restored server lost what came after its backup: remember what this person wrote,
-        // to send it back once the fresh pull has shown what the server still has.
+        // The server cannot honour our cursor (restored backup, new database, new scope).
         if (page.resetReason === 'restored') {
+          // A restored server lost what came after its backup: remember what this person wrote,
+          // before anything is dropped, to send it back once the fresh pull has shown what the
+          // server still has (the outbox goes after, behind the rows it changes).
           const { user } = await this.api.me()
           await (await import('./refill.ts')).rememberAuthored(this.db, user)
+        } else {
+          // Send what we hold first, then take everything again.
+          await this.push()
         }
         const fresh = await this.api.pull('', this.pullLimit)
         await applyPage(this.db, fresh.changes, fresh.cursor, true)
@@ -166,7 +205,11 @@ export class SyncEngine {
       if (!page.hasMore) break
     }
     if (await this.db.meta.get(REFILL_KEY)) {
-      if ((await (await import('./refill.ts')).refillRemembered(this.db)) > 0) await this.push()
+      // Send back what the restored server lacks, then pull what that changed on the server.
+      if ((await (await import('./refill.ts')).refillRemembered(this.db)) > 0) {
+        await this.push()
+        await this.pull()
+      }
     }
   }
 }

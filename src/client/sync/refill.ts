@@ -19,6 +19,8 @@ interface Remembered {
   row: Record<string, unknown>
   /** This person may create the row again (a follow-up of a visit they went on). */
   create?: boolean
+  /** The fresh pull delivered this row: the server has it (set by sync/apply.ts). */
+  onServer?: boolean
 }
 
 type Row = Record<string, unknown>
@@ -53,7 +55,13 @@ export async function rememberAuthored(db: AccountDb, me: SessionUser): Promise<
   }
   const proofs = await db.scan_proofs.toArray()
   await db.transaction('rw', [db.meta, db.photo_blobs], async () => {
-    await db.meta.put({ key: REFILL_KEY, value: { me: me.id, rows: remembered, proofs } })
+    // A second restore before the first refill finished: what was remembered then is kept too.
+    const earlier = (await db.meta.get(REFILL_KEY))?.value as { rows: Remembered[] } | undefined
+    const seen = new Set(remembered.map((r) => `${r.table}/${String(r.row.id)}`))
+    // What the server had then is not known to be there now: the new fresh pull marks it again.
+    const rows = [...remembered, ...(earlier?.rows ?? []).filter((r) => !seen.has(`${r.table}/${String(r.row.id)}`)).map(({ onServer: _o, ...r }) => r)]
+    rows.sort((a, b) => ORDER.indexOf(a.table) - ORDER.indexOf(b.table))
+    await db.meta.put({ key: REFILL_KEY, value: { me: me.id, rows, proofs } })
     // Photos still on the phone are offered again: the uploader asks the server what it holds
     // and sends only what it lacks.
     await db.photo_blobs.where('state').equals('uploaded').modify({ state: 'pending' })
@@ -77,7 +85,16 @@ export async function refillRemembered(db: AccountDb): Promise<number> {
       await db.outbox.add(m)
       queued++
     }
-    for (const { table, row, create } of saved.rows) {
+    /** A re-created row goes before this phone's unsent changes of it: they are moved behind it. */
+    const queueFirst = async (table: WritableTable, row: Row, fields: Row) => {
+      const later = await db.outbox.where('[table+rowId]').equals([table, String(row.id)]).sortBy('seq')
+      // Its creation is still unsent on this phone: that one goes, nothing to add.
+      if (later.some((m) => m.op === 'upsert' && 'createdAt' in (m.fields ?? {}))) return
+      await db.outbox.bulkDelete(later.map((m) => m.seq as number))
+      await queue(table, row, fields)
+      for (const { seq: _seq, ...m } of later) await db.outbox.add(m)
+    }
+    for (const { table, row, create, onServer } of saved.rows) {
       const now = (await db.table(table).get(row.id as string)) as Row | undefined
       const put = async () => {
         if (!now) await db.table(table).put(row)
@@ -87,16 +104,16 @@ export async function refillRemembered(db: AccountDb): Promise<number> {
         case 'oath_renewals':
         case 'households':
         case 'visits': {
-          if (now) break
+          if (onServer) break
           const keys = keysOf({ study_records: studyRecordFields, oath_renewals: oathRenewalFields, households: householdFields, visits: visitFields }[table])
           await put()
-          await queue(table, row, pick(row, keys))
+          await queueFirst(table, row, pick(row, keys))
           break
         }
         case 'meetings':
-          if (now) break
+          if (onServer) break
           await put()
-          await queue(table, row, { ...pick(row, keysOf(meetingFields)), signKey: row.signKey })
+          await queueFirst(table, row, { ...pick(row, keysOf(meetingFields)), signKey: row.signKey })
           break
         case 'reminder_settings': {
           const keys = keysOf(reminderSettingsFields)
@@ -115,9 +132,9 @@ export async function refillRemembered(db: AccountDb): Promise<number> {
           break
         }
         case 'followups':
-          if (!now && create) {
+          if (!onServer && create) {
             await put()
-            await queue(table, row, pick(row, keysOf(followupFields)))
+            await queueFirst(table, row, pick(row, keysOf(followupFields)))
           }
           if (row.closedAt && (!now || !now.closedAt) && typeof row.closeNote === 'string' && row.closeNote.trim()) {
             await db.table(table).put({ ...(now ?? row), closedAt: row.closedAt, closeNote: row.closeNote })
@@ -125,14 +142,15 @@ export async function refillRemembered(db: AccountDb): Promise<number> {
           }
           break
         case 'makeups':
-          if (!now && row.memberId === saved.me) {
+          if (!onServer && row.memberId === saved.me) {
             await put()
-            await queue(table, row, pick(row, keysOf(makeupFields)))
+            await queueFirst(table, row, pick(row, keysOf(makeupFields)))
           }
           if (row.confirmedBy === saved.me && (!now || !now.confirmedBy)) await queue(table, row, { confirmed: true }, row.confirmedAt)
           break
         case 'attendance': {
           const base = { meetingId: row.meetingId, memberId: row.memberId }
+          const before = queued
           const proof = proofs.get(String(row.id))
           const scanned = now?.method === 'scan' && now.status === 'present'
           if (row.memberId === saved.me && proof && !scanned) {
@@ -143,7 +161,7 @@ export async function refillRemembered(db: AccountDb): Promise<number> {
           if (row.markedBy === saved.me && row.method === 'manual' && row.status && (!now || now.status !== row.status || now.method !== 'manual')) {
             await queue(table, row, { ...base, status: row.status, note: row.note ?? '' })
           }
-          if (!now) await db.table(table).put(row)
+          if (!now && queued > before) await db.table(table).put(row)
           break
         }
       }

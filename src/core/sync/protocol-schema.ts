@@ -22,6 +22,8 @@ export type Mutation = v.InferOutput<typeof Mutation>
 
 export const PushRequest = v.object({
   clientId: Uuid,
+  /** The device's pull cursor: a cursor of a database restored since is answered `reset_required`. */
+  cursor: v.optional(v.pipe(v.string(), v.maxLength(100))),
   mutations: v.pipe(v.array(Mutation), v.maxLength(MAX_PUSH_BATCH, `每批最多 ${MAX_PUSH_BATCH} 条`)),
 })
 export type PushRequest = v.InferOutput<typeof PushRequest>

@@ -24,9 +24,16 @@ const DB_FILE = 'suixing.sqlite'
 const PG_FILE = 'suixing.pgdump'
 export const SERVER_LOCK = 'server.lock'
 
-/** China-time stamp for names: 2026-11-30T0712. */
+/** China-time stamp for names: 2026-11-30T071205. */
 function stamp(d = new Date()): string {
-  return new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace(':', '')
+  return new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replaceAll(':', '')
+}
+
+/** `base`, or `base-2`, `base-3`… whichever does not exist yet. */
+function freshName(base: string): string {
+  let name = base
+  for (let i = 2; existsSync(name); i++) name = `${base}-${i}`
+  return name
 }
 
 function sqlQuote(s: string): string {
@@ -64,8 +71,7 @@ export function checkSqliteCopy(file: string): { epoch: string; seq: number } {
 
 export async function backup(opts: { dataDir: string; databaseUrl?: string | undefined; outDir?: string; now?: Date }): Promise<{ dir: string; manifest: BackupManifest }> {
   const dataDir = resolve(opts.dataDir)
-  const dir = join(resolve(opts.outDir ?? join(dataDir, 'backups')), `suixing-${stamp(opts.now)}`)
-  if (existsSync(dir)) throw new Error(`${dir} exists already`)
+  const dir = freshName(join(resolve(opts.outDir ?? join(dataDir, 'backups')), `suixing-${stamp(opts.now)}`))
   mkdirSync(dir, { recursive: true })
   let info: { epoch: string; seq: number }
   if (opts.databaseUrl) {
@@ -137,7 +143,7 @@ export async function restore(opts: { dataDir: string; from: string; databaseUrl
     const live = join(dataDir, DB_FILE)
     mkdirSync(dataDir, { recursive: true })
     if (existsSync(live)) {
-      keptAside = join(dataDir, `before-restore-${stamp(opts.now)}`)
+      keptAside = freshName(join(dataDir, `before-restore-${stamp(opts.now)}`))
       mkdirSync(keptAside, { recursive: true })
       for (const suffix of ['', '-wal', '-shm']) if (existsSync(live + suffix)) renameSync(live + suffix, join(keptAside, DB_FILE + suffix))
     }

@@ -137,7 +137,12 @@ export async function applyVisitMutation(trx: Kysely<Database>, viewer: Viewer, 
   if (existing.deleted === 1) throw new HttpError(409, 'deleted')
   const set = patchOf(fields, visitFields, visitColumns, WRITABLE.visits.mergeText, existing, m.base, ['createdAt', 'branchId'])
   if ('household_id' in set) await checkHousehold(set.household_id as string | null)
-  if ('member_ids' in set) await checkPeople(trx, viewer, JSON.parse(set.member_ids as string) as string[])
+  if ('member_ids' in set) {
+    const ids = JSON.parse(set.member_ids as string) as string[]
+    // The one who recorded the visit stays among those who went (as when it was created).
+    if (!ids.includes(existing.created_by)) throw new HttpError(422, 'validation', '走访人员应包括记录人')
+    await checkPeople(trx, viewer, ids)
+  }
   if ('visited_at' in set) set.visited_at = new Date(set.visited_at as string).toISOString()
   if (Object.keys(set).length === 0) return
   // Those who went see the visit and its follow-ups; the household's members see the visit.
@@ -178,7 +183,9 @@ export async function applyFollowupMutation(trx: Kysely<Database>, viewer: Viewe
   if ('closeNote' in fields) {
     if (existing.owner_id !== viewer.id && !managesBranch(viewer, existing.branch_id)) throw new HttpError(403, 'forbidden', '只有责任人可以办结')
     const { closeNote } = parse(v.strictObject(followupCloseFields), fields)
-    if (existing.closed_at) return
+    // Closed already (another phone, or before a restore was refilled): the row goes out again
+    // so the writer's phone replaces its own note with the one that stands.
+    if (existing.closed_at) return seqs.mark('followups', m.rowId)
     await trx.updateTable('followups').set({ close_note: closeNote, closed_at: nowIso(), updated_at: nowIso(), seq: 0 }).where('id', '=', m.rowId).execute()
     seqs.mark('followups', m.rowId)
     return

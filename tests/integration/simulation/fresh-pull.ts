@@ -49,7 +49,12 @@ export async function freshPullDifferences(name: string, db: AccountDb, api: Pic
       if (pending.has(`${table}/${id}`)) continue
       const local = have.get(id)
       if (local === undefined) missing.push(id)
-      else if (local !== row) differ.push(`${id}: local ${local.slice(0, 300)} server ${row.slice(0, 300)}`)
+      else if (local !== row) {
+        const a = JSON.parse(local) as Record<string, unknown>
+        const b = JSON.parse(row) as Record<string, unknown>
+        const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]))
+        differ.push(`${id}: ${keys.map((k) => `${k} local ${JSON.stringify(a[k])?.slice(0, 80)} server ${JSON.stringify(b[k])?.slice(0, 80)}`).join(', ')}`)
+      }
     }
     for (const id of have.keys()) if (!want.has(id) && !pending.has(`${table}/${id}`)) extra.push(id)
     if (missing.length) problems.push(`${name}: ${table}: ${missing.length} rows a fresh pull gives are missing (${missing.slice(0, 2).join(', ')})`)

@@ -18,6 +18,7 @@ import { newId } from '../../../src/core/ids.ts'
 import { cookieFetch, PASSWORD, seedOrg, signIn, startServer } from '../harness.ts'
 import { FaultProxy, NO_FAULTS, type FaultStats } from './fault-proxy.ts'
 import { freshPullDifferences } from './fresh-pull.ts'
+import { backup, restore } from '../../../src/server/ops/backup.ts'
 import { chance, pick, seeded } from './random.ts'
 
 export interface SimulationOptions {
@@ -35,6 +36,9 @@ export interface SimulationReport {
   rejected: number
   kills: number
   restarts: number
+  /** Backups taken mid-run, and restores of them (the phones then refill the server). */
+  backups: number
+  restores: number
   /** Changes of who may see what: links, expected people, companions, moves, roles. */
   scopeChanges: number
   /** Times the fresh-pull invariant was checked on a device mid-run. */
@@ -86,6 +90,14 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   let restarts = 0
   let scopeChanges = 0
   let invariantChecks = 0
+  let backups = 0
+  let restores = 0
+  let backupDir: string | null = null
+  let visitsRecorded = 0
+  let closes = 0
+  // Mutations the server had recorded when it was restored: their records went with the restore
+  // (what the phones still held came back as new mutations).
+  const lostInRestore = new Set<string>()
   // Every sync ever started, abandoned ones of killed devices included: the invariant is checked
   // only when none is running, so no other write lands between a device's pull and the check.
   const running = new Set<Promise<unknown>>()
@@ -155,7 +167,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
         } else if (kind === 2) {
           // A companion added to, or taken off, one of this member's visits.
           const other = d.user.id === org.memberA.id ? org.memberA2.id : org.memberA.id
-          const v = (await d.db.visits.toArray()).find((x) => !x.deleted && x.memberIds.includes(d.user.id))
+          const v = (await d.db.visits.toArray()).find((x) => !x.deleted && x.memberIds.includes(d.user.id) && x.createdBy !== other)
           if (v) {
             const memberIds = v.memberIds.includes(other) ? v.memberIds.filter((x) => x !== other) : [...v.memberIds, other]
             await writeRow(d.db, 'visits', { ...v, memberIds }, { memberIds })
@@ -219,18 +231,23 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
           }
         } else {
           const w = windowOf(Date.now())
-          await signInWithCode(d.db, d.user, signInLink('https://sim', meeting.id, w, await signToken(meeting.signKey ?? '', meeting.id, w)))
+        await signInWithCode(d.db, d.user, signInLink('https://sim', meeting.id, w, await signToken(meeting.signKey ?? '', meeting.id, w)))
         }
       } else if (roll < 0.82 && d.user.role === 'member') {
         // Field visits: record one (with a promised action), or close an open one of one's own.
         const open = (await d.db.followups.toArray()).filter((f) => !f.closedAt && f.ownerId === d.user.id)
-        const household = (await d.db.households.toArray())[0]
-        if (open.length && chance(rand, 0.4)) await closeFollowup(d.db, pick(rand, open).id, `${d.name} 已办 ${op}`)
-        else if (household)
+        const household = (await d.db.households.toArray()).find((h) => !h.deleted)
+        if (open.length && chance(rand, 0.4)) {
+          await closeFollowup(d.db, pick(rand, open).id, `${d.name} 已办 ${op}`)
+          closes++
+        } else {
+          visitsRecorded++
           await recordVisit(d.db, d.user, {
-            householdId: household.id, place: '', visitedAt: new Date().toISOString(), memberIds: [d.user.id], findings: `sim-${opts.seed}-visit-${op}`, problems: '', location: null, photos: [],
+            // A linked household when the member has one, else a place (走访 without a registered household).
+            householdId: household?.id ?? null, place: household ? '' : '东村村委会', visitedAt: new Date().toISOString(), memberIds: [d.user.id], findings: `sim-${opts.seed}-visit-${op}`, problems: '', location: null, photos: [],
             followups: [{ text: `事项 ${op}`, ownerId: d.user.id, dueOn: '2026-12-31' }],
           })
+        }
       } else if (roll < 0.9) {
         if (!d.inflight) d.inflight = track(d.engine.sync()).finally(() => (d.inflight = null))
         if (chance(rand, 0.3)) await d.inflight
@@ -243,6 +260,19 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
             invariantChecks++
             for (const p of await freshPullDifferences(`${d.name} after op ${op}`, d.db, d.direct)) problems.push(p)
           }
+        }
+      } else if (roll < 0.91) {
+        // Restore: a backup taken now, put back later while the phones carry on.
+        if (!backupDir) {
+          backupDir = (await backup({ dataDir: server.dataDir, databaseUrl: server.databaseUrl, outDir: `${server.dataDir}/backups` })).dir
+          backups++
+        } else if (chance(rand, 0.5)) {
+          while (running.size) await Promise.allSettled([...running])
+          for (const r of await server.handle.db.selectFrom('mutations').select('id').execute()) lostInRestore.add(r.id)
+          const from = backupDir
+          await server.restartAfter(() => restore({ dataDir: server.dataDir, databaseUrl: server.databaseUrl, from }).then(() => undefined))
+          backupDir = null
+          restores++
         }
       } else if (roll < 0.97) {
         // Kill the device: whatever it had in flight is abandoned; its IndexedDB survives.
@@ -283,11 +313,18 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   let applied = 0
   let rejected = 0
   for (const d of devices) {
-    if ((await d.db.outbox.count()) > 0) problems.push(`${d.name}: outbox not empty after healing`)
+    const left = await d.db.outbox.toArray()
+    if (left.length > 0) problems.push(`${d.name}: outbox not empty after healing (${left.slice(0, 3).map((m) => `${m.table} ${m.op} ${Object.keys(m.fields ?? {}).join('+')}`).join('; ')})`)
     const visible = new Set((await d.db.rejected.toArray()).map((r) => r.id))
     for (const id of d.created) {
       mutations++
       const r = results.get(id)
+      if (!r && lostInRestore.has(id)) continue
+      // Set aside on the phone itself: what it waited for was refused (never recorded by the server).
+      if (!r && visible.has(id)) {
+        rejected++
+        continue
+      }
       if (!r) problems.push(`${d.name}: mutation ${id} never reached the server`)
       else if (r.status === 'applied') applied++
       else {
@@ -351,7 +388,8 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   // Visits and follow-ups: the run must have exercised them (what each device holds is the invariant above).
   const visitRows = await server.handle.db.selectFrom('visits').selectAll().where('deleted', '=', 0).execute()
   const followupRows = await server.handle.db.selectFrom('followups').selectAll().where('deleted', '=', 0).execute()
-  if (opts.operations >= 400 && (visitRows.length === 0 || !followupRows.some((f) => f.closed_at))) problems.push('the run recorded no visit or closed no follow-up')
+  if (opts.operations >= 400 && (visitsRecorded === 0 || closes === 0)) problems.push('the run recorded no visit or closed no follow-up')
+  if (opts.operations >= 400 && restores === 0 && (visitRows.length === 0 || !followupRows.some((f) => f.closed_at))) problems.push('the server holds no visit or closed follow-up')
 
   // Reminder settings: every device of a person ends with the server's settings.
   for (const d of devices) {
@@ -364,5 +402,5 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
 
   await proxy.stop()
   await server.close()
-  return { seed: opts.seed, devices: opts.devices, operations: opts.operations, mutations, applied, rejected, kills, restarts, scopeChanges, invariantChecks, faults: proxy.stats, problems, ms: Date.now() - started }
+  return { seed: opts.seed, devices: opts.devices, operations: opts.operations, mutations, applied, rejected, kills, restarts, backups, restores, scopeChanges, invariantChecks, faults: proxy.stats, problems, ms: Date.now() - started }
 }

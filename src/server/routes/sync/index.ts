@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { DEFAULT_PULL_LIMIT, parseCursor, type PullResponse, type PushResponse } from '../../../core/sync/protocol.ts'
 import { PullQuery, PushRequest } from '../../../core/sync/protocol-schema.ts'
-import { parseInput } from '../../lib/http-error.ts'
+import { HttpError, parseInput } from '../../lib/http-error.ts'
 import { requireViewer } from '../../plugins/auth.ts'
 import type { AppContext } from '../../context.ts'
 import { pull } from '../../sync/pull.ts'
@@ -13,6 +13,11 @@ export function syncRoutes(app: FastifyInstance, ctx: AppContext): void {
     // An app newer than this server: what this server does not know is refused, the rest applied.
     const newer = requestSchemaVersion(request) > serverSchemaVersion(ctx.schemaHistory) ? setAsideUnknown(request.body, ctx.schemaHistory) : null
     const body = parseInput(PushRequest, newer ? newer.body : request.body)
+    // A phone that has not yet noticed a restore must not write over rows the restore lost
+    // (its edits would be refused and its copies dropped): it pulls first, remembering what it
+    // wrote, and sends everything back after (docs/sync.md, "Restore").
+    const epoch = body.cursor ? parseCursor(body.cursor)?.epoch : undefined
+    if (epoch && epoch !== ctx.epoch && ctx.previousEpochs.has(epoch)) throw new HttpError(409, 'reset_required')
     const results = await ctx.pusher.push(viewer, body.mutations, request.log)
     return { results: newer ? newer.merge(results) : results }
   })
