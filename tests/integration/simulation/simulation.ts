@@ -19,6 +19,8 @@ import { cookieFetch, PASSWORD, seedOrg, signIn, startServer } from '../harness.
 import { FaultProxy, NO_FAULTS, type FaultStats } from './fault-proxy.ts'
 import { freshPullDifferences } from './fresh-pull.ts'
 import { backup, restore } from '../../../src/server/ops/backup.ts'
+import { SCHEMA_VERSION } from '../../../src/core/sync/schema-version.ts'
+import { appApi, laterHistory, NEXT_SCHEMA } from '../schema-upgrade.ts'
 import { chance, pick, seeded } from './random.ts'
 
 export interface SimulationOptions {
@@ -39,6 +41,8 @@ export interface SimulationReport {
   /** Backups taken mid-run, and restores of them (the phones then refill the server). */
   backups: number
   restores: number
+  /** Apps updated mid-run to the server's newer schema version. */
+  upgrades: number
   /** Changes of who may see what: links, expected people, companions, moves, roles. */
   scopeChanges: number
   /** Times the fresh-pull invariant was checked on a device mid-run. */
@@ -55,6 +59,10 @@ interface Device {
   engine: SyncEngine
   /** The same session straight to the server (no faults): the invariant's fresh pull, `me`. */
   direct: ReturnType<typeof endpoints>
+  /** The app's schema version (an older app until its update). */
+  schema: number
+  /** A new engine (and `direct`) for the app as it is now: after a kill or an update. */
+  restartApp(): void
   generation: number
   inflight: Promise<unknown> | null
   created: Set<string>
@@ -81,7 +89,10 @@ const draft = (title: string, rand: () => number) => ({
 export async function runSimulation(opts: SimulationOptions): Promise<SimulationReport> {
   const started = Date.now()
   const rand = seeded(opts.seed)
-  const server = await startServer()
+  // The server is one schema version ahead of the app some phones still run (it has a field, the
+  // branches' archived flag, that their version does not know): they keep syncing without it and
+  // receive it after their update, a random event below.
+  const server = await startServer({ schemaHistory: laterHistory({ fields: { branches: ['archived'] } }) })
   const org = await seedOrg(server.handle)
   const proxy = new FaultProxy(() => server.url, rand)
   await proxy.start()
@@ -89,6 +100,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   let kills = 0
   let restarts = 0
   let scopeChanges = 0
+  let upgrades = 0
   let invariantChecks = 0
   let backups = 0
   let restores = 0
@@ -120,7 +132,9 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   for (const [i, acc] of accounts.entries()) {
     const jar = cookieFetch()
     const { user } = await endpoints(createHttpClient(server.url, jar)).login({ phone: acc.phone, password: PASSWORD })
-    const d = { name: `device${i}`, user, db: new AccountDb(`sim-${opts.seed}-${i}-${newId()}`), direct: endpoints(createHttpClient(server.url, jar)), generation: 0, inflight: null, created: new Set<string>() } as Omit<Device, 'engine'> as Device
+    // The second phone of 张三 and 李四's phone start on the older app.
+    const schema = i === 1 || i === 2 ? SCHEMA_VERSION : NEXT_SCHEMA
+    const d = { name: `device${i}`, user, db: new AccountDb(`sim-${opts.seed}-${i}-${newId()}`), schema, generation: 0, inflight: null, created: new Set<string>() } as Omit<Device, 'engine' | 'direct' | 'restartApp'> as Device
     // A killed device never sees the answers to what it had in flight.
     const f: FetchFn = async (input, init) => {
       const g = d.generation
@@ -128,7 +142,12 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
       if (g !== d.generation) throw new NetworkError(new Error('device killed'))
       return res
     }
-    d.engine = new SyncEngine(d.db, endpoints(createHttpClient(server.url, f, 5_000)), { pushBatch: 1 + Math.floor(rand() * 20), pullLimit: 5 + Math.floor(rand() * 50) })
+    const engineOpts = { pushBatch: 1 + Math.floor(rand() * 20), pullLimit: 5 + Math.floor(rand() * 50) }
+    d.restartApp = () => {
+      d.engine = new SyncEngine(d.db, appApi(server.url, f, d.schema, 5_000), engineOpts)
+      d.direct = appApi(server.url, jar, d.schema)
+    }
+    d.restartApp()
     d.db.outbox.hook('creating', (_pk, m) => {
       d.created.add(m.id)
     })
@@ -261,7 +280,13 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
             for (const p of await freshPullDifferences(`${d.name} after op ${op}`, d.db, d.direct)) problems.push(p)
           }
         }
-      } else if (roll < 0.91) {
+      } else if (roll < 0.91 && d.schema < NEXT_SCHEMA) {
+        // The app on this phone is updated: its next pull resets and brings what its old version lacked.
+        while (running.size) await Promise.allSettled([...running])
+        d.schema = NEXT_SCHEMA
+        d.restartApp()
+        upgrades++
+      } else if (roll < 0.92) {
         // Restore: a backup taken now, put back later while the phones carry on.
         if (!backupDir) {
           backupDir = (await backup({ dataDir: server.dataDir, databaseUrl: server.databaseUrl, outDir: `${server.dataDir}/backups` })).dir
@@ -279,7 +304,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
         kills++
         d.generation++
         d.inflight = null
-        d.engine = new SyncEngine(d.db, d.engine.api)
+        d.restartApp()
       } else {
         restarts++
         await server.restart()
@@ -402,5 +427,5 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
 
   await proxy.stop()
   await server.close()
-  return { seed: opts.seed, devices: opts.devices, operations: opts.operations, mutations, applied, rejected, kills, restarts, backups, restores, scopeChanges, invariantChecks, faults: proxy.stats, problems, ms: Date.now() - started }
+  return { seed: opts.seed, devices: opts.devices, operations: opts.operations, mutations, applied, rejected, kills, restarts, backups, restores, upgrades, scopeChanges, invariantChecks, faults: proxy.stats, problems, ms: Date.now() - started }
 }
