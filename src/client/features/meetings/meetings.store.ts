@@ -2,6 +2,7 @@ import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { Attendance, Makeup, Meeting, UserProfile } from '../../../core/schemas/entities.ts'
 import { compliance, DEFAULT_RULES, meetingStats, rulesFor, type AttendanceStatus, type Rule } from '../../../core/domain/meetings.ts'
+import { sortByName, sortOrgUnits } from '../../../core/domain/order.ts'
 import { api } from '../../api/client.ts'
 import { useLiveQuery } from '../../db/live.ts'
 import { useSessionStore } from '../auth/session.store.ts'
@@ -19,7 +20,7 @@ export const useMeetingsStore = defineStore('meetings', () => {
   const meetings = useLiveQuery<Meeting[]>(async () => ((await session.db?.meetings.orderBy('startsAt').toArray()) ?? []).filter((m) => !m.deleted), [], [() => session.db])
   const attendance = useLiveQuery<Attendance[]>(async () => (await session.db?.attendance.toArray()) ?? [], [], [() => session.db])
   const makeups = useLiveQuery<Makeup[]>(async () => ((await session.db?.makeups.toArray()) ?? []).filter((x) => !x.deleted), [], [() => session.db])
-  const people = useLiveQuery<UserProfile[]>(async () => ((await session.db?.users.toArray()) ?? []).filter((u) => !u.removed), [], [() => session.db])
+  const people = useLiveQuery<UserProfile[]>(async () => sortByName(((await session.db?.users.toArray()) ?? []).filter((u) => !u.removed)), [], [() => session.db])
   const rules = useLiveQuery<Rule[]>(async () => ((await session.db?.meta.get('rules'))?.value as Rule[] | undefined) ?? DEFAULT_RULES, DEFAULT_RULES, [() => session.db])
   const now = ref(Date.now())
   const tick = () => (now.value = Date.now())
@@ -58,7 +59,7 @@ export const useMeetingsStore = defineStore('meetings', () => {
           : []
     return bodies.map((b) => ({ ...b, items: compliance(rulesFor(rules.value, b.id), meetings.value.filter((m) => m.branchId === b.id), new Date(now.value)) }))
   })
-  const branches = useLiveQuery(async () => (await session.db?.branches.toArray()) ?? [], [], [() => session.db])
+  const branches = useLiveQuery(async () => sortOrgUnits((await session.db?.branches.toArray()) ?? []), [], [() => session.db])
   const branchName = computed(() => new Map(branches.value.map((b) => [b.id, b.name])))
 
   async function refreshRules(): Promise<void> {

@@ -10,6 +10,7 @@ import { newId } from '../../../core/ids.ts'
 import { nowIso } from '../../lib/time.ts'
 import * as v from 'valibot'
 import { Uuid } from '../../../core/schemas/common.ts'
+import { sortOrgUnits } from '../../../core/domain/order.ts'
 
 const AuditQuery = v.object({ before: v.optional(Uuid) })
 
@@ -19,8 +20,8 @@ export function orgRoutes(app: FastifyInstance, ctx: AppContext): void {
     const viewer = requireViewer(request)
     requireManager(viewer)
     const org = await ctx.read.selectFrom('organizations').select('name').where('id', '=', viewer.orgId).executeTakeFirstOrThrow()
-    const branches = (await ctx.read.selectFrom('branches').selectAll().where('org_id', '=', viewer.orgId).orderBy('name').execute()).filter((b) => managesBranch(viewer, b.id))
-    const groups = await ctx.read.selectFrom('party_groups').selectAll().where('org_id', '=', viewer.orgId).orderBy('name').execute()
+    const branches = sortOrgUnits(await ctx.read.selectFrom('branches').selectAll().where('org_id', '=', viewer.orgId).execute()).filter((b) => managesBranch(viewer, b.id))
+    const groups = sortOrgUnits(await ctx.read.selectFrom('party_groups').selectAll().where('org_id', '=', viewer.orgId).execute())
     const counts = await ctx.read
       .selectFrom('users')
       .select(['branch_id', (eb) => eb.fn.countAll<number>().as('n')])

@@ -13,6 +13,7 @@ import { createUser } from '../../repositories/organization.ts'
 import { revokeRemotely } from '../../repositories/sessions.ts'
 import { nextSeq } from '../../repositories/sequence.ts'
 import { nowIso } from '../../lib/time.ts'
+import { sortByName } from '../../../core/domain/order.ts'
 
 const today = () => chinaToday(new Date())
 
@@ -26,7 +27,7 @@ export function peopleRoutes(app: FastifyInstance, ctx: AppContext): void {
     requireManager(viewer)
     let q = ctx.read.selectFrom('users').selectAll().where('org_id', '=', viewer.orgId).where('removed_at', 'is', null)
     if (viewer.role !== 'admin') q = q.where('branch_id', '=', viewer.branchId ?? '')
-    const rows = await q.orderBy('name').execute()
+    const rows = sortByName(await q.execute())
     return { people: rows.map(personToWire) }
   })
 
