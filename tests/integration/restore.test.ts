@@ -1,4 +1,5 @@
-import { copyFileSync, rmSync } from 'node:fs'
+import { copyFileSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { device, seedOrg, startServer, type Device, type Org, type TestServer } from './harness.ts'
@@ -8,6 +9,7 @@ import { savePartyDates } from '../../src/client/features/party/party.repo.ts'
 import { saveReminderPrefs } from '../../src/client/features/reminders/reminders.repo.ts'
 import { createMeeting, requestLeave, signInWithCode } from '../../src/client/features/meetings/meetings.repo.ts'
 import { recordVisit, saveHousehold } from '../../src/client/features/visits/visits.repo.ts'
+import { uploadPendingPhotos } from '../../src/client/features/visits/uploader.ts'
 import { signInLink, signToken, windowOf } from '../../src/core/domain/sign-in-token.ts'
 import { parseCursor } from '../../src/core/sync/protocol.ts'
 import { backup, restore } from '../../src/server/ops/backup.ts'
@@ -148,4 +150,69 @@ describe('restoring a backup taken under load', () => {
     expect(await sync(m)).toEqual({ ok: true })
     expect((await s.handle.db.selectFrom('study_records').select('title').where('deleted', '=', 0).execute()).map((r) => r.title).sort()).toEqual(['一', '二'])
   })
+})
+
+describe("the README's commands", () => {
+  it.skipIf(process.env.TEST_DATABASE_URL)('npm run backup writes a checked copy; npm run restore puts it back with a new generation', async () => {
+    const s = await startServer()
+    server = s
+    const org = await seedOrg(s.handle)
+    const m = await device(s, org.memberA.phone)
+    await createStudy(m.db, m.user, draft('命令行备份前'))
+    expect(await sync(m)).toEqual({ ok: true })
+    const run = (...args: string[]) => spawnSync('npx', ['tsx', 'src/server/ops/cli.ts', ...args], { encoding: 'utf8', env: { ...process.env, DATA_DIR: s.dataDir, DATABASE_URL: '' } })
+    const made = run('backup', join(s.dataDir, 'cli-backups'))
+    expect(made.status, made.stderr).toBe(0)
+    expect(made.stdout).toContain('备份完成')
+    const dir = readdirSync(join(s.dataDir, 'cli-backups')).map((n) => join(s.dataDir, 'cli-backups', n))[0] ?? ''
+    expect(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'))).toMatchObject({ dialect: 'sqlite', epoch: s.handle.epoch })
+    await createStudy(m.db, m.user, draft('命令行备份后'))
+    expect(await sync(m)).toEqual({ ok: true })
+
+    await s.restartAfter(async () => {
+      const restored = run('restore', dir)
+      expect(restored.status, restored.stderr).toBe(0)
+      expect(restored.stdout).toContain('恢复完成')
+    })
+    expect(s.handle.epoch).not.toBe(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).epoch)
+    await m.api.me().catch(() => undefined) // the test's connection pool still holds a socket to the stopped server
+    expect(await sync(m)).toEqual({ ok: true })
+    expect((await s.handle.db.selectFrom('study_records').select('title').where('deleted', '=', 0).execute()).map((r) => r.title).sort()).toEqual(['命令行备份前', '命令行备份后'].sort())
+  }, 60_000)
+})
+
+describe('photos after a restore', () => {
+  it('a visit photo the restored server lost is uploaded again from the phone that still holds it', async () => {
+    const s = await startServer()
+    server = s
+    const org = await seedOrg(s.handle)
+    const sec = await device(s, org.secretaryA.phone)
+    const m = await device(s, org.memberA.phone)
+    const household = await saveHousehold(sec.db, sec.user, null, { branchId: org.branchA, name: '赵大爷', address: '', village: '西村', contact: '', situation: '', needs: '', memberIds: [org.memberA.id] })
+    expect(await sync(sec)).toEqual({ ok: true })
+    expect(await sync(m)).toEqual({ ok: true })
+    const { dir } = await backup({ dataDir: s.dataDir, databaseUrl: s.databaseUrl, outDir: join(s.dataDir, 'backups') })
+
+    const bytes = new Uint8Array(300_000)
+    bytes.set([0xff, 0xd8, 0xff, 0xe0])
+    for (let i = 4; i < bytes.length; i++) bytes[i] = (i * 7) % 251
+    const visitId = await recordVisit(m.db, m.user, {
+      householdId: household, place: '', visitedAt: new Date().toISOString(), memberIds: [org.memberA.id], findings: '带照片的走访', problems: '', location: null,
+      photos: [{ blob: new Blob([bytes], { type: 'image/jpeg' }), width: 1600, height: 1200 }], followups: [],
+    })
+    expect(await sync(m)).toEqual({ ok: true })
+    expect(await uploadPendingPhotos(m.db, m.api)).toEqual({ uploaded: 1, waiting: 0 })
+    const photoId = ((await m.db.visits.get(visitId))?.photoIds ?? [])[0] ?? ''
+
+    // The machine is lost: the backup goes onto a new one, without the photos taken since.
+    await s.restartAfter(async () => {
+      rmSync(join(s.dataDir, 'photos'), { recursive: true, force: true })
+      await restore({ dataDir: s.dataDir, databaseUrl: s.databaseUrl, from: dir })
+    })
+    await m.api.me().catch(() => undefined) // the test's connection pool still holds a socket to the stopped server
+    expect(await sync(m)).toEqual({ ok: true })
+    expect(await uploadPendingPhotos(m.db, m.api)).toEqual({ uploaded: 1, waiting: 0 })
+    expect(await s.handle.db.selectFrom('photos').select(['complete', 'visit_id']).where('id', '=', photoId).executeTakeFirst()).toMatchObject({ complete: 1, visit_id: visitId })
+    expect(new Uint8Array(readFileSync(join(s.dataDir, 'photos', photoId)))).toEqual(bytes)
+  }, 60_000)
 })
