@@ -36,7 +36,7 @@ export function endpoints(http: HttpClient, opts: { schemaVersion?: number } = {
     unsubscribePush: (endpoint: string) => http.post<{ subscribed: boolean }>('/api/me/push/remove', { endpoint }),
     testPush: () => http.post<{ devices: number; sent: number }>('/api/me/push/test'),
     activate: (body: ActivateRequest) => http.post<{ user: SessionUser }>('/api/auth/activate', body),
-    rules: () => http.get<{ rules: Rule[]; custom: boolean }>('/api/org/rules'),
+    rules: () => http.get<{ rules: Rule[]; custom: boolean; startedOn?: string }>('/api/org/rules'),
     photoStatus: (id: string) => http.get<{ received: number; complete: boolean }>(`/api/photos/${encodeURIComponent(id)}/status`),
     uploadPhotoChunk: (id: string, ownerId: string, offset: number, total: number, chunk: Blob, owner: 'visits' | 'meetings' = 'visits') =>
       http.put<{ received: number; complete: boolean }>(

@@ -72,3 +72,30 @@ describe('meetingStats', () => {
     expect(s).toEqual({ expected: 4, present: 1, leave: 1, absent: 2, rate: 0.25 })
   })
 })
+
+describe('compliance is judged only from when the organisation, branch or rule started', () => {
+  const monthly: Rule = { type: 'theme_day', period: 'month', times: 1 }
+  const yearly: Rule = { type: 'org_life', period: 'year', times: 1 }
+
+  it('a brand-new organisation has not failed last month or last year on its first day', () => {
+    const now = new Date('2026-11-20T02:00:00Z')
+    const items = compliance([monthly, general, yearly], [], now, '2026-11-20')
+    expect(items.map((i) => i.status)).toEqual(['due', 'due', 'due'])
+    for (const i of items) expect(i.message).not.toMatch(/未达要求/)
+    expect(items[0]?.message).toBe('主题党日：每月至少1次，本月尚未召开')
+  })
+
+  it('a period that began before the start is not judged; the first whole period after it is', () => {
+    // Started 20 November: November is not judged in December; December is judged in January.
+    expect(compliance([monthly], [], new Date('2026-12-05T02:00:00Z'), '2026-11-20')[0]?.status).toBe('due')
+    expect(compliance([monthly], [], new Date('2027-01-05T02:00:00Z'), '2026-11-20')[0]).toMatchObject({ status: 'overdue', message: '主题党日：每月至少1次，上月未达要求（0次），本月尚未召开' })
+    // Started on the first day of a month: that month counts.
+    expect(compliance([monthly], [], new Date('2026-12-05T02:00:00Z'), '2026-11-01')[0]?.status).toBe('overdue')
+  })
+
+  it('a rule made or changed later is judged from its own day', () => {
+    const changed: Rule = { ...monthly, times: 2, since: '2026-11-10' }
+    expect(compliance([changed], [], new Date('2026-12-05T02:00:00Z'), '2020-01-01')[0]?.status).toBe('due')
+    expect(compliance([changed], [], new Date('2027-01-05T02:00:00Z'), '2020-01-01')[0]?.status).toBe('overdue')
+  })
+})

@@ -51,6 +51,8 @@ export interface Rule {
   period: Period
   /** At least this many per period. */
   times: number
+  /** China date from which the rule applies (set by the server when the rule was made or changed). */
+  since?: string
 }
 
 /** Default frequencies (domain guide); each organisation may change them. */
@@ -102,16 +104,29 @@ export interface ComplianceItem {
   message: string
 }
 
+/** The China date a period begins: '2026-11' → '2026-11-01', '2026-Q4' → '2026-10-01', '2026' → '2026-01-01'. */
+export function periodStart(key: string, period: Period): string {
+  if (period === 'year') return `${key}-01-01`
+  if (period === 'quarter') return `${key.slice(0, 4)}-${String((Number(key.slice(6)) - 1) * 3 + 1).padStart(2, '0')}-01`
+  return `${key}-01`
+}
+
 /**
  * What a body (a branch, or the leadership for its own types) still owes: for each rule, this
  * period's count so far and whether the last complete period fell short. Only meetings that
  * have started count as held. Periods are China-time months, quarters and years.
+ *
+ * A period is judged only if the body and the rule both existed for all of it: `since` is the
+ * China date the organisation or branch started (the later of the two), and a rule's own `since`
+ * the day it was made. A new organisation has not failed the month before it existed.
  */
-export function compliance(rules: readonly Rule[], meetings: readonly HeldMeeting[], now: Date): ComplianceItem[] {
+export function compliance(rules: readonly Rule[], meetings: readonly HeldMeeting[], now: Date, since: string | null = null): ComplianceItem[] {
   return rules.map((rule) => {
     const label = MEETING_TYPE_LABELS[rule.type]
     const current = periodKey(now, rule.period)
     const previous = previousPeriodKey(current, rule.period)
+    const start = [since, rule.since].filter((d): d is string => typeof d === 'string').sort().at(-1) ?? null
+    const judged = start === null || periodStart(previous, rule.period) >= start
     let held = 0
     let heldBefore = 0
     for (const m of meetings) {
@@ -123,7 +138,7 @@ export function compliance(rules: readonly Rule[], meetings: readonly HeldMeetin
       else if (k === previous) heldBefore++
     }
     const cite = `${label}：${PERIOD_LABELS[rule.period]}至少${rule.times}次`
-    if (heldBefore < rule.times) {
+    if (judged && heldBefore < rule.times) {
       return { type: rule.type, period: rule.period, required: rule.times, held, status: held >= rule.times ? 'ok' : 'overdue', message: held >= rule.times ? `${cite}，${THIS_PERIOD[rule.period]}已召开${held}次` : `${cite}，${LAST_PERIOD[rule.period]}未达要求（${heldBefore}次），${THIS_PERIOD[rule.period]}${held ? `已召开${held}次` : '尚未召开'}` }
     }
     if (held >= rule.times) return { type: rule.type, period: rule.period, required: rule.times, held, status: 'ok', message: `${cite}，${THIS_PERIOD[rule.period]}已召开${held}次` }

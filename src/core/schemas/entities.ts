@@ -1,6 +1,6 @@
 import * as v from 'valibot'
 import { STUDY_KINDS } from '../domain/study-kinds.ts'
-import { IsoDate, Uuid } from './common.ts'
+import { IsoDate, titled, Uuid } from './common.ts'
 import { ROLES } from '../domain/roles.ts'
 import { MEETING_TYPES } from '../domain/meetings.ts'
 
@@ -9,20 +9,24 @@ import { MEETING_TYPES } from '../domain/meetings.ts'
  * One definition each; the server maps its SQL rows to these shapes.
  */
 
-const Timestamp = v.pipe(v.string(), v.isoTimestamp())
+const Timestamp = v.pipe(v.string('时间应为文本'), v.isoTimestamp('时间格式不正确'))
 
 export const Branch = v.object({
   id: Uuid,
   orgId: Uuid,
   name: v.string(),
   archived: v.boolean(),
+  /** China date the branch was set up: what it owes is judged only from then (null: with its organisation). */
+  startedOn: v.optional(v.nullable(IsoDate)),
+  /** Its 党小组 (not archived), for 党小组会 and their expected members. */
+  groups: v.optional(v.array(v.object({ id: Uuid, name: v.string() }))),
 })
 export type Branch = v.InferOutput<typeof Branch>
 
 /** The member's own writable fields: 入党日期 and 转正日期 (either may be unknown). */
 export const partyDateFields = {
-  joinedPartyOn: v.nullable(IsoDate),
-  fullMemberOn: v.nullable(IsoDate),
+  joinedPartyOn: titled('入党日期', v.nullable(IsoDate)),
+  fullMemberOn: titled('转正日期', v.nullable(IsoDate)),
 }
 
 export const UserProfile = v.object({
@@ -33,6 +37,10 @@ export const UserProfile = v.object({
   role: v.picklist(ROLES),
   /** Left the organisation: the row stays, anonymised, so ledgers still count. */
   removed: v.optional(v.boolean(), false),
+  /** Their 党小组 in the branch, if any: expected at its 党小组会. */
+  groupId: v.optional(v.nullable(Uuid)),
+  /** On the branch committee (支部委员): expected at 支部委员会. */
+  committee: v.optional(v.boolean()),
   /** Sent only to the member, their branch's secretaries and administrators; null otherwise. */
   ...partyDateFields,
 })
@@ -40,22 +48,24 @@ export type UserProfile = v.InferOutput<typeof UserProfile>
 
 /** Fields of a study record that a member writes. */
 export const studyRecordFields = {
-  kind: v.picklist(STUDY_KINDS, '请选择学习类型'),
-  title: v.pipe(v.string('标题应为文本'), v.trim(), v.minLength(1, '请填写学习内容'), v.maxLength(200, '标题最多 200 字')),
-  date: IsoDate,
+  kind: titled('学习类型', v.picklist(STUDY_KINDS, '请选择学习类型')),
+  title: v.pipe(v.string('学习内容应为文本'), v.trim(), v.minLength(1, '请填写学习内容'), v.maxLength(200, '学习内容最多 200 字'), v.title('学习内容')),
+  date: titled('日期', IsoDate),
   minutes: v.pipe(
     v.number('时长应为数字'),
     v.integer('时长应为整数分钟'),
     v.minValue(1, '时长至少 1 分钟'),
     v.maxValue(24 * 60, '时长不能超过 24 小时'),
+    v.title('时长'),
   ),
-  notes: v.pipe(v.string('心得应为文本'), v.maxLength(20000, '心得最多 20000 字')),
+  notes: v.pipe(v.string('心得体会应为文本'), v.maxLength(20000, '心得体会最多 20000 字'), v.title('心得体会')),
   sourceUrl: v.pipe(
-    v.string('链接应为文本'),
-    v.maxLength(2000, '链接过长'),
-    v.check((s) => s === '' || /^https?:\/\/\S+$/i.test(s), '链接应以 http:// 或 https:// 开头'),
+    v.string('来源链接应为文本'),
+    v.maxLength(2000, '来源链接过长'),
+    v.check((s) => s === '' || /^https?:\/\/\S+$/i.test(s), '来源链接应以 http:// 或 https:// 开头'),
+    v.title('来源链接'),
   ),
-  createdAt: Timestamp,
+  createdAt: titled('创建时间', Timestamp),
 }
 
 export const StudyRecordInput = v.object(studyRecordFields)
@@ -74,8 +84,8 @@ export type StudyRecord = v.InferOutput<typeof StudyRecord>
 
 /** The member re-took the oath (重温入党誓词), e.g. on their political birthday or at the branch's ceremony. */
 export const oathRenewalFields = {
-  date: IsoDate,
-  createdAt: Timestamp,
+  date: titled('重温日期', IsoDate),
+  createdAt: titled('创建时间', Timestamp),
 }
 
 export const OathRenewal = v.object({
@@ -92,13 +102,13 @@ const ClockTime = v.pipe(v.string('时间应为文本'), v.regex(/^([01]\d|2[0-3
 
 /** A person's reminder settings (one row per person, id = their user id). */
 export const reminderSettingsFields = {
-  birthday: v.boolean(),
-  branchWeekAhead: v.boolean(),
-  meetingTomorrow: v.boolean(),
-  studyGap: v.boolean(),
-  unsynced: v.boolean(),
-  quietStart: ClockTime,
-  quietEnd: ClockTime,
+  birthday: titled('政治生日提醒', v.boolean()),
+  branchWeekAhead: titled('下周政治生日名单', v.boolean()),
+  meetingTomorrow: titled('会议提醒', v.boolean()),
+  studyGap: titled('学习提醒', v.boolean()),
+  unsynced: titled('未同步提醒', v.boolean()),
+  quietStart: titled('免打扰开始时间', ClockTime),
+  quietEnd: titled('免打扰结束时间', ClockTime),
 }
 
 export const ReminderSettings = v.object({
@@ -109,30 +119,30 @@ export const ReminderSettings = v.object({
 })
 export type ReminderSettings = v.InferOutput<typeof ReminderSettings>
 
-const Text = (max: number, what: string) => v.pipe(v.string(`${what}应为文本`), v.maxLength(max, `${what}最多 ${max} 字`))
+const Text = (max: number, what: string) => v.pipe(v.string(`${what}应为文本`), v.maxLength(max, `${what}最多 ${max} 字`), v.title(what))
 
 /** Fields of a meeting that those who manage it write. */
 export const meetingFields = {
   /** null: held by the organ's leadership (理论学习中心组, 民主生活会), managed by administrators. */
-  branchId: v.nullable(Uuid),
-  type: v.picklist(MEETING_TYPES, '请选择会议类型'),
-  topic: v.pipe(v.string('主题应为文本'), v.trim(), v.minLength(1, '请填写会议主题'), v.maxLength(200, '主题最多 200 字')),
-  startsAt: Timestamp,
-  durationMinutes: v.pipe(v.number(), v.integer(), v.minValue(5, '时长至少 5 分钟'), v.maxValue(24 * 60, '时长不能超过 24 小时')),
+  branchId: titled('党支部', v.nullable(Uuid)),
+  type: titled('会议类型', v.picklist(MEETING_TYPES, '请选择会议类型')),
+  topic: v.pipe(v.string('会议主题应为文本'), v.trim(), v.minLength(1, '请填写会议主题'), v.maxLength(200, '会议主题最多 200 字'), v.title('会议主题')),
+  startsAt: titled('开始时间', Timestamp),
+  durationMinutes: v.pipe(v.number('时长应为数字'), v.integer('时长应为整数分钟'), v.minValue(5, '时长至少 5 分钟'), v.maxValue(24 * 60, '时长不能超过 24 小时'), v.title('时长')),
   place: Text(100, '地点'),
-  organiserId: Uuid,
+  organiserId: titled('组织者', Uuid),
   speaker: Text(40, '主讲人'),
-  expectedIds: v.pipe(v.array(Uuid), v.maxLength(1000, '应到人数过多')),
+  expectedIds: v.pipe(v.array(Uuid), v.maxLength(1000, '应到人员过多'), v.title('应到人员')),
   agenda: Text(5000, '议程'),
   minutes: Text(20000, '会议记录'),
   /** 谈心谈话: the other person of the talk. */
-  talkWithId: v.nullable(Uuid),
+  talkWithId: titled('谈话对象', v.nullable(Uuid)),
   /** Photos of the meeting (uploaded separately, like a visit's). */
-  photoIds: v.optional(v.pipe(v.array(Uuid), v.maxLength(30, '照片过多')), []),
-  createdAt: Timestamp,
+  photoIds: titled('会议照片', v.optional(v.pipe(v.array(Uuid), v.maxLength(30, '会议照片过多')), [])),
+  createdAt: titled('创建时间', Timestamp),
 }
 /** Written once, when the meeting is created on the organiser's phone. */
-export const meetingKeyField = { signKey: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{43}$/, '签到密钥格式不正确')) }
+export const meetingKeyField = { signKey: v.pipe(v.string('签到密钥应为文本'), v.regex(/^[A-Za-z0-9_-]{43}$/, '签到密钥格式不正确'), v.title('签到密钥')) }
 
 export const Meeting = v.object({
   id: Uuid,
@@ -173,22 +183,29 @@ export type Attendance = v.InferOutput<typeof Attendance>
  * `meetingId` and `memberId` always; the other row fields are the writer's expectation only.
  */
 export const attendanceWriteFields = {
-  meetingId: Uuid,
-  memberId: Uuid,
-  scan: v.object({ window: v.pipe(v.number(), v.integer(), v.minValue(0)), token: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{22}$/, '签到码格式不正确')), scannedAt: Timestamp }),
-  leaveReason: v.pipe(v.string(), v.trim(), v.minLength(1, '请填写请假事由'), v.maxLength(500, '事由最多 500 字')),
-  status: v.picklist(ATTENDANCE_STATUSES, '出勤状态不正确'),
+  meetingId: titled('会议', Uuid),
+  memberId: titled('党员', Uuid),
+  scan: titled(
+    '签到码',
+    v.object({
+      window: v.pipe(v.number(), v.integer(), v.minValue(0), v.title('签到码时段')),
+      token: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{22}$/, '签到码格式不正确'), v.title('签到码')),
+      scannedAt: titled('扫码时间', Timestamp),
+    }),
+  ),
+  leaveReason: v.pipe(v.string('请假事由应为文本'), v.trim(), v.minLength(1, '请填写请假事由'), v.maxLength(500, '请假事由最多 500 字'), v.title('请假事由')),
+  status: titled('出勤状态', v.picklist(ATTENDANCE_STATUSES, '出勤状态不正确')),
   note: Text(200, '说明'),
-  leaveState: v.picklist(['approved', 'declined'], '审批结果不正确'),
+  leaveState: titled('审批结果', v.picklist(['approved', 'declined'], '审批结果不正确')),
 }
 
 /** 补学: make-up study for a meeting missed (absent or on leave); the secretary confirms it. */
 export const makeupFields = {
-  meetingId: Uuid,
-  content: v.pipe(v.string('内容应为文本'), v.trim(), v.minLength(1, '请填写补学内容'), v.maxLength(500, '内容最多 500 字')),
-  date: IsoDate,
-  notes: Text(5000, '心得'),
-  createdAt: Timestamp,
+  meetingId: titled('会议', Uuid),
+  content: v.pipe(v.string('补学内容应为文本'), v.trim(), v.minLength(1, '请填写补学内容'), v.maxLength(500, '补学内容最多 500 字'), v.title('补学内容')),
+  date: titled('补学日期', IsoDate),
+  notes: Text(5000, '学习心得'),
+  createdAt: titled('创建时间', Timestamp),
 }
 export const Makeup = v.object({
   id: Uuid,
@@ -203,48 +220,48 @@ export const Makeup = v.object({
 })
 export type Makeup = v.InferOutput<typeof Makeup>
 
-const IdList = (max: number, what: string) => v.pipe(v.array(Uuid), v.maxLength(max, `${what}过多`))
+const IdList = (max: number, what: string) => v.pipe(v.array(Uuid), v.maxLength(max, `${what}过多`), v.title(what))
 
 /** 双联系: a household in difficulty linked to one or more members. Personal data: seen only by them, their secretary and administrators. */
 export const householdFields = {
-  branchId: Uuid,
-  name: v.pipe(v.string('户主应为文本'), v.trim(), v.minLength(1, '请填写户主姓名'), v.maxLength(40, '户主姓名最多 40 字')),
+  branchId: titled('所在支部', Uuid),
+  name: v.pipe(v.string('户主应为文本'), v.trim(), v.minLength(1, '请填写户主姓名'), v.maxLength(40, '户主姓名最多 40 字'), v.title('户主')),
   address: Text(200, '地址'),
   village: Text(60, '村（社区）'),
   contact: Text(60, '联系方式'),
   situation: Text(2000, '家庭情况'),
   needs: Text(2000, '困难与需求'),
   memberIds: IdList(20, '联系党员'),
-  createdAt: Timestamp,
+  createdAt: titled('创建时间', Timestamp),
 }
 export const Household = v.object({ id: Uuid, orgId: Uuid, ...householdFields, updatedAt: Timestamp, deleted: v.boolean() })
 export type Household = v.InferOutput<typeof Household>
 
 /** 一线走访: one visit, recorded once on the spot by any of those who went. */
 export const visitFields = {
-  branchId: v.nullable(Uuid),
-  householdId: v.nullable(Uuid),
+  branchId: titled('党支部', v.nullable(Uuid)),
+  householdId: titled('联系户', v.nullable(Uuid)),
   /** For a visit without a registered household: where (村、社区、企业…). */
   place: Text(100, '走访地点'),
-  visitedAt: Timestamp,
+  visitedAt: titled('走访时间', Timestamp),
   memberIds: v.pipe(IdList(20, '走访人员'), v.minLength(1, '请至少选择一名走访人员')),
   findings: Text(5000, '走访情况'),
   problems: Text(5000, '反映的问题'),
   /** "lat,lng", only when the member tapped to add it. */
-  location: v.nullable(v.pipe(v.string(), v.regex(/^-?\d{1,2}\.\d{1,7},-?\d{1,3}\.\d{1,7}$/, '位置格式不正确'))),
+  location: titled('位置', v.nullable(v.pipe(v.string(), v.regex(/^-?\d{1,2}\.\d{1,7},-?\d{1,3}\.\d{1,7}$/, '位置格式不正确')))),
   photoIds: IdList(30, '照片'),
-  createdAt: Timestamp,
+  createdAt: titled('创建时间', Timestamp),
 }
 export const Visit = v.object({ id: Uuid, orgId: Uuid, ...visitFields, createdBy: Uuid, updatedAt: Timestamp, deleted: v.boolean() })
 export type Visit = v.InferOutput<typeof Visit>
 
 /** An action promised during a visit: an owner and a due date, closed with a note. */
 export const followupFields = {
-  visitId: Uuid,
-  text: v.pipe(v.string('内容应为文本'), v.trim(), v.minLength(1, '请填写承诺事项'), v.maxLength(500, '事项最多 500 字')),
-  ownerId: Uuid,
-  dueOn: IsoDate,
-  createdAt: Timestamp,
+  visitId: titled('走访记录', Uuid),
+  text: v.pipe(v.string('承诺事项应为文本'), v.trim(), v.minLength(1, '请填写承诺事项'), v.maxLength(500, '承诺事项最多 500 字'), v.title('承诺事项')),
+  ownerId: titled('责任人', Uuid),
+  dueOn: titled('办理期限', IsoDate),
+  createdAt: titled('创建时间', Timestamp),
 }
 export const Followup = v.object({
   id: Uuid,
@@ -258,4 +275,4 @@ export const Followup = v.object({
   deleted: v.boolean(),
 })
 export type Followup = v.InferOutput<typeof Followup>
-export const followupCloseFields = { closeNote: v.pipe(v.string(), v.trim(), v.minLength(1, '请填写办理结果'), v.maxLength(1000, '办理结果最多 1000 字')) }
+export const followupCloseFields = { closeNote: v.pipe(v.string('办理结果应为文本'), v.trim(), v.minLength(1, '请填写办理结果'), v.maxLength(1000, '办理结果最多 1000 字'), v.title('办理结果')) }

@@ -1,24 +1,31 @@
 import * as v from 'valibot'
-import { IsoDate, Password, PersonName, Phone, Uuid } from './common.ts'
+import { IsoDate, Password, PersonName, Phone, titled, Uuid } from './common.ts'
 import { normalizeActivationCode } from '../identifiers.ts'
 import { MEMBER_STATUSES, ROLES, type MemberStatus, type Role } from '../domain/roles.ts'
 
 /** Administration of the organisation: people, branches, groups, activation, import. Online only. */
 
-const Note = v.pipe(v.string('备注应为文本'), v.maxLength(500, '备注最多 500 字'))
+const Note = v.pipe(v.string('备注应为文本'), v.maxLength(500, '备注最多 500 字'), v.title('备注'))
 const OptionalDate = v.nullable(IsoDate)
+const JoinedPartyOn = titled('入党日期', OptionalDate)
+const FullMemberOn = titled('转正日期', OptionalDate)
+const BranchId = titled('党支部', Uuid)
+const GroupId = titled('党小组', v.nullable(Uuid))
+const MemberStatus = titled('党员类别', v.picklist(MEMBER_STATUSES, '党员类别不正确'))
+const Leadership = titled('领导班子成员', v.boolean())
 
 export const PersonInput = v.object({
   name: PersonName,
   phone: Phone,
-  branchId: v.nullable(Uuid),
-  groupId: v.optional(v.nullable(Uuid), null),
-  role: v.optional(v.picklist(ROLES, '角色不正确'), 'member'),
-  status: v.optional(v.picklist(MEMBER_STATUSES, '党员类别不正确'), 'full'),
-  joinedPartyOn: v.optional(OptionalDate, null),
-  fullMemberOn: v.optional(OptionalDate, null),
+  branchId: titled('党支部', v.nullable(Uuid)),
+  groupId: v.optional(GroupId, null),
+  role: v.optional(titled('角色', v.picklist(ROLES, '角色不正确')), 'member'),
+  status: v.optional(MemberStatus, 'full'),
+  joinedPartyOn: v.optional(JoinedPartyOn, null),
+  fullMemberOn: v.optional(FullMemberOn, null),
   note: v.optional(Note, ''),
-  leadership: v.optional(v.boolean(), false),
+  leadership: v.optional(Leadership, false),
+  committee: v.optional(titled('支部委员', v.boolean()), false),
 })
 export type PersonInput = v.InferOutput<typeof PersonInput>
 
@@ -26,39 +33,41 @@ export const PersonPatch = v.partial(
   v.strictObject({
     name: PersonName,
     phone: Phone,
-    groupId: v.nullable(Uuid),
-    status: v.picklist(MEMBER_STATUSES, '党员类别不正确'),
-    joinedPartyOn: OptionalDate,
-    fullMemberOn: OptionalDate,
+    groupId: GroupId,
+    status: MemberStatus,
+    joinedPartyOn: JoinedPartyOn,
+    fullMemberOn: FullMemberOn,
     note: Note,
-    leadership: v.boolean(),
+    leadership: Leadership,
+    /** 支部委员: expected at 支部委员会 (set by the administrator or the branch's secretary). */
+    committee: titled('支部委员', v.boolean()),
   }),
 )
 export type PersonPatch = v.InferOutput<typeof PersonPatch>
 
-export const RoleInput = v.object({ role: v.picklist(ROLES, '角色不正确') })
+export const RoleInput = v.object({ role: titled('角色', v.picklist(ROLES, '角色不正确')) })
 
 export const MOVE_KINDS = ['move', 'transfer_in'] as const
 export const MoveInput = v.object({
-  branchId: Uuid,
-  date: IsoDate,
-  kind: v.optional(v.picklist(MOVE_KINDS), 'move'),
+  branchId: BranchId,
+  date: titled('日期', IsoDate),
+  kind: v.optional(titled('类型', v.picklist(MOVE_KINDS, '类型不正确')), 'move'),
   note: v.optional(Note, ''),
 })
 
 export const REMOVE_REASONS = ['transfer_out', 'left', 'deceased'] as const
 export const REMOVE_REASON_LABELS: Record<(typeof REMOVE_REASONS)[number], string> = { transfer_out: '组织关系转出', left: '离开本单位', deceased: '去世' }
 export const RemoveInput = v.object({
-  reason: v.picklist(REMOVE_REASONS, '请选择原因'),
-  date: IsoDate,
+  reason: titled('原因', v.picklist(REMOVE_REASONS, '请选择原因')),
+  date: titled('日期', IsoDate),
   note: v.optional(Note, ''),
 })
 
-export const IdParams = v.object({ id: Uuid })
+export const IdParams = v.object({ id: titled('编号', Uuid) })
 
-export const BranchInput = v.object({ name: v.pipe(v.string(), v.trim(), v.minLength(2, '请填写名称'), v.maxLength(60, '名称最多 60 字')) })
-export const BranchPatch = v.partial(v.strictObject({ name: BranchInput.entries.name, archived: v.boolean() }))
-export const GroupInput = v.object({ branchId: Uuid, name: BranchInput.entries.name })
+export const BranchInput = v.object({ name: v.pipe(v.string('名称应为文本'), v.trim(), v.minLength(2, '请填写名称'), v.maxLength(60, '名称最多 60 字'), v.title('名称')) })
+export const BranchPatch = v.partial(v.strictObject({ name: BranchInput.entries.name, archived: titled('撤销', v.boolean()) }))
+export const GroupInput = v.object({ branchId: BranchId, name: BranchInput.entries.name })
 
 /** Activation codes: 8 characters without look-alikes (no 0/O, 1/I/L). */
 export const ACTIVATION_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789'
@@ -67,14 +76,15 @@ export const ActivationCode = v.pipe(
   v.maxLength(40, '激活码为 8 位字母或数字'),
   v.transform(normalizeActivationCode),
   v.regex(/^[A-HJKMNP-Z2-9]{8}$/, '激活码为 8 位字母或数字'),
+  v.title('激活码'),
 )
 export const ActivateRequest = v.object({ phone: Phone, code: ActivationCode, password: Password })
 export type ActivateRequest = v.InferOutput<typeof ActivateRequest>
 
 /** A roster file (xlsx or csv), base64 in JSON: small enough for the 2 MiB body limit. */
 export const ImportRequest = v.object({
-  fileName: v.pipe(v.string(), v.maxLength(200), v.regex(/\.(xlsx|csv)$/i, '请上传 .xlsx 或 .csv 文件')),
-  content: v.pipe(v.string(), v.maxLength(2_000_000, '文件过大（最多约 1.4 MB）'), v.base64('文件内容格式不正确')),
+  fileName: v.pipe(v.string(), v.maxLength(200), v.regex(/\.(xlsx|csv)$/i, '请上传 .xlsx 或 .csv 文件'), v.title('文件名')),
+  content: v.pipe(v.string(), v.maxLength(2_000_000, '文件过大（最多约 1.4 MB）'), v.base64('文件内容格式不正确'), v.title('文件内容')),
 })
 export type ImportRequest = v.InferOutput<typeof ImportRequest>
 
@@ -91,6 +101,7 @@ export interface Person {
   fullMemberOn: string | null
   note: string
   leadership: boolean
+  committee: boolean
   activated: boolean
 }
 

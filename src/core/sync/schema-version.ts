@@ -8,7 +8,7 @@ import type { SyncedRows, SyncedTable } from './tables.ts'
  * A new synced table, or a new field of one: add an entry to SCHEMA_HISTORY with what it adds and
  * bump SCHEMA_VERSION. Never edit an entry that has been released: apps in the field rely on it.
  */
-export const SCHEMA_VERSION = 1
+export const SCHEMA_VERSION = 2
 
 /** Sent by every push and pull; absent from apps older than this header (they are version 1). */
 export const SCHEMA_HEADER = 'x-suixing-schema'
@@ -50,6 +50,14 @@ export const SCHEMA_HISTORY: readonly SchemaStep[] = [
       followups: ['id', 'orgId', 'branchId', 'householdId', 'visitId', 'text', 'ownerId', 'dueOn', 'createdAt', 'closedAt', 'closeNote', 'updatedAt', 'deleted'],
     },
     writeOnly: { attendance: ['scan'] },
+  },
+  {
+    version: 2,
+    note: 'expected people follow the type of meeting (branch committee, party group); a branch is judged from the day it was set up',
+    added: {
+      branches: ['startedOn', 'groups'],
+      users: ['groupId', 'committee'],
+    },
   },
 ]
 

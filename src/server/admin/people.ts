@@ -22,6 +22,7 @@ export function personToWire(r: Selectable<UserTable>): Person {
     fullMemberOn: r.full_member_on,
     note: r.note,
     leadership: r.leadership === 1,
+    committee: r.committee === 1,
     activated: r.activated === 1,
   }
 }

@@ -20,6 +20,8 @@ export interface BranchTable {
   archived: number
   seq: number
   updated_at: string
+  /** China date the branch was set up: what it owes is judged from then. */
+  started_on: string | null
 }
 export interface UserTable {
   id: string
@@ -43,6 +45,8 @@ export interface UserTable {
   scope_version: number
   activated: number
   removed_at: string | null
+  /** 1: on the branch committee (支部委员): expected at 支部委员会. */
+  committee: number
 }
 export interface SessionTable {
   token_hash: string

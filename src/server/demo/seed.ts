@@ -61,8 +61,11 @@ export async function seedDemo(db: Kysely<Database>, today = new Date()): Promis
   const rand = seededRandom(20261128)
   await db.transaction().execute(async (trx) => {
     const orgId = await createOrganization(trx, DEMO_ORG)
+    // The demo holds a year of records: its organisation and branches started a year ago.
+    const started = new Date(Date.UTC(today.getUTCFullYear() - 1, today.getUTCMonth(), 1))
+    await trx.updateTable('organizations').set({ created_at: started.toISOString() }).where('id', '=', orgId).execute()
     const branchIds: string[] = []
-    for (const name of BRANCHES) branchIds.push(await createBranch(trx, orgId, name))
+    for (const name of BRANCHES) branchIds.push(await createBranch(trx, orgId, name, started.toISOString().slice(0, 10)))
     await createUser(trx, { orgId, branchId: branchIds[0] ?? null, name: '刘红梅', phone: DEMO_ACCOUNTS.admin, role: 'admin', passwordHash: hash })
 
     for (const [i, name] of NAMES.entries()) {

@@ -6,6 +6,7 @@ import type { MemberStatus, Role } from '../../core/domain/roles.ts'
 import { hashPassword } from '../lib/passwords.ts'
 import { nowIso } from '../lib/time.ts'
 import { nextSeq } from './sequence.ts'
+import { chinaToday } from '../../core/domain/political-birthday.ts'
 
 export async function createOrganization(trx: Kysely<Database>, name: string): Promise<string> {
   const id = newId()
@@ -13,9 +14,10 @@ export async function createOrganization(trx: Kysely<Database>, name: string): P
   return id
 }
 
-export async function createBranch(trx: Kysely<Database>, orgId: string, name: string): Promise<string> {
+/** A new branch; what it owes is judged from the day it is set up (`startedOn`, China date). */
+export async function createBranch(trx: Kysely<Database>, orgId: string, name: string, startedOn = chinaToday(new Date())): Promise<string> {
   const id = newId()
-  await trx.insertInto('branches').values({ id, org_id: orgId, name, archived: 0, seq: await nextSeq(trx), updated_at: nowIso() }).execute()
+  await trx.insertInto('branches').values({ id, org_id: orgId, name, archived: 0, seq: await nextSeq(trx), updated_at: nowIso(), started_on: startedOn }).execute()
   return id
 }
 
@@ -34,6 +36,7 @@ export interface NewUser {
   groupId?: string | null
   note?: string
   leadership?: boolean
+  committee?: boolean
   joinedPartyOn?: string | null
   fullMemberOn?: string | null
 }
@@ -59,6 +62,7 @@ export async function createUser(trx: Kysely<Database>, u: NewUser): Promise<str
       status: u.status ?? 'full',
       note: u.note ?? '',
       leadership: u.leadership ? 1 : 0,
+      committee: u.committee ? 1 : 0,
       scope_version: 0,
       activated: u.activated === false ? 0 : 1,
       removed_at: null,

@@ -13,6 +13,7 @@ import { visitsWorkbook } from '../meetings/visits-ledger.ts'
 import { requireAdmin } from '../admin/scope.ts'
 import { audit } from '../admin/audit.ts'
 import { sendXlsx } from '../lib/xlsx-reply.ts'
+import { chinaToday } from '../../core/domain/political-birthday.ts'
 
 const MeetingIcs = v.object({ file: v.pipe(v.string(), v.regex(/^[0-9a-f-]{36}\.ics$/, '会议编号不正确')) })
 const LedgerParams = v.object({
@@ -23,6 +24,16 @@ const Rules = v.pipe(
   v.array(v.object({ type: v.picklist(MEETING_TYPES), period: v.picklist(['month', 'quarter', 'year']), times: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(12)) })),
   v.maxLength(20),
 )
+
+/**
+ * The organisation's rules, each with the day from which it is judged (never before the
+ * organisation started), and that day itself: a new organisation owes nothing for the time before it.
+ */
+function rulesReply(org: { rules: string | null; created_at: string }): { rules: Rule[]; custom: boolean; startedOn: string } {
+  const startedOn = chinaToday(new Date(org.created_at))
+  const rules = org.rules ? (JSON.parse(org.rules) as Rule[]) : DEFAULT_RULES
+  return { rules: rules.map((r) => ({ ...r, since: r.since && r.since > startedOn ? r.since : startedOn })), custom: org.rules !== null, startedOn }
+}
 
 /** A meeting's .ics, the yearly ledger (台账) workbook, and the organisation's meeting rules. */
 export function meetingRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -67,18 +78,23 @@ export function meetingRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.get('/api/org/rules', async (request) => {
     const viewer = requireViewer(request)
-    const org = await ctx.read.selectFrom('organizations').select('rules').where('id', '=', viewer.orgId).executeTakeFirstOrThrow()
-    return { rules: org.rules ? (JSON.parse(org.rules) as Rule[]) : DEFAULT_RULES, custom: org.rules !== null }
+    const org = await ctx.read.selectFrom('organizations').select(['rules', 'created_at']).where('id', '=', viewer.orgId).executeTakeFirstOrThrow()
+    return rulesReply(org)
   })
 
   app.post('/api/admin/rules', async (request) => {
     const viewer = requireViewer(request)
     requireAdmin(viewer)
     const body = parseInput(v.object({ rules: v.nullable(Rules) }), request.body)
-    await ctx.db.transaction().execute(async (trx) => {
-      await trx.updateTable('organizations').set({ rules: body.rules ? JSON.stringify(body.rules) : null }).where('id', '=', viewer.orgId).execute()
+    return ctx.db.transaction().execute(async (trx) => {
+      const org = await trx.selectFrom('organizations').select(['rules', 'created_at']).where('id', '=', viewer.orgId).executeTakeFirstOrThrow()
+      const before = rulesReply(org).rules
+      // A rule kept as it was keeps its day; a new or changed one applies from today (it is not judged for the periods before).
+      const today = chinaToday(new Date())
+      const next = body.rules?.map((r): Rule => ({ type: r.type, period: r.period, times: r.times, since: before.find((b) => b.type === r.type && b.period === r.period && b.times === r.times)?.since ?? today }))
+      await trx.updateTable('organizations').set({ rules: next ? JSON.stringify(next) : null }).where('id', '=', viewer.orgId).execute()
       await audit(trx, request, viewer, 'rules_update', null, body.rules ? '修改组织生活频次要求' : '恢复默认频次要求')
+      return rulesReply({ ...org, rules: next ? JSON.stringify(next) : null })
     })
-    return { rules: body.rules ?? DEFAULT_RULES, custom: body.rules !== null }
   })
 }

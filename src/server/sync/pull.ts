@@ -5,7 +5,7 @@ import { SYNCED_TABLES, type SyncedTable } from '../../core/sync/tables.ts'
 import { SCHEMA_VERSION } from '../../core/sync/schema-version.ts'
 import { servedChange, servedTables, type ServedSchema } from './versions.ts'
 import type { Viewer } from './viewer.ts'
-import { attendanceToWire, branchToWire, followupToWire, householdToWire, makeupToWire, meetingToWire, visitToWire, oathRenewalToWire, reminderSettingsToWire, studyToWire, userToWire } from './wire.ts'
+import { attendanceToWire, branchToWire, followupToWire, householdToWire, makeupToWire, meetingToWire, visitToWire, oathRenewalToWire, reminderSettingsToWire, studyToWire, USER_WIRE_COLUMNS, userToWire } from './wire.ts'
 
 type Scope<T extends keyof Database> = (eb: ExpressionBuilder<Database, T>) => ReturnType<ExpressionBuilder<Database, T>['and']>
 
@@ -112,15 +112,16 @@ type Source = (db: Kysely<Database>, viewer: Viewer, after: number, limit: numbe
 
 /** Each synced table's changes after a sequence number, as the viewer may see them, in wire shape. */
 const sources: { [K in SyncedTable]: Source } = {
-  branches: async (db, viewer, after, limit) =>
-    (await db.selectFrom('branches').selectAll().where('seq', '>', after).where(scopes.branches(viewer)).orderBy('seq').limit(limit).execute()).map(
-      (r): Change => ({ table: 'branches', rowId: r.id, seq: Number(r.seq), deleted: false, row: { ...branchToWire(r) } }),
-    ),
+  branches: async (db, viewer, after, limit) => {
+    const rows = await db.selectFrom('branches').selectAll().where('seq', '>', after).where(scopes.branches(viewer)).orderBy('seq').limit(limit).execute()
+    const groups = rows.length ? await db.selectFrom('party_groups').select(['id', 'name', 'branch_id']).where('branch_id', 'in', rows.map((r) => r.id)).where('archived', '=', 0).orderBy('id').execute() : []
+    return rows.map((r): Change => ({ table: 'branches', rowId: r.id, seq: Number(r.seq), deleted: false, row: { ...branchToWire(r, groups.filter((g) => g.branch_id === r.id)) } }))
+  },
   users: async (db, viewer, after, limit) =>
     (
       await db
         .selectFrom('users')
-        .select(['id', 'org_id', 'branch_id', 'name', 'role', 'seq', 'joined_party_on', 'full_member_on', 'removed_at'])
+        .select([...USER_WIRE_COLUMNS, 'seq'])
         .where('seq', '>', after)
         .where(scopes.users(viewer))
         .orderBy('seq')

@@ -9,7 +9,7 @@ import { HttpError } from '../lib/http-error.ts'
 import { nowIso } from '../lib/time.ts'
 import type { PendingSeqs } from '../repositories/sequence.ts'
 import type { Viewer } from './viewer.ts'
-import { userToWire } from './wire.ts'
+import { USER_WIRE_COLUMNS, userToWire } from './wire.ts'
 import { userScope } from './pull.ts'
 
 const columns = { joinedPartyOn: 'joined_party_on', fullMemberOn: 'full_member_on' } as const
@@ -24,7 +24,7 @@ export async function applyUserMutation(trx: Kysely<Database>, viewer: Viewer, m
     if (!(key in columns)) throw new HttpError(422, 'validation', `不能修改的字段：${key.slice(0, 40)}`)
     const name = key as keyof typeof columns
     const r = v.safeParse(partyDateFields[name], value)
-    if (!r.success) throw new HttpError(422, 'validation', `${key}：${issuesToMessage(r.issues)}`)
+    if (!r.success) throw new HttpError(422, 'validation', issuesToMessage(r.issues, partyDateFields[name]))
     next[columns[name]] = r.output
   }
   const problem = checkPartyDates(next.joined_party_on, next.full_member_on, chinaToday(new Date()))
@@ -36,7 +36,7 @@ export async function applyUserMutation(trx: Kysely<Database>, viewer: Viewer, m
 export async function visibleUserRow(trx: Kysely<Database>, viewer: Viewer, id: string): Promise<Record<string, unknown> | null> {
   const r = await trx
     .selectFrom('users')
-    .select(['id', 'org_id', 'branch_id', 'name', 'role', 'joined_party_on', 'full_member_on', 'removed_at'])
+    .select(USER_WIRE_COLUMNS)
     .where('id', '=', id)
     .where(userScope(viewer))
     .executeTakeFirst()

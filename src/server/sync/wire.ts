@@ -8,11 +8,13 @@ import type { Viewer } from './viewer.ts'
 import { managesBranch } from '../admin/scope.ts'
 
 /** SQL rows → the shared wire entities (core/schemas/entities.ts). */
-export function branchToWire(r: Selectable<BranchTable>): Branch {
-  return { id: r.id, orgId: r.org_id, name: r.name, archived: r.archived === 1 }
+export function branchToWire(r: Selectable<BranchTable>, groups: readonly { id: string; name: string }[] = []): Branch {
+  return { id: r.id, orgId: r.org_id, name: r.name, archived: r.archived === 1, startedOn: r.started_on, groups: groups.map((g) => ({ id: g.id, name: g.name })) }
 }
 
-type UserColumns = Pick<Selectable<UserTable>, 'id' | 'org_id' | 'branch_id' | 'name' | 'role' | 'joined_party_on' | 'full_member_on' | 'removed_at'>
+/** The columns of a person's row that go on the wire. */
+export const USER_WIRE_COLUMNS = ['id', 'org_id', 'branch_id', 'name', 'role', 'joined_party_on', 'full_member_on', 'removed_at', 'group_id', 'committee'] as const
+type UserColumns = Pick<Selectable<UserTable>, (typeof USER_WIRE_COLUMNS)[number]>
 
 /** Party dates are political records: only the person, their branch's secretary and administrators see them. */
 export function maySeePartyDates(viewer: Viewer, r: Pick<UserColumns, 'id' | 'branch_id'>): boolean {
@@ -28,6 +30,8 @@ export function userToWire(r: UserColumns, viewer: Viewer): UserProfile {
     name: r.name,
     role: r.role as Role,
     removed: r.removed_at !== null,
+    groupId: r.group_id,
+    committee: r.committee === 1,
     joinedPartyOn: dates ? r.joined_party_on : null,
     fullMemberOn: dates ? r.full_member_on : null,
   }

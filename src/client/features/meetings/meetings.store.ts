@@ -3,6 +3,7 @@ import { computed, ref } from 'vue'
 import type { Attendance, Makeup, Meeting, UserProfile } from '../../../core/schemas/entities.ts'
 import { compliance, DEFAULT_RULES, meetingStats, rulesFor, type AttendanceStatus, type Rule } from '../../../core/domain/meetings.ts'
 import { sortByName, sortOrgUnits } from '../../../core/domain/order.ts'
+import { chinaToday } from '../../../core/domain/political-birthday.ts'
 import { api } from '../../api/client.ts'
 import { useLiveQuery } from '../../db/live.ts'
 import { useSessionStore } from '../auth/session.store.ts'
@@ -10,6 +11,14 @@ import type { MeetingInput } from './meetings.repo.ts'
 
 // Writes validate with the shared schemas: loaded on the first write, not with the home screen.
 const writes = () => import('./meetings.repo.ts')
+
+const ORG_STARTED = 'org-started-on'
+
+/** The China day a UUIDv7 was made (its first 48 bits are the Unix time in ms); null for anything else. */
+function idDay(id: string | undefined): string | null {
+  if (!id || id[14] !== '7') return null
+  return chinaToday(new Date(parseInt(id.slice(0, 8) + id.slice(9, 13), 16)))
+}
 
 export type MyStatus = 'present' | 'leave' | 'leave-requested' | 'leave-declined' | 'absent' | 'upcoming' | 'missing'
 
@@ -22,6 +31,12 @@ export const useMeetingsStore = defineStore('meetings', () => {
   const makeups = useLiveQuery<Makeup[]>(async () => ((await session.db?.makeups.toArray()) ?? []).filter((x) => !x.deleted), [], [() => session.db])
   const people = useLiveQuery<UserProfile[]>(async () => sortByName(((await session.db?.users.toArray()) ?? []).filter((u) => !u.removed)), [], [() => session.db])
   const rules = useLiveQuery<Rule[]>(async () => ((await session.db?.meta.get('rules'))?.value as Rule[] | undefined) ?? DEFAULT_RULES, DEFAULT_RULES, [() => session.db])
+  /** The day the organisation started: from the server, else from its id (a UUIDv7 holds the moment it was made). */
+  const orgStartedOn = useLiveQuery<string | null>(
+    async () => ((await session.db?.meta.get(ORG_STARTED))?.value as string | undefined) ?? idDay(session.user?.orgId),
+    null,
+    [() => session.db],
+  )
   const now = ref(Date.now())
   const tick = () => (now.value = Date.now())
 
@@ -53,11 +68,13 @@ export const useMeetingsStore = defineStore('meetings', () => {
     if (!u || u.role === 'member') return []
     const bodies: { id: string | null; name: string }[] =
       u.role === 'admin'
-        ? [{ id: null, name: '机关党委（中心组）' }, ...[...new Set(meetings.value.map((m) => m.branchId).filter((b): b is string => b !== null))].map((id) => ({ id, name: branchName.value.get(id) ?? '党支部' }))]
+        ? [{ id: null, name: '机关党委（中心组）' }, ...branches.value.filter((b) => !b.archived).map((b) => ({ id: b.id, name: b.name }))]
         : u.branchId
           ? [{ id: u.branchId, name: u.branchName ?? '本支部' }]
           : []
-    return bodies.map((b) => ({ ...b, items: compliance(rulesFor(rules.value, b.id), meetings.value.filter((m) => m.branchId === b.id), new Date(now.value)) }))
+    // Judged only from when the organisation (and the branch) started: nothing is owed for the time before.
+    const since = (id: string | null) => [orgStartedOn.value, id ? (branches.value.find((b) => b.id === id)?.startedOn ?? idDay(id)) : null].filter((d): d is string => !!d).sort().at(-1) ?? null
+    return bodies.map((b) => ({ ...b, items: compliance(rulesFor(rules.value, b.id), meetings.value.filter((m) => m.branchId === b.id), new Date(now.value), since(b.id)) }))
   })
   const branches = useLiveQuery(async () => sortOrgUnits((await session.db?.branches.toArray()) ?? []), [], [() => session.db])
   const branchName = computed(() => new Map(branches.value.map((b) => [b.id, b.name])))
@@ -65,7 +82,7 @@ export const useMeetingsStore = defineStore('meetings', () => {
   async function refreshRules(): Promise<void> {
     try {
       const r = await api.rules()
-      await session.db?.meta.put({ key: 'rules', value: r.rules })
+      await session.db?.meta.bulkPut([{ key: 'rules', value: r.rules }, ...(r.startedOn ? [{ key: ORG_STARTED, value: r.startedOn }] : [])])
     } catch {
       // offline: the rules kept on the phone (or the defaults) still apply
     }

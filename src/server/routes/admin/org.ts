@@ -1,11 +1,15 @@
 import type { FastifyInstance } from 'fastify'
+import type { Kysely } from 'kysely'
 import type { AppContext } from '../../context.ts'
+import type { Database } from '../../db/schema.ts'
+import { updatePerson } from '../../admin/people.ts'
 import { HttpError, parseInput } from '../../lib/http-error.ts'
 import { requireViewer } from '../../plugins/auth.ts'
 import { BranchInput, BranchPatch, GroupInput, IdParams, type AuditEntry, type OrgTree } from '../../../core/schemas/people.ts'
 import { AUDIT_ACTIONS, audit, type AuditAction } from '../../admin/audit.ts'
 import { branchOfOrg, managesBranch, requireAdmin, requireManager } from '../../admin/scope.ts'
 import { nextSeq } from '../../repositories/sequence.ts'
+import { createBranch } from '../../repositories/organization.ts'
 import { newId } from '../../../core/ids.ts'
 import { nowIso } from '../../lib/time.ts'
 import * as v from 'valibot'
@@ -13,6 +17,11 @@ import { Uuid } from '../../../core/schemas/common.ts'
 import { sortOrgUnits } from '../../../core/domain/order.ts'
 
 const AuditQuery = v.object({ before: v.optional(Uuid) })
+
+/** A branch's groups travel with its row (党小组会 on the phone): the row gets a new number. */
+async function groupsChanged(trx: Kysely<Database>, branchId: string): Promise<void> {
+  await trx.updateTable('branches').set({ seq: await nextSeq(trx), updated_at: nowIso() }).where('id', '=', branchId).execute()
+}
 
 /** The organisation tree (机关党委 → 党支部 → 党小组) and the audit log. */
 export function orgRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -48,8 +57,7 @@ export function orgRoutes(app: FastifyInstance, ctx: AppContext): void {
     return ctx.db.transaction().execute(async (trx) => {
       const taken = await trx.selectFrom('branches').select('id').where('org_id', '=', viewer.orgId).where('name', '=', name).executeTakeFirst()
       if (taken) throw new HttpError(409, 'conflict', '已有同名党支部')
-      const id = newId()
-      await trx.insertInto('branches').values({ id, org_id: viewer.orgId, name, archived: 0, seq: await nextSeq(trx), updated_at: nowIso() }).execute()
+      const id = await createBranch(trx, viewer.orgId, name)
       await audit(trx, request, viewer, 'branch_create', id, `新增党支部：${name}`)
       return { id }
     })
@@ -90,6 +98,7 @@ export function orgRoutes(app: FastifyInstance, ctx: AppContext): void {
       const b = await branchOfOrg(trx, viewer, input.branchId)
       const id = newId()
       await trx.insertInto('party_groups').values({ id, org_id: viewer.orgId, branch_id: b.id, name: input.name, archived: 0, updated_at: nowIso() }).execute()
+      await groupsChanged(trx, b.id)
       await audit(trx, request, viewer, 'group_create', id, `${b.name} 新增党小组：${input.name}`)
       return { id }
     })
@@ -108,7 +117,11 @@ export function orgRoutes(app: FastifyInstance, ctx: AppContext): void {
         .set({ ...(patch.name !== undefined && { name: patch.name }), ...(patch.archived !== undefined && { archived: patch.archived ? 1 : 0 }), updated_at: nowIso() })
         .where('id', '=', id)
         .execute()
-      if (patch.archived === true) await trx.updateTable('users').set({ group_id: null }).where('group_id', '=', id).execute()
+      if (patch.archived === true) {
+        // Its members leave the group on every phone too (new numbers: the rows are pulled again).
+        for (const u of await trx.selectFrom('users').select('id').where('group_id', '=', id).execute()) await updatePerson(trx, u.id, { group_id: null })
+      }
+      await groupsChanged(trx, g.branch_id)
       await audit(trx, request, viewer, 'group_update', id, `党小组 ${g.name}：${patch.name ? `更名为 ${patch.name}` : ''}${patch.archived ? '撤销' : ''}`, { ...patch })
       return { ok: true }
     })

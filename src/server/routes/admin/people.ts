@@ -60,6 +60,7 @@ export function peopleRoutes(app: FastifyInstance, ctx: AppContext): void {
         groupId: input.groupId,
         note: input.note,
         leadership: input.leadership,
+        committee: input.committee,
         joinedPartyOn: input.joinedPartyOn,
         fullMemberOn: input.fullMemberOn,
       })
@@ -92,6 +93,7 @@ export function peopleRoutes(app: FastifyInstance, ctx: AppContext): void {
         ...(patch.status !== undefined && { status: patch.status }),
         ...(patch.note !== undefined && { note: patch.note }),
         ...(patch.leadership !== undefined && { leadership: patch.leadership ? 1 : 0 }),
+        ...(patch.committee !== undefined && { committee: patch.committee ? 1 : 0 }),
         joined_party_on: joined,
         full_member_on: full,
       })
@@ -132,7 +134,7 @@ export function peopleRoutes(app: FastifyInstance, ctx: AppContext): void {
       const oldBranchPeople = person.branch_id
         ? (await trx.selectFrom('users').select('id').where('branch_id', '=', person.branch_id).execute()).map((r) => r.id)
         : []
-      await updatePerson(trx, id, { branch_id: to.id, group_id: null, ...(person.role === 'secretary' && { role: 'member' }) })
+      await updatePerson(trx, id, { branch_id: to.id, group_id: null, committee: 0, ...(person.role === 'secretary' && { role: 'member' }) })
       await changeScope(trx, [id, ...oldBranchPeople.filter((p) => p !== id)])
       await recordEvent(trx, { orgId: viewer.orgId, userId: id, kind: input.kind, from: person.branch_id, to: to.id, date: input.date, note: input.note, actorId: viewer.id })
       await audit(trx, request, viewer, 'person_move', id, `${person.name} 调整到 ${to.name}（${input.date}）`, { from: person.branch_id, to: to.id })
@@ -158,6 +160,7 @@ export function peopleRoutes(app: FastifyInstance, ctx: AppContext): void {
         full_member_on: null,
         group_id: null,
         leadership: 0,
+        committee: 0,
         removed_at: nowIso(),
       })
       for (const table of ['study_records', 'oath_renewals'] as const) {
