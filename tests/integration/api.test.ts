@@ -199,6 +199,8 @@ describe('API', () => {
         const body = (await res.json()) as { error: { code: string; message: string } }
         expect(body.error.code).toBe(c.code)
         expect(body.error.message).toMatch(/[\u4e00-\u9fff]/)
+        // A field is named in Chinese, never by its schema key ("orgName：…").
+        expect(body.error.message).not.toMatch(/[A-Za-z]\w*：/)
         expect(JSON.stringify(body)).not.toMatch(/at .*\.(ts|js):\d+/)
       })
     }

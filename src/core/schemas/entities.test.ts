@@ -16,7 +16,7 @@ describe('study record input', () => {
     [{ minutes: 1.5 }, '时长应为整数分钟'],
     [{ minutes: 24 * 60 + 1 }, '时长不能超过 24 小时'],
     [{ kind: 'gaming' }, '请选择学习类型'],
-    [{ sourceUrl: 'javascript:alert(1)' }, '链接应以 http:// 或 https:// 开头'],
+    [{ sourceUrl: 'javascript:alert(1)' }, '来源链接应以 http:// 或 https:// 开头'],
     [{ date: '2026-02-30' }, '日期不存在'],
   ])('refuses %o with "%s"', (patch, message) => {
     const r = v.safeParse(StudyRecordInput, { ...good, ...patch })

@@ -16,6 +16,6 @@ export class HttpError extends Error {
 /** Validate untrusted input with a shared schema; bad input becomes a 400 with a readable message. */
 export function parseInput<S extends v.GenericSchema>(schema: S, input: unknown): v.InferOutput<S> {
   const result = v.safeParse(schema, input)
-  if (!result.success) throw new HttpError(400, 'validation', issuesToMessage(result.issues))
+  if (!result.success) throw new HttpError(400, 'validation', issuesToMessage(result.issues, schema))
   return result.output
 }

@@ -35,7 +35,7 @@ function isExpected(meeting: { expected_ids: string }, personId: string): boolea
 
 function field<K extends keyof typeof attendanceWriteFields>(name: K, value: unknown): v.InferOutput<(typeof attendanceWriteFields)[K]> {
   const r = v.safeParse(attendanceWriteFields[name], value)
-  if (!r.success) throw new HttpError(422, 'validation', issuesToMessage(r.issues))
+  if (!r.success) throw new HttpError(422, 'validation', issuesToMessage(r.issues, attendanceWriteFields[name]))
   return r.output as v.InferOutput<(typeof attendanceWriteFields)[K]>
 }
 

@@ -15,9 +15,9 @@ import { managesBranch } from '../admin/scope.ts'
 import { followupScope, householdScope, visitScope } from './pull.ts'
 import { branchSecretaries, changedIds, linkedMembers, rescope } from './scope-changes.ts'
 
-const parse = <S extends v.GenericSchema>(schema: S, value: unknown, key?: string): v.InferOutput<S> => {
+const parse = <S extends v.GenericSchema>(schema: S, value: unknown): v.InferOutput<S> => {
   const r = v.safeParse(schema, value)
-  if (!r.success) throw new HttpError(422, 'validation', key ? `${key}：${issuesToMessage(r.issues)}` : issuesToMessage(r.issues))
+  if (!r.success) throw new HttpError(422, 'validation', issuesToMessage(r.issues, schema))
   return r.output
 }
 
@@ -37,7 +37,7 @@ function patchOf<F extends Record<string, v.GenericSchema>>(
   for (const [key, value] of Object.entries(fields)) {
     if (!(key in schema)) throw new HttpError(422, 'validation', `未知字段：${key.slice(0, 40)}`)
     if (fixed.includes(key)) continue
-    let out: unknown = parse(schema[key] as v.GenericSchema, value, key)
+    let out: unknown = parse(schema[key] as v.GenericSchema, value)
     const column = columns[key as keyof F & string]
     if (mergeable.includes(key)) out = mergeText(typeof base?.[key] === 'string' ? (base[key] as string) : undefined, String(existing[column]), String(out))
     set[column] = Array.isArray(out) ? JSON.stringify([...new Set(out as string[])]) : out

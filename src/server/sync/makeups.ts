@@ -14,7 +14,7 @@ import { managesBranch } from '../admin/scope.ts'
 import { makeupScope } from './pull.ts'
 
 const NewMakeup = v.strictObject(makeupFields)
-const Confirm = v.strictObject({ confirmed: v.boolean() })
+const Confirm = v.strictObject({ confirmed: v.pipe(v.boolean(), v.title('确认')) })
 const Edit = v.partial(v.strictObject({ content: makeupFields.content, date: makeupFields.date, notes: makeupFields.notes }))
 
 /**
@@ -40,7 +40,7 @@ export async function applyMakeupMutation(trx: Kysely<Database>, viewer: Viewer,
   if (!existing && 'confirmed' in fields && !('meetingId' in fields)) throw new HttpError(409, 'waiting', '补学记录还没有同步到服务器，联网后会自动重试')
   if (!existing) {
     const r = v.safeParse(NewMakeup, fields)
-    if (!r.success) throw new HttpError(422, 'validation', issuesToMessage(r.issues))
+    if (!r.success) throw new HttpError(422, 'validation', issuesToMessage(r.issues, NewMakeup))
     const meeting = await trx.selectFrom('meetings').select(['branch_id', 'deleted', 'starts_at', 'expected_ids']).where('id', '=', r.output.meetingId).where('org_id', '=', viewer.orgId).executeTakeFirst()
     if (!meeting) throw new HttpError(409, 'waiting', '会议还没有同步到服务器，联网后会自动重试')
     if (meeting.deleted === 1) throw new HttpError(404, 'not_found', '会议已取消')
@@ -74,7 +74,7 @@ export async function applyMakeupMutation(trx: Kysely<Database>, viewer: Viewer,
   if ('confirmed' in fields) {
     if (!managesBranch(viewer, existing.branch_id) || existing.member_id === viewer.id) throw new HttpError(403, 'forbidden', '补学由党支部书记确认')
     const r = v.safeParse(Confirm, fields)
-    if (!r.success) throw new HttpError(422, 'validation', issuesToMessage(r.issues))
+    if (!r.success) throw new HttpError(422, 'validation', issuesToMessage(r.issues, Confirm))
     await trx
       .updateTable('makeups')
       .set(r.output.confirmed ? { confirmed_by: viewer.id, confirmed_at: now, updated_at: now, seq: 0 } : { confirmed_by: null, confirmed_at: null, updated_at: now, seq: 0 })
@@ -87,7 +87,7 @@ export async function applyMakeupMutation(trx: Kysely<Database>, viewer: Viewer,
   if (existing.confirmed_at) throw new HttpError(409, 'conflict', '已确认的补学不能修改')
   const { meetingId: _m, createdAt: _c, ...rest } = fields
   const r = v.safeParse(Edit, rest)
-  if (!r.success) throw new HttpError(422, 'validation', issuesToMessage(r.issues))
+  if (!r.success) throw new HttpError(422, 'validation', issuesToMessage(r.issues, Edit))
   const base = m.base?.notes
   const notes = r.output.notes === undefined ? undefined : mergeText(typeof base === 'string' ? base : undefined, existing.notes, r.output.notes)
   await trx

@@ -69,7 +69,7 @@ export async function applyMeetingMutation(trx: Kysely<Database>, viewer: Viewer
   const fields = m.fields ?? {}
   if (!existing) {
     const r = v.safeParse(NewMeeting, fields)
-    if (!r.success) throw new HttpError(422, 'validation', issuesToMessage(r.issues))
+    if (!r.success) throw new HttpError(422, 'validation', issuesToMessage(r.issues, NewMeeting))
     const f = r.output
     refuseScope(viewer, f.branchId)
     checkShape(f.type, f.branchId, f.talkWithId)
@@ -112,7 +112,7 @@ export async function applyMeetingMutation(trx: Kysely<Database>, viewer: Viewer
     const name = key as Field
     if (name === 'createdAt') continue
     const r = v.safeParse(meetingFields[name], value)
-    if (!r.success) throw new HttpError(422, 'validation', `${key}：${issuesToMessage(r.issues)}`)
+    if (!r.success) throw new HttpError(422, 'validation', issuesToMessage(r.issues, meetingFields[name]))
     let out: unknown = r.output
     if (name === 'branchId') {
       refuseScope(viewer, out as string | null)

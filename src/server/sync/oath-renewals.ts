@@ -23,8 +23,9 @@ export async function applyOathMutation(trx: Kysely<Database>, viewer: Viewer, m
     return
   }
   if (existing) throw new HttpError(409, 'conflict', '该记录不能修改')
-  const r = v.safeParse(v.strictObject(oathRenewalFields), m.fields ?? {})
-  if (!r.success) throw new HttpError(422, 'validation', issuesToMessage(r.issues))
+  const schema = v.strictObject(oathRenewalFields)
+  const r = v.safeParse(schema, m.fields ?? {})
+  if (!r.success) throw new HttpError(422, 'validation', issuesToMessage(r.issues, schema))
   if (r.output.date > chinaToday(new Date())) throw new HttpError(422, 'validation', '日期不能晚于今天')
   await trx
     .insertInto('oath_renewals')

@@ -48,7 +48,7 @@ export async function applyReminderSettingsMutation(trx: Kysely<Database>, viewe
     if (!(key in columns)) throw new HttpError(422, 'validation', `不能修改的字段：${key.slice(0, 40)}`)
     const name = key as Field
     const r = v.safeParse(reminderSettingsFields[name], value)
-    if (!r.success) throw new HttpError(422, 'validation', `${key}：${issuesToMessage(r.issues)}`)
+    if (!r.success) throw new HttpError(422, 'validation', issuesToMessage(r.issues, reminderSettingsFields[name]))
     Object.assign(next, { [name]: r.output })
   }
   const row = {

@@ -30,7 +30,7 @@ function validatePatch(fields: Record<string, unknown>): Partial<Record<FieldNam
     if (!(key in columns)) throw new HttpError(422, 'validation', `未知字段：${key.slice(0, 40)}`)
     const name = key as FieldName
     const result = v.safeParse(studyRecordFields[name], value)
-    if (!result.success) throw new HttpError(422, 'validation', `${key}：${issuesToMessage(result.issues)}`)
+    if (!result.success) throw new HttpError(422, 'validation', issuesToMessage(result.issues, studyRecordFields[name]))
     out[name] = result.output
   }
   return out
@@ -60,7 +60,7 @@ export async function applyStudyMutation(trx: Kysely<Database>, viewer: Viewer, 
   const fields = m.fields ?? {}
   if (!existing) {
     const parsed = v.safeParse(StudyRecordInput, fields)
-    if (!parsed.success) throw new HttpError(422, 'validation', issuesToMessage(parsed.issues))
+    if (!parsed.success) throw new HttpError(422, 'validation', issuesToMessage(parsed.issues, StudyRecordInput))
     const extra = Object.keys(fields).find((k) => !(k in columns))
     if (extra) throw new HttpError(422, 'validation', `未知字段：${extra.slice(0, 40)}`)
     const r = parsed.output

@@ -18,7 +18,7 @@ export type MeetingInput = Omit<v.InferInput<typeof MeetingInput>, 'createdAt'>
 
 function check(input: unknown): v.InferOutput<typeof MeetingInput> {
   const r = v.safeParse(MeetingInput, input)
-  if (!r.success) throw new MeetingError(issuesToMessage(r.issues))
+  if (!r.success) throw new MeetingError(issuesToMessage(r.issues, MeetingInput))
   return r.output
 }
 
@@ -35,8 +35,9 @@ export async function updateMeeting(db: AccountDb, id: string, patch: Partial<Me
   if (!current) throw new MeetingError('会议不存在')
   const changed = Object.fromEntries(Object.entries(patch).filter(([k, val]) => JSON.stringify(current[k as keyof Meeting]) !== JSON.stringify(val)))
   if (Object.keys(changed).length === 0) return
-  const r = v.safeParse(v.partial(MeetingInput), changed)
-  if (!r.success) throw new MeetingError(issuesToMessage(r.issues))
+  const Patch = v.partial(MeetingInput)
+  const r = v.safeParse(Patch, changed)
+  if (!r.success) throw new MeetingError(issuesToMessage(r.issues, Patch))
   await writeRow(db, 'meetings', { ...current, ...r.output, updatedAt: new Date().toISOString() }, r.output)
 }
 

@@ -16,8 +16,9 @@ export interface PartyDates {
 
 /** The member's own 入党日期 / 转正日期, saved offline through the one write path. */
 export async function savePartyDates(db: AccountDb, userId: string, dates: PartyDates): Promise<void> {
-  const parsed = v.safeParse(v.object(partyDateFields), dates)
-  if (!parsed.success) throw new PartyDatesError(issuesToMessage(parsed.issues))
+  const schema = v.object(partyDateFields)
+  const parsed = v.safeParse(schema, dates)
+  if (!parsed.success) throw new PartyDatesError(issuesToMessage(parsed.issues, schema))
   const problem = checkPartyDates(parsed.output.joinedPartyOn, parsed.output.fullMemberOn, chinaToday(new Date()))
   if (problem) throw new PartyDatesError(problem)
   const me = await db.users.get(userId)

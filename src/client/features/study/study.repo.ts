@@ -13,7 +13,7 @@ export class StudyInputError extends Error {}
 
 function check<S extends v.GenericSchema>(schema: S, input: unknown): v.InferOutput<S> {
   const r = v.safeParse(schema, input)
-  if (!r.success) throw new StudyInputError(issuesToMessage(r.issues))
+  if (!r.success) throw new StudyInputError(issuesToMessage(r.issues, schema))
   return r.output
 }
 

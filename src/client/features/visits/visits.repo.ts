@@ -11,7 +11,7 @@ export class VisitError extends Error {}
 
 const check = <S extends v.GenericSchema>(schema: S, value: unknown): v.InferOutput<S> => {
   const r = v.safeParse(schema, value)
-  if (!r.success) throw new VisitError(issuesToMessage(r.issues))
+  if (!r.success) throw new VisitError(issuesToMessage(r.issues, schema))
   return r.output
 }
 
