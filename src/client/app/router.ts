@@ -1,6 +1,7 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import { useSessionStore } from '../features/auth/session.store.ts'
 import HomePage from '../features/home/HomePage.vue'
+import { scrollBehavior } from './scroll.ts'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -54,7 +55,7 @@ const routes: RouteRecordRaw[] = [
 ]
 
 export function createAppRouter() {
-  const router = createRouter({ history: createWebHistory(), routes })
+  const router = createRouter({ history: createWebHistory(), routes, scrollBehavior })
   router.beforeEach((to) => {
     const session = useSessionStore()
     if (!to.meta.public && !session.signedIn) return { path: '/login', query: to.fullPath === '/' ? {} : { next: to.fullPath } }
