@@ -20,6 +20,7 @@ export const ERROR_MESSAGES = {
   reset_required: '服务器已从备份恢复，正在重新同步',
   waiting: '相关的会议或走访记录还没有同步到服务器，联网后会自动重试',
   internal: '服务器暂时出现问题，请稍后重试',
+  unavailable: '服务器正在重启，请稍后重试',
 } as const
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES

@@ -5,6 +5,7 @@ import compress from '@fastify/compress'
 import type { AppContext } from './context.ts'
 import { refuseMalformedText, registerErrorHandling } from './plugins/errors.ts'
 import { registerSecurity } from './plugins/security.ts'
+import { registerGracefulClose } from './plugins/closing.ts'
 import { refuseCrossOrigin } from './plugins/same-origin.ts'
 import { registerAuth } from './plugins/auth.ts'
 import { registerStatic } from './static.ts'
@@ -41,7 +42,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     logger: opts.logger ?? false,
     bodyLimit: BODY_LIMIT,
     trustProxy: opts.trustProxy ?? false,
-    return503OnClosing: true,
+    // Closing is handled by plugins/closing.ts: our 503 body, and no wait for keep-alive connections.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
     ajv: { customOptions: { allErrors: false } },
     // Errors the router raises before any route runs (an over-long path segment, a bad
@@ -61,6 +63,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   registerErrorHandling(app)
   refuseMalformedText(app)
   await registerSecurity(app)
+  // Before anything reads a session or the database: during close, new requests are refused.
+  registerGracefulClose(app)
   // gzip/brotli for the shell and for sync pages: members are often on weak rural signal.
   await app.register(compress, { threshold: 1024 })
   await app.register(rateLimit, { global: false })

@@ -47,8 +47,10 @@ async function shutdown(signal: string): Promise<void> {
   if (closing) return
   closing = true
   app.log.info({ signal }, 'shutting down: finishing in-flight requests')
-  await reminders?.stop()
-  await app.close()
+  const started = Date.now()
+  // Requests in flight are answered, new ones get 503; close is bounded (plugins/closing.ts).
+  await Promise.all([reminders?.stop(), app.close()])
+  app.log.info({ ms: Date.now() - started }, 'closed')
   await handle.close()
   rmSync(lock, { force: true })
   process.exit(0)
