@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify'
 import { errorBody, type ErrorCode } from '../../core/errors.ts'
 import { HttpError } from '../lib/http-error.ts'
+import { CLOSING_RETRY_AFTER_SECONDS } from './closing.ts'
 
 /** Framework errors (bad JSON, body too large, wrong content type...) mapped to our codes. */
 function codeForStatus(status: number): ErrorCode {
@@ -15,7 +16,11 @@ function codeForStatus(status: number): ErrorCode {
 /** Every error leaves as `{error:{code,message}}`; 4xx keep a readable message; nothing leaks a stack. */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | HttpError, request, reply) => {
-    if (err instanceof HttpError) return reply.status(err.statusCode).send(errorBody(err.code, err.message))
+    if (err instanceof HttpError) {
+      // A 503 (restarting, busy) says when to try again.
+      if (err.statusCode === 503) void reply.header('retry-after', String(CLOSING_RETRY_AFTER_SECONDS))
+      return reply.status(err.statusCode).send(errorBody(err.code, err.message))
+    }
     const status = typeof err.statusCode === 'number' ? err.statusCode : 500
     if (status >= 400 && status < 500) {
       request.log.info({ code: err.code, status }, 'client error')

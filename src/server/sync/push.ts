@@ -40,14 +40,71 @@ function upgrade(m: Mutation): Mutation {
   return m
 }
 
+/** Statements carry at most this many mutation ids (SQLite and PostgreSQL limit the parameters of one statement). */
+const IDS_PER_STATEMENT = 500
+
+/**
+ * Claim the mutation ids of every batch of a group commit before anything is applied, in one
+ * order (sorted), so that two transactions carrying the same ids (two server processes, two
+ * tabs, a retry racing the original) take their locks in the same order and never deadlock: the
+ * second waits for the first and then finds the ids taken. An id in two batches of the group is
+ * claimed for the first. Returns, for each batch, the ids it holds.
+ */
+async function claimAll(trx: Kysely<Database>, jobs: readonly Job[]): Promise<Set<string>[]> {
+  const owner = new Map<string, number>()
+  jobs.forEach((job, i) => {
+    for (const m of job.mutations) if (!owner.has(m.id)) owner.set(m.id, i)
+  })
+  const ids = [...owner.keys()].sort()
+  const held = jobs.map(() => new Set<string>())
+  const createdAt = nowIso()
+  for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT) {
+    const chunk = ids.slice(i, i + IDS_PER_STATEMENT)
+    const claimed = await trx
+      .insertInto('mutations')
+      .values(chunk.map((id) => ({ id, user_id: (jobs[owner.get(id) ?? 0] as Job).viewer.id, result: '', created_at: createdAt })))
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returning('id')
+      .execute()
+    for (const { id } of claimed) held[owner.get(id) ?? 0]?.add(id)
+  }
+  return held
+}
+
+/**
+ * Ids claimed but not answered with a stored result (waiting, after an unexpected failure, in a
+ * batch rolled back) are given up before the commit: nothing is recorded under them, and the
+ * same mutation sent again is applied then.
+ */
+async function releaseUnstored(trx: Kysely<Database>, held: readonly Set<string>[]): Promise<void> {
+  const ids = held.flatMap((s) => [...s])
+  for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT) {
+    await trx.deleteFrom('mutations').where('result', '=', '').where('id', 'in', ids.slice(i, i + IDS_PER_STATEMENT)).execute()
+  }
+}
+
+/**
+ * Undo back to a savepoint. If the savepoint is gone, the whole transaction is (SQLite ends it by
+ * itself on SQLITE_FULL or an I/O error): the transaction fails with the error that ended it.
+ */
+async function rollbackTo(trx: Kysely<Database>, savepoint: 'mutation' | 'job', cause: unknown): Promise<void> {
+  try {
+    await sql`rollback to savepoint ${sql.raw(savepoint)}`.execute(trx)
+    await sql`release savepoint ${sql.raw(savepoint)}`.execute(trx)
+  } catch {
+    throw cause
+  }
+}
+
 /**
  * Apply one client's batch inside an open transaction, each mutation in its own savepoint. The
  * result of each (applied or rejected) is stored under the mutation id in the same transaction
  * as its effect, so a retry gets the stored result back and never applies twice. An unexpected
  * failure stops the batch: the mutations before it are answered; the rest get no answer and are
- * retried by the client, in order.
+ * retried by the client, in order. `held` are the ids this transaction claimed for the batch
+ * (claimAll); any other id was taken before, and its stored result is answered.
  */
-async function applyBatch(trx: Kysely<Database>, seqs: PendingSeqs, viewer: Viewer, mutations: Mutation[], log: FastifyBaseLogger): Promise<PushResult[]> {
+async function applyBatch(trx: Kysely<Database>, seqs: PendingSeqs, viewer: Viewer, mutations: Mutation[], held: ReadonlySet<string>, log: FastifyBaseLogger): Promise<PushResult[]> {
   const results: PushResult[] = []
   // Rows with a mutation waiting for its meeting or visit: their later mutations wait too, in order.
   const waiting = new Set<string>()
@@ -55,24 +112,19 @@ async function applyBatch(trx: Kysely<Database>, seqs: PendingSeqs, viewer: View
     waiting.add(`${raw.table}/${raw.rowId}`)
     return { id: raw.id, status: 'rejected', code: 'waiting', message }
   }
+  const handled = new Set<string>()
   for (const raw of mutations) {
     if (waiting.has(`${raw.table}/${raw.rowId}`)) {
       results.push(waitResult(raw, '同一记录的前一项修改还在等待，联网后会自动重试'))
       continue
     }
-    // Claim the mutation id before touching anything. A concurrent transaction holding the same
-    // id (two tabs, a retry racing the original) makes this wait for it and then find the id
-    // taken: that request gets the stored result and applies nothing.
-    const claimed = await trx
-      .insertInto('mutations')
-      .values({ id: raw.id, user_id: viewer.id, result: '', created_at: nowIso() })
-      .onConflict((oc) => oc.column('id').doNothing())
-      .returning('id')
-      .executeTakeFirst()
-    if (!claimed) {
-      results.push(await storedResult(trx, viewer, raw.id))
+    if (!held.has(raw.id) || handled.has(raw.id)) {
+      // Taken by another transaction (which committed before our claim returned) or earlier in this one.
+      const stored = await storedResult(trx, viewer, raw.id)
+      results.push(stored ?? waitResult(raw, '同一修改正在另一次同步中处理，稍后会自动重试'))
       continue
     }
+    handled.add(raw.id)
     await sql`savepoint mutation`.execute(trx)
     let result: PushResult
     try {
@@ -81,17 +133,15 @@ async function applyBatch(trx: Kysely<Database>, seqs: PendingSeqs, viewer: View
       result = { id: m.id, status: 'applied' }
       await sql`release savepoint mutation`.execute(trx)
     } catch (err) {
-      await sql`rollback to savepoint mutation`.execute(trx)
-      await sql`release savepoint mutation`.execute(trx)
+      await rollbackTo(trx, 'mutation', err)
       if (!(err instanceof HttpError)) {
-        log.error({ err, mutation: raw.id }, 'push: unexpected failure, stopping batch')
-        await trx.deleteFrom('mutations').where('id', '=', raw.id).execute()
+        if (isWriteConflict(err)) log.warn({ err, mutation: raw.id }, 'push: write conflict with another transaction, stopping batch')
+        else log.error({ err, mutation: raw.id }, 'push: unexpected failure, stopping batch')
         break
       }
       if (err.code === 'waiting') {
         // Its meeting, visit or household has not reached the server yet: nothing is recorded
-        // under the id, so the same mutation is applied when the phone sends it again.
-        await trx.deleteFrom('mutations').where('id', '=', raw.id).execute()
+        // under the id (releaseUnstored), so the same mutation is applied when the phone sends it again.
         results.push(waitResult(raw, err.message))
         continue
       }
@@ -103,10 +153,17 @@ async function applyBatch(trx: Kysely<Database>, seqs: PendingSeqs, viewer: View
   return results
 }
 
-async function storedResult(trx: Kysely<Database>, viewer: Viewer, id: string): Promise<PushResult> {
-  const seen = await trx.selectFrom('mutations').select(['user_id', 'result']).where('id', '=', id).executeTakeFirstOrThrow()
-  if (seen.user_id !== viewer.id) return { id, status: 'rejected', code: 'conflict', message: '变更编号重复' }
+/** The stored result of a mutation id taken before; null if it is held in this transaction without one. */
+async function storedResult(trx: Kysely<Database>, viewer: Viewer, id: string): Promise<PushResult | null> {
+  const seen = await trx.selectFrom('mutations').select(['user_id', 'result']).where('id', '=', id).executeTakeFirst()
+  if (seen && seen.user_id !== viewer.id) return { id, status: 'rejected', code: 'conflict', message: '变更编号重复' }
+  if (!seen || seen.result === '') return null
   return { ...(JSON.parse(seen.result) as PushResult), duplicate: true }
+}
+
+/** PostgreSQL chose this transaction to break a deadlock, or could not serialize it: trying again is safe. */
+export function isWriteConflict(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && 'code' in err && (err.code === '40P01' || err.code === '40001')
 }
 
 export interface Pusher {
@@ -132,37 +189,59 @@ export function groupCommitPusher(db: Kysely<Database>): Pusher {
   let queue: Job[] = []
   let flushing = false
 
+  type Outcome = { ok: true; results: PushResult[] } | { ok: false; err: unknown }
+
+  async function commitGroup(jobs: Job[]): Promise<Outcome[]> {
+    return db.transaction().execute(async (trx) => {
+      const outcomes: Outcome[] = []
+      const seqs = new PendingSeqs()
+      const held = await claimAll(trx, jobs)
+      for (const [i, job] of jobs.entries()) {
+        await sql`savepoint job`.execute(trx)
+        try {
+          outcomes.push({ ok: true, results: await applyBatch(trx, seqs, job.viewer, job.mutations, held[i] ?? new Set(), job.log) })
+          await sql`release savepoint job`.execute(trx)
+        } catch (err) {
+          await rollbackTo(trx, 'job', err)
+          outcomes.push({ ok: false, err })
+        }
+      }
+      await releaseUnstored(trx, held)
+      // Rows of a job rolled back above keep no effect; numbering an absent row is a no-op.
+      await seqs.assign(trx)
+      return outcomes
+    })
+  }
+
+  /** A deadlock or serialization failure (PostgreSQL) is tried once more, then answered 503: never 500. */
+  async function commitWithRetry(jobs: Job[]): Promise<Outcome[]> {
+    try {
+      return await commitGroup(jobs)
+    } catch (err) {
+      if (!isWriteConflict(err)) throw err
+      jobs[0]?.log.warn({ err }, 'push: write conflict with another transaction, trying the group once more')
+      return commitGroup(jobs)
+    }
+  }
+
+  const answer = (err: unknown): unknown => (isWriteConflict(err) ? new HttpError(503, 'unavailable', '服务器繁忙，请稍后重试') : err)
+
   async function flush(): Promise<void> {
     flushing = true
     while (queue.length) {
       const jobs = queue
       queue = []
-      const outcomes: ({ ok: true; results: PushResult[] } | { ok: false; err: unknown })[] = []
+      let outcomes: Outcome[]
       try {
-        await db.transaction().execute(async (trx) => {
-          const seqs = new PendingSeqs()
-          for (const job of jobs) {
-            await sql`savepoint job`.execute(trx)
-            try {
-              outcomes.push({ ok: true, results: await applyBatch(trx, seqs, job.viewer, job.mutations, job.log) })
-              await sql`release savepoint job`.execute(trx)
-            } catch (err) {
-              await sql`rollback to savepoint job`.execute(trx)
-              await sql`release savepoint job`.execute(trx)
-              outcomes.push({ ok: false, err })
-            }
-          }
-          // Rows of a job rolled back above keep no effect; numbering an absent row is a no-op.
-          await seqs.assign(trx)
-        })
+        outcomes = await commitWithRetry(jobs)
       } catch (err) {
-        for (const job of jobs) job.reject(err)
+        for (const job of jobs) job.reject(answer(err))
         continue
       }
       jobs.forEach((job, i) => {
         const o = outcomes[i]
         if (o?.ok) job.resolve(o.results)
-        else job.reject(o?.err)
+        else job.reject(answer(o?.err))
       })
     }
     flushing = false
