@@ -21,6 +21,7 @@ export const ERROR_MESSAGES = {
   waiting: '相关的会议或走访记录还没有同步到服务器，联网后会自动重试',
   internal: '服务器暂时出现问题，请稍后重试',
   unavailable: '服务器正在重启，请稍后重试',
+  storage_full: '服务器存储空间已满，内容未能保存，请联系管理员清理服务器空间后再试',
 } as const
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES

@@ -60,7 +60,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     for (const m of [r.method].flat()) if (m !== 'HEAD') routes.push(`${m} ${r.url}`)
   })
   app.decorate('apiRoutes', routes)
-  registerErrorHandling(app)
+  registerErrorHandling(app, opts.ctx.storage)
   refuseMalformedText(app)
   await registerSecurity(app)
   // Before anything reads a session or the database: during close, new requests are refused.

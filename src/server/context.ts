@@ -7,6 +7,7 @@ import type { HighWater } from './db/restore-generation.ts'
 import { groupCommitPusher, type Pusher } from './sync/push.ts'
 import { webPushService, type PushOptions, type PushService } from './push/web-push.ts'
 import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './lib/attempt-limits.ts'
+import { StorageState } from './lib/storage.ts'
 import { SCHEMA_HISTORY, type SchemaStep } from '../core/sync/schema-version.ts'
 
 /** What routes need from the app: passed explicitly, no globals (several processes may share one database). */
@@ -29,6 +30,8 @@ export interface AppContext {
   push: PushService
   /** Where visit photos are stored (DATA_DIR/photos; shared by all processes). */
   photoDir: string
+  /** Whether the last write failed for lack of space (answered 507; /api/health says degraded). */
+  storage: StorageState
   /** The synced tables and fields of each app version (core/sync/schema-version.ts; tests pass a later one). */
   schemaHistory: readonly SchemaStep[]
 }
@@ -43,6 +46,7 @@ export interface ContextOptions {
 }
 
 export function createContext(handle: DbHandle, opts: ContextOptions): AppContext {
+  const storage = new StorageState()
   return {
     db: handle.db,
     read: handle.read,
@@ -53,9 +57,10 @@ export function createContext(handle: DbHandle, opts: ContextOptions): AppContex
     version: opts.version,
     secureCookies: opts.secureCookies ?? false,
     loginLimits: { ...DEFAULT_LOGIN_LIMITS, ...opts.loginLimits },
-    pusher: groupCommitPusher(handle.db),
+    pusher: groupCommitPusher(handle.db, storage),
     push: webPushService(handle.db, opts.push),
     photoDir: opts.photoDir ?? join(tmpdir(), 'suixing-photos'),
+    storage,
     schemaHistory: opts.schemaHistory ?? SCHEMA_HISTORY,
   }
 }

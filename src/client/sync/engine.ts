@@ -57,6 +57,7 @@ export class SyncEngine {
       if (err instanceof ApiError && err.status === 401) return { ok: false, failure: err.code === 'signed_out' ? 'signed-out' : 'unauthorized' }
       if (err instanceof NetworkError) return { ok: false, failure: 'network' }
       if (isQuotaError(err)) return { ok: false, failure: 'storage-full' }
+      if (err instanceof ApiError && err.code === 'storage_full') return { ok: false, failure: 'server-storage-full' }
       if (err instanceof IncompleteBatch || err instanceof ApiError) return { ok: false, failure: 'server' }
       throw err
     }

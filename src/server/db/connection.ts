@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import SQLite from 'better-sqlite3'
 import pg from 'pg'
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely'
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Driver } from 'kysely'
 import type { Database } from './schema.ts'
 import { migrationProvider } from './migrations/index.ts'
 import { HighWater, markRestored, previousEpochs } from './restore-generation.ts'
@@ -39,6 +39,26 @@ function sqliteFile(dataDir: string): string {
   return join(dataDir, 'suixing.sqlite')
 }
 
+/**
+ * SQLite ends a transaction by itself on some errors (SQLITE_FULL, an I/O error): the ROLLBACK
+ * that follows then fails with "cannot rollback - no transaction is active", and that error,
+ * not the real one, would reach the logs and the client. Roll back only what is still open.
+ */
+class SqliteKeepingTheRealError extends SqliteDialect {
+  constructor(private readonly file: SQLite.Database) {
+    super({ database: file })
+  }
+
+  override createDriver(): Driver {
+    const driver = super.createDriver()
+    const rollback = driver.rollbackTransaction.bind(driver)
+    driver.rollbackTransaction = async (connection) => {
+      if (this.file.inTransaction) await rollback(connection)
+    }
+    return driver
+  }
+}
+
 function openSqlite(path: string): Kysely<Database> {
   const file = new SQLite(path)
   file.pragma('journal_mode = WAL')
@@ -46,7 +66,7 @@ function openSqlite(path: string): Kysely<Database> {
   file.pragma('synchronous = FULL')
   file.pragma('foreign_keys = ON')
   file.pragma('busy_timeout = 5000')
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) })
+  return new Kysely<Database>({ dialect: new SqliteKeepingTheRealError(file) })
 }
 
 function openSqliteReader(path: string): Kysely<Database> {

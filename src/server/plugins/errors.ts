@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify'
 import { errorBody, type ErrorCode } from '../../core/errors.ts'
 import { HttpError } from '../lib/http-error.ts'
+import { isStorageFull, type StorageState } from '../lib/storage.ts'
 import { CLOSING_RETRY_AFTER_SECONDS } from './closing.ts'
 
 /** Framework errors (bad JSON, body too large, wrong content type...) mapped to our codes. */
@@ -13,13 +14,22 @@ function codeForStatus(status: number): ErrorCode {
   return 'bad_request'
 }
 
-/** Every error leaves as `{error:{code,message}}`; 4xx keep a readable message; nothing leaks a stack. */
-export function registerErrorHandling(app: FastifyInstance): void {
+/**
+ * Every error leaves as `{error:{code,message}}`; 4xx keep a readable message; nothing leaks a
+ * stack. A write that failed for lack of space is logged with its real cause and answered 507
+ * `storage_full` (nothing of it was stored); 503s say when to try again.
+ */
+export function registerErrorHandling(app: FastifyInstance, storage?: StorageState): void {
   app.setErrorHandler((err: FastifyError | HttpError, request, reply) => {
     if (err instanceof HttpError) {
       // A 503 (restarting, busy) says when to try again.
       if (err.statusCode === 503) void reply.header('retry-after', String(CLOSING_RETRY_AFTER_SECONDS))
       return reply.status(err.statusCode).send(errorBody(err.code, err.message))
+    }
+    if (isStorageFull(err)) {
+      storage?.noteFull(err)
+      request.log.error({ err }, 'storage full: the write was not stored')
+      return reply.status(507).send(errorBody('storage_full'))
     }
     const status = typeof err.statusCode === 'number' ? err.statusCode : 500
     if (status >= 400 && status < 500) {

@@ -5,6 +5,7 @@ import { MIN_MUTATION_VERSION, MUTATION_VERSION, type Mutation, type PushResult 
 import type { WritableTable } from '../../core/sync/tables.ts'
 import { HttpError } from '../lib/http-error.ts'
 import { nowIso } from '../lib/time.ts'
+import { isStorageFull, type StorageState } from '../lib/storage.ts'
 import type { Viewer } from './viewer.ts'
 import { PendingSeqs } from '../repositories/sequence.ts'
 import { applyStudyMutation, visibleStudyRow } from './study-records.ts'
@@ -134,6 +135,8 @@ async function applyBatch(trx: Kysely<Database>, seqs: PendingSeqs, viewer: View
       await sql`release savepoint mutation`.execute(trx)
     } catch (err) {
       await rollbackTo(trx, 'mutation', err)
+      // No room to store anything: the whole commit fails and nothing is acknowledged (507).
+      if (isStorageFull(err)) throw err
       if (!(err instanceof HttpError)) {
         if (isWriteConflict(err)) log.warn({ err, mutation: raw.id }, 'push: write conflict with another transaction, stopping batch')
         else log.error({ err, mutation: raw.id }, 'push: unexpected failure, stopping batch')
@@ -185,7 +188,7 @@ interface Job {
  * once per batch rather than once per request). Each request is answered only after the commit that holds its effects is
  * durable (synchronous=FULL), so an acknowledgement is never given for a write that could be lost.
  */
-export function groupCommitPusher(db: Kysely<Database>): Pusher {
+export function groupCommitPusher(db: Kysely<Database>, storage?: StorageState): Pusher {
   let queue: Job[] = []
   let flushing = false
 
@@ -202,6 +205,7 @@ export function groupCommitPusher(db: Kysely<Database>): Pusher {
           outcomes.push({ ok: true, results: await applyBatch(trx, seqs, job.viewer, job.mutations, held[i] ?? new Set(), job.log) })
           await sql`release savepoint job`.execute(trx)
         } catch (err) {
+          if (isStorageFull(err)) throw err
           await rollbackTo(trx, 'job', err)
           outcomes.push({ ok: false, err })
         }
@@ -238,6 +242,7 @@ export function groupCommitPusher(db: Kysely<Database>): Pusher {
         for (const job of jobs) job.reject(answer(err))
         continue
       }
+      storage?.noteWritten()
       jobs.forEach((job, i) => {
         const o = outcomes[i]
         if (o?.ok) job.resolve(o.results)
