@@ -1,5 +1,5 @@
-import { createReadStream } from 'node:fs'
-import { appendFile, mkdir, open, rename, rm, stat } from 'node:fs/promises'
+import { constants, createReadStream } from 'node:fs'
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import * as v from 'valibot'
@@ -14,6 +14,9 @@ import type { Viewer } from '../sync/viewer.ts'
 
 export const MAX_PHOTO_BYTES = 5 * 1024 * 1024
 export const CHUNK_BYTES = 512 * 1024
+/** An unfinished upload untouched this long is abandoned: its part file and record are removed. */
+export const ABANDONED_UPLOAD_MS = 7 * 24 * 3600 * 1000
+const CLEANUP_EVERY_MS = 6 * 3600 * 1000
 
 const Params = v.object({ id: Uuid })
 const Query = v.object({
@@ -31,14 +34,131 @@ function imageType(head: Buffer): string | null {
   return null
 }
 
+/** The size of a file, or null if there is none. */
+async function sizeOf(path: string): Promise<number | null> {
+  try {
+    return (await stat(path)).size
+  } catch (err) {
+    if (err instanceof Error && 'code' in err && err.code === 'ENOENT') return null
+    throw err
+  }
+}
+
+async function readHead(path: string): Promise<Buffer> {
+  const handle = await open(path, 'r')
+  try {
+    const head = Buffer.alloc(12)
+    const { bytesRead } = await handle.read(head, 0, 12, 0)
+    return head.subarray(0, bytesRead)
+  } finally {
+    await handle.close()
+  }
+}
+
+/**
+ * Write a chunk at its offset in the part file and make it durable (fsync) before the caller
+ * records the new offset. Bytes beyond the offset are a chunk whose offset was never recorded
+ * (the server stopped between the write and the record): they are cut off first.
+ */
+async function writeChunk(path: string, offset: number, chunk: Buffer): Promise<void> {
+  const handle = await open(path, constants.O_RDWR | constants.O_CREAT)
+  try {
+    const { size } = await handle.stat()
+    if (size < offset) throw new HttpError(409, 'conflict', `上传位置不符（服务器已收到 ${size} 字节）`)
+    if (size > offset) await handle.truncate(offset)
+    for (let written = 0; written < chunk.length; ) {
+      const { bytesWritten } = await handle.write(chunk, written, chunk.length - written, offset + written)
+      written += bytesWritten
+    }
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+}
+
+/** Make a rename in `dir` durable. */
+async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r')
+  try {
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+}
+
+/**
+ * Remove uploads abandoned for `olderThanMs` (the part file untouched that long, e.g. a photo
+ * deleted on the phone halfway): the part file and the record of an unfinished upload. A phone
+ * that still comes back starts that photo again from the beginning.
+ */
+export async function removeAbandonedUploads(ctx: Pick<AppContext, 'db' | 'photoDir'>, olderThanMs = ABANDONED_UPLOAD_MS, now = Date.now()): Promise<number> {
+  let names: string[]
+  try {
+    names = await readdir(ctx.photoDir)
+  } catch (err) {
+    if (err instanceof Error && 'code' in err && err.code === 'ENOENT') return 0
+    throw err
+  }
+  let removed = 0
+  for (const name of names) {
+    if (!name.endsWith('.part')) continue
+    const path = join(ctx.photoDir, name)
+    const info = await stat(path).catch(() => null)
+    if (!info || now - info.mtimeMs < olderThanMs) continue
+    await ctx.db.deleteFrom('photos').where('id', '=', name.slice(0, -'.part'.length)).where('complete', '=', 0).execute()
+    await rm(path, { force: true })
+    removed++
+  }
+  return removed
+}
+
 /**
  * Visit photos, uploaded in chunks that resume where the server stopped (a phone killed halfway
  * asks for the status and goes on). Stored under DATA_DIR/photos, checked for size and type,
  * served only to those who may see the visit.
+ *
+ * Crash-safe: each chunk is written at its offset in `<id>.part` and fsynced before the database
+ * records the new offset, so the server only ever counts bytes it holds durably; on resume it
+ * trusts the smaller of the recorded offset and the part file's length (and cuts off anything
+ * beyond the record). The finished file is fsynced, renamed into place and the rename made
+ * durable before the photo is recorded complete; a crash after the rename is finished on the
+ * next request.
  */
 export function photoRoutes(app: FastifyInstance, ctx: AppContext): void {
   const dir = ctx.photoDir
   const file = (id: string) => join(dir, id)
+  const part = (id: string) => `${file(id)}.part`
+  let cleanup: NodeJS.Timeout | null = null
+  const clean = () =>
+    removeAbandonedUploads(ctx)
+      .then((n) => n > 0 && app.log.info({ removed: n }, 'photos: abandoned uploads removed'))
+      .catch((err: unknown) => app.log.error({ err }, 'photos: removing abandoned uploads failed'))
+  app.addHook('onReady', async () => {
+    await clean()
+    cleanup = setInterval(() => void clean(), CLEANUP_EVERY_MS)
+    cleanup.unref()
+  })
+  app.addHook('onClose', async () => {
+    if (cleanup) clearInterval(cleanup)
+  })
+
+  /** How many bytes of an unfinished upload the server holds for certain (see above). */
+  async function durableReceived(id: string, recorded: number): Promise<number> {
+    const size = (await sizeOf(part(id))) ?? 0
+    if (size >= recorded) return recorded
+    // The part file lost bytes it had been recorded with (damaged or removed): go on from what is there.
+    await ctx.db.updateTable('photos').set({ received: size }).where('id', '=', id).where('complete', '=', 0).execute()
+    return size
+  }
+
+  /** The server stopped after moving the finished file into place and before recording it: record it now. */
+  async function recoverFinished(id: string, total: number): Promise<boolean> {
+    if ((await sizeOf(part(id))) !== null || (await sizeOf(file(id))) !== total) return false
+    const mime = imageType(await readHead(file(id)))
+    if (!mime) return false
+    await ctx.db.updateTable('photos').set({ received: total, complete: 1, mime }).where('id', '=', id).execute()
+    return true
+  }
   app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer', bodyLimit: CHUNK_BYTES + 1024 }, (_req, body, done) => done(null, body))
 
   async function visibleVisit(viewer: Viewer, visitId: string) {
@@ -77,30 +197,29 @@ export function photoRoutes(app: FastifyInstance, ctx: AppContext): void {
     const row = await ctx.db.selectFrom('photos').selectAll().where('id', '=', id).executeTakeFirst()
     if (row?.complete === 1) return { received: Number(row.total), complete: true }
     if (row && (row.visit_id !== owner.id || Number(row.total) !== q.total)) throw new HttpError(409, 'conflict', '照片信息不一致')
-    const received = Number(row?.received ?? 0)
+    if (row && (await recoverFinished(id, q.total))) return { received: q.total, complete: true }
+    const received = row ? await durableReceived(id, Number(row.received)) : 0
     if (q.offset !== received) throw new HttpError(409, 'conflict', `上传位置不符（服务器已收到 ${received} 字节）`)
     if (received + chunk.length > q.total) throw new HttpError(422, 'validation', '照片内容超出声明的大小')
     if (!row) {
-      await rm(`${file(id)}.part`, { force: true })
+      await rm(part(id), { force: true })
       await ctx.db.insertInto('photos').values({ id, org_id: viewer.orgId, owner_table: owner.table, visit_id: owner.id, uploader_id: viewer.id, mime: '', total: q.total, received: 0, complete: 0, created_at: nowIso() }).execute()
     }
-    await appendFile(`${file(id)}.part`, chunk)
+    // On disk (fsynced) before the database counts it.
+    await writeChunk(part(id), received, chunk)
     const now = received + chunk.length
     if (now < q.total) {
       await ctx.db.updateTable('photos').set({ received: now }).where('id', '=', id).execute()
       return { received: now, complete: false }
     }
-    const handle = await open(`${file(id)}.part`, 'r')
-    const head = Buffer.alloc(12)
-    await handle.read(head, 0, 12, 0)
-    await handle.close()
-    const mime = imageType(head)
-    if (!mime || (await stat(`${file(id)}.part`)).size !== q.total) {
-      await rm(`${file(id)}.part`, { force: true })
+    const mime = imageType(await readHead(part(id)))
+    if (!mime || (await sizeOf(part(id))) !== q.total) {
+      await rm(part(id), { force: true })
       await ctx.db.deleteFrom('photos').where('id', '=', id).execute()
       throw new HttpError(422, 'validation', '只能上传图片（JPEG、WebP 或 PNG）')
     }
-    await rename(`${file(id)}.part`, file(id))
+    await rename(part(id), file(id))
+    await syncDir(dir)
     await ctx.db.updateTable('photos').set({ received: now, complete: 1, mime }).where('id', '=', id).execute()
     return { received: now, complete: true }
   })
@@ -108,9 +227,12 @@ export function photoRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get('/api/photos/:id/status', async (request) => {
     const viewer = requireViewer(request)
     const { id } = parseInput(Params, request.params)
-    const row = await ctx.read.selectFrom('photos').select(['received', 'complete', 'uploader_id']).where('id', '=', id).executeTakeFirst()
+    const row = await ctx.read.selectFrom('photos').select(['received', 'total', 'complete', 'uploader_id']).where('id', '=', id).executeTakeFirst()
     if (row && row.uploader_id !== viewer.id) throw new HttpError(404, 'not_found')
-    return { received: Number(row?.received ?? 0), complete: row?.complete === 1 }
+    if (!row) return { received: 0, complete: false }
+    if (row.complete === 1 || (await recoverFinished(id, Number(row.total)))) return { received: Number(row.total), complete: true }
+    // Only what the server holds for certain: the phone sends the rest from there.
+    return { received: await durableReceived(id, Number(row.received)), complete: false }
   })
 
   app.get('/api/photos/:id', async (request, reply) => {
