@@ -50,5 +50,7 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // Page tests (happy-dom) mount Vant components: Vite transforms them, so their CSS imports load.
+    server: { deps: { inline: ['vant'] } },
   },
 })

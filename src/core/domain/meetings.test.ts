@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { compliance, DEFAULT_RULES, meetingStats, periodKey, previousPeriodKey, rulesFor, type Rule } from './meetings.ts'
+import { compliance, DEFAULT_RULES, expectedFor, meetingStats, periodKey, previousPeriodKey, rulesFor, type Rule } from './meetings.ts'
 
 const committee: Rule = { type: 'branch_committee', period: 'month', times: 1 }
 const general: Rule = { type: 'branch_general', period: 'quarter', times: 1 }
@@ -97,5 +97,25 @@ describe('compliance is judged only from when the organisation, branch or rule s
     const changed: Rule = { ...monthly, times: 2, since: '2026-11-10' }
     expect(compliance([changed], [], new Date('2026-12-05T02:00:00Z'), '2020-01-01')[0]?.status).toBe('due')
     expect(compliance([changed], [], new Date('2027-01-05T02:00:00Z'), '2020-01-01')[0]?.status).toBe('overdue')
+  })
+})
+
+describe('expected people follow the type of meeting', () => {
+  const people = [
+    { id: 's', branchId: 'b1', role: 'secretary' },
+    { id: 'c', branchId: 'b1', role: 'member', committee: true },
+    { id: 'g', branchId: 'b1', role: 'member', groupId: 'g1' },
+    { id: 'm', branchId: 'b1', role: 'member', groupId: 'g2' },
+    { id: 'x', branchId: 'b2', role: 'member', committee: true, groupId: 'g1' },
+    { id: 'r', branchId: 'b1', role: 'member', removed: true },
+  ]
+  it('支部委员会: the committee; 党小组会: the group; 支部党员大会 and 主题党日: the branch; 谈心谈话: the two', () => {
+    expect(expectedFor('branch_committee', people, { branchId: 'b1' })).toEqual(['s', 'c'])
+    expect(expectedFor('group', people, { branchId: 'b1', groupId: 'g1' })).toEqual(['g'])
+    expect(expectedFor('group', people, { branchId: 'b1', groupId: null })).toEqual([])
+    expect(expectedFor('branch_general', people, { branchId: 'b1' })).toEqual(['s', 'c', 'g', 'm'])
+    expect(expectedFor('theme_day', people, { branchId: 'b1' })).toEqual(['s', 'c', 'g', 'm'])
+    expect(expectedFor('heart_talk', people, { branchId: 'b1', organiserId: 's', talkWithId: 'm' })).toEqual(['s', 'm'])
+    expect(expectedFor('study_group', people, { branchId: null })).toEqual([])
   })
 })

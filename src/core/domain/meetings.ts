@@ -41,6 +41,30 @@ export function minutesTemplate(type: MeetingType): string {
   return '议题：\n讨论情况：\n决议：\n'
 }
 
+/** A person as the meeting form proposes them (the synced people of the phone). */
+export interface Candidate {
+  id: string
+  branchId: string | null
+  role: string
+  groupId?: string | null
+  committee?: boolean
+  removed?: boolean
+}
+
+/**
+ * Who is expected follows the type: 支部委员会 the branch committee (its 委员 and the secretary),
+ * 党小组会 that group's members, 谈心谈话 the two who talk, the leadership's meetings those chosen
+ * by hand (none proposed); every other type the whole branch.
+ */
+export function expectedFor(type: MeetingType, people: readonly Candidate[], at: { branchId: string | null; groupId?: string | null; organiserId?: string; talkWithId?: string | null }): string[] {
+  if (LEADERSHIP_TYPES.includes(type)) return []
+  if (type === 'heart_talk') return [at.organiserId, at.talkWithId].filter((id): id is string => !!id && people.some((p) => p.id === id))
+  const branch = people.filter((p) => !p.removed && at.branchId !== null && p.branchId === at.branchId)
+  if (type === 'branch_committee') return branch.filter((p) => p.committee === true || p.role === 'secretary').map((p) => p.id)
+  if (type === 'group') return at.groupId ? branch.filter((p) => p.groupId === at.groupId).map((p) => p.id) : []
+  return branch.map((p) => p.id)
+}
+
 export type Period = 'month' | 'quarter' | 'year'
 export const PERIOD_LABELS: Record<Period, string> = { month: '每月', quarter: '每季度', year: '每年' }
 const THIS_PERIOD: Record<Period, string> = { month: '本月', quarter: '本季度', year: '本年度' }

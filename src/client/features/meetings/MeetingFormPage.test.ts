@@ -1,0 +1,101 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { VueWrapper } from '@vue/test-utils'
+import { newId } from '../../../core/ids.ts'
+import type { Branch, UserProfile } from '../../../core/schemas/entities.ts'
+import { mountPage, settle, signedInHarness, type PageHarness } from '../../testing/page.ts'
+
+const syncs = vi.hoisted(() => ({ count: 0 }))
+vi.mock('../../sync/engine.ts', () => ({
+  SyncEngine: class {
+    sync() {
+      syncs.count++
+      return Promise.resolve({ ok: true })
+    }
+  },
+}))
+vi.mock('../../sync/scheduler.ts', () => ({ startScheduler: () => () => undefined }))
+
+const { default: MeetingFormPage } = await import('./MeetingFormPage.vue')
+
+let h: PageHarness
+let page: VueWrapper
+const groupA = newId()
+const groupB = newId()
+const ids = { committee: newId(), inGroupA: newId(), inGroupB: newId(), plain: newId(), otherBranch: newId() }
+
+function person(id: string, name: string, extra: Partial<UserProfile> = {}): UserProfile {
+  return { id, orgId: h.user.orgId, branchId: h.user.branchId, name, role: 'member', removed: false, joinedPartyOn: null, fullMemberOn: null, ...extra }
+}
+async function seedBranch(): Promise<void> {
+  const branch: Branch = { id: h.user.branchId ?? '', orgId: h.user.orgId, name: '第一党支部', archived: false, groups: [{ id: groupA, name: '第一党小组' }, { id: groupB, name: '第二党小组' }] }
+  await h.db.branches.put(branch)
+}
+async function seedPeople(): Promise<void> {
+  await h.db.users.bulkPut([
+    person(h.user.id, '王书记', { role: 'secretary' }),
+    person(ids.committee, '李委员', { committee: true, groupId: groupA }),
+    person(ids.inGroupA, '张三', { groupId: groupA }),
+    person(ids.inGroupB, '赵六', { groupId: groupB }),
+    person(ids.plain, '钱七'),
+    person(ids.otherBranch, '孙八', { branchId: newId(), committee: true }),
+  ])
+}
+const pressed = () => page.findAll('[aria-label="应到人员"] button[aria-pressed="true"]').map((b) => b.text())
+const chooseType = async (label: string) => {
+  const chip = page.findAll('[aria-label="会议类型"] button').find((b) => b.text() === label)
+  await chip?.trigger('click')
+  await settle(2)
+}
+
+beforeEach(() => {
+  h = signedInHarness({ role: 'secretary' })
+  syncs.count = 0
+})
+afterEach(async () => {
+  page.unmount()
+  await h.db.delete()
+})
+
+describe('安排会议: who is expected follows the type', () => {
+  it('支部委员会 proposes the committee, 党小组会 the chosen group, 支部党员大会 the whole branch; switching type updates the list', async () => {
+    await seedBranch()
+    await seedPeople()
+    page = await mountPage(h, MeetingFormPage, '/meetings/new')
+    await chooseType('支部委员会')
+    expect(pressed().sort()).toEqual(['李委员', '王书记'].sort())
+
+    await chooseType('党小组会')
+    expect(pressed().sort()).toEqual(['张三', '李委员'].sort())
+    await page.findAll('[aria-label="党小组"] button').find((b) => b.text() === '第二党小组')?.trigger('click')
+    await settle(2)
+    expect(pressed()).toEqual(['赵六'])
+
+    await chooseType('支部党员大会')
+    expect(pressed().sort()).toEqual(['张三', '李委员', '王书记', '赵六', '钱七'].sort())
+    await chooseType('支部委员会')
+    expect(pressed().sort()).toEqual(['李委员', '王书记'].sort())
+  })
+
+  it('right after sign-in, before the roster reached the phone: fetches it, waits, and never saves an empty 应到', async () => {
+    await seedBranch()
+    page = await mountPage(h, MeetingFormPage, '/meetings/new')
+    expect(syncs.count).toBeGreaterThan(0)
+    expect(page.find('[data-testid="roster-waiting"]').exists()).toBe(true)
+    await page.find('input[name="topic"]').setValue('学习贯彻全会精神')
+    await page.find('form').trigger('submit')
+    await settle(2)
+    expect(page.find('[data-testid="form-error"]').text()).toMatch(/人员名单还没有同步到本机/)
+    expect(await h.db.meetings.count()).toBe(0)
+
+    // The roster arrives: the list fills in by itself and the meeting saves with it.
+    await seedPeople()
+    await settle()
+    await chooseType('支部党员大会')
+    expect(pressed()).toHaveLength(5)
+    await page.find('form').trigger('submit')
+    await vi.waitFor(async () => expect(await h.db.meetings.count()).toBe(1), { timeout: 5000 })
+    const [saved] = await h.db.meetings.toArray()
+    expect(saved?.expectedIds).toHaveLength(5)
+  })
+})
