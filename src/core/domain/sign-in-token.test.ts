@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { newMeetingKey, parseSignInLink, signInLink, signToken, verifySignIn, WINDOW_MS, windowOf, type SignInClaim } from './sign-in-token.ts'
+import { newMeetingKey, parseSignInLink, signInClosesAt, signInLink, signInOpensAt, signInPhase, signToken, verifySignIn, WINDOW_MS, windowOf, type SignInClaim } from './sign-in-token.ts'
 
 const key = newMeetingKey()
 const meeting = { id: '01a22031-4d76-7677-ae1b-b63b19145d18', startsAt: '2026-11-28T06:00:00.000Z', durationMinutes: 90 }
@@ -54,5 +54,19 @@ describe('sign-in tokens', () => {
     expect(parseSignInLink(link)).toEqual({ meetingId: c.meetingId, window: c.window, token: c.token })
     expect(parseSignInLink('https://evil.example/x')).toBeNull()
     expect(WINDOW_MS).toBeLessThanOrEqual(15_000)
+  })
+
+  it('knows when sign-in opens and closes: an hour before the start to an hour after the planned end', () => {
+    expect(new Date(signInOpensAt(meeting)).toISOString()).toBe('2026-11-28T05:00:00.000Z')
+    expect(new Date(signInClosesAt(meeting)).toISOString()).toBe('2026-11-28T08:30:00.000Z')
+    expect(signInPhase(meeting, Date.parse('2026-11-28T04:59:59.999Z'))).toBe('before')
+    expect(signInPhase(meeting, Date.parse('2026-11-28T05:00:00Z'))).toBe('open')
+    expect(signInPhase(meeting, Date.parse('2026-11-28T08:30:09Z'))).toBe('open')
+    expect(signInPhase(meeting, Date.parse('2026-11-28T08:30:10Z'))).toBe('after')
+  })
+
+  it('tells the member their own or the organiser’s clock may be wrong when a code is refused as expired', async () => {
+    const { REFUSAL_TEXT } = await import('./sign-in-token.ts')
+    expect(REFUSAL_TEXT.expired).toContain('组织者或您的手机时间不准')
   })
 })

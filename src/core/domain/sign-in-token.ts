@@ -70,8 +70,27 @@ export const REFUSAL_TEXT: Record<SignInRefusal, string> = {
   wrong_member: '只能为本人签到',
   wrong_meeting: '签到码不属于这次会议',
   bad_token: '签到码无效，请重新扫描会场的签到码',
-  expired: '签到码已过期：请扫描会场屏幕上正在显示的签到码，不要使用截图或转发的图片',
+  expired:
+    '签到码已过期：请扫描会场屏幕上正在显示的签到码，不要使用截图或转发的图片。如果扫的正是会场上的签到码，可能是组织者或您的手机时间不准，请把手机设为“自动设置时间”后再扫',
   outside_meeting: '不在会议签到时间内（会前1小时至会后1小时）',
+}
+
+/** The first and the last moment a sign-in code of the meeting is accepted (its window's start, Unix ms). */
+export function signInOpensAt(meeting: Pick<MeetingWindow, 'startsAt'>): number {
+  return Date.parse(meeting.startsAt) - OPEN_BEFORE_MS
+}
+export function signInClosesAt(meeting: Omit<MeetingWindow, 'id'>): number {
+  return Date.parse(meeting.startsAt) + meeting.durationMinutes * 60_000 + OPEN_AFTER_MS
+}
+
+export type SignInPhase = 'before' | 'open' | 'after'
+
+/** Whether a code of the window that contains `at` is accepted: the same test the server makes. */
+export function signInPhase(meeting: Omit<MeetingWindow, 'id'>, at: number): SignInPhase {
+  const windowStart = windowOf(at) * WINDOW_MS
+  if (windowStart < signInOpensAt(meeting)) return 'before'
+  if (windowStart > signInClosesAt(meeting)) return 'after'
+  return 'open'
 }
 
 function sameBytes(a: string, b: string): boolean {
@@ -89,7 +108,6 @@ export async function verifySignIn(claim: SignInClaim, key: string, meeting: Mee
   const scanned = Date.parse(claim.scannedAt)
   const windowStart = claim.window * WINDOW_MS
   if (Number.isNaN(scanned) || scanned < windowStart - SCAN_GRACE_MS || scanned > windowStart + WINDOW_MS + SCAN_GRACE_MS) return 'expired'
-  const start = Date.parse(meeting.startsAt)
-  if (windowStart < start - OPEN_BEFORE_MS || windowStart > start + meeting.durationMinutes * 60_000 + OPEN_AFTER_MS) return 'outside_meeting'
+  if (signInPhase(meeting, windowStart) !== 'open') return 'outside_meeting'
   return null
 }
