@@ -10,6 +10,7 @@ import { refuseCrossOrigin } from './plugins/same-origin.ts'
 import { registerAuth } from './plugins/auth.ts'
 import { registerStatic } from './static.ts'
 import { healthRoutes } from './routes/health.ts'
+import { timeRoutes } from './routes/time.ts'
 import { setupRoutes } from './routes/setup.ts'
 import { authRoutes } from './routes/auth.ts'
 import { syncRoutes } from './routes/sync/index.ts'
@@ -72,6 +73,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   refuseCrossOrigin(app)
   await registerAuth(app, opts.ctx.db, opts.ctx.read)
   healthRoutes(app, opts.ctx)
+  timeRoutes(app)
   setupRoutes(app, opts.ctx)
   authRoutes(app, opts.ctx)
   syncRoutes(app, opts.ctx)

@@ -38,6 +38,7 @@ interface BadCase {
 /** At least one bad input for every API route; a route missing here fails the suite. */
 const BAD_INPUT: Record<string, BadCase[]> = {
   'GET /api/health': [],
+  'GET /api/time': [],
   'GET /api/setup': [],
   'POST /api/setup': [
     { method: 'POST', url: '/api/setup', body: '{"orgName":"x"}', status: 400, code: 'validation' },
@@ -263,6 +264,17 @@ describe('API', () => {
     const res = await fetch(`${server.url}/api/health`)
     expect(res.status).toBe(200)
     expect(await res.json()).toMatchObject({ status: 'ok', database: process.env.TEST_DATABASE_URL ? 'postgres' : 'sqlite' })
+  })
+
+  it('tells its clock to the millisecond, never cached (the organiser’s phone corrects its own with it)', async () => {
+    const before = Date.now()
+    const res = await fetch(`${server.url}/api/time`)
+    const after = Date.now()
+    expect(res.status).toBe(200)
+    expect(res.headers.get('cache-control')).toBe('no-store')
+    const { now } = (await res.json()) as { now: number }
+    expect(now).toBeGreaterThanOrEqual(before)
+    expect(now).toBeLessThanOrEqual(after)
   })
 })
 

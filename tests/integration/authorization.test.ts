@@ -79,6 +79,7 @@ const ROLES: Who[] = ['anonymous', 'member', 'secretary', 'admin', 'otherBranchM
 /** Expected HTTP status per route and role (routes without per-record data). */
 const ROUTE_MATRIX: Record<string, { run: (who: Who) => Promise<Response>; expect: Record<Who, number> }> = {
   'GET /api/health': { run: (w) => call(w, 'GET', '/api/health'), expect: { anonymous: 200, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
+  'GET /api/time': { run: (w) => call(w, 'GET', '/api/time'), expect: { anonymous: 200, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
   'GET /api/setup': { run: (w) => call(w, 'GET', '/api/setup'), expect: { anonymous: 200, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
   'POST /api/setup': {
     run: (w) => call(w, 'POST', '/api/setup', { orgName: '另一个组织', adminName: '某人', phone: '13811112222', password: 'long-enough-pw' }),

@@ -159,6 +159,7 @@ const ROUTES: Record<string, { method: 'GET' | 'POST' | 'PUT'; url: fc.Arbitrary
   'GET /api/me/export': { method: 'GET', url: fc.constant('/api/me/export') },
   'GET /api/me/export.xlsx': { method: 'GET', url: fc.constant('/api/me/export.xlsx') },
   'GET /api/health': { method: 'GET', url: fc.constant('/api/health') },
+  'GET /api/time': { method: 'GET', url: fc.constant('/api/time') },
   'GET /api/setup': { method: 'GET', url: fc.constant('/api/setup') },
   'POST /api/setup': {
     method: 'POST', url: fc.constant('/api/setup'),

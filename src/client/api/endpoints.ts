@@ -27,6 +27,8 @@ export function endpoints(http: HttpClient, opts: { schemaVersion?: number } = {
     login: (body: LoginRequest) => http.post<{ user: SessionUser }>('/api/auth/login', body),
     logout: () => http.post<{ ok: boolean }>('/api/auth/logout'),
     me: () => http.get<{ user: SessionUser }>('/api/auth/me'),
+    /** The server's clock (Unix ms): the organiser's phone corrects its own with it before showing a sign-in code. */
+    time: () => http.get<{ now: number }>('/api/time'),
     calendarStatus: () => http.get<{ active: boolean; createdAt: string | null }>('/api/me/calendar'),
     newCalendarLink: () => http.post<{ path: string }>('/api/me/calendar'),
     revokeCalendarLink: () => http.post<{ active: boolean }>('/api/me/calendar/revoke'),
