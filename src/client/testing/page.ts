@@ -29,7 +29,9 @@ export function signedInHarness(user: Partial<SessionUser> = {}): PageHarness {
   session.db = db
   session.user = full
   const blank = defineComponent({ render: () => h('div') })
-  const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/:rest(.*)*', component: blank }] })
+  // The app's parameterised paths (pages read route.params.id); anything else lands on the blank page.
+  const paths = ['/meetings/new', '/meetings/:id/code', '/meetings/:id/edit', '/meetings/:id', '/admin/people/:id', '/visits/:id', '/:rest(.*)*']
+  const router = createRouter({ history: createMemoryHistory(), routes: paths.map((path) => ({ path, component: blank })) })
   return { db, user: full, pinia, router }
 }
 

@@ -14,7 +14,7 @@ vi.mock('../../sync/engine.ts', () => ({
     }
   },
 }))
-vi.mock('../../sync/scheduler.ts', () => ({ startScheduler: () => () => undefined }))
+vi.mock('../../sync/scheduler.ts', () => ({ startScheduler: () => ({ stop: () => undefined, closely: () => undefined }) }))
 
 const { default: MeetingFormPage } = await import('./MeetingFormPage.vue')
 

@@ -17,7 +17,7 @@ vi.mock('../../sync/engine.ts', () => ({
   },
 }))
 // No timers or window events in these tests: the store's syncNow is called by hand.
-vi.mock('../../sync/scheduler.ts', () => ({ startScheduler: () => () => undefined }))
+vi.mock('../../sync/scheduler.ts', () => ({ startScheduler: () => ({ stop: () => undefined, closely: () => undefined }) }))
 
 const { useSessionStore } = await import('../auth/session.store.ts')
 const { useSyncStore } = await import('./sync.store.ts')

@@ -4,7 +4,7 @@ import { api } from '../../api/client.ts'
 import type { AccountDb, RejectedEntry } from '../../db/account-db.ts'
 import { useLiveQuery } from '../../db/live.ts'
 import { SyncEngine } from '../../sync/engine.ts'
-import { startScheduler } from '../../sync/scheduler.ts'
+import { startScheduler, type Scheduler } from '../../sync/scheduler.ts'
 import { FAILURE_TEXT, STATE_TEXT, type SyncFailure, type SyncState } from '../../sync/status.ts'
 import { useSessionStore } from '../auth/session.store.ts'
 
@@ -28,7 +28,9 @@ export const useSyncStore = defineStore('sync', () => {
   const lastError = ref<SyncError | null>(null)
   const online = ref(typeof navigator === 'undefined' ? true : navigator.onLine)
   let engine: SyncEngine | null = null
-  let stopScheduler: (() => void) | null = null
+  let scheduler: Scheduler | null = null
+  /** Pages open that want members' scans within seconds (the sign-in code, the roll). */
+  const followers = ref(0)
 
   const db = (): AccountDb | null => session.db
   const pending = useLiveQuery(() => db()?.outbox.count() ?? 0, 0, [() => session.db])
@@ -81,10 +83,25 @@ export const useSyncStore = defineStore('sync', () => {
   const failureText = computed(() => (failure.value ? FAILURE_TEXT[failure.value] : null))
 
   function stop(): void {
-    stopScheduler?.()
-    stopScheduler = null
+    scheduler?.stop()
+    scheduler = null
     engine = null
   }
+
+  /**
+   * While the organiser's sign-in code or roll is open, sync every few seconds (foreground only)
+   * so 已签到 n / 应到 m follows the scans; call the returned function when the page closes.
+   */
+  function followClosely(): () => void {
+    followers.value++
+    let released = false
+    return () => {
+      if (released) return
+      released = true
+      followers.value--
+    }
+  }
+  watch(followers, (n) => scheduler?.closely(n > 0))
 
   watch(
     () => [session.db, session.user] as const,
@@ -94,7 +111,8 @@ export const useSyncStore = defineStore('sync', () => {
       lastError.value = null
       if (!current || !session.user) return
       engine = new SyncEngine(current, api)
-      stopScheduler = startScheduler(runOnce, { lockName: `suixing-sync-${session.user.id}` })
+      scheduler = startScheduler(runOnce, { lockName: `suixing-sync-${session.user.id}` })
+      if (followers.value > 0) scheduler.closely(true)
     },
     { immediate: true },
   )
@@ -120,5 +138,5 @@ export const useSyncStore = defineStore('sync', () => {
     await db()?.rejected.delete(id)
   }
 
-  return { pending, rejected, lastSyncAt, state, stateText, failure, failureText, lastError, online, syncNow: runOnce, discard, fixLink }
+  return { pending, rejected, lastSyncAt, state, stateText, failure, failureText, lastError, online, syncNow: runOnce, followClosely, discard, fixLink }
 })
