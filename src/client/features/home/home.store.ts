@@ -4,6 +4,7 @@ import { useSessionStore } from '../auth/session.store.ts'
 import { useLiveQuery } from '../../db/live.ts'
 import { monthRecords } from '../study/study.queries.ts'
 import { monthOf, summarize } from '../study/study-summary.ts'
+import { pendingCounts } from '../meetings/pending.ts'
 
 /** What the home screen shows of the member's own records: this month's study, privately. */
 export const useHomeStore = defineStore('home', () => {
@@ -18,6 +19,12 @@ export const useHomeStore = defineStore('home', () => {
   const meetingCount = useLiveQuery(() => session.db?.meetings.count() ?? 0, 0, [() => session.db])
   const followupCount = useLiveQuery(() => session.db?.followups.count() ?? 0, 0, [() => session.db])
   const showMeetings = computed(() => session.user?.role !== 'member' || meetingCount.value > 0)
+  /** Leave requests to approve and 补学 to confirm in the meetings this person manages. */
+  const approvals = useLiveQuery(
+    () => (session.db && session.user?.role !== 'member' ? pendingCounts(session.db, session.user) : { leave: 0, makeups: 0 }),
+    { leave: 0, makeups: 0 },
+    [() => session.db, () => session.user?.role],
+  )
   const showFollowups = computed(() => followupCount.value > 0)
-  return { month, studyThisMonth, showMeetings, showFollowups }
+  return { month, studyThisMonth, showMeetings, showFollowups, approvals }
 })
