@@ -3,7 +3,8 @@ import { meetingFields, type Attendance, type Makeup, type Meeting } from '../..
 import { newId } from '../../../core/ids.ts'
 import { attendanceId } from '../../../core/attendance-id.ts'
 import { issuesToMessage } from '../../../core/schemas/common.ts'
-import { newMeetingKey, parseSignInLink, REFUSAL_TEXT, SCAN_GRACE_MS, WINDOW_MS } from '../../../core/domain/sign-in-token.ts'
+import { newMeetingKey, parseSignInLink, REFUSAL_TEXT, SCAN_GRACE_MS, signInPhase, WINDOW_MS } from '../../../core/domain/sign-in-token.ts'
+import { signInClosedText } from './status-text.ts'
 import type { AttendanceStatus } from '../../../core/domain/meetings.ts'
 import type { SessionUser } from '../../../core/schemas/auth.ts'
 import type { AccountDb } from '../../db/account-db.ts'
@@ -65,20 +66,36 @@ function baseRow(user: Pick<SessionUser, 'orgId'>, meeting: Pick<Meeting, 'id' |
   )
 }
 
+export interface SignInResult {
+  meetingId: string
+  /** When this member's sign-in was taken (the first one, if they had signed in already). */
+  signedAt: string
+  /** They had signed in to this meeting before: nothing new was saved. */
+  already: boolean
+}
+
 /**
  * Sign in with the code scanned from the organiser's phone: saved at once, with no network on
  * either phone. A code far from this phone's clock (a screenshot passed on later) is refused here
- * already; the server checks the signature when the sign-in arrives.
+ * already, and so is a code outside the meeting's sign-in time when the phone knows the meeting;
+ * the server checks the signature when the sign-in arrives. `now`: the server's time as far as
+ * this phone knows it (clock.store).
  */
-export async function signInWithCode(db: AccountDb, user: SessionUser, text: string, now = Date.now()): Promise<{ meetingId: string }> {
+export async function signInWithCode(db: AccountDb, user: SessionUser, text: string, now = Date.now()): Promise<SignInResult> {
   const code = parseSignInLink(text)
   if (!code) throw new MeetingError('这不是党建随行的签到码')
   const start = code.window * WINDOW_MS
   if (now < start - SCAN_GRACE_MS || now > start + WINDOW_MS + SCAN_GRACE_MS) throw new MeetingError(REFUSAL_TEXT.expired)
-  const meeting = (await db.meetings.get(code.meetingId)) ?? { id: code.meetingId, branchId: null }
+  const known = await db.meetings.get(code.meetingId)
+  if (known?.deleted) throw new MeetingError('这次会议已取消')
+  if (known) {
+    const phase = signInPhase(known, start)
+    if (phase !== 'open') throw new MeetingError(signInClosedText(known, phase))
+  }
+  const meeting = known ?? { id: code.meetingId, branchId: null }
   const id = attendanceId(code.meetingId, user.id)
   const existing = await db.attendance.get(id)
-  if (existing?.status === 'present' && existing.method === 'scan') return { meetingId: code.meetingId }
+  if (existing?.status === 'present' && existing.method === 'scan') return { meetingId: code.meetingId, signedAt: existing.signedAt ?? new Date(now).toISOString(), already: true }
   const scannedAt = new Date(now).toISOString()
   const row: Attendance = { ...baseRow(user, meeting, user.id, existing), status: 'present', method: 'scan', signedAt: scannedAt, updatedAt: scannedAt }
   await writeRow(db, 'attendance', row, {
@@ -89,7 +106,7 @@ export async function signInWithCode(db: AccountDb, user: SessionUser, text: str
     method: 'scan',
     signedAt: scannedAt,
   })
-  return { meetingId: code.meetingId }
+  return { meetingId: code.meetingId, signedAt: scannedAt, already: false }
 }
 
 export async function requestLeave(db: AccountDb, user: SessionUser, meeting: Meeting, reason: string): Promise<void> {

@@ -7,6 +7,7 @@ import { chinaToday } from '../../../core/domain/political-birthday.ts'
 import { api } from '../../api/client.ts'
 import { useLiveQuery } from '../../db/live.ts'
 import { useSessionStore } from '../auth/session.store.ts'
+import { useClockStore } from './clock.store.ts'
 import type { MeetingInput } from './meetings.repo.ts'
 
 // Writes validate with the shared schemas: loaded on the first write, not with the home screen.
@@ -29,6 +30,15 @@ export const useMeetingsStore = defineStore('meetings', () => {
   const meetings = useLiveQuery<Meeting[]>(async () => ((await session.db?.meetings.orderBy('startsAt').toArray()) ?? []).filter((m) => !m.deleted), [], [() => session.db])
   const attendance = useLiveQuery<Attendance[]>(async () => (await session.db?.attendance.toArray()) ?? [], [], [() => session.db])
   const makeups = useLiveQuery<Makeup[]>(async () => ((await session.db?.makeups.toArray()) ?? []).filter((x) => !x.deleted), [], [() => session.db])
+  /** Attendance rows with a change this phone has not yet handed to the server (only the outbox's index keys are read). */
+  const unsentAttendance = useLiveQuery<Set<string>>(
+    async () => {
+      const keys: unknown[] = (await session.db?.outbox.orderBy('[table+rowId]').uniqueKeys()) ?? []
+      return new Set(keys.flatMap((k) => (Array.isArray(k) && k[0] === 'attendance' ? [String(k[1])] : [])))
+    },
+    new Set(),
+    [() => session.db],
+  )
   const people = useLiveQuery<UserProfile[]>(async () => sortByName(((await session.db?.users.toArray()) ?? []).filter((u) => !u.removed)), [], [() => session.db])
   const rules = useLiveQuery<Rule[]>(async () => ((await session.db?.meta.get('rules'))?.value as Rule[] | undefined) ?? DEFAULT_RULES, DEFAULT_RULES, [() => session.db])
   /** The day the organisation started: from the server, else from its id (a UUIDv7 holds the moment it was made). */
@@ -114,6 +124,7 @@ export const useMeetingsStore = defineStore('meetings', () => {
     past,
     complianceView,
     attendanceOf,
+    unsentAttendance,
     myRow,
     manages,
     started,
@@ -125,7 +136,7 @@ export const useMeetingsStore = defineStore('meetings', () => {
     create: async (input: MeetingInput) => (await writes()).createMeeting(need().db, need().user, input),
     update: async (id: string, patch: Partial<MeetingInput>) => (await writes()).updateMeeting(need().db, id, patch),
     cancel: async (id: string) => (await writes()).cancelMeeting(need().db, id),
-    signIn: async (text: string) => (await writes()).signInWithCode(need().db, need().user, text),
+    signIn: async (text: string) => (await writes()).signInWithCode(need().db, need().user, text, useClockStore().now()),
     requestLeave: async (m: Meeting, reason: string) => (await writes()).requestLeave(need().db, need().user, m, reason),
     mark: async (m: Meeting, memberId: string, status: AttendanceStatus) => (await writes()).markAttendance(need().db, need().user, m, memberId, status),
     decideLeave: async (m: Meeting, memberId: string, decision: 'approved' | 'declined') => (await writes()).decideLeave(need().db, need().user, m, memberId, decision),
