@@ -234,17 +234,27 @@ describe('ledger and calendar', () => {
     await wb.xlsx.load(await res.arrayBuffer())
     expect(wb.worksheets.map((w) => w.name)).toEqual(['会议', '出勤', '补学'])
     const meetings = wb.getWorksheet('会议')!
-    const rows = meetings.getSheetValues().slice(2) as unknown[][]
+    // A title row (branch and year) above the header, landscape, dates as dates in China time.
+    expect(meetings.getCell('A1').value).toBe(`第一党支部${year}年组织生活台账（会议）`)
+    expect(meetings.getRow(2).values).toContain('补学')
+    expect(meetings.pageSetup.orientation).toBe('landscape')
+    const rows = meetings.getSheetValues().slice(3) as unknown[][]
     const committee = rows.find((r) => r[3] === '11月支部委员会')
+    expect(committee?.[1]).toBeInstanceOf(Date)
+    expect(Math.abs((committee?.[1] as Date).getTime() - (startedAt + 8 * HOUR))).toBeLessThan(1000)
     // 应到 3, 实到 2 (张三 scanned, 李四 scanned after a hand mark), 请假 0, 缺席 1 (the secretary).
     expect(committee?.slice(7, 12)).toEqual([3, 2, 0, 1, '67%'])
-    const attendance = (wb.getWorksheet('出勤')!.getSheetValues().slice(2) as unknown[][]).filter((r) => r[2] === '11月支部委员会')
+    // The 补学 column: who made up for a missed meeting, and whether it was confirmed.
+    expect(rows.filter((r) => r[13]).map((r) => r[13])).toEqual(['李四（已确认）'])
+    // The minutes template's headings alone are not exported as minutes.
+    expect(committee?.[14] ?? '').toBe('')
+    const attendance = (wb.getWorksheet('出勤')!.getSheetValues().slice(3) as unknown[][]).filter((r) => r[2] === '11月支部委员会')
     expect(attendance.map((r) => [r[3], r[4], r[5]])).toEqual([
       ['张三', '出席', '扫码'],
       ['李四', '出席', '扫码'],
       ['王书记', '缺席', ''],
     ])
-    const makeups = wb.getWorksheet('补学')!.getSheetValues().slice(2) as unknown[][]
+    const makeups = wb.getWorksheet('补学')!.getSheetValues().slice(3) as unknown[][]
     expect(makeups.map((r) => [r[3], r[4], r[5], r[8]])).toEqual([['李四', '请假', '自学会议材料', '王书记']])
     // Another branch's ledger is not theirs.
     expect((await jar(`${server.url}/api/ledger/${org.branchB}/${year}.xlsx`)).status).toBe(403)
@@ -253,6 +263,8 @@ describe('ledger and calendar', () => {
   it('a meeting\'s .ics parses with a real ICS parser', async () => {
     const jar = await signIn(server, org.memberA.phone)
     const res = await jar(`${server.url}/api/meetings/${branchMeeting.id}.ics`)
+    // The file is named after the meeting (China date), not meeting.ics.
+    expect(decodeURIComponent(/filename\*=UTF-8''([^;]+)/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? '')).toMatch(/^\d{4}-\d{2}-\d{2} 支部委员会 11月支部委员会\.ics$/)
     const cal = new ICAL.Component(ICAL.parse(await res.text()))
     const event = new ICAL.Event(cal.getFirstSubcomponent('vevent') ?? undefined)
     expect(event.summary).toBe('支部委员会：11月支部委员会')

@@ -2,15 +2,16 @@ import ExcelJS from 'exceljs'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.ts'
 import { ATTENDANCE_LABELS, MEETING_TYPE_LABELS, meetingStats, type AttendanceStatus, type MeetingType } from '../../core/domain/meetings.ts'
-import { chinaYearBounds, formatChinaDateTime } from '../../core/domain/china-time.ts'
+import { chinaYearBounds } from '../../core/domain/china-time.ts'
+import { cellDay, chinaCellTime, titledSheet, wrapColumns } from '../lib/xlsx-sheet.ts'
 
-const when = (iso: string | null) => (iso ? formatChinaDateTime(new Date(iso)) : '')
 const LEAVE_LABELS: Record<string, string> = { requested: '待审批', approved: '已批准', declined: '未批准' }
 
 /**
  * The ledger (台账) of a branch (or of the leadership, branchId null) for one year, built only
- * from what was recorded: one sheet of meetings with their numbers, one of attendance, one of
- * make-up study beside the absences it makes up for.
+ * from what was recorded: one sheet of meetings with their numbers and 补学, one of attendance,
+ * one of make-up study beside the absences it makes up for. Each sheet has a title row (unit,
+ * year), prints landscape and keeps dates as dates.
  */
 export async function ledgerWorkbook(db: Kysely<Database>, orgId: string, branchId: string | null, year: number, title: string): Promise<Buffer> {
   const [from, to] = chinaYearBounds(year)
@@ -26,46 +27,44 @@ export async function ledgerWorkbook(db: Kysely<Database>, orgId: string, branch
   const wb = new ExcelJS.Workbook()
   wb.creator = '党建随行'
   wb.title = title
-  const sheet1 = wb.addWorksheet('会议')
-  sheet1.columns = [
-    { header: '日期时间', key: 'at', width: 20 },
-    { header: '类型', key: 'type', width: 18 },
-    { header: '主题', key: 'topic', width: 36 },
-    { header: '地点', key: 'place', width: 16 },
-    { header: '组织者', key: 'organiser', width: 10 },
-    { header: '主讲人', key: 'speaker', width: 10 },
-    { header: '应到', key: 'expected', width: 7 },
-    { header: '实到', key: 'present', width: 7 },
-    { header: '请假', key: 'leave', width: 7 },
-    { header: '缺席', key: 'absent', width: 7 },
-    { header: '出席率', key: 'rate', width: 8 },
-    { header: '缺席及原因', key: 'missing', width: 30 },
-    { header: '会议记录', key: 'minutes', width: 60 },
-  ]
-  const sheet2 = wb.addWorksheet('出勤')
-  sheet2.columns = [
-    { header: '会议日期', key: 'at', width: 20 },
+  const sheet1 = titledSheet(wb, '会议', `${title}（会议）`, [
+    { header: '日期时间', key: 'at', width: 17, date: 'time' },
+    { header: '类型', key: 'type', width: 14 },
+    { header: '主题', key: 'topic', width: 28 },
+    { header: '地点', key: 'place', width: 12 },
+    { header: '组织者', key: 'organiser', width: 9 },
+    { header: '主讲人', key: 'speaker', width: 9 },
+    { header: '应到', key: 'expected', width: 6 },
+    { header: '实到', key: 'present', width: 6 },
+    { header: '请假', key: 'leave', width: 6 },
+    { header: '缺席', key: 'absent', width: 6 },
+    { header: '出席率', key: 'rate', width: 7 },
+    { header: '缺席及原因', key: 'missing', width: 24 },
+    { header: '补学', key: 'makeups', width: 20 },
+    { header: '会议记录', key: 'minutes', width: 48 },
+  ])
+  const sheet2 = titledSheet(wb, '出勤', `${title}（出勤）`, [
+    { header: '会议日期', key: 'at', width: 17, date: 'time' },
     { header: '会议', key: 'topic', width: 30 },
     { header: '姓名', key: 'name', width: 10 },
-    { header: '出勤', key: 'status', width: 8 },
+    { header: '出勤', key: 'status', width: 10 },
     { header: '签到方式', key: 'method', width: 10 },
-    { header: '签到时间', key: 'signedAt', width: 20 },
+    { header: '签到时间', key: 'signedAt', width: 17, date: 'time' },
     { header: '请假事由', key: 'reason', width: 24 },
     { header: '请假审批', key: 'leave', width: 10 },
     { header: '补学', key: 'makeup', width: 10 },
-  ]
-  const sheet3 = wb.addWorksheet('补学')
-  sheet3.columns = [
-    { header: '会议日期', key: 'at', width: 20 },
+  ])
+  const sheet3 = titledSheet(wb, '补学', `${title}（补学）`, [
+    { header: '会议日期', key: 'at', width: 17, date: 'time' },
     { header: '会议', key: 'topic', width: 30 },
     { header: '姓名', key: 'name', width: 10 },
     { header: '原出勤', key: 'status', width: 8 },
     { header: '补学内容', key: 'content', width: 30 },
-    { header: '补学日期', key: 'date', width: 12 },
+    { header: '补学日期', key: 'date', width: 12, date: 'day' },
     { header: '心得', key: 'notes', width: 40 },
     { header: '确认人', key: 'confirmedBy', width: 10 },
-    { header: '确认时间', key: 'confirmedAt', width: 20 },
-  ]
+    { header: '确认时间', key: 'confirmedAt', width: 17, date: 'time' },
+  ])
   for (const m of meetings) {
     const expected = JSON.parse(m.expected_ids) as string[]
     const rows = attendance.filter((a) => a.meeting_id === m.id)
@@ -77,8 +76,9 @@ export async function ledgerWorkbook(db: Kysely<Database>, orgId: string, branch
         const a = byMember.get(id)
         return a?.status === 'leave' ? `${name(id)}（请假：${a.leave_reason || '未填事由'}）` : `${name(id)}（缺席）`
       })
+    const madeUp = makeups.filter((x) => x.meeting_id === m.id)
     sheet1.addRow({
-      at: when(m.starts_at),
+      at: chinaCellTime(m.starts_at),
       type: MEETING_TYPE_LABELS[m.type as MeetingType] ?? m.type,
       topic: m.topic,
       place: m.place,
@@ -87,41 +87,46 @@ export async function ledgerWorkbook(db: Kysely<Database>, orgId: string, branch
       ...stats,
       rate: `${Math.round(stats.rate * 100)}%`,
       missing: missing.join('；'),
-      minutes: m.minutes,
+      makeups: madeUp.map((x) => `${name(x.member_id)}（${x.confirmed_at ? '已确认' : '待确认'}）`).join('；'),
+      // The template's headings alone are not minutes: left empty rather than exported as if written.
+      minutes: blankMinutes(m.minutes) ? '' : m.minutes,
     })
     for (const id of [...expected, ...rows.map((a) => a.member_id).filter((x) => !expected.includes(x))]) {
       const a = byMember.get(id)
       const status = (a?.status ?? 'absent') as AttendanceStatus
-      const made = makeups.find((x) => x.meeting_id === m.id && x.member_id === id)
+      const made = madeUp.find((x) => x.member_id === id)
       sheet2.addRow({
-        at: when(m.starts_at),
+        at: chinaCellTime(m.starts_at),
         topic: m.topic,
         name: name(id),
         status: ATTENDANCE_LABELS[status] + (expected.includes(id) ? '' : '（列席）'),
         method: a?.method === 'scan' ? '扫码' : a?.method === 'manual' ? '登记' : '',
-        signedAt: when(a?.signed_at ?? null),
+        signedAt: chinaCellTime(a?.signed_at ?? null),
         reason: a?.leave_reason ?? '',
         leave: a?.leave_state ? (LEAVE_LABELS[a.leave_state] ?? '') : '',
         makeup: made ? (made.confirmed_at ? '已补学' : '待确认') : '',
       })
     }
-    for (const x of makeups.filter((mk) => mk.meeting_id === m.id)) {
+    for (const x of madeUp) {
       sheet3.addRow({
-        at: when(m.starts_at),
+        at: chinaCellTime(m.starts_at),
         topic: m.topic,
         name: name(x.member_id),
         status: ATTENDANCE_LABELS[(byMember.get(x.member_id)?.status ?? 'absent') as AttendanceStatus],
         content: x.content,
-        date: x.date,
+        date: cellDay(x.date),
         notes: x.notes,
         confirmedBy: name(x.confirmed_by),
-        confirmedAt: when(x.confirmed_at),
+        confirmedAt: chinaCellTime(x.confirmed_at),
       })
     }
   }
-  for (const s of [sheet1, sheet2, sheet3]) {
-    s.getRow(1).font = { bold: true }
-    s.views = [{ state: 'frozen', ySplit: 1 }]
-  }
+  wrapColumns(sheet1, ['topic', 'missing', 'makeups', 'minutes'])
+  wrapColumns(sheet3, ['content', 'notes'])
   return Buffer.from(await wb.xlsx.writeBuffer())
+}
+
+/** Minutes that are only the template's headings (议题：/讨论情况：/决议：), nothing written under them. */
+export function blankMinutes(text: string): boolean {
+  return text.split('\n').every((line) => line.trim() === '' || /^[^：:]{1,12}[：:]\s*$/.test(line.trim()))
 }

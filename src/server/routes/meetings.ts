@@ -4,7 +4,7 @@ import type { AppContext } from '../context.ts'
 import { HttpError, parseInput } from '../lib/http-error.ts'
 import { requireViewer } from '../plugins/auth.ts'
 import { Uuid } from '../../core/schemas/common.ts'
-import { DEFAULT_RULES, MEETING_TYPES, type Rule } from '../../core/domain/meetings.ts'
+import { DEFAULT_RULES, MEETING_TYPE_LABELS, MEETING_TYPES, type MeetingType, type Rule } from '../../core/domain/meetings.ts'
 import { meetingScope } from '../sync/pull.ts'
 import { managesBranch } from '../admin/scope.ts'
 import { meetingCalendar } from '../calendar/ics.ts'
@@ -44,7 +44,8 @@ export function meetingRoutes(app: FastifyInstance, ctx: AppContext): void {
     if (!m) throw new HttpError(404, 'not_found', '会议不存在')
     return reply
       .header('content-type', 'text/calendar; charset=utf-8')
-      .header('content-disposition', 'attachment; filename="meeting.ics"')
+      // Named as the meeting is (date and topic), so the file in the phone's downloads says what it is.
+      .header('content-disposition', `attachment; filename="meeting.ics"; filename*=UTF-8''${encodeURIComponent(`${chinaToday(new Date(m.starts_at))} ${MEETING_TYPE_LABELS[m.type as MeetingType] ?? ''} ${m.topic}`.replace(/[\\/:*?"<>|\r\n]+/g, ' ').trim().slice(0, 80))}.ics`)
       .send(meetingCalendar({ id: m.id, type: m.type, topic: m.topic, startsAt: m.starts_at, durationMinutes: Number(m.duration_minutes), place: m.place, agenda: m.agenda, deleted: m.deleted === 1 }, request.hostname))
   })
 
