@@ -167,6 +167,12 @@ const BAD_INPUT: Record<string, BadCase[]> = {
     { method: 'GET', url: '/api/visits-ledger/leadership/2026.xlsx', admin: true, status: 403, code: 'forbidden' },
     { method: 'GET', url: '/api/visits-ledger/x/2026.xlsx', admin: true, status: 400, code: 'validation' },
   ],
+  'GET /api/study-ledger/:scope/:file': [
+    { method: 'GET', url: '/api/study-ledger/leadership/2026.xlsx', admin: true, status: 403, code: 'forbidden' },
+    { method: 'GET', url: '/api/study-ledger/x/2026.xlsx', admin: true, status: 400, code: 'validation' },
+    { method: 'GET', url: `/api/study-ledger/${newId()}/2026.xlsx`, admin: true, status: 404, code: 'not_found' },
+    { method: 'GET', url: `/api/study-ledger/${newId()}/2026.xlsx`, auth: true, status: 403, code: 'forbidden' },
+  ],
   'GET /api/calendar/:file': [
     { method: 'GET', url: '/api/calendar/not-a-token.ics', status: 400, code: 'validation' },
     { method: 'GET', url: `/api/calendar/${'A'.repeat(43)}.ics`, status: 404, code: 'not_found' },

@@ -144,6 +144,7 @@ const ROUTE_MATRIX: Record<string, { run: (who: Who) => Promise<Response>; expec
   'GET /api/photos/:id': { run: (w) => call(w, 'GET', `/api/photos/${newId()}`), expect: { anonymous: 401, member: 404, secretary: 404, admin: 404, otherBranchMember: 404 } },
   'GET /api/visits-ledger/:scope/:file': { run: (w) => call(w, 'GET', `/api/visits-ledger/${org.branchA}/2026.xlsx`), expect: { anonymous: 401, member: 403, secretary: 200, admin: 200, otherBranchMember: 403 } },
   // Read by its secret only (a phone's calendar app has no session): an unknown secret is 404 for everyone.
+  'GET /api/study-ledger/:scope/:file': { run: (w) => call(w, 'GET', `/api/study-ledger/${org.branchA}/2026.xlsx`), expect: { anonymous: 401, member: 403, secretary: 200, admin: 200, otherBranchMember: 403 } },
   'GET /api/calendar/:file': { run: (w) => call(w, 'GET', `/api/calendar/${'B'.repeat(43)}.ics`), expect: { anonymous: 404, member: 404, secretary: 404, admin: 404, otherBranchMember: 404 } },
   'GET /api/sync/pull': { run: (w) => call(w, 'GET', '/api/sync/pull'), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
 }

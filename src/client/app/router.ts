@@ -18,6 +18,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/', component: HomePage, meta: { tab: true } },
   { path: '/study', component: () => import('../features/study/StudyPage.vue'), meta: { tab: true } },
   { path: '/study/new', component: () => import('../features/study/StudyFormPage.vue'), meta: { keepsInput: true } },
+  { path: '/study/branch', component: () => import('../features/study/BranchStudyPage.vue') },
   { path: '/study/:id', component: () => import('../features/study/StudyFormPage.vue'), meta: { keepsInput: true } },
   { path: '/meetings', component: () => import('../features/meetings/MeetingsPage.vue'), meta: { tab: true } },
   { path: '/meetings/new', component: () => import('../features/meetings/MeetingFormPage.vue'), meta: { keepsInput: true } },

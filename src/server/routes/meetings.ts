@@ -10,6 +10,7 @@ import { managesBranch } from '../admin/scope.ts'
 import { meetingCalendar } from '../calendar/ics.ts'
 import { ledgerWorkbook } from '../meetings/ledger.ts'
 import { visitsWorkbook } from '../meetings/visits-ledger.ts'
+import { studyWorkbook } from '../meetings/study-ledger.ts'
 import { requireAdmin } from '../admin/scope.ts'
 import { audit } from '../admin/audit.ts'
 import { sendXlsx } from '../lib/xlsx-reply.ts'
@@ -35,7 +36,7 @@ function rulesReply(org: { rules: string | null; created_at: string }): { rules:
   return { rules: rules.map((r) => ({ ...r, since: r.since && r.since > startedOn ? r.since : startedOn })), custom: org.rules !== null, startedOn }
 }
 
-/** A meeting's .ics, the yearly ledger (台账) workbook, and the organisation's meeting rules. */
+/** A meeting's .ics, the yearly ledgers (台账: meetings, visits, study) as workbooks, and the organisation's meeting rules. */
 export function meetingRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get('/api/meetings/:file', async (request, reply) => {
     const viewer = requireViewer(request)
@@ -73,6 +74,20 @@ export function meetingRoutes(app: FastifyInstance, ctx: AppContext): void {
     if (!branch) throw new HttpError(404, 'not_found', '找不到此党支部')
     const title = `${branch.name}${year}年走访台账`
     const buf = await visitsWorkbook(ctx.read, viewer.orgId, scope, year)
+    await audit(ctx.db, request, viewer, 'export_ledger', scope, `导出台账：${title}`)
+    return sendXlsx(reply, `${title}.xlsx`, buf)
+  })
+
+  app.get('/api/study-ledger/:scope/:file', async (request, reply) => {
+    const viewer = requireViewer(request)
+    const { scope, file } = parseInput(LedgerParams, request.params)
+    if (scope === 'leadership' || !managesBranch(viewer, scope)) throw new HttpError(403, 'forbidden', '只能导出本支部的学习台账')
+    const year = Number(file.slice(0, 4))
+    if (year < 2000 || year > 2100) throw new HttpError(400, 'validation', '年份不正确')
+    const branch = await ctx.read.selectFrom('branches').select('name').where('id', '=', scope).where('org_id', '=', viewer.orgId).executeTakeFirst()
+    if (!branch) throw new HttpError(404, 'not_found', '找不到此党支部')
+    const title = `${branch.name}${year}年学习台账`
+    const buf = await studyWorkbook(ctx.read, viewer.orgId, scope, year, branch.name)
     await audit(ctx.db, request, viewer, 'export_ledger', scope, `导出台账：${title}`)
     return sendXlsx(reply, `${title}.xlsx`, buf)
   })
