@@ -25,4 +25,12 @@ describe('no placeholder text', () => {
     )
     expect(found).toEqual([])
   })
+
+  it('pages speak plainly of what happens to a change (no "未被服务器接受", no "联网后送达")', () => {
+    const root = join(import.meta.dirname, '..', '..')
+    const found = sources(join(root, 'src', 'client'))
+      .filter((f) => f.endsWith('.vue'))
+      .flatMap((f) => (/未被服务器接受|联网后送达/.test(readFileSync(f, 'utf8')) ? [relative(root, f)] : []))
+    expect(found).toEqual([])
+  })
 })
