@@ -64,17 +64,18 @@ describe('roster import', () => {
     expect(preview.rows).toHaveLength(300)
     expect(preview.problems).toEqual([
       { row: 7, column: '手机号', message: '手机号“1370000abc”不是 11 位手机号' },
-      { row: 12, column: '所在支部', message: '没有名为“第九党支部”的党支部' },
       { row: 22, column: '手机号', message: '与第 5 行手机号重复' },
       { row: 32, column: '手机号', message: '该手机号已有账号' },
-      { row: 42, column: '入党日期', message: '入党日期无法识别（例：2006-07-01）' },
+      { row: 42, column: '入党日期', message: '入党日期无法识别（例：2006-07-01 或 2006年7月）' },
       { row: 52, column: '转正日期', message: '转正日期应晚于入党日期' },
       { row: 62, column: '人员类别', message: '人员类别应为“正式党员”或“预备党员”' },
       { row: 72, column: '姓名', message: '缺少姓名' },
     ])
+    // A branch the file names that does not exist yet is offered for creation, not refused.
+    expect(preview.create).toEqual({ branches: ['第九党支部'], groups: [] })
     const applied = await post(admin, '/api/admin/import/apply', { fileName: '花名册.xlsx', content })
     expect(applied.status).toBe(422)
-    expect(((await applied.json()) as { error: { message: string } }).error.message).toContain('8 处问题，未写入任何数据')
+    expect(((await applied.json()) as { error: { message: string } }).error.message).toContain('7 处问题，未写入任何数据')
     expect(await countUsers()).toBe(before)
   })
 

@@ -29,7 +29,8 @@ export function adminEndpoints(http: HttpClient) {
     signOutPerson: (id: string) => http.post<{ signedOut: number }>(`/api/admin/people/${encodeURIComponent(id)}/sign-out`),
     personEvents: (id: string) => http.get<{ events: MembershipEvent[] }>(`/api/admin/people/${encodeURIComponent(id)}/events`),
     previewImport: (file: RosterFile) => http.post<ImportPreview>('/api/admin/import/preview', file),
-    applyImport: (file: RosterFile) => http.post<{ created: number; activations: IssuedCode[] }>('/api/admin/import/apply', file),
+    applyImport: (file: RosterFile & { createMissing?: boolean }) =>
+      http.post<{ created: number; branchesCreated: number; groupsCreated: number; activations: IssuedCode[] }>('/api/admin/import/apply', file),
     auditLog: (before?: string) => http.get<{ entries: AuditEntry[] }>(`/api/admin/audit${before ? `?before=${encodeURIComponent(before)}` : ''}`),
     setRules: (rules: Rule[] | null) => http.post<{ rules: Rule[]; custom: boolean }>('/api/admin/rules', { rules }),
   }

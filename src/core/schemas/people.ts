@@ -85,6 +85,8 @@ export type ActivateRequest = v.InferOutput<typeof ActivateRequest>
 export const ImportRequest = v.object({
   fileName: v.pipe(v.string(), v.maxLength(200), v.regex(/\.(xlsx|csv)$/i, '请上传 .xlsx 或 .csv 文件'), v.title('文件名')),
   content: v.pipe(v.string(), v.maxLength(2_000_000, '文件过大（最多约 1.4 MB）'), v.base64('文件内容格式不正确'), v.title('文件内容')),
+  /** Confirmed in the preview: create the branches and 党小组 the file names that do not exist yet, in the same apply. */
+  createMissing: v.optional(v.boolean('请确认是否新建党支部')),
 })
 export type ImportRequest = v.InferOutput<typeof ImportRequest>
 
@@ -139,17 +141,40 @@ export interface ImportRow {
   note: string
 }
 
+/** Branches and 党小组 the file names that do not exist yet: created with the import once confirmed. */
+export interface ImportCreate {
+  branches: string[]
+  groups: { branch: string; group: string }[]
+}
+
 export interface ImportPreview {
   rows: ImportRow[]
   problems: ImportProblem[]
+  /** Not blocking: what the import did with a value (a date with only year and month, taken as the 1st). */
+  notices: ImportProblem[]
+  create: ImportCreate
 }
 
 export interface IssuedCode {
   userId: string
   name: string
   phone: string
+  /** The person's branch (for the slips and the list by branch). */
+  branchName?: string | null
   code: string
   expiresAt: string
+}
+
+/** How far a new organisation is with its first steps (the administrator's guide on 首页). */
+export interface Onboarding {
+  /** Branches set up (not archived). */
+  branches: number
+  /** People other than administrators. */
+  people: number
+  /** Of them, not yet activated. */
+  notActivated: number
+  /** Of those, without a valid code issued: nobody has given them one yet (or it expired). */
+  withoutCode: number
 }
 
 export interface AuditEntry {

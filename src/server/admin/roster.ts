@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs'
-import type { ImportProblem, ImportRow } from '../../core/schemas/people.ts'
+import type { ImportCreate, ImportProblem, ImportRow } from '../../core/schemas/people.ts'
 import type { MemberStatus } from '../../core/domain/roles.ts'
 import { checkPartyDates } from '../../core/domain/political-birthday.ts'
 import { normalizePhone } from '../../core/identifiers.ts'
@@ -107,10 +107,18 @@ export async function readRoster(fileName: string, buf: Buffer): Promise<RawRost
 
 const pad = (n: number) => String(n).padStart(2, '0')
 
-/** A roster date in any of the usual forms → YYYY-MM-DD; '' → null; undefined when unreadable. */
+/** A date written with only its year and month (1992年7月, 1992.07, 1992-7): taken as the 1st of that month. */
+const YEAR_MONTH = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$/
+
+/** A roster date in any of the usual forms → YYYY-MM-DD; '' → null; undefined when unreadable. Year and month only → the 1st. */
 export function rosterDate(c: Cell): string | null | undefined {
   if (c === null || String(c).trim() === '') return null
   let y: number, m: number, d: number
+  const monthOnly = typeof c === 'string' ? YEAR_MONTH.exec(c.trim()) : null
+  if (monthOnly) {
+    const iso = `${monthOnly[1]}-${pad(Number(monthOnly[2]))}-01`
+    return Number(monthOnly[2]) >= 1 && Number(monthOnly[2]) <= 12 ? iso : undefined
+  }
   if (c instanceof Date) {
     // exceljs gives dates as UTC midnight of the calendar day.
     ;[y, m, d] = [c.getUTCFullYear(), c.getUTCMonth() + 1, c.getUTCDate()]
@@ -142,16 +150,23 @@ export interface RosterContext {
   existingPhones: Set<string>
   /** A secretary imports into their own branch only; an administrator into any. */
   onlyBranch: { id: string; name: string } | null
+  /** Administrators may have the branches the file names created with the import; secretaries may not. */
+  mayCreateBranches: boolean
 }
+
+/** A branch or group that does not exist yet: `new:<name>` (`new:<branch>/<group>`) until the apply creates it. */
+export const NEW_PREFIX = 'new:'
 
 export interface ValidRow extends ImportRow {
   branchId: string
   groupId: string | null
 }
 
-/** Every row's problems, and the rows as they would be written. */
-export function validateRoster(raw: RawRoster, ctx: RosterContext): { rows: ValidRow[]; problems: ImportProblem[] } {
+/** Every row's problems (blocking), notices (not blocking), what would be created, and the rows as they would be written. */
+export function validateRoster(raw: RawRoster, ctx: RosterContext): { rows: ValidRow[]; problems: ImportProblem[]; notices: ImportProblem[]; create: ImportCreate } {
   const problems: ImportProblem[] = []
+  const notices: ImportProblem[] = []
+  const create: ImportCreate = { branches: [], groups: [] }
   const rows: ValidRow[] = []
   const seen = new Map<string, number>()
   const get = (cells: Cell[], col: Column): Cell => {
@@ -172,20 +187,34 @@ export function validateRoster(raw: RawRoster, ctx: RosterContext): { rows: Vali
     else if (ctx.existingPhones.has(phone)) bad('phone', '该手机号已有账号')
     if (/^1\d{10}$/.test(phone) && !seen.has(phone)) seen.set(phone, row)
 
-    let branch = text(get(cells, 'branch'))
+    let branch = text(get(cells, 'branch')).replace(/\s+/g, ' ')
     let branchId: string | undefined
     if (ctx.onlyBranch) {
       if (!branch) branch = ctx.onlyBranch.name
       if (branch !== ctx.onlyBranch.name) bad('branch', `只能导入本支部（${ctx.onlyBranch.name}）的人员`)
       else branchId = ctx.onlyBranch.id
     } else if (!branch) bad('branch', '缺少所在支部')
-    else if (!(branchId = ctx.branches.get(branch))) bad('branch', `没有名为“${branch.slice(0, 40)}”的党支部`)
+    else if (!(branchId = ctx.branches.get(branch))) {
+      // Not set up yet: offered for creation with the import (listed in the preview, confirmed with the apply).
+      if (!ctx.mayCreateBranches) bad('branch', `没有名为“${branch.slice(0, 40)}”的党支部（党支部须由管理员先建立）`)
+      else if ([...branch].length < 2 || [...branch].length > 60) bad('branch', `党支部名称“${branch.slice(0, 40)}”应为 2 至 60 字`)
+      else {
+        branchId = `${NEW_PREFIX}${branch}`
+        if (!create.branches.includes(branch)) create.branches.push(branch)
+      }
+    }
 
-    const group = text(get(cells, 'group'))
+    const group = text(get(cells, 'group')).replace(/\s+/g, ' ')
     let groupId: string | null = null
     if (group && branchId) {
       groupId = ctx.groups.get(`${branchId}/${group}`) ?? null
-      if (!groupId) bad('group', `该支部没有名为“${group.slice(0, 40)}”的党小组`)
+      if (!groupId) {
+        if ([...group].length < 2 || [...group].length > 60) bad('group', `党小组名称“${group.slice(0, 40)}”应为 2 至 60 字`)
+        else {
+          groupId = `${NEW_PREFIX}${branch}/${group}`
+          if (!create.groups.some((g) => g.branch === branch && g.group === group)) create.groups.push({ branch, group })
+        }
+      }
     }
 
     const statusText = text(get(cells, 'status'))
@@ -194,8 +223,13 @@ export function validateRoster(raw: RawRoster, ctx: RosterContext): { rows: Vali
 
     const joined = rosterDate(get(cells, 'joined'))
     const full = rosterDate(get(cells, 'full'))
-    if (joined === undefined) bad('joined', '入党日期无法识别（例：2006-07-01）')
-    if (full === undefined) bad('full', '转正日期无法识别（例：2007-07-01）')
+    if (joined === undefined) bad('joined', '入党日期无法识别（例：2006-07-01 或 2006年7月）')
+    if (full === undefined) bad('full', '转正日期无法识别（例：2007-07-01 或 2007年7月）')
+    for (const col of ['joined', 'full'] as const) {
+      const raw = get(cells, col)
+      const date = col === 'joined' ? joined : full
+      if (date && typeof raw === 'string' && YEAR_MONTH.test(raw.trim())) notices.push({ row, column: COLUMN_LABELS[col], message: `只有年月，按 ${date}（当月1日）记录，可在人员信息中修改` })
+    }
     if (joined !== undefined && full !== undefined) {
       const problem = checkPartyDates(joined, full, ctx.today)
       if (problem) bad(problem.startsWith('转正') ? 'full' : 'joined', problem)
@@ -215,5 +249,5 @@ export function validateRoster(raw: RawRoster, ctx: RosterContext): { rows: Vali
       groupId,
     })
   }
-  return { rows, problems }
+  return { rows, problems, notices, create }
 }

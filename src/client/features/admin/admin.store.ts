@@ -83,9 +83,10 @@ export const useAdminStore = defineStore('admin', () => {
       run(async () => {
         preview.value = await api.previewImport(file)
       }),
-    applyFile: (file: { fileName: string; content: string }) =>
+    /** `createMissing`: the branches and 党小组 the preview listed are created in the same apply. */
+    applyFile: (file: { fileName: string; content: string }, createMissing = false) =>
       act(async () => {
-        issued.value = (await api.applyImport(file)).activations
+        issued.value = (await api.applyImport({ ...file, createMissing })).activations
         preview.value = null
       }),
     clearIssued: () => (issued.value = []),

@@ -7,13 +7,16 @@ import { HttpError, parseInput } from '../../lib/http-error.ts'
 import { requireViewer } from '../../plugins/auth.ts'
 import { ImportRequest, type ImportPreview, type IssuedCode } from '../../../core/schemas/people.ts'
 import { chinaToday } from '../../../core/domain/political-birthday.ts'
-import { readRoster, RosterFileError, validateRoster, type RawRoster, type ValidRow } from '../../admin/roster.ts'
+import { NEW_PREFIX, readRoster, RosterFileError, validateRoster, type RawRoster } from '../../admin/roster.ts'
 import { OneAtATime } from '../../admin/roster-limits.ts'
 import { requireManager } from '../../admin/scope.ts'
 import { audit } from '../../admin/audit.ts'
 import { issueActivationCode } from '../../admin/activation.ts'
 import { NO_PASSWORD, recordEvent } from '../../admin/people.ts'
-import { createUser } from '../../repositories/organization.ts'
+import { createBranch, createUser } from '../../repositories/organization.ts'
+import { nextSeq } from '../../repositories/sequence.ts'
+import { newId } from '../../../core/ids.ts'
+import { nowIso } from '../../lib/time.ts'
 
 const reading = new OneAtATime()
 
@@ -29,7 +32,7 @@ async function readUpload(viewer: Viewer, request: FastifyRequest): Promise<RawR
   }
 }
 
-async function check(db: Kysely<Database>, viewer: Viewer, raw: RawRoster): Promise<{ rows: ValidRow[]; problems: ImportPreview['problems'] }> {
+async function check(db: Kysely<Database>, viewer: Viewer, raw: RawRoster): Promise<ReturnType<typeof validateRoster>> {
   const branches = await db.selectFrom('branches').select(['id', 'name']).where('org_id', '=', viewer.orgId).where('archived', '=', 0).execute()
   const groups = await db.selectFrom('party_groups').select(['id', 'branch_id', 'name']).where('org_id', '=', viewer.orgId).where('archived', '=', 0).execute()
   const phones = await db.selectFrom('users').select('phone').execute()
@@ -41,6 +44,7 @@ async function check(db: Kysely<Database>, viewer: Viewer, raw: RawRoster): Prom
     groups: new Map(groups.map((g) => [`${g.branch_id}/${g.name}`, g.id])),
     existingPhones: new Set(phones.map((p) => p.phone)),
     onlyBranch: own ? { id: own.id, name: own.name } : null,
+    mayCreateBranches: viewer.role === 'admin',
   })
 }
 
@@ -52,8 +56,8 @@ async function check(db: Kysely<Database>, viewer: Viewer, raw: RawRoster): Prom
 export function rosterRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post('/api/admin/import/preview', async (request): Promise<ImportPreview> => {
     const viewer = requireViewer(request)
-    const { rows, problems } = await check(ctx.read, viewer, await readUpload(viewer, request))
-    return { rows: rows.map(({ branchId: _b, groupId: _g, ...r }) => r), problems }
+    const { rows, problems, notices, create } = await check(ctx.read, viewer, await readUpload(viewer, request))
+    return { rows: rows.map(({ branchId: _b, groupId: _g, ...r }) => r), problems, notices, create }
   })
 
   app.post('/api/admin/import/apply', async (request) => {
@@ -61,31 +65,51 @@ export function rosterRoutes(app: FastifyInstance, ctx: AppContext): void {
     // The file is read before the transaction opens: no write waits on parsing.
     const raw = await readUpload(viewer, request)
     return ctx.db.transaction().execute(async (trx) => {
-      const { rows, problems } = await check(trx, viewer, raw)
+      const { rows, problems, create } = await check(trx, viewer, raw)
       if (problems.length > 0) throw new HttpError(422, 'validation', `花名册有 ${problems.length} 处问题，未写入任何数据。请修改后重新上传。`)
+      const input = parseInput(ImportRequest, request.body)
+      if ((create.branches.length > 0 || create.groups.length > 0) && input.createMissing !== true) {
+        throw new HttpError(422, 'validation', `花名册中有 ${create.branches.length} 个党支部、${create.groups.length} 个党小组尚未建立，请在检查结果中确认一并新建后再导入`)
+      }
+      // The branches and groups the file names, created in the same transaction as the people (all or nothing).
+      const made = new Map<string, string>()
+      for (const name of create.branches) {
+        const id = await createBranch(trx, viewer.orgId, name)
+        made.set(`${NEW_PREFIX}${name}`, id)
+        await audit(trx, request, viewer, 'branch_create', id, `新增党支部：${name}（花名册导入）`)
+      }
+      for (const g of create.groups) {
+        const branchId = made.get(`${NEW_PREFIX}${g.branch}`) ?? (await trx.selectFrom('branches').select('id').where('org_id', '=', viewer.orgId).where('name', '=', g.branch).where('archived', '=', 0).executeTakeFirstOrThrow()).id
+        const id = newId()
+        await trx.insertInto('party_groups').values({ id, org_id: viewer.orgId, branch_id: branchId, name: g.group, archived: 0, updated_at: nowIso() }).execute()
+        await trx.updateTable('branches').set({ seq: await nextSeq(trx), updated_at: nowIso() }).where('id', '=', branchId).execute()
+        made.set(`${NEW_PREFIX}${g.branch}/${g.group}`, id)
+        await audit(trx, request, viewer, 'group_create', id, `${g.branch} 新增党小组：${g.group}（花名册导入）`)
+      }
+      const real = (id: string) => made.get(id) ?? id
       const today = chinaToday(new Date())
       const codes: IssuedCode[] = []
       for (const r of rows) {
+        const branchId = real(r.branchId)
         const id = await createUser(trx, {
           orgId: viewer.orgId,
-          branchId: r.branchId,
+          branchId,
           name: r.name,
           phone: r.phone,
           role: 'member',
           passwordHash: NO_PASSWORD,
           activated: false,
           status: r.status,
-          groupId: r.groupId,
+          groupId: r.groupId === null ? null : real(r.groupId),
           note: r.note,
           joinedPartyOn: r.joinedPartyOn,
           fullMemberOn: r.fullMemberOn,
         })
-        await recordEvent(trx, { orgId: viewer.orgId, userId: id, kind: 'join', from: null, to: r.branchId, date: today, note: '花名册导入', actorId: viewer.id })
-        codes.push({ userId: id, name: r.name, phone: r.phone, ...(await issueActivationCode(trx, id, viewer.id)) })
+        await recordEvent(trx, { orgId: viewer.orgId, userId: id, kind: 'join', from: null, to: branchId, date: today, note: '花名册导入', actorId: viewer.id })
+        codes.push({ userId: id, name: r.name, phone: r.phone, branchName: r.branch, ...(await issueActivationCode(trx, id, viewer.id)) })
       }
-      const input = parseInput(ImportRequest, request.body)
       await audit(trx, request, viewer, 'import_apply', null, `导入花名册 ${input.fileName.slice(0, 80)}：${rows.length} 人`, { count: rows.length })
-      return { created: rows.length, activations: codes }
+      return { created: rows.length, branchesCreated: create.branches.length, groupsCreated: create.groups.length, activations: codes }
     })
   })
 }
