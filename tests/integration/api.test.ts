@@ -112,6 +112,15 @@ const BAD_INPUT: Record<string, BadCase[]> = {
   'POST /api/admin/people/:id/sign-out': [{ method: 'POST', url: '/api/admin/people/x/sign-out', body: '{}', admin: true, status: 400, code: 'validation' }],
   'GET /api/admin/people/:id/events': [{ method: 'GET', url: `/api/admin/people/${newId()}/events`, admin: true, status: 404, code: 'not_found' }],
   'GET /api/admin/org': [{ method: 'GET', url: '/api/admin/org', auth: true, status: 403, code: 'forbidden' }],
+  'GET /api/admin/onboarding': [
+    { method: 'GET', url: '/api/admin/onboarding', status: 401, code: 'unauthorized' },
+    { method: 'GET', url: '/api/admin/onboarding', auth: true, status: 403, code: 'forbidden' },
+  ],
+  'POST /api/admin/activation/batch': [
+    { method: 'POST', url: '/api/admin/activation/batch', body: JSON.stringify({ branchId: 'x' }), admin: true, status: 400, code: 'validation' },
+    { method: 'POST', url: '/api/admin/activation/batch', body: JSON.stringify({ branchId: newId() }), admin: true, status: 404, code: 'not_found' },
+    { method: 'POST', url: '/api/admin/activation/batch', body: '{}', auth: true, status: 403, code: 'forbidden' },
+  ],
   'POST /api/admin/branches': [{ method: 'POST', url: '/api/admin/branches', body: JSON.stringify({ name: 'x' }), admin: true, status: 400, code: 'validation' }],
   'POST /api/admin/branches/:id': [
     { method: 'POST', url: `/api/admin/branches/${newId()}`, body: JSON.stringify({ archived: 'yes' }), admin: true, status: 400, code: 'validation' },

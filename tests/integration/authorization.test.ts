@@ -116,6 +116,8 @@ const ROUTE_MATRIX: Record<string, { run: (who: Who) => Promise<Response>; expec
   // A group of branch A: its secretary and administrators manage it.
   'POST /api/admin/groups': { run: (w) => call(w, 'POST', '/api/admin/groups', { branchId: org.branchA, name: '第一党小组' }), expect: { anonymous: 401, member: 403, secretary: 200, admin: 200, otherBranchMember: 403 } },
   'POST /api/admin/groups/:id': { run: (w) => call(w, 'POST', `/api/admin/groups/${groupA}`, { name: '第一党小组' }), expect: { anonymous: 401, member: 403, secretary: 200, admin: 200, otherBranchMember: 403 } },
+  'GET /api/admin/onboarding': { run: (w) => call(w, 'GET', '/api/admin/onboarding'), expect: { anonymous: 401, member: 403, secretary: 403, admin: 200, otherBranchMember: 403 } },
+  'POST /api/admin/activation/batch': { run: (w) => call(w, 'POST', '/api/admin/activation/batch', {}), expect: { anonymous: 401, member: 403, secretary: 200, admin: 200, otherBranchMember: 403 } },
   'GET /api/admin/audit': { run: (w) => call(w, 'GET', '/api/admin/audit'), expect: { anonymous: 401, member: 403, secretary: 403, admin: 200, otherBranchMember: 403 } },
   'POST /api/admin/import/preview': {
     run: (w) => call(w, 'POST', '/api/admin/import/preview', rosterFile(`姓名,手机号,所在支部\n甲,${nextPhone()},第一党支部\n`)),

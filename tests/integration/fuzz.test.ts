@@ -115,6 +115,8 @@ const ROUTES: Record<string, { method: 'GET' | 'POST' | 'PUT'; url: fc.Arbitrary
   'POST /api/admin/people/:id/sign-out': { method: 'POST', url: personUrl('/sign-out'), body: bodyFor(value), as: 'admin' },
   'GET /api/admin/people/:id/events': { method: 'GET', url: personUrl('/events'), as: 'admin' },
   'GET /api/admin/org': { method: 'GET', url: fc.constant('/api/admin/org'), as: 'admin' },
+  'GET /api/admin/onboarding': { method: 'GET', url: fc.constant('/api/admin/onboarding'), as: 'admin' },
+  'POST /api/admin/activation/batch': { method: 'POST', url: fc.constant('/api/admin/activation/batch'), body: bodyFor(fc.record({ branchId: fc.oneof(uuidish, value) }, { requiredKeys: [] })), as: 'admin' },
   'POST /api/admin/branches': { method: 'POST', url: fc.constant('/api/admin/branches'), body: bodyFor(fc.record({ name: value }, { requiredKeys: [] })), as: 'admin' },
   'POST /api/admin/branches/:id': {
     method: 'POST',

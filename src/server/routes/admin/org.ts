@@ -5,7 +5,7 @@ import type { Database } from '../../db/schema.ts'
 import { updatePerson } from '../../admin/people.ts'
 import { HttpError, parseInput } from '../../lib/http-error.ts'
 import { requireViewer } from '../../plugins/auth.ts'
-import { BranchInput, BranchPatch, GroupInput, IdParams, type AuditEntry, type OrgTree } from '../../../core/schemas/people.ts'
+import { BranchInput, BranchPatch, GroupInput, IdParams, type AuditEntry, type Onboarding, type OrgTree } from '../../../core/schemas/people.ts'
 import { AUDIT_ACTIONS, audit, type AuditAction } from '../../admin/audit.ts'
 import { branchOfOrg, managesBranch, requireAdmin, requireManager } from '../../admin/scope.ts'
 import { nextSeq } from '../../repositories/sequence.ts'
@@ -125,6 +125,19 @@ export function orgRoutes(app: FastifyInstance, ctx: AppContext): void {
       await audit(trx, request, viewer, 'group_update', id, `党小组 ${g.name}：${patch.name ? `更名为 ${patch.name}` : ''}${patch.archived ? '撤销' : ''}`, { ...patch })
       return { ok: true }
     })
+  })
+
+  // The new administrator's first steps (新增党支部 → 导入花名册 → 发放激活码) and how far they are.
+  app.get('/api/admin/onboarding', async (request): Promise<Onboarding> => {
+    const viewer = requireViewer(request)
+    requireAdmin(viewer)
+    const branches = await ctx.read.selectFrom('branches').select('id').where('org_id', '=', viewer.orgId).where('archived', '=', 0).execute()
+    const people = await ctx.read.selectFrom('users').select(['id', 'activated']).where('org_id', '=', viewer.orgId).where('removed_at', 'is', null).where('role', '!=', 'admin').execute()
+    const waiting = people.filter((p) => p.activated === 0).map((p) => p.id)
+    const withCode = waiting.length
+      ? await ctx.read.selectFrom('activation_codes').select('user_id').distinct().where('user_id', 'in', waiting).where('used_at', 'is', null).where('expires_at', '>', nowIso()).execute()
+      : []
+    return { branches: branches.length, people: people.length, notActivated: waiting.length, withoutCode: waiting.length - withCode.length }
   })
 
   app.get('/api/admin/audit', async (request) => {

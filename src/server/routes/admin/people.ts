@@ -13,9 +13,13 @@ import { createUser } from '../../repositories/organization.ts'
 import { revokeRemotely } from '../../repositories/sessions.ts'
 import { nextSeq } from '../../repositories/sequence.ts'
 import { nowIso } from '../../lib/time.ts'
-import { sortByName } from '../../../core/domain/order.ts'
+import { byPinyin, sortByName, sortOrgUnits } from '../../../core/domain/order.ts'
+import * as v from 'valibot'
+import { Uuid } from '../../../core/schemas/common.ts'
 
 const today = () => chinaToday(new Date())
+/** A fresh batch of activation codes: one branch, or (administrators, no branch given) everyone. */
+const BatchInput = v.object({ branchId: v.optional(Uuid) })
 
 /**
  * People, as administrators (the whole organisation) and branch secretaries (their own branch)
@@ -68,7 +72,8 @@ export function peopleRoutes(app: FastifyInstance, ctx: AppContext): void {
       const code = await issueActivationCode(trx, id, viewer.id)
       await audit(trx, request, viewer, 'person_create', id, `新增${ROLE_LABELS[input.role]}：${input.name}`)
       const person = await trx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
-      const issued: IssuedCode = { userId: id, name: input.name, phone: input.phone, ...code }
+      const branch = input.branchId ? await trx.selectFrom('branches').select('name').where('id', '=', input.branchId).executeTakeFirst() : undefined
+      const issued: IssuedCode = { userId: id, name: input.name, phone: input.phone, branchName: branch?.name ?? null, ...code }
       return { person: personToWire(person), activation: issued }
     })
   })
@@ -189,8 +194,38 @@ export function peopleRoutes(app: FastifyInstance, ctx: AppContext): void {
       if (person.role === 'admin' && viewer.role !== 'admin') throw new HttpError(404, 'not_found', '找不到此人员')
       const code = await issueActivationCode(trx, id, viewer.id)
       await audit(trx, request, viewer, 'activation_issue', id, `为 ${person.name} 发放激活码（设置或重置密码）`)
-      const issued: IssuedCode = { userId: id, name: person.name, phone: person.phone, ...code }
+      const branch = person.branch_id ? await trx.selectFrom('branches').select('name').where('id', '=', person.branch_id).executeTakeFirst() : undefined
+      const issued: IssuedCode = { userId: id, name: person.name, phone: person.phone, branchName: branch?.name ?? null, ...code }
       return { activation: issued }
+    })
+  })
+
+  // A fresh batch of codes for everyone in scope who has not activated yet (codes are shown once:
+  // a lost list, or one that expired, is replaced by a new one; earlier codes of these people end).
+  app.post('/api/admin/activation/batch', async (request) => {
+    const viewer = requireViewer(request)
+    requireManager(viewer)
+    const { branchId } = parseInput(BatchInput, request.body)
+    if (viewer.role !== 'admin' && branchId !== undefined && branchId !== viewer.branchId) throw new HttpError(403, 'forbidden', '只能为本支部的人员发放激活码')
+    const only = viewer.role === 'admin' ? branchId : (viewer.branchId ?? '')
+    return ctx.db.transaction().execute(async (trx) => {
+      if (only) await branchOfOrg(trx, viewer, only)
+      let q = trx
+        .selectFrom('users')
+        .leftJoin('branches', 'branches.id', 'users.branch_id')
+        .select(['users.id', 'users.name', 'users.phone', 'users.role', 'users.branch_id', 'branches.name as branch_name'])
+        .where('users.org_id', '=', viewer.orgId)
+        .where('users.removed_at', 'is', null)
+        .where('users.activated', '=', 0)
+      if (only) q = q.where('users.branch_id', '=', only)
+      if (viewer.role !== 'admin') q = q.where('users.role', '!=', 'admin')
+      const people = await q.execute()
+      const order = sortOrgUnits([...new Map(people.filter((p) => p.branch_id).map((p) => [p.branch_id ?? '', { id: p.branch_id ?? '', name: p.branch_name ?? '' }])).values()]).map((b) => b.id)
+      people.sort((a, b) => order.indexOf(a.branch_id ?? '') - order.indexOf(b.branch_id ?? '') || byPinyin(a.name, b.name))
+      const activations: IssuedCode[] = []
+      for (const p of people) activations.push({ userId: p.id, name: p.name, phone: p.phone, branchName: p.branch_name, ...(await issueActivationCode(trx, p.id, viewer.id)) })
+      if (activations.length) await audit(trx, request, viewer, 'activation_issue', only ?? null, `为尚未激活的 ${activations.length} 人重新发放激活码（批量）`, { count: activations.length })
+      return { activations }
     })
   })
 
