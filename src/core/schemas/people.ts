@@ -86,7 +86,7 @@ export const ImportRequest = v.object({
   fileName: v.pipe(v.string(), v.maxLength(200), v.regex(/\.(xlsx|csv)$/i, '请上传 .xlsx 或 .csv 文件'), v.title('文件名')),
   content: v.pipe(v.string(), v.maxLength(2_000_000, '文件过大（最多约 1.4 MB）'), v.base64('文件内容格式不正确'), v.title('文件内容')),
   /** Confirmed in the preview: create the branches and 党小组 the file names that do not exist yet, in the same apply. */
-  createMissing: v.optional(v.boolean('请确认是否新建党支部')),
+  createMissing: v.optional(titled('新建党支部和党小组', v.boolean('请确认是否新建党支部'))),
 })
 export type ImportRequest = v.InferOutput<typeof ImportRequest>
 
