@@ -1,6 +1,6 @@
 import type { HttpClient } from './http.ts'
 import type { DeviceSession } from './endpoints.ts'
-import type { AuditEntry, ImportPreview, IssuedCode, MembershipEvent, OrgTree, Person, PersonInput, PersonPatch } from '../../core/schemas/people.ts'
+import type { AuditEntry, ImportPreview, IssuedCode, MembershipEvent, Onboarding, OrgTree, Person, PersonInput, PersonPatch } from '../../core/schemas/people.ts'
 import type { Role } from '../../core/domain/roles.ts'
 import type { Rule } from '../../core/domain/meetings.ts'
 
@@ -26,6 +26,8 @@ export function adminEndpoints(http: HttpClient) {
     removePerson: (id: string, body: { reason: 'transfer_out' | 'left' | 'deceased'; date: string; note: string }) =>
       http.post<{ removed: boolean }>(`/api/admin/people/${encodeURIComponent(id)}/remove`, body),
     issueActivation: (id: string) => http.post<{ activation: IssuedCode }>(`/api/admin/people/${encodeURIComponent(id)}/activation`),
+    issueBatch: (branchId?: string) => http.post<{ activations: IssuedCode[] }>('/api/admin/activation/batch', branchId ? { branchId } : {}),
+    onboarding: () => http.get<Onboarding>('/api/admin/onboarding'),
     signOutPerson: (id: string) => http.post<{ signedOut: number }>(`/api/admin/people/${encodeURIComponent(id)}/sign-out`),
     personEvents: (id: string) => http.get<{ events: MembershipEvent[] }>(`/api/admin/people/${encodeURIComponent(id)}/events`),
     previewImport: (file: RosterFile) => http.post<ImportPreview>('/api/admin/import/preview', file),

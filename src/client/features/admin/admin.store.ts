@@ -69,6 +69,11 @@ export const useAdminStore = defineStore('admin', () => {
       run(async () => {
         issued.value = [(await api.issueActivation(id)).activation]
       }),
+    /** New codes for everyone in scope not yet activated (their earlier codes end). */
+    issueBatch: (branchId?: string) =>
+      run(async () => {
+        issued.value = (await api.issueBatch(branchId)).activations
+      }),
     loadEvents: (id: string) =>
       run(async () => {
         events.value = (await api.personEvents(id)).events
