@@ -4,8 +4,10 @@ import { expect, type Page } from '@playwright/test'
 export class MeetingsPages {
   constructor(private readonly page: Page) {}
 
-  async schedule(m: { topic: string; date: string; time: string; place: string }): Promise<void> {
+  /** `type`: the 会议类型 chip to choose (the form's default otherwise). */
+  async schedule(m: { topic: string; date: string; time: string; place: string; type?: string }): Promise<void> {
     await this.page.getByTestId('meeting-new').click()
+    if (m.type) await this.page.getByRole('radiogroup', { name: '会议类型' }).getByRole('radio', { name: m.type, exact: true }).click()
     await this.page.getByLabel('会议主题').fill(m.topic)
     await this.page.getByLabel('日期').fill(m.date)
     await this.page.getByLabel('开始时间').fill(m.time)
@@ -28,6 +30,29 @@ export class MeetingsPages {
 
   myStatus() {
     return this.page.getByTestId('my-status')
+  }
+
+  /** The member's own sign-in, as the page states it (已签到, and whether it is uploaded yet). */
+  signedInTitle() {
+    return this.page.getByTestId('signed-in-title')
+  }
+
+  signedInTime() {
+    return this.page.getByTestId('signed-in-time')
+  }
+
+  /** The organiser's code page outside the sign-in time: when it opens or closed, and no code. */
+  async openCodePage(): Promise<void> {
+    await this.page.getByTestId('show-code').click()
+    await expect(this.page.getByTestId('code-count')).toBeVisible()
+  }
+
+  signInClosed() {
+    return this.page.getByTestId('sign-in-closed')
+  }
+
+  qrCode() {
+    return this.page.getByTestId('sign-in-qr')
   }
 
   rollRow(name: string) {
