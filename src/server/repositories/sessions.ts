@@ -7,6 +7,8 @@ import type { Role } from '../../core/domain/roles.ts'
 
 export const SESSION_DAYS = 180
 const DAY = 24 * 60 * 60 * 1000
+/** How stale a session's last use may be before a request records it again. */
+export const LAST_SEEN_EVERY_MS = 5 * 60 * 1000
 
 const hashToken = (token: string): string => createHash('sha256').update(token).digest('base64url')
 
@@ -66,8 +68,9 @@ export async function sessionForToken(db: Kysely<Database>, read: Kysely<Databas
   if (row.revoked_at) return row.revoked_reason === 'remote' ? { signedOut: 'remote' } : null
   if (row.removed_at) return { signedOut: 'remote' }
   if (row.expires_at < nowIso()) return null
-  // Sliding expiry, written at most once a day to keep reads cheap.
-  if (Date.now() - Date.parse(row.last_seen_at) > DAY) {
+  // Last use (the devices page tells phones apart by it) and the sliding expiry, written at most
+  // every few minutes to keep reads cheap.
+  if (Date.now() - Date.parse(row.last_seen_at) > LAST_SEEN_EVERY_MS) {
     const now = new Date()
     await db
       .updateTable('sessions')
