@@ -14,6 +14,7 @@ import { STUDY_KIND_LABELS, type StudyKind } from '../../core/domain/study-kinds
 import { STATUS_LABELS, ROLE_LABELS, type MemberStatus, type Role } from '../../core/domain/roles.ts'
 import { nowIso } from '../lib/time.ts'
 import { sendXlsx } from '../lib/xlsx-reply.ts'
+import { formatChinaDateTime } from '../../core/domain/china-time.ts'
 
 /** Activation with a one-time code, the member's own devices, and their own data to take away. */
 export function accountRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -85,7 +86,7 @@ export function accountRoutes(app: FastifyInstance, ctx: AppContext): void {
     const viewer = requireViewer(request)
     const data = await personalData(ctx, viewer.id)
     await audit(ctx.db, request, viewer, 'export_personal', viewer.id, '导出本人全部数据（JSON）')
-    return reply.header('content-disposition', `attachment; filename="suixing-${data.exportedAt.slice(0, 10)}.json"`).send(data)
+    return reply.header('content-disposition', `attachment; filename="suixing.json"; filename*=UTF-8''${encodeURIComponent(exportName(data, 'json'))}`).send(data)
   })
 
   app.get('/api/me/export.xlsx', async (request, reply) => {
@@ -107,7 +108,7 @@ export function accountRoutes(app: FastifyInstance, ctx: AppContext): void {
       { k: '人员类别', v: STATUS_LABELS[p.status as MemberStatus] },
       { k: '入党日期', v: p.joinedPartyOn ?? '' },
       { k: '转正日期', v: p.fullMemberOn ?? '' },
-      { k: '导出时间', v: data.exportedAt },
+      { k: '导出时间', v: `${formatChinaDateTime(new Date(data.exportedAt))}（北京时间）` },
     ])
     const study = wb.addWorksheet('学习记录')
     study.columns = [
@@ -135,8 +136,14 @@ export function accountRoutes(app: FastifyInstance, ctx: AppContext): void {
     study.getRow(1).font = { bold: true }
     await audit(ctx.db, request, viewer, 'export_personal', viewer.id, '导出本人全部数据（xlsx）')
     const buf = await wb.xlsx.writeBuffer()
-    return sendXlsx(reply, `suixing-${data.exportedAt.slice(0, 10)}.xlsx`, Buffer.from(buf))
+    return sendXlsx(reply, exportName(data, 'xlsx'), Buffer.from(buf))
   })
+}
+
+/** "党建随行个人数据-张三-2026-11-28-1405.xlsx": whose, and when in China time (not UTC). */
+function exportName(data: { exportedAt: string; profile: { name: string } }, ext: 'json' | 'xlsx'): string {
+  const at = new Date(Date.parse(data.exportedAt) + 8 * 3600_000).toISOString()
+  return `党建随行个人数据-${data.profile.name.replace(/[\\/:*?"<>|\s]+/g, '')}-${at.slice(0, 10)}-${at.slice(11, 13)}${at.slice(14, 16)}.${ext}`
 }
 
 const EVENT_LABELS: Record<string, string> = { join: '加入', move: '调整支部', transfer_in: '组织关系转入', transfer_out: '组织关系转出', left: '离开本单位', deceased: '去世' }
