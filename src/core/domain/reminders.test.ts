@@ -83,6 +83,12 @@ describe('dueReminders', () => {
     expect(dueReminders({ ...base, now: china('2026-12-01T09:00:00'), people }).filter((r) => r.kind === 'branchWeekAhead')).toEqual([])
   })
 
+  it('on Mondays tells an administrator of the whole organisation, whatever their own branch', () => {
+    const people = [person('adm', null, 'admin', null), person('m1', '1999-12-01', 'member', 'b1'), person('x1', '1999-12-02', 'member', 'b2')]
+    const due = dueReminders({ ...base, now: china('2026-11-30T09:00:00'), people }).filter((r) => r.kind === 'branchWeekAhead')
+    expect(due.map((r) => [r.userId, r.title])).toEqual([['adm', '未来七天有2位党员过政治生日']])
+  })
+
   it('every day of a year is announced exactly once by the Monday lists', () => {
     const members = Array.from({ length: 366 }, (_, i) => {
       const d = new Date(Date.UTC(2000, 0, 1 + i)).toISOString().slice(0, 10)

@@ -170,8 +170,10 @@ export function dueReminders({ now, people, prefs, studiedThisMonth, meetings = 
     const byBranch = new Map<string, ReminderPerson[]>()
     for (const p of people) if (p.branchId) byBranch.set(p.branchId, [...(byBranch.get(p.branchId) ?? []), p])
     for (const p of people) {
-      if (!p.branchId || !appliesTo('branchWeekAhead', p.role) || !prefsOf(p.id).branchWeekAhead) continue
-      const coming = weekAhead(byBranch.get(p.branchId) ?? [], today)
+      if (!appliesTo('branchWeekAhead', p.role) || !prefsOf(p.id).branchWeekAhead) continue
+      if (!p.branchId && p.role !== 'admin') continue
+      // A secretary's branch; an administrator's whole organisation (as their 首页 lists it).
+      const coming = weekAhead(p.role === 'admin' ? people : (byBranch.get(p.branchId ?? '') ?? []), today)
       if (coming.length === 0) continue
       const names = coming.map((c) => `${c.name}（${Number(c.date.slice(5, 7))}月${Number(c.date.slice(8))}日，第${c.nth}个）`)
       out.push({
@@ -245,7 +247,7 @@ export interface Notice {
 export interface NoticeInput {
   now: Date
   me: ReminderPerson
-  /** The members of the branch the viewer manages (secretary/admin), else empty. */
+  /** The people the viewer manages, themselves included: a secretary's branch, an administrator's organisation; else empty. */
   branch: readonly ReminderPerson[]
   prefs: ReminderPrefs
   /** China date the app was last opened on this phone; null the first time. */

@@ -25,7 +25,9 @@ export async function takeNotices(db: AccountDb, user: SessionUser, now = new Da
   const today = chinaToday(now)
   const meRow = await db.users.get(user.id)
   const me = asPerson(meRow ?? { ...user, joinedPartyOn: null })
-  const branch = user.role === 'member' || !user.branchId ? [] : (await db.users.where('branchId').equals(user.branchId).toArray()).filter((u) => u.id !== user.id).map(asPerson)
+  // The same people as the 政治生日 list on 首页: a secretary's branch (themselves included), an administrator's whole organisation.
+  const managed = user.role === 'admin' ? await db.users.toArray() : user.role === 'secretary' && user.branchId ? await db.users.where('branchId').equals(user.branchId).toArray() : []
+  const branch = managed.filter((u) => !u.removed).map(asPerson)
   const oldest = await db.outbox.orderBy('seq').first()
   const monthStart = `${today.slice(0, 7)}-01`
   const studied = (await db.study_records.where('[ownerId+date]').between([user.id, monthStart], [user.id, today], true, true).filter((r) => !r.deleted).count()) > 0
