@@ -152,3 +152,24 @@ describe('photo upload', () => {
     expect((await (await signIn(server, org.memberA.phone))(`${server.url}/api/visits-ledger/${org.branchA}/${year}.xlsx`)).status).toBe(403)
   })
 })
+
+describe('a companion on a visit', () => {
+  it('reads whom they visited (the household’s name), though the household’s record is not theirs to see', async () => {
+    const companion = await device(server, org.memberA2.phone)
+    const id = await recordVisit(member.db, member.user, {
+      householdId: household,
+      place: '',
+      visitedAt: new Date().toISOString(),
+      memberIds: [org.memberA.id, org.memberA2.id],
+      findings: '一同走访',
+      problems: '',
+      location: null,
+      photos: [],
+      followups: [],
+    })
+    expect(await sync(member)).toEqual({ ok: true })
+    expect(await sync(companion)).toEqual({ ok: true })
+    expect(await companion.db.households.get(household)).toBeUndefined()
+    expect((await companion.db.visits.get(id))?.place).toBe('李大爷')
+  })
+})

@@ -52,10 +52,13 @@ export async function recordVisit(db: AccountDb, user: SessionUser, draft: Visit
   const createdAt = new Date().toISOString()
   const id = newId()
   const photoIds = draft.photos.map(() => newId())
+  // The household's name goes with the visit as its place: companions who are not linked to the
+  // household (and so never receive its record) still read whom they visited, not “联系户”.
+  const household = draft.householdId ? await db.households.get(draft.householdId) : undefined
   const fields = check(v.object(visitFields), {
     branchId: user.branchId,
     householdId: draft.householdId,
-    place: draft.place,
+    place: draft.place.trim() || household?.name || '',
     visitedAt: draft.visitedAt,
     memberIds: [...new Set([user.id, ...draft.memberIds])],
     findings: draft.findings,
