@@ -73,7 +73,8 @@ export async function seedDemo(db: Kysely<Database>, today = new Date()): Promis
       const role: Role = i < 3 ? 'secretary' : 'member'
       const phone = i < 3 ? `139000000${11 + i}` : `13900000${String(101 + i - 3).padStart(3, '0')}`
       const branchId = branchIds[b] ?? null
-      const userId = await createUser(trx, { orgId, branchId, name, phone, role, passwordHash: hash })
+      // Each branch's committee (支部委员): its secretary and two members, expected at 支部委员会.
+      const userId = await createUser(trx, { orgId, branchId, name, phone, role, passwordHash: hash, committee: i >= 9 && i < 15 })
       await trx.updateTable('users').set(demoPartyDates(i, today, rand)).where('id', '=', userId).execute()
       for (let m = 11; m >= 0; m--) {
         const count = 1 + Math.floor(rand() * 3)
