@@ -10,6 +10,8 @@ import { mountPage, settle, signedInHarness, type PageHarness } from '../../test
 /** What the pages ask of the scheduler: whether sign-ins are followed closely right now. */
 const follow = vi.hoisted(() => ({ calls: [] as boolean[] }))
 vi.mock('../../sync/engine.ts', () => ({ SyncEngine: class { sync = () => Promise.resolve({ ok: true }) } }))
+// Offline as far as these pages can tell: no request leaves the process (the clock check, the rules).
+vi.mock('../../api/client.ts', () => ({ api: new Proxy({}, { get: () => () => Promise.reject(new Error('offline')) }) }))
 vi.mock('../../sync/scheduler.ts', () => ({ startScheduler: () => ({ stop: () => undefined, closely: (on: boolean) => follow.calls.push(on) }) }))
 
 const { default: SignInCodePage } = await import('./SignInCodePage.vue')
