@@ -42,6 +42,8 @@ export class ActivatePage {
   async activate(baseUrl: string, phone: string, code: string, password: string): Promise<void> {
     await this.page.goto(`${baseUrl}/login`)
     await this.page.getByTestId('activate-link').click()
+    // The page is loaded on demand: fill its fields, not the login page's still on screen.
+    await expect(this.page.getByRole('heading', { name: '激活账号' })).toBeVisible()
     await this.page.getByLabel('手机号').fill(phone)
     await this.page.getByLabel('激活码').fill(code)
     await this.page.getByLabel('新密码').fill(password)
