@@ -47,7 +47,7 @@ export class SyncEngine {
         // The server was restored since our last pull: pull first (it remembers what we wrote
         // and sends it back), then send the rest of the outbox.
         if (!(err instanceof ApiError && err.code === 'reset_required')) throw err
-        await this.pull()
+        await this.pull(true)
         await this.push()
       }
       await this.pull()
@@ -80,6 +80,9 @@ export class SyncEngine {
     const clientId = await this.clientId()
     const saved = (await this.db.meta.get('cursor'))?.value
     const cursor = typeof saved === 'string' && saved !== '' ? saved : undefined
+    // A device that has pushed but never pulled tells which generation its pushes reached.
+    const reached = cursor ? undefined : (await this.db.meta.get('epoch'))?.value
+    const epoch = typeof reached === 'string' ? reached : undefined
     let size = this.pushBatch
     let after = 0
     const waitingRows = new Set<string>()
@@ -93,7 +96,9 @@ export class SyncEngine {
       }
       let results: PushResult[]
       try {
-        results = (await this.api.push({ clientId, ...(cursor && { cursor }), mutations: batch.map(toMutation) })).results
+        const answer = await this.api.push({ clientId, ...(cursor && { cursor }), ...(epoch && { epoch }), mutations: batch.map(toMutation) })
+        results = answer.results
+        if (!cursor && answer.epoch && answer.epoch !== epoch) await this.db.meta.put({ key: 'epoch', value: answer.epoch })
       } catch (err) {
         // A batch the server cannot read at all: find the one bad mutation by sending one at a time,
         // then set it aside visibly so it never blocks the others.
@@ -181,11 +186,15 @@ export class SyncEngine {
     return refused > 0 ? name : null
   }
 
-  async pull(): Promise<void> {
-    for (;;) {
+  /**
+   * Pull pages after the cursor. `restored`: the server said it was restored since this device
+   * last reached it (a push answered reset_required, perhaps before the device ever pulled).
+   */
+  async pull(restored = false): Promise<void> {
+    for (let first = true; ; first = false) {
       const cursor = (await this.db.meta.get('cursor'))?.value
-      const page = await this.api.pull(typeof cursor === 'string' ? cursor : '', this.pullLimit)
-      if (page.reset && typeof cursor === 'string' && cursor !== '') {
+      const page = restored && first ? ({ reset: true, resetReason: 'restored' } as const) : await this.api.pull(typeof cursor === 'string' ? cursor : '', this.pullLimit)
+      if (page.reset && ((typeof cursor === 'string' && cursor !== '') || (restored && first))) {
         // The server cannot honour our cursor (restored backup, new database, new scope).
         if (page.resetReason === 'restored') {
           // A restored server lost what came after its backup: remember what this person wrote,
@@ -202,6 +211,7 @@ export class SyncEngine {
         if (!fresh.hasMore) break
         continue
       }
+      if (!('changes' in page)) break
       await applyPage(this.db, page.changes, page.cursor, page.reset)
       if (!page.hasMore) break
     }

@@ -24,6 +24,8 @@ export const PushRequest = v.object({
   clientId: Uuid,
   /** The device's pull cursor: a cursor of a database restored since is answered `reset_required`. */
   cursor: v.optional(v.pipe(v.string(), v.maxLength(100))),
+  /** Without a cursor (never pulled): the generation the device's last push reached. */
+  epoch: v.optional(v.pipe(v.string(), v.maxLength(40))),
   mutations: v.pipe(v.array(Mutation), v.maxLength(MAX_PUSH_BATCH, `每批最多 ${MAX_PUSH_BATCH} 条`)),
 })
 export type PushRequest = v.InferOutput<typeof PushRequest>

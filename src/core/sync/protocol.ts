@@ -28,6 +28,8 @@ export interface PushResult {
 
 export interface PushResponse {
   results: PushResult[]
+  /** The database generation that stored them (servers before this field send none). */
+  epoch?: string
 }
 
 export interface Change {

@@ -100,8 +100,12 @@ export async function applyVisitMutation(trx: Kysely<Database>, viewer: Viewer, 
     if (id === null) return
     const h = await trx.selectFrom('households').select('id').where('id', '=', id).where(householdScope(viewer)).executeTakeFirst()
     if (h) return
-    const any = await trx.selectFrom('households').select('id').where('id', '=', id).where('org_id', '=', viewer.orgId).executeTakeFirst()
+    const any = await trx.selectFrom('households').select(['id', 'branch_id']).where('id', '=', id).where('org_id', '=', viewer.orgId).executeTakeFirst()
     if (!any) throw new HttpError(409, 'waiting', '联系户还没有同步到服务器，联网后会自动重试')
+    // A household of one's own branch: a member may have gone with others, or have been linked
+    // when the visit was recorded (a restored server refilled later). The visit does not show
+    // them the household's own record unless they are linked to it.
+    if (any.branch_id !== null && any.branch_id === viewer.branchId) return
     throw new HttpError(422, 'validation', '该联系户不在您的联系范围内')
   }
   if (!existing) {

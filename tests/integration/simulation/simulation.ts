@@ -7,7 +7,7 @@ import { PartyDatesError, recordOathRenewal, savePartyDates } from '../../../src
 import { deleteRow, writeRow } from '../../../src/client/db/write.ts'
 import { saveReminderPrefs } from '../../../src/client/features/reminders/reminders.repo.ts'
 import { createMeeting, markAttendance, signInWithCode, updateMeeting } from '../../../src/client/features/meetings/meetings.repo.ts'
-import { closeFollowup, recordVisit, saveHousehold } from '../../../src/client/features/visits/visits.repo.ts'
+import { closeFollowup, recordVisit, saveHousehold, VisitError } from '../../../src/client/features/visits/visits.repo.ts'
 import { signInLink, signToken, windowOf } from '../../../src/core/domain/sign-in-token.ts'
 import { attendanceToWire } from '../../../src/server/sync/wire.ts'
 import type { Meeting } from '../../../src/core/schemas/entities.ts'
@@ -63,6 +63,8 @@ interface Device {
   schema: number
   /** A new engine (and `direct`) for the app as it is now: after a kill or an update. */
   restartApp(): void
+  /** Record every mutation this app's database queues. */
+  track(): void
   generation: number
   inflight: Promise<unknown> | null
   created: Set<string>
@@ -134,7 +136,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
     const { user } = await endpoints(createHttpClient(server.url, jar)).login({ phone: acc.phone, password: PASSWORD })
     // The second phone of 张三 and 李四's phone start on the older app.
     const schema = i === 1 || i === 2 ? SCHEMA_VERSION : NEXT_SCHEMA
-    const d = { name: `device${i}`, user, db: new AccountDb(`sim-${opts.seed}-${i}-${newId()}`), schema, generation: 0, inflight: null, created: new Set<string>() } as Omit<Device, 'engine' | 'direct' | 'restartApp'> as Device
+    const d = { name: `device${i}`, user, db: new AccountDb(`sim-${opts.seed}-${i}-${newId()}`), schema, generation: 0, inflight: null, created: new Set<string>() } as Omit<Device, 'engine' | 'direct' | 'restartApp' | 'track'> as Device
     // A killed device never sees the answers to what it had in flight.
     const f: FetchFn = async (input, init) => {
       const g = d.generation
@@ -144,13 +146,16 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
     }
     const engineOpts = { pushBatch: 1 + Math.floor(rand() * 20), pullLimit: 5 + Math.floor(rand() * 50) }
     d.restartApp = () => {
-      d.engine = new SyncEngine(d.db, appApi(server.url, f, d.schema, 5_000), engineOpts)
+      const api = appApi(server.url, f, d.schema, 5_000)
+      d.engine = new SyncEngine(d.db, api, engineOpts)
       d.direct = appApi(server.url, jar, d.schema)
     }
     d.restartApp()
-    d.db.outbox.hook('creating', (_pk, m) => {
-      d.created.add(m.id)
-    })
+    d.track = () =>
+      d.db.outbox.hook('creating', (_pk, m) => {
+        d.created.add(m.id)
+      })
+    d.track()
     devices.push(d)
   }
 
@@ -257,8 +262,10 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
         const open = (await d.db.followups.toArray()).filter((f) => !f.closedAt && f.ownerId === d.user.id)
         const household = (await d.db.households.toArray()).find((h) => !h.deleted)
         if (open.length && chance(rand, 0.4)) {
-          await closeFollowup(d.db, pick(rand, open).id, `${d.name} 已办 ${op}`)
-          closes++
+          // A sync still running may just have removed it (a reset): the app says so and nothing is written.
+          await closeFollowup(d.db, pick(rand, open).id, `${d.name} 已办 ${op}`).then(() => closes++, (err: unknown) => {
+            if (!(err instanceof VisitError)) throw err
+          })
         } else {
           visitsRecorded++
           await recordVisit(d.db, d.user, {
@@ -268,7 +275,17 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
           })
         }
       } else if (roll < 0.9) {
-        if (!d.inflight) d.inflight = track(d.engine.sync()).finally(() => (d.inflight = null))
+        if (!d.inflight) {
+          const g = d.generation
+          // A sync of an app killed meanwhile ends with its database closed: that is the kill.
+          d.inflight = track(d.engine.sync())
+            .catch((err: unknown) => {
+              if (g === d.generation) throw err
+            })
+            .finally(() => {
+              if (g === d.generation) d.inflight = null
+            })
+        }
         if (chance(rand, 0.3)) await d.inflight
         if (chance(rand, 0.3)) {
           // The invariant, mid-run: once nothing else is in flight, a completed sync leaves this
@@ -301,9 +318,13 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
         }
       } else if (roll < 0.97) {
         // Kill the device: whatever it had in flight is abandoned; its IndexedDB survives.
+        // The app's connection to its database goes with it: nothing of the killed app writes again.
         kills++
         d.generation++
         d.inflight = null
+        d.db.close()
+        d.db = new AccountDb(d.db.name)
+        d.track()
         d.restartApp()
       } else {
         restarts++

@@ -16,10 +16,10 @@ export function syncRoutes(app: FastifyInstance, ctx: AppContext): void {
     // A phone that has not yet noticed a restore must not write over rows the restore lost
     // (its edits would be refused and its copies dropped): it pulls first, remembering what it
     // wrote, and sends everything back after (docs/sync.md, "Restore").
-    const epoch = body.cursor ? parseCursor(body.cursor)?.epoch : undefined
+    const epoch = body.cursor ? parseCursor(body.cursor)?.epoch : body.epoch
     if (epoch && epoch !== ctx.epoch && ctx.previousEpochs.has(epoch)) throw new HttpError(409, 'reset_required')
     const results = await ctx.pusher.push(viewer, body.mutations, request.log)
-    return { results: newer ? newer.merge(results) : results }
+    return { results: newer ? newer.merge(results) : results, epoch: ctx.epoch }
   })
 
   app.get('/api/sync/pull', async (request): Promise<PullResponse> => {
