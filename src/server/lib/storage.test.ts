@@ -1,6 +1,6 @@
 import Fastify from 'fastify'
 import { describe, expect, it } from 'vitest'
-import { isStorageFull, StorageState } from './storage.ts'
+import { isStorageFull, isWriteConflict, StorageState } from './storage.ts'
 import { registerErrorHandling } from '../plugins/errors.ts'
 import { ERROR_MESSAGES } from '../../core/errors.ts'
 
@@ -38,6 +38,27 @@ describe('storage full', () => {
     expect(res.statusCode).toBe(507)
     expect(res.json()).toEqual({ error: { code: 'storage_full', message: ERROR_MESSAGES.storage_full } })
     expect(state.full?.cause).toContain('No space left on device')
+    await app.close()
+  })
+})
+
+describe('write conflicts', () => {
+  it('a PostgreSQL deadlock or serialization failure in any route is answered 503 with Retry-After, never 500', async () => {
+    const app = Fastify()
+    registerErrorHandling(app)
+    app.post('/move', async () => {
+      throw withCode('40P01', 'deadlock detected')
+    })
+    app.post('/serial', async () => {
+      throw withCode('40001', 'could not serialize access due to concurrent update')
+    })
+    for (const url of ['/move', '/serial']) {
+      const res = await app.inject({ method: 'POST', url, payload: {} })
+      expect(res.statusCode).toBe(503)
+      expect(res.headers['retry-after']).toBe('1')
+      expect(res.json()).toEqual({ error: { code: 'unavailable', message: '服务器繁忙，请稍后重试' } })
+    }
+    expect(isWriteConflict(withCode('SQLITE_BUSY'))).toBe(false)
     await app.close()
   })
 })

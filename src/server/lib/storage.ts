@@ -12,6 +12,14 @@ export function isStorageFull(err: unknown): boolean {
   return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' && FULL_CODES.has(err.code)
 }
 
+/**
+ * PostgreSQL broke a deadlock by failing this transaction (40P01), or could not serialize it
+ * (40001): nothing of it was stored, and trying again is safe. Answered 503 with Retry-After.
+ */
+export function isWriteConflict(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && 'code' in err && (err.code === '40P01' || err.code === '40001')
+}
+
 /** The last write outcome: full since when, and why (for logs and the health answer). */
 export class StorageState {
   private fullSince: string | null = null

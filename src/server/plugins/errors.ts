@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify'
 import { errorBody, type ErrorCode } from '../../core/errors.ts'
 import { HttpError } from '../lib/http-error.ts'
-import { isStorageFull, type StorageState } from '../lib/storage.ts'
+import { isStorageFull, isWriteConflict, type StorageState } from '../lib/storage.ts'
 import { CLOSING_RETRY_AFTER_SECONDS } from './closing.ts'
 
 /** Framework errors (bad JSON, body too large, wrong content type...) mapped to our codes. */
@@ -30,6 +30,12 @@ export function registerErrorHandling(app: FastifyInstance, storage?: StorageSta
       storage?.noteFull(err)
       request.log.error({ err }, 'storage full: the write was not stored')
       return reply.status(507).send(errorBody('storage_full'))
+    }
+    if (isWriteConflict(err)) {
+      // Two transactions crossed (an administrator's change racing a sync): nothing was stored.
+      request.log.warn({ err }, 'write conflict: answered 503, the client tries again')
+      void reply.header('retry-after', '1')
+      return reply.status(503).send(errorBody('unavailable', '服务器繁忙，请稍后重试'))
     }
     const status = typeof err.statusCode === 'number' ? err.statusCode : 500
     if (status >= 400 && status < 500) {

@@ -121,10 +121,15 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
     return p
   }
   const adminApi = await signIn(server, org.admin.phone)
-  const admin = (path: string, body: unknown) =>
-    adminApi(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(async (r) => {
-      if (!r.ok) throw new Error(`${path} answered ${r.status}: ${await r.text()}`)
-    })
+  // The administrator's phone, online: a 503 (a write conflict with a sync, PostgreSQL) is tried again.
+  const admin = async (path: string, body: unknown) => {
+    for (let attempt = 0; ; attempt++) {
+      const r = await adminApi(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+      if (r.ok) return
+      if (r.status !== 503 || attempt >= 5) throw new Error(`${path} answered ${r.status}: ${await r.text()}`)
+      await new Promise((ok) => setTimeout(ok, 50))
+    }
+  }
   const refreshUser = async (id: string) => {
     for (const x of devices) if (x.user.id === id) x.user = (await x.direct.me()).user
   }
