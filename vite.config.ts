@@ -41,7 +41,13 @@ export default defineConfig({
       injectManifest: { globPatterns: ['**/*.{js,css,html,png,svg,ico,webmanifest}'] },
       devOptions: { enabled: false },
     }),
-    firstLoadBudget({ budgetBytes: Number(process.env.FIRST_LOAD_BUDGET ?? 95 * 1024) }),
+    // The quality guide's budgets (../shared/guide/quality.md): the build fails over either.
+    firstLoadBudget({
+      screens: [
+        { name: 'home', page: 'src/client/features/home/HomePage.vue', budgetBytes: 90 * 1024 },
+        { name: 'login', page: 'src/client/features/auth/LoginPage.vue', budgetBytes: 60 * 1024 },
+      ],
+    }),
   ],
   build: { outDir: 'dist/client', emptyOutDir: true, target: 'es2020' },
   test: {

@@ -1,11 +1,11 @@
-import { createApp } from 'vue'
+import { createApp, watch } from 'vue'
 import { createPinia } from 'pinia'
 import App from './App.vue'
 import { createAppRouter } from './router.ts'
 import { useSessionStore } from '../features/auth/session.store.ts'
 import { useSettingsStore } from '../features/settings/settings.store.ts'
 import { useUpdateStore } from '../pwa/update.store.ts'
-import { useSyncStore } from '../features/sync/sync.store.ts'
+import { whenIdle } from './idle.ts'
 import './theme.css'
 
 async function start(): Promise<void> {
@@ -15,11 +15,19 @@ async function start(): Promise<void> {
   const session = useSessionStore()
   // Who is signed in on this phone comes from IndexedDB: the app opens offline.
   await session.restore()
-  useSyncStore()
+  // Sync (and Dexie with it) starts once someone is signed in: the login page draws without it.
+  watch(
+    () => session.signedIn,
+    (signedIn) => {
+      if (signedIn) void import('../features/sync/sync.store.ts').then(({ useSyncStore }) => useSyncStore())
+    },
+    { immediate: true },
+  )
   app.use(createAppRouter())
   app.mount('#app')
   void session.refresh()
-  void useUpdateStore().register()
+  // The service worker's registration (workbox-window) waits until the first screen is drawn.
+  whenIdle(() => void useUpdateStore().register())
 }
 
 void start()

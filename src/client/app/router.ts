@@ -1,6 +1,5 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import { useSessionStore } from '../features/auth/session.store.ts'
-import HomePage from '../features/home/HomePage.vue'
 import { scrollBehavior } from './scroll.ts'
 
 declare module 'vue-router' {
@@ -15,7 +14,8 @@ declare module 'vue-router' {
 }
 
 const routes: RouteRecordRaw[] = [
-  { path: '/', component: HomePage, meta: { tab: true } },
+  // Lazy like every page: the login page loads neither the home screen nor the account database.
+  { path: '/', component: () => import('../features/home/HomePage.vue'), meta: { tab: true } },
   { path: '/study', component: () => import('../features/study/StudyPage.vue'), meta: { tab: true } },
   { path: '/study/new', component: () => import('../features/study/StudyFormPage.vue'), meta: { keepsInput: true } },
   { path: '/study/branch', component: () => import('../features/study/BranchStudyPage.vue') },

@@ -3,7 +3,7 @@ import { computed, ref, shallowRef } from 'vue'
 import type { SessionUser, SetupRequest } from '../../../core/schemas/auth.ts'
 import { api } from '../../api/client.ts'
 import { ApiError, NetworkError } from '../../api/http.ts'
-import { AccountDb, accountDbName } from '../../db/account-db.ts'
+import type { AccountDb } from '../../db/account-db.ts'
 import { clearCurrentUser, loadCurrentUser, saveCurrentUser } from '../../db/device-db.ts'
 
 /**
@@ -15,7 +15,10 @@ export const useSessionStore = defineStore('session', () => {
   const db = shallowRef<AccountDb | null>(null)
   const restored = ref(false)
 
-  function open(u: SessionUser): void {
+  // The account database (and Dexie with it) loads only once someone is signed in: the login
+  // page draws without it. From the service worker's precache when offline.
+  async function open(u: SessionUser): Promise<void> {
+    const { AccountDb, accountDbName } = await import('../../db/account-db.ts')
     if (db.value?.name !== accountDbName(u.id)) {
       db.value?.close()
       db.value = new AccountDb(accountDbName(u.id))
@@ -28,14 +31,14 @@ export const useSessionStore = defineStore('session', () => {
 
   async function restore(): Promise<void> {
     const saved = await loadCurrentUser()
-    if (saved) open(saved)
+    if (saved) await open(saved)
     restored.value = true
     if (typeof navigator !== 'undefined') void navigator.storage?.persist?.().catch(() => false)
   }
 
   async function adopt(u: SessionUser): Promise<void> {
     await saveCurrentUser(u)
-    open(u)
+    await open(u)
   }
 
   async function login(phone: string, password: string): Promise<void> {

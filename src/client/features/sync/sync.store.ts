@@ -3,8 +3,8 @@ import { computed, ref, watch } from 'vue'
 import { api } from '../../api/client.ts'
 import type { AccountDb, RejectedEntry } from '../../db/account-db.ts'
 import { useLiveQuery } from '../../db/live.ts'
-import { SyncEngine } from '../../sync/engine.ts'
-import { startScheduler, type Scheduler } from '../../sync/scheduler.ts'
+import type { SyncEngine } from '../../sync/engine.ts'
+import type { Scheduler } from '../../sync/scheduler.ts'
 import { FAILURE_TEXT, STATE_TEXT, type SyncFailure, type SyncState } from '../../sync/status.ts'
 import { useSessionStore } from '../auth/session.store.ts'
 
@@ -29,6 +29,10 @@ export const useSyncStore = defineStore('sync', () => {
   const online = ref(typeof navigator === 'undefined' ? true : navigator.onLine)
   let engine: SyncEngine | null = null
   let scheduler: Scheduler | null = null
+  /** The engine and its scheduler load just after the first screen (they are not needed to draw it). */
+  let starting: Promise<void> | null = null
+  /** Bumped at each stop: an engine still loading for the previous account is not started. */
+  let generation = 0
   /** Pages open that want members' scans within seconds (the sign-in code, the roll). */
   const followers = ref(0)
 
@@ -50,6 +54,7 @@ export const useSyncStore = defineStore('sync', () => {
   }
 
   async function runOnce(): Promise<void> {
+    await starting
     if (!engine) return
     running.value = true
     try {
@@ -83,6 +88,7 @@ export const useSyncStore = defineStore('sync', () => {
   const failureText = computed(() => (failure.value ? FAILURE_TEXT[failure.value] : null))
 
   function stop(): void {
+    generation++
     scheduler?.stop()
     scheduler = null
     engine = null
@@ -109,10 +115,18 @@ export const useSyncStore = defineStore('sync', () => {
       stop()
       failure.value = null
       lastError.value = null
-      if (!current || !session.user) return
-      engine = new SyncEngine(current, api)
-      scheduler = startScheduler(runOnce, { lockName: `suixing-sync-${session.user.id}` })
-      if (followers.value > 0) scheduler.closely(true)
+      const user = session.user
+      if (!current || !user) return
+      const gen = generation
+      starting = Promise.all([import('../../sync/engine.ts'), import('../../sync/scheduler.ts')])
+        .then(([{ SyncEngine }, { startScheduler }]) => {
+          if (gen !== generation) return
+          engine = new SyncEngine(current, api)
+          scheduler = startScheduler(runOnce, { lockName: `suixing-sync-${user.id}` })
+          if (followers.value > 0) scheduler.closely(true)
+        })
+        // Not loaded (offline before the app was ever cached whole): shown like any other sync fault.
+        .catch((err: unknown) => fail('unexpected', err))
     },
     { immediate: true },
   )
