@@ -8,7 +8,7 @@ import { nowIso } from '../lib/time.ts'
 import { isStorageFull, type StorageState } from '../lib/storage.ts'
 import type { Viewer } from './viewer.ts'
 import { PendingSeqs } from '../repositories/sequence.ts'
-import { applyStudyMutation, visibleStudyRow } from './study-records.ts'
+import { applyStudyMutation, StudyWriteBuffer, visibleStudyRow } from './study-records.ts'
 import { applyUserMutation, visibleUserRow } from './users.ts'
 import { applyOathMutation, visibleOathRow } from './oath-renewals.ts'
 import { applyReminderSettingsMutation, visibleReminderSettingsRow } from './reminder-settings.ts'
@@ -98,20 +98,39 @@ async function rollbackTo(trx: Kysely<Database>, savepoint: 'mutation' | 'job', 
 }
 
 /**
- * Apply one client's batch inside an open transaction, each mutation in its own savepoint. The
- * result of each (applied or rejected) is stored under the mutation id in the same transaction
- * as its effect, so a retry gets the stored result back and never applies twice. An unexpected
- * failure stops the batch: the mutations before it are answered; the rest get no answer and are
- * retried by the client, in order. `held` are the ids this transaction claimed for the batch
- * (claimAll); any other id was taken before, and its stored result is answered.
+ * What a group commit applied in batched mode (commitGroup with `batched`): study records are
+ * planned in memory and written in a few multi-row statements at the end, and every result is
+ * stored in one statement before the commit. Nothing of the group has a savepoint of its own
+ * then: any unexpected failure abandons the whole transaction, and the group is applied again
+ * one mutation at a time (each in its savepoint), which answers partially as before.
  */
-async function applyBatch(trx: Kysely<Database>, seqs: PendingSeqs, viewer: Viewer, mutations: Mutation[], held: ReadonlySet<string>, log: FastifyBaseLogger): Promise<PushResult[]> {
+interface Batched {
+  study: StudyWriteBuffer
+  /** Results to store under their ids, with the account that sent them. */
+  results: Map<string, { userId: string; result: PushResult }>
+}
+
+/**
+ * Apply one client's batch inside an open transaction, each mutation in its own savepoint (or,
+ * batched, planned first and written at the end: see Batched). The result of each (applied or
+ * rejected) is stored under the mutation id in the same transaction as its effect, so a retry
+ * gets the stored result back and never applies twice. An unexpected failure stops the batch:
+ * the mutations before it are answered; the rest get no answer and are retried by the client, in
+ * order. `held` are the ids this transaction claimed for the batch (claimAll); any other id was
+ * taken before, and its stored result is answered.
+ */
+async function applyBatch(trx: Kysely<Database>, seqs: PendingSeqs, viewer: Viewer, mutations: Mutation[], held: ReadonlySet<string>, log: FastifyBaseLogger, batched?: Batched): Promise<PushResult[]> {
   const results: PushResult[] = []
   // Rows with a mutation waiting for its meeting or visit: their later mutations wait too, in order.
   const waiting = new Set<string>()
   const waitResult = (raw: Mutation, message: string): PushResult => {
     waiting.add(`${raw.table}/${raw.rowId}`)
     return { id: raw.id, status: 'rejected', code: 'waiting', message }
+  }
+  const store = async (result: PushResult): Promise<void> => {
+    if (batched) batched.results.set(result.id, { userId: viewer.id, result })
+    else await trx.updateTable('mutations').set({ result: JSON.stringify(result) }).where('id', '=', result.id).execute()
+    results.push(result)
   }
   const handled = new Set<string>()
   for (const raw of mutations) {
@@ -121,11 +140,27 @@ async function applyBatch(trx: Kysely<Database>, seqs: PendingSeqs, viewer: View
     }
     if (!held.has(raw.id) || handled.has(raw.id)) {
       // Taken by another transaction (which committed before our claim returned) or earlier in this one.
-      const stored = await storedResult(trx, viewer, raw.id)
-      results.push(stored ?? waitResult(raw, '同一修改正在另一次同步中处理，稍后会自动重试'))
+      const stored = batched?.results.get(raw.id)
+      const answer = stored ? sameOwner(raw.id, viewer, stored.userId, stored.result) : await storedResult(trx, viewer, raw.id)
+      results.push(answer ?? waitResult(raw, '同一修改正在另一次同步中处理，稍后会自动重试'))
       continue
     }
     handled.add(raw.id)
+    if (batched && raw.table === 'study_records') {
+      // Planned in memory: a refusal is thrown before any effect, so no savepoint is needed.
+      try {
+        await batched.study.apply(trx, viewer, upgrade(raw), seqs)
+        await store({ id: raw.id, status: 'applied' })
+      } catch (err) {
+        if (!(err instanceof HttpError) || err.code === 'waiting') throw err
+        // The row as the server holds it, this batch's earlier changes included.
+        if (batched.study.hasPending(raw.rowId)) await batched.study.flush(trx)
+        await store({ id: raw.id, status: 'rejected', code: err.code, message: err.message, row: await handlers[raw.table].visibleRow(trx, viewer, raw.rowId) })
+      }
+      continue
+    }
+    // Other tables read the database: what the batch planned is written first.
+    if (batched?.study.hasPending()) await batched.study.flush(trx)
     await sql`savepoint mutation`.execute(trx)
     let result: PushResult
     try {
@@ -150,10 +185,15 @@ async function applyBatch(trx: Kysely<Database>, seqs: PendingSeqs, viewer: View
       }
       result = { id: raw.id, status: 'rejected', code: err.code, message: err.message, row: await handlers[raw.table].visibleRow(trx, viewer, raw.rowId) }
     }
-    await trx.updateTable('mutations').set({ result: JSON.stringify(result) }).where('id', '=', raw.id).execute()
-    results.push(result)
+    await store(result)
   }
   return results
+}
+
+/** A stored result answered again: to its own account as a duplicate, to another as a conflict. */
+function sameOwner(id: string, viewer: Viewer, userId: string, result: PushResult): PushResult {
+  if (userId !== viewer.id) return { id, status: 'rejected', code: 'conflict', message: '变更编号重复' }
+  return { ...result, duplicate: true }
 }
 
 /** The stored result of a mutation id taken before; null if it is held in this transaction without one. */
@@ -162,6 +202,23 @@ async function storedResult(trx: Kysely<Database>, viewer: Viewer, id: string): 
   if (seen && seen.user_id !== viewer.id) return { id, status: 'rejected', code: 'conflict', message: '变更编号重复' }
   if (!seen || seen.result === '') return null
   return { ...(JSON.parse(seen.result) as PushResult), duplicate: true }
+}
+
+/**
+ * Store the results of a batched group in one statement per 500 ids, and give up (as
+ * releaseUnstored) the ids claimed without a result.
+ */
+async function storeResults(trx: Kysely<Database>, held: readonly Set<string>[], results: Batched['results']): Promise<void> {
+  const entries = [...results.entries()]
+  for (let i = 0; i < entries.length; i += IDS_PER_STATEMENT) {
+    const chunk = entries.slice(i, i + IDS_PER_STATEMENT)
+    const cases = sql.join(chunk.map(([id, r]) => sql`when ${id} then ${JSON.stringify(r.result)}`), sql` `)
+    await sql`update mutations set result = case id ${cases} end where id in (${sql.join(chunk.map(([id]) => id))})`.execute(trx)
+  }
+  const unstored = held.flatMap((s) => [...s].filter((id) => !results.has(id)))
+  for (let i = 0; i < unstored.length; i += IDS_PER_STATEMENT) {
+    await trx.deleteFrom('mutations').where('result', '=', '').where('id', 'in', unstored.slice(i, i + IDS_PER_STATEMENT)).execute()
+  }
 }
 
 /** PostgreSQL chose this transaction to break a deadlock, or could not serialize it: trying again is safe. */
@@ -183,7 +240,8 @@ interface Job {
 
 /**
  * Group commit. Requests that arrive while a commit is on disk are applied together in the next
- * transaction, each in its own savepoint, and committed with one fsync (SQLite: one connection,
+ * transaction (batched: study records in a few multi-row statements; or each request in its own
+ * savepoint, see commitWithRetry), and committed with one fsync (SQLite: one connection,
  * one writer; PostgreSQL: one transaction per process at a time, so the change counter is locked
  * once per batch rather than once per request). Each request is answered only after the commit that holds its effects is
  * durable (synchronous=FULL), so an acknowledgement is never given for a write that could be lost.
@@ -194,11 +252,30 @@ export function groupCommitPusher(db: Kysely<Database>, storage?: StorageState):
 
   type Outcome = { ok: true; results: PushResult[] } | { ok: false; err: unknown }
 
-  async function commitGroup(jobs: Job[]): Promise<Outcome[]> {
+  /**
+   * One transaction for the group. Batched (see Batched): a fixed number of statements for the
+   * common case, and any failure is thrown for the group to be applied again unbatched; otherwise
+   * each job in its savepoint, each mutation in its own.
+   */
+  async function commitGroup(jobs: Job[], batch: boolean): Promise<Outcome[]> {
     return db.transaction().execute(async (trx) => {
       const outcomes: Outcome[] = []
       const seqs = new PendingSeqs()
       const held = await claimAll(trx, jobs)
+      if (batch) {
+        const batched: Batched = { study: new StudyWriteBuffer(), results: new Map() }
+        await batched.study.load(
+          trx,
+          jobs.flatMap((job, i) => job.mutations.filter((m) => m.table === 'study_records' && held[i]?.has(m.id)).map((m) => m.rowId)),
+        )
+        for (const [i, job] of jobs.entries()) {
+          outcomes.push({ ok: true, results: await applyBatch(trx, seqs, job.viewer, job.mutations, held[i] ?? new Set(), job.log, batched) })
+        }
+        await batched.study.flush(trx)
+        await storeResults(trx, held, batched.results)
+        await seqs.assign(trx)
+        return outcomes
+      }
       for (const [i, job] of jobs.entries()) {
         await sql`savepoint job`.execute(trx)
         try {
@@ -217,14 +294,24 @@ export function groupCommitPusher(db: Kysely<Database>, storage?: StorageState):
     })
   }
 
-  /** A deadlock or serialization failure (PostgreSQL) is tried once more, then answered 503: never 500. */
+  /**
+   * Batched first. A failure of the batched transaction (rolled back whole) applies the group
+   * again one mutation at a time, so a fault is narrowed to its mutation and answered partially.
+   * A deadlock or serialization failure (PostgreSQL) is tried once more, then answered 503: never 500.
+   */
   async function commitWithRetry(jobs: Job[]): Promise<Outcome[]> {
     try {
-      return await commitGroup(jobs)
+      return await commitGroup(jobs, true)
+    } catch (err) {
+      if (isStorageFull(err)) throw err
+      jobs[0]?.log.warn({ err }, 'push: batched group failed, applying it again one mutation at a time')
+    }
+    try {
+      return await commitGroup(jobs, false)
     } catch (err) {
       if (!isWriteConflict(err)) throw err
       jobs[0]?.log.warn({ err }, 'push: write conflict with another transaction, trying the group once more')
-      return commitGroup(jobs)
+      return commitGroup(jobs, false)
     }
   }
 
