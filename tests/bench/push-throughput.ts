@@ -10,6 +10,8 @@ export interface LoadResult {
   p99: number
   errors: number
   non2xx: number
+  /** SQL statements per answered request (one mutation each), counted in the server; push only. */
+  statementsPerMutation?: number
 }
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8)
@@ -20,12 +22,14 @@ async function loadServer(kind: 'bare' | 'bare-pg' | 'push', body: () => string,
   const { TEST_DATABASE_URL: _unused, ...rest } = process.env
   const env = pgUrl ? { ...rest, TEST_DATABASE_URL: pgUrl } : rest
   const child = spawn(process.execPath, ['--import', 'tsx', 'tests/bench/serve.ts', kind], { stdio: ['ignore', 'pipe', 'inherit'], env })
-  try {
-    const line = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout }).once('line', resolve)
+  const lines = createInterface({ input: child.stdout })
+  const nextLine = () =>
+    new Promise<string>((resolve, reject) => {
+      lines.once('line', resolve)
       child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)))
     })
-    const { url, cookie } = JSON.parse(line) as { url: string; cookie: string }
+  try {
+    const { url, cookie } = JSON.parse(await nextLine()) as { url: string; cookie: string }
     const r = await autocannon({
       url,
       method: 'POST',
@@ -34,7 +38,14 @@ async function loadServer(kind: 'bare' | 'bare-pg' | 'push', body: () => string,
       headers: { 'content-type': 'application/json', cookie },
       requests: [{ setupRequest: (req) => ({ ...req, body: body() }) }],
     })
-    return { requestsPerSec: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx }
+    const result: LoadResult = { requestsPerSec: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx }
+    if (kind === 'push') {
+      const stats = nextLine()
+      child.kill('SIGTERM')
+      const { statements } = JSON.parse(await stats) as { statements: number }
+      result.statementsPerMutation = statements / Math.max(1, r['2xx'])
+    }
+    return result
   } finally {
     child.kill('SIGTERM')
   }

@@ -1,5 +1,6 @@
 // A server for the load test, in its own process so the load generator does not share its CPU.
-// `tsx tests/bench/serve.ts bare|bare-pg|push` prints one JSON line: { url, cookie }.
+// `tsx tests/bench/serve.ts bare|bare-pg|push` prints one JSON line: { url, cookie }; `push`, when stopped, a
+// second: { statements } (SQL statements sent since the first line).
 // With TEST_DATABASE_URL, `push` runs on a fresh PostgreSQL database.
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -11,7 +12,27 @@ import { newId } from '../../src/core/ids.ts'
 import { cookieFetch, PASSWORD, seedOrg, startServer } from '../integration/harness.ts'
 
 const kind = process.argv[2]
-for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => process.exit(0))
+/** SQL statements sent to the database since the server was ready (push only), printed as a last line when stopped. */
+let statements: number | null = null
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    if (statements === null) process.exit(0)
+    process.stdout.write(`${JSON.stringify({ statements })}\n`, () => process.exit(0))
+  })
+}
+
+/** Count every statement: Kysely prepares each SQLite statement and sends each PostgreSQL one with Client.query. */
+function countCalls(proto: object, name: string): void {
+  const original = Reflect.get(proto, name) as (...args: unknown[]) => unknown
+  Object.defineProperty(proto, name, {
+    configurable: true,
+    writable: true,
+    value: function (this: unknown, ...args: unknown[]) {
+      if (statements !== null) statements++
+      return original.apply(this, args)
+    },
+  })
+}
 
 if (kind === 'bare') {
   // The baseline: a bare Fastify route doing one better-sqlite3 insert, WAL + synchronous=FULL.
@@ -39,6 +60,8 @@ if (kind === 'bare') {
   await app.listen({ port: 0, host: '127.0.0.1' })
   console.log(JSON.stringify({ url: `http://127.0.0.1:${(app.server.address() as { port: number }).port}/bare`, cookie: '' }))
 } else {
+  countCalls(pg.Client.prototype, 'query')
+  countCalls(SQLite.prototype, 'prepare')
   const server = await startServer()
   const org = await seedOrg(server.handle)
   const f = cookieFetch()
@@ -47,5 +70,6 @@ if (kind === 'bare') {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ phone: org.memberA.phone, password: PASSWORD }),
   })
+  statements = 0
   console.log(JSON.stringify({ url: `${server.url}/api/sync/push`, cookie: (res.headers.getSetCookie()[0] ?? '').split(';')[0] ?? '' }))
 }
