@@ -17,25 +17,45 @@ function check<S extends v.GenericSchema>(schema: S, input: unknown): v.InferOut
   return r.output
 }
 
-export async function createStudy(db: AccountDb, user: SessionUser, draft: StudyDraft): Promise<StudyRecord> {
+/** A new record, checked (synchronously, throws StudyInputError) and not yet written: what the list shows at once. */
+export function prepareStudy(user: SessionUser, draft: StudyDraft): { row: StudyRecord; fields: Record<string, unknown> } {
   const now = new Date().toISOString()
   const fields = check(StudyRecordInput, { ...draft, createdAt: now })
   const row: StudyRecord = { id: newId(), ownerId: user.id, branchId: user.branchId, orgId: user.orgId, ...fields, updatedAt: now, deleted: false }
-  await writeRow(db, 'study_records', row, fields)
-  return row
+  return { row, fields }
 }
 
-/** Sends only the fields that changed, so a concurrent edit of another field on another device survives. */
-export async function updateStudy(db: AccountDb, id: string, draft: StudyDraft): Promise<void> {
+/** Stores a prepared record: the row and its outbox entry in one transaction. */
+export async function writeNewStudy(db: AccountDb, prepared: { row: StudyRecord; fields: Record<string, unknown> }): Promise<StudyRecord> {
+  await writeRow(db, 'study_records', prepared.row, prepared.fields)
+  return prepared.row
+}
+
+export async function createStudy(db: AccountDb, user: SessionUser, draft: StudyDraft): Promise<StudyRecord> {
+  return writeNewStudy(db, prepareStudy(user, draft))
+}
+
+/** An edit, checked (synchronously, throws StudyInputError) before anything is shown or written. */
+export function checkStudyEdit(draft: StudyDraft): StudyDraft {
+  return check(v.object(Object.fromEntries(Object.keys(draft).map((k) => [k, studyRecordFields[k as keyof StudyDraft]]))), draft) as StudyDraft
+}
+
+/**
+ * Sends only the fields that changed, so a concurrent edit of another field on another device
+ * survives. Returns the record as stored (unchanged when nothing changed).
+ */
+export async function updateStudy(db: AccountDb, id: string, draft: StudyDraft): Promise<StudyRecord> {
   const current = await db.study_records.get(id)
   if (!current || current.deleted) throw new StudyInputError('该记录已不存在')
-  const input = check(v.object(Object.fromEntries(Object.keys(draft).map((k) => [k, studyRecordFields[k as keyof StudyDraft]]))), draft) as StudyDraft
+  const input = checkStudyEdit(draft)
   const changed: Partial<StudyDraft> = {}
   for (const key of Object.keys(input) as (keyof StudyDraft)[]) {
     if (input[key] !== current[key]) Object.assign(changed, { [key]: input[key] })
   }
-  if (Object.keys(changed).length === 0) return
-  await writeRow(db, 'study_records', { ...current, ...changed, updatedAt: new Date().toISOString() }, changed)
+  if (Object.keys(changed).length === 0) return current
+  const row = { ...current, ...changed, updatedAt: new Date().toISOString() }
+  await writeRow(db, 'study_records', row, changed)
+  return row
 }
 
 export async function removeStudy(db: AccountDb, id: string): Promise<void> {

@@ -7,6 +7,14 @@ import { StudyInputError, type StudyDraft } from './study.repo.ts'
 import { StorageFullError } from '../../db/errors.ts'
 import { useSyncStore } from '../sync/sync.store.ts'
 import { STUDY_KINDS, type StudyKind } from '../../../core/domain/study-kinds.ts'
+import type { StudyRecord } from '../../../core/schemas/entities.ts'
+import type { ShownWrite } from './study.store.ts'
+
+/** What the member reads when a save did not reach the phone's storage (the row has left the list again). */
+export function saveFailedText(err: unknown): string {
+  if (err instanceof StudyInputError || err instanceof StorageFullError) return `未能保存：${err.message}`
+  return '保存失败，这条学习记录未能存入本机，请重新填写后再试'
+}
 
 const todayLocal = (): string => {
   const d = new Date()
@@ -15,7 +23,8 @@ const todayLocal = (): string => {
 
 /**
  * The study record form: new, edit, or a refused change opened again (`fromRejected`).
- * Nothing is reported as saved unless the local transaction committed.
+ * 保存 shows the row in the list at once (optimistic) and goes back to it; 已保存 is said only once
+ * the local transaction committed, and a write that fails takes the row away with a toast saying so.
  */
 export function useStudyForm(id: string | null, fromRejected: string | null, done: () => void) {
   const study = useStudyStore()
@@ -24,6 +33,8 @@ export function useStudyForm(id: string | null, fromRejected: string | null, don
   const error = ref<string | null>(null)
   const saving = ref(false)
   const missing = ref(false)
+  /** The record as loaded (an edit): what the list shows, with the edit laid over it, until it is stored. */
+  let loaded: StudyRecord | undefined
 
   const fill = (src: Record<string, unknown>) => {
     if (typeof src.kind === 'string' && (STUDY_KINDS as readonly string[]).includes(src.kind)) draft.kind = src.kind as StudyKind
@@ -36,6 +47,7 @@ export function useStudyForm(id: string | null, fromRejected: string | null, don
   if (id)
     void study.load(id).then((r) => {
       if (!r) return (missing.value = true)
+      loaded = r
       fill(r)
       fillRejected()
     })
@@ -49,21 +61,32 @@ export function useStudyForm(id: string | null, fromRejected: string | null, don
   async function submit(): Promise<void> {
     error.value = null
     saving.value = true
+    let shown: ShownWrite
     try {
-      if (id) await study.save(id, { ...draft })
-      else await study.add({ ...draft })
-      if (rejected) await sync.discard(rejected.id)
-      showToast(sync.online ? '已保存' : '已保存在本机，联网后自动同步')
-      done()
+      // Checked here: input the schema refuses stays on the form with its reason, nothing shown.
+      shown = id ? await study.save(id, { ...draft }, loaded) : await study.add({ ...draft })
     } catch (err) {
       if (err instanceof StudyInputError || err instanceof StorageFullError) error.value = err.message
       else {
         error.value = '保存失败，请重试'
         console.error(err)
       }
+      return
     } finally {
       saving.value = false
     }
+    // The row is in the list already: back to it without waiting for the write.
+    done()
+    await shown.committed.then(
+      async () => {
+        if (rejected) await sync.discard(rejected.id)
+        showToast(sync.online ? '已保存' : '已保存在本机，联网后自动同步')
+      },
+      (err: unknown) => {
+        if (!(err instanceof StudyInputError || err instanceof StorageFullError)) console.error(err)
+        showToast({ message: saveFailedText(err), duration: 4000 })
+      },
+    )
   }
 
   async function remove(): Promise<void> {
