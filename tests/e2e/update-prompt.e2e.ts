@@ -34,8 +34,10 @@ test('a new deployment shows the update prompt (新版本可用), and the member
   await page.goto(`${server.url}/me`)
   await page.getByText('检查更新').click()
   await expect(shell.updatePrompt()).toContainText('新版本可用')
+  // Listening before the tap: the page reloads from the new service worker's cache, and its load can come before click() returns.
+  const reloaded = page.waitForEvent('load')
   await shell.updatePrompt().getByRole('button', { name: '更新' }).click()
-  await page.waitForEvent('load')
+  await reloaded
   await expect(shell.updatePrompt()).toHaveCount(0)
   await shell.tab('学习').click()
   await expect(new StudyPage(page).record(title)).toBeVisible()

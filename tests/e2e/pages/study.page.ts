@@ -13,6 +13,8 @@ export class StudyPage {
 
   async add(record: { title: string; kind: string; minutes: number; notes?: string }): Promise<void> {
     await this.page.getByTestId('study-add').click()
+    // The form loads lazily: until it is on screen, 党课 and the other kinds are the list's own filter.
+    await expect(this.page.getByRole('heading', { name: '新增学习记录' })).toBeVisible()
     await this.page.getByRole('radio', { name: record.kind }).click()
     await this.page.getByLabel('学习内容').fill(record.title)
     await this.page.getByLabel('时长（分钟）').fill(String(record.minutes))
