@@ -6,13 +6,17 @@ import { VitePWA } from 'vite-plugin-pwa'
 import { firstLoadBudget } from './scripts/first-load-budget.ts'
 import { vantWithoutIconFont } from './scripts/vant-without-icon-font.ts'
 
+/** Pages a visit can start on: their imports are preloaded alongside them. */
+const FIRST_SCREENS = /(^|\/)(HomePage|LoginPage|ActivatePage|SetupPage|SignInLinkPage)-[\w-]+\.js$/
+
 export default defineConfig({
   define: {
     __BUILD_ID__: JSON.stringify(process.env.SUIXING_BUILD_ID ?? new Date().toISOString().slice(0, 16).replace('T', ' ')),
   },
   plugins: [
     vantWithoutIconFont(),
-    vue(),
+    // Every component is <script setup> (Vant's too: props, emits and setup only): no Options API in the bundle.
+    vue({ features: { optionsAPI: false } }),
     Components({ resolvers: [VantResolver()], dts: false, dirs: [] }),
     VitePWA({
       strategies: 'injectManifest',
@@ -49,7 +53,20 @@ export default defineConfig({
       ],
     }),
   ],
-  build: { outDir: 'dist/client', emptyOutDir: true, target: 'es2020' },
+  build: {
+    outDir: 'dist/client',
+    emptyOutDir: true,
+    target: 'es2020',
+    modulePreload: {
+      // Browsers without <link rel=modulepreload> (Safari before 17) still load everything, one level later.
+      polyfill: false,
+      // The route table is in the entry, with each lazy page's list of files to preload: bytes of
+      // every first load. Only the pages a visit can open on (home, the public pages, a scanned
+      // sign-in link) keep theirs; the others are opened from inside the app, by then mostly from
+      // the service worker's precache, and fetch their imports as they parse.
+      resolveDependencies: (file, deps) => (/(^|\/)[A-Za-z]+Page-[\w-]+\.js$/.test(file) && !FIRST_SCREENS.test(file) ? [] : deps),
+    },
+  },
   test: {
     include: ['src/**/*.test.ts', 'tests/integration/**/*.test.ts'],
     setupFiles: ['tests/setup.ts'],

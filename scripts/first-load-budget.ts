@@ -48,7 +48,8 @@ export function firstLoadBudget(opts: { screens: ScreenBudget[] }): Plugin {
   return {
     name: 'first-load-budget',
     apply: 'build',
-    generateBundle(_options, bundle) {
+    // After every other plugin's generateBundle (Vite fills in the preload lists there): the files as written.
+    writeBundle(_options, bundle) {
       const items = new Map<string, Item>()
       for (const [fileName, c] of Object.entries(bundle)) {
         if (c.type === 'chunk')
