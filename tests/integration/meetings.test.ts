@@ -248,12 +248,20 @@ describe('ledger and calendar', () => {
     expect(rows.filter((r) => r[13]).map((r) => r[13])).toEqual(['李四（已确认）'])
     // The minutes template's headings alone are not exported as minutes.
     expect(committee?.[14] ?? '').toBe('')
+    // A meeting still to come is 未召开: nobody absent, no attendance rate, nobody listed as 缺席.
+    const future = rows.find((r) => r[3] === '12月主题党日')
+    expect(future?.[11]).toBe('未召开')
+    expect(future?.[10]).toBe(0)
+    expect(String(future?.[12] ?? '')).not.toMatch(/缺席/)
     const attendance = (wb.getWorksheet('出勤')!.getSheetValues().slice(3) as unknown[][]).filter((r) => r[2] === '11月支部委员会')
     expect(attendance.map((r) => [r[3], r[4], r[5]])).toEqual([
       ['张三', '出席', '扫码'],
       ['李四', '出席', '扫码'],
       ['王书记', '缺席', ''],
     ])
+    const futureRoll = (wb.getWorksheet('出勤')!.getSheetValues().slice(3) as unknown[][]).filter((r) => r[2] === '12月主题党日')
+    expect(futureRoll.length).toBeGreaterThan(0)
+    for (const r of futureRoll) expect(r[4]).not.toBe('缺席')
     const makeups = wb.getWorksheet('补学')!.getSheetValues().slice(3) as unknown[][]
     expect(makeups.map((r) => [r[3], r[4], r[5], r[8]])).toEqual([['李四', '请假', '自学会议材料', '王书记']])
     // Another branch's ledger is not theirs.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { compliance, DEFAULT_RULES, expectedFor, meetingStats, periodKey, previousPeriodKey, rulesFor, type Rule } from './meetings.ts'
+import { compliance, DEFAULT_RULES, expectedFor, meetingProgress, meetingStats, periodKey, previousPeriodKey, rulesFor, type Rule } from './meetings.ts'
 
 const committee: Rule = { type: 'branch_committee', period: 'month', times: 1 }
 const general: Rule = { type: 'branch_general', period: 'quarter', times: 1 }
@@ -70,6 +70,25 @@ describe('meetingStats', () => {
       { memberId: 'c', status: 'absent' },
     ])
     expect(s).toEqual({ expected: 4, present: 1, leave: 1, absent: 2, rate: 0.25 })
+  })
+
+  it('before the sign-in window closes nobody unmarked is absent and there is no rate yet', () => {
+    const rows = [
+      { memberId: 'a', status: 'present' as const },
+      { memberId: 'c', status: 'absent' as const },
+    ]
+    expect(meetingStats(['a', 'b', 'c'], rows, false)).toEqual({ expected: 3, present: 1, leave: 0, absent: 1, rate: null })
+    expect(meetingStats(['b'], [], false)).toEqual({ expected: 1, present: 0, leave: 0, absent: 0, rate: null })
+  })
+})
+
+describe('meetingProgress', () => {
+  const m = { startsAt: '2026-11-28T06:00:00Z', durationMinutes: 90 }
+  it('未召开 before the start, 进行中 until an hour after the planned end, 已召开 after', () => {
+    expect(meetingProgress(m, Date.parse('2026-11-28T05:59:59Z'))).toBe('upcoming')
+    expect(meetingProgress(m, Date.parse('2026-11-28T06:00:00Z'))).toBe('ongoing')
+    expect(meetingProgress(m, Date.parse('2026-11-28T08:30:00Z'))).toBe('ongoing')
+    expect(meetingProgress(m, Date.parse('2026-11-28T08:30:10Z'))).toBe('closed')
   })
 })
 

@@ -1,4 +1,5 @@
 import { chinaDay } from './china-time.ts'
+import { signInPhase } from './sign-in-token.ts'
 
 /** Forms of organisational life (三会一课 and the rest), as the branch work regulations name them. */
 export const MEETING_TYPES = [
@@ -178,25 +179,42 @@ export function rulesFor(rules: readonly Rule[], branchId: string | null): Rule[
 export type AttendanceStatus = 'present' | 'leave' | 'absent'
 export const ATTENDANCE_LABELS: Record<AttendanceStatus, string> = { present: '出席', leave: '请假', absent: '缺席' }
 
+/**
+ * Where a meeting stands: 未召开 before it starts, 进行中 until its sign-in window has closed
+ * (an hour after its planned end, as the server accepts codes), 已召开 after. Nobody is absent
+ * from a meeting that is not 已召开: they may still sign in.
+ */
+export type MeetingProgress = 'upcoming' | 'ongoing' | 'closed'
+export const MEETING_PROGRESS_LABELS: Record<MeetingProgress, string> = { upcoming: '未召开', ongoing: '进行中', closed: '已召开' }
+
+export function meetingProgress(m: { startsAt: string; durationMinutes: number }, now: number): MeetingProgress {
+  if (now < Date.parse(m.startsAt)) return 'upcoming'
+  return signInPhase(m, now) === 'after' ? 'closed' : 'ongoing'
+}
+
 export interface MeetingStats {
   expected: number
   present: number
   leave: number
+  /** Everyone expected who is neither present nor on leave; while the meeting is not closed, only those marked absent by hand. */
   absent: number
-  /** present / expected, 0..1 (1 when nobody was expected). */
-  rate: number
+  /** present / expected, 0..1 (1 when nobody was expected); null while the meeting is not closed. */
+  rate: number | null
 }
 
-/** Per meeting: expected, present, on leave, absent (everyone expected who is neither). */
-export function meetingStats(expectedIds: readonly string[], rows: readonly { memberId: string; status: AttendanceStatus | null }[]): MeetingStats {
+/** Per meeting: expected, present, on leave, absent (everyone expected who is neither, once the meeting is closed). */
+export function meetingStats(expectedIds: readonly string[], rows: readonly { memberId: string; status: AttendanceStatus | null }[], closed = true): MeetingStats {
   const byMember = new Map(rows.map((r) => [r.memberId, r.status]))
   let present = 0
   let leave = 0
+  let marked = 0
   for (const id of expectedIds) {
     const s = byMember.get(id)
     if (s === 'present') present++
     else if (s === 'leave') leave++
+    else if (s === 'absent') marked++
   }
   const expected = expectedIds.length
+  if (!closed) return { expected, present, leave, absent: marked, rate: null }
   return { expected, present, leave, absent: expected - present - leave, rate: expected === 0 ? 1 : present / expected }
 }

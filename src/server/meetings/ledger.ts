@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.ts'
-import { ATTENDANCE_LABELS, MEETING_TYPE_LABELS, meetingStats, type AttendanceStatus, type MeetingType } from '../../core/domain/meetings.ts'
+import { ATTENDANCE_LABELS, MEETING_PROGRESS_LABELS, MEETING_TYPE_LABELS, meetingProgress, meetingStats, type AttendanceStatus, type MeetingType } from '../../core/domain/meetings.ts'
 import { chinaYearBounds } from '../../core/domain/china-time.ts'
 import { cellDay, chinaCellTime, titledSheet, wrapColumns } from '../lib/xlsx-sheet.ts'
 
@@ -11,9 +11,10 @@ const LEAVE_LABELS: Record<string, string> = { requested: '待审批', approved:
  * The ledger (台账) of a branch (or of the leadership, branchId null) for one year, built only
  * from what was recorded: one sheet of meetings with their numbers and 补学, one of attendance,
  * one of make-up study beside the absences it makes up for. Each sheet has a title row (unit,
- * year), prints landscape and keeps dates as dates.
+ * year), prints landscape and keeps dates as dates. A meeting whose sign-in window has not closed
+ * yet is 未召开 or 进行中: nobody unmarked is absent from it and it has no attendance rate.
  */
-export async function ledgerWorkbook(db: Kysely<Database>, orgId: string, branchId: string | null, year: number, title: string): Promise<Buffer> {
+export async function ledgerWorkbook(db: Kysely<Database>, orgId: string, branchId: string | null, year: number, title: string, now = Date.now()): Promise<Buffer> {
   const [from, to] = chinaYearBounds(year)
   let q = db.selectFrom('meetings').selectAll().where('org_id', '=', orgId).where('deleted', '=', 0).where('starts_at', '>=', from).where('starts_at', '<', to)
   q = branchId === null ? q.where('branch_id', 'is', null) : q.where('branch_id', '=', branchId)
@@ -69,9 +70,11 @@ export async function ledgerWorkbook(db: Kysely<Database>, orgId: string, branch
     const expected = JSON.parse(m.expected_ids) as string[]
     const rows = attendance.filter((a) => a.meeting_id === m.id)
     const byMember = new Map(rows.map((a) => [a.member_id, a]))
-    const stats = meetingStats(expected, rows.map((a) => ({ memberId: a.member_id, status: a.status as AttendanceStatus | null })))
+    const progress = meetingProgress({ startsAt: m.starts_at, durationMinutes: m.duration_minutes }, now)
+    const closed = progress === 'closed'
+    const stats = meetingStats(expected, rows.map((a) => ({ memberId: a.member_id, status: a.status as AttendanceStatus | null })), closed)
     const missing = expected
-      .filter((id) => byMember.get(id)?.status !== 'present')
+      .filter((id) => byMember.get(id)?.status !== 'present' && (closed || !!byMember.get(id)?.status))
       .map((id) => {
         const a = byMember.get(id)
         return a?.status === 'leave' ? `${name(id)}（请假：${a.leave_reason || '未填事由'}）` : `${name(id)}（缺席）`
@@ -85,7 +88,7 @@ export async function ledgerWorkbook(db: Kysely<Database>, orgId: string, branch
       organiser: name(m.organiser_id),
       speaker: m.speaker,
       ...stats,
-      rate: `${Math.round(stats.rate * 100)}%`,
+      rate: stats.rate === null ? MEETING_PROGRESS_LABELS[progress] : `${Math.round(stats.rate * 100)}%`,
       missing: missing.join('；'),
       makeups: madeUp.map((x) => `${name(x.member_id)}（${x.confirmed_at ? '已确认' : '待确认'}）`).join('；'),
       // The template's headings alone are not minutes: left empty rather than exported as if written.
@@ -99,7 +102,7 @@ export async function ledgerWorkbook(db: Kysely<Database>, orgId: string, branch
         at: chinaCellTime(m.starts_at),
         topic: m.topic,
         name: name(id),
-        status: ATTENDANCE_LABELS[status] + (expected.includes(id) ? '' : '（列席）'),
+        status: (a?.status || closed ? ATTENDANCE_LABELS[status] : MEETING_PROGRESS_LABELS[progress]) + (expected.includes(id) ? '' : '（列席）'),
         method: a?.method === 'scan' ? '扫码' : a?.method === 'manual' ? '登记' : '',
         signedAt: chinaCellTime(a?.signed_at ?? null),
         reason: a?.leave_reason ?? '',

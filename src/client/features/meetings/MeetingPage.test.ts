@@ -44,6 +44,14 @@ describe('the meeting page of the one who organises it', () => {
     expect(page.find('[data-testid="roll"]').text()).not.toContain('未到')
   })
 
+  it('while the meeting is in progress (sign-in window open) those not signed in are 待签到, not 未到', async () => {
+    h = signedInHarness({ role: 'secretary' })
+    const m = await seed(-30)
+    page = await mountPage(h, MeetingPage, `/meetings/${m.id}`)
+    expect(page.find('[data-testid="roll-张三"]').text()).toContain('待签到')
+    expect(page.find('[data-testid="roll"]').text()).not.toContain('未到')
+  })
+
   it('after it, the organiser is offered no 补学 form for his own meeting', async () => {
     h = signedInHarness({ role: 'secretary' })
     const m = await seed(-3 * 60)

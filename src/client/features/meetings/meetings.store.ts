@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { Attendance, Makeup, Meeting, UserProfile } from '../../../core/schemas/entities.ts'
-import { compliance, DEFAULT_RULES, meetingStats, rulesFor, type AttendanceStatus, type Rule } from '../../../core/domain/meetings.ts'
+import { compliance, DEFAULT_RULES, meetingProgress, meetingStats, rulesFor, type AttendanceStatus, type Rule } from '../../../core/domain/meetings.ts'
 import { sortByName, sortOrgUnits } from '../../../core/domain/order.ts'
 import { chinaToday } from '../../../core/domain/political-birthday.ts'
 import { api } from '../../api/client.ts'
@@ -70,7 +70,9 @@ export const useMeetingsStore = defineStore('meetings', () => {
     return m.expectedIds.includes(me()) ? 'missing' : 'upcoming'
   }
 
-  const stats = (m: Meeting) => meetingStats(m.expectedIds, attendanceOf(m.id).map((a) => ({ memberId: a.memberId, status: a.status })))
+  /** 未召开, 进行中 until the sign-in window closes, then 已召开: nobody unmarked is absent before that. */
+  const progress = (m: Meeting) => meetingProgress(m, now.value)
+  const stats = (m: Meeting) => meetingStats(m.expectedIds, attendanceOf(m.id).map((a) => ({ memberId: a.memberId, status: a.status })), progress(m) === 'closed')
 
   /** What each body the viewer manages still owes (their branch; every branch and the leadership for administrators). */
   const complianceView = computed(() => {
@@ -129,6 +131,7 @@ export const useMeetingsStore = defineStore('meetings', () => {
     manages,
     started,
     myStatus,
+    progress,
     stats,
     tick,
     refreshRules,
