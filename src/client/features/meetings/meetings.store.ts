@@ -4,6 +4,8 @@ import type { Attendance, Makeup, Meeting, UserProfile } from '../../../core/sch
 import { compliance, DEFAULT_RULES, meetingProgress, meetingStats, rulesFor, type AttendanceStatus, type Rule } from '../../../core/domain/meetings.ts'
 import { sortByName, sortOrgUnits } from '../../../core/domain/order.ts'
 import { chinaToday } from '../../../core/domain/political-birthday.ts'
+import { signInPhase } from '../../../core/domain/sign-in-token.ts'
+import { attendanceId } from '../../../core/attendance-id.ts'
 import { api } from '../../api/client.ts'
 import { useLiveQuery } from '../../db/live.ts'
 import { useSessionStore } from '../auth/session.store.ts'
@@ -112,6 +114,20 @@ export const useMeetingsStore = defineStore('meetings', () => {
     return { db: session.db, user: session.user }
   }
 
+  /**
+   * The one showing the sign-in code is at the meeting and never scans it: while the sign-in is
+   * open, record him present by his own hand, unless he already has attendance (a scan, a leave, a
+   * mark). Only for the organiser or one expected at the meeting. True when a mark was written.
+   */
+  async function markShowerPresent(m: Meeting): Promise<boolean> {
+    const { db, user } = need()
+    if (m.organiserId !== user.id && !m.expectedIds.includes(user.id)) return false
+    if (signInPhase(m, useClockStore().now()) !== 'open') return false
+    if (await db.attendance.get(attendanceId(m.id, user.id))) return false
+    await (await writes()).markAttendance(db, user, m, user.id, 'present')
+    return true
+  }
+
   return {
     meetings,
     attendance,
@@ -141,6 +157,7 @@ export const useMeetingsStore = defineStore('meetings', () => {
     cancel: async (id: string) => (await writes()).cancelMeeting(need().db, id),
     signIn: async (text: string) => (await writes()).signInWithCode(need().db, need().user, text, useClockStore().now()),
     requestLeave: async (m: Meeting, reason: string) => (await writes()).requestLeave(need().db, need().user, m, reason),
+    markShowerPresent,
     mark: async (m: Meeting, memberId: string, status: AttendanceStatus) => (await writes()).markAttendance(need().db, need().user, m, memberId, status),
     decideLeave: async (m: Meeting, memberId: string, decision: 'approved' | 'declined') => (await writes()).decideLeave(need().db, need().user, m, memberId, decision),
     fileMakeup: async (m: Meeting, input: { content: string; date: string; notes: string }) => (await writes()).fileMakeup(need().db, need().user, m, input),
