@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { compliance, DEFAULT_RULES, expectedFor, meetingProgress, meetingStats, periodKey, previousPeriodKey, rulesFor, type Rule } from './meetings.ts'
+import { blankMinutes, compliance, DEFAULT_RULES, expectedFor, meetingProgress, meetingStats, minutesTemplate, periodKey, previousPeriodKey, rulesFor, type Rule } from './meetings.ts'
 
 const committee: Rule = { type: 'branch_committee', period: 'month', times: 1 }
 const general: Rule = { type: 'branch_general', period: 'quarter', times: 1 }
@@ -79,6 +79,13 @@ describe('meetingStats', () => {
     ]
     expect(meetingStats(['a', 'b', 'c'], rows, false)).toEqual({ expected: 3, present: 1, leave: 0, absent: 1, rate: null })
     expect(meetingStats(['b'], [], false)).toEqual({ expected: 1, present: 0, leave: 0, absent: 0, rate: null })
+  })
+})
+
+describe('blankMinutes', () => {
+  it('empty text and every template\'s headings alone are blank; anything written under them is not', () => {
+    for (const t of ['', '\n', minutesTemplate('branch_committee'), minutesTemplate('heart_talk'), minutesTemplate('org_life')]) expect(blankMinutes(t), t).toBe(true)
+    expect(blankMinutes('议题：学习全会精神\n讨论情况：\n')).toBe(false)
   })
 })
 

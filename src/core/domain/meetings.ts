@@ -42,6 +42,14 @@ export function minutesTemplate(type: MeetingType): string {
   return '议题：\n讨论情况：\n决议：\n'
 }
 
+/**
+ * Minutes that are empty or only a template's headings (议题：/讨论情况：/决议：) with nothing written
+ * under them: not minutes. Shown as 尚未填写会议记录, saved and exported as empty.
+ */
+export function blankMinutes(text: string): boolean {
+  return text.split('\n').every((line) => line.trim() === '' || /^[^：:]{1,12}[：:]\s*$/.test(line.trim()))
+}
+
 /** A person as the meeting form proposes them (the synced people of the phone). */
 export interface Candidate {
   id: string

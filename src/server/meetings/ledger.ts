@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.ts'
-import { ATTENDANCE_LABELS, MEETING_PROGRESS_LABELS, MEETING_TYPE_LABELS, meetingProgress, meetingStats, type AttendanceStatus, type MeetingType } from '../../core/domain/meetings.ts'
+import { ATTENDANCE_LABELS, blankMinutes, MEETING_PROGRESS_LABELS, MEETING_TYPE_LABELS, meetingProgress, meetingStats, type AttendanceStatus, type MeetingType } from '../../core/domain/meetings.ts'
 import { chinaYearBounds } from '../../core/domain/china-time.ts'
 import { cellDay, chinaCellTime, titledSheet, wrapColumns } from '../lib/xlsx-sheet.ts'
 
@@ -127,9 +127,4 @@ export async function ledgerWorkbook(db: Kysely<Database>, orgId: string, branch
   wrapColumns(sheet1, ['topic', 'missing', 'makeups', 'minutes'])
   wrapColumns(sheet3, ['content', 'notes'])
   return Buffer.from(await wb.xlsx.writeBuffer())
-}
-
-/** Minutes that are only the template's headings (议题：/讨论情况：/决议：), nothing written under them. */
-export function blankMinutes(text: string): boolean {
-  return text.split('\n').every((line) => line.trim() === '' || /^[^：:]{1,12}[：:]\s*$/.test(line.trim()))
 }

@@ -99,3 +99,31 @@ describe('安排会议: who is expected follows the type', () => {
     expect(saved?.expectedIds).toHaveLength(5)
   })
 })
+
+describe('会议记录: the template is a placeholder, never saved as minutes', () => {
+  it('a new meeting starts with empty minutes and the type\'s template as the placeholder; saved untouched, the minutes are empty', async () => {
+    await seedBranch()
+    await seedPeople()
+    page = await mountPage(h, MeetingFormPage, '/meetings/new')
+    await chooseType('支部党员大会')
+    const minutes = page.find<HTMLTextAreaElement>('textarea[name="minutes"]')
+    expect(minutes.element.value).toBe('')
+    expect(minutes.attributes('placeholder')).toContain('讨论情况：')
+    await page.find('input[name="topic"]').setValue('学习贯彻全会精神')
+    await page.find('form').trigger('submit')
+    await vi.waitFor(async () => expect(await h.db.meetings.count()).toBe(1), { timeout: 5000 })
+    expect((await h.db.meetings.toArray())[0]?.minutes).toBe('')
+  })
+
+  it('headings typed in with nothing under them are saved as empty minutes', async () => {
+    await seedBranch()
+    await seedPeople()
+    page = await mountPage(h, MeetingFormPage, '/meetings/new')
+    await chooseType('支部党员大会')
+    await page.find('input[name="topic"]').setValue('学习贯彻全会精神')
+    await page.find('textarea[name="minutes"]').setValue('议题：\n讨论情况：\n决议：\n')
+    await page.find('form').trigger('submit')
+    await vi.waitFor(async () => expect(await h.db.meetings.count()).toBe(1), { timeout: 5000 })
+    expect((await h.db.meetings.toArray())[0]?.minutes).toBe('')
+  })
+})

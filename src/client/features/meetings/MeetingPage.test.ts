@@ -24,11 +24,11 @@ const member = newId()
 function person(id: string, name: string, role: UserProfile['role'] = 'member'): UserProfile {
   return { id, orgId: h.user.orgId, branchId: h.user.branchId, name, role, removed: false, joinedPartyOn: null, fullMemberOn: null }
 }
-async function seed(startsInMinutes: number): Promise<Meeting> {
+async function seed(startsInMinutes: number, minutes = ''): Promise<Meeting> {
   const now = new Date().toISOString()
   const m: Meeting = {
     id: newId(), orgId: h.user.orgId, branchId: h.user.branchId, type: 'branch_general', topic: '学习全会精神', startsAt: new Date(Date.now() + startsInMinutes * 60_000).toISOString(), durationMinutes: 60,
-    place: '', organiserId: h.user.id, speaker: '', expectedIds: [h.user.id, member], agenda: '', minutes: '', talkWithId: null, photoIds: [], createdAt: now, signKey: newMeetingKey(), updatedAt: now, deleted: false,
+    place: '', organiserId: h.user.id, speaker: '', expectedIds: [h.user.id, member], agenda: '', minutes, talkWithId: null, photoIds: [], createdAt: now, signKey: newMeetingKey(), updatedAt: now, deleted: false,
   }
   await h.db.users.bulkPut([person(h.user.id, '王书记', 'secretary'), person(member, '张三')])
   await h.db.meetings.put(m)
@@ -74,5 +74,22 @@ describe('the meeting page of the one who organises it', () => {
     await settle(2)
     expect((await h.db.meetings.get(m.id))?.deleted).toBe(false)
     expect(await h.db.outbox.count()).toBe(0)
+  })
+})
+
+describe('会议记录 as members see it', () => {
+  it('only the template\'s headings: 尚未填写会议记录, not the empty template as if it were minutes', async () => {
+    h = signedInHarness({ role: 'member' })
+    const m = await seed(-3 * 60, '议题：\n讨论情况：\n决议：\n')
+    page = await mountPage(h, MeetingPage, `/meetings/${m.id}`)
+    expect(page.find('[data-testid="meeting-minutes"]').text()).toBe('尚未填写会议记录')
+    expect(page.text()).not.toContain('讨论情况：')
+  })
+
+  it('written minutes are shown as written', async () => {
+    h = signedInHarness({ role: 'member' })
+    const m = await seed(-3 * 60, '议题：学习全会精神\n决议：各党小组开展讨论')
+    page = await mountPage(h, MeetingPage, `/meetings/${m.id}`)
+    expect(page.find('[data-testid="meeting-minutes"]').text()).toContain('决议：各党小组开展讨论')
   })
 })
