@@ -176,12 +176,26 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
     await organiser.engine.sync()
   }
 
-  proxy.rates = { dropRequest: 0.1, dropResponse: 0.1, duplicate: 0.1, delay: 0.25 }
+  const faults = { dropRequest: 0.1, dropResponse: 0.1, duplicate: 0.1, delay: 0.25 }
+  proxy.rates = faults
   let n = 0
   for (let op = 0; op < opts.operations; op++) {
     const d = pick(rand, devices)
     const roll = rand()
     try {
+      if (op === Math.floor(opts.operations / 2)) {
+        // Halfway, whatever the faults did so far: every device syncs once on a quiet network and
+        // must equal a fresh pull (the random checks below may all meet a fault).
+        while (running.size) await Promise.allSettled([...running])
+        proxy.rates = NO_FAULTS
+        for (const x of devices) {
+          if ((await track(x.engine.sync())).ok) {
+            invariantChecks++
+            for (const p of await freshPullDifferences(`${x.name} halfway`, x.db, x.direct)) problems.push(p)
+          }
+        }
+        proxy.rates = faults
+      }
       if (chance(rand, 0.06)) {
         // Who may see what changes: rows must leave the phones that lose them and arrive
         // complete (with their earlier visits, follow-ups) on the phones that gain them.
