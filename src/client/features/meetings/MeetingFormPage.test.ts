@@ -2,7 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { VueWrapper } from '@vue/test-utils'
 import { newId } from '../../../core/ids.ts'
-import type { Branch, UserProfile } from '../../../core/schemas/entities.ts'
+import type { Branch, Meeting, UserProfile } from '../../../core/schemas/entities.ts'
+import { newMeetingKey } from '../../../core/domain/sign-in-token.ts'
 import { mountPage, settle, signedInHarness, type PageHarness } from '../../testing/page.ts'
 
 const syncs = vi.hoisted(() => ({ count: 0 }))
@@ -125,5 +126,23 @@ describe('会议记录: the template is a placeholder, never saved as minutes', 
     await page.find('form').trigger('submit')
     await vi.waitFor(async () => expect(await h.db.meetings.count()).toBe(1), { timeout: 5000 })
     expect((await h.db.meetings.toArray())[0]?.minutes).toBe('')
+  })
+})
+
+describe('修改 a meeting opened directly by link', () => {
+  it('保存 goes to the meeting, not back out of the app', async () => {
+    await seedBranch()
+    await seedPeople()
+    const now = new Date().toISOString()
+    const m: Meeting = {
+      id: newId(), orgId: h.user.orgId, branchId: h.user.branchId, type: 'branch_general', topic: '学习全会精神', startsAt: new Date(Date.now() + 24 * 3600_000).toISOString(), durationMinutes: 60,
+      place: '', organiserId: h.user.id, speaker: '', expectedIds: [h.user.id], agenda: '', minutes: '', talkWithId: null, photoIds: [], createdAt: now, signKey: newMeetingKey(), updatedAt: now, deleted: false,
+    }
+    await h.db.meetings.put(m)
+    page = await mountPage(h, MeetingFormPage, `/meetings/${m.id}/edit`)
+    await page.find('input[name="topic"]').setValue('学习贯彻全会精神')
+    await page.find('form').trigger('submit')
+    await vi.waitFor(() => expect(h.router.currentRoute.value.fullPath).toBe(`/meetings/${m.id}`), { timeout: 5000 })
+    expect((await h.db.meetings.get(m.id))?.topic).toBe('学习贯彻全会精神')
   })
 })
