@@ -171,19 +171,25 @@ export class SyncEngine {
   /** What a waiting change waits for, if this phone saw that refused: the parent's name, else null. */
   private async parentRefused(entry: OutboxEntry): Promise<string | null> {
     const f = entry.fields ?? {}
-    const parent: [string, unknown, string] | null =
+    const parents: [string, unknown, string][] =
       entry.table === 'attendance' || (entry.table === 'makeups' && 'meetingId' in f)
-        ? ['meetings', f.meetingId, '所属的会议']
+        ? [['meetings', f.meetingId, '所属的会议']]
         : entry.table === 'followups' && 'visitId' in f
-          ? ['visits', f.visitId, '所属的走访记录']
+          ? [['visits', f.visitId, '所属的走访记录']]
           : entry.table === 'visits'
-            ? ['households', f.householdId, '所走访的联系户']
-            : [entry.table, entry.rowId, '这条记录']
-    if (!parent) return null
-    const [table, rowId, name] = parent
-    // Only a refused creation (every field, with createdAt) means the parent will never come.
-    const refused = await this.db.rejected.filter((x) => x.mutation.table === table && x.mutation.rowId === rowId && x.mutation.op === 'upsert' && 'createdAt' in (x.mutation.fields ?? {})).count()
-    return refused > 0 ? name : null
+            ? [['households', f.householdId, '所走访的联系户']]
+            : [[entry.table, entry.rowId, '这条记录']]
+    // Closing a follow-up: it never comes if its own creation or its visit's was refused.
+    if (entry.table === 'followups' && !('visitId' in f)) {
+      const row = await this.db.followups.get(entry.rowId)
+      if (row) parents.push(['visits', row.visitId, '所属的走访记录'])
+    }
+    for (const [table, rowId, name] of parents) {
+      // Only a refused creation (every field, with createdAt) means the parent will never come.
+      const refused = await this.db.rejected.filter((x) => x.mutation.table === table && x.mutation.rowId === rowId && x.mutation.op === 'upsert' && 'createdAt' in (x.mutation.fields ?? {})).count()
+      if (refused > 0) return name
+    }
+    return null
   }
 
   /**
