@@ -146,9 +146,17 @@ describe('photo upload', () => {
     const wb = new ExcelJS.Workbook()
     await wb.xlsx.load(await res.arrayBuffer())
     expect(wb.worksheets.map((w) => w.name)).toEqual(['联系户', '走访记录', '承诺事项'])
-    expect(wb.getWorksheet('联系户')?.getRow(2).getCell(1).value).toBe('李大爷')
-    expect(wb.getWorksheet('联系户')?.getRow(2).getCell(8).value).toBe(3)
-    expect(wb.getWorksheet('承诺事项')?.getRow(2).getCell(5).value).toBe('已逾期')
+    // Like the meeting and study ledgers: a title row (branch, year, 走访台账) above the header, landscape.
+    for (const [name, sheet] of wb.worksheets.map((w) => [w.name, w] as const)) {
+      expect(sheet.getCell('A1').value).toBe(`第一党支部${year}年走访台账（${name}）`)
+      expect(sheet.pageSetup.orientation).toBe('landscape')
+    }
+    expect(wb.getWorksheet('联系户')?.getRow(2).getCell(1).value).toBe('户主')
+    expect(wb.getWorksheet('联系户')?.getRow(3).getCell(1).value).toBe('李大爷')
+    expect(wb.getWorksheet('联系户')?.getRow(3).getCell(8).value).toBe(3)
+    expect(wb.getWorksheet('联系户')?.getRow(3).getCell(9).value).toBeInstanceOf(Date)
+    expect(wb.getWorksheet('走访记录')?.getRow(3).getCell(1).value).toBeInstanceOf(Date)
+    expect(wb.getWorksheet('承诺事项')?.getRow(3).getCell(5).value).toBe('已逾期')
     expect((await (await signIn(server, org.memberA.phone))(`${server.url}/api/visits-ledger/${org.branchA}/${year}.xlsx`)).status).toBe(403)
   })
 })

@@ -1,12 +1,16 @@
 import ExcelJS from 'exceljs'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.ts'
-import { chinaYearBounds, formatChinaDateTime } from '../../core/domain/china-time.ts'
+import { chinaYearBounds } from '../../core/domain/china-time.ts'
 import { chinaToday } from '../../core/domain/political-birthday.ts'
+import { cellDay, chinaCellTime, titledSheet, wrapColumns } from '../lib/xlsx-sheet.ts'
 
-
-/** 两卡一台账 for one branch and year: household cards, visit records, follow-ups. From what was recorded. */
-export async function visitsWorkbook(db: Kysely<Database>, orgId: string, branchId: string, year: number): Promise<Buffer> {
+/**
+ * 两卡一台账 for one branch and year: household cards, visit records, follow-ups. From what was
+ * recorded. Like the meeting and study ledgers, each sheet has a title row (branch, year, 走访台账),
+ * prints landscape and keeps dates as dates.
+ */
+export async function visitsWorkbook(db: Kysely<Database>, orgId: string, branchId: string, year: number, title: string): Promise<Buffer> {
   const [from, to] = chinaYearBounds(year)
   const households = await db.selectFrom('households').selectAll().where('org_id', '=', orgId).where('branch_id', '=', branchId).where('deleted', '=', 0).orderBy('name').execute()
   const visits = await db.selectFrom('visits').selectAll().where('org_id', '=', orgId).where('branch_id', '=', branchId).where('deleted', '=', 0).where('visited_at', '>=', from).where('visited_at', '<', to).orderBy('visited_at').execute()
@@ -18,8 +22,8 @@ export async function visitsWorkbook(db: Kysely<Database>, orgId: string, branch
 
   const wb = new ExcelJS.Workbook()
   wb.creator = '党建随行'
-  const cards = wb.addWorksheet('联系户')
-  cards.columns = [
+  wb.title = title
+  const cards = titledSheet(wb, '联系户', `${title}（联系户）`, [
     { header: '户主', key: 'name', width: 10 },
     { header: '村（社区）', key: 'village', width: 14 },
     { header: '地址', key: 'address', width: 24 },
@@ -28,36 +32,36 @@ export async function visitsWorkbook(db: Kysely<Database>, orgId: string, branch
     { header: '困难与需求', key: 'needs', width: 30 },
     { header: '联系党员', key: 'members', width: 16 },
     { header: '本年走访次数', key: 'count', width: 12 },
-    { header: '最近走访', key: 'last', width: 20 },
-  ]
+    { header: '最近走访', key: 'last', width: 17, date: 'time' },
+  ])
   for (const h of households) {
     const mine = visits.filter((x) => x.household_id === h.id)
-    cards.addRow({ name: h.name, village: h.village, address: h.address, contact: h.contact, situation: h.situation, needs: h.needs, members: who(h.member_ids), count: mine.length, last: mine.length ? formatChinaDateTime(new Date(mine.at(-1)?.visited_at ?? '')) : '' })
+    cards.addRow({ name: h.name, village: h.village, address: h.address, contact: h.contact, situation: h.situation, needs: h.needs, members: who(h.member_ids), count: mine.length, last: chinaCellTime(mine.at(-1)?.visited_at ?? null) })
   }
-  const records = wb.addWorksheet('走访记录')
-  records.columns = [
-    { header: '走访时间', key: 'at', width: 20 },
+  const records = titledSheet(wb, '走访记录', `${title}（走访记录）`, [
+    { header: '走访时间', key: 'at', width: 17, date: 'time' },
     { header: '联系户 / 地点', key: 'where', width: 18 },
     { header: '走访人员', key: 'members', width: 16 },
     { header: '走访情况', key: 'findings', width: 40 },
     { header: '反映的问题', key: 'problems', width: 30 },
     { header: '照片', key: 'photos', width: 6 },
-  ]
+  ])
   for (const x of visits) {
-    records.addRow({ at: formatChinaDateTime(new Date(x.visited_at)), where: x.household_id ? (hName.get(x.household_id) ?? '') : x.place, members: who(x.member_ids), findings: x.findings, problems: x.problems, photos: (JSON.parse(x.photo_ids) as string[]).length })
+    records.addRow({ at: chinaCellTime(x.visited_at), where: x.household_id ? (hName.get(x.household_id) ?? '') : x.place, members: who(x.member_ids), findings: x.findings, problems: x.problems, photos: (JSON.parse(x.photo_ids) as string[]).length })
   }
-  const promised = wb.addWorksheet('承诺事项')
-  promised.columns = [
+  const promised = titledSheet(wb, '承诺事项', `${title}（承诺事项）`, [
     { header: '事项', key: 'text', width: 30 },
     { header: '联系户', key: 'household', width: 12 },
     { header: '责任人', key: 'owner', width: 10 },
-    { header: '期限', key: 'due', width: 12 },
+    { header: '期限', key: 'due', width: 12, date: 'day' },
     { header: '状态', key: 'state', width: 10 },
     { header: '办理结果', key: 'note', width: 30 },
-  ]
+  ])
   for (const f of followups) {
-    promised.addRow({ text: f.text, household: f.household_id ? (hName.get(f.household_id) ?? '') : '', owner: names.get(f.owner_id) ?? '', due: f.due_on, state: f.closed_at ? '已办结' : f.due_on < today ? '已逾期' : '办理中', note: f.close_note })
+    promised.addRow({ text: f.text, household: f.household_id ? (hName.get(f.household_id) ?? '') : '', owner: names.get(f.owner_id) ?? '', due: cellDay(f.due_on), state: f.closed_at ? '已办结' : f.due_on < today ? '已逾期' : '办理中', note: f.close_note })
   }
-  for (const s of [cards, records, promised]) s.getRow(1).font = { bold: true }
+  wrapColumns(cards, ['address', 'situation', 'needs'])
+  wrapColumns(records, ['findings', 'problems'])
+  wrapColumns(promised, ['text', 'note'])
   return Buffer.from(await wb.xlsx.writeBuffer())
 }

@@ -73,7 +73,7 @@ export function meetingRoutes(app: FastifyInstance, ctx: AppContext): void {
     const branch = await ctx.read.selectFrom('branches').select('name').where('id', '=', scope).where('org_id', '=', viewer.orgId).executeTakeFirst()
     if (!branch) throw new HttpError(404, 'not_found', '找不到此党支部')
     const title = `${branch.name}${year}年走访台账`
-    const buf = await visitsWorkbook(ctx.read, viewer.orgId, scope, year)
+    const buf = await visitsWorkbook(ctx.read, viewer.orgId, scope, year, title)
     await audit(ctx.db, request, viewer, 'export_ledger', scope, `导出台账：${title}`)
     return sendXlsx(reply, `${title}.xlsx`, buf)
   })
