@@ -50,8 +50,9 @@ describe('activation codes for a bulk import', () => {
     await vi.waitFor(() => expect(server.batches).toBe(1))
     await settle()
     expect(page.findAll('[data-testid="activation-row"]').map((r) => r.text())).toEqual(['何雪梅机关第一党支部13700000001ABCD2345', '冯志远机关第一党支部13700000003ABCD2345'])
-    // Names are never broken mid-name on a narrow phone.
+    // Names are never broken mid-name on a narrow phone; 新增党支部 stays on one line.
     expect(page.findAll('[data-testid="activation-row"] td:first-child').map((td) => td.classes())).toEqual([['codes__name'], ['codes__name']])
+    expect(page.find('[data-testid="add-branch"]').classes()).toContain('inline-form__button')
 
     await page.findAll('button').find((b) => b.text() === '预览裁剪条')?.trigger('click')
     const slips = page.findAll('[data-testid="activation-slip"]')
