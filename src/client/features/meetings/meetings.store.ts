@@ -1,4 +1,5 @@
 import { defineStore } from 'pinia'
+import type { MyStatus } from './status-text.ts'
 import { computed, ref } from 'vue'
 import type { Attendance, Makeup, Meeting, UserProfile } from '../../../core/schemas/entities.ts'
 import { compliance, DEFAULT_RULES, meetingProgress, meetingStats, rulesFor, type AttendanceStatus, type Rule } from '../../../core/domain/meetings.ts'
@@ -23,7 +24,7 @@ function idDay(id: string | undefined): string | null {
   return chinaToday(new Date(parseInt(id.slice(0, 8) + id.slice(9, 13), 16)))
 }
 
-export type MyStatus = 'present' | 'leave' | 'leave-requested' | 'leave-declined' | 'absent' | 'upcoming' | 'missing'
+export type { MyStatus }
 
 /** Meetings on this phone (as the server's scope allowed), attendance, 补学 and the compliance view. */
 export const useMeetingsStore = defineStore('meetings', () => {

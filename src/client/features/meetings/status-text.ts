@@ -1,4 +1,5 @@
-import type { MyStatus } from './meetings.store.ts'
+/** Where a member stands with a meeting (the meetings store works it out). */
+export type MyStatus = 'present' | 'leave' | 'leave-requested' | 'leave-declined' | 'absent' | 'upcoming' | 'missing'
 import type { Meeting } from '../../../core/schemas/entities.ts'
 import { formatChinaDateTime } from '../../../core/domain/china-time.ts'
 import { signInClosesAt, signInOpensAt, type SignInPhase } from '../../../core/domain/sign-in-token.ts'
