@@ -76,7 +76,7 @@ test('the code page for tomorrow’s meeting says when sign-in opens instead of 
   await shell.tab('会议').click()
   const meetings = new MeetingsPages(page)
   const tomorrow = chinaInputs(24 * 60)
-  await meetings.schedule({ topic: '明天的主题党日', place: '党员活动室', ...tomorrow })
+  await meetings.schedule({ topic: '明天的主题党日', place: '党员活动室', type: '主题党日', ...tomorrow })
   await meetings.openCodePage()
   await expect(meetings.signInClosed()).toContainText('签到尚未开始')
   const opens = new Date(Date.parse(`${tomorrow.date}T${tomorrow.time}:00+08:00`) - 3600_000 + 8 * 3600_000).toISOString().slice(11, 16)

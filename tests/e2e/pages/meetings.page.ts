@@ -12,6 +12,8 @@ export class MeetingsPages {
     await this.page.getByLabel('日期').fill(m.date)
     await this.page.getByLabel('开始时间').fill(m.time)
     await this.page.getByLabel('地点').fill(m.place)
+    // Right after signing in the roster may still be on its way: the form lists 应到 when it lands.
+    await expect(this.page.getByTestId('roster-waiting')).toHaveCount(0, { timeout: 20_000 })
     await this.page.getByTestId('meeting-save').click()
     await expect(this.page.getByTestId('show-code')).toBeVisible()
   }
