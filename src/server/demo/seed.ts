@@ -5,6 +5,9 @@ import { chinaToday } from '../../core/domain/political-birthday.ts'
 import { pick, seededRandom } from '../../core/seeded-random.ts'
 import { STUDY_KINDS, type StudyKind } from '../../core/domain/study-kinds.ts'
 import type { Role } from '../../core/domain/roles.ts'
+import { newMeetingKey } from '../../core/domain/sign-in-token.ts'
+import { attendanceId } from '../../core/attendance-id.ts'
+import type { MeetingType } from '../../core/domain/meetings.ts'
 import { hashPassword } from '../lib/passwords.ts'
 import { nowIso } from '../lib/time.ts'
 import { nextSeq } from '../repositories/sequence.ts'
@@ -66,6 +69,14 @@ export async function seedDemo(db: Kysely<Database>, today = new Date()): Promis
     await trx.updateTable('organizations').set({ created_at: started.toISOString() }).where('id', '=', orgId).execute()
     const branchIds: string[] = []
     for (const name of BRANCHES) branchIds.push(await createBranch(trx, orgId, name, started.toISOString().slice(0, 10)))
+    // One 党小组 per branch (its whole membership), so the monthly 党小组会 has people to expect.
+    const groupIds: string[] = []
+    for (const branchId of branchIds) {
+      const id = newId()
+      await trx.insertInto('party_groups').values({ id, org_id: orgId, branch_id: branchId, name: '第一党小组', archived: 0, updated_at: nowIso() }).execute()
+      groupIds.push(id)
+    }
+    const people: DemoPerson[] = []
     await createUser(trx, { orgId, branchId: branchIds[0] ?? null, name: '刘红梅', phone: DEMO_ACCOUNTS.admin, role: 'admin', passwordHash: hash })
 
     for (const [i, name] of NAMES.entries()) {
@@ -74,7 +85,9 @@ export async function seedDemo(db: Kysely<Database>, today = new Date()): Promis
       const phone = i < 3 ? `139000000${11 + i}` : `13900000${String(101 + i - 3).padStart(3, '0')}`
       const branchId = branchIds[b] ?? null
       // Each branch's committee (支部委员): its secretary and two members, expected at 支部委员会.
-      const userId = await createUser(trx, { orgId, branchId, name, phone, role, passwordHash: hash, committee: i >= 9 && i < 15 })
+      const committee = i >= 9 && i < 15
+      const userId = await createUser(trx, { orgId, branchId, name, phone, role, passwordHash: hash, committee, groupId: groupIds[b] ?? null })
+      people.push({ id: userId, index: i, branchId: branchId ?? '', role, committee })
       await trx.updateTable('users').set(demoPartyDates(i, today, rand)).where('id', '=', userId).execute()
       for (let m = 11; m >= 0; m--) {
         const count = 1 + Math.floor(rand() * 3)
@@ -105,5 +118,223 @@ export async function seedDemo(db: Kysely<Database>, today = new Date()): Promis
         }
       }
     }
+    for (const [b, branchId] of branchIds.entries()) await seedBranchLife(trx, orgId, branchId, people.filter((p) => p.branchId === branchId), b, started, today)
   })
+}
+
+interface DemoPerson {
+  id: string
+  index: number
+  branchId: string
+  role: Role
+  committee: boolean
+}
+
+const PLACE = '机关三楼党员活动室'
+const TOPICS: Record<MeetingType, string> = {
+  branch_general: '支部党员大会：学习传达上级会议精神，通报支部工作',
+  branch_committee: '支部委员会：研究本月支部工作安排',
+  group: '党小组会：交流学习体会，开展批评与自我批评',
+  party_lesson: '专题党课：严守纪律规矩，锻造纪检铁军',
+  theme_day: '主题党日：重温入党誓词，开展志愿服务',
+  study_group: '',
+  org_life: '年度组织生活会：对照检查，开展批评与自我批评',
+  democratic_life: '',
+  appraisal: '年度民主评议党员',
+  heart_talk: '',
+  other: '',
+}
+/** The day of the month each type is held, at 09:00 China time. */
+const DAY_OF_MONTH: Partial<Record<MeetingType, number>> = { branch_committee: 5, group: 10, theme_day: 15, party_lesson: 18, branch_general: 20, org_life: 22, appraisal: 24 }
+
+/** 09:00 China time (01:00 UTC) on a China date. */
+const nineAm = (year: number, month: number, day: number) => new Date(Date.UTC(year, month - 1, day, 1)).toISOString()
+
+/**
+ * A branch's organisational life for the months it has existed: every meeting the default rules
+ * ask for in each past month (quarterly ones in each quarter's middle month, yearly ones in December),
+ * with attendance (most present by scan, some on approved leave, one absent with a 补学 awaiting
+ * confirmation), an upcoming 主题党日 with a pending leave request, and a 双联系 household with a
+ * visit and an open follow-up. Rows have the shapes the sync handlers write, each with its change number.
+ */
+async function seedBranchLife(trx: Kysely<Database>, orgId: string, branchId: string, people: DemoPerson[], b: number, started: Date, today: Date): Promise<void> {
+  const found = people.find((p) => p.role === 'secretary')
+  if (!found) return
+  const secretary: DemoPerson = found
+  const members = people.filter((p) => p.role !== 'secretary')
+  const [cy, cm] = chinaToday(today).split('-').map(Number) as [number, number, number]
+  const startedOn = started.toISOString().slice(0, 10)
+  const now = nowIso()
+
+  async function meeting(type: MeetingType, startsAt: string, expected: DemoPerson[]): Promise<string> {
+    const id = newId()
+    const created = new Date(Date.parse(startsAt) - 7 * 86_400_000).toISOString()
+    await trx
+      .insertInto('meetings')
+      .values({
+        id,
+        org_id: orgId,
+        branch_id: branchId,
+        type,
+        topic: TOPICS[type],
+        starts_at: startsAt,
+        duration_minutes: type === 'branch_committee' ? 60 : 90,
+        place: PLACE,
+        organiser_id: secretary.id,
+        speaker: type === 'party_lesson' ? '支部书记' : '',
+        expected_ids: JSON.stringify(expected.map((p) => p.id)),
+        agenda: '一、学习有关文件精神\n二、研究讨论\n三、支部书记讲话',
+        minutes: Date.parse(startsAt) < today.getTime() ? '会议按议程进行，与会同志结合工作实际作了交流发言，会议对下一步工作作出安排。' : '',
+        talk_with_id: null,
+        sign_key: newMeetingKey(),
+        photo_ids: '[]',
+        created_by: secretary.id,
+        created_at: created,
+        updated_at: now,
+        deleted: 0,
+        seq: await nextSeq(trx),
+      })
+      .execute()
+    return id
+  }
+  async function attend(meetingId: string, member: DemoPerson, startsAt: string, mark: 'present' | 'leave' | 'absent' | 'requested'): Promise<void> {
+    await trx
+      .insertInto('attendance')
+      .values({
+        id: attendanceId(meetingId, member.id),
+        org_id: orgId,
+        branch_id: branchId,
+        meeting_id: meetingId,
+        member_id: member.id,
+        status: mark === 'requested' ? null : mark,
+        method: mark === 'requested' ? null : mark === 'present' ? 'scan' : 'manual',
+        signed_at: mark === 'present' ? new Date(Date.parse(startsAt) - 5 * 60_000).toISOString() : null,
+        leave_reason: mark === 'leave' || mark === 'requested' ? '因公出差' : '',
+        leave_state: mark === 'leave' ? 'approved' : mark === 'requested' ? 'requested' : null,
+        marked_by: mark === 'present' || mark === 'requested' ? null : secretary.id,
+        note: '',
+        updated_at: now,
+        seq: await nextSeq(trx),
+      })
+      .execute()
+  }
+
+  // Months before the current China month, from the branch's start.
+  let absentSeeded = false
+  for (let k = 12; k >= 1; k--) {
+    const at = new Date(Date.UTC(cy, cm - 1 - k, 1))
+    const [y, mo] = [at.getUTCFullYear(), at.getUTCMonth() + 1]
+    if (`${y}-${String(mo).padStart(2, '0')}-01` < startedOn) continue
+    const types: MeetingType[] = ['branch_committee', 'group', 'theme_day']
+    if (mo % 3 === 2) types.push('party_lesson', 'branch_general')
+    if (mo === 12) types.push('org_life', 'appraisal')
+    for (const type of types) {
+      const startsAt = nineAm(y, mo, DAY_OF_MONTH[type] ?? 1)
+      const expected = type === 'branch_committee' ? people.filter((p) => p.committee || p.role === 'secretary') : people
+      const id = await meeting(type, startsAt, expected)
+      for (const [j, p] of expected.entries()) {
+        // Last month's 主题党日: one member absent (their 补学 awaits the secretary); now and then someone on approved leave.
+        const absent = !absentSeeded && k === 1 && type === 'theme_day' && p === members[members.length - 1]
+        const onLeave = p.role !== 'secretary' && (j + k + b) % 7 === 0
+        await attend(id, p, startsAt, absent ? 'absent' : onLeave ? 'leave' : 'present')
+        if (absent) {
+          absentSeeded = true
+          await trx
+            .insertInto('makeups')
+            .values({
+              id: newId(),
+              org_id: orgId,
+              branch_id: branchId,
+              meeting_id: id,
+              member_id: p.id,
+              content: '自学会议学习材料，重温入党誓词，撰写学习体会',
+              date: chinaToday(new Date(Date.parse(startsAt) + 3 * 86_400_000)),
+              notes: '因下乡走访未能参加，已补学。',
+              confirmed_by: null,
+              confirmed_at: null,
+              created_at: new Date(Date.parse(startsAt) + 3 * 86_400_000).toISOString(),
+              updated_at: now,
+              deleted: 0,
+              seq: await nextSeq(trx),
+            })
+            .execute()
+        }
+      }
+    }
+  }
+
+  // An upcoming 主题党日 in three days, one member asking for leave.
+  const soon = new Date(Date.UTC(cy, cm - 1, Number(chinaToday(today).slice(8)) + 3))
+  const soonAt = nineAm(soon.getUTCFullYear(), soon.getUTCMonth() + 1, soon.getUTCDate())
+  const upcoming = await meeting('theme_day', soonAt, people)
+  const asking = members[0]
+  if (asking) await attend(upcoming, asking, soonAt, 'requested')
+
+  // 双联系: a household the branch keeps in touch with, a visit three weeks ago and its open follow-up.
+  const visitors = [secretary, ...members.slice(0, 1)]
+  const householdId = newId()
+  const visitId = newId()
+  const visitedAt = new Date(today.getTime() - 21 * 86_400_000)
+  const household = (['城关镇东街社区 张大爷家', '城关镇西街社区 李奶奶家', '城关镇南街社区 王大哥家'] as const)[b % 3] ?? '城关镇东街社区 张大爷家'
+  const [village, name] = household.split(' ') as [string, string]
+  await trx
+    .insertInto('households')
+    .values({
+      id: householdId,
+      org_id: orgId,
+      branch_id: branchId,
+      name,
+      address: `${village}${3 + b}号`,
+      village,
+      contact: '13800138000',
+      situation: '独居老人，子女在外务工，患有慢性病',
+      needs: '希望定期上门看望，帮助代购常用药品',
+      member_ids: JSON.stringify(visitors.map((p) => p.id)),
+      created_at: started.toISOString(),
+      updated_at: now,
+      deleted: 0,
+      seq: await nextSeq(trx),
+    })
+    .execute()
+  await trx
+    .insertInto('visits')
+    .values({
+      id: visitId,
+      org_id: orgId,
+      branch_id: branchId,
+      household_id: householdId,
+      place: '',
+      visited_at: visitedAt.toISOString(),
+      member_ids: JSON.stringify(visitors.map((p) => p.id)),
+      findings: '老人身体状况稳定，生活基本能够自理，家中取暖设施老化。',
+      problems: '冬季取暖设施需要检修',
+      location: null,
+      photo_ids: '[]',
+      created_by: secretary.id,
+      created_at: visitedAt.toISOString(),
+      updated_at: now,
+      deleted: 0,
+      seq: await nextSeq(trx),
+    })
+    .execute()
+  await trx
+    .insertInto('followups')
+    .values({
+      id: newId(),
+      org_id: orgId,
+      branch_id: branchId,
+      household_id: householdId,
+      visit_id: visitId,
+      text: '联系社区协调检修取暖设施',
+      owner_id: secretary.id,
+      due_on: chinaToday(new Date(today.getTime() + 10 * 86_400_000)),
+      closed_at: null,
+      close_note: '',
+      created_by: secretary.id,
+      created_at: visitedAt.toISOString(),
+      updated_at: now,
+      deleted: 0,
+      seq: await nextSeq(trx),
+    })
+    .execute()
 }

@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startServer, type TestServer } from './harness.ts'
+import { DEMO_ACCOUNTS, seedDemo } from '../../src/server/demo/seed.ts'
+import { compliance, DEFAULT_RULES, rulesFor, type MeetingType } from '../../src/core/domain/meetings.ts'
+import { attendanceId } from '../../src/core/attendance-id.ts'
+import { chinaToday } from '../../src/core/domain/political-birthday.ts'
+
+let server: TestServer
+const today = new Date()
+
+beforeAll(async () => {
+  server = await startServer()
+  await seedDemo(server.handle.db, today)
+})
+afterAll(() => server.close())
+
+describe('demo organisation', () => {
+  it("the demo secretary's branch owes nothing for any complete period since it started", async () => {
+    const db = server.handle.db
+    const secretary = await db.selectFrom('users').select(['branch_id']).where('phone', '=', DEMO_ACCOUNTS.secretary).executeTakeFirstOrThrow()
+    const branch = await db.selectFrom('branches').select(['id', 'started_on']).where('id', '=', secretary.branch_id ?? '').executeTakeFirstOrThrow()
+    const meetings = await db.selectFrom('meetings').selectAll().where('branch_id', '=', branch.id).execute()
+    const held = meetings.map((m) => ({ type: m.type as MeetingType, startsAt: m.starts_at }))
+    const rules = rulesFor(DEFAULT_RULES, branch.id)
+    // Judged as the secretary would have seen it at the start of each month, and today.
+    const [y, m] = chinaToday(today).split('-').map(Number) as [number, number]
+    const moments = [today]
+    for (let k = 0; k <= 12; k++) moments.push(new Date(Date.UTC(y, m - 1 - k, 2, 4)))
+    for (const at of moments) {
+      const overdue = compliance(rules, held, at, branch.started_on).filter((c) => c.status === 'overdue')
+      expect(overdue.map((c) => `${at.toISOString()} ${c.message}`)).toEqual([])
+    }
+    for (const row of meetings) {
+      expect(row.sign_key.length).toBeGreaterThanOrEqual(40)
+      expect(row.seq).toBeGreaterThan(0)
+      expect((JSON.parse(row.expected_ids) as string[]).length).toBeGreaterThan(0)
+    }
+    const attendance = await db.selectFrom('attendance').selectAll().where('branch_id', '=', branch.id).execute()
+    for (const a of attendance) expect(a.id).toBe(attendanceId(a.meeting_id, a.member_id))
+    const statuses = attendance.map((a) => a.status)
+    expect(statuses.filter((s) => s === 'present').length).toBeGreaterThan(statuses.length / 2)
+    expect(attendance.some((a) => a.status === 'leave' && a.leave_state === 'approved')).toBe(true)
+    expect(statuses.filter((s) => s === 'absent')).toHaveLength(1)
+  })
+
+  it('the secretary has a pending leave request for an upcoming meeting and a 补学 to confirm', async () => {
+    const db = server.handle.db
+    const secretary = await db.selectFrom('users').select(['branch_id']).where('phone', '=', DEMO_ACCOUNTS.secretary).executeTakeFirstOrThrow()
+    const branchId = secretary.branch_id ?? ''
+    const pending = await db
+      .selectFrom('attendance')
+      .innerJoin('meetings', 'meetings.id', 'attendance.meeting_id')
+      .select(['meetings.starts_at', 'attendance.status', 'attendance.seq'])
+      .where('attendance.branch_id', '=', branchId)
+      .where('attendance.leave_state', '=', 'requested')
+      .execute()
+    expect(pending).toHaveLength(1)
+    expect(Date.parse(pending[0]?.starts_at ?? '')).toBeGreaterThan(today.getTime())
+    const makeups = await db.selectFrom('makeups').selectAll().where('branch_id', '=', branchId).where('confirmed_at', 'is', null).execute()
+    expect(makeups).toHaveLength(1)
+    const absent = await db.selectFrom('attendance').select('status').where('meeting_id', '=', makeups[0]?.meeting_id ?? '').where('member_id', '=', makeups[0]?.member_id ?? '').executeTakeFirst()
+    expect(absent?.status).toBe('absent')
+  })
+
+  it('the branch keeps in touch with a household, visited, with a follow-up still open', async () => {
+    const db = server.handle.db
+    const secretary = await db.selectFrom('users').select(['branch_id']).where('phone', '=', DEMO_ACCOUNTS.secretary).executeTakeFirstOrThrow()
+    const branchId = secretary.branch_id ?? ''
+    const households = await db.selectFrom('households').select('id').where('branch_id', '=', branchId).execute()
+    expect(households.length).toBeGreaterThan(0)
+    const visits = await db.selectFrom('visits').select('id').where('household_id', '=', households[0]?.id ?? '').execute()
+    expect(visits.length).toBeGreaterThan(0)
+    const open = await db.selectFrom('followups').select('id').where('visit_id', '=', visits[0]?.id ?? '').where('closed_at', 'is', null).execute()
+    expect(open).toHaveLength(1)
+  })
+})
