@@ -32,3 +32,13 @@ describe('roster template', () => {
     }
   })
 })
+
+describe('人员类别', () => {
+  it('“党员” is taken as 正式党员, and the row says so', async () => {
+    const csv = '姓名,手机号,所在支部,人员类别\n张三,13800138001,机关第一党支部,党员\n李四,13800138002,机关第一党支部,群众\n'
+    const result = validateRoster(await readRoster('花名册.csv', Buffer.from(csv)), context())
+    expect(result.rows[0]?.status).toBe('full')
+    expect(result.problems).toEqual([{ row: 3, column: '人员类别', message: '人员类别应为“正式党员”或“预备党员”' }])
+    expect(result.notices).toEqual([{ row: 2, column: '人员类别', message: '“党员”按正式党员导入；预备党员请写“预备党员”' }])
+  })
+})

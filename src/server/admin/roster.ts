@@ -218,8 +218,10 @@ export function validateRoster(raw: RawRoster, ctx: RosterContext): { rows: Vali
     }
 
     const statusText = text(get(cells, 'status'))
-    const status = statusText ? STATUS_WORDS[statusText] : 'full'
+    const status = statusText ? (STATUS_WORDS[statusText] ?? (statusText === '党员' ? 'full' : undefined)) : 'full'
     if (!status) bad('status', `人员类别应为“正式党员”或“预备党员”`)
+    // Many rosters write just 党员 for a full member: taken as 正式党员, and said so.
+    else if (statusText === '党员') notices.push({ row, column: COLUMN_LABELS.status, message: '“党员”按正式党员导入；预备党员请写“预备党员”' })
 
     const joined = rosterDate(get(cells, 'joined'))
     const full = rosterDate(get(cells, 'full'))
