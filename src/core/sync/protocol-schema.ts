@@ -1,7 +1,7 @@
 import * as v from 'valibot'
 import { Uuid } from '../schemas/common.ts'
 import { WRITABLE_TABLES } from './tables.ts'
-import { MAX_PULL_LIMIT, MAX_PUSH_BATCH } from './protocol.ts'
+import { MAX_PULL_LIMIT, MAX_PUSH_BATCH } from './limits.ts'
 
 /** Validation schemas of the sync messages (docs/sync.md); the types are inferred from them. */
 export const Mutation = v.object({

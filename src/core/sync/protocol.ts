@@ -7,9 +7,7 @@ import type { ErrorCode } from '../errors.ts'
  */
 export const MUTATION_VERSION = 1
 export const MIN_MUTATION_VERSION = 1
-export const MAX_PUSH_BATCH = 500
-export const MAX_PULL_LIMIT = 2000
-export const DEFAULT_PULL_LIMIT = 500
+export { DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, MAX_PUSH_BATCH } from './limits.ts'
 
 export type { Mutation, PushRequest } from './protocol-schema.ts'
 
