@@ -69,7 +69,10 @@ test('sign-in with no signal on either phone: one attendance row, both phones sh
   await secMeetings.open('11月支部党员大会')
   await expect(secMeetings.rollRow('刘芳')).toContainText('出席（扫码）')
   const db = new Database(join(server.dataDir, 'suixing.sqlite'), { readonly: true })
-  const rows = db.prepare("select a.status, a.method from attendance a join users u on u.id = a.member_id where u.phone = ?").all(DEMO_MEMBER.phone)
+  // This meeting's row only (the demo organisation has a year of earlier meetings too).
+  const rows = db
+    .prepare("select a.status, a.method from attendance a join users u on u.id = a.member_id join meetings m on m.id = a.meeting_id where u.phone = ? and m.topic = ?")
+    .all(DEMO_MEMBER.phone, '11月支部党员大会')
   db.close()
   expect(rows).toEqual([{ status: 'present', method: 'scan' }])
   await mem.goto(`${server.url}/meetings`)
