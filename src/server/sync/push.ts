@@ -5,7 +5,7 @@ import { MIN_MUTATION_VERSION, MUTATION_VERSION, type Mutation, type PushResult 
 import type { WritableTable } from '../../core/sync/tables.ts'
 import { HttpError } from '../lib/http-error.ts'
 import { nowIso } from '../lib/time.ts'
-import { isStorageFull, type StorageState } from '../lib/storage.ts'
+import { isStorageFull, isWriteConflict, type StorageState } from '../lib/storage.ts'
 import type { Viewer } from './viewer.ts'
 import { PendingSeqs } from '../repositories/sequence.ts'
 import { applyStudyMutation, StudyWriteBuffer, visibleStudyRow } from './study-records.ts'
@@ -221,10 +221,6 @@ async function storeResults(trx: Kysely<Database>, held: readonly Set<string>[],
   }
 }
 
-/** PostgreSQL chose this transaction to break a deadlock, or could not serialize it: trying again is safe. */
-export function isWriteConflict(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && 'code' in err && (err.code === '40P01' || err.code === '40001')
-}
 
 export interface Pusher {
   push(viewer: Viewer, mutations: Mutation[], log: FastifyBaseLogger): Promise<PushResult[]>
