@@ -4,7 +4,7 @@ import { AppServer } from './support/server.ts'
 import { LoginPage } from './pages/login.page.ts'
 import { Shell } from './pages/shell.page.ts'
 import { PartyDatesPage } from './pages/party.page.ts'
-import { chinaToday } from '../../src/core/domain/political-birthday.ts'
+import { chinaToday } from '../../src/core/domain/china-time.ts'
 
 const server = new AppServer(Number(process.env.E2E_PORT ?? 4610) + 2)
 

@@ -3,7 +3,7 @@ import { startServer, type TestServer } from './harness.ts'
 import { DEMO_ACCOUNTS, seedDemo } from '../../src/server/demo/seed.ts'
 import { compliance, DEFAULT_RULES, rulesFor, type MeetingType } from '../../src/core/domain/meetings.ts'
 import { attendanceId } from '../../src/core/attendance-id.ts'
-import { chinaToday } from '../../src/core/domain/political-birthday.ts'
+import { chinaToday } from '../../src/core/domain/china-time.ts'
 
 let server: TestServer
 const today = new Date()

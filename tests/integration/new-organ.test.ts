@@ -3,7 +3,7 @@ import { cookieFetch, startServer, type TestServer } from './harness.ts'
 import type { FetchFn } from '../../src/client/api/http.ts'
 import type { ImportPreview, IssuedCode, Onboarding } from '../../src/core/schemas/people.ts'
 import type { Rule } from '../../src/core/domain/meetings.ts'
-import { chinaToday } from '../../src/core/domain/political-birthday.ts'
+import { chinaToday } from '../../src/core/domain/china-time.ts'
 
 /** A real organ's first day, as a new administrator meets it: an empty server, then the roster. */
 let server: TestServer

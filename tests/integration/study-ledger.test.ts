@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs'
 import { seedOrg, signIn, startServer, type Org, type TestServer } from './harness.ts'
 import { newId } from '../../src/core/ids.ts'
 import { nextSeq } from '../../src/server/repositories/sequence.ts'
-import { chinaToday } from '../../src/core/domain/political-birthday.ts'
+import { chinaToday } from '../../src/core/domain/china-time.ts'
 
 let server: TestServer
 let org: Org

@@ -18,6 +18,12 @@ export function chinaDay(at: Date): ChinaDay {
   return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), weekday: WEEKDAYS[d.getUTCDay()] as ChinaDay['weekday'] }
 }
 
+/** Today's date in China as YYYY-MM-DD, whatever the device's time zone. */
+export function chinaToday(now: Date): string {
+  const d = chinaDay(now)
+  return `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`
+}
+
 /** "11月28日 星期六" */
 export function formatChinaDay(at: Date): string {
   const d = chinaDay(at)

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import {
-  anniversaryIn, birthdaysByMonth, checkPartyDates, chinaToday, nextPoliticalBirthday, partyStanding, politicalBirthdayToday, upcomingPoliticalBirthdays,
-} from './political-birthday.ts'
+import { anniversaryIn, birthdaysByMonth, checkPartyDates, nextPoliticalBirthday, partyStanding, politicalBirthdayToday, upcomingPoliticalBirthdays } from './political-birthday.ts'
+import { chinaToday } from './china-time.ts'
 
 describe('political birthday', () => {
   it('is the anniversary of 入党日期', () => {

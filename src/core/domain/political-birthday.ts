@@ -1,4 +1,3 @@
-import { chinaDay } from './china-time.ts'
 
 /**
  * Political birthday (政治生日) and Party standing (党龄).
@@ -15,11 +14,6 @@ export const OATH =
 const pad = (n: number) => String(n).padStart(2, '0')
 export const isLeapYear = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0
 
-/** Today's date in China as YYYY-MM-DD, whatever the device's time zone. */
-export function chinaToday(now: Date): string {
-  const d = chinaDay(now)
-  return `${d.year}-${pad(d.month)}-${pad(d.day)}`
-}
 
 function parts(date: string): [number, number, number] {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number]

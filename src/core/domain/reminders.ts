@@ -1,4 +1,5 @@
-import { anniversaryIn, chinaToday, daysBetween, nextPoliticalBirthday, politicalBirthdayToday } from './political-birthday.ts'
+import { anniversaryIn, daysBetween, nextPoliticalBirthday, politicalBirthdayToday } from './political-birthday.ts'
+import { chinaToday } from './china-time.ts'
 import type { Role } from './roles.ts'
 
 /**

@@ -10,6 +10,3 @@ export const ROLE_LABELS: Record<Role, string> = {
 export const MEMBER_STATUSES = ['full', 'probationary'] as const
 export type MemberStatus = (typeof MEMBER_STATUSES)[number]
 export const STATUS_LABELS: Record<MemberStatus, string> = { full: '正式党员', probationary: '预备党员' }
-
-/** Who manages whom: administrators the whole organisation, a secretary their own branch. */
-export const isManager = (role: Role): boolean => role === 'secretary' || role === 'admin'

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.ts'
 import { newId } from '../../core/ids.ts'
-import { chinaToday } from '../../core/domain/political-birthday.ts'
+import { chinaToday } from '../../core/domain/china-time.ts'
 import { pick, seededRandom } from '../../core/seeded-random.ts'
 import { STUDY_KINDS, type StudyKind } from '../../core/domain/study-kinds.ts'
 import type { Role } from '../../core/domain/roles.ts'

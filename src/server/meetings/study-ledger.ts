@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.ts'
 import { STUDY_KIND_LABELS, type StudyKind } from '../../core/domain/study-kinds.ts'
-import { chinaToday } from '../../core/domain/political-birthday.ts'
+import { chinaToday } from '../../core/domain/china-time.ts'
 import { byPinyin } from '../../core/domain/order.ts'
 import { cellDay, titledSheet, wrapColumns } from '../lib/xlsx-sheet.ts'
 

@@ -1,8 +1,7 @@
 import ExcelJS from 'exceljs'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.ts'
-import { chinaYearBounds } from '../../core/domain/china-time.ts'
-import { chinaToday } from '../../core/domain/political-birthday.ts'
+import { chinaToday, chinaYearBounds } from '../../core/domain/china-time.ts'
 import { cellDay, chinaCellTime, titledSheet, wrapColumns } from '../lib/xlsx-sheet.ts'
 
 /**

@@ -1,7 +1,7 @@
 import type { ExpressionBuilder, Kysely } from 'kysely'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Database } from '../db/schema.ts'
-import { chinaToday } from '../../core/domain/political-birthday.ts'
+import { chinaToday } from '../../core/domain/china-time.ts'
 import { dueReminders, maySendNow, DEFAULT_PREFS, STUDY_GAP_FROM_DAY, type ReminderPerson, type ReminderPrefs } from '../../core/domain/reminders.ts'
 import type { Role } from '../../core/domain/roles.ts'
 import type { PushService } from '../push/web-push.ts'

@@ -6,7 +6,7 @@ import type { MemberStatus, Role } from '../../core/domain/roles.ts'
 import { hashPassword } from '../lib/passwords.ts'
 import { nowIso } from '../lib/time.ts'
 import { nextSeq } from './sequence.ts'
-import { chinaToday } from '../../core/domain/political-birthday.ts'
+import { chinaToday } from '../../core/domain/china-time.ts'
 
 export async function createOrganization(trx: Kysely<Database>, name: string): Promise<string> {
   const id = newId()

@@ -14,7 +14,7 @@ import { studyWorkbook } from '../meetings/study-ledger.ts'
 import { requireAdmin } from '../admin/scope.ts'
 import { audit } from '../admin/audit.ts'
 import { sendXlsx } from '../lib/xlsx-reply.ts'
-import { chinaToday } from '../../core/domain/political-birthday.ts'
+import { chinaToday } from '../../core/domain/china-time.ts'
 
 const MeetingIcs = v.object({ file: v.pipe(v.string(), v.regex(/^[0-9a-f-]{36}\.ics$/, '会议编号不正确')) })
 const LedgerParams = v.object({

@@ -3,7 +3,8 @@ import { partyDateFields, type OathRenewal, type UserProfile } from '../../../co
 import type { SessionUser } from '../../../core/schemas/auth.ts'
 import { newId } from '../../../core/ids.ts'
 import { issuesToMessage } from '../../../core/schemas/common.ts'
-import { checkPartyDates, chinaToday } from '../../../core/domain/political-birthday.ts'
+import { checkPartyDates } from '../../../core/domain/political-birthday.ts'
+import { chinaToday } from '../../../core/domain/china-time.ts'
 import type { AccountDb } from '../../db/account-db.ts'
 import { writeRow } from '../../db/write.ts'
 

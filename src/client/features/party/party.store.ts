@@ -1,9 +1,8 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { OathRenewal, UserProfile } from '../../../core/schemas/entities.ts'
-import {
-  birthdaysByMonth, chinaToday, nextPoliticalBirthday, partyStanding, politicalBirthdayToday, upcomingPoliticalBirthdays,
-} from '../../../core/domain/political-birthday.ts'
+import { birthdaysByMonth, nextPoliticalBirthday, partyStanding, politicalBirthdayToday, upcomingPoliticalBirthdays } from '../../../core/domain/political-birthday.ts'
+import { chinaToday } from '../../../core/domain/china-time.ts'
 import { useLiveQuery } from '../../db/live.ts'
 import { useSessionStore } from '../auth/session.store.ts'
 import type { PartyDates } from './party.repo.ts'

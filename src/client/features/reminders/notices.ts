@@ -1,4 +1,4 @@
-import { chinaToday } from '../../../core/domain/political-birthday.ts'
+import { chinaToday } from '../../../core/domain/china-time.ts'
 import { inAppNotices, type Notice, type ReminderPerson } from '../../../core/domain/reminders.ts'
 import type { SessionUser } from '../../../core/schemas/auth.ts'
 import type { AccountDb } from '../../db/account-db.ts'

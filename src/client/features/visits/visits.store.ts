@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { Followup, Household, Visit } from '../../../core/schemas/entities.ts'
-import { chinaToday } from '../../../core/domain/political-birthday.ts'
+import { chinaToday } from '../../../core/domain/china-time.ts'
 import { useLiveQuery } from '../../db/live.ts'
 import type { PhotoBlob } from '../../db/account-db.ts'
 import { useSessionStore } from '../auth/session.store.ts'
