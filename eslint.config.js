@@ -3,6 +3,7 @@ import tseslint from 'typescript-eslint'
 import vue from 'eslint-plugin-vue'
 import vueParser from 'vue-eslint-parser'
 import globals from 'globals'
+import prettier from 'eslint-config-prettier'
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', 'test-results/**', 'playwright-report/**'] },
@@ -13,11 +14,11 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser, ...globals.node, __BUILD_ID__: 'readonly' } },
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       'vue/no-v-html': 'error',
-      'vue/max-attributes-per-line': 'off',
-      'vue/singleline-html-element-content-newline': 'off',
-      'vue/html-self-closing': 'off',
       'vue/multi-word-component-names': 'off',
     },
   },
@@ -28,21 +29,35 @@ export default tseslint.config(
   {
     // The dependency rule: client → core ← server, never client ↔ server; components never touch storage or fetch.
     files: ['src/client/**/*.{ts,vue}'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/server/**'], message: 'The client must not import server code.' }] }] },
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/server/**'], message: 'The client must not import server code.' }] }],
+    },
   },
   {
     files: ['src/server/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/client/**'], message: 'The server must not import client code.' }] }] },
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/client/**'], message: 'The server must not import client code.' }] }],
+    },
   },
   {
     files: ['src/core/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/client/**', '**/server/**', 'node:*', 'dexie', 'vue'], message: 'core/ is pure and shared.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/client/**', '**/server/**', 'node:*', 'dexie', 'vue'], message: 'core/ is pure and shared.' }] },
+      ],
+    },
   },
   {
     files: ['src/client/**/*.vue'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['dexie', '**/db/**', '**/api/**'], message: 'Components call stores, never storage or HTTP.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['dexie', '**/db/**', '**/api/**'], message: 'Components call stores, never storage or HTTP.' }] },
+      ],
       'no-restricted-globals': ['error', { name: 'fetch', message: 'Components never call fetch: use a store.' }],
     },
   },
+  // Layout is Prettier's (npm run format); lint keeps to correctness.
+  prettier,
 )

@@ -53,15 +53,31 @@ export function firstLoadBudget(opts: { screens: ScreenBudget[] }): Plugin {
       const items = new Map<string, Item>()
       for (const [fileName, c] of Object.entries(bundle)) {
         if (c.type === 'chunk')
-          items.set(fileName, { type: 'chunk', fileName, imports: c.imports, importedCss: c.viteMetadata?.importedCss, moduleIds: c.moduleIds, isEntry: c.isEntry, name: c.name, bytes: Buffer.from(c.code) })
-        else items.set(fileName, { type: 'asset', fileName, bytes: typeof c.source === 'string' ? Buffer.from(c.source) : Buffer.from(c.source) })
+          items.set(fileName, {
+            type: 'chunk',
+            fileName,
+            imports: c.imports,
+            importedCss: c.viteMetadata?.importedCss,
+            moduleIds: c.moduleIds,
+            isEntry: c.isEntry,
+            name: c.name,
+            bytes: Buffer.from(c.code),
+          })
+        else
+          items.set(fileName, {
+            type: 'asset',
+            fileName,
+            bytes: typeof c.source === 'string' ? Buffer.from(c.source) : Buffer.from(c.source),
+          })
       }
       const entry = [...items.values()].find((c) => c.type === 'chunk' && c.isEntry && c.name === 'index')
       // The service worker's own build has no app entry: nothing to check there.
       if (!entry) return
       for (const screen of opts.screens) {
         // The chunk holding the page: its own when the route is lazy, the entry when it is imported statically.
-        const page = [...items.values()].find((c) => c.type === 'chunk' && c.moduleIds?.some((m) => m.replaceAll('\\', '/').endsWith(screen.page)))
+        const page = [...items.values()].find(
+          (c) => c.type === 'chunk' && c.moduleIds?.some((m) => m.replaceAll('\\', '/').endsWith(screen.page)),
+        )
         if (!page) this.error(`first-load budget: no chunk holds ${screen.page} (the ${screen.name} screen)`)
         const files = firstLoadFiles(items, [entry.fileName, page.fileName])
         let total = 0
@@ -74,7 +90,8 @@ export function firstLoadBudget(opts: { screens: ScreenBudget[] }): Plugin {
         if (process.env.BUDGET_VERBOSE) this.info(`${screen.name}:\n${sizes.join('\n')}`)
         const kb = (total / 1024).toFixed(1)
         const budget = (screen.budgetBytes / 1024).toFixed(0)
-        if (total > screen.budgetBytes) this.error(`first-load JS+CSS of the ${screen.name} screen is ${kb} kB gzip, over its ${budget} kB budget`)
+        if (total > screen.budgetBytes)
+          this.error(`first-load JS+CSS of the ${screen.name} screen is ${kb} kB gzip, over its ${budget} kB budget`)
         this.info(`first-load JS+CSS of the ${screen.name} screen: ${kb} kB gzip (budget ${budget} kB)`)
       }
     },

@@ -5,10 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 
 const svg = readFileSync('public/icons/icon.svg')
 const maskableSvg = Buffer.from(
-  svg
-    .toString()
-    .replace('rx="112"', 'rx="0"')
-    .replace('<g ', '<g transform="translate(76.8 76.8) scale(0.7)" '),
+  svg.toString().replace('rx="112"', 'rx="0"').replace('<g ', '<g transform="translate(76.8 76.8) scale(0.7)" '),
 )
 for (const size of [192, 512]) {
   await sharp(svg, { density: 300 }).resize(size, size).png().toFile(`public/icons/icon-${size}.png`)

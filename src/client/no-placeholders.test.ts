@@ -3,7 +3,8 @@ import { join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
 
 /** Words that tell the user a feature is not there yet ("上线后…", "敬请期待"): every feature named is live. */
-const NOT_LIVE = /上线后|即将上线|即将推出|即将开放|敬请期待|暂未开放|尚未开放|暂未上线|尚未上线|功能开发中|正在开发|后续版本|coming soon|not (yet )?available/i
+const NOT_LIVE =
+  /上线后|即将上线|即将推出|即将开放|敬请期待|暂未开放|尚未开放|暂未上线|尚未上线|功能开发中|正在开发|后续版本|coming soon|not (yet )?available/i
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

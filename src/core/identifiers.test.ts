@@ -50,7 +50,15 @@ describe('normalizePhone', () => {
 })
 
 describe('normalizeActivationCode', () => {
-  it.each([['ABCD2345'], ['abcd2345'], [' ABCD 2345 '], ['ABCD-2345'], ['ＡＢＣＤ２３４５'], ['ａｂｃｄ\u3000２３４５'], ['\tabcd\u00a02345\n']])('%j is ABCD2345', (typed) => {
+  it.each([
+    ['ABCD2345'],
+    ['abcd2345'],
+    [' ABCD 2345 '],
+    ['ABCD-2345'],
+    ['ＡＢＣＤ２３４５'],
+    ['ａｂｃｄ\u3000２３４５'],
+    ['\tabcd\u00a02345\n'],
+  ])('%j is ABCD2345', (typed) => {
     expect(normalizeActivationCode(typed)).toBe('ABCD2345')
     expect(v.parse(ActivationCode, typed)).toBe('ABCD2345')
   })

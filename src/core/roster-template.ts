@@ -18,5 +18,9 @@ export function rosterTemplateRows(branch: string, today: string): string[][] {
 
 /** The template as CSV text (Excel opens it; the byte-order mark keeps the Chinese readable). */
 export function rosterTemplateCsv(branch: string, today: string): string {
-  return '\uFEFF' + [[...ROSTER_TEMPLATE_HEADERS], ...rosterTemplateRows(branch, today)].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n'
+  return (
+    '\uFEFF' +
+    [[...ROSTER_TEMPLATE_HEADERS], ...rosterTemplateRows(branch, today)].map((r) => r.map(csvCell).join(',')).join('\r\n') +
+    '\r\n'
+  )
 }

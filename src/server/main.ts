@@ -20,7 +20,13 @@ const handle = await openDatabase({ dataDir, databaseUrl: env.DATABASE_URL })
 // `npm run restore` refuses to replace the database under a running server.
 const lock = join(dataDir, SERVER_LOCK)
 writeFileSync(lock, String(process.pid))
-const pushHosts = [...DEFAULT_PUSH_HOSTS, ...(env.PUSH_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean)]
+const pushHosts = [
+  ...DEFAULT_PUSH_HOSTS,
+  ...(env.PUSH_HOSTS ?? '')
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean),
+]
 const ctx = createContext(handle, {
   version: pkg.version,
   secureCookies: env.COOKIE_SECURE === '1',

@@ -3,7 +3,8 @@ import { CHROMIUM_ARGS } from '../../playwright.config.ts'
 import type { AppServer } from '../e2e/support/server.ts'
 import { median } from './machine.ts'
 
-export const launch = (): Promise<Browser> => chromium.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS })
+export const launch = (): Promise<Browser> =>
+  chromium.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS })
 
 /** The demo member signs in through the login page. */
 export async function logIn(page: Page, server: AppServer): Promise<void> {
@@ -79,7 +80,9 @@ export async function measureWriteLatency(browser: Browser, server: AppServer, r
       const w = window as unknown as { __benchDone: Promise<number> }
       w.__benchDone = new Promise<number>((resolve) => {
         let start = 0
-        document.querySelector('[data-testid=study-save]')?.addEventListener('click', () => (start = performance.now()), { capture: true, once: true })
+        document
+          .querySelector('[data-testid=study-save]')
+          ?.addEventListener('click', () => (start = performance.now()), { capture: true, once: true })
         const obs = new MutationObserver(() => {
           if (start && document.querySelector('[data-testid=study-list]')?.textContent?.includes(t)) {
             obs.disconnect()

@@ -5,19 +5,39 @@ import { MUTATION_VERSION } from '../../src/core/sync/protocol.ts'
 import { newId } from '../../src/core/ids.ts'
 import { device, seedOrg, startServer } from '../integration/harness.ts'
 
-const fields = () => ({ kind: 'self_study', title: '批量学习记录', date: '2026-11-20', minutes: 45, notes: '', sourceUrl: '', createdAt: new Date().toISOString() })
+const fields = () => ({
+  kind: 'self_study',
+  title: '批量学习记录',
+  date: '2026-11-20',
+  minutes: 45,
+  notes: '',
+  sourceUrl: '',
+  createdAt: new Date().toISOString(),
+})
 
 /**
  * The client engine (over fake-indexeddb in Node: slower than a browser's IndexedDB) against the
  * real server on loopback: 10,000 queued mutations pushed, then 100,000 rows pulled from scratch.
  */
-export async function measureEngineVolume(pushCount = 10_000, pullCount = 100_000): Promise<{ pushMs: number; pullMs: number; pullRows: number; heapMb: number }> {
+export async function measureEngineVolume(
+  pushCount = 10_000,
+  pullCount = 100_000,
+): Promise<{ pushMs: number; pullMs: number; pullRows: number; heapMb: number }> {
   const server = await startServer()
   try {
     const org = await seedOrg(server.handle)
     const d = await device(server, org.memberA.phone)
     await d.db.outbox.bulkAdd(
-      Array.from({ length: pushCount }, () => ({ id: newId(), table: 'study_records' as const, op: 'upsert' as const, rowId: newId(), fields: fields(), base: {}, clientTime: '', v: MUTATION_VERSION })),
+      Array.from({ length: pushCount }, () => ({
+        id: newId(),
+        table: 'study_records' as const,
+        op: 'upsert' as const,
+        rowId: newId(),
+        fields: fields(),
+        base: {},
+        clientTime: '',
+        v: MUTATION_VERSION,
+      })),
     )
     const engine = new SyncEngine(d.db, d.api, { pushBatch: 500 })
     let t = performance.now()
@@ -32,7 +52,22 @@ export async function measureEngineVolume(pushCount = 10_000, pullCount = 100_00
       for (let i = have; i < pullCount; i += 1000) {
         const rows = []
         for (let j = i; j < Math.min(pullCount, i + 1000); j++)
-          rows.push({ id: newId(), owner_id: org.memberA.id, branch_id: org.branchA, org_id: org.orgId, kind: 'self_study', title: `记录 ${j}`, date: '2026-11-20', minutes: 30, notes: '', source_url: '', created_at: now, updated_at: now, deleted: 0, seq: await nextSeq(trx) })
+          rows.push({
+            id: newId(),
+            owner_id: org.memberA.id,
+            branch_id: org.branchA,
+            org_id: org.orgId,
+            kind: 'self_study',
+            title: `记录 ${j}`,
+            date: '2026-11-20',
+            minutes: 30,
+            notes: '',
+            source_url: '',
+            created_at: now,
+            updated_at: now,
+            deleted: 0,
+            seq: await nextSeq(trx),
+          })
         await trx.insertInto('study_records').values(rows).execute()
       }
     })
@@ -44,7 +79,12 @@ export async function measureEngineVolume(pushCount = 10_000, pullCount = 100_00
     await puller.pull()
     const pullMs = performance.now() - t
     clearInterval(timer)
-    return { pushMs: Math.round(pushMs), pullMs: Math.round(pullMs), pullRows: await fresh.study_records.count(), heapMb: Math.round(peak / 2 ** 20) }
+    return {
+      pushMs: Math.round(pushMs),
+      pullMs: Math.round(pullMs),
+      pullRows: await fresh.study_records.count(),
+      heapMb: Math.round(peak / 2 ** 20),
+    }
   } finally {
     await server.close()
   }

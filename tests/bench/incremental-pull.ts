@@ -33,7 +33,9 @@ function seed(): void {
     }
   })()
   const users: { id: string; branch: string }[] = []
-  const insUser = db.prepare('insert into users (id, org_id, branch_id, name, phone, password_hash, role, created_at, updated_at, seq) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+  const insUser = db.prepare(
+    'insert into users (id, org_id, branch_id, name, phone, password_hash, role, created_at, updated_at, seq) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  )
   db.transaction(() => {
     for (let u = 0; u < MEMBERS; u++) {
       const id = newId()
@@ -46,7 +48,9 @@ function seed(): void {
     'insert into study_records (id, owner_id, branch_id, org_id, kind, title, date, minutes, notes, source_url, created_at, updated_at, deleted, seq) values (?, ?, ?, ?, ?, ?, ?, 45, ?, ?, ?, ?, 0, ?)',
   )
   // Bulk load without the secondary indexes, then build them once (much faster than row by row).
-  const indexes = db.prepare("select name, sql from sqlite_master where type = 'index' and tbl_name = 'study_records' and sql is not null").all() as { name: string; sql: string }[]
+  const indexes = db
+    .prepare("select name, sql from sqlite_master where type = 'index' and tbl_name = 'study_records' and sql is not null")
+    .all() as { name: string; sql: string }[]
   for (const ix of indexes) db.exec(`drop index ${ix.name}`)
   const batch = 200_000
   for (let i = 0; i < ROWS; i += batch) {
@@ -84,20 +88,33 @@ export async function measureIncrementalPull(samples = 400): Promise<{ p50: numb
   const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`
   try {
     const head = Number((await handle.db.selectFrom('counters').select('value').executeTakeFirstOrThrow()).value)
-    const members = await handle.db.selectFrom('users').select('id').where('role', '=', 'member').limit(samples).orderBy('seq', 'desc').execute()
+    const members = await handle.db
+      .selectFrom('users')
+      .select('id')
+      .where('role', '=', 'member')
+      .limit(samples)
+      .orderBy('seq', 'desc')
+      .execute()
     const times: number[] = []
     for (const m of members) {
       const token = await createSession(handle.db, m.id, 'bench')
       // A device that synced a little while ago: its cursor is a few thousand changes behind the head.
       const cursor = `${handle.epoch}:${head - 5000}`
       const t = performance.now()
-      const res = await fetch(`${url}/api/sync/pull?cursor=${encodeURIComponent(cursor)}&limit=500`, { headers: { cookie: `sx_session=${token}` } })
+      const res = await fetch(`${url}/api/sync/pull?cursor=${encodeURIComponent(cursor)}&limit=500`, {
+        headers: { cookie: `sx_session=${token}` },
+      })
       await res.json()
       times.push(performance.now() - t)
       if (!res.ok) throw new Error(`pull failed ${res.status}`)
     }
     times.sort((a, b) => a - b)
-    return { p50: Math.round(median(times) * 10) / 10, p95: Math.round((times[Math.floor(times.length * 0.95)] ?? 0) * 10) / 10, members: MEMBERS, rows: ROWS }
+    return {
+      p50: Math.round(median(times) * 10) / 10,
+      p95: Math.round((times[Math.floor(times.length * 0.95)] ?? 0) * 10) / 10,
+      members: MEMBERS,
+      rows: ROWS,
+    }
   } finally {
     await app.close()
     await handle.close()

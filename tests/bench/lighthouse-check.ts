@@ -8,7 +8,9 @@ await server.start()
 let failed = false
 try {
   for (const r of await measureLighthouse(server)) {
-    console.log(`${r.page}: accessibility ${r.accessibility}, best practices ${r.bestPractices} (performance ${r.performance}, SEO ${r.seo})`)
+    console.log(
+      `${r.page}: accessibility ${r.accessibility}, best practices ${r.bestPractices} (performance ${r.performance}, SEO ${r.seo})`,
+    )
     if (r.accessibility < 100 || r.bestPractices < 100) {
       failed = true
       console.error(`  failing audits: ${r.failing.join(', ')}`)

@@ -30,7 +30,12 @@ export async function measureLighthouse(server: AppServer): Promise<LighthouseSc
     const page = await context.newPage()
     const out: LighthouseScores[] = []
     const audit = async (path: string, keepStorage: boolean) => {
-      const result = await lighthouse(`${server.url}${path}`, { port: DEBUG_PORT, output: 'json', logLevel: 'error', disableStorageReset: keepStorage })
+      const result = await lighthouse(`${server.url}${path}`, {
+        port: DEBUG_PORT,
+        output: 'json',
+        logLevel: 'error',
+        disableStorageReset: keepStorage,
+      })
       const lhr = result?.lhr
       if (!lhr) throw new Error('lighthouse returned nothing')
       const score = (k: string) => Math.round((lhr.categories[k]?.score ?? 0) * 100)
@@ -38,9 +43,19 @@ export async function measureLighthouse(server: AppServer): Promise<LighthouseSc
         .filter((a) => a.score !== null && a.score < 1 && (a.scoreDisplayMode === 'binary' || a.scoreDisplayMode === 'numeric'))
         .map((a) => a.id)
       const metrics = Object.fromEntries(
-        ['first-contentful-paint', 'largest-contentful-paint', 'total-blocking-time', 'speed-index', 'cumulative-layout-shift'].map((id) => [id, lhr.audits[id]?.displayValue ?? '']),
+        ['first-contentful-paint', 'largest-contentful-paint', 'total-blocking-time', 'speed-index', 'cumulative-layout-shift'].map(
+          (id) => [id, lhr.audits[id]?.displayValue ?? ''],
+        ),
       )
-      out.push({ metrics, page: path, performance: score('performance'), accessibility: score('accessibility'), bestPractices: score('best-practices'), seo: score('seo'), failing })
+      out.push({
+        metrics,
+        page: path,
+        performance: score('performance'),
+        accessibility: score('accessibility'),
+        bestPractices: score('best-practices'),
+        seo: score('seo'),
+        failing,
+      })
     }
     await audit('/login', false)
     await logIn(page, server)

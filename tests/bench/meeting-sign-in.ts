@@ -34,11 +34,43 @@ export async function measureMeetingSignIn(members = 500, spreadMs = 10_000, dat
       const orgId = await createOrganization(trx, '基准测试机关党委')
       const branchId = await createBranch(trx, orgId, '第一党支部')
       const people: string[] = []
-      for (let i = 0; i < members; i++) people.push(await createUser(trx, { orgId, branchId, name: `党员${i}`, phone: `135${String(i).padStart(8, '0')}`, role: 'member', passwordHash: 'x' }))
+      for (let i = 0; i < members; i++)
+        people.push(
+          await createUser(trx, {
+            orgId,
+            branchId,
+            name: `党员${i}`,
+            phone: `135${String(i).padStart(8, '0')}`,
+            role: 'member',
+            passwordHash: 'x',
+          }),
+        )
       const now = new Date().toISOString()
       await trx
         .insertInto('meetings')
-        .values({ id: meetingId, org_id: orgId, branch_id: branchId, type: 'branch_general', topic: '支部党员大会', starts_at: now, duration_minutes: 120, place: '礼堂', organiser_id: people[0] ?? '', speaker: '', expected_ids: JSON.stringify(people), agenda: '', minutes: '', talk_with_id: null, sign_key: key, photo_ids: '[]', created_by: people[0] ?? '', created_at: now, updated_at: now, deleted: 0, seq: 1 })
+        .values({
+          id: meetingId,
+          org_id: orgId,
+          branch_id: branchId,
+          type: 'branch_general',
+          topic: '支部党员大会',
+          starts_at: now,
+          duration_minutes: 120,
+          place: '礼堂',
+          organiser_id: people[0] ?? '',
+          speaker: '',
+          expected_ids: JSON.stringify(people),
+          agenda: '',
+          minutes: '',
+          talk_with_id: null,
+          sign_key: key,
+          photo_ids: '[]',
+          created_by: people[0] ?? '',
+          created_at: now,
+          updated_at: now,
+          deleted: 0,
+          seq: 1,
+        })
         .execute()
       const tokens: string[] = []
       for (const p of people) tokens.push(await createSession(trx, p, 'bench'))
@@ -57,14 +89,30 @@ export async function measureMeetingSignIn(members = 500, spreadMs = 10_000, dat
           clientId: newId(),
           mutations: [
             {
-              id: newId(), table: 'attendance', op: 'upsert', rowId: attendanceId(meetingId, memberId), clientTime: new Date(at).toISOString(), v: MUTATION_VERSION, base: {},
-              fields: { meetingId, memberId, scan: { window: w, token: await signToken(key, meetingId, w), scannedAt: new Date(at).toISOString() }, status: 'present', method: 'scan' },
+              id: newId(),
+              table: 'attendance',
+              op: 'upsert',
+              rowId: attendanceId(meetingId, memberId),
+              clientTime: new Date(at).toISOString(),
+              v: MUTATION_VERSION,
+              base: {},
+              fields: {
+                meetingId,
+                memberId,
+                scan: { window: w, token: await signToken(key, meetingId, w), scannedAt: new Date(at).toISOString() },
+                status: 'present',
+                method: 'scan',
+              },
             },
           ],
         })
         const t = performance.now()
         try {
-          const res = await fetch(`${server.url}/api/sync/push`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: `sx_session=${tokens[i]}` }, body })
+          const res = await fetch(`${server.url}/api/sync/push`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', cookie: `sx_session=${tokens[i]}` },
+            body,
+          })
           const out = (await res.json()) as PushResponse
           latencies.push(performance.now() - t)
           if (!res.ok) errors++
@@ -77,7 +125,16 @@ export async function measureMeetingSignIn(members = 500, spreadMs = 10_000, dat
     const total = performance.now() - started
     latencies.sort((a, b) => a - b)
     const q = (p: number) => Math.round((latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0) * 10) / 10
-    const rows = Number((await db.selectFrom('attendance').select((eb) => eb.fn.countAll<number>().as('n')).where('meeting_id', '=', meetingId).where('status', '=', 'present').executeTakeFirstOrThrow()).n)
+    const rows = Number(
+      (
+        await db
+          .selectFrom('attendance')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('meeting_id', '=', meetingId)
+          .where('status', '=', 'present')
+          .executeTakeFirstOrThrow()
+      ).n,
+    )
     return { members, spreadMs: Math.round(total), p50: q(0.5), p99: q(0.99), max: q(1), errors, rejected, rows }
   } finally {
     await server.close()

@@ -7,11 +7,20 @@ import type { AppServer } from '../e2e/support/server.ts'
  * A visit with 10 camera photos (4000x3000 JPEG): from choosing them until the visit is saved
  * with all 10 compressed and stored in IndexedDB, on a phone-like CPU (4x throttling), offline.
  */
-export async function measurePhotoCompression(browser: Browser, server: AppServer): Promise<{ ms: number; perPhotoMs: number; storedKb: number }> {
+export async function measurePhotoCompression(
+  browser: Browser,
+  server: AppServer,
+): Promise<{ ms: number; perPhotoMs: number; storedKb: number }> {
   const photos = await Promise.all(
     Array.from({ length: 10 }, (_, i) =>
       sharp({ create: { width: 4000, height: 3000, channels: 3, background: { r: 20 * i, g: 120, b: 60 } } })
-        .composite([{ input: Buffer.from(`<svg width="4000" height="3000"><text x="200" y="1500" font-size="600">走访 ${i}</text></svg>`), top: 0, left: 0 }])
+        .composite([
+          {
+            input: Buffer.from(`<svg width="4000" height="3000"><text x="200" y="1500" font-size="600">走访 ${i}</text></svg>`),
+            top: 0,
+            left: 0,
+          },
+        ])
         .jpeg({ quality: 90 })
         .toBuffer()
         .then((buffer) => ({ name: `p${i}.jpg`, mimeType: 'image/jpeg', buffer })),

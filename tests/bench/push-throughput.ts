@@ -38,7 +38,13 @@ async function loadServer(kind: 'bare' | 'bare-pg' | 'push', body: () => string,
       headers: { 'content-type': 'application/json', cookie },
       requests: [{ setupRequest: (req) => ({ ...req, body: body() }) }],
     })
-    const result: LoadResult = { requestsPerSec: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx }
+    const result: LoadResult = {
+      requestsPerSec: r.requests.average,
+      p50: r.latency.p50,
+      p99: r.latency.p99,
+      errors: r.errors,
+      non2xx: r.non2xx,
+    }
     if (kind === 'push') {
       const stats = nextLine()
       child.kill('SIGTERM')
@@ -56,8 +62,21 @@ const studyMutation = (clientId: string) => () =>
     clientId,
     mutations: [
       {
-        id: newId(), table: 'study_records', op: 'upsert', rowId: newId(), clientTime: new Date().toISOString(), v: MUTATION_VERSION,
-        fields: { kind: 'self_study', title: '学习党章', date: '2026-11-20', minutes: 45, notes: '', sourceUrl: '', createdAt: new Date().toISOString() },
+        id: newId(),
+        table: 'study_records',
+        op: 'upsert',
+        rowId: newId(),
+        clientTime: new Date().toISOString(),
+        v: MUTATION_VERSION,
+        fields: {
+          kind: 'self_study',
+          title: '学习党章',
+          date: '2026-11-20',
+          minutes: 45,
+          notes: '',
+          sourceUrl: '',
+          createdAt: new Date().toISOString(),
+        },
       },
     ],
   })

@@ -19,7 +19,9 @@ function startedJustNow(): { date: string; time: string } {
   return { date: china.slice(0, 10), time: china.slice(11, 16) }
 }
 
-test('sign-in with no signal on either phone: one attendance row, both phones show present; 补学 by a member on leave, confirmed', async ({ browser }) => {
+test('sign-in with no signal on either phone: one attendance row, both phones show present; 补学 by a member on leave, confirmed', async ({
+  browser,
+}) => {
   const secretaryContext = await browser.newContext()
   const sec = await secretaryContext.newPage()
   await new LoginPage(sec).open(server.url)
@@ -71,7 +73,9 @@ test('sign-in with no signal on either phone: one attendance row, both phones sh
   const db = new Database(join(server.dataDir, 'suixing.sqlite'), { readonly: true })
   // This meeting's row only (the demo organisation has a year of earlier meetings too).
   const rows = db
-    .prepare("select a.status, a.method from attendance a join users u on u.id = a.member_id join meetings m on m.id = a.meeting_id where u.phone = ? and m.topic = ?")
+    .prepare(
+      'select a.status, a.method from attendance a join users u on u.id = a.member_id join meetings m on m.id = a.meeting_id where u.phone = ? and m.topic = ?',
+    )
     .all(DEMO_MEMBER.phone, '11月支部党员大会')
   db.close()
   expect(rows).toEqual([{ status: 'present', method: 'scan' }])

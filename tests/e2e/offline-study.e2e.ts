@@ -62,7 +62,7 @@ test('a member records study offline, across reloads and a server restart, and i
   await context.close()
 })
 
-test('another person signing in on the same phone sees none of the first person\'s records', async ({ browser }) => {
+test("another person signing in on the same phone sees none of the first person's records", async ({ browser }) => {
   const context = await browser.newContext()
   const page = await context.newPage()
   const login = new LoginPage(page)

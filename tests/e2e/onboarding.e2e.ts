@@ -25,14 +25,20 @@ test('a secretary imports a small roster; a new member activates on a fresh phon
   await admin.openFromMe()
 
   // A roster with a mistake: listed, nothing written.
-  await admin.previewRoster('花名册.csv', `姓名,手机号,入党日期,转正日期\n新党员甲,${PHONE_1},2024-07-01,2025-07-01\n新党员乙,1370000222,2024-07-01,\n`)
+  await admin.previewRoster(
+    '花名册.csv',
+    `姓名,手机号,入党日期,转正日期\n新党员甲,${PHONE_1},2024-07-01,2025-07-01\n新党员乙,1370000222,2024-07-01,\n`,
+  )
   await expect(admin.summary()).toContainText('发现 1 处问题')
   await expect(admin.rows().nth(1)).toContainText('不是 11 位手机号')
   await expect(page.getByTestId('import-apply')).toHaveCount(0)
 
   // Corrected: both written, each with a code.
   await page.goBack()
-  await admin.previewRoster('花名册.csv', `姓名,手机号,入党日期,转正日期\n新党员甲,${PHONE_1},2024-07-01,2025-07-01\n新党员乙,${PHONE_2},2024-07-01,\n`)
+  await admin.previewRoster(
+    '花名册.csv',
+    `姓名,手机号,入党日期,转正日期\n新党员甲,${PHONE_1},2024-07-01,2025-07-01\n新党员乙,${PHONE_2},2024-07-01,\n`,
+  )
   await expect(admin.summary()).toContainText('共 2 人，检查无误')
   const codes = await admin.apply()
   expect(codes.map((c) => c.name)).toEqual(['新党员甲', '新党员乙'])
@@ -48,25 +54,26 @@ test('a secretary imports a small roster; a new member activates on a fresh phon
   const shell = new Shell(mine)
   await shell.expectUnsynced(0)
   // Their branch's people are on the phone; another branch's are not.
-  const readPeople = () => mine.evaluate(async () => {
-    const dbs = await indexedDB.databases()
-    const name = dbs.map((d) => d.name ?? '').find((n) => n.startsWith('suixing-account-')) ?? ''
-    if (!name) return []
-    return new Promise<string[]>((resolve, reject) => {
-      const open = indexedDB.open(name)
-      open.onerror = () => reject(open.error)
-      open.onsuccess = () => {
-        try {
-          const all = open.result.transaction('users').objectStore('users').getAll()
-          all.onsuccess = () => resolve((all.result as { name: string; branchId: string }[]).map((u) => `${u.name}@${u.branchId}`))
-        } catch {
-          resolve([])
-        } finally {
-          open.result.close()
+  const readPeople = () =>
+    mine.evaluate(async () => {
+      const dbs = await indexedDB.databases()
+      const name = dbs.map((d) => d.name ?? '').find((n) => n.startsWith('suixing-account-')) ?? ''
+      if (!name) return []
+      return new Promise<string[]>((resolve, reject) => {
+        const open = indexedDB.open(name)
+        open.onerror = () => reject(open.error)
+        open.onsuccess = () => {
+          try {
+            const all = open.result.transaction('users').objectStore('users').getAll()
+            all.onsuccess = () => resolve((all.result as { name: string; branchId: string }[]).map((u) => `${u.name}@${u.branchId}`))
+          } catch {
+            resolve([])
+          } finally {
+            open.result.close()
+          }
         }
-      }
+      })
     })
-  })
   // The first pull may still be on its way when the badge first says 已同步.
   await expect.poll(async () => (await readPeople()).some((n) => n.startsWith('新党员乙@')), { timeout: 15_000 }).toBe(true)
   const names = await readPeople()
@@ -83,7 +90,9 @@ test('a secretary imports a small roster; a new member activates on a fresh phon
   await later.close()
 })
 
-test('a lost phone: the administrator signs out all its devices; it wipes that account and keeps another account on the same browser', async ({ browser }) => {
+test('a lost phone: the administrator signs out all its devices; it wipes that account and keeps another account on the same browser', async ({
+  browser,
+}) => {
   const shared = await browser.newContext()
   const page = await shared.newPage()
   const login = new LoginPage(page)
@@ -98,7 +107,13 @@ test('a lost phone: the administrator signs out all its devices; it wipes that a
   await page.getByRole('button', { name: '退出', exact: true }).click()
   await login.login(DEMO_MEMBER.phone, DEMO_MEMBER.password)
   await shell.expectUnsynced(0)
-  const databases = () => page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name ?? '').filter((n) => n.startsWith('suixing-account-')).sort())
+  const databases = () =>
+    page.evaluate(async () =>
+      (await indexedDB.databases())
+        .map((d) => d.name ?? '')
+        .filter((n) => n.startsWith('suixing-account-'))
+        .sort(),
+    )
   await expect.poll(databases).toHaveLength(2)
 
   const office = await browser.newContext()

@@ -11,7 +11,9 @@ const server = new AppServer(Number(process.env.E2E_PORT ?? 4610) + 2)
 test.beforeAll(() => server.start())
 test.afterAll(() => server.stop())
 
-test('on their political birthday a member is greeted with the oath; dates are edited offline with validation; 党龄 follows 转正日期', async ({ browser }) => {
+test('on their political birthday a member is greeted with the oath; dates are edited offline with validation; 党龄 follows 转正日期', async ({
+  browser,
+}) => {
   const context = await browser.newContext()
   const page = await context.newPage()
   const shell = new Shell(page)

@@ -16,7 +16,9 @@ function chinaInputs(minutes: number): { date: string; time: string } {
   return { date: china.slice(0, 10), time: china.slice(11, 16) }
 }
 
-test('a member signs in, offline, to a meeting scheduled on the spot that their phone has never seen: 已签到（联网后上传） with the time; accepted once both phones are online', async ({ browser }) => {
+test('a member signs in, offline, to a meeting scheduled on the spot that their phone has never seen: 已签到（联网后上传） with the time; accepted once both phones are online', async ({
+  browser,
+}) => {
   const secretaryContext = await browser.newContext()
   const sec = await secretaryContext.newPage()
   await new LoginPage(sec).open(server.url)

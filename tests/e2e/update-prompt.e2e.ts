@@ -10,7 +10,7 @@ const server = new AppServer(Number(process.env.E2E_PORT ?? 4610) + 1)
 test.beforeAll(() => server.start())
 test.afterAll(() => server.stop())
 
-test('a new deployment shows the update prompt (新版本可用), and the member\'s records survive the update', async ({ browser }) => {
+test("a new deployment shows the update prompt (新版本可用), and the member's records survive the update", async ({ browser }) => {
   const context = await browser.newContext()
   const page = await context.newPage()
   const shell = new Shell(page)
@@ -27,7 +27,10 @@ test('a new deployment shows the update prompt (新版本可用), and the member
   await context.setOffline(false)
 
   // Deploy a new build (different build id → new precache manifest → new service worker).
-  execSync('npx vite build --outDir dist/e2e-next --emptyOutDir', { env: { ...process.env, SUIXING_BUILD_ID: `next-${Date.now()}` }, stdio: 'ignore' })
+  execSync('npx vite build --outDir dist/e2e-next --emptyOutDir', {
+    env: { ...process.env, SUIXING_BUILD_ID: `next-${Date.now()}` },
+    stdio: 'ignore',
+  })
   await server.stop()
   await server.start('dist/e2e-next')
 

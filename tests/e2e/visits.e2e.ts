@@ -18,7 +18,9 @@ const cameraPhoto = (shade: number) =>
     .withMetadata({ orientation: 6 })
     .toBuffer()
 
-test('a visit with two photos and a follow-up recorded offline survives a reload; online the photos upload and the secretary sees the visit and the overdue flag', async ({ browser }) => {
+test('a visit with two photos and a follow-up recorded offline survives a reload; online the photos upload and the secretary sees the visit and the overdue flag', async ({
+  browser,
+}) => {
   const phone = await browser.newContext()
   const page = await phone.newPage()
   const shell = new Shell(page)
@@ -35,7 +37,10 @@ test('a visit with two photos and a follow-up recorded offline survives a reload
     place: '东村困难户走访',
     findings: '老人独居，药快吃完了',
     followup: { text: '代购降压药', due: yesterday },
-    photos: [{ name: 'a.jpg', buffer: await cameraPhoto(200) }, { name: 'b.jpg', buffer: await cameraPhoto(120) }],
+    photos: [
+      { name: 'a.jpg', buffer: await cameraPhoto(200) },
+      { name: 'b.jpg', buffer: await cameraPhoto(120) },
+    ],
   })
   await expect(visits.photos()).toHaveCount(2)
   await expect(visits.followups()).toContainText('已逾期')
@@ -72,6 +77,13 @@ test('a visit with two photos and a follow-up recorded offline survives a reload
   await expect(sec.getByTestId('ledger-followup').filter({ hasText: '代购降压药' })).toContainText('已逾期')
   await sec.getByTestId('ledger-followup').filter({ hasText: '代购降压药' }).getByRole('link').click()
   await expect(new VisitsPages(sec).photos()).toHaveCount(2)
-  await expect.poll(() => sec.getByTestId('visit-photo').first().evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(1200)
+  await expect
+    .poll(() =>
+      sec
+        .getByTestId('visit-photo')
+        .first()
+        .evaluate((img) => (img as HTMLImageElement).naturalWidth),
+    )
+    .toBe(1200)
   await office.close()
 })

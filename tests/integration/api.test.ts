@@ -44,28 +44,57 @@ const BAD_INPUT: Record<string, BadCase[]> = {
     { method: 'POST', url: '/api/setup', body: '{"orgName":"x"}', status: 400, code: 'validation' },
     { method: 'POST', url: '/api/setup', body: '{not json', status: 400, code: 'bad_request' },
     {
-      method: 'POST', url: '/api/setup',
+      method: 'POST',
+      url: '/api/setup',
       body: JSON.stringify({ orgName: '又一个机关党委', adminName: '某人', phone: '13811112222', password: 'long-enough-pw' }),
-      status: 409, code: 'already_set_up',
+      status: 409,
+      code: 'already_set_up',
     },
   ],
   'POST /api/setup/demo': [{ method: 'POST', url: '/api/setup/demo', body: '{}', status: 409, code: 'already_set_up' }],
   'POST /api/auth/login': [
     { method: 'POST', url: '/api/auth/login', body: '{"phone":"123","password":"x"}', status: 400, code: 'validation' },
     { method: 'POST', url: '/api/auth/login', body: '[]', status: 400, code: 'validation' },
-    { method: 'POST', url: '/api/auth/login', body: JSON.stringify({ phone: '13899999999', password: 'whatever-pw' }), status: 401, code: 'invalid_credentials' },
+    {
+      method: 'POST',
+      url: '/api/auth/login',
+      body: JSON.stringify({ phone: '13899999999', password: 'whatever-pw' }),
+      status: 401,
+      code: 'invalid_credentials',
+    },
   ],
   'POST /api/auth/logout': [{ method: 'POST', url: '/api/auth/logout', body: '{bad', status: 400, code: 'bad_request' }],
   'GET /api/auth/me': [{ method: 'GET', url: '/api/auth/me', status: 401, code: 'unauthorized' }],
   'POST /api/sync/push': [
     { method: 'POST', url: '/api/sync/push', body: '{}', status: 401, code: 'unauthorized' },
     { method: 'POST', url: '/api/sync/push', body: '{}', auth: true, status: 400, code: 'validation' },
-    { method: 'POST', url: '/api/sync/push', body: JSON.stringify({ clientId: newId(), mutations: 'x' }), auth: true, status: 400, code: 'validation' },
     {
-      method: 'POST', url: '/api/sync/push', auth: true, status: 400, code: 'validation',
-      body: JSON.stringify({ clientId: newId(), mutations: [{ id: newId(), table: 'branches', op: 'upsert', rowId: newId(), clientTime: '', v: 1 }] }),
+      method: 'POST',
+      url: '/api/sync/push',
+      body: JSON.stringify({ clientId: newId(), mutations: 'x' }),
+      auth: true,
+      status: 400,
+      code: 'validation',
     },
-    { method: 'POST', url: '/api/sync/push', body: '"' + 'x'.repeat(3 * 1024 * 1024) + '"', auth: true, status: 413, code: 'payload_too_large' },
+    {
+      method: 'POST',
+      url: '/api/sync/push',
+      auth: true,
+      status: 400,
+      code: 'validation',
+      body: JSON.stringify({
+        clientId: newId(),
+        mutations: [{ id: newId(), table: 'branches', op: 'upsert', rowId: newId(), clientTime: '', v: 1 }],
+      }),
+    },
+    {
+      method: 'POST',
+      url: '/api/sync/push',
+      body: '"' + 'x'.repeat(3 * 1024 * 1024) + '"',
+      auth: true,
+      status: 413,
+      code: 'payload_too_large',
+    },
   ],
   'GET /api/me/calendar': [{ method: 'GET', url: '/api/me/calendar', status: 401, code: 'unauthorized' }],
   'POST /api/me/calendar': [
@@ -78,8 +107,22 @@ const BAD_INPUT: Record<string, BadCase[]> = {
   'POST /api/me/push': [
     { method: 'POST', url: '/api/me/push', body: '{}', status: 401, code: 'unauthorized' },
     { method: 'POST', url: '/api/me/push', body: '{}', auth: true, status: 400, code: 'validation' },
-    { method: 'POST', url: '/api/me/push', body: JSON.stringify({ endpoint: 'http://x.googleapis.com/a', keys: { p256dh: 'a', auth: 'b' } }), auth: true, status: 400, code: 'validation' },
-    { method: 'POST', url: '/api/me/push', body: JSON.stringify({ endpoint: 'https://evil.example/a', keys: { p256dh: 'B'.repeat(87), auth: 'A'.repeat(22) } }), auth: true, status: 422, code: 'validation' },
+    {
+      method: 'POST',
+      url: '/api/me/push',
+      body: JSON.stringify({ endpoint: 'http://x.googleapis.com/a', keys: { p256dh: 'a', auth: 'b' } }),
+      auth: true,
+      status: 400,
+      code: 'validation',
+    },
+    {
+      method: 'POST',
+      url: '/api/me/push',
+      body: JSON.stringify({ endpoint: 'https://evil.example/a', keys: { p256dh: 'B'.repeat(87), auth: 'A'.repeat(22) } }),
+      auth: true,
+      status: 422,
+      code: 'validation',
+    },
   ],
   'POST /api/me/push/remove': [
     { method: 'POST', url: '/api/me/push/remove', body: '{}', status: 401, code: 'unauthorized' },
@@ -92,54 +135,218 @@ const BAD_INPUT: Record<string, BadCase[]> = {
   ],
   'POST /api/admin/people': [
     { method: 'POST', url: '/api/admin/people', body: '{}', admin: true, status: 400, code: 'validation' },
-    { method: 'POST', url: '/api/admin/people', body: JSON.stringify({ name: '甲', phone: '123', branchId: null }), admin: true, status: 400, code: 'validation' },
-    { method: 'POST', url: '/api/admin/people', body: JSON.stringify({ name: '甲', phone: '13312340000', branchId: null }), admin: true, status: 422, code: 'validation' },
-    { method: 'POST', url: '/api/admin/people', body: JSON.stringify({ name: '甲', phone: '13312340000', branchId: newId() }), admin: true, status: 404, code: 'not_found' },
-    { method: 'POST', url: '/api/admin/people', body: JSON.stringify({ name: '甲', phone: '13312340000', branchId: newId(), joinedPartyOn: '2020-01-01', fullMemberOn: '2019-01-01' }), admin: true, status: 422, code: 'validation' },
+    {
+      method: 'POST',
+      url: '/api/admin/people',
+      body: JSON.stringify({ name: '甲', phone: '123', branchId: null }),
+      admin: true,
+      status: 400,
+      code: 'validation',
+    },
+    {
+      method: 'POST',
+      url: '/api/admin/people',
+      body: JSON.stringify({ name: '甲', phone: '13312340000', branchId: null }),
+      admin: true,
+      status: 422,
+      code: 'validation',
+    },
+    {
+      method: 'POST',
+      url: '/api/admin/people',
+      body: JSON.stringify({ name: '甲', phone: '13312340000', branchId: newId() }),
+      admin: true,
+      status: 404,
+      code: 'not_found',
+    },
+    {
+      method: 'POST',
+      url: '/api/admin/people',
+      body: JSON.stringify({
+        name: '甲',
+        phone: '13312340000',
+        branchId: newId(),
+        joinedPartyOn: '2020-01-01',
+        fullMemberOn: '2019-01-01',
+      }),
+      admin: true,
+      status: 422,
+      code: 'validation',
+    },
   ],
   'POST /api/admin/people/:id': [
     { method: 'POST', url: '/api/admin/people/not-an-id', body: '{}', admin: true, status: 400, code: 'validation' },
     { method: 'POST', url: `/api/admin/people/${newId()}`, body: '{}', admin: true, status: 404, code: 'not_found' },
-    { method: 'POST', url: `/api/admin/people/${newId()}`, body: JSON.stringify({ role: 'admin' }), admin: true, status: 400, code: 'validation' },
+    {
+      method: 'POST',
+      url: `/api/admin/people/${newId()}`,
+      body: JSON.stringify({ role: 'admin' }),
+      admin: true,
+      status: 400,
+      code: 'validation',
+    },
   ],
   'POST /api/admin/people/:id/role': [
-    { method: 'POST', url: `/api/admin/people/${newId()}/role`, body: JSON.stringify({ role: 'root' }), admin: true, status: 400, code: 'validation' },
-    { method: 'POST', url: `/api/admin/people/${newId()}/role`, body: JSON.stringify({ role: 'member' }), auth: true, status: 403, code: 'forbidden' },
+    {
+      method: 'POST',
+      url: `/api/admin/people/${newId()}/role`,
+      body: JSON.stringify({ role: 'root' }),
+      admin: true,
+      status: 400,
+      code: 'validation',
+    },
+    {
+      method: 'POST',
+      url: `/api/admin/people/${newId()}/role`,
+      body: JSON.stringify({ role: 'member' }),
+      auth: true,
+      status: 403,
+      code: 'forbidden',
+    },
   ],
-  'POST /api/admin/people/:id/move': [{ method: 'POST', url: `/api/admin/people/${newId()}/move`, body: JSON.stringify({ branchId: 'x', date: '2026-13-01' }), admin: true, status: 400, code: 'validation' }],
-  'POST /api/admin/people/:id/remove': [{ method: 'POST', url: `/api/admin/people/${newId()}/remove`, body: JSON.stringify({ reason: 'fired', date: '2026-11-28' }), admin: true, status: 400, code: 'validation' }],
-  'POST /api/admin/people/:id/activation': [{ method: 'POST', url: `/api/admin/people/${newId()}/activation`, body: '{}', admin: true, status: 404, code: 'not_found' }],
-  'POST /api/admin/people/:id/sign-out': [{ method: 'POST', url: '/api/admin/people/x/sign-out', body: '{}', admin: true, status: 400, code: 'validation' }],
-  'GET /api/admin/people/:id/events': [{ method: 'GET', url: `/api/admin/people/${newId()}/events`, admin: true, status: 404, code: 'not_found' }],
+  'POST /api/admin/people/:id/move': [
+    {
+      method: 'POST',
+      url: `/api/admin/people/${newId()}/move`,
+      body: JSON.stringify({ branchId: 'x', date: '2026-13-01' }),
+      admin: true,
+      status: 400,
+      code: 'validation',
+    },
+  ],
+  'POST /api/admin/people/:id/remove': [
+    {
+      method: 'POST',
+      url: `/api/admin/people/${newId()}/remove`,
+      body: JSON.stringify({ reason: 'fired', date: '2026-11-28' }),
+      admin: true,
+      status: 400,
+      code: 'validation',
+    },
+  ],
+  'POST /api/admin/people/:id/activation': [
+    { method: 'POST', url: `/api/admin/people/${newId()}/activation`, body: '{}', admin: true, status: 404, code: 'not_found' },
+  ],
+  'POST /api/admin/people/:id/sign-out': [
+    { method: 'POST', url: '/api/admin/people/x/sign-out', body: '{}', admin: true, status: 400, code: 'validation' },
+  ],
+  'GET /api/admin/people/:id/events': [
+    { method: 'GET', url: `/api/admin/people/${newId()}/events`, admin: true, status: 404, code: 'not_found' },
+  ],
   'GET /api/admin/org': [{ method: 'GET', url: '/api/admin/org', auth: true, status: 403, code: 'forbidden' }],
   'GET /api/admin/onboarding': [
     { method: 'GET', url: '/api/admin/onboarding', status: 401, code: 'unauthorized' },
     { method: 'GET', url: '/api/admin/onboarding', auth: true, status: 403, code: 'forbidden' },
   ],
   'POST /api/admin/activation/batch': [
-    { method: 'POST', url: '/api/admin/activation/batch', body: JSON.stringify({ branchId: 'x' }), admin: true, status: 400, code: 'validation' },
-    { method: 'POST', url: '/api/admin/activation/batch', body: JSON.stringify({ branchId: newId() }), admin: true, status: 404, code: 'not_found' },
+    {
+      method: 'POST',
+      url: '/api/admin/activation/batch',
+      body: JSON.stringify({ branchId: 'x' }),
+      admin: true,
+      status: 400,
+      code: 'validation',
+    },
+    {
+      method: 'POST',
+      url: '/api/admin/activation/batch',
+      body: JSON.stringify({ branchId: newId() }),
+      admin: true,
+      status: 404,
+      code: 'not_found',
+    },
     { method: 'POST', url: '/api/admin/activation/batch', body: '{}', auth: true, status: 403, code: 'forbidden' },
   ],
-  'POST /api/admin/branches': [{ method: 'POST', url: '/api/admin/branches', body: JSON.stringify({ name: 'x' }), admin: true, status: 400, code: 'validation' }],
-  'POST /api/admin/branches/:id': [
-    { method: 'POST', url: `/api/admin/branches/${newId()}`, body: JSON.stringify({ archived: 'yes' }), admin: true, status: 400, code: 'validation' },
-    { method: 'POST', url: `/api/admin/branches/${newId()}`, body: JSON.stringify({ archived: true }), admin: true, status: 404, code: 'not_found' },
+  'POST /api/admin/branches': [
+    { method: 'POST', url: '/api/admin/branches', body: JSON.stringify({ name: 'x' }), admin: true, status: 400, code: 'validation' },
   ],
-  'POST /api/admin/groups': [{ method: 'POST', url: '/api/admin/groups', body: JSON.stringify({ branchId: newId(), name: '第一小组' }), admin: true, status: 404, code: 'not_found' }],
-  'POST /api/admin/groups/:id': [{ method: 'POST', url: `/api/admin/groups/${newId()}`, body: JSON.stringify({ name: '新名称' }), admin: true, status: 404, code: 'not_found' }],
+  'POST /api/admin/branches/:id': [
+    {
+      method: 'POST',
+      url: `/api/admin/branches/${newId()}`,
+      body: JSON.stringify({ archived: 'yes' }),
+      admin: true,
+      status: 400,
+      code: 'validation',
+    },
+    {
+      method: 'POST',
+      url: `/api/admin/branches/${newId()}`,
+      body: JSON.stringify({ archived: true }),
+      admin: true,
+      status: 404,
+      code: 'not_found',
+    },
+  ],
+  'POST /api/admin/groups': [
+    {
+      method: 'POST',
+      url: '/api/admin/groups',
+      body: JSON.stringify({ branchId: newId(), name: '第一小组' }),
+      admin: true,
+      status: 404,
+      code: 'not_found',
+    },
+  ],
+  'POST /api/admin/groups/:id': [
+    {
+      method: 'POST',
+      url: `/api/admin/groups/${newId()}`,
+      body: JSON.stringify({ name: '新名称' }),
+      admin: true,
+      status: 404,
+      code: 'not_found',
+    },
+  ],
   'GET /api/admin/audit': [{ method: 'GET', url: '/api/admin/audit', auth: true, status: 403, code: 'forbidden' }],
   'POST /api/admin/import/preview': [
-    { method: 'POST', url: '/api/admin/import/preview', body: JSON.stringify({ fileName: 'a.exe', content: '' }), admin: true, status: 400, code: 'validation' },
-    { method: 'POST', url: '/api/admin/import/preview', body: JSON.stringify({ fileName: 'a.xlsx', content: 'bm90IGEgemlw' }), admin: true, status: 422, code: 'validation' },
+    {
+      method: 'POST',
+      url: '/api/admin/import/preview',
+      body: JSON.stringify({ fileName: 'a.exe', content: '' }),
+      admin: true,
+      status: 400,
+      code: 'validation',
+    },
+    {
+      method: 'POST',
+      url: '/api/admin/import/preview',
+      body: JSON.stringify({ fileName: 'a.xlsx', content: 'bm90IGEgemlw' }),
+      admin: true,
+      status: 422,
+      code: 'validation',
+    },
   ],
-  'POST /api/admin/import/apply': [{ method: 'POST', url: '/api/admin/import/apply', body: JSON.stringify({ fileName: 'a.csv', content: '!!' }), admin: true, status: 400, code: 'validation' }],
+  'POST /api/admin/import/apply': [
+    {
+      method: 'POST',
+      url: '/api/admin/import/apply',
+      body: JSON.stringify({ fileName: 'a.csv', content: '!!' }),
+      admin: true,
+      status: 400,
+      code: 'validation',
+    },
+  ],
   'POST /api/auth/activate': [
-    { method: 'POST', url: '/api/auth/activate', body: JSON.stringify({ phone: '13800000001', code: '12', password: 'long-enough' }), status: 400, code: 'validation' },
-    { method: 'POST', url: '/api/auth/activate', body: JSON.stringify({ phone: '13800000001', code: 'ABCDEFGH', password: 'long-enough' }), status: 401, code: 'activation_invalid' },
+    {
+      method: 'POST',
+      url: '/api/auth/activate',
+      body: JSON.stringify({ phone: '13800000001', code: '12', password: 'long-enough' }),
+      status: 400,
+      code: 'validation',
+    },
+    {
+      method: 'POST',
+      url: '/api/auth/activate',
+      body: JSON.stringify({ phone: '13800000001', code: 'ABCDEFGH', password: 'long-enough' }),
+      status: 401,
+      code: 'activation_invalid',
+    },
   ],
   'GET /api/me/sessions': [{ method: 'GET', url: '/api/me/sessions', status: 401, code: 'unauthorized' }],
-  'POST /api/me/sessions/:id/revoke': [{ method: 'POST', url: '/api/me/sessions/nope/revoke', body: '{}', auth: true, status: 400, code: 'validation' }],
+  'POST /api/me/sessions/:id/revoke': [
+    { method: 'POST', url: '/api/me/sessions/nope/revoke', body: '{}', auth: true, status: 400, code: 'validation' },
+  ],
   'POST /api/me/sessions/revoke-others': [
     { method: 'POST', url: '/api/me/sessions/revoke-others', body: '{}', status: 401, code: 'unauthorized' },
     { method: 'POST', url: '/api/me/sessions/revoke-others', body: '{bad', auth: true, status: 400, code: 'bad_request' },
@@ -159,13 +366,42 @@ const BAD_INPUT: Record<string, BadCase[]> = {
   ],
   'GET /api/org/rules': [{ method: 'GET', url: '/api/org/rules', status: 401, code: 'unauthorized' }],
   'POST /api/admin/rules': [
-    { method: 'POST', url: '/api/admin/rules', body: JSON.stringify({ rules: [{ type: 'x', period: 'month', times: 1 }] }), admin: true, status: 400, code: 'validation' },
+    {
+      method: 'POST',
+      url: '/api/admin/rules',
+      body: JSON.stringify({ rules: [{ type: 'x', period: 'month', times: 1 }] }),
+      admin: true,
+      status: 400,
+      code: 'validation',
+    },
     { method: 'POST', url: '/api/admin/rules', body: JSON.stringify({ rules: null }), auth: true, status: 403, code: 'forbidden' },
   ],
   'PUT /api/photos/:id': [
-    { method: 'PUT', url: `/api/photos/${newId()}?visit=${newId()}&offset=0&total=10`, body: '{}', auth: true, status: 415, code: 'bad_request' },
-    { method: 'PUT', url: `/api/photos/${newId()}?visit=x&offset=0&total=10`, body: '{}', type: 'application/octet-stream', auth: true, status: 400, code: 'validation' },
-    { method: 'PUT', url: `/api/photos/${newId()}?visit=${newId()}&offset=0&total=10`, body: '{}', type: 'application/octet-stream', status: 401, code: 'unauthorized' },
+    {
+      method: 'PUT',
+      url: `/api/photos/${newId()}?visit=${newId()}&offset=0&total=10`,
+      body: '{}',
+      auth: true,
+      status: 415,
+      code: 'bad_request',
+    },
+    {
+      method: 'PUT',
+      url: `/api/photos/${newId()}?visit=x&offset=0&total=10`,
+      body: '{}',
+      type: 'application/octet-stream',
+      auth: true,
+      status: 400,
+      code: 'validation',
+    },
+    {
+      method: 'PUT',
+      url: `/api/photos/${newId()}?visit=${newId()}&offset=0&total=10`,
+      body: '{}',
+      type: 'application/octet-stream',
+      status: 401,
+      code: 'unauthorized',
+    },
   ],
   'GET /api/photos/:id/status': [{ method: 'GET', url: '/api/photos/x/status', auth: true, status: 400, code: 'validation' }],
   'GET /api/photos/:id': [
@@ -224,7 +460,11 @@ describe('API', () => {
 
   it('refuses a NUL character anywhere in the input as bad input (PostgreSQL cannot store one)', async () => {
     const f = await signedIn(org.admin.phone)
-    const res = await f(`${server.url}/api/admin/people`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: '张\u0000三', phone: '13322223333', branchId: org.branchA }) })
+    const res = await f(`${server.url}/api/admin/people`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: '张\u0000三', phone: '13322223333', branchId: org.branchA }),
+    })
     expect(res.status).toBe(400)
     expect(((await res.json()) as { error: { message: string } }).error.message).toBe('内容包含不允许的控制字符')
     expect((await f(`${server.url}/api/sync/pull?cursor=%00`)).status).toBe(400)
@@ -236,13 +476,41 @@ describe('API', () => {
       f(`${server.url}/api/sync/push`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ clientId: newId(), mutations: [{ id: newId(), table: 'study_records', op: 'upsert', rowId: newId(), fields, base: {}, clientTime: new Date().toISOString(), v: 1 }] }),
+        body: JSON.stringify({
+          clientId: newId(),
+          mutations: [
+            {
+              id: newId(),
+              table: 'study_records',
+              op: 'upsert',
+              rowId: newId(),
+              fields,
+              base: {},
+              clientTime: new Date().toISOString(),
+              v: 1,
+            },
+          ],
+        }),
       })
-    const study = { kind: 'self_study', title: '学习', date: '2026-11-20', minutes: 30, notes: '', sourceUrl: '', createdAt: new Date().toISOString() }
+    const study = {
+      kind: 'self_study',
+      title: '学习',
+      date: '2026-11-20',
+      minutes: 30,
+      notes: '',
+      sourceUrl: '',
+      createdAt: new Date().toISOString(),
+    }
     const deep = (leaf: unknown, depth: number): unknown => (depth === 0 ? leaf : [deep(leaf, depth - 1)])
     const before = await server.handle.db.selectFrom('study_records').select('id').execute()
     // JSON.parse turns the "\ud800" escape JSON.stringify writes into a lone surrogate.
-    for (const fields of [{ ...study, title: '学习\ud800' }, { ...study, notes: '\udfff心得' }, { ...study, ['\ud83d']: 1 }, { ...study, extra: deep('\udc00', 200) }, { ...study, extra: deep('\u0000', 200) }]) {
+    for (const fields of [
+      { ...study, title: '学习\ud800' },
+      { ...study, notes: '\udfff心得' },
+      { ...study, ['\ud83d']: 1 },
+      { ...study, extra: deep('\udc00', 200) },
+      { ...study, extra: deep('\u0000', 200) },
+    ]) {
       const res = await push(fields)
       expect(res.status).toBe(400)
       const body = (await res.json()) as { error: { code: string; message: string } }
@@ -251,7 +519,11 @@ describe('API', () => {
     }
     expect(await server.handle.db.selectFrom('study_records').select('id').execute()).toHaveLength(before.length)
     const admin = await signedIn(org.admin.phone)
-    const person = await admin(`${server.url}/api/admin/people`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: '张\ud800三', phone: '13322224444', branchId: org.branchA }) })
+    const person = await admin(`${server.url}/api/admin/people`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: '张\ud800三', phone: '13322224444', branchId: org.branchA }),
+    })
     expect(person.status).toBe(400)
     // Paired surrogates (emoji, CJK extension B) are well-formed and kept as written.
     const ok = await push({ ...study, title: '学习😀𠀀' })
@@ -310,7 +582,11 @@ describe('accounts', () => {
   })
 
   it('stores passwords hashed with scrypt', async () => {
-    const row = await server.handle.db.selectFrom('users').select('password_hash').where('id', '=', org.memberA.id).executeTakeFirstOrThrow()
+    const row = await server.handle.db
+      .selectFrom('users')
+      .select('password_hash')
+      .where('id', '=', org.memberA.id)
+      .executeTakeFirstOrThrow()
     expect(row.password_hash).toMatch(/^scrypt\$/)
     expect(row.password_hash).not.toContain(PASSWORD)
   })
@@ -318,13 +594,19 @@ describe('accounts', () => {
   it('logout revokes the session on the server', async () => {
     const f = await signIn(server, org.memberA2.phone)
     expect((await f(`${server.url}/api/auth/me`)).status).toBe(200)
-    expect((await f(`${server.url}/api/auth/logout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(200)
+    expect(
+      (await f(`${server.url}/api/auth/logout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status,
+    ).toBe(200)
     expect((await f(`${server.url}/api/auth/me`)).status).toBe(401)
   })
 
   it('wrong password and unknown account get the same answer, and login is rate-limited', async () => {
     const attempt = (phone: string) =>
-      fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone, password: 'wrong-password' }) })
+      fetch(`${server.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ phone, password: 'wrong-password' }),
+      })
     const known = (await (await attempt(org.memberB.phone)).json()) as unknown
     const unknown = (await (await attempt('13812345678')).json()) as unknown
     expect(known).toEqual(unknown)
@@ -343,10 +625,14 @@ describe('accounts', () => {
 })
 
 describe('calendar feed', () => {
-  it('serves the member\'s political birthday by secret URL; a new URL ends the old one; revoking ends it', async () => {
+  it("serves the member's political birthday by secret URL; a new URL ends the old one; revoking ends it", async () => {
     const f = await signedIn(org.memberA.phone)
     const post = (path: string) => f(server.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
-    await server.handle.db.updateTable('users').set({ joined_party_on: '2006-07-01', full_member_on: '2007-07-01' }).where('id', '=', org.memberA.id).execute()
+    await server.handle.db
+      .updateTable('users')
+      .set({ joined_party_on: '2006-07-01', full_member_on: '2007-07-01' })
+      .where('id', '=', org.memberA.id)
+      .execute()
     const first = ((await (await post('/api/me/calendar')).json()) as { path: string }).path
     const feed = await fetch(server.url + first)
     expect(feed.status).toBe(200)

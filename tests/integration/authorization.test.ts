@@ -40,11 +40,36 @@ beforeAll(async () => {
   for (const [who, phone] of Object.entries(phones) as [Exclude<Who, 'anonymous'>, string][]) jars.set(who, await signIn(server, phone))
   const make = async (target: Target, phone: string) => {
     const d = await device(server, phone)
-    const r = await createStudy(d.db, d.user, { kind: 'self_study', title: `matrix-${target}`, date: '2026-11-20', minutes: 30, notes: '', sourceUrl: '' })
+    const r = await createStudy(d.db, d.user, {
+      kind: 'self_study',
+      title: `matrix-${target}`,
+      date: '2026-11-20',
+      minutes: 30,
+      notes: '',
+      sourceUrl: '',
+    })
     const o = newId()
-    await writeRow(d.db, 'oath_renewals', { id: o, ownerId: d.user.id, branchId: d.user.branchId, orgId: d.user.orgId, date: '2026-11-20', createdAt: new Date().toISOString(), deleted: false }, { date: '2026-11-20', createdAt: new Date().toISOString() })
+    await writeRow(
+      d.db,
+      'oath_renewals',
+      {
+        id: o,
+        ownerId: d.user.id,
+        branchId: d.user.branchId,
+        orgId: d.user.orgId,
+        date: '2026-11-20',
+        createdAt: new Date().toISOString(),
+        deleted: false,
+      },
+      { date: '2026-11-20', createdAt: new Date().toISOString() },
+    )
     const prefs = { ...DEFAULT_PREFS, studyGap: true }
-    await writeRow(d.db, 'reminder_settings', { id: d.user.id, orgId: d.user.orgId, ...prefs, updatedAt: new Date().toISOString() }, { ...prefs })
+    await writeRow(
+      d.db,
+      'reminder_settings',
+      { id: d.user.id, orgId: d.user.orgId, ...prefs, updatedAt: new Date().toISOString() },
+      { ...prefs },
+    )
     await new SyncEngine(d.db, d.api).sync()
     records.study_records[target] = r.id
     records.oath_renewals[target] = o
@@ -53,72 +78,163 @@ beforeAll(async () => {
   await make('ownOfMember', org.memberA.phone)
   await make('branchPeer', org.memberA2.phone)
   await make('otherBranch', org.memberB.phone)
-  const g = (await (await call('admin', 'POST', '/api/admin/groups', { branchId: org.branchA, name: '矩阵党小组' })).json()) as { id: string }
+  const g = (await (await call('admin', 'POST', '/api/admin/groups', { branchId: org.branchA, name: '矩阵党小组' })).json()) as {
+    id: string
+  }
   groupA = g.id
 })
 afterAll(() => server.close())
 
 async function freshPerson(branch: 'A' | 'B'): Promise<[string, 'A' | 'B']> {
-  const id = await createUser(server.handle.db, { orgId: org.orgId, branchId: branch === 'A' ? org.branchA : org.branchB, name: '矩阵人员', phone: nextPhone(), role: 'member', passwordHash: 'x' })
+  const id = await createUser(server.handle.db, {
+    orgId: org.orgId,
+    branchId: branch === 'A' ? org.branchA : org.branchB,
+    name: '矩阵人员',
+    phone: nextPhone(),
+    role: 'member',
+    passwordHash: 'x',
+  })
   return [id, branch]
 }
 
 /** Sends one request of the matrix: normally as a non-browser client (no Origin, no Sec-Fetch-Site) from the role's cookie jar. */
 type Send = (who: Who, method: string, path: string, body: string | Blob | undefined, type: string | undefined) => Promise<Response>
 const fromJar: Send = (who, method, path, body, type) =>
-  (jars.get(who) as ReturnType<typeof cookieFetch>)(server.url + path, { method, headers: type === undefined ? {} : { 'content-type': type }, body })
+  (jars.get(who) as ReturnType<typeof cookieFetch>)(server.url + path, {
+    method,
+    headers: type === undefined ? {} : { 'content-type': type },
+    body,
+  })
 /** The cross-site request forgery test sends the same requests as a browser on some origin would. */
 let send: Send = fromJar
 
 /** A JSON body, or a Blob sent as the binary it is. */
 const call = (who: Who, method: string, path: string, body?: unknown) =>
-  body === undefined ? send(who, method, path, undefined, undefined) : body instanceof Blob ? send(who, method, path, body, 'application/octet-stream') : send(who, method, path, JSON.stringify(body), 'application/json')
+  body === undefined
+    ? send(who, method, path, undefined, undefined)
+    : body instanceof Blob
+      ? send(who, method, path, body, 'application/octet-stream')
+      : send(who, method, path, JSON.stringify(body), 'application/json')
 
 const ROLES: Who[] = ['anonymous', 'member', 'secretary', 'admin', 'otherBranchMember']
 
 /** Expected HTTP status per route and role (routes without per-record data). */
 const ROUTE_MATRIX: Record<string, { run: (who: Who) => Promise<Response>; expect: Record<Who, number> }> = {
-  'GET /api/health': { run: (w) => call(w, 'GET', '/api/health'), expect: { anonymous: 200, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
-  'GET /api/time': { run: (w) => call(w, 'GET', '/api/time'), expect: { anonymous: 200, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
-  'GET /api/setup': { run: (w) => call(w, 'GET', '/api/setup'), expect: { anonymous: 200, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
+  'GET /api/health': {
+    run: (w) => call(w, 'GET', '/api/health'),
+    expect: { anonymous: 200, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 },
+  },
+  'GET /api/time': {
+    run: (w) => call(w, 'GET', '/api/time'),
+    expect: { anonymous: 200, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 },
+  },
+  'GET /api/setup': {
+    run: (w) => call(w, 'GET', '/api/setup'),
+    expect: { anonymous: 200, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 },
+  },
   'POST /api/setup': {
-    run: (w) => call(w, 'POST', '/api/setup', { orgName: '另一个组织', adminName: '某人', phone: '13811112222', password: 'long-enough-pw' }),
+    run: (w) =>
+      call(w, 'POST', '/api/setup', { orgName: '另一个组织', adminName: '某人', phone: '13811112222', password: 'long-enough-pw' }),
     expect: { anonymous: 409, member: 409, secretary: 409, admin: 409, otherBranchMember: 409 },
   },
-  'POST /api/setup/demo': { run: (w) => call(w, 'POST', '/api/setup/demo', {}), expect: { anonymous: 409, member: 409, secretary: 409, admin: 409, otherBranchMember: 409 } },
-  'POST /api/auth/login': { run: (w) => call(w, 'POST', '/api/auth/login', { phone: org.memberA2.phone, password: 'wrong-password' }), expect: { anonymous: 401, member: 401, secretary: 401, admin: 401, otherBranchMember: 401 } },
+  'POST /api/setup/demo': {
+    run: (w) => call(w, 'POST', '/api/setup/demo', {}),
+    expect: { anonymous: 409, member: 409, secretary: 409, admin: 409, otherBranchMember: 409 },
+  },
+  'POST /api/auth/login': {
+    run: (w) => call(w, 'POST', '/api/auth/login', { phone: org.memberA2.phone, password: 'wrong-password' }),
+    expect: { anonymous: 401, member: 401, secretary: 401, admin: 401, otherBranchMember: 401 },
+  },
   // Without a session (whoever asks): logging a role's jar out would end the rest of the suite.
-  'POST /api/auth/logout': { run: () => call('anonymous', 'POST', '/api/auth/logout', {}), expect: { anonymous: 200, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
-  'GET /api/auth/me': { run: (w) => call(w, 'GET', '/api/auth/me'), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
-  'POST /api/sync/push': { run: (w) => call(w, 'POST', '/api/sync/push', { clientId: newId(), mutations: [] }), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
-  'GET /api/me/calendar': { run: (w) => call(w, 'GET', '/api/me/calendar'), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
-  'POST /api/me/calendar': { run: (w) => call(w, 'POST', '/api/me/calendar', {}), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
-  'POST /api/me/calendar/revoke': { run: (w) => call(w, 'POST', '/api/me/calendar/revoke', {}), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
-  'GET /api/push/key': { run: (w) => call(w, 'GET', '/api/push/key'), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
-  'GET /api/me/push': { run: (w) => call(w, 'GET', '/api/me/push'), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
+  'POST /api/auth/logout': {
+    run: () => call('anonymous', 'POST', '/api/auth/logout', {}),
+    expect: { anonymous: 200, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 },
+  },
+  'GET /api/auth/me': {
+    run: (w) => call(w, 'GET', '/api/auth/me'),
+    expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 },
+  },
+  'POST /api/sync/push': {
+    run: (w) => call(w, 'POST', '/api/sync/push', { clientId: newId(), mutations: [] }),
+    expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 },
+  },
+  'GET /api/me/calendar': {
+    run: (w) => call(w, 'GET', '/api/me/calendar'),
+    expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 },
+  },
+  'POST /api/me/calendar': {
+    run: (w) => call(w, 'POST', '/api/me/calendar', {}),
+    expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 },
+  },
+  'POST /api/me/calendar/revoke': {
+    run: (w) => call(w, 'POST', '/api/me/calendar/revoke', {}),
+    expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 },
+  },
+  'GET /api/push/key': {
+    run: (w) => call(w, 'GET', '/api/push/key'),
+    expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 },
+  },
+  'GET /api/me/push': {
+    run: (w) => call(w, 'GET', '/api/me/push'),
+    expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 },
+  },
   // Only push-service hosts are accepted (the default list): a subscription elsewhere is refused for everyone.
   'POST /api/me/push': {
-    run: (w) => call(w, 'POST', '/api/me/push', { endpoint: 'https://127.0.0.1:9/x', keys: { p256dh: 'B'.repeat(87), auth: 'A'.repeat(22) } }),
+    run: (w) =>
+      call(w, 'POST', '/api/me/push', { endpoint: 'https://127.0.0.1:9/x', keys: { p256dh: 'B'.repeat(87), auth: 'A'.repeat(22) } }),
     expect: { anonymous: 401, member: 422, secretary: 422, admin: 422, otherBranchMember: 422 },
   },
   // Removes only the caller's own subscription with that endpoint.
-  'POST /api/me/push/remove': { run: (w) => call(w, 'POST', '/api/me/push/remove', { endpoint: 'https://fcm.googleapis.com/x' }), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
-  'POST /api/me/push/test': { run: (w) => call(w, 'POST', '/api/me/push/test', {}), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
+  'POST /api/me/push/remove': {
+    run: (w) => call(w, 'POST', '/api/me/push/remove', { endpoint: 'https://fcm.googleapis.com/x' }),
+    expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 },
+  },
+  'POST /api/me/push/test': {
+    run: (w) => call(w, 'POST', '/api/me/push/test', {}),
+    expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 },
+  },
   // Administration of the organisation: managers only; the organisation-wide parts for administrators.
-  'GET /api/admin/people': { run: (w) => call(w, 'GET', '/api/admin/people'), expect: { anonymous: 401, member: 403, secretary: 200, admin: 200, otherBranchMember: 403 } },
+  'GET /api/admin/people': {
+    run: (w) => call(w, 'GET', '/api/admin/people'),
+    expect: { anonymous: 401, member: 403, secretary: 200, admin: 200, otherBranchMember: 403 },
+  },
   'POST /api/admin/people': {
     run: (w) => call(w, 'POST', '/api/admin/people', { name: '新党员', phone: nextPhone(), branchId: org.branchA }),
     expect: { anonymous: 401, member: 403, secretary: 200, admin: 200, otherBranchMember: 403 },
   },
-  'GET /api/admin/org': { run: (w) => call(w, 'GET', '/api/admin/org'), expect: { anonymous: 401, member: 403, secretary: 200, admin: 200, otherBranchMember: 403 } },
-  'POST /api/admin/branches': { run: (w) => call(w, 'POST', '/api/admin/branches', { name: `支部${nextPhone()}` }), expect: { anonymous: 401, member: 403, secretary: 403, admin: 200, otherBranchMember: 403 } },
-  'POST /api/admin/branches/:id': { run: (w) => call(w, 'POST', `/api/admin/branches/${org.branchA}`, { name: '第一党支部' }), expect: { anonymous: 401, member: 403, secretary: 403, admin: 200, otherBranchMember: 403 } },
+  'GET /api/admin/org': {
+    run: (w) => call(w, 'GET', '/api/admin/org'),
+    expect: { anonymous: 401, member: 403, secretary: 200, admin: 200, otherBranchMember: 403 },
+  },
+  'POST /api/admin/branches': {
+    run: (w) => call(w, 'POST', '/api/admin/branches', { name: `支部${nextPhone()}` }),
+    expect: { anonymous: 401, member: 403, secretary: 403, admin: 200, otherBranchMember: 403 },
+  },
+  'POST /api/admin/branches/:id': {
+    run: (w) => call(w, 'POST', `/api/admin/branches/${org.branchA}`, { name: '第一党支部' }),
+    expect: { anonymous: 401, member: 403, secretary: 403, admin: 200, otherBranchMember: 403 },
+  },
   // A group of branch A: its secretary and administrators manage it.
-  'POST /api/admin/groups': { run: (w) => call(w, 'POST', '/api/admin/groups', { branchId: org.branchA, name: '第一党小组' }), expect: { anonymous: 401, member: 403, secretary: 200, admin: 200, otherBranchMember: 403 } },
-  'POST /api/admin/groups/:id': { run: (w) => call(w, 'POST', `/api/admin/groups/${groupA}`, { name: '第一党小组' }), expect: { anonymous: 401, member: 403, secretary: 200, admin: 200, otherBranchMember: 403 } },
-  'GET /api/admin/onboarding': { run: (w) => call(w, 'GET', '/api/admin/onboarding'), expect: { anonymous: 401, member: 403, secretary: 403, admin: 200, otherBranchMember: 403 } },
-  'POST /api/admin/activation/batch': { run: (w) => call(w, 'POST', '/api/admin/activation/batch', {}), expect: { anonymous: 401, member: 403, secretary: 200, admin: 200, otherBranchMember: 403 } },
-  'GET /api/admin/audit': { run: (w) => call(w, 'GET', '/api/admin/audit'), expect: { anonymous: 401, member: 403, secretary: 403, admin: 200, otherBranchMember: 403 } },
+  'POST /api/admin/groups': {
+    run: (w) => call(w, 'POST', '/api/admin/groups', { branchId: org.branchA, name: '第一党小组' }),
+    expect: { anonymous: 401, member: 403, secretary: 200, admin: 200, otherBranchMember: 403 },
+  },
+  'POST /api/admin/groups/:id': {
+    run: (w) => call(w, 'POST', `/api/admin/groups/${groupA}`, { name: '第一党小组' }),
+    expect: { anonymous: 401, member: 403, secretary: 200, admin: 200, otherBranchMember: 403 },
+  },
+  'GET /api/admin/onboarding': {
+    run: (w) => call(w, 'GET', '/api/admin/onboarding'),
+    expect: { anonymous: 401, member: 403, secretary: 403, admin: 200, otherBranchMember: 403 },
+  },
+  'POST /api/admin/activation/batch': {
+    run: (w) => call(w, 'POST', '/api/admin/activation/batch', {}),
+    expect: { anonymous: 401, member: 403, secretary: 200, admin: 200, otherBranchMember: 403 },
+  },
+  'GET /api/admin/audit': {
+    run: (w) => call(w, 'GET', '/api/admin/audit'),
+    expect: { anonymous: 401, member: 403, secretary: 403, admin: 200, otherBranchMember: 403 },
+  },
   'POST /api/admin/import/preview': {
     run: (w) => call(w, 'POST', '/api/admin/import/preview', rosterFile(`姓名,手机号,所在支部\n甲,${nextPhone()},第一党支部\n`)),
     expect: { anonymous: 401, member: 403, secretary: 200, admin: 200, otherBranchMember: 403 },
@@ -128,27 +244,78 @@ const ROUTE_MATRIX: Record<string, { run: (who: Who) => Promise<Response>; expec
     run: (w) => call(w, 'POST', '/api/admin/import/apply', rosterFile('姓名,手机号,所在支部\n甲,123,第一党支部\n')),
     expect: { anonymous: 401, member: 403, secretary: 422, admin: 422, otherBranchMember: 403 },
   },
-  'POST /api/auth/activate': { run: (w) => call(w, 'POST', '/api/auth/activate', { phone: org.memberA.phone, code: 'ABCDEFGH', password: 'whatever-pw' }), expect: { anonymous: 401, member: 401, secretary: 401, admin: 401, otherBranchMember: 401 } },
-  'GET /api/me/sessions': { run: (w) => call(w, 'GET', '/api/me/sessions'), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
+  'POST /api/auth/activate': {
+    run: (w) => call(w, 'POST', '/api/auth/activate', { phone: org.memberA.phone, code: 'ABCDEFGH', password: 'whatever-pw' }),
+    expect: { anonymous: 401, member: 401, secretary: 401, admin: 401, otherBranchMember: 401 },
+  },
+  'GET /api/me/sessions': {
+    run: (w) => call(w, 'GET', '/api/me/sessions'),
+    expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 },
+  },
   // Somebody else's device (or none): not found, whoever asks.
-  'POST /api/me/sessions/:id/revoke': { run: (w) => call(w, 'POST', `/api/me/sessions/${newId()}/revoke`, {}), expect: { anonymous: 401, member: 404, secretary: 404, admin: 404, otherBranchMember: 404 } },
-  'POST /api/me/sessions/revoke-others': { run: (w) => call(w, 'POST', '/api/me/sessions/revoke-others', {}), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
-  'GET /api/me/export': { run: (w) => call(w, 'GET', '/api/me/export'), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
-  'GET /api/me/export.xlsx': { run: (w) => call(w, 'GET', '/api/me/export.xlsx'), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
+  'POST /api/me/sessions/:id/revoke': {
+    run: (w) => call(w, 'POST', `/api/me/sessions/${newId()}/revoke`, {}),
+    expect: { anonymous: 401, member: 404, secretary: 404, admin: 404, otherBranchMember: 404 },
+  },
+  'POST /api/me/sessions/revoke-others': {
+    run: (w) => call(w, 'POST', '/api/me/sessions/revoke-others', {}),
+    expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 },
+  },
+  'GET /api/me/export': {
+    run: (w) => call(w, 'GET', '/api/me/export'),
+    expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 },
+  },
+  'GET /api/me/export.xlsx': {
+    run: (w) => call(w, 'GET', '/api/me/export.xlsx'),
+    expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 },
+  },
   // Meetings: see meetings.test.ts for the per-meeting matrix; these use a meeting nobody can see.
-  'GET /api/meetings/:file': { run: (w) => call(w, 'GET', `/api/meetings/${newId()}.ics`), expect: { anonymous: 401, member: 404, secretary: 404, admin: 404, otherBranchMember: 404 } },
-  'GET /api/ledger/:scope/:file': { run: (w) => call(w, 'GET', `/api/ledger/${org.branchA}/2026.xlsx`), expect: { anonymous: 401, member: 403, secretary: 200, admin: 200, otherBranchMember: 403 } },
-  'GET /api/org/rules': { run: (w) => call(w, 'GET', '/api/org/rules'), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
-  'POST /api/admin/rules': { run: (w) => call(w, 'POST', '/api/admin/rules', { rules: null }), expect: { anonymous: 401, member: 403, secretary: 403, admin: 200, otherBranchMember: 403 } },
+  'GET /api/meetings/:file': {
+    run: (w) => call(w, 'GET', `/api/meetings/${newId()}.ics`),
+    expect: { anonymous: 401, member: 404, secretary: 404, admin: 404, otherBranchMember: 404 },
+  },
+  'GET /api/ledger/:scope/:file': {
+    run: (w) => call(w, 'GET', `/api/ledger/${org.branchA}/2026.xlsx`),
+    expect: { anonymous: 401, member: 403, secretary: 200, admin: 200, otherBranchMember: 403 },
+  },
+  'GET /api/org/rules': {
+    run: (w) => call(w, 'GET', '/api/org/rules'),
+    expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 },
+  },
+  'POST /api/admin/rules': {
+    run: (w) => call(w, 'POST', '/api/admin/rules', { rules: null }),
+    expect: { anonymous: 401, member: 403, secretary: 403, admin: 200, otherBranchMember: 403 },
+  },
   // Photos: see visits.test.ts for who may upload and fetch a visit's photos; here a photo of no visit.
-  'PUT /api/photos/:id': { run: (w) => call(w, 'PUT', `/api/photos/${newId()}?visit=${newId()}&offset=0&total=10`, new Blob([new Uint8Array(10)])), expect: { anonymous: 401, member: 404, secretary: 404, admin: 404, otherBranchMember: 404 } },
-  'GET /api/photos/:id/status': { run: (w) => call(w, 'GET', `/api/photos/${newId()}/status`), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
-  'GET /api/photos/:id': { run: (w) => call(w, 'GET', `/api/photos/${newId()}`), expect: { anonymous: 401, member: 404, secretary: 404, admin: 404, otherBranchMember: 404 } },
-  'GET /api/visits-ledger/:scope/:file': { run: (w) => call(w, 'GET', `/api/visits-ledger/${org.branchA}/2026.xlsx`), expect: { anonymous: 401, member: 403, secretary: 200, admin: 200, otherBranchMember: 403 } },
+  'PUT /api/photos/:id': {
+    run: (w) => call(w, 'PUT', `/api/photos/${newId()}?visit=${newId()}&offset=0&total=10`, new Blob([new Uint8Array(10)])),
+    expect: { anonymous: 401, member: 404, secretary: 404, admin: 404, otherBranchMember: 404 },
+  },
+  'GET /api/photos/:id/status': {
+    run: (w) => call(w, 'GET', `/api/photos/${newId()}/status`),
+    expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 },
+  },
+  'GET /api/photos/:id': {
+    run: (w) => call(w, 'GET', `/api/photos/${newId()}`),
+    expect: { anonymous: 401, member: 404, secretary: 404, admin: 404, otherBranchMember: 404 },
+  },
+  'GET /api/visits-ledger/:scope/:file': {
+    run: (w) => call(w, 'GET', `/api/visits-ledger/${org.branchA}/2026.xlsx`),
+    expect: { anonymous: 401, member: 403, secretary: 200, admin: 200, otherBranchMember: 403 },
+  },
   // Read by its secret only (a phone's calendar app has no session): an unknown secret is 404 for everyone.
-  'GET /api/study-ledger/:scope/:file': { run: (w) => call(w, 'GET', `/api/study-ledger/${org.branchA}/2026.xlsx`), expect: { anonymous: 401, member: 403, secretary: 200, admin: 200, otherBranchMember: 403 } },
-  'GET /api/calendar/:file': { run: (w) => call(w, 'GET', `/api/calendar/${'B'.repeat(43)}.ics`), expect: { anonymous: 404, member: 404, secretary: 404, admin: 404, otherBranchMember: 404 } },
-  'GET /api/sync/pull': { run: (w) => call(w, 'GET', '/api/sync/pull'), expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 } },
+  'GET /api/study-ledger/:scope/:file': {
+    run: (w) => call(w, 'GET', `/api/study-ledger/${org.branchA}/2026.xlsx`),
+    expect: { anonymous: 401, member: 403, secretary: 200, admin: 200, otherBranchMember: 403 },
+  },
+  'GET /api/calendar/:file': {
+    run: (w) => call(w, 'GET', `/api/calendar/${'B'.repeat(43)}.ics`),
+    expect: { anonymous: 404, member: 404, secretary: 404, admin: 404, otherBranchMember: 404 },
+  },
+  'GET /api/sync/pull': {
+    run: (w) => call(w, 'GET', '/api/sync/pull'),
+    expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 },
+  },
 }
 
 let phoneSeq = 0
@@ -167,16 +334,35 @@ const membersRefused = { member: all(403), otherBranchMember: all(403) }
 const secretaryBranchOnly = { self: 200, branchPeer: 200, otherBranch: 404 }
 const adminOnlyNotSelf = { ...membersRefused, secretary: all(403), admin: { self: 422, branchPeer: 200, otherBranch: 200 } }
 const PEOPLE_MATRIX: Record<string, { run: (who: Who, id: string, branch: 'A' | 'B' | null) => Promise<Response>; expect: Expect }> = {
-  'POST /api/admin/people/:id': { run: (w, id) => call(w, 'POST', `/api/admin/people/${id}`, { note: '备注' }), expect: { ...membersRefused, secretary: secretaryBranchOnly, admin: all(200) } },
-  'POST /api/admin/people/:id/activation': { run: (w, id) => call(w, 'POST', `/api/admin/people/${id}/activation`, {}), expect: { ...membersRefused, secretary: secretaryBranchOnly, admin: all(200) } },
-  'GET /api/admin/people/:id/events': { run: (w, id) => call(w, 'GET', `/api/admin/people/${id}/events`), expect: { ...membersRefused, secretary: secretaryBranchOnly, admin: all(200) } },
-  'POST /api/admin/people/:id/role': { run: (w, id) => call(w, 'POST', `/api/admin/people/${id}/role`, { role: 'secretary' }), expect: adminOnlyNotSelf },
-  'POST /api/admin/people/:id/move': {
-    run: (w, id, branch) => call(w, 'POST', `/api/admin/people/${id}/move`, { branchId: branch === 'B' ? org.branchA : org.branchB, date: '2026-11-28' }),
+  'POST /api/admin/people/:id': {
+    run: (w, id) => call(w, 'POST', `/api/admin/people/${id}`, { note: '备注' }),
+    expect: { ...membersRefused, secretary: secretaryBranchOnly, admin: all(200) },
+  },
+  'POST /api/admin/people/:id/activation': {
+    run: (w, id) => call(w, 'POST', `/api/admin/people/${id}/activation`, {}),
+    expect: { ...membersRefused, secretary: secretaryBranchOnly, admin: all(200) },
+  },
+  'GET /api/admin/people/:id/events': {
+    run: (w, id) => call(w, 'GET', `/api/admin/people/${id}/events`),
+    expect: { ...membersRefused, secretary: secretaryBranchOnly, admin: all(200) },
+  },
+  'POST /api/admin/people/:id/role': {
+    run: (w, id) => call(w, 'POST', `/api/admin/people/${id}/role`, { role: 'secretary' }),
     expect: adminOnlyNotSelf,
   },
-  'POST /api/admin/people/:id/remove': { run: (w, id) => call(w, 'POST', `/api/admin/people/${id}/remove`, { reason: 'left', date: '2026-11-28' }), expect: adminOnlyNotSelf },
-  'POST /api/admin/people/:id/sign-out': { run: (w, id) => call(w, 'POST', `/api/admin/people/${id}/sign-out`, {}), expect: adminOnlyNotSelf },
+  'POST /api/admin/people/:id/move': {
+    run: (w, id, branch) =>
+      call(w, 'POST', `/api/admin/people/${id}/move`, { branchId: branch === 'B' ? org.branchA : org.branchB, date: '2026-11-28' }),
+    expect: adminOnlyNotSelf,
+  },
+  'POST /api/admin/people/:id/remove': {
+    run: (w, id) => call(w, 'POST', `/api/admin/people/${id}/remove`, { reason: 'left', date: '2026-11-28' }),
+    expect: adminOnlyNotSelf,
+  },
+  'POST /api/admin/people/:id/sign-out': {
+    run: (w, id) => call(w, 'POST', `/api/admin/people/${id}/sign-out`, {}),
+    expect: adminOnlyNotSelf,
+  },
 }
 
 interface TableRule {
@@ -186,12 +372,20 @@ interface TableRule {
   attempt: (rowId: string) => Record<string, unknown>
 }
 const ownRecordsRule = {
-  read: { member: ['ownOfMember'], secretary: ['ownOfMember', 'branchPeer'], admin: ['ownOfMember', 'branchPeer', 'otherBranch'], otherBranchMember: ['otherBranch'] },
+  read: {
+    member: ['ownOfMember'],
+    secretary: ['ownOfMember', 'branchPeer'],
+    admin: ['ownOfMember', 'branchPeer', 'otherBranch'],
+    otherBranchMember: ['otherBranch'],
+  },
   write: { member: ['ownOfMember'], secretary: [], admin: [], otherBranchMember: ['otherBranch'] },
 } satisfies Omit<TableRule, 'attempt'>
 /** Per synced table: may this role READ and WRITE this record (member = owner of ownOfMember)? */
 const TABLE_MATRIX: Record<(typeof SYNCED_TABLES)[number], TableRule | 'not-per-record' | 'meetings.test.ts' | 'visits.test.ts'> = {
-  study_records: { ...ownRecordsRule, attempt: (rowId) => ({ op: 'upsert', rowId, fields: { minutes: 31 + Math.floor(Math.random() * 60) } }) },
+  study_records: {
+    ...ownRecordsRule,
+    attempt: (rowId) => ({ op: 'upsert', rowId, fields: { minutes: 31 + Math.floor(Math.random() * 60) } }),
+  },
   // Oath renewals are never edited; writing one is withdrawing it.
   oath_renewals: { ...ownRecordsRule, attempt: (rowId) => ({ op: 'delete', rowId }) },
   // Reminder settings are nobody's business but the person's own.
@@ -226,7 +420,9 @@ async function pulledIds(who: Who): Promise<Set<string>> {
 
 describe('authorisation matrix', () => {
   it('has an entry for every API route and every synced table', () => {
-    expect([...new Set(server.app.apiRoutes.filter((r) => r.includes(' /api/')))].sort()).toEqual([...Object.keys(ROUTE_MATRIX), ...Object.keys(PEOPLE_MATRIX)].sort())
+    expect([...new Set(server.app.apiRoutes.filter((r) => r.includes(' /api/')))].sort()).toEqual(
+      [...Object.keys(ROUTE_MATRIX), ...Object.keys(PEOPLE_MATRIX)].sort(),
+    )
     expect(Object.keys(TABLE_MATRIX).sort()).toEqual([...SYNCED_TABLES].sort())
   })
 
@@ -265,7 +461,7 @@ describe('authorisation matrix', () => {
     if (typeof m === 'string') continue
     const ids = records[table as keyof typeof records]
     // Writes last: a withdrawn renewal is no longer readable.
-    for (const who of (['secretary', 'admin', 'otherBranchMember', 'member'] as const)) {
+    for (const who of ['secretary', 'admin', 'otherBranchMember', 'member'] as const) {
       for (const target of ['branchPeer', 'otherBranch', 'ownOfMember'] as Target[]) {
         const canRead = m.read[who].includes(target)
         const canWrite = m.write[who].includes(target)
@@ -286,7 +482,7 @@ describe('authorisation matrix', () => {
     }
   }
 
-  it('people: members see their own branch; administrators see everyone; nobody sees password hashes or other branches\' phones', async () => {
+  it("people: members see their own branch; administrators see everyone; nobody sees password hashes or other branches' phones", async () => {
     const usersOf = async (who: Who) => {
       const page = (await (await call(who, 'GET', '/api/sync/pull?limit=2000')).json()) as PullResponse
       return page.changes.filter((c) => c.table === 'users').map((c) => c.row as Record<string, unknown>)
@@ -307,11 +503,12 @@ describe('authorisation matrix', () => {
 
 describe('party dates', () => {
   const setDates = (who: Who, rowId: string, fields: Record<string, unknown>) =>
-    call(who, 'POST', '/api/sync/push', { clientId: newId(), mutations: [{ id: newId(), table: 'users', op: 'upsert', rowId, fields, base: {}, clientTime: '', v: MUTATION_VERSION }] }).then(
-      async (r) => ((await r.json()) as PushResponse).results[0],
-    )
+    call(who, 'POST', '/api/sync/push', {
+      clientId: newId(),
+      mutations: [{ id: newId(), table: 'users', op: 'upsert', rowId, fields, base: {}, clientTime: '', v: MUTATION_VERSION }],
+    }).then(async (r) => ((await r.json()) as PushResponse).results[0])
 
-  it('a member sets their own 入党日期 and 转正日期; nobody sets another person\'s', async () => {
+  it("a member sets their own 入党日期 and 转正日期; nobody sets another person's", async () => {
     expect((await setDates('member', org.memberA.id, { joinedPartyOn: '2006-07-01', fullMemberOn: '2007-07-01' }))?.status).toBe('applied')
     for (const who of ['secretary', 'admin', 'otherBranchMember'] as const) {
       const r = await setDates(who, org.memberA.id, { joinedPartyOn: '2001-01-01' })
@@ -322,7 +519,9 @@ describe('party dates', () => {
 
   it('refuses impossible dates with a Chinese reason', async () => {
     expect((await setDates('member', org.memberA.id, { fullMemberOn: '2006-01-01' }))?.message).toBe('转正日期应晚于入党日期')
-    expect((await setDates('member', org.memberA.id, { joinedPartyOn: '2999-01-01', fullMemberOn: null }))?.message).toBe('入党日期不能晚于今天')
+    expect((await setDates('member', org.memberA.id, { joinedPartyOn: '2999-01-01', fullMemberOn: null }))?.message).toBe(
+      '入党日期不能晚于今天',
+    )
     expect((await setDates('member', org.memberA.id, { name: '改名' }))?.code).toBe('validation')
   })
 
@@ -352,11 +551,27 @@ describe('cross-site request forgery', () => {
   const OWN = { origin: APP, 'sec-fetch-site': 'same-origin' }
   const FORGERIES: { name: string; headers: Record<string, string>; type?: string; status: number; code: string }[] = [
     { name: 'another site', headers: { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' }, status: 403, code: 'forbidden' },
-    { name: 'a sibling subdomain (the same site: SameSite cookies are sent)', headers: { origin: 'http://evil.suixing.test', 'sec-fetch-site': 'same-site' }, status: 403, code: 'forbidden' },
-    { name: 'another port of the same host (the same site)', headers: { origin: `${APP}:8081`, 'sec-fetch-site': 'same-site' }, status: 403, code: 'forbidden' },
+    {
+      name: 'a sibling subdomain (the same site: SameSite cookies are sent)',
+      headers: { origin: 'http://evil.suixing.test', 'sec-fetch-site': 'same-site' },
+      status: 403,
+      code: 'forbidden',
+    },
+    {
+      name: 'another port of the same host (the same site)',
+      headers: { origin: `${APP}:8081`, 'sec-fetch-site': 'same-site' },
+      status: 403,
+      code: 'forbidden',
+    },
     { name: 'Sec-Fetch-Site: same-site without Origin', headers: { 'sec-fetch-site': 'same-site' }, status: 403, code: 'forbidden' },
     { name: 'Origin: null (a sandboxed frame)', headers: { origin: 'null' }, status: 403, code: 'forbidden' },
-    { name: 'text/plain (no CORS preflight) from the app itself', headers: OWN, type: 'text/plain;charset=UTF-8', status: 415, code: 'bad_request' },
+    {
+      name: 'text/plain (no CORS preflight) from the app itself',
+      headers: OWN,
+      type: 'text/plain;charset=UTF-8',
+      status: 415,
+      code: 'bad_request',
+    },
     { name: 'no content type from the app itself', headers: OWN, type: '', status: 415, code: 'bad_request' },
   ]
   let adminCookie = ''
@@ -368,7 +583,13 @@ describe('cross-site request forgery', () => {
       if (who !== 'admin' && who !== 'anonymous') throw new Error('the forgery test acts as an administrator')
       const data = body === undefined ? undefined : typeof body === 'string' ? Buffer.from(body) : Buffer.from(await body.arrayBuffer())
       const contentType = type ?? bodyType
-      const all: Record<string, string> = { ...headers, host: new URL(APP).host, ...(who === 'admin' ? { cookie: adminCookie } : {}), ...(contentType ? { 'content-type': contentType } : {}), ...(data ? { 'content-length': String(data.length) } : {}) }
+      const all: Record<string, string> = {
+        ...headers,
+        host: new URL(APP).host,
+        ...(who === 'admin' ? { cookie: adminCookie } : {}),
+        ...(contentType ? { 'content-type': contentType } : {}),
+        ...(data ? { 'content-length': String(data.length) } : {}),
+      }
       return new Promise<Response>((resolve, reject) => {
         const req = httpRequest({ host: '127.0.0.1', port: new URL(server.url).port, method, path, headers: all }, (res) => {
           const chunks: Buffer[] = []
@@ -383,7 +604,11 @@ describe('cross-site request forgery', () => {
 
   beforeAll(async () => {
     // A session of its own: revoking "other devices" through the matrix must not end the suite's.
-    const res = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ phone: org.admin.phone, password: PASSWORD }) })
+    const res = await fetch(`${server.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ phone: org.admin.phone, password: PASSWORD }),
+    })
     adminCookie = (res.headers.getSetCookie()[0] ?? '').split(';')[0] ?? ''
   })
   afterEach(() => {
@@ -396,8 +621,10 @@ describe('cross-site request forgery', () => {
   ]
   for (const { route, run } of every) {
     const changes = /^(POST|PUT|PATCH|DELETE) /.test(route)
-    it(`${route}: ${changes ? 'refuses requests from elsewhere and bodies that are not JSON; the app\'s own request passes' : 'a read is never refused for its origin'}`, async () => {
-      const refusedHere = async (res: Response) => res.status === 415 || (res.status === 403 && ((await res.clone().json()) as { error: { message: string } }).error.message === CROSS_ORIGIN_MESSAGE)
+    it(`${route}: ${changes ? "refuses requests from elsewhere and bodies that are not JSON; the app's own request passes" : 'a read is never refused for its origin'}`, async () => {
+      const refusedHere = async (res: Response) =>
+        res.status === 415 ||
+        (res.status === 403 && ((await res.clone().json()) as { error: { message: string } }).error.message === CROSS_ORIGIN_MESSAGE)
       for (const f of changes ? FORGERIES : []) {
         send = asBrowser(f.headers, f.type)
         const res = await run()

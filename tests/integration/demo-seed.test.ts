@@ -17,8 +17,16 @@ afterAll(() => server.close())
 describe('demo organisation', () => {
   it("the demo secretary's branch owes nothing for any complete period since it started", async () => {
     const db = server.handle.db
-    const secretary = await db.selectFrom('users').select(['branch_id']).where('phone', '=', DEMO_ACCOUNTS.secretary).executeTakeFirstOrThrow()
-    const branch = await db.selectFrom('branches').select(['id', 'started_on']).where('id', '=', secretary.branch_id ?? '').executeTakeFirstOrThrow()
+    const secretary = await db
+      .selectFrom('users')
+      .select(['branch_id'])
+      .where('phone', '=', DEMO_ACCOUNTS.secretary)
+      .executeTakeFirstOrThrow()
+    const branch = await db
+      .selectFrom('branches')
+      .select(['id', 'started_on'])
+      .where('id', '=', secretary.branch_id ?? '')
+      .executeTakeFirstOrThrow()
     const meetings = await db.selectFrom('meetings').selectAll().where('branch_id', '=', branch.id).execute()
     const held = meetings.map((m) => ({ type: m.type as MeetingType, startsAt: m.starts_at }))
     const rules = rulesFor(DEFAULT_RULES, branch.id)
@@ -45,7 +53,11 @@ describe('demo organisation', () => {
 
   it('the secretary has a pending leave request for an upcoming meeting and a 补学 to confirm', async () => {
     const db = server.handle.db
-    const secretary = await db.selectFrom('users').select(['branch_id']).where('phone', '=', DEMO_ACCOUNTS.secretary).executeTakeFirstOrThrow()
+    const secretary = await db
+      .selectFrom('users')
+      .select(['branch_id'])
+      .where('phone', '=', DEMO_ACCOUNTS.secretary)
+      .executeTakeFirstOrThrow()
     const branchId = secretary.branch_id ?? ''
     const pending = await db
       .selectFrom('attendance')
@@ -58,19 +70,37 @@ describe('demo organisation', () => {
     expect(Date.parse(pending[0]?.starts_at ?? '')).toBeGreaterThan(today.getTime())
     const makeups = await db.selectFrom('makeups').selectAll().where('branch_id', '=', branchId).where('confirmed_at', 'is', null).execute()
     expect(makeups).toHaveLength(1)
-    const absent = await db.selectFrom('attendance').select('status').where('meeting_id', '=', makeups[0]?.meeting_id ?? '').where('member_id', '=', makeups[0]?.member_id ?? '').executeTakeFirst()
+    const absent = await db
+      .selectFrom('attendance')
+      .select('status')
+      .where('meeting_id', '=', makeups[0]?.meeting_id ?? '')
+      .where('member_id', '=', makeups[0]?.member_id ?? '')
+      .executeTakeFirst()
     expect(absent?.status).toBe('absent')
   })
 
   it('the branch keeps in touch with a household, visited, with a follow-up still open', async () => {
     const db = server.handle.db
-    const secretary = await db.selectFrom('users').select(['branch_id']).where('phone', '=', DEMO_ACCOUNTS.secretary).executeTakeFirstOrThrow()
+    const secretary = await db
+      .selectFrom('users')
+      .select(['branch_id'])
+      .where('phone', '=', DEMO_ACCOUNTS.secretary)
+      .executeTakeFirstOrThrow()
     const branchId = secretary.branch_id ?? ''
     const households = await db.selectFrom('households').select('id').where('branch_id', '=', branchId).execute()
     expect(households.length).toBeGreaterThan(0)
-    const visits = await db.selectFrom('visits').select('id').where('household_id', '=', households[0]?.id ?? '').execute()
+    const visits = await db
+      .selectFrom('visits')
+      .select('id')
+      .where('household_id', '=', households[0]?.id ?? '')
+      .execute()
     expect(visits.length).toBeGreaterThan(0)
-    const open = await db.selectFrom('followups').select('id').where('visit_id', '=', visits[0]?.id ?? '').where('closed_at', 'is', null).execute()
+    const open = await db
+      .selectFrom('followups')
+      .select('id')
+      .where('visit_id', '=', visits[0]?.id ?? '')
+      .where('closed_at', 'is', null)
+      .execute()
     expect(open).toHaveLength(1)
   })
 })

@@ -28,9 +28,18 @@ describe('docs/sync.md', () => {
   it('lists every error code of src/core/errors.ts in its error table, and no other', () => {
     const codes = tableCodes()
     expect(codes.length).toBeGreaterThan(0)
-    expect(codes.filter((c, i) => codes.indexOf(c) !== i), 'codes listed twice').toEqual([])
-    expect(Object.keys(ERROR_MESSAGES).filter((c) => !codes.includes(c)), 'codes missing from the table').toEqual([])
-    expect(codes.filter((c) => !(c in ERROR_MESSAGES)), 'codes the server never sends').toEqual([])
+    expect(
+      codes.filter((c, i) => codes.indexOf(c) !== i),
+      'codes listed twice',
+    ).toEqual([])
+    expect(
+      Object.keys(ERROR_MESSAGES).filter((c) => !codes.includes(c)),
+      'codes missing from the table',
+    ).toEqual([])
+    expect(
+      codes.filter((c) => !(c in ERROR_MESSAGES)),
+      'codes the server never sends',
+    ).toEqual([])
   })
 
   it('every code has a Chinese message for the user', () => {
@@ -45,7 +54,7 @@ describe('docs/sync.md', () => {
       for (const re of literal) for (const m of text.matchAll(re)) found.add(`${m[1]} (${file.slice(ROOT.length + 1)})`)
     }
     expect(found.size).toBeGreaterThan(10)
-    expect([...found].filter((f) => !(f.split(' ')[0] as string in ERROR_MESSAGES))).toEqual([])
+    expect([...found].filter((f) => !((f.split(' ')[0] as string) in ERROR_MESSAGES))).toEqual([])
   })
 
   it('documents what a second client needs for meeting sign-in: the attendance namespace, key, token and link encodings', () => {
@@ -53,6 +62,7 @@ describe('docs/sync.md', () => {
     const namespace = /ATTENDANCE_NAMESPACE = '([0-9a-f-]{36})'/.exec(attendance)?.[1]
     expect(namespace).toBeDefined()
     expect(doc).toContain(namespace)
-    for (const needle of ['/s/<meetingId>/<window>/<token>', 'HMAC-SHA256', 'base64url', '"<meetingId>.<window>"', 'Accepted risks']) expect(doc).toContain(needle)
+    for (const needle of ['/s/<meetingId>/<window>/<token>', 'HMAC-SHA256', 'base64url', '"<meetingId>.<window>"', 'Accepted risks'])
+      expect(doc).toContain(needle)
   })
 })

@@ -23,15 +23,41 @@ beforeAll(async () => {
   org = await seedOrg(server.handle)
   const res = await server.app.inject({ method: 'POST', url: '/api/auth/login', payload: { phone: org.memberA.phone, password: PASSWORD } })
   cookie = String(res.headers['set-cookie']).split(';')[0] ?? ''
-  const adminRes = await server.app.inject({ method: 'POST', url: '/api/auth/login', payload: { phone: org.admin.phone, password: PASSWORD } })
+  const adminRes = await server.app.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    payload: { phone: org.admin.phone, password: PASSWORD },
+  })
   adminCookie = String(adminRes.headers['set-cookie']).split(';')[0] ?? ''
-  targetId = await createUser(server.handle.db, { orgId: org.orgId, branchId: org.branchA, name: '模糊测试对象', phone: '13311112222', role: 'member', passwordHash: 'x' })
+  targetId = await createUser(server.handle.db, {
+    orgId: org.orgId,
+    branchId: org.branchA,
+    name: '模糊测试对象',
+    phone: '13311112222',
+    role: 'member',
+    passwordHash: 'x',
+  })
 })
 afterAll(() => server.close())
 
 const HOSTILE = [
-  "' OR '1'='1", "'; DROP TABLE users; --", '<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '\u0000', '\ud800', '\u202e',
-  '𠀀𪚥😀'.repeat(500), 'x'.repeat(70_000), '../../etc/passwd', '${jndi:ldap://x}', '{{7*7}}', '__proto__', 'constructor', 'NaN', '-0', '1e309',
+  "' OR '1'='1",
+  "'; DROP TABLE users; --",
+  '<script>alert(1)</script>',
+  '<img src=x onerror=alert(1)>',
+  '\u0000',
+  '\ud800',
+  '\u202e',
+  '𠀀𪚥😀'.repeat(500),
+  'x'.repeat(70_000),
+  '../../etc/passwd',
+  '${jndi:ldap://x}',
+  '{{7*7}}',
+  '__proto__',
+  'constructor',
+  'NaN',
+  '-0',
+  '1e309',
 ]
 const hostile = fc.constantFrom(...HOSTILE)
 /** Text that is not well-formed Unicode: lone surrogates (high, low, a pair cut in half) among ordinary characters. */
@@ -46,15 +72,37 @@ const scalar = fc.oneof(
   { weight: 1, arbitrary: brokenText },
   { weight: 1, arbitrary: fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.constant(null)) },
 )
-const value: fc.Arbitrary<unknown> = fc.oneof({ weight: 3, arbitrary: scalar }, { weight: 1, arbitrary: fc.anything({ maxDepth: 3 }) }, { weight: 1, arbitrary: fc.array(scalar, { maxLength: 5 }) })
+const value: fc.Arbitrary<unknown> = fc.oneof(
+  { weight: 3, arbitrary: scalar },
+  { weight: 1, arbitrary: fc.anything({ maxDepth: 3 }) },
+  { weight: 1, arbitrary: fc.array(scalar, { maxLength: 5 }) },
+)
 const uuidish = fc.oneof(fc.constant(newId()), fc.uuid(), hostile, fc.string({ maxLength: 40 }))
 
 const studyFields = fc.record(
-  { kind: fc.oneof(fc.constantFrom('self_study', 'party_lesson', 'x'), value), title: fc.oneof(fc.string({ maxLength: 60 }), value), date: fc.oneof(fc.constantFrom('2026-11-20', '2026-02-30', '1900-01-01'), value), minutes: fc.oneof(fc.integer({ min: -5, max: 2000 }), value), notes: fc.oneof(fc.string(), value), sourceUrl: fc.oneof(fc.constantFrom('', 'https://example.org', 'javascript:alert(1)'), value), createdAt: fc.oneof(fc.constant(new Date().toISOString()), value), extra: value },
+  {
+    kind: fc.oneof(fc.constantFrom('self_study', 'party_lesson', 'x'), value),
+    title: fc.oneof(fc.string({ maxLength: 60 }), value),
+    date: fc.oneof(fc.constantFrom('2026-11-20', '2026-02-30', '1900-01-01'), value),
+    minutes: fc.oneof(fc.integer({ min: -5, max: 2000 }), value),
+    notes: fc.oneof(fc.string(), value),
+    sourceUrl: fc.oneof(fc.constantFrom('', 'https://example.org', 'javascript:alert(1)'), value),
+    createdAt: fc.oneof(fc.constant(new Date().toISOString()), value),
+    extra: value,
+  },
   { requiredKeys: [] },
 )
 const mutation = fc.record(
-  { id: uuidish, table: fc.oneof(fc.constantFrom('study_records', 'users', 'mutations'), value), op: fc.oneof(fc.constantFrom('upsert', 'delete'), value), rowId: uuidish, fields: fc.oneof(studyFields, value), base: fc.oneof(fc.record({ notes: value }), value), clientTime: fc.oneof(fc.string({ maxLength: 30 }), value), v: fc.oneof(fc.constantFrom(1, 0, 2, 99), value) },
+  {
+    id: uuidish,
+    table: fc.oneof(fc.constantFrom('study_records', 'users', 'mutations'), value),
+    op: fc.oneof(fc.constantFrom('upsert', 'delete'), value),
+    rowId: uuidish,
+    fields: fc.oneof(studyFields, value),
+    base: fc.oneof(fc.record({ notes: value }), value),
+    clientTime: fc.oneof(fc.string({ maxLength: 30 }), value),
+    v: fc.oneof(fc.constantFrom(1, 0, 2, 99), value),
+  },
   { requiredKeys: [] },
 )
 
@@ -63,32 +111,84 @@ const bodyFor = (shape: fc.Arbitrary<unknown>) =>
   fc.oneof(
     { weight: 4, arbitrary: shape.map((v) => JSON.stringify(v)) },
     { weight: 1, arbitrary: value.map((v) => JSON.stringify(v) ?? 'null') },
-    { weight: 1, arbitrary: fc.constantFrom('{', '[[[', '"\\u', '', 'null', '[' .repeat(3000) + ']'.repeat(3000), '{"a":'.repeat(2000) + '1' + '}'.repeat(2000)) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        '{',
+        '[[[',
+        '"\\u',
+        '',
+        'null',
+        '['.repeat(3000) + ']'.repeat(3000),
+        '{"a":'.repeat(2000) + '1' + '}'.repeat(2000),
+      ),
+    },
     { weight: 1, arbitrary: fc.string({ maxLength: 200 }) },
   )
 
 const personField = fc.record(
-  { name: value, phone: fc.oneof(fc.constant('13312345678'), value), branchId: fc.oneof(fc.constant(newId()), value), groupId: value, role: fc.oneof(fc.constantFrom('member', 'admin', 'root'), value), status: value, joinedPartyOn: value, fullMemberOn: value, note: value, leadership: value, date: value, reason: fc.oneof(fc.constantFrom('left', 'x'), value), kind: value },
+  {
+    name: value,
+    phone: fc.oneof(fc.constant('13312345678'), value),
+    branchId: fc.oneof(fc.constant(newId()), value),
+    groupId: value,
+    role: fc.oneof(fc.constantFrom('member', 'admin', 'root'), value),
+    status: value,
+    joinedPartyOn: value,
+    fullMemberOn: value,
+    note: value,
+    leadership: value,
+    date: value,
+    reason: fc.oneof(fc.constantFrom('left', 'x'), value),
+    kind: value,
+  },
   { requiredKeys: [] },
 )
 /** A person route: a made-up id, a hostile one, or the real person set aside for fuzzing. */
 const personUrl = (suffix: string) =>
-  fc.oneof(uuidish.filter((t) => !/[\ud800-\udfff]/.test(t)).map((id) => encodeURIComponent(id)), fc.constant('TARGET')).map((id) => `/api/admin/people/${id}${suffix}`)
-const rosterBody = fc.record({ fileName: fc.oneof(fc.constantFrom('a.csv', 'a.xlsx', 'a.exe'), value), content: fc.oneof(fc.string({ maxLength: 200 }).map((t) => Buffer.from(t).toString('base64')), fc.constant(Buffer.from('姓名,手机号\n甲,1\n').toString('base64')), value) }, { requiredKeys: [] })
+  fc
+    .oneof(
+      uuidish.filter((t) => !/[\ud800-\udfff]/.test(t)).map((id) => encodeURIComponent(id)),
+      fc.constant('TARGET'),
+    )
+    .map((id) => `/api/admin/people/${id}${suffix}`)
+const rosterBody = fc.record(
+  {
+    fileName: fc.oneof(fc.constantFrom('a.csv', 'a.xlsx', 'a.exe'), value),
+    content: fc.oneof(
+      fc.string({ maxLength: 200 }).map((t) => Buffer.from(t).toString('base64')),
+      fc.constant(Buffer.from('姓名,手机号\n甲,1\n').toString('base64')),
+      value,
+    ),
+  },
+  { requiredKeys: [] },
+)
 
 /** `as: 'admin'` fuzzes with an administrator's session (otherwise a member's). */
-const ROUTES: Record<string, { method: 'GET' | 'POST' | 'PUT'; url: fc.Arbitrary<string>; body?: fc.Arbitrary<string>; as?: 'admin'; type?: string }> = {
+const ROUTES: Record<
+  string,
+  { method: 'GET' | 'POST' | 'PUT'; url: fc.Arbitrary<string>; body?: fc.Arbitrary<string>; as?: 'admin'; type?: string }
+> = {
   'PUT /api/photos/:id': {
     method: 'PUT',
     url: fc
       .tuple(uuidish, uuidish, fc.oneof(fc.integer({ min: -1, max: 1e7 }), hostile), fc.oneof(fc.integer({ min: -1, max: 1e8 }), hostile))
       .filter((parts) => !/[\ud800-\udfff]/.test(parts.join('')))
-      .map(([id, visit, offset, total]) => `/api/photos/${encodeURIComponent(String(id))}?visit=${encodeURIComponent(String(visit))}&offset=${encodeURIComponent(String(offset))}&total=${encodeURIComponent(String(total))}`),
+      .map(
+        ([id, visit, offset, total]) =>
+          `/api/photos/${encodeURIComponent(String(id))}?visit=${encodeURIComponent(String(visit))}&offset=${encodeURIComponent(String(offset))}&total=${encodeURIComponent(String(total))}`,
+      ),
     body: bodyFor(value),
     type: 'application/octet-stream',
   },
-  'GET /api/photos/:id/status': { method: 'GET', url: uuidish.filter((t) => !/[\ud800-\udfff]/.test(t)).map((id) => `/api/photos/${encodeURIComponent(id)}/status`) },
-  'GET /api/photos/:id': { method: 'GET', url: uuidish.filter((t) => !/[\ud800-\udfff]/.test(t)).map((id) => `/api/photos/${encodeURIComponent(id)}`) },
+  'GET /api/photos/:id/status': {
+    method: 'GET',
+    url: uuidish.filter((t) => !/[\ud800-\udfff]/.test(t)).map((id) => `/api/photos/${encodeURIComponent(id)}/status`),
+  },
+  'GET /api/photos/:id': {
+    method: 'GET',
+    url: uuidish.filter((t) => !/[\ud800-\udfff]/.test(t)).map((id) => `/api/photos/${encodeURIComponent(id)}`),
+  },
   'GET /api/visits-ledger/:scope/:file': {
     method: 'GET',
     url: fc
@@ -116,15 +216,30 @@ const ROUTES: Record<string, { method: 'GET' | 'POST' | 'PUT'; url: fc.Arbitrary
   'GET /api/admin/people/:id/events': { method: 'GET', url: personUrl('/events'), as: 'admin' },
   'GET /api/admin/org': { method: 'GET', url: fc.constant('/api/admin/org'), as: 'admin' },
   'GET /api/admin/onboarding': { method: 'GET', url: fc.constant('/api/admin/onboarding'), as: 'admin' },
-  'POST /api/admin/activation/batch': { method: 'POST', url: fc.constant('/api/admin/activation/batch'), body: bodyFor(fc.record({ branchId: fc.oneof(uuidish, value) }, { requiredKeys: [] })), as: 'admin' },
-  'POST /api/admin/branches': { method: 'POST', url: fc.constant('/api/admin/branches'), body: bodyFor(fc.record({ name: value }, { requiredKeys: [] })), as: 'admin' },
+  'POST /api/admin/activation/batch': {
+    method: 'POST',
+    url: fc.constant('/api/admin/activation/batch'),
+    body: bodyFor(fc.record({ branchId: fc.oneof(uuidish, value) }, { requiredKeys: [] })),
+    as: 'admin',
+  },
+  'POST /api/admin/branches': {
+    method: 'POST',
+    url: fc.constant('/api/admin/branches'),
+    body: bodyFor(fc.record({ name: value }, { requiredKeys: [] })),
+    as: 'admin',
+  },
   'POST /api/admin/branches/:id': {
     method: 'POST',
     url: uuidish.filter((t) => !/[\ud800-\udfff]/.test(t)).map((id) => `/api/admin/branches/${encodeURIComponent(id)}`),
     body: bodyFor(fc.record({ name: value, archived: value }, { requiredKeys: [] })),
     as: 'admin',
   },
-  'POST /api/admin/groups': { method: 'POST', url: fc.constant('/api/admin/groups'), body: bodyFor(fc.record({ branchId: fc.oneof(uuidish, value), name: value }, { requiredKeys: [] })), as: 'admin' },
+  'POST /api/admin/groups': {
+    method: 'POST',
+    url: fc.constant('/api/admin/groups'),
+    body: bodyFor(fc.record({ branchId: fc.oneof(uuidish, value), name: value }, { requiredKeys: [] })),
+    as: 'admin',
+  },
   'POST /api/admin/groups/:id': {
     method: 'POST',
     url: uuidish.filter((t) => !/[\ud800-\udfff]/.test(t)).map((id) => `/api/admin/groups/${encodeURIComponent(id)}`),
@@ -133,17 +248,33 @@ const ROUTES: Record<string, { method: 'GET' | 'POST' | 'PUT'; url: fc.Arbitrary
   },
   'GET /api/admin/audit': {
     method: 'GET',
-    url: fc.oneof(fc.string({ maxLength: 60 }), hostile).filter((t) => !/[\ud800-\udfff]/.test(t)).map((t) => `/api/admin/audit?before=${encodeURIComponent(t)}`),
+    url: fc
+      .oneof(fc.string({ maxLength: 60 }), hostile)
+      .filter((t) => !/[\ud800-\udfff]/.test(t))
+      .map((t) => `/api/admin/audit?before=${encodeURIComponent(t)}`),
     as: 'admin',
   },
-  'POST /api/admin/import/preview': { method: 'POST', url: fc.constant('/api/admin/import/preview'), body: bodyFor(rosterBody), as: 'admin' },
+  'POST /api/admin/import/preview': {
+    method: 'POST',
+    url: fc.constant('/api/admin/import/preview'),
+    body: bodyFor(rosterBody),
+    as: 'admin',
+  },
   'POST /api/admin/import/apply': { method: 'POST', url: fc.constant('/api/admin/import/apply'), body: bodyFor(rosterBody), as: 'admin' },
   'POST /api/auth/activate': {
     method: 'POST',
     url: fc.constant('/api/auth/activate'),
-    body: bodyFor(fc.record({ phone: fc.oneof(fc.constant('13800000004'), value), code: fc.oneof(fc.constant('ABCDEFGH'), value), password: value }, { requiredKeys: [] })),
+    body: bodyFor(
+      fc.record(
+        { phone: fc.oneof(fc.constant('13800000004'), value), code: fc.oneof(fc.constant('ABCDEFGH'), value), password: value },
+        { requiredKeys: [] },
+      ),
+    ),
   },
-  'GET /api/meetings/:file': { method: 'GET', url: uuidish.filter((t) => !/[\ud800-\udfff]/.test(t)).map((id) => `/api/meetings/${encodeURIComponent(id)}.ics`) },
+  'GET /api/meetings/:file': {
+    method: 'GET',
+    url: uuidish.filter((t) => !/[\ud800-\udfff]/.test(t)).map((id) => `/api/meetings/${encodeURIComponent(id)}.ics`),
+  },
   'GET /api/ledger/:scope/:file': {
     method: 'GET',
     url: fc
@@ -156,7 +287,25 @@ const ROUTES: Record<string, { method: 'GET' | 'POST' | 'PUT'; url: fc.Arbitrary
   'POST /api/admin/rules': {
     method: 'POST',
     url: fc.constant('/api/admin/rules'),
-    body: bodyFor(fc.record({ rules: fc.oneof(fc.constant(null), fc.array(fc.record({ type: fc.oneof(fc.constantFrom('branch_committee', 'x'), value), period: fc.oneof(fc.constantFrom('month', 'week'), value), times: fc.oneof(fc.integer({ min: -2, max: 20 }), value) }), { maxLength: 3 }), value) }, { requiredKeys: [] })),
+    body: bodyFor(
+      fc.record(
+        {
+          rules: fc.oneof(
+            fc.constant(null),
+            fc.array(
+              fc.record({
+                type: fc.oneof(fc.constantFrom('branch_committee', 'x'), value),
+                period: fc.oneof(fc.constantFrom('month', 'week'), value),
+                times: fc.oneof(fc.integer({ min: -2, max: 20 }), value),
+              }),
+              { maxLength: 3 },
+            ),
+            value,
+          ),
+        },
+        { requiredKeys: [] },
+      ),
+    ),
     as: 'admin',
   },
   'GET /api/me/sessions': { method: 'GET', url: fc.constant('/api/me/sessions') },
@@ -172,18 +321,26 @@ const ROUTES: Record<string, { method: 'GET' | 'POST' | 'PUT'; url: fc.Arbitrary
   'GET /api/time': { method: 'GET', url: fc.constant('/api/time') },
   'GET /api/setup': { method: 'GET', url: fc.constant('/api/setup') },
   'POST /api/setup': {
-    method: 'POST', url: fc.constant('/api/setup'),
-    body: bodyFor(fc.record({ orgName: value, adminName: value, phone: fc.oneof(fc.constant('13812345678'), value), password: value }, { requiredKeys: [] })),
+    method: 'POST',
+    url: fc.constant('/api/setup'),
+    body: bodyFor(
+      fc.record(
+        { orgName: value, adminName: value, phone: fc.oneof(fc.constant('13812345678'), value), password: value },
+        { requiredKeys: [] },
+      ),
+    ),
   },
   'POST /api/setup/demo': { method: 'POST', url: fc.constant('/api/setup/demo'), body: bodyFor(value) },
   'POST /api/auth/login': {
-    method: 'POST', url: fc.constant('/api/auth/login'),
+    method: 'POST',
+    url: fc.constant('/api/auth/login'),
     body: bodyFor(fc.record({ phone: fc.oneof(fc.constant('13800000004'), value), password: value }, { requiredKeys: [] })),
   },
   'POST /api/auth/logout': { method: 'POST', url: fc.constant('/api/auth/logout'), body: bodyFor(value) },
   'GET /api/auth/me': { method: 'GET', url: fc.constant('/api/auth/me') },
   'POST /api/sync/push': {
-    method: 'POST', url: fc.constant('/api/sync/push'),
+    method: 'POST',
+    url: fc.constant('/api/sync/push'),
     body: bodyFor(fc.record({ clientId: uuidish, mutations: fc.oneof(fc.array(mutation, { maxLength: 4 }), value) }, { requiredKeys: [] })),
   },
   'GET /api/me/calendar': { method: 'GET', url: fc.constant('/api/me/calendar') },
@@ -204,7 +361,10 @@ const ROUTES: Record<string, { method: 'GET' | 'POST' | 'PUT'; url: fc.Arbitrary
   'GET /api/sync/pull': {
     method: 'GET',
     url: fc
-      .record({ cursor: fc.oneof(fc.string({ maxLength: 120 }), hostile), limit: fc.oneof(fc.integer(), fc.string({ maxLength: 8 }), hostile) }, { requiredKeys: [] })
+      .record(
+        { cursor: fc.oneof(fc.string({ maxLength: 120 }), hostile), limit: fc.oneof(fc.integer(), fc.string({ maxLength: 8 }), hostile) },
+        { requiredKeys: [] },
+      )
       .map((q) => `/api/sync/pull?${new URLSearchParams(Object.entries(q).map(([k, v]) => [k, String(v)])).toString()}`),
   },
 }
@@ -235,8 +395,31 @@ function malformedText(body: string | undefined): boolean {
 async function fingerprint(): Promise<string> {
   const db = server.handle.db
   const counts = await Promise.all(
-    (['users', 'sessions', 'study_records', 'mutations', 'branches', 'organizations', 'audit_log', 'party_groups', 'activation_codes', 'membership_events', 'meetings', 'attendance', 'makeups', 'households', 'visits', 'followups', 'photos'] as const).map((t) =>
-      db.selectFrom(t).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
+    (
+      [
+        'users',
+        'sessions',
+        'study_records',
+        'mutations',
+        'branches',
+        'organizations',
+        'audit_log',
+        'party_groups',
+        'activation_codes',
+        'membership_events',
+        'meetings',
+        'attendance',
+        'makeups',
+        'households',
+        'visits',
+        'followups',
+        'photos',
+      ] as const
+    ).map((t) =>
+      db
+        .selectFrom(t)
+        .select(sql<number>`count(*)`.as('n'))
+        .executeTakeFirstOrThrow(),
     ),
   )
   const seq = await db.selectFrom('counters').select('value').executeTakeFirstOrThrow()
@@ -258,7 +441,10 @@ describe('fuzzing every route', () => {
           const res = await server.app.inject({
             method: route.method,
             url: url.replace('TARGET', targetId),
-            headers: { ...(withCookie ? { cookie: route.as === 'admin' ? adminCookie : cookie } : {}), ...(body !== undefined ? { 'content-type': route.type ?? 'application/json' } : {}) },
+            headers: {
+              ...(withCookie ? { cookie: route.as === 'admin' ? adminCookie : cookie } : {}),
+              ...(body !== undefined ? { 'content-type': route.type ?? 'application/json' } : {}),
+            },
             payload: body,
           })
           expect(res.statusCode).toBeLessThan(500)

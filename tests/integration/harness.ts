@@ -82,13 +82,30 @@ export interface TestServer {
  * are out of the way here (tests sign in many times from 127.0.0.1, some with wrong passwords);
  * `loginLimits` sets any of them (tests/integration/login-limits.test.ts).
  */
-export async function startServer(opts: { dataDir?: string; databaseUrl?: string; loginLimits?: Partial<LoginLimits>; push?: PushOptions; schemaHistory?: readonly SchemaStep[] } = {}): Promise<TestServer> {
+export async function startServer(
+  opts: {
+    dataDir?: string
+    databaseUrl?: string
+    loginLimits?: Partial<LoginLimits>
+    push?: PushOptions
+    schemaHistory?: readonly SchemaStep[]
+  } = {},
+): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'suixing-test-'))
   const pgDatabase = opts.databaseUrl ?? (TEST_PG ? await createPgDatabase() : undefined)
   let port = 0
   const open = async () => {
     const handle = await openDatabase({ dataDir, databaseUrl: pgDatabase })
-    const app = await buildApp({ ctx: createContext(handle, { version: 'test', loginLimits: { perAccountPerMinute: 1000, perAddressPerMinute: 1000, failuresBeforeLock: 1000, ...opts.loginLimits }, push: opts.push, photoDir: join(dataDir, 'photos'), schemaHistory: opts.schemaHistory }), clientDir: null })
+    const app = await buildApp({
+      ctx: createContext(handle, {
+        version: 'test',
+        loginLimits: { perAccountPerMinute: 1000, perAddressPerMinute: 1000, failuresBeforeLock: 1000, ...opts.loginLimits },
+        push: opts.push,
+        photoDir: join(dataDir, 'photos'),
+        schemaHistory: opts.schemaHistory,
+      }),
+      clientDir: null,
+    })
     await app.listen({ port, host: '127.0.0.1' })
     const addr = app.server.address()
     if (addr && typeof addr === 'object') port = addr.port

@@ -34,16 +34,32 @@ async function post(server: TestServer, url: string, payload: Record<string, str
   const res = await server.app.inject({ method: 'POST', url, payload, remoteAddress })
   const body = res.statusCode === 200 ? null : (JSON.parse(res.body) as { error?: { code?: string; message?: string } })
   const retry = res.headers['retry-after']
-  return { status: res.statusCode, code: body?.error?.code, message: body?.error?.message, retryAfter: retry === undefined ? null : Number(retry) }
+  return {
+    status: res.statusCode,
+    code: body?.error?.code,
+    message: body?.error?.message,
+    retryAfter: retry === undefined ? null : Number(retry),
+  }
 }
 
-const login = (server: TestServer, phone: string, password: string, remoteAddress?: string) => post(server, '/api/auth/login', { phone, password }, remoteAddress)
+const login = (server: TestServer, phone: string, password: string, remoteAddress?: string) =>
+  post(server, '/api/auth/login', { phone, password }, remoteAddress)
 const activate = (server: TestServer, phone: string, code: string, password = 'my-new-password', remoteAddress?: string) =>
   post(server, '/api/auth/activate', { phone, code, password }, remoteAddress)
 
 const fullWidth = (s: string) => s.replace(/[0-9A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0))
 /** Ways a person (or an attacker) may type one number. */
-const spellings = (p: string) => [p, ` ${p}`, `\t${p}`, `\u3000${p}`, fullWidth(p), `${p.slice(0, 3)} ${p.slice(3, 7)} ${p.slice(7)}`, `${p.slice(0, 3)}-${p.slice(3, 7)}-${p.slice(7)}`, `${p}\u00a0`, `+86 ${p}`]
+const spellings = (p: string) => [
+  p,
+  ` ${p}`,
+  `\t${p}`,
+  `\u3000${p}`,
+  fullWidth(p),
+  `${p.slice(0, 3)} ${p.slice(3, 7)} ${p.slice(7)}`,
+  `${p.slice(0, 3)}-${p.slice(3, 7)}-${p.slice(7)}`,
+  `${p}\u00a0`,
+  `+86 ${p}`,
+]
 
 describe('the login allowance per account', () => {
   it('is one allowance for every spelling of a number (spaces, tabs, U+3000, full-width digits)', async () => {
@@ -96,7 +112,8 @@ describe('two server processes on one database', () => {
     const { server: first, org } = await serve(limits)
     const { server: second } = await serve(limits, first)
     const statuses: number[] = []
-    for (const server of [first, second, first, second, first, second, first]) statuses.push((await login(server, org.memberA.phone, 'wrong-password')).status)
+    for (const server of [first, second, first, second, first, second, first])
+      statuses.push((await login(server, org.memberA.phone, 'wrong-password')).status)
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429])
     expect((await login(second, ` ${org.memberA.phone}`, PASSWORD)).status).toBe(429)
   })
@@ -110,7 +127,10 @@ describe('the lock after repeated failures', () => {
       for (let i = 0; i < 5; i++) answers.push(await login(server, phone, 'wrong-password'))
       answers.push(await login(server, phone, PASSWORD), await login(server, ` ${phone}`, PASSWORD))
       // Seconds may tick between the two runs: compare them separately.
-      return { answers: answers.map(({ retryAfter, ...rest }) => ({ ...rest, retryAfter: retryAfter === null ? null : 'set' })), retryAfter: answers.at(-1)?.retryAfter }
+      return {
+        answers: answers.map(({ retryAfter, ...rest }) => ({ ...rest, retryAfter: retryAfter === null ? null : 'set' })),
+        retryAfter: answers.at(-1)?.retryAfter,
+      }
     }
     const existing = await run(org.secretaryA.phone)
     const missing = await run('13877776666')
@@ -127,7 +147,11 @@ describe('the lock after repeated failures', () => {
   it('grows with each further failure, and a successful login ends it', async () => {
     const { server, org } = await serve({ failuresBeforeLock: 5 })
     const phone = org.memberB.phone
-    const expire = () => server.handle.db.updateTable('attempt_failures').set({ locked_until: new Date(Date.now() - 1000).toISOString() }).execute()
+    const expire = () =>
+      server.handle.db
+        .updateTable('attempt_failures')
+        .set({ locked_until: new Date(Date.now() - 1000).toISOString() })
+        .execute()
     for (let i = 0; i < 5; i++) await login(server, phone, 'wrong-password')
     expect((await login(server, phone, 'wrong-password')).retryAfter).toBeLessThanOrEqual(60)
     await expire()
@@ -150,7 +174,14 @@ describe('the lock after repeated failures', () => {
 
 describe('activation codes', () => {
   async function personWithCode(server: TestServer, org: Org, phone: string): Promise<string> {
-    const id = await createUser(server.handle.db, { orgId: org.orgId, branchId: org.branchA, name: '新同志', phone, role: 'member', passwordHash: NO_PASSWORD })
+    const id = await createUser(server.handle.db, {
+      orgId: org.orgId,
+      branchId: org.branchA,
+      name: '新同志',
+      phone,
+      role: 'member',
+      passwordHash: NO_PASSWORD,
+    })
     return (await issueActivationCode(server.handle.db, id, org.admin.id)).code
   }
 

@@ -37,11 +37,51 @@ beforeAll(async () => {
   const past = new Date(startedAt).toISOString()
   const future = new Date(Date.now() + 48 * HOUR).toISOString()
   // Branch A's meetings expect 张三 and the secretary, not 李四 (of branch A too).
-  branchA = await createMeeting(dev.secretary.db, dev.secretary.user, { ...base, branchId: org.branchA, type: 'branch_committee', topic: 'A 支部委员会', startsAt: past, organiserId: org.secretaryA.id, expectedIds: [org.memberA.id, org.secretaryA.id] })
-  branchAFuture = await createMeeting(dev.secretary.db, dev.secretary.user, { ...base, branchId: org.branchA, type: 'theme_day', topic: 'A 主题党日', startsAt: future, organiserId: org.secretaryA.id, expectedIds: [org.memberA.id] })
-  branchB = await createMeeting(dev.admin.db, dev.admin.user, { ...base, branchId: org.branchB, type: 'group', topic: 'B 党小组会', startsAt: past, organiserId: org.admin.id, expectedIds: [org.memberB.id] })
-  branchBFuture = await createMeeting(dev.admin.db, dev.admin.user, { ...base, branchId: org.branchB, type: 'theme_day', topic: 'B 主题党日', startsAt: future, organiserId: org.admin.id, expectedIds: [org.memberB.id] })
-  leadership = await createMeeting(dev.admin.db, dev.admin.user, { ...base, branchId: null, type: 'study_group', topic: '中心组学习', startsAt: past, organiserId: org.admin.id, expectedIds: [org.admin.id, org.memberA.id] })
+  branchA = await createMeeting(dev.secretary.db, dev.secretary.user, {
+    ...base,
+    branchId: org.branchA,
+    type: 'branch_committee',
+    topic: 'A 支部委员会',
+    startsAt: past,
+    organiserId: org.secretaryA.id,
+    expectedIds: [org.memberA.id, org.secretaryA.id],
+  })
+  branchAFuture = await createMeeting(dev.secretary.db, dev.secretary.user, {
+    ...base,
+    branchId: org.branchA,
+    type: 'theme_day',
+    topic: 'A 主题党日',
+    startsAt: future,
+    organiserId: org.secretaryA.id,
+    expectedIds: [org.memberA.id],
+  })
+  branchB = await createMeeting(dev.admin.db, dev.admin.user, {
+    ...base,
+    branchId: org.branchB,
+    type: 'group',
+    topic: 'B 党小组会',
+    startsAt: past,
+    organiserId: org.admin.id,
+    expectedIds: [org.memberB.id],
+  })
+  branchBFuture = await createMeeting(dev.admin.db, dev.admin.user, {
+    ...base,
+    branchId: org.branchB,
+    type: 'theme_day',
+    topic: 'B 主题党日',
+    startsAt: future,
+    organiserId: org.admin.id,
+    expectedIds: [org.memberB.id],
+  })
+  leadership = await createMeeting(dev.admin.db, dev.admin.user, {
+    ...base,
+    branchId: null,
+    type: 'study_group',
+    topic: '中心组学习',
+    startsAt: past,
+    organiserId: org.admin.id,
+    expectedIds: [org.admin.id, org.memberA.id],
+  })
   expect(await sync(dev.secretary)).toEqual({ ok: true })
   expect(await sync(dev.admin)).toEqual({ ok: true })
   jars.memberA = await signIn(server, org.memberA.phone)
@@ -51,11 +91,20 @@ beforeAll(async () => {
 })
 afterAll(() => server.close())
 
-async function push(jar: FetchFn, table: 'attendance' | 'makeups', rowId: string, fields: Record<string, unknown>, clientTime = new Date().toISOString()): Promise<PushResult> {
+async function push(
+  jar: FetchFn,
+  table: 'attendance' | 'makeups',
+  rowId: string,
+  fields: Record<string, unknown>,
+  clientTime = new Date().toISOString(),
+): Promise<PushResult> {
   const res = await jar(`${server.url}/api/sync/push`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ clientId: newId(), mutations: [{ id: newId(), table, op: 'upsert', rowId, fields, base: {}, clientTime, v: MUTATION_VERSION }] }),
+    body: JSON.stringify({
+      clientId: newId(),
+      mutations: [{ id: newId(), table, op: 'upsert', rowId, fields, base: {}, clientTime, v: MUTATION_VERSION }],
+    }),
   })
   expect(res.status).toBe(200)
   const [result] = ((await res.json()) as PushResponse).results
@@ -68,14 +117,32 @@ async function scan(jar: FetchFn, meeting: Meeting, memberId: string): Promise<P
   const at = startedAt + 10 * 60_000
   const window = windowOf(at)
   const token = await signToken(meeting.signKey ?? '', meeting.id, window)
-  return push(jar, 'attendance', attendanceId(meeting.id, memberId), { meetingId: meeting.id, memberId, scan: { window, token, scannedAt: new Date(at + 1000).toISOString() }, status: 'present', method: 'scan' })
+  return push(jar, 'attendance', attendanceId(meeting.id, memberId), {
+    meetingId: meeting.id,
+    memberId,
+    scan: { window, token, scannedAt: new Date(at + 1000).toISOString() },
+    status: 'present',
+    method: 'scan',
+  })
 }
 const leave = (jar: FetchFn, meeting: Meeting, memberId: string) =>
-  push(jar, 'attendance', attendanceId(meeting.id, memberId), { meetingId: meeting.id, memberId, leaveReason: '出差', leaveState: 'requested' })
+  push(jar, 'attendance', attendanceId(meeting.id, memberId), {
+    meetingId: meeting.id,
+    memberId,
+    leaveReason: '出差',
+    leaveState: 'requested',
+  })
 const makeup = (jar: FetchFn, meeting: Meeting) =>
-  push(jar, 'makeups', newId(), { meetingId: meeting.id, content: '自学会议材料', date: '2026-11-28', notes: '', createdAt: new Date().toISOString() })
+  push(jar, 'makeups', newId(), {
+    meetingId: meeting.id,
+    content: '自学会议材料',
+    date: '2026-11-28',
+    notes: '',
+    createdAt: new Date().toISOString(),
+  })
 
-const attendanceRow = (meeting: Meeting, memberId: string) => server.handle.db.selectFrom('attendance').selectAll().where('id', '=', attendanceId(meeting.id, memberId)).executeTakeFirst()
+const attendanceRow = (meeting: Meeting, memberId: string) =>
+  server.handle.db.selectFrom('attendance').selectAll().where('id', '=', attendanceId(meeting.id, memberId)).executeTakeFirst()
 const makeupsOf = (meeting: Meeting) => server.handle.db.selectFrom('makeups').selectAll().where('meeting_id', '=', meeting.id).execute()
 
 function refused(r: PushResult): void {
@@ -94,9 +161,16 @@ describe('a member of another branch, not expected, writes nothing into the meet
     const phone = await device(server, org.memberA.phone)
     const at = startedAt + 20 * 60_000
     const w = windowOf(at)
-    await signInWithCode(phone.db, phone.user, signInLink('https://example.org', branchB.id, w, await signToken(branchB.signKey ?? '', branchB.id, w)), at + 500)
+    await signInWithCode(
+      phone.db,
+      phone.user,
+      signInLink('https://example.org', branchB.id, w, await signToken(branchB.signKey ?? '', branchB.id, w)),
+      at + 500,
+    )
     expect(await sync(phone)).toEqual({ ok: true })
-    expect((await phone.db.rejected.toArray()).map((r) => r.message)).toEqual(['您不是这次会议的应到人员，也不属于召开会议的党支部，不能签到'])
+    expect((await phone.db.rejected.toArray()).map((r) => r.message)).toEqual([
+      '您不是这次会议的应到人员，也不属于召开会议的党支部，不能签到',
+    ])
     expect(await phone.db.attendance.get(attendanceId(branchB.id, org.memberA.id))).toBeUndefined()
   })
 
@@ -110,20 +184,20 @@ describe('a member of another branch, not expected, writes nothing into the meet
     expect(await makeupsOf(branchB)).toEqual([])
   })
 
-  it('a branch secretary is a member of another branch\'s meeting like anyone else', async () => {
+  it("a branch secretary is a member of another branch's meeting like anyone else", async () => {
     refused(await scan(jars.secretary, branchB, org.secretaryA.id))
     refused(await makeup(jars.secretary, branchB))
     expect(await attendanceRow(branchB, org.secretaryA.id)).toBeUndefined()
   })
 
-  it('the leadership\'s meetings take sign-ins, leave and 补学 only from those expected', async () => {
+  it("the leadership's meetings take sign-ins, leave and 补学 only from those expected", async () => {
     refused(await scan(jars.memberB, leadership, org.memberB.id))
     refused(await makeup(jars.memberB, leadership))
     expect((await scan(jars.memberA, leadership, org.memberA.id)).status).toBe('applied')
   })
 })
 
-describe('members of the meeting\'s own branch', () => {
+describe("members of the meeting's own branch", () => {
   it('one not expected signs in with the code as 列席, but neither asks for leave nor files 补学', async () => {
     expect((await scan(jars.memberA2, branchA, org.memberA2.id)).status).toBe('applied')
     expect(await attendanceRow(branchA, org.memberA2.id)).toMatchObject({ status: 'present', method: 'scan' })
@@ -141,9 +215,21 @@ describe('members of the meeting\'s own branch', () => {
 describe('marks by hand', () => {
   it('the organiser marks only people of the organisation', async () => {
     const nobody = newId()
-    const r = await push(jars.secretary, 'attendance', attendanceId(branchA.id, nobody), { meetingId: branchA.id, memberId: nobody, status: 'absent' })
+    const r = await push(jars.secretary, 'attendance', attendanceId(branchA.id, nobody), {
+      meetingId: branchA.id,
+      memberId: nobody,
+      status: 'absent',
+    })
     expect(r).toMatchObject({ status: 'rejected', code: 'validation', message: '登记的人员不属于本组织' })
     expect(await attendanceRow(branchA, nobody)).toBeUndefined()
-    expect((await push(jars.secretary, 'attendance', attendanceId(branchA.id, org.memberA.id), { meetingId: branchA.id, memberId: org.memberA.id, status: 'absent' })).status).toBe('applied')
+    expect(
+      (
+        await push(jars.secretary, 'attendance', attendanceId(branchA.id, org.memberA.id), {
+          meetingId: branchA.id,
+          memberId: org.memberA.id,
+          status: 'absent',
+        })
+      ).status,
+    ).toBe('applied')
   })
 })

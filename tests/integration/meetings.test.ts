@@ -3,7 +3,16 @@ import ExcelJS from 'exceljs'
 import ICAL from 'ical.js'
 import { device, seedOrg, signIn, startServer, type Device, type Org, type TestServer } from './harness.ts'
 import { SyncEngine } from '../../src/client/sync/engine.ts'
-import { addMeetingPhotos, createMeeting, decideLeave, fileMakeup, confirmMakeup, markAttendance, requestLeave, signInWithCode } from '../../src/client/features/meetings/meetings.repo.ts'
+import {
+  addMeetingPhotos,
+  createMeeting,
+  decideLeave,
+  fileMakeup,
+  confirmMakeup,
+  markAttendance,
+  requestLeave,
+  signInWithCode,
+} from '../../src/client/features/meetings/meetings.repo.ts'
 import { newMeetingKey, signInLink, signToken, windowOf, REFUSAL_TEXT } from '../../src/core/domain/sign-in-token.ts'
 import { MUTATION_VERSION, type PullResponse, type PushResponse } from '../../src/core/sync/protocol.ts'
 import { newId } from '../../src/core/ids.ts'
@@ -22,7 +31,14 @@ const HOUR = 3600_000
 const startedAt = Date.now() - 3 * HOUR
 
 const sync = (d: Device) => new SyncEngine(d.db, d.api).sync()
-const base = { place: '三楼会议室', speaker: '', agenda: '学习贯彻全会精神', minutes: '议题：\n决议：\n', talkWithId: null, durationMinutes: 60 }
+const base = {
+  place: '三楼会议室',
+  speaker: '',
+  agenda: '学习贯彻全会精神',
+  minutes: '议题：\n决议：\n',
+  talkWithId: null,
+  durationMinutes: 60,
+}
 
 beforeAll(async () => {
   server = await startServer()
@@ -34,16 +50,40 @@ beforeAll(async () => {
   dev.admin = await device(server, org.admin.phone)
   // Created offline on the organisers' phones, then synced.
   branchMeeting = await createMeeting(dev.secretary.db, dev.secretary.user, {
-    ...base, branchId: org.branchA, type: 'branch_committee', topic: '11月支部委员会', startsAt: new Date(startedAt).toISOString(), organiserId: org.secretaryA.id, expectedIds: [org.memberA.id, org.memberA2.id, org.secretaryA.id],
+    ...base,
+    branchId: org.branchA,
+    type: 'branch_committee',
+    topic: '11月支部委员会',
+    startsAt: new Date(startedAt).toISOString(),
+    organiserId: org.secretaryA.id,
+    expectedIds: [org.memberA.id, org.memberA2.id, org.secretaryA.id],
   })
   futureMeeting = await createMeeting(dev.secretary.db, dev.secretary.user, {
-    ...base, branchId: org.branchA, type: 'theme_day', topic: '12月主题党日', startsAt: new Date(Date.now() + 48 * HOUR).toISOString(), organiserId: org.secretaryA.id, expectedIds: [org.memberA.id, org.memberA2.id],
+    ...base,
+    branchId: org.branchA,
+    type: 'theme_day',
+    topic: '12月主题党日',
+    startsAt: new Date(Date.now() + 48 * HOUR).toISOString(),
+    organiserId: org.secretaryA.id,
+    expectedIds: [org.memberA.id, org.memberA2.id],
   })
   otherBranchMeeting = await createMeeting(dev.admin.db, dev.admin.user, {
-    ...base, branchId: org.branchB, type: 'group', topic: '第二支部党小组会', startsAt: new Date(startedAt).toISOString(), organiserId: org.admin.id, expectedIds: [org.memberB.id],
+    ...base,
+    branchId: org.branchB,
+    type: 'group',
+    topic: '第二支部党小组会',
+    startsAt: new Date(startedAt).toISOString(),
+    organiserId: org.admin.id,
+    expectedIds: [org.memberB.id],
   })
   leadershipMeeting = await createMeeting(dev.admin.db, dev.admin.user, {
-    ...base, branchId: null, type: 'study_group', topic: '中心组学习', startsAt: new Date(startedAt).toISOString(), organiserId: org.admin.id, expectedIds: [org.memberA.id, org.admin.id],
+    ...base,
+    branchId: null,
+    type: 'study_group',
+    topic: '中心组学习',
+    startsAt: new Date(startedAt).toISOString(),
+    organiserId: org.admin.id,
+    expectedIds: [org.memberA.id, org.admin.id],
   })
   expect(await sync(dev.secretary)).toEqual({ ok: true })
   expect(await sync(dev.admin)).toEqual({ ok: true })
@@ -81,20 +121,45 @@ describe('who sees and writes which meeting', () => {
   })
 
   const edit = async (f: FetchFn, m: Meeting) =>
-    ((await (
-      await f(`${server.url}/api/sync/push`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ clientId: newId(), mutations: [{ id: newId(), table: 'meetings', op: 'upsert', rowId: m.id, fields: { place: '二楼' }, base: {}, clientTime: new Date().toISOString(), v: MUTATION_VERSION }] }),
-      })
-    ).json()) as PushResponse).results[0]
+    (
+      (await (
+        await f(`${server.url}/api/sync/push`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            clientId: newId(),
+            mutations: [
+              {
+                id: newId(),
+                table: 'meetings',
+                op: 'upsert',
+                rowId: m.id,
+                fields: { place: '二楼' },
+                base: {},
+                clientTime: new Date().toISOString(),
+                v: MUTATION_VERSION,
+              },
+            ],
+          }),
+        })
+      ).json()) as PushResponse
+    ).results[0]
 
-  it('a secretary edits their branch\'s meetings only; members edit none; administrators all', async () => {
-    const jars = { secretary: await signIn(server, org.secretaryA.phone), member: await signIn(server, org.memberA.phone), admin: await signIn(server, org.admin.phone) }
+  it("a secretary edits their branch's meetings only; members edit none; administrators all", async () => {
+    const jars = {
+      secretary: await signIn(server, org.secretaryA.phone),
+      member: await signIn(server, org.memberA.phone),
+      admin: await signIn(server, org.admin.phone),
+    }
     const cells: [keyof typeof jars, Meeting, boolean][] = [
-      ['secretary', branchMeeting, true], ['secretary', otherBranchMeeting, false], ['secretary', leadershipMeeting, false],
-      ['member', branchMeeting, false], ['member', leadershipMeeting, false],
-      ['admin', branchMeeting, true], ['admin', otherBranchMeeting, true], ['admin', leadershipMeeting, true],
+      ['secretary', branchMeeting, true],
+      ['secretary', otherBranchMeeting, false],
+      ['secretary', leadershipMeeting, false],
+      ['member', branchMeeting, false],
+      ['member', leadershipMeeting, false],
+      ['admin', branchMeeting, true],
+      ['admin', otherBranchMeeting, true],
+      ['admin', leadershipMeeting, true],
     ]
     for (const [who, m, ok] of cells) {
       const r = await edit(jars[who], m)
@@ -106,7 +171,7 @@ describe('who sees and writes which meeting', () => {
     expect(r?.row ?? null).toBeNull()
   })
 
-  it('attendance and 补学: a member reads their own rows; the branch secretary the branch\'s; not another branch\'s', async () => {
+  it("attendance and 补学: a member reads their own rows; the branch secretary the branch's; not another branch's", async () => {
     const b = await device(server, org.memberB.phone)
     await signInWithCode(b.db, b.user, await codeAt(otherBranchMeeting, startedAt + 60_000), startedAt + 62_000)
     expect(await sync(b)).toEqual({ ok: true })
@@ -133,7 +198,12 @@ describe('sign-in', () => {
     expect(await sync(dev.memberA)).toEqual({ ok: true })
     expect(await sync(phone2)).toEqual({ ok: true })
     expect(await sync(dev.memberA)).toEqual({ ok: true })
-    const rows = await server.handle.db.selectFrom('attendance').selectAll().where('meeting_id', '=', branchMeeting.id).where('member_id', '=', org.memberA.id).execute()
+    const rows = await server.handle.db
+      .selectFrom('attendance')
+      .selectAll()
+      .where('meeting_id', '=', branchMeeting.id)
+      .where('member_id', '=', org.memberA.id)
+      .execute()
     expect(rows).toHaveLength(1)
     expect(rows[0]).toMatchObject({ status: 'present', method: 'scan', signed_at: new Date(startedAt + 5 * 60_000 + 1500).toISOString() })
     expect(await dev.memberA.db.rejected.count()).toBe(0)
@@ -163,7 +233,12 @@ describe('sign-in', () => {
     // Bypassing the phone's own check: the server refuses to turn a scanned member absent.
     const { writeRow } = await import('../../src/client/db/write.ts')
     const scanned = (await dev.secretary.db.attendance.get(attendanceId(meeting.id, org.memberA.id)))!
-    await writeRow(dev.secretary.db, 'attendance', { ...scanned, status: 'absent' }, { meetingId: meeting.id, memberId: org.memberA.id, status: 'absent' })
+    await writeRow(
+      dev.secretary.db,
+      'attendance',
+      { ...scanned, status: 'absent' },
+      { meetingId: meeting.id, memberId: org.memberA.id, status: 'absent' },
+    )
     expect(await sync(dev.secretary)).toEqual({ ok: true })
     const rejected = await dev.secretary.db.rejected.toArray()
     expect(rejected.map((r) => r.message)).toEqual(['该党员已扫码签到，不能改为请假或缺席'])
@@ -187,9 +262,16 @@ describe('leave and make-up study', () => {
     await decideLeave(dev.secretary.db, dev.secretary.user, meeting, org.memberA2.id, 'approved')
     await sync(dev.secretary)
     await sync(dev.memberA2)
-    expect(await dev.memberA2.db.attendance.get(attendanceId(meeting.id, org.memberA2.id))).toMatchObject({ status: 'leave', leaveState: 'approved' })
+    expect(await dev.memberA2.db.attendance.get(attendanceId(meeting.id, org.memberA2.id))).toMatchObject({
+      status: 'leave',
+      leaveState: 'approved',
+    })
 
-    await fileMakeup(dev.memberA2.db, dev.memberA2.user, meeting, { content: '自学会议材料', date: '2026-11-28', notes: '认真学习了会议精神' })
+    await fileMakeup(dev.memberA2.db, dev.memberA2.user, meeting, {
+      content: '自学会议材料',
+      date: '2026-11-28',
+      notes: '认真学习了会议精神',
+    })
     await sync(dev.memberA2)
     await sync(dev.secretary)
     const [made] = await dev.secretary.db.makeups.toArray()
@@ -208,7 +290,9 @@ describe('meeting photos', () => {
     const { uploadPendingPhotos } = await import('../../src/client/features/visits/uploader.ts')
     const bytes = new Uint8Array(300_000)
     bytes.set([0xff, 0xd8, 0xff, 0xe0])
-    await addMeetingPhotos(dev.secretary.db, branchMeeting.id, [{ blob: new Blob([bytes], { type: 'image/jpeg' }), width: 1600, height: 1200 }])
+    await addMeetingPhotos(dev.secretary.db, branchMeeting.id, [
+      { blob: new Blob([bytes], { type: 'image/jpeg' }), width: 1600, height: 1200 },
+    ])
     expect(await sync(dev.secretary)).toEqual({ ok: true })
     expect(await uploadPendingPhotos(dev.secretary.db, dev.secretary.api)).toEqual({ uploaded: 1, waiting: 0 })
     await sync(dev.memberA)
@@ -219,7 +303,11 @@ describe('meeting photos', () => {
     expect((await (await signIn(server, org.memberB.phone))(`${server.url}/api/photos/${photoId}`)).status).toBe(404)
     // A member may not add photos to a meeting they only attend.
     const jar = await signIn(server, org.memberA.phone)
-    const res = await jar(`${server.url}/api/photos/${newId()}?meeting=${branchMeeting.id}&offset=0&total=10`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: new Blob([new Uint8Array(10)]) })
+    const res = await jar(`${server.url}/api/photos/${newId()}?meeting=${branchMeeting.id}&offset=0&total=10`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: new Blob([new Uint8Array(10)]),
+    })
     expect(res.status).toBe(403)
   })
 })
@@ -268,11 +356,13 @@ describe('ledger and calendar', () => {
     expect((await jar(`${server.url}/api/ledger/${org.branchB}/${year}.xlsx`)).status).toBe(403)
   })
 
-  it('a meeting\'s .ics parses with a real ICS parser', async () => {
+  it("a meeting's .ics parses with a real ICS parser", async () => {
     const jar = await signIn(server, org.memberA.phone)
     const res = await jar(`${server.url}/api/meetings/${branchMeeting.id}.ics`)
     // The file is named after the meeting (China date), not meeting.ics.
-    expect(decodeURIComponent(/filename\*=UTF-8''([^;]+)/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? '')).toMatch(/^\d{4}-\d{2}-\d{2} 支部委员会 11月支部委员会\.ics$/)
+    expect(decodeURIComponent(/filename\*=UTF-8''([^;]+)/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? '')).toMatch(
+      /^\d{4}-\d{2}-\d{2} 支部委员会 11月支部委员会\.ics$/,
+    )
     const cal = new ICAL.Component(ICAL.parse(await res.text()))
     const event = new ICAL.Event(cal.getFirstSubcomponent('vevent') ?? undefined)
     expect(event.summary).toBe('支部委员会：11月支部委员会')

@@ -10,7 +10,8 @@ let server: TestServer
 let admin: FetchFn
 const today = chinaToday(new Date())
 
-const post = (f: FetchFn, path: string, body: unknown) => f(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+const post = (f: FetchFn, path: string, body: unknown) =>
+  f(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
 const json = async <T>(res: Promise<Response> | Response): Promise<T> => {
   const r = await res
   if (!r.ok) throw new Error(`${r.status} ${await r.text()}`)
@@ -29,7 +30,14 @@ const ROSTER = [
 beforeAll(async () => {
   server = await startServer()
   admin = cookieFetch()
-  await json(post(admin, '/api/setup', { orgName: '中共某县纪委监委机关委员会', adminName: '管理员', phone: '13900000001', password: 'long-enough-pw' }))
+  await json(
+    post(admin, '/api/setup', {
+      orgName: '中共某县纪委监委机关委员会',
+      adminName: '管理员',
+      phone: '13900000001',
+      password: 'long-enough-pw',
+    }),
+  )
 })
 afterAll(() => server.close())
 
@@ -39,18 +47,33 @@ describe('a brand-new organisation', () => {
     expect(r.startedOn).toBe(today)
     expect(r.rules.every((x) => x.since === today)).toBe(true)
     // A changed rule applies from the day it changed; an unchanged one keeps its day.
-    const saved = await json<{ rules: Rule[] }>(post(admin, '/api/admin/rules', { rules: [{ type: 'theme_day', period: 'month', times: 2 }, { type: 'org_life', period: 'year', times: 1 }] }))
+    const saved = await json<{ rules: Rule[] }>(
+      post(admin, '/api/admin/rules', {
+        rules: [
+          { type: 'theme_day', period: 'month', times: 2 },
+          { type: 'org_life', period: 'year', times: 1 },
+        ],
+      }),
+    )
     expect(saved.rules.map((x) => x.since)).toEqual([today, today])
   })
 
   it('the administrator is guided: 新增党支部 → 导入花名册 → 发放激活码', async () => {
-    expect(await json<Onboarding>(admin(`${server.url}/api/admin/onboarding`))).toEqual({ branches: 0, people: 0, notActivated: 0, withoutCode: 0 })
+    expect(await json<Onboarding>(admin(`${server.url}/api/admin/onboarding`))).toEqual({
+      branches: 0,
+      people: 0,
+      notActivated: 0,
+      withoutCode: 0,
+    })
   })
 
   it('imports a roster whose branches do not exist yet: the preview lists them, the confirmed apply creates them with the people', async () => {
     const preview = await json<ImportPreview>(post(admin, '/api/admin/import/preview', csv(ROSTER)))
     expect(preview.problems).toEqual([])
-    expect(preview.create).toEqual({ branches: ['机关第二党支部', '机关第一党支部'], groups: [{ branch: '机关第一党支部', group: '第一党小组' }] })
+    expect(preview.create).toEqual({
+      branches: ['机关第二党支部', '机关第一党支部'],
+      groups: [{ branch: '机关第一党支部', group: '第一党小组' }],
+    })
     // Year and month only: accepted as the 1st, and said so.
     expect(preview.notices).toEqual([
       { row: 2, column: '入党日期', message: '只有年月，按 1992-07-01（当月1日）记录，可在人员信息中修改' },
@@ -66,7 +89,9 @@ describe('a brand-new organisation', () => {
     expect(((await unconfirmed.json()) as { error: { message: string } }).error.message).toContain('2 个党支部、1 个党小组尚未建立')
     expect(await server.handle.db.selectFrom('users').select('id').execute()).toHaveLength(1)
 
-    const applied = await json<{ created: number; branchesCreated: number; groupsCreated: number; activations: IssuedCode[] }>(post(admin, '/api/admin/import/apply', { ...csv(ROSTER), createMissing: true }))
+    const applied = await json<{ created: number; branchesCreated: number; groupsCreated: number; activations: IssuedCode[] }>(
+      post(admin, '/api/admin/import/apply', { ...csv(ROSTER), createMissing: true }),
+    )
     expect(applied).toMatchObject({ created: 4, branchesCreated: 2, groupsCreated: 1 })
     expect(applied.activations.map((a) => [a.name, a.branchName])).toEqual([
       ['冯志远', '机关第二党支部'],
@@ -88,11 +113,21 @@ describe('a brand-new organisation', () => {
     const tree = await json<{ branches: { name: string }[] }>(admin(`${server.url}/api/admin/org`))
     expect(tree.branches.map((b) => b.name)).toEqual(['机关第一党支部', '机关第二党支部'])
     const log = await server.handle.db.selectFrom('audit_log').select('action').execute()
-    expect(log.map((l) => l.action).filter((a) => a !== 'rules_update').sort()).toEqual(['branch_create', 'branch_create', 'group_create', 'import_apply'])
+    expect(
+      log
+        .map((l) => l.action)
+        .filter((a) => a !== 'rules_update')
+        .sort(),
+    ).toEqual(['branch_create', 'branch_create', 'group_create', 'import_apply'])
   })
 
   it('a fresh batch of codes for those not yet activated; the guide is done once everyone has a code', async () => {
-    expect(await json<Onboarding>(admin(`${server.url}/api/admin/onboarding`))).toEqual({ branches: 2, people: 4, notActivated: 4, withoutCode: 0 })
+    expect(await json<Onboarding>(admin(`${server.url}/api/admin/onboarding`))).toEqual({
+      branches: 2,
+      people: 4,
+      notActivated: 4,
+      withoutCode: 0,
+    })
     const first = await json<{ activations: IssuedCode[] }>(post(admin, '/api/admin/activation/batch', {}))
     expect(first.activations).toHaveLength(4)
     const liu = first.activations.find((a) => a.name === '刘芳')
@@ -102,7 +137,14 @@ describe('a brand-new organisation', () => {
     const again = await json<{ activations: IssuedCode[] }>(post(admin, '/api/admin/activation/batch', {}))
     expect(again.activations.map((a) => a.name)).toEqual(['何雪梅', '王建国', '冯志远'])
     const feng = first.activations.find((a) => a.name === '冯志远')
-    expect((await post(cookieFetch(), '/api/auth/activate', { phone: feng?.phone, code: feng?.code, password: 'another-password' })).status).toBe(401)
-    expect(await json<Onboarding>(admin(`${server.url}/api/admin/onboarding`))).toEqual({ branches: 2, people: 4, notActivated: 3, withoutCode: 0 })
+    expect(
+      (await post(cookieFetch(), '/api/auth/activate', { phone: feng?.phone, code: feng?.code, password: 'another-password' })).status,
+    ).toBe(401)
+    expect(await json<Onboarding>(admin(`${server.url}/api/admin/onboarding`))).toEqual({
+      branches: 2,
+      people: 4,
+      notActivated: 3,
+      withoutCode: 0,
+    })
   })
 })

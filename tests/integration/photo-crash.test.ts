@@ -32,7 +32,16 @@ beforeAll(async () => {
   org = await seedOrg(server.handle)
   const secretary = await device(server, org.secretaryA.phone)
   member = await device(server, org.memberA.phone)
-  household = await saveHousehold(secretary.db, secretary.user, null, { branchId: org.branchA, name: '王大娘', address: '西村3号', village: '西村', contact: '', situation: '', needs: '', memberIds: [org.memberA.id] })
+  household = await saveHousehold(secretary.db, secretary.user, null, {
+    branchId: org.branchA,
+    name: '王大娘',
+    address: '西村3号',
+    village: '西村',
+    contact: '',
+    situation: '',
+    needs: '',
+    memberIds: [org.memberA.id],
+  })
   await new SyncEngine(secretary.db, secretary.api).sync()
   await new SyncEngine(member.db, member.api).sync()
 })
@@ -44,7 +53,17 @@ const finalFile = (id: string) => join(server.dataDir, 'photos', id)
 /** A visit with one photo, synced, with the first `chunks` chunks uploaded before the "crash". */
 async function halfUploaded(size: number, seed: number, chunks: number): Promise<{ id: string; bytes: Uint8Array<ArrayBuffer> }> {
   const bytes = photoBytes(size, seed)
-  const visitId = await recordVisit(member.db, member.user, { householdId: household, place: '', visitedAt: new Date().toISOString(), memberIds: [org.memberA.id], findings: '走访', problems: '', location: null, photos: [{ blob: new Blob([bytes], { type: 'image/jpeg' }), width: 10, height: 10 }], followups: [] })
+  const visitId = await recordVisit(member.db, member.user, {
+    householdId: household,
+    place: '',
+    visitedAt: new Date().toISOString(),
+    memberIds: [org.memberA.id],
+    findings: '走访',
+    problems: '',
+    location: null,
+    photos: [{ blob: new Blob([bytes], { type: 'image/jpeg' }), width: 10, height: 10 }],
+    followups: [],
+  })
   expect(await new SyncEngine(member.db, member.api).sync()).toEqual({ ok: true })
   const photo = await member.db.photo_blobs.where('visitId').equals(visitId).first()
   if (!photo) throw new Error('no photo')
@@ -89,7 +108,10 @@ describe('a crash in the middle of a photo upload', () => {
 
   it('a torn write (part of a chunk and garbage beyond the recorded offset) is cut off', async () => {
     const { id, bytes } = await halfUploaded(600_000, 2, 2)
-    appendFileSync(partFile(id), Buffer.concat([Buffer.from(bytes.subarray(2 * UPLOAD_CHUNK, 2 * UPLOAD_CHUNK + 1000)), Buffer.alloc(3000, 0x5a)]))
+    appendFileSync(
+      partFile(id),
+      Buffer.concat([Buffer.from(bytes.subarray(2 * UPLOAD_CHUNK, 2 * UPLOAD_CHUNK + 1000)), Buffer.alloc(3000, 0x5a)]),
+    )
     await resumesAndArrivesWhole(id, bytes)
   })
 
@@ -129,7 +151,10 @@ describe('a crash in the middle of a photo upload', () => {
     expect(await member.api.photoStatus(id)).toEqual({ received: 0, complete: false })
     expect(await uploadPendingPhotos(member.db, member.api)).toEqual({ uploaded: 2, waiting: 0 })
     const jar = await signIn(server, org.secretaryA.phone)
-    for (const [pid, b] of [[id, bytes], [fresh.id, fresh.bytes]] as const) {
+    for (const [pid, b] of [
+      [id, bytes],
+      [fresh.id, fresh.bytes],
+    ] as const) {
       const res = await jar(`${server.url}/api/photos/${pid}`)
       expect(Buffer.from(await res.arrayBuffer()).equals(Buffer.from(b))).toBe(true)
     }

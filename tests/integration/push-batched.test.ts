@@ -37,7 +37,15 @@ const mutation = (rowId: string, op: 'upsert' | 'delete', fields?: Record<string
   v: MUTATION_VERSION,
 })
 const create = (rowId: string, title: string): Mutation =>
-  mutation(rowId, 'upsert', { kind: 'self_study', title, date: '2026-11-20', minutes: 30, notes: '第一版', sourceUrl: '', createdAt: new Date().toISOString() })
+  mutation(rowId, 'upsert', {
+    kind: 'self_study',
+    title,
+    date: '2026-11-20',
+    minutes: 30,
+    notes: '第一版',
+    sourceUrl: '',
+    createdAt: new Date().toISOString(),
+  })
 
 async function push(jar: FetchFn, mutations: Mutation[]): Promise<PushResult[]> {
   const res = await jar(`${server.url}/api/sync/push`, {
@@ -71,7 +79,15 @@ describe('batched push of study records', () => {
       mutation(r2, 'delete'),
       mutation(othersRow, 'upsert', { title: '改别人的' }),
       mutation(gone, 'upsert', { title: '复活' }),
-      { id: newId(), table: 'users', op: 'upsert', rowId: org.memberA.id, fields: { joinedPartyOn: '2010-07-01' }, clientTime: new Date().toISOString(), v: MUTATION_VERSION },
+      {
+        id: newId(),
+        table: 'users',
+        op: 'upsert',
+        rowId: org.memberA.id,
+        fields: { joinedPartyOn: '2010-07-01' },
+        clientTime: new Date().toISOString(),
+        v: MUTATION_VERSION,
+      },
       mutation(r1, 'upsert', { minutes: 50 }),
     ]
     const results = await push(member, batch)
@@ -116,7 +132,15 @@ describe('batched push of study records', () => {
     const batches = Array.from({ length: 8 }, (_, i) => Array.from({ length: 5 }, (_, j) => create(newId(), `并发-${i}-${j}`)))
     const answers = await Promise.all(batches.map((b, i) => push(i % 2 ? other : member, b)))
     expect(answers.flat().map((r) => r.status)).toEqual(batches.flat().map(() => 'applied'))
-    const rows = await server.handle.db.selectFrom('study_records').select(['id', 'seq']).where('id', 'in', batches.flat().map((m) => m.rowId)).execute()
+    const rows = await server.handle.db
+      .selectFrom('study_records')
+      .select(['id', 'seq'])
+      .where(
+        'id',
+        'in',
+        batches.flat().map((m) => m.rowId),
+      )
+      .execute()
     expect(rows).toHaveLength(40)
     expect(new Set(rows.map((r) => Number(r.seq))).size).toBe(40)
     // A mutation id of another account is refused as a conflict, batched or not.

@@ -82,7 +82,10 @@ describe.skipIf(!onPostgres)('two server processes pushing the same batches (Pos
       ]
       const answers = await Promise.all(sent.map(([s, j, m]) => push(s, j, m)))
       // 200 with every mutation answered; a 503 (retry later) would be allowed, a 500 never.
-      expect(answers.map((a) => a.status).filter((s) => s !== 200 && s !== 503), `round ${round}`).toEqual([])
+      expect(
+        answers.map((a) => a.status).filter((s) => s !== 200 && s !== 503),
+        `round ${round}`,
+      ).toEqual([])
       const firsts = new Map<string, number>()
       for (const a of answers) {
         for (const r of a.results) {
@@ -91,18 +94,32 @@ describe.skipIf(!onPostgres)('two server processes pushing the same batches (Pos
         }
       }
       // Whatever was answered was applied once: never two first answers for one id.
-      expect([...firsts.values()].filter((n) => n !== 1), `round ${round}`).toEqual([])
+      expect(
+        [...firsts.values()].filter((n) => n !== 1),
+        `round ${round}`,
+      ).toEqual([])
       // Anything a 503 or a partial answer left out is applied when it is sent again.
       const again = await push(one, jarOne, batch)
       expect(again.status).toBe(200)
       expect(again.results.filter((r) => r.status !== 'applied')).toEqual([])
       for (const r of again.results) if (!r.duplicate) firsts.set(r.id, (firsts.get(r.id) ?? 0) + 1)
-      expect(batch.filter((m) => firsts.get(m.id) !== 1).map((m) => m.id), `round ${round}`).toEqual([])
+      expect(
+        batch.filter((m) => firsts.get(m.id) !== 1).map((m) => m.id),
+        `round ${round}`,
+      ).toEqual([])
     }
     const rows = await one.handle.db.selectFrom('study_records').select(['title']).where('title', 'like', 'race-%').execute()
     expect(rows).toHaveLength(all.length)
     expect(new Set(rows.map((r) => r.title)).size).toBe(all.length)
-    const stored = await one.handle.db.selectFrom('mutations').select(['id', 'result']).where('id', 'in', all.map((m) => m.id)).execute()
+    const stored = await one.handle.db
+      .selectFrom('mutations')
+      .select(['id', 'result'])
+      .where(
+        'id',
+        'in',
+        all.map((m) => m.id),
+      )
+      .execute()
     expect(stored).toHaveLength(all.length)
     expect(stored.filter((m) => !m.result.includes('"applied"'))).toEqual([])
   }, 120_000)

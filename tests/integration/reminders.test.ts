@@ -31,11 +31,20 @@ beforeAll(async () => {
     [org.secretaryA.id, '1998-07-01'],
   ]
   for (const [id, d] of dates) await server.handle.db.updateTable('users').set({ joined_party_on: d }).where('id', '=', id).execute()
-  for (const [name, who] of Object.entries({ memberA: org.memberA, memberA2: org.memberA2, secretaryA: org.secretaryA, memberB: org.memberB })) {
+  for (const [name, who] of Object.entries({
+    memberA: org.memberA,
+    memberA2: org.memberA2,
+    secretaryA: org.secretaryA,
+    memberB: org.memberB,
+  })) {
     const jar = await signIn(server, who.phone)
     const sub = endpoint.subscription(name)
     subs.set(name, sub)
-    const res = await jar(`${server.url}/api/me/push`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ endpoint: sub.endpoint, keys: sub.keys }) })
+    const res = await jar(`${server.url}/api/me/push`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ endpoint: sub.endpoint, keys: sub.keys }),
+    })
     expect(res.status).toBe(200)
   }
 })
@@ -54,7 +63,14 @@ const run = (now: Date) => runReminderJob(server.handle.db, webPushService(serve
 describe('daily reminder job', () => {
   it('greets exactly the members whose political birthday it is, and tells the secretary of the week ahead on Monday', async () => {
     const report = await run(china('2026-11-30T09:05:00'))
-    expect(endpoint.for('memberA')).toEqual([{ title: '今天是您的第20个政治生日', body: '张三同志，政治生日快乐！不忘入党初心，重温入党誓词。', url: '/', tag: 'birthday-2026-11-30' }])
+    expect(endpoint.for('memberA')).toEqual([
+      {
+        title: '今天是您的第20个政治生日',
+        body: '张三同志，政治生日快乐！不忘入党初心，重温入党誓词。',
+        url: '/',
+        tag: 'birthday-2026-11-30',
+      },
+    ])
     expect(endpoint.for('memberA2')).toEqual([])
     expect(endpoint.for('memberB')).toEqual([])
     // The secretary's list holds their own branch only (李四 on Thursday, not 赵六 of branch B).
@@ -77,12 +93,24 @@ describe('daily reminder job', () => {
     expect(endpoint.for('secretaryA')).toHaveLength(1)
   })
 
-  it('waits for the sending hour and for the end of the member\'s quiet hours', async () => {
+  it("waits for the sending hour and for the end of the member's quiet hours", async () => {
     await run(china('2026-11-30T08:30:00'))
     expect(endpoint.received).toEqual([])
     await server.handle.db
       .insertInto('reminder_settings')
-      .values({ id: org.memberA.id, org_id: org.orgId, birthday: 1, branch_week_ahead: 1, meeting_tomorrow: 1, study_gap: 0, unsynced: 1, quiet_start: '09:00', quiet_end: '11:00', updated_at: '', seq: 0 })
+      .values({
+        id: org.memberA.id,
+        org_id: org.orgId,
+        birthday: 1,
+        branch_week_ahead: 1,
+        meeting_tomorrow: 1,
+        study_gap: 0,
+        unsynced: 1,
+        quiet_start: '09:00',
+        quiet_end: '11:00',
+        updated_at: '',
+        seq: 0,
+      })
       .execute()
     try {
       const held = await run(china('2026-11-30T10:00:00'))
@@ -98,7 +126,15 @@ describe('daily reminder job', () => {
   it('sends nothing to a member who turned the greeting off', async () => {
     await server.handle.db
       .insertInto('reminder_settings')
-      .values({ id: org.memberA.id, org_id: org.orgId, ...{ birthday: 0, branch_week_ahead: 1, meeting_tomorrow: 1, study_gap: 0, unsynced: 1 }, quiet_start: DEFAULT_PREFS.quietStart, quiet_end: DEFAULT_PREFS.quietEnd, updated_at: '', seq: 0 })
+      .values({
+        id: org.memberA.id,
+        org_id: org.orgId,
+        ...{ birthday: 0, branch_week_ahead: 1, meeting_tomorrow: 1, study_gap: 0, unsynced: 1 },
+        quiet_start: DEFAULT_PREFS.quietStart,
+        quiet_end: DEFAULT_PREFS.quietEnd,
+        updated_at: '',
+        seq: 0,
+      })
       .execute()
     try {
       await run(china('2026-11-30T09:05:00'))
@@ -130,11 +166,40 @@ describe('meeting tomorrow', () => {
     const id = '01a22031-4d76-7677-ae1b-b63b19145d99'
     await server.handle.db
       .insertInto('meetings')
-      .values({ id, org_id: org.orgId, branch_id: org.branchA, type: 'branch_committee', topic: '12月支部委员会', starts_at: '2026-12-01T06:30:00.000Z', duration_minutes: 60, place: '三楼会议室', organiser_id: org.secretaryA.id, speaker: '', expected_ids: JSON.stringify([org.memberA2.id]), agenda: '', minutes: '', talk_with_id: null, sign_key: 'k'.repeat(43), photo_ids: '[]', created_by: org.secretaryA.id, created_at: '2026-11-28T00:00:00.000Z', updated_at: '2026-11-28T00:00:00.000Z', deleted: 0, seq: 1 })
+      .values({
+        id,
+        org_id: org.orgId,
+        branch_id: org.branchA,
+        type: 'branch_committee',
+        topic: '12月支部委员会',
+        starts_at: '2026-12-01T06:30:00.000Z',
+        duration_minutes: 60,
+        place: '三楼会议室',
+        organiser_id: org.secretaryA.id,
+        speaker: '',
+        expected_ids: JSON.stringify([org.memberA2.id]),
+        agenda: '',
+        minutes: '',
+        talk_with_id: null,
+        sign_key: 'k'.repeat(43),
+        photo_ids: '[]',
+        created_by: org.secretaryA.id,
+        created_at: '2026-11-28T00:00:00.000Z',
+        updated_at: '2026-11-28T00:00:00.000Z',
+        deleted: 0,
+        seq: 1,
+      })
       .execute()
     await run(china('2026-11-30T09:05:00'))
     await run(china('2026-11-30T10:05:00'))
-    expect(endpoint.for('memberA2')).toEqual([{ title: '明天 14:30：12月支部委员会', body: '地点：三楼会议室。不能参加请提前在应用中请假。', url: `/meetings/${id}`, tag: `meetingTomorrow-${id}` }])
+    expect(endpoint.for('memberA2')).toEqual([
+      {
+        title: '明天 14:30：12月支部委员会',
+        body: '地点：三楼会议室。不能参加请提前在应用中请假。',
+        url: `/meetings/${id}`,
+        tag: `meetingTomorrow-${id}`,
+      },
+    ])
     expect(endpoint.for('memberA').filter((p) => p.tag.startsWith('meeting'))).toEqual([])
   })
 })
@@ -151,17 +216,21 @@ describe('subscriptions', () => {
     expect(((await res.json()) as { error: { message: string } }).error.message).toContain('推送服务不受支持')
   })
 
-  it('moves a browser\'s subscription to whoever signs in on it next', async () => {
+  it("moves a browser's subscription to whoever signs in on it next", async () => {
     const sub = endpoint.subscription('shared')
     for (const phone of [org.memberA2.phone, org.memberB.phone]) {
       const jar = await signIn(server, phone)
-      await jar(`${server.url}/api/me/push`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ endpoint: sub.endpoint, keys: sub.keys }) })
+      await jar(`${server.url}/api/me/push`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ endpoint: sub.endpoint, keys: sub.keys }),
+      })
     }
     const rows = await server.handle.db.selectFrom('push_subscriptions').select('user_id').where('endpoint', '=', sub.endpoint).execute()
     expect(rows).toEqual([{ user_id: org.memberB.id }])
   })
 
-  it('sends a test notification to the person\'s own devices only', async () => {
+  it("sends a test notification to the person's own devices only", async () => {
     const jar = await signIn(server, org.secretaryA.phone)
     const res = await jar(`${server.url}/api/me/push/test`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
     expect(await res.json()).toEqual({ devices: 1, sent: 1 })

@@ -27,7 +27,14 @@ afterEach(async () => {
   server = null
 })
 
-const draft = (title: string) => ({ kind: 'self_study' as const, title, date: '2026-11-20', minutes: 30, notes: `${title} 心得`, sourceUrl: '' })
+const draft = (title: string) => ({
+  kind: 'self_study' as const,
+  title,
+  date: '2026-11-20',
+  minutes: 30,
+  notes: `${title} 心得`,
+  sourceUrl: '',
+})
 const engines = new WeakMap<Device, SyncEngine>()
 const sync = (d: Device) => {
   const e = engines.get(d) ?? new SyncEngine(d.db, d.api, { pullLimit: 7 })
@@ -44,7 +51,16 @@ async function scenario(seed: number) {
   const m2 = await device(s, org.memberA2.phone)
   const sec = await device(s, org.secretaryA.phone)
   const phones = [m1, m1b, m2, sec]
-  const household = await saveHousehold(sec.db, sec.user, null, { branchId: org.branchA, name: '刘奶奶', address: '北村1号', village: '北村', contact: '', situation: '独居', needs: '', memberIds: [org.memberA.id] })
+  const household = await saveHousehold(sec.db, sec.user, null, {
+    branchId: org.branchA,
+    name: '刘奶奶',
+    address: '北村1号',
+    village: '北村',
+    contact: '',
+    situation: '独居',
+    needs: '',
+    memberIds: [org.memberA.id],
+  })
   await createStudy(m1.db, m1.user, draft('备份前-张三'))
   for (const d of phones) await sync(d)
   for (const d of phones) expect(await sync(d)).toEqual({ ok: true })
@@ -65,15 +81,32 @@ async function scenario(seed: number) {
 
   // After the backup: a meeting, a sign-in, leave, a visit with a promised action, settings, dates.
   const meeting = await createMeeting(sec.db, sec.user, {
-    branchId: org.branchA, type: 'branch_general', topic: '党员大会', startsAt: new Date(Date.now() + 30 * 60_000).toISOString(), durationMinutes: 90, place: '三楼会议室',
-    organiserId: org.secretaryA.id, speaker: '', expectedIds: [org.memberA.id, org.memberA2.id], agenda: '', minutes: '', talkWithId: null,
+    branchId: org.branchA,
+    type: 'branch_general',
+    topic: '党员大会',
+    startsAt: new Date(Date.now() + 30 * 60_000).toISOString(),
+    durationMinutes: 90,
+    place: '三楼会议室',
+    organiserId: org.secretaryA.id,
+    speaker: '',
+    expectedIds: [org.memberA.id, org.memberA2.id],
+    agenda: '',
+    minutes: '',
+    talkWithId: null,
   })
   expect(await sync(sec)).toEqual({ ok: true })
   const w = windowOf(Date.now())
   await signInWithCode(m1.db, m1.user, signInLink('https://app', meeting.id, w, await signToken(meeting.signKey ?? '', meeting.id, w)))
   await createStudy(m1.db, m1.user, draft('备份后-张三'))
   await recordVisit(m1.db, m1.user, {
-    householdId: household, place: '', visitedAt: new Date().toISOString(), memberIds: [org.memberA.id], findings: '备份后的走访', problems: '', location: null, photos: [],
+    householdId: household,
+    place: '',
+    visitedAt: new Date().toISOString(),
+    memberIds: [org.memberA.id],
+    findings: '备份后的走访',
+    problems: '',
+    location: null,
+    photos: [],
     followups: [{ text: '代办医保', ownerId: org.memberA.id, dueOn: '2026-12-15' }],
   })
   await saveReminderPrefs(m1.db, m1.user, { quietStart: '21:30' })
@@ -105,17 +138,26 @@ async function scenario(seed: number) {
   for (const d of phones) expect(await sync(d)).toEqual({ ok: true })
 
   const db = s.handle.db
-  const serverTitles = new Set((await db.selectFrom('study_records').select('title').where('deleted', '=', 0).execute()).map((r) => r.title))
+  const serverTitles = new Set(
+    (await db.selectFrom('study_records').select('title').where('deleted', '=', 0).execute()).map((r) => r.title),
+  )
   expect([...titles].filter((t) => !serverTitles.has(t))).toEqual([])
-  expect(await db.selectFrom('meetings').select(['topic', 'sign_key']).where('id', '=', meeting.id).executeTakeFirst()).toMatchObject({ topic: '党员大会', sign_key: meeting.signKey })
+  expect(await db.selectFrom('meetings').select(['topic', 'sign_key']).where('id', '=', meeting.id).executeTakeFirst()).toMatchObject({
+    topic: '党员大会',
+    sign_key: meeting.signKey,
+  })
   const attendance = await db.selectFrom('attendance').selectAll().where('meeting_id', '=', meeting.id).orderBy('member_id').execute()
   expect(attendance.map((a) => [a.member_id, a.status, a.method, a.leave_reason].join('|')).sort()).toEqual(
     [`${org.memberA.id}|present|scan|`, `${org.memberA2.id}||null|下乡调研`].map((x) => x.replace('|null|', '||')).sort(),
   )
   expect(await db.selectFrom('visits').select('findings').where('findings', '=', '备份后的走访').execute()).toHaveLength(1)
   expect(await db.selectFrom('followups').select('text').where('text', '=', '代办医保').execute()).toHaveLength(1)
-  expect(await db.selectFrom('reminder_settings').select('quiet_start').where('id', '=', org.memberA.id).executeTakeFirst()).toMatchObject({ quiet_start: '21:30' })
-  expect(await db.selectFrom('users').select(['joined_party_on', 'full_member_on']).where('id', '=', org.memberA.id).executeTakeFirst()).toEqual({ joined_party_on: '2001-07-01', full_member_on: '2002-07-01' })
+  expect(await db.selectFrom('reminder_settings').select('quiet_start').where('id', '=', org.memberA.id).executeTakeFirst()).toMatchObject({
+    quiet_start: '21:30',
+  })
+  expect(
+    await db.selectFrom('users').select(['joined_party_on', 'full_member_on']).where('id', '=', org.memberA.id).executeTakeFirst(),
+  ).toEqual({ joined_party_on: '2001-07-01', full_member_on: '2002-07-01' })
   for (const d of phones) {
     expect(await d.db.outbox.count()).toBe(0)
     expect((await d.db.rejected.toArray()).map((r) => `${r.code}: ${r.message}`)).toEqual([])
@@ -125,7 +167,11 @@ async function scenario(seed: number) {
 
 describe('restoring a backup taken under load', () => {
   for (const seed of [1, 2, 3]) {
-    it(`every phone ends equal to a fresh pull and every acknowledged write it holds is back (order ${seed})`, () => scenario(seed), 120_000)
+    it(
+      `every phone ends equal to a fresh pull and every acknowledged write it holds is back (order ${seed})`,
+      () => scenario(seed),
+      120_000,
+    )
   }
 
   it.skipIf(process.env.TEST_DATABASE_URL)('a database put back by hand (without npm run restore) is noticed at start', async () => {
@@ -148,37 +194,49 @@ describe('restoring a backup taken under load', () => {
     expect(page).toMatchObject({ reset: true, resetReason: 'restored' })
     expect(parseCursor(page.cursor)?.epoch).not.toBe(before?.epoch)
     expect(await sync(m)).toEqual({ ok: true })
-    expect((await s.handle.db.selectFrom('study_records').select('title').where('deleted', '=', 0).execute()).map((r) => r.title).sort()).toEqual(['一', '二'])
+    expect(
+      (await s.handle.db.selectFrom('study_records').select('title').where('deleted', '=', 0).execute()).map((r) => r.title).sort(),
+    ).toEqual(['一', '二'])
   })
 })
 
 describe("the README's commands", () => {
-  it.skipIf(process.env.TEST_DATABASE_URL)('npm run backup writes a checked copy; npm run restore puts it back with a new generation', async () => {
-    const s = await startServer()
-    server = s
-    const org = await seedOrg(s.handle)
-    const m = await device(s, org.memberA.phone)
-    await createStudy(m.db, m.user, draft('命令行备份前'))
-    expect(await sync(m)).toEqual({ ok: true })
-    const run = (...args: string[]) => spawnSync('npx', ['tsx', 'src/server/ops/cli.ts', ...args], { encoding: 'utf8', env: { ...process.env, DATA_DIR: s.dataDir, DATABASE_URL: '' } })
-    const made = run('backup', join(s.dataDir, 'cli-backups'))
-    expect(made.status, made.stderr).toBe(0)
-    expect(made.stdout).toContain('备份完成')
-    const dir = readdirSync(join(s.dataDir, 'cli-backups')).map((n) => join(s.dataDir, 'cli-backups', n))[0] ?? ''
-    expect(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'))).toMatchObject({ dialect: 'sqlite', epoch: s.handle.epoch })
-    await createStudy(m.db, m.user, draft('命令行备份后'))
-    expect(await sync(m)).toEqual({ ok: true })
+  it.skipIf(process.env.TEST_DATABASE_URL)(
+    'npm run backup writes a checked copy; npm run restore puts it back with a new generation',
+    async () => {
+      const s = await startServer()
+      server = s
+      const org = await seedOrg(s.handle)
+      const m = await device(s, org.memberA.phone)
+      await createStudy(m.db, m.user, draft('命令行备份前'))
+      expect(await sync(m)).toEqual({ ok: true })
+      const run = (...args: string[]) =>
+        spawnSync('npx', ['tsx', 'src/server/ops/cli.ts', ...args], {
+          encoding: 'utf8',
+          env: { ...process.env, DATA_DIR: s.dataDir, DATABASE_URL: '' },
+        })
+      const made = run('backup', join(s.dataDir, 'cli-backups'))
+      expect(made.status, made.stderr).toBe(0)
+      expect(made.stdout).toContain('备份完成')
+      const dir = readdirSync(join(s.dataDir, 'cli-backups')).map((n) => join(s.dataDir, 'cli-backups', n))[0] ?? ''
+      expect(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'))).toMatchObject({ dialect: 'sqlite', epoch: s.handle.epoch })
+      await createStudy(m.db, m.user, draft('命令行备份后'))
+      expect(await sync(m)).toEqual({ ok: true })
 
-    await s.restartAfter(async () => {
-      const restored = run('restore', dir)
-      expect(restored.status, restored.stderr).toBe(0)
-      expect(restored.stdout).toContain('恢复完成')
-    })
-    expect(s.handle.epoch).not.toBe(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).epoch)
-    await m.api.me().catch(() => undefined) // the test's connection pool still holds a socket to the stopped server
-    expect(await sync(m)).toEqual({ ok: true })
-    expect((await s.handle.db.selectFrom('study_records').select('title').where('deleted', '=', 0).execute()).map((r) => r.title).sort()).toEqual(['命令行备份前', '命令行备份后'].sort())
-  }, 60_000)
+      await s.restartAfter(async () => {
+        const restored = run('restore', dir)
+        expect(restored.status, restored.stderr).toBe(0)
+        expect(restored.stdout).toContain('恢复完成')
+      })
+      expect(s.handle.epoch).not.toBe(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).epoch)
+      await m.api.me().catch(() => undefined) // the test's connection pool still holds a socket to the stopped server
+      expect(await sync(m)).toEqual({ ok: true })
+      expect(
+        (await s.handle.db.selectFrom('study_records').select('title').where('deleted', '=', 0).execute()).map((r) => r.title).sort(),
+      ).toEqual(['命令行备份前', '命令行备份后'].sort())
+    },
+    60_000,
+  )
 })
 
 describe('photos after a restore', () => {
@@ -188,7 +246,16 @@ describe('photos after a restore', () => {
     const org = await seedOrg(s.handle)
     const sec = await device(s, org.secretaryA.phone)
     const m = await device(s, org.memberA.phone)
-    const household = await saveHousehold(sec.db, sec.user, null, { branchId: org.branchA, name: '赵大爷', address: '', village: '西村', contact: '', situation: '', needs: '', memberIds: [org.memberA.id] })
+    const household = await saveHousehold(sec.db, sec.user, null, {
+      branchId: org.branchA,
+      name: '赵大爷',
+      address: '',
+      village: '西村',
+      contact: '',
+      situation: '',
+      needs: '',
+      memberIds: [org.memberA.id],
+    })
     expect(await sync(sec)).toEqual({ ok: true })
     expect(await sync(m)).toEqual({ ok: true })
     const { dir } = await backup({ dataDir: s.dataDir, databaseUrl: s.databaseUrl, outDir: join(s.dataDir, 'backups') })
@@ -197,8 +264,15 @@ describe('photos after a restore', () => {
     bytes.set([0xff, 0xd8, 0xff, 0xe0])
     for (let i = 4; i < bytes.length; i++) bytes[i] = (i * 7) % 251
     const visitId = await recordVisit(m.db, m.user, {
-      householdId: household, place: '', visitedAt: new Date().toISOString(), memberIds: [org.memberA.id], findings: '带照片的走访', problems: '', location: null,
-      photos: [{ blob: new Blob([bytes], { type: 'image/jpeg' }), width: 1600, height: 1200 }], followups: [],
+      householdId: household,
+      place: '',
+      visitedAt: new Date().toISOString(),
+      memberIds: [org.memberA.id],
+      findings: '带照片的走访',
+      problems: '',
+      location: null,
+      photos: [{ blob: new Blob([bytes], { type: 'image/jpeg' }), width: 1600, height: 1200 }],
+      followups: [],
     })
     expect(await sync(m)).toEqual({ ok: true })
     expect(await uploadPendingPhotos(m.db, m.api)).toEqual({ uploaded: 1, waiting: 0 })
@@ -212,7 +286,9 @@ describe('photos after a restore', () => {
     await m.api.me().catch(() => undefined) // the test's connection pool still holds a socket to the stopped server
     expect(await sync(m)).toEqual({ ok: true })
     expect(await uploadPendingPhotos(m.db, m.api)).toEqual({ uploaded: 1, waiting: 0 })
-    expect(await s.handle.db.selectFrom('photos').select(['complete', 'visit_id']).where('id', '=', photoId).executeTakeFirst()).toMatchObject({ complete: 1, visit_id: visitId })
+    expect(
+      await s.handle.db.selectFrom('photos').select(['complete', 'visit_id']).where('id', '=', photoId).executeTakeFirst(),
+    ).toMatchObject({ complete: 1, visit_id: visitId })
     expect(new Uint8Array(readFileSync(join(s.dataDir, 'photos', photoId)))).toEqual(bytes)
   }, 60_000)
 })

@@ -29,7 +29,11 @@ beforeAll(async () => {
 afterAll(() => server.close())
 
 const send = (path: string, fileName: string, file: Buffer, f: FetchFn = secretary) =>
-  f(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ fileName, content: file.toString('base64') }) })
+  f(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ fileName, content: file.toString('base64') }),
+  })
 
 async function refused(fileName: string, file: Buffer, status: 413 | 422, message: RegExp, path = '/api/admin/import/preview') {
   const res = await send(path, fileName, file)
@@ -62,9 +66,19 @@ describe('xlsx past the limits', () => {
 
   it('refuses more than 5,000 rows or 60 columns, and more than 100 parts', async () => {
     const rows = Array.from({ length: 5000 }, (_, i) => `<row r="${i + 2}"><c r="A${i + 2}"><v>${i}</v></c></row>`).join('')
-    await refused('花名册.xlsx', withParts(roster, { 'xl/worksheets/sheet1.xml': sheetXml(rowsXml([HEADER]) + rows) }), 422, /行数超过 5000 行/)
+    await refused(
+      '花名册.xlsx',
+      withParts(roster, { 'xl/worksheets/sheet1.xml': sheetXml(rowsXml([HEADER]) + rows) }),
+      422,
+      /行数超过 5000 行/,
+    )
     const wide = [...HEADER, ...Array.from({ length: 54 }, (_, i) => `列${i}`)]
-    await refused('花名册.xlsx', withParts(roster, { 'xl/worksheets/sheet1.xml': sheetXml(rowsXml([wide, PERSON])) }), 422, /列数超过 60 列/)
+    await refused(
+      '花名册.xlsx',
+      withParts(roster, { 'xl/worksheets/sheet1.xml': sheetXml(rowsXml([wide, PERSON])) }),
+      422,
+      /列数超过 60 列/,
+    )
     const parts = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`customXml/item${i}.xml`, '<a/>']))
     await refused('花名册.xlsx', withParts(roster, parts), 413, /部件过多（超过 100 个）/)
   })
@@ -73,7 +87,10 @@ describe('xlsx past the limits', () => {
     const sheet = sheetXml(rowsXml([HEADER, PERSON]), '<mergeCells count="1"><mergeCell ref="A3:XFD1048576"/></mergeCells>')
     await refused('花名册.xlsx', withParts(roster, { 'xl/worksheets/sheet1.xml': sheet }), 422, /行数超过 5000 行/)
     const workbook = Buffer.from(unzipSync(roster)['xl/workbook.xml'] ?? new Uint8Array()).toString()
-    const named = workbook.replace(/<definedNames\/>|<\/sheets>/, (m) => `${m === '</sheets>' ? m : ''}<definedNames><definedName name="x">花名册!$A$1:$XFD$1048576</definedName></definedNames>`)
+    const named = workbook.replace(
+      /<definedNames\/>|<\/sheets>/,
+      (m) => `${m === '</sheets>' ? m : ''}<definedNames><definedName name="x">花名册!$A$1:$XFD$1048576</definedName></definedNames>`,
+    )
     await refused('花名册.xlsx', withParts(roster, { 'xl/workbook.xml': named }), 422, /定义的名称/)
   })
 
@@ -94,7 +111,12 @@ describe('CSV past the limits', () => {
   })
 
   it('refuses a CSV with one enormous field, or with a row of 100 columns', async () => {
-    await refused('花名册.csv', Buffer.from(`${HEADER.join(',')}\n${PERSON.slice(0, 6).join(',')},${'备'.repeat(400_000)}\n`), 422, /第 2 行有一个单元格超过 2000 字/)
+    await refused(
+      '花名册.csv',
+      Buffer.from(`${HEADER.join(',')}\n${PERSON.slice(0, 6).join(',')},${'备'.repeat(400_000)}\n`),
+      422,
+      /第 2 行有一个单元格超过 2000 字/,
+    )
     await refused('花名册.csv', Buffer.from(`${HEADER.join(',')}\n${PERSON.join(',')}${','.repeat(100)}\n`), 422, /列数超过 60 列/)
   })
 
@@ -106,7 +128,11 @@ describe('CSV past the limits', () => {
 
   it('reads a CSV saved as UTF-16 (Excel’s “Unicode text”)', async () => {
     const text = `${HEADER.join('\t')}\n${PERSON.join('\t')}\n`
-    const res = await send('/api/admin/import/preview', '花名册.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]))
+    const res = await send(
+      '/api/admin/import/preview',
+      '花名册.csv',
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]),
+    )
     expect(res.status).toBe(200)
     expect(((await res.json()) as ImportPreview).rows).toMatchObject([{ name: '新党员', phone: '13600000001' }])
   })
@@ -115,7 +141,11 @@ describe('CSV past the limits', () => {
 describe('request bodies', () => {
   it('(guard) a gzip-encoded body that inflates to 50 MB is cut off at the body limit with 413', async () => {
     const body = gzipSync(Buffer.alloc(50 * 1024 * 1024, 32), { level: 9 })
-    const res = await secretary(`${server.url}/api/admin/import/preview`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body })
+    const res = await secretary(`${server.url}/api/admin/import/preview`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body,
+    })
     expect(res.status).toBe(413)
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('payload_too_large')
     await expectAlive()

@@ -26,11 +26,27 @@ const invariant = async (...ds: Device[]) => {
   }
 }
 const visitDraft = (householdId: string, memberIds: string[], text: string) => ({
-  householdId, place: '', visitedAt: new Date().toISOString(), memberIds, findings: text, problems: '', location: null, photos: [],
+  householdId,
+  place: '',
+  visitedAt: new Date().toISOString(),
+  memberIds,
+  findings: text,
+  problems: '',
+  location: null,
+  photos: [],
   followups: [{ text: `${text} 的承诺事项`, ownerId: memberIds[0] ?? '', dueOn: '2026-12-31' }],
 })
 const household = async (memberIds: string[]) => {
-  const id = await saveHousehold(secretary.db, secretary.user, null, { branchId: org.branchA, name: '王大娘', address: '西村3号', village: '西村', contact: '', situation: '低保户，腿脚不便', needs: '', memberIds })
+  const id = await saveHousehold(secretary.db, secretary.user, null, {
+    branchId: org.branchA,
+    name: '王大娘',
+    address: '西村3号',
+    village: '西村',
+    contact: '',
+    situation: '低保户，腿脚不便',
+    needs: '',
+    memberIds,
+  })
   await sync(secretary)
   return id
 }
@@ -68,8 +84,18 @@ describe('rows that leave a scope leave the phone', () => {
 
   it('a member no longer expected at a meeting (a 谈心谈话 rescheduled with someone else) loses it', async () => {
     const meeting = await createMeeting(secretary.db, secretary.user, {
-      branchId: org.branchA, type: 'heart_talk', topic: '谈心谈话', startsAt: new Date().toISOString(), durationMinutes: 60, place: '', organiserId: org.secretaryA.id,
-      speaker: '', expectedIds: [org.memberA.id], agenda: '', minutes: '', talkWithId: org.memberA.id,
+      branchId: org.branchA,
+      type: 'heart_talk',
+      topic: '谈心谈话',
+      startsAt: new Date().toISOString(),
+      durationMinutes: 60,
+      place: '',
+      organiserId: org.secretaryA.id,
+      speaker: '',
+      expectedIds: [org.memberA.id],
+      agenda: '',
+      minutes: '',
+      talkWithId: org.memberA.id,
     })
     await sync(secretary)
     await sync(member)
@@ -110,7 +136,12 @@ describe('rows that enter a scope arrive complete', () => {
 
     const v = await member.db.visits.get(visitId)
     if (!v) throw new Error('no visit')
-    await writeRow(member.db, 'visits', { ...v, memberIds: [org.memberA.id, org.memberA2.id] }, { memberIds: [org.memberA.id, org.memberA2.id] })
+    await writeRow(
+      member.db,
+      'visits',
+      { ...v, memberIds: [org.memberA.id, org.memberA2.id] },
+      { memberIds: [org.memberA.id, org.memberA2.id] },
+    )
     await sync(member)
     await sync(member2)
     expect(await member2.db.visits.get(visitId)).toBeDefined()
@@ -129,7 +160,8 @@ describe('rows that enter a scope arrive complete', () => {
 
   it("a meeting moved to another branch takes its attendance to that branch's secretary", async () => {
     const adminFetch = await signIn(server, org.admin.phone)
-    const post = (path: string, body: unknown) => adminFetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    const post = (path: string, body: unknown) =>
+      adminFetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
     expect((await post(`/api/admin/people/${org.memberB.id}/role`, { role: 'secretary' })).status).toBe(200)
     const secretaryB = await device(server, org.memberB.phone)
     const admin = await device(server, org.admin.phone)
@@ -137,8 +169,18 @@ describe('rows that enter a scope arrive complete', () => {
     await sync(admin)
 
     const meeting = await createMeeting(admin.db, admin.user, {
-      branchId: org.branchA, type: 'party_lesson', topic: '党课', startsAt: new Date().toISOString(), durationMinutes: 90, place: '', organiserId: org.admin.id,
-      speaker: '', expectedIds: [org.memberA.id], agenda: '', minutes: '', talkWithId: null,
+      branchId: org.branchA,
+      type: 'party_lesson',
+      topic: '党课',
+      startsAt: new Date().toISOString(),
+      durationMinutes: 90,
+      place: '',
+      organiserId: org.admin.id,
+      speaker: '',
+      expectedIds: [org.memberA.id],
+      agenda: '',
+      minutes: '',
+      talkWithId: null,
     })
     await markAttendance(admin.db, admin.user, meeting, org.memberA.id, 'present')
     await sync(admin)
@@ -161,16 +203,36 @@ describe('property: the fresh-pull invariant under random scope changes', () => 
     try {
       const o = await seedOrg(s.handle)
       const adminFetch = await signIn(s, o.admin.phone)
-      const post = (path: string, body: unknown) => adminFetch(`${s.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+      const post = (path: string, body: unknown) =>
+        adminFetch(`${s.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
       const sec = await device(s, o.secretaryA.phone)
       const a = await device(s, o.memberA.phone)
       const a2 = await device(s, o.memberA2.phone)
       const phones = [sec, a, a2]
       const syncOk = (d: Device) => new SyncEngine(d.db, d.api, { pullLimit: 4 }).sync()
-      const h = await saveHousehold(sec.db, sec.user, null, { branchId: o.branchA, name: '张大伯', address: '', village: '南村', contact: '', situation: '', needs: '', memberIds: [o.memberA.id] })
+      const h = await saveHousehold(sec.db, sec.user, null, {
+        branchId: o.branchA,
+        name: '张大伯',
+        address: '',
+        village: '南村',
+        contact: '',
+        situation: '',
+        needs: '',
+        memberIds: [o.memberA.id],
+      })
       const meeting = await createMeeting(sec.db, sec.user, {
-        branchId: o.branchA, type: 'branch_general', topic: '党员大会', startsAt: new Date().toISOString(), durationMinutes: 60, place: '', organiserId: o.secretaryA.id,
-        speaker: '', expectedIds: [o.memberA.id, o.memberA2.id], agenda: '', minutes: '', talkWithId: null,
+        branchId: o.branchA,
+        type: 'branch_general',
+        topic: '党员大会',
+        startsAt: new Date().toISOString(),
+        durationMinutes: 60,
+        place: '',
+        organiserId: o.secretaryA.id,
+        speaker: '',
+        expectedIds: [o.memberA.id, o.memberA2.id],
+        agenda: '',
+        minutes: '',
+        talkWithId: null,
       })
       for (const d of phones) await syncOk(d)
       const step = fc.oneof(
@@ -193,7 +255,10 @@ describe('property: the fresh-pull invariant under random scope changes', () => 
             } else if (st.kind === 'visit') {
               const d = phones[st.who] as Device
               const linked = (await d.db.households.get(h)) !== undefined
-              await recordVisit(d.db, d.user, { ...visitDraft(h, [d.user.id], '随机走访'), ...(!linked && { householdId: null, place: '南村' }) })
+              await recordVisit(d.db, d.user, {
+                ...visitDraft(h, [d.user.id], '随机走访'),
+                ...(!linked && { householdId: null, place: '南村' }),
+              })
             } else if (st.kind === 'companion') {
               const v = (await a.db.visits.toArray()).find((x) => !x.deleted && x.createdBy === o.memberA.id)
               if (v) {
@@ -201,12 +266,25 @@ describe('property: the fresh-pull invariant under random scope changes', () => 
                 await writeRow(a.db, 'visits', { ...v, memberIds }, { memberIds })
               }
             } else if (st.kind === 'move') {
-              const row = await s.handle.db.selectFrom('users').select('branch_id').where('id', '=', o.memberA2.id).executeTakeFirstOrThrow()
-              expect((await post(`/api/admin/people/${o.memberA2.id}/move`, { branchId: row.branch_id === o.branchA ? o.branchB : o.branchA, date: '2026-11-01' })).status).toBe(200)
+              const row = await s.handle.db
+                .selectFrom('users')
+                .select('branch_id')
+                .where('id', '=', o.memberA2.id)
+                .executeTakeFirstOrThrow()
+              expect(
+                (
+                  await post(`/api/admin/people/${o.memberA2.id}/move`, {
+                    branchId: row.branch_id === o.branchA ? o.branchB : o.branchA,
+                    date: '2026-11-01',
+                  })
+                ).status,
+              ).toBe(200)
               a2.user = (await a2.api.me()).user
             } else if (st.kind === 'role') {
               const row = await s.handle.db.selectFrom('users').select('role').where('id', '=', o.memberA2.id).executeTakeFirstOrThrow()
-              expect((await post(`/api/admin/people/${o.memberA2.id}/role`, { role: row.role === 'member' ? 'secretary' : 'member' })).status).toBe(200)
+              expect(
+                (await post(`/api/admin/people/${o.memberA2.id}/role`, { role: row.role === 'member' ? 'secretary' : 'member' })).status,
+              ).toBe(200)
               a2.user = (await a2.api.me()).user
             } else {
               const d = phones[st.who] as Device

@@ -20,8 +20,20 @@ async function insertStudy(trx: Kysely<Database>, seq: number, title: string): P
   await trx
     .insertInto('study_records')
     .values({
-      id: newId(), owner_id: org.memberA.id, branch_id: org.branchA, org_id: org.orgId, kind: 'self_study', title, date: '2026-11-20',
-      minutes: 30, notes: '', source_url: '', created_at: '', updated_at: '', deleted: 0, seq,
+      id: newId(),
+      owner_id: org.memberA.id,
+      branch_id: org.branchA,
+      org_id: org.orgId,
+      kind: 'self_study',
+      title,
+      date: '2026-11-20',
+      minutes: 30,
+      notes: '',
+      source_url: '',
+      created_at: '',
+      updated_at: '',
+      deleted: 0,
+      seq,
     })
     .execute()
 }

@@ -52,7 +52,9 @@ describe('shutdown', () => {
     await until(() => busy.responses().includes('"status":"ok"'))
     // Its next request is in flight: headers and half of the body are in when close begins.
     const body = JSON.stringify({ phone: '13800009999', password: 'not-the-password' })
-    busy.socket.write(`POST /api/auth/login HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 10)}`)
+    busy.socket.write(
+      `POST /api/auth/login HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 10)}`,
+    )
     // A second connection whose request has begun but whose headers are not all in yet.
     const late = await rawConnection(url)
     late.socket.write(`GET /api/health HTTP/1.1\r\nHost: ${host}\r\n`)
@@ -117,7 +119,15 @@ describe('shutdown', () => {
     })
     const dataDir = mkdtempSync(join(tmpdir(), 'suixing-sigterm-'))
     const databaseUrl = process.env.TEST_DATABASE_URL ? await createPgDatabase() : undefined
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, CLIENT_DIR: join(dataDir, 'none'), REMINDERS: '0', LOG_LEVEL: 'warn' }
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      CLIENT_DIR: join(dataDir, 'none'),
+      REMINDERS: '0',
+      LOG_LEVEL: 'warn',
+    }
     if (databaseUrl) env.DATABASE_URL = databaseUrl
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], { env, stdio: ['ignore', 'pipe', 'inherit'] })
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
@@ -140,7 +150,9 @@ describe('shutdown', () => {
       })
       const busy = await rawConnection(url)
       const body = JSON.stringify({ phone: '13800009999', password: 'not-the-password' })
-      busy.socket.write(`POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 10)}`)
+      busy.socket.write(
+        `POST /api/auth/login HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 10)}`,
+      )
       await sleep(300)
       const started = Date.now()
       child.kill('SIGTERM')

@@ -39,13 +39,27 @@ const create = (title: string): Mutation => ({
   table: 'study_records',
   op: 'upsert',
   rowId: newId(),
-  fields: { kind: 'self_study', title, date: '2026-11-20', minutes: 30, notes: noise(6000), sourceUrl: '', createdAt: new Date().toISOString() },
+  fields: {
+    kind: 'self_study',
+    title,
+    date: '2026-11-20',
+    minutes: 30,
+    notes: noise(6000),
+    sourceUrl: '',
+    createdAt: new Date().toISOString(),
+  },
   clientTime: new Date().toISOString(),
   v: MUTATION_VERSION,
 })
 
-async function push(mutations: Mutation[]): Promise<{ status: number; body: { results?: PushResult[]; error?: { code: string; message: string } } }> {
-  const res = await member.fetch(`${server.url}/api/sync/push`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ clientId: newId(), mutations }) })
+async function push(
+  mutations: Mutation[],
+): Promise<{ status: number; body: { results?: PushResult[]; error?: { code: string; message: string } } }> {
+  const res = await member.fetch(`${server.url}/api/sync/push`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ clientId: newId(), mutations }),
+  })
   return { status: res.status, body: (await res.json()) as { results?: PushResult[]; error?: { code: string; message: string } } }
 }
 
@@ -88,7 +102,14 @@ describe.skipIf(!onSqlite)('the server runs out of storage (SQLite capped with m
     expect(await health()).toMatchObject({ status: 503, body: { status: 'degraded', storage: 'full' } })
 
     // The phone keeps its change and says why.
-    await createStudy(member.db, member.user, { kind: 'self_study', title: '存储满时写下的', date: '2026-11-20', minutes: 40, notes: noise(6000), sourceUrl: '' })
+    await createStudy(member.db, member.user, {
+      kind: 'self_study',
+      title: '存储满时写下的',
+      date: '2026-11-20',
+      minutes: 40,
+      notes: noise(6000),
+      sourceUrl: '',
+    })
     const engine = new SyncEngine(member.db, member.api)
     expect(await engine.sync()).toEqual({ ok: false, failure: 'server-storage-full' })
     expect(FAILURE_TEXT['server-storage-full']).toContain('服务器存储空间已满')

@@ -16,7 +16,22 @@ async function record(ownerId: string, branchId: string, date: string, title: st
     const now = new Date().toISOString()
     await trx
       .insertInto('study_records')
-      .values({ id: newId(), owner_id: ownerId, branch_id: branchId, org_id: org.orgId, kind: 'self_study', title, date, minutes, notes: '', source_url: '', created_at: now, updated_at: now, deleted: 0, seq: await nextSeq(trx) })
+      .values({
+        id: newId(),
+        owner_id: ownerId,
+        branch_id: branchId,
+        org_id: org.orgId,
+        kind: 'self_study',
+        title,
+        date,
+        minutes,
+        notes: '',
+        source_url: '',
+        created_at: now,
+        updated_at: now,
+        deleted: 0,
+        seq: await nextSeq(trx),
+      })
       .execute()
   })
 }
@@ -25,8 +40,14 @@ beforeAll(async () => {
   server = await startServer()
   org = await seedOrg(server.handle)
   // The branch and its people started at the beginning of the year: every month so far is accounted for.
-  await server.handle.db.updateTable('branches').set({ started_on: `${year}-01-01` }).execute()
-  await server.handle.db.updateTable('users').set({ created_at: `${year - 1}-12-01T00:00:00.000Z` }).execute()
+  await server.handle.db
+    .updateTable('branches')
+    .set({ started_on: `${year}-01-01` })
+    .execute()
+  await server.handle.db
+    .updateTable('users')
+    .set({ created_at: `${year - 1}-12-01T00:00:00.000Z` })
+    .execute()
   await record(org.memberA.id, org.branchA, `${thisMonth}-01`, '自学《中国共产党章程》', 45)
   await record(org.memberA.id, org.branchA, `${thisMonth}-01`, '学习强国每周答题', 20)
   await record(org.memberB.id, org.branchB, `${thisMonth}-01`, '另一支部的学习', 30)
@@ -73,8 +94,10 @@ describe('学习台账 of a branch', () => {
     for (const sheet of wb.worksheets) sheet.eachRow((row) => expect(JSON.stringify(row.values)).not.toMatch(/%|排名|名次/))
   })
 
-  it('is the branch secretary\'s and administrators\' only', async () => {
-    expect((await (await signIn(server, org.secretaryA.phone))(`${server.url}/api/study-ledger/${org.branchB}/${year}.xlsx`)).status).toBe(403)
+  it("is the branch secretary's and administrators' only", async () => {
+    expect((await (await signIn(server, org.secretaryA.phone))(`${server.url}/api/study-ledger/${org.branchB}/${year}.xlsx`)).status).toBe(
+      403,
+    )
     expect((await (await signIn(server, org.memberA.phone))(`${server.url}/api/study-ledger/${org.branchA}/${year}.xlsx`)).status).toBe(403)
     expect((await (await signIn(server, org.admin.phone))(`${server.url}/api/study-ledger/${org.branchB}/${year}.xlsx`)).status).toBe(200)
   })

@@ -28,20 +28,21 @@ const draft = (title: string, over: Partial<StudyDraft> = {}): StudyDraft => ({
   ...over,
 })
 
-const serverRows = (title: string) =>
-  server.handle.db.selectFrom('study_records').selectAll().where('title', '=', title).execute()
+const serverRows = (title: string) => server.handle.db.selectFrom('study_records').selectAll().where('title', '=', title).execute()
 
 describe('sync engine against the real server', () => {
   it('a response lost after the server committed leaves exactly one row after the retry', async () => {
     let loseNext = true
-    const lossy = (f: FetchFn): FetchFn => async (input, init) => {
-      const res = await f(input, init)
-      if (input.includes('/sync/push') && loseNext) {
-        loseNext = false
-        throw new TypeError('connection reset after commit')
+    const lossy =
+      (f: FetchFn): FetchFn =>
+      async (input, init) => {
+        const res = await f(input, init)
+        if (input.includes('/sync/push') && loseNext) {
+          loseNext = false
+          throw new TypeError('connection reset after commit')
+        }
+        return res
       }
-      return res
-    }
     const d = await device(server, org.memberA.phone, lossy)
     const engine = new SyncEngine(d.db, d.api)
     await createStudy(d.db, d.user, draft('lost-response'))
@@ -89,8 +90,14 @@ describe('sync engine against the real server', () => {
     const theirs = await createStudy(other.db, other.user, draft('someone-elses'))
     await new SyncEngine(other.db, other.api).sync()
     await d.db.outbox.add({
-      id: newId(), table: 'study_records', op: 'upsert', rowId: theirs.id,
-      fields: { title: 'hijack' }, base: {}, clientTime: new Date().toISOString(), v: MUTATION_VERSION,
+      id: newId(),
+      table: 'study_records',
+      op: 'upsert',
+      rowId: theirs.id,
+      fields: { title: 'hijack' },
+      base: {},
+      clientTime: new Date().toISOString(),
+      v: MUTATION_VERSION,
     })
     await createStudy(d.db, d.user, draft('behind-the-rejected'))
     expect(await engine.sync()).toEqual({ ok: true })
@@ -120,8 +127,13 @@ describe('sync engine against the real server', () => {
     const engine = new SyncEngine(d.db, d.api)
     const id = newId()
     await d.db.outbox.add({
-      id: newId(), table: 'study_records', op: 'upsert', rowId: id,
-      fields: { ...draft('bad minutes'), minutes: 0, createdAt: new Date().toISOString() }, clientTime: '', v: 1,
+      id: newId(),
+      table: 'study_records',
+      op: 'upsert',
+      rowId: id,
+      fields: { ...draft('bad minutes'), minutes: 0, createdAt: new Date().toISOString() },
+      clientTime: '',
+      v: 1,
     })
     await engine.sync()
     const [r] = await d.db.rejected.toArray()

@@ -44,7 +44,16 @@ describe('an app older than the server (the server was upgraded: follow-ups and 
     const sec = await signedIn(server, org.secretaryA.phone)
     const secDb = new AccountDb(`test-${newId()}`)
     const secEngine = new SyncEngine(secDb, appApi(server.url, sec.fetch, NEXT_SCHEMA))
-    household = await saveHousehold(secDb, sec.user, null, { branchId: org.branchA, name: '李大爷', address: '东村12号', village: '东村', contact: '', situation: '独居', needs: '看病难', memberIds: [org.memberA.id] })
+    household = await saveHousehold(secDb, sec.user, null, {
+      branchId: org.branchA,
+      name: '李大爷',
+      address: '东村12号',
+      village: '东村',
+      contact: '',
+      situation: '独居',
+      needs: '看病难',
+      memberIds: [org.memberA.id],
+    })
     expect(await secEngine.sync()).toEqual({ ok: true })
 
     // The member's phone still runs the app from before: no follow-ups store, an older schema version.
@@ -58,8 +67,14 @@ describe('an app older than the server (the server was upgraded: follow-ups and 
 
     // A visit with its location and a promised action owned by the member.
     visitId = await recordVisit(secDb, sec.user, {
-      householdId: household, place: '', visitedAt: new Date().toISOString(), memberIds: [org.secretaryA.id, org.memberA.id],
-      findings: '药快吃完了', problems: '希望代购药品', location: '39.9042,116.4074', photos: [],
+      householdId: household,
+      place: '',
+      visitedAt: new Date().toISOString(),
+      memberIds: [org.secretaryA.id, org.memberA.id],
+      findings: '药快吃完了',
+      problems: '希望代购药品',
+      location: '39.9042,116.4074',
+      photos: [],
       followups: [{ text: '下周代购降压药', ownerId: org.memberA.id, dueOn: '2026-12-01' }],
     })
     expect(await secEngine.sync()).toEqual({ ok: true })
@@ -85,7 +100,9 @@ describe('an app older than the server (the server was upgraded: follow-ups and 
     const bare = (await (await member.fetch(`${server.url}/api/sync/pull?cursor=`)).json()) as PullResponse
     expect(bare.changes.map((c) => c.table)).not.toContain('followups')
     expect(parseCursor(bare.cursor)?.schema).toBe(1)
-    const again = (await (await member.fetch(`${server.url}/api/sync/pull?cursor=${encodeURIComponent(bare.cursor)}`)).json()) as PullResponse
+    const again = (await (
+      await member.fetch(`${server.url}/api/sync/pull?cursor=${encodeURIComponent(bare.cursor)}`)
+    ).json()) as PullResponse
     expect(again.reset).toBe(false)
 
     // A change made offline on the old app, then the app updates (full database, newer version).
@@ -102,7 +119,8 @@ describe('an app older than the server (the server was upgraded: follow-ups and 
     // Exactly what a fresh updated phone holds; and no further reset.
     const fresh = new AccountDb(`test-${newId()}`)
     expect(await new SyncEngine(fresh, appApi(server.url, member.fetch, NEXT_SCHEMA)).sync()).toEqual({ ok: true })
-    for (const t of ['households', 'visits', 'followups', 'study_records'] as const) expect(await newDb.table(t).toArray(), t).toEqual(await fresh.table(t).toArray())
+    for (const t of ['households', 'visits', 'followups', 'study_records'] as const)
+      expect(await newDb.table(t).toArray(), t).toEqual(await fresh.table(t).toArray())
     const cursor = String((await newDb.meta.get('cursor'))?.value)
     expect((await appApi(server.url, member.fetch, NEXT_SCHEMA).pull(cursor)).reset).toBe(false)
   })
@@ -128,16 +146,43 @@ describe('an app newer than the server (the server was downgraded)', () => {
   afterAll(() => server.close())
 
   const push = (f: FetchFn, version: number, mutations: unknown[]) =>
-    f(`${server.url}/api/sync/push`, { method: 'POST', headers: { 'content-type': 'application/json', [SCHEMA_HEADER]: String(version) }, body: JSON.stringify({ clientId: newId(), mutations }) })
+    f(`${server.url}/api/sync/push`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [SCHEMA_HEADER]: String(version) },
+      body: JSON.stringify({ clientId: newId(), mutations }),
+    })
   const study = (fields: Record<string, unknown>) => ({
-    id: newId(), table: 'study_records', op: 'upsert', rowId: newId(), clientTime: new Date().toISOString(), v: MUTATION_VERSION, base: {},
-    fields: { kind: 'self_study', title: '学习', date: '2026-11-20', minutes: 30, notes: '', sourceUrl: '', createdAt: new Date().toISOString(), ...fields },
+    id: newId(),
+    table: 'study_records',
+    op: 'upsert',
+    rowId: newId(),
+    clientTime: new Date().toISOString(),
+    v: MUTATION_VERSION,
+    base: {},
+    fields: {
+      kind: 'self_study',
+      title: '学习',
+      date: '2026-11-20',
+      minutes: 30,
+      notes: '',
+      sourceUrl: '',
+      createdAt: new Date().toISOString(),
+      ...fields,
+    },
   })
 
   it('applies what the server knows and refuses the rest with unsupported_version, in order', async () => {
     const { fetch } = await signedIn(server, org.memberA.phone)
     const known = study({})
-    const newTable = { id: newId(), table: 'future_things', op: 'upsert', rowId: newId(), fields: { what: 1 }, clientTime: '', v: MUTATION_VERSION }
+    const newTable = {
+      id: newId(),
+      table: 'future_things',
+      op: 'upsert',
+      rowId: newId(),
+      fields: { what: 1 },
+      clientTime: '',
+      v: MUTATION_VERSION,
+    }
     const newField = study({ mood: 'good' })
     const after = study({ title: '之后的' })
     const res = await push(fetch, SCHEMA_VERSION + 1, [known, newTable, newField, after])
@@ -178,7 +223,9 @@ describe('an app newer than the server (the server was downgraded)', () => {
     const ok = await createStudy(db, member.user, { ...draft, title: '第二条' })
     expect(await engine.sync()).toEqual({ ok: true })
     expect(await db.outbox.count()).toBe(0)
-    expect(await db.rejected.toArray()).toMatchObject([{ code: 'unsupported_version', message: NEWER_APP_TEXT, mutation: { rowId: rec.id } }])
+    expect(await db.rejected.toArray()).toMatchObject([
+      { code: 'unsupported_version', message: NEWER_APP_TEXT, mutation: { rowId: rec.id } },
+    ])
     expect(await db.study_records.get(ok.id)).toMatchObject({ title: '第二条' })
   })
 })

@@ -27,7 +27,16 @@ beforeAll(async () => {
   org = await seedOrg(server.handle)
   secretary = await device(server, org.secretaryA.phone)
   member = await device(server, org.memberA.phone)
-  household = await saveHousehold(secretary.db, secretary.user, null, { branchId: org.branchA, name: '李大爷', address: '东村12号', village: '东村', contact: '13900000000', situation: '独居老人', needs: '看病难', memberIds: [org.memberA.id] })
+  household = await saveHousehold(secretary.db, secretary.user, null, {
+    branchId: org.branchA,
+    name: '李大爷',
+    address: '东村12号',
+    village: '东村',
+    contact: '13900000000',
+    situation: '独居老人',
+    needs: '看病难',
+    memberIds: [org.memberA.id],
+  })
   expect(await sync(secretary)).toEqual({ ok: true })
   expect(await sync(member)).toEqual({ ok: true })
   visitId = await recordVisit(member.db, member.user, {
@@ -48,7 +57,11 @@ beforeAll(async () => {
 afterAll(() => server.close())
 
 const put = (f: FetchFn, id: string, visit: string, offset: number, total: number, bytes: Uint8Array<ArrayBuffer>) =>
-  f(`${server.url}/api/photos/${id}?visit=${visit}&offset=${offset}&total=${total}`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: new Blob([bytes]) })
+  f(`${server.url}/api/photos/${id}?visit=${visit}&offset=${offset}&total=${total}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/octet-stream' },
+    body: new Blob([bytes]),
+  })
 
 describe('field visits', () => {
   it('a visit recorded offline syncs with its follow-up; the secretary sees it and the overdue flag data', async () => {
@@ -88,31 +101,50 @@ describe('photo upload', () => {
     expect(rows.map((r) => r.state)).toEqual(['uploaded', 'uploaded'])
     expect(await uploadPendingPhotos(member.db, member.api)).toEqual({ uploaded: 0, waiting: 0 })
     const stored = await server.handle.db.selectFrom('photos').select(['complete', 'total']).execute()
-    expect(stored.map((s) => [s.complete, Number(s.total)]).sort()).toEqual([[1, 40_000], [1, 700_000]])
+    expect(stored.map((s) => [s.complete, Number(s.total)]).sort()).toEqual([
+      [1, 40_000],
+      [1, 700_000],
+    ])
   })
 
   it('an upload interrupted halfway resumes where the server stopped', async () => {
     const d = await device(server, org.memberA.phone)
     await sync(d)
-    const id = await recordVisit(d.db, d.user, { householdId: household, place: '', visitedAt: new Date().toISOString(), memberIds: [org.memberA.id], findings: '回访', problems: '', location: null, photos: [{ blob: jpeg(600_000), width: 10, height: 10 }], followups: [] })
+    const id = await recordVisit(d.db, d.user, {
+      householdId: household,
+      place: '',
+      visitedAt: new Date().toISOString(),
+      memberIds: [org.memberA.id],
+      findings: '回访',
+      problems: '',
+      location: null,
+      photos: [{ blob: jpeg(600_000), width: 10, height: 10 }],
+      followups: [],
+    })
     await sync(d)
     const photo = (await d.db.photo_blobs.where('visitId').equals(id).first())!
     // The phone is killed after its first chunk reached the server.
     let calls = 0
-    const dying = { ...d.api, uploadPhotoChunk: async (...args: Parameters<typeof d.api.uploadPhotoChunk>) => {
-      if (++calls > 1) throw new Error('killed')
-      return d.api.uploadPhotoChunk(...args)
-    } }
+    const dying = {
+      ...d.api,
+      uploadPhotoChunk: async (...args: Parameters<typeof d.api.uploadPhotoChunk>) => {
+        if (++calls > 1) throw new Error('killed')
+        return d.api.uploadPhotoChunk(...args)
+      },
+    }
     await expect(uploadPendingPhotos(d.db, dying)).rejects.toThrow('killed')
     expect((await d.db.photo_blobs.get(photo.id))?.state).toBe('pending')
     const half = await d.api.photoStatus(photo.id)
     expect(half).toEqual({ received: 256 * 1024, complete: false })
     // Next start: asks the server, sends only the rest.
     const sent: number[] = []
-    const watching = { ...d.api, uploadPhotoChunk: async (...args: Parameters<typeof d.api.uploadPhotoChunk>) => {
-      sent.push(args[2])
-      return d.api.uploadPhotoChunk(...args)
-    } }
+    const watching = {
+      ...d.api,
+      uploadPhotoChunk: async (...args: Parameters<typeof d.api.uploadPhotoChunk>) => {
+        sent.push(args[2])
+        return d.api.uploadPhotoChunk(...args)
+      },
+    }
     expect(await uploadPendingPhotos(d.db, watching)).toEqual({ uploaded: 1, waiting: 0 })
     expect(sent).toEqual([256 * 1024, 512 * 1024])
     const jar = await signIn(server, org.secretaryA.phone)
@@ -122,7 +154,20 @@ describe('photo upload', () => {
   it('refuses an oversize or non-image upload with a message, and an upload for a photo the visit does not list', async () => {
     const d = await device(server, org.memberA.phone)
     await sync(d)
-    const id = await recordVisit(d.db, d.user, { householdId: household, place: '', visitedAt: new Date().toISOString(), memberIds: [org.memberA.id], findings: '', problems: '', location: null, photos: [{ blob: jpeg(100), width: 1, height: 1 }, { blob: jpeg(100), width: 1, height: 1 }], followups: [] })
+    const id = await recordVisit(d.db, d.user, {
+      householdId: household,
+      place: '',
+      visitedAt: new Date().toISOString(),
+      memberIds: [org.memberA.id],
+      findings: '',
+      problems: '',
+      location: null,
+      photos: [
+        { blob: jpeg(100), width: 1, height: 1 },
+        { blob: jpeg(100), width: 1, height: 1 },
+      ],
+      followups: [],
+    })
     await sync(d)
     const [a, b] = (await d.db.visits.get(id))?.photoIds ?? []
     const jar = await signIn(server, org.memberA.phone)
@@ -157,7 +202,9 @@ describe('photo upload', () => {
     expect(wb.getWorksheet('联系户')?.getRow(3).getCell(9).value).toBeInstanceOf(Date)
     expect(wb.getWorksheet('走访记录')?.getRow(3).getCell(1).value).toBeInstanceOf(Date)
     expect(wb.getWorksheet('承诺事项')?.getRow(3).getCell(5).value).toBe('已逾期')
-    expect((await (await signIn(server, org.memberA.phone))(`${server.url}/api/visits-ledger/${org.branchA}/${year}.xlsx`)).status).toBe(403)
+    expect((await (await signIn(server, org.memberA.phone))(`${server.url}/api/visits-ledger/${org.branchA}/${year}.xlsx`)).status).toBe(
+      403,
+    )
   })
 })
 

@@ -18,8 +18,18 @@ let member: Device
 const sync = (d: Device) => new SyncEngine(d.db, d.api).sync()
 const scheduled = () =>
   createMeeting(secretary.db, secretary.user, {
-    branchId: org.branchA, type: 'branch_general', topic: '村头开的党员大会', startsAt: new Date().toISOString(), durationMinutes: 60, place: '村委会', organiserId: org.secretaryA.id,
-    speaker: '', expectedIds: [org.memberA.id], agenda: '', minutes: '', talkWithId: null,
+    branchId: org.branchA,
+    type: 'branch_general',
+    topic: '村头开的党员大会',
+    startsAt: new Date().toISOString(),
+    durationMinutes: 60,
+    place: '村委会',
+    organiserId: org.secretaryA.id,
+    speaker: '',
+    expectedIds: [org.memberA.id],
+    agenda: '',
+    minutes: '',
+    talkWithId: null,
   })
 const scan = async (m: Meeting) => {
   const w = windowOf(Date.now())
@@ -38,11 +48,20 @@ describe('a sign-in that arrives before its meeting', () => {
   it('waits on the phone, without blocking what comes after it, and is applied when the meeting arrives', async () => {
     const meeting = await scheduled() // on the organiser's phone, not yet synced
     await scan(meeting)
-    await createStudy(member.db, member.user, { kind: 'self_study', title: '签到之后记的学习', date: '2026-11-20', minutes: 20, notes: '', sourceUrl: '' })
+    await createStudy(member.db, member.user, {
+      kind: 'self_study',
+      title: '签到之后记的学习',
+      date: '2026-11-20',
+      minutes: 20,
+      notes: '',
+      sourceUrl: '',
+    })
     expect(await sync(member)).toEqual({ ok: true })
     expect((await member.db.outbox.toArray()).map((m) => m.table)).toEqual(['attendance'])
     expect(await member.db.rejected.count()).toBe(0)
-    expect(await server.handle.db.selectFrom('study_records').select('id').where('title', '=', '签到之后记的学习').execute()).toHaveLength(1)
+    expect(await server.handle.db.selectFrom('study_records').select('id').where('title', '=', '签到之后记的学习').execute()).toHaveLength(
+      1,
+    )
 
     expect(await sync(secretary)).toEqual({ ok: true })
     expect(await sync(member)).toEqual({ ok: true })

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { ApiError, createHttpClient, NetworkError, type FetchFn } from './http.ts'
 
-const json = (status: number, body: unknown): FetchFn => () => Promise.resolve(new Response(JSON.stringify(body), { status }))
+const json =
+  (status: number, body: unknown): FetchFn =>
+  () =>
+    Promise.resolve(new Response(JSON.stringify(body), { status }))
 
 describe('HTTP client', () => {
   it('gives up on a request that never answers and reports a network failure', async () => {
@@ -10,13 +13,15 @@ describe('HTTP client', () => {
     await expect(createHttpClient('', hanging, 50).get('/api/health')).rejects.toBeInstanceOf(NetworkError)
   })
 
-  it('turns the error shape into an ApiError with the server\'s Chinese message', async () => {
-    const err = await createHttpClient('', json(401, { error: { code: 'unauthorized', message: '登录已失效，请重新登录' } })).get('/x').catch((e: unknown) => e)
+  it("turns the error shape into an ApiError with the server's Chinese message", async () => {
+    const err = await createHttpClient('', json(401, { error: { code: 'unauthorized', message: '登录已失效，请重新登录' } }))
+      .get('/x')
+      .catch((e: unknown) => e)
     expect(err).toBeInstanceOf(ApiError)
     expect((err as ApiError).message).toBe('登录已失效，请重新登录')
   })
 
-  it('treats a proxy\'s HTML page or a 5xx without our shape as no answer', async () => {
+  it("treats a proxy's HTML page or a 5xx without our shape as no answer", async () => {
     const html: FetchFn = () => Promise.resolve(new Response('<html>502</html>', { status: 502 }))
     await expect(createHttpClient('', html).get('/x')).rejects.toBeInstanceOf(NetworkError)
     await expect(createHttpClient('', json(503, { nope: 1 })).get('/x')).rejects.toBeInstanceOf(NetworkError)

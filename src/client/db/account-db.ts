@@ -1,5 +1,17 @@
 import Dexie, { type Table } from 'dexie'
-import type { Attendance, Branch, Followup, Household, Makeup, Meeting, OathRenewal, ReminderSettings, StudyRecord, UserProfile, Visit } from '../../core/schemas/entities.ts'
+import type {
+  Attendance,
+  Branch,
+  Followup,
+  Household,
+  Makeup,
+  Meeting,
+  OathRenewal,
+  ReminderSettings,
+  StudyRecord,
+  UserProfile,
+  Visit,
+} from '../../core/schemas/entities.ts'
 import type { Mutation } from '../../core/sync/protocol.ts'
 import type { ErrorCode } from '../../core/errors.ts'
 
@@ -88,15 +100,36 @@ export class AccountDb extends Dexie {
     })
     this.version(2).stores({ oath_renewals: 'id, ownerId, date' })
     this.version(3).stores({ reminder_settings: 'id' })
-    this.version(4).stores({ meetings: 'id, startsAt, branchId', attendance: 'id, meetingId, memberId', makeups: 'id, meetingId, memberId' })
-    this.version(5).stores({ households: 'id, branchId', visits: 'id, visitedAt, householdId', followups: 'id, ownerId, visitId, householdId', photo_blobs: 'id, visitId, state' })
+    this.version(4).stores({
+      meetings: 'id, startsAt, branchId',
+      attendance: 'id, meetingId, memberId',
+      makeups: 'id, meetingId, memberId',
+    })
+    this.version(5).stores({
+      households: 'id, branchId',
+      visits: 'id, visitedAt, householdId',
+      followups: 'id, ownerId, visitId, householdId',
+      photo_blobs: 'id, visitId, state',
+    })
     this.version(6).stores({ scan_proofs: 'id' })
   }
 }
 
 export const accountDbName = (userId: string): string => `suixing-account-${userId}`
 
-export const SYNCED_STORES = ['study_records', 'users', 'branches', 'oath_renewals', 'reminder_settings', 'meetings', 'attendance', 'makeups', 'households', 'visits', 'followups'] as const
+export const SYNCED_STORES = [
+  'study_records',
+  'users',
+  'branches',
+  'oath_renewals',
+  'reminder_settings',
+  'meetings',
+  'attendance',
+  'makeups',
+  'households',
+  'visits',
+  'followups',
+] as const
 
 /**
  * The synced stores this database has. A change for a store it lacks (a server newer than the

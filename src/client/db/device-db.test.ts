@@ -3,7 +3,16 @@ import Dexie from 'dexie'
 import type { SessionUser } from '../../core/schemas/auth.ts'
 import { clearCurrentUser, loadCurrentUser, saveCurrentUser } from './device-db.ts'
 
-const user = (name: string): SessionUser => ({ id: `u-${name}`, orgId: 'o1', orgName: '机关党委', branchId: 'b1', branchName: '第一党支部', name, phone: '13800000001', role: 'member' })
+const user = (name: string): SessionUser => ({
+  id: `u-${name}`,
+  orgId: 'o1',
+  orgName: '机关党委',
+  branchId: 'b1',
+  branchName: '第一党支部',
+  name,
+  phone: '13800000001',
+  role: 'member',
+})
 
 describe('who is signed in on this phone (plain IndexedDB, no Dexie on the login page)', () => {
   it('a phone that signed in with the earlier (Dexie) version still opens into its account, and sign-in/out work after', async () => {

@@ -57,7 +57,8 @@ async function run<T>(mode: IDBTransactionMode, op: (store: IDBObjectStore) => I
 }
 
 export async function loadCurrentUser(): Promise<SessionUser | null> {
-  const entry = (await run<DeviceEntry | undefined>('readonly', (s) => s.get('current') as IDBRequest<DeviceEntry | undefined>)) ?? undefined
+  const entry =
+    (await run<DeviceEntry | undefined>('readonly', (s) => s.get('current') as IDBRequest<DeviceEntry | undefined>)) ?? undefined
   return entry?.user ?? null
 }
 

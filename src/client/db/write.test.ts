@@ -7,7 +7,14 @@ import { newId } from '../../core/ids.ts'
 import type { SessionUser } from '../../core/schemas/auth.ts'
 
 const user = (id = newId()): SessionUser => ({
-  id, orgId: newId(), orgName: '机关党委', branchId: newId(), branchName: '第一党支部', name: '张三', phone: '13800000001', role: 'member',
+  id,
+  orgId: newId(),
+  orgName: '机关党委',
+  branchId: newId(),
+  branchName: '第一党支部',
+  name: '张三',
+  phone: '13800000001',
+  role: 'member',
 })
 const draft = { kind: 'self_study' as const, title: '学习党章', date: '2026-11-20', minutes: 45, notes: '', sourceUrl: '' }
 const freshDb = () => new AccountDb(`unit-${newId()}`)

@@ -5,9 +5,21 @@ import type { Change } from '../../core/sync/protocol.ts'
 import { applyPage } from './apply.ts'
 
 const EPOCH = '0196f0e2-7a4b-7c3d-8e9f-0a1b2c3d4e5f'
-const branch = (id = newId()): Change => ({ table: 'branches', rowId: id, seq: 1, deleted: false, row: { id, orgId: newId(), name: '第一党支部', archived: false } })
+const branch = (id = newId()): Change => ({
+  table: 'branches',
+  rowId: id,
+  seq: 1,
+  deleted: false,
+  row: { id, orgId: newId(), name: '第一党支部', archived: false },
+})
 /** A change of a table a newer server has and this app does not (docs/sync.md, "Versions"). */
-const unknown = (): Change => ({ table: 'future_things' as Change['table'], rowId: newId(), seq: 2, deleted: false, row: { id: newId(), what: 'x' } })
+const unknown = (): Change => ({
+  table: 'future_things' as Change['table'],
+  rowId: newId(),
+  seq: 2,
+  deleted: false,
+  row: { id: newId(), what: 'x' },
+})
 
 /** An app from before `followups` existed: its database has no such store. */
 class WithoutFollowups extends AccountDb {

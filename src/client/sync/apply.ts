@@ -25,7 +25,8 @@ async function rowsWithPendingChanges(db: AccountDb): Promise<Set<string>> {
  * marked as held by the server (alive or as a tombstone): only the others are sent back.
  */
 async function markDelivered(db: AccountDb, changes: readonly Change[]): Promise<void> {
-  const saved = (await db.meta.get(REFILL_KEY))?.value as { rows: { table: string; row: { id?: unknown }; onServer?: boolean }[] } | undefined
+  const saved = (await db.meta.get(REFILL_KEY))?.value as
+    { rows: { table: string; row: { id?: unknown }; onServer?: boolean }[] } | undefined
   if (!saved || changes.length === 0) return
   const delivered = new Set(changes.map((c) => `${c.table}/${c.rowId}`))
   let marked = false

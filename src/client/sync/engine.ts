@@ -54,7 +54,8 @@ export class SyncEngine {
       await this.db.meta.put({ key: 'lastSyncAt', value: new Date().toISOString() })
       return { ok: true }
     } catch (err) {
-      if (err instanceof ApiError && err.status === 401) return { ok: false, failure: err.code === 'signed_out' ? 'signed-out' : 'unauthorized' }
+      if (err instanceof ApiError && err.status === 401)
+        return { ok: false, failure: err.code === 'signed_out' ? 'signed-out' : 'unauthorized' }
       if (err instanceof NetworkError) return { ok: false, failure: 'network' }
       if (isQuotaError(err)) return { ok: false, failure: 'storage-full' }
       if (err instanceof ApiError && err.code === 'storage_full') return { ok: false, failure: 'server-storage-full' }
@@ -96,7 +97,12 @@ export class SyncEngine {
       }
       let results: PushResult[]
       try {
-        const answer = await this.api.push({ clientId, ...(cursor && { cursor }), ...(epoch && { epoch }), mutations: batch.map(toMutation) })
+        const answer = await this.api.push({
+          clientId,
+          ...(cursor && { cursor }),
+          ...(epoch && { epoch }),
+          mutations: batch.map(toMutation),
+        })
         results = answer.results
         if (!cursor && answer.epoch && answer.epoch !== epoch) await this.db.meta.put({ key: 'epoch', value: answer.epoch })
       } catch (err) {
@@ -140,12 +146,17 @@ export class SyncEngine {
           result = { ...r, row: null, ...(refused && { message: `${refused}未被服务器接受，此项无法保存` }) }
         }
         await this.db.outbox.delete(entry.seq)
-        const scan = entry.table === 'attendance' ? (entry.fields?.scan as { window: number; token: string; scannedAt: string } | undefined) : undefined
-        if (r.status === 'applied' && scan) await this.db.scan_proofs.put({ id: entry.rowId, window: scan.window, token: scan.token, scannedAt: scan.scannedAt })
+        const scan =
+          entry.table === 'attendance'
+            ? (entry.fields?.scan as { window: number; token: string; scannedAt: string } | undefined)
+            : undefined
+        if (r.status === 'applied' && scan)
+          await this.db.scan_proofs.put({ id: entry.rowId, window: scan.window, token: scan.token, scannedAt: scan.scannedAt })
         if (r.status !== 'rejected') {
           // A delete the server holds as a tombstone: once nothing else is pending for the row, it
           // leaves this device too (a pull that brought the tombstone earlier kept it for us).
-          if (entry.op === 'delete' && (await pendingFor(this.db, entry.table, entry.rowId)).length === 0) await this.db.table(entry.table).delete(entry.rowId)
+          if (entry.op === 'delete' && (await pendingFor(this.db, entry.table, entry.rowId)).length === 0)
+            await this.db.table(entry.table).delete(entry.rowId)
           continue
         }
         const table = this.db.table(entry.table)
@@ -186,7 +197,15 @@ export class SyncEngine {
     }
     for (const [table, rowId, name] of parents) {
       // Only a refused creation (every field, with createdAt) means the parent will never come.
-      const refused = await this.db.rejected.filter((x) => x.mutation.table === table && x.mutation.rowId === rowId && x.mutation.op === 'upsert' && 'createdAt' in (x.mutation.fields ?? {})).count()
+      const refused = await this.db.rejected
+        .filter(
+          (x) =>
+            x.mutation.table === table &&
+            x.mutation.rowId === rowId &&
+            x.mutation.op === 'upsert' &&
+            'createdAt' in (x.mutation.fields ?? {}),
+        )
+        .count()
       if (refused > 0) return name
     }
     return null
@@ -199,7 +218,10 @@ export class SyncEngine {
   async pull(restored = false): Promise<void> {
     for (let first = true; ; first = false) {
       const cursor = (await this.db.meta.get('cursor'))?.value
-      const page = restored && first ? ({ reset: true, resetReason: 'restored' } as const) : await this.api.pull(typeof cursor === 'string' ? cursor : '', this.pullLimit)
+      const page =
+        restored && first
+          ? ({ reset: true, resetReason: 'restored' } as const)
+          : await this.api.pull(typeof cursor === 'string' ? cursor : '', this.pullLimit)
       if (page.reset && ((typeof cursor === 'string' && cursor !== '') || (restored && first))) {
         // The server cannot honour our cursor (restored backup, new database, new scope).
         if (page.resetReason === 'restored') {

@@ -2,7 +2,16 @@ import { newId } from '../../core/ids.ts'
 import { MUTATION_VERSION, type Mutation } from '../../core/sync/protocol.ts'
 import type { WritableTable } from '../../core/sync/tables.ts'
 import type { SessionUser } from '../../core/schemas/auth.ts'
-import { followupFields, householdFields, makeupFields, meetingFields, oathRenewalFields, reminderSettingsFields, studyRecordFields, visitFields } from '../../core/schemas/entities.ts'
+import {
+  followupFields,
+  householdFields,
+  makeupFields,
+  meetingFields,
+  oathRenewalFields,
+  reminderSettingsFields,
+  studyRecordFields,
+  visitFields,
+} from '../../core/schemas/entities.ts'
 import { REFILL_KEY, type AccountDb } from '../db/account-db.ts'
 
 /**
@@ -29,12 +38,24 @@ const pick = (row: Row, keys: readonly string[]): Row => Object.fromEntries(keys
 const keysOf = (o: object) => Object.keys(o)
 
 /** Tables in the order their rows must reach the server (parents first). */
-const ORDER: WritableTable[] = ['reminder_settings', 'users', 'study_records', 'oath_renewals', 'households', 'meetings', 'visits', 'followups', 'attendance', 'makeups']
+const ORDER: WritableTable[] = [
+  'reminder_settings',
+  'users',
+  'study_records',
+  'oath_renewals',
+  'households',
+  'meetings',
+  'visits',
+  'followups',
+  'attendance',
+  'makeups',
+]
 
 /** The rows this person wrote (or, for managers, keeps) that the server would accept from them again. */
 export async function rememberAuthored(db: AccountDb, me: SessionUser): Promise<void> {
   const went = new Set((await db.visits.toArray()).filter((v) => v.memberIds.includes(me.id)).map((v) => v.id))
-  const manages = (branchId: unknown) => me.role === 'admin' || (me.role === 'secretary' && me.branchId !== null && branchId === me.branchId)
+  const manages = (branchId: unknown) =>
+    me.role === 'admin' || (me.role === 'secretary' && me.branchId !== null && branchId === me.branchId)
   const mine: { [K in WritableTable]: (r: Row) => boolean } = {
     study_records: (r) => r.ownerId === me.id,
     oath_renewals: (r) => r.ownerId === me.id,
@@ -50,7 +71,8 @@ export async function rememberAuthored(db: AccountDb, me: SessionUser): Promise<
   const remembered: Remembered[] = []
   for (const table of ORDER) {
     for (const row of (await db.table(table).toArray()) as Row[]) {
-      if (!row.deleted && mine[table](row)) remembered.push({ table, row, ...(table === 'followups' && { create: went.has(String(row.visitId)) }) })
+      if (!row.deleted && mine[table](row))
+        remembered.push({ table, row, ...(table === 'followups' && { create: went.has(String(row.visitId)) }) })
     }
   }
   const proofs = await db.scan_proofs.toArray()
@@ -59,7 +81,10 @@ export async function rememberAuthored(db: AccountDb, me: SessionUser): Promise<
     const earlier = (await db.meta.get(REFILL_KEY))?.value as { rows: Remembered[] } | undefined
     const seen = new Set(remembered.map((r) => `${r.table}/${String(r.row.id)}`))
     // What the server had then is not known to be there now: the new fresh pull marks it again.
-    const rows = [...remembered, ...(earlier?.rows ?? []).filter((r) => !seen.has(`${r.table}/${String(r.row.id)}`)).map(({ onServer: _o, ...r }) => r)]
+    const rows = [
+      ...remembered,
+      ...(earlier?.rows ?? []).filter((r) => !seen.has(`${r.table}/${String(r.row.id)}`)).map(({ onServer: _o, ...r }) => r),
+    ]
     rows.sort((a, b) => ORDER.indexOf(a.table) - ORDER.indexOf(b.table))
     await db.meta.put({ key: REFILL_KEY, value: { me: me.id, rows, proofs } })
     // Photos still on the phone are offered again: the uploader asks the server what it holds
@@ -74,20 +99,33 @@ export async function rememberAuthored(db: AccountDb, me: SessionUser): Promise<
  * applies a repeated mutation of an already present row as a no-op or a duplicate).
  */
 export async function refillRemembered(db: AccountDb): Promise<number> {
-  const saved = (await db.meta.get(REFILL_KEY))?.value as { me: string; rows: Remembered[]; proofs: { id: string; window: number; token: string; scannedAt: string }[] } | undefined
+  const saved = (await db.meta.get(REFILL_KEY))?.value as
+    { me: string; rows: Remembered[]; proofs: { id: string; window: number; token: string; scannedAt: string }[] } | undefined
   if (!saved) return 0
   let queued = 0
   const tables = ORDER.map((t) => db.table(t))
   await db.transaction('rw', [...tables, db.outbox, db.meta, db.scan_proofs], async () => {
     const proofs = new Map(saved.proofs.map((p) => [p.id, p]))
     const queue = async (table: WritableTable, row: Row, fields: Row, at?: unknown) => {
-      const m: Mutation = { id: newId(), table, op: 'upsert', rowId: String(row.id), fields, base: {}, clientTime: typeof at === 'string' ? at : new Date().toISOString(), v: MUTATION_VERSION }
+      const m: Mutation = {
+        id: newId(),
+        table,
+        op: 'upsert',
+        rowId: String(row.id),
+        fields,
+        base: {},
+        clientTime: typeof at === 'string' ? at : new Date().toISOString(),
+        v: MUTATION_VERSION,
+      }
       await db.outbox.add(m)
       queued++
     }
     /** A re-created row goes before this phone's unsent changes of it: they are moved behind it. */
     const queueFirst = async (table: WritableTable, row: Row, fields: Row) => {
-      const later = await db.outbox.where('[table+rowId]').equals([table, String(row.id)]).sortBy('seq')
+      const later = await db.outbox
+        .where('[table+rowId]')
+        .equals([table, String(row.id)])
+        .sortBy('seq')
       // Its creation is still unsent on this phone: that one goes, nothing to add.
       if (later.some((m) => m.op === 'upsert' && 'createdAt' in (m.fields ?? {}))) return
       await db.outbox.bulkDelete(later.map((m) => m.seq as number))
@@ -105,7 +143,9 @@ export async function refillRemembered(db: AccountDb): Promise<number> {
         case 'households':
         case 'visits': {
           if (onServer) break
-          const keys = keysOf({ study_records: studyRecordFields, oath_renewals: oathRenewalFields, households: householdFields, visits: visitFields }[table])
+          const keys = keysOf(
+            { study_records: studyRecordFields, oath_renewals: oathRenewalFields, households: householdFields, visits: visitFields }[table],
+          )
           await put()
           await queueFirst(table, row, pick(row, keys))
           break
@@ -117,7 +157,10 @@ export async function refillRemembered(db: AccountDb): Promise<number> {
           break
         case 'reminder_settings': {
           const keys = keysOf(reminderSettingsFields)
-          const changed = pick(row, keys.filter((k) => JSON.stringify(row[k]) !== JSON.stringify(now?.[k])))
+          const changed = pick(
+            row,
+            keys.filter((k) => JSON.stringify(row[k]) !== JSON.stringify(now?.[k])),
+          )
           if (Object.keys(changed).length === 0) break
           await db.table(table).put({ ...(now ?? {}), ...row })
           await queue(table, row, changed)
@@ -125,7 +168,10 @@ export async function refillRemembered(db: AccountDb): Promise<number> {
         }
         case 'users': {
           if (!now) break
-          const changed = pick(row, ['joinedPartyOn', 'fullMemberOn'].filter((k) => row[k] !== now[k]))
+          const changed = pick(
+            row,
+            ['joinedPartyOn', 'fullMemberOn'].filter((k) => row[k] !== now[k]),
+          )
           if (Object.keys(changed).length === 0) break
           await db.table(table).put({ ...now, ...changed })
           await queue(table, row, changed)
@@ -155,10 +201,20 @@ export async function refillRemembered(db: AccountDb): Promise<number> {
           const scanned = now?.method === 'scan' && now.status === 'present'
           if (row.memberId === saved.me && proof && !scanned) {
             await queue(table, row, { ...base, scan: { window: proof.window, token: proof.token, scannedAt: proof.scannedAt } })
-          } else if (row.memberId === saved.me && typeof row.leaveReason === 'string' && row.leaveReason && now?.leaveReason !== row.leaveReason) {
+          } else if (
+            row.memberId === saved.me &&
+            typeof row.leaveReason === 'string' &&
+            row.leaveReason &&
+            now?.leaveReason !== row.leaveReason
+          ) {
             await queue(table, row, { ...base, leaveReason: row.leaveReason }, row.updatedAt)
           }
-          if (row.markedBy === saved.me && row.method === 'manual' && row.status && (!now || now.status !== row.status || now.method !== 'manual')) {
+          if (
+            row.markedBy === saved.me &&
+            row.method === 'manual' &&
+            row.status &&
+            (!now || now.status !== row.status || now.method !== 'manual')
+          ) {
             await queue(table, row, { ...base, status: row.status, note: row.note ?? '' })
           }
           if (!now && queued > before) await db.table(table).put(row)

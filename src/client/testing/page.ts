@@ -23,14 +23,32 @@ export function signedInHarness(user: Partial<SessionUser> = {}): PageHarness {
   const pinia = createPinia()
   setActivePinia(pinia)
   const id = user.id ?? newId()
-  const full: SessionUser = { id, orgId: newId(), orgName: '机关党委', branchId: newId(), branchName: '第一党支部', name: '王书记', phone: '13800000003', role: 'secretary', ...user }
+  const full: SessionUser = {
+    id,
+    orgId: newId(),
+    orgName: '机关党委',
+    branchId: newId(),
+    branchName: '第一党支部',
+    name: '王书记',
+    phone: '13800000003',
+    role: 'secretary',
+    ...user,
+  }
   const db = new AccountDb(`page-${newId()}`)
   const session = useSessionStore()
   session.db = db
   session.user = full
   const blank = defineComponent({ render: () => h('div') })
   // The app's parameterised paths (pages read route.params.id); anything else lands on the blank page.
-  const paths = ['/meetings/new', '/meetings/:id/code', '/meetings/:id/edit', '/meetings/:id', '/admin/people/:id', '/visits/:id', '/:rest(.*)*']
+  const paths = [
+    '/meetings/new',
+    '/meetings/:id/code',
+    '/meetings/:id/edit',
+    '/meetings/:id',
+    '/admin/people/:id',
+    '/visits/:id',
+    '/:rest(.*)*',
+  ]
   const router = createRouter({ history: createMemoryHistory(), routes: paths.map((path) => ({ path, component: blank })) })
   return { db, user: full, pinia, router }
 }

@@ -15,7 +15,12 @@ export interface ChinaDay {
 
 export function chinaDay(at: Date): ChinaDay {
   const d = new Date(at.getTime() + OFFSET_MS)
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), weekday: WEEKDAYS[d.getUTCDay()] as ChinaDay['weekday'] }
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    weekday: WEEKDAYS[d.getUTCDay()] as ChinaDay['weekday'],
+  }
 }
 
 /** Today's date in China as YYYY-MM-DD, whatever the device's time zone. */

@@ -22,7 +22,9 @@ describe('a new meeting’s default start', () => {
     for (let m = 8 * 60; m < 18 * 60; m += 7) {
       const now = new Date(Date.UTC(2026, 10, 29, 16, 0) + m * 60_000) // midnight in China + m minutes
       const d = defaultMeetingStart(now)
-      expect(signInPhase({ startsAt: new Date(`${d.date}T${d.time}:00+08:00`).toISOString(), durationMinutes: 90 }, now.getTime())).toBe('open')
+      expect(signInPhase({ startsAt: new Date(`${d.date}T${d.time}:00+08:00`).toISOString(), durationMinutes: 90 }, now.getTime())).toBe(
+        'open',
+      )
     }
   })
 })

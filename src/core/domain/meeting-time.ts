@@ -8,7 +8,8 @@ export function defaultMeetingStart(now: Date): { date: string; time: string } {
   const OFFSET = 8 * 3600_000
   const china = new Date(now.getTime() + OFFSET)
   const minutes = china.getUTCHours() * 60 + china.getUTCMinutes()
-  const day = (plus: number) => new Date(Date.UTC(china.getUTCFullYear(), china.getUTCMonth(), china.getUTCDate() + plus)).toISOString().slice(0, 10)
+  const day = (plus: number) =>
+    new Date(Date.UTC(china.getUTCFullYear(), china.getUTCMonth(), china.getUTCDate() + plus)).toISOString().slice(0, 10)
   if (minutes < 8 * 60) return { date: day(0), time: '09:00' }
   if (minutes >= 18 * 60) return { date: day(1), time: '09:00' }
   const slot = Math.ceil((minutes - 10) / 30) * 30

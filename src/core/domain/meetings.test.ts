@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest'
-import { blankMinutes, compliance, DEFAULT_RULES, expectedFor, meetingProgress, meetingStats, minutesTemplate, periodKey, previousPeriodKey, rulesFor, type Rule } from './meetings.ts'
+import {
+  blankMinutes,
+  compliance,
+  DEFAULT_RULES,
+  expectedFor,
+  meetingProgress,
+  meetingStats,
+  minutesTemplate,
+  periodKey,
+  previousPeriodKey,
+  rulesFor,
+  type Rule,
+} from './meetings.ts'
 
 const committee: Rule = { type: 'branch_committee', period: 'month', times: 1 }
 const general: Rule = { type: 'branch_general', period: 'quarter', times: 1 }
@@ -24,15 +36,33 @@ describe('periods in China time, whatever the device zone', () => {
 
 describe('compliance', () => {
   it('says what is due this month, citing the rule', () => {
-    const [item] = compliance([committee], [{ type: 'branch_committee', startsAt: '2026-10-15T02:00:00Z' }], new Date('2026-11-10T02:00:00Z'))
+    const [item] = compliance(
+      [committee],
+      [{ type: 'branch_committee', startsAt: '2026-10-15T02:00:00Z' }],
+      new Date('2026-11-10T02:00:00Z'),
+    )
     expect(item).toMatchObject({ status: 'due', held: 0, message: '支部委员会：每月至少1次，本月尚未召开' })
   })
 
   it('is satisfied by a meeting that has started in the period; a planned one does not count yet', () => {
     const now = new Date('2026-11-10T02:00:00Z')
-    const held = compliance([committee], [{ type: 'branch_committee', startsAt: '2026-10-15T02:00:00Z' }, { type: 'branch_committee', startsAt: '2026-11-03T02:00:00Z' }], now)
+    const held = compliance(
+      [committee],
+      [
+        { type: 'branch_committee', startsAt: '2026-10-15T02:00:00Z' },
+        { type: 'branch_committee', startsAt: '2026-11-03T02:00:00Z' },
+      ],
+      now,
+    )
     expect(held[0]).toMatchObject({ status: 'ok', held: 1, message: '支部委员会：每月至少1次，本月已召开1次' })
-    const planned = compliance([committee], [{ type: 'branch_committee', startsAt: '2026-10-15T02:00:00Z' }, { type: 'branch_committee', startsAt: '2026-11-20T02:00:00Z' }], now)
+    const planned = compliance(
+      [committee],
+      [
+        { type: 'branch_committee', startsAt: '2026-10-15T02:00:00Z' },
+        { type: 'branch_committee', startsAt: '2026-11-20T02:00:00Z' },
+      ],
+      now,
+    )
     expect(planned[0]?.status).toBe('due')
   })
 
@@ -63,12 +93,15 @@ describe('compliance', () => {
 
 describe('meetingStats', () => {
   it('counts expected people only; anyone expected without a status is absent', () => {
-    const s = meetingStats(['a', 'b', 'c', 'd'], [
-      { memberId: 'a', status: 'present' },
-      { memberId: 'b', status: 'leave' },
-      { memberId: 'x', status: 'present' },
-      { memberId: 'c', status: 'absent' },
-    ])
+    const s = meetingStats(
+      ['a', 'b', 'c', 'd'],
+      [
+        { memberId: 'a', status: 'present' },
+        { memberId: 'b', status: 'leave' },
+        { memberId: 'x', status: 'present' },
+        { memberId: 'c', status: 'absent' },
+      ],
+    )
     expect(s).toEqual({ expected: 4, present: 1, leave: 1, absent: 2, rate: 0.25 })
   })
 
@@ -83,8 +116,9 @@ describe('meetingStats', () => {
 })
 
 describe('blankMinutes', () => {
-  it('empty text and every template\'s headings alone are blank; anything written under them is not', () => {
-    for (const t of ['', '\n', minutesTemplate('branch_committee'), minutesTemplate('heart_talk'), minutesTemplate('org_life')]) expect(blankMinutes(t), t).toBe(true)
+  it("empty text and every template's headings alone are blank; anything written under them is not", () => {
+    for (const t of ['', '\n', minutesTemplate('branch_committee'), minutesTemplate('heart_talk'), minutesTemplate('org_life')])
+      expect(blankMinutes(t), t).toBe(true)
     expect(blankMinutes('议题：学习全会精神\n讨论情况：\n')).toBe(false)
   })
 })
@@ -114,7 +148,10 @@ describe('compliance is judged only from when the organisation, branch or rule s
   it('a period that began before the start is not judged; the first whole period after it is', () => {
     // Started 20 November: November is not judged in December; December is judged in January.
     expect(compliance([monthly], [], new Date('2026-12-05T02:00:00Z'), '2026-11-20')[0]?.status).toBe('due')
-    expect(compliance([monthly], [], new Date('2027-01-05T02:00:00Z'), '2026-11-20')[0]).toMatchObject({ status: 'overdue', message: '主题党日：每月至少1次，上月未达要求（0次），本月尚未召开' })
+    expect(compliance([monthly], [], new Date('2027-01-05T02:00:00Z'), '2026-11-20')[0]).toMatchObject({
+      status: 'overdue',
+      message: '主题党日：每月至少1次，上月未达要求（0次），本月尚未召开',
+    })
     // Started on the first day of a month: that month counts.
     expect(compliance([monthly], [], new Date('2026-12-05T02:00:00Z'), '2026-11-01')[0]?.status).toBe('overdue')
   })

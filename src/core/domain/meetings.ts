@@ -65,7 +65,11 @@ export interface Candidate {
  * 党小组会 that group's members, 谈心谈话 the two who talk, the leadership's meetings those chosen
  * by hand (none proposed); every other type the whole branch.
  */
-export function expectedFor(type: MeetingType, people: readonly Candidate[], at: { branchId: string | null; groupId?: string | null; organiserId?: string; talkWithId?: string | null }): string[] {
+export function expectedFor(
+  type: MeetingType,
+  people: readonly Candidate[],
+  at: { branchId: string | null; groupId?: string | null; organiserId?: string; talkWithId?: string | null },
+): string[] {
   if (LEADERSHIP_TYPES.includes(type)) return []
   if (type === 'heart_talk') return [at.organiserId, at.talkWithId].filter((id): id is string => !!id && people.some((p) => p.id === id))
   const branch = people.filter((p) => !p.removed && at.branchId !== null && p.branchId === at.branchId)
@@ -153,12 +157,21 @@ export function periodStart(key: string, period: Period): string {
  * China date the organisation or branch started (the later of the two), and a rule's own `since`
  * the day it was made. A new organisation has not failed the month before it existed.
  */
-export function compliance(rules: readonly Rule[], meetings: readonly HeldMeeting[], now: Date, since: string | null = null): ComplianceItem[] {
+export function compliance(
+  rules: readonly Rule[],
+  meetings: readonly HeldMeeting[],
+  now: Date,
+  since: string | null = null,
+): ComplianceItem[] {
   return rules.map((rule) => {
     const label = MEETING_TYPE_LABELS[rule.type]
     const current = periodKey(now, rule.period)
     const previous = previousPeriodKey(current, rule.period)
-    const start = [since, rule.since].filter((d): d is string => typeof d === 'string').sort().at(-1) ?? null
+    const start =
+      [since, rule.since]
+        .filter((d): d is string => typeof d === 'string')
+        .sort()
+        .at(-1) ?? null
     const judged = start === null || periodStart(previous, rule.period) >= start
     let held = 0
     let heldBefore = 0
@@ -172,10 +185,35 @@ export function compliance(rules: readonly Rule[], meetings: readonly HeldMeetin
     }
     const cite = `${label}：${PERIOD_LABELS[rule.period]}至少${rule.times}次`
     if (judged && heldBefore < rule.times) {
-      return { type: rule.type, period: rule.period, required: rule.times, held, status: held >= rule.times ? 'ok' : 'overdue', message: held >= rule.times ? `${cite}，${THIS_PERIOD[rule.period]}已召开${held}次` : `${cite}，${LAST_PERIOD[rule.period]}未达要求（${heldBefore}次），${THIS_PERIOD[rule.period]}${held ? `已召开${held}次` : '尚未召开'}` }
+      return {
+        type: rule.type,
+        period: rule.period,
+        required: rule.times,
+        held,
+        status: held >= rule.times ? 'ok' : 'overdue',
+        message:
+          held >= rule.times
+            ? `${cite}，${THIS_PERIOD[rule.period]}已召开${held}次`
+            : `${cite}，${LAST_PERIOD[rule.period]}未达要求（${heldBefore}次），${THIS_PERIOD[rule.period]}${held ? `已召开${held}次` : '尚未召开'}`,
+      }
     }
-    if (held >= rule.times) return { type: rule.type, period: rule.period, required: rule.times, held, status: 'ok', message: `${cite}，${THIS_PERIOD[rule.period]}已召开${held}次` }
-    return { type: rule.type, period: rule.period, required: rule.times, held, status: 'due', message: `${cite}，${THIS_PERIOD[rule.period]}${held ? `已召开${held}次` : '尚未召开'}` }
+    if (held >= rule.times)
+      return {
+        type: rule.type,
+        period: rule.period,
+        required: rule.times,
+        held,
+        status: 'ok',
+        message: `${cite}，${THIS_PERIOD[rule.period]}已召开${held}次`,
+      }
+    return {
+      type: rule.type,
+      period: rule.period,
+      required: rule.times,
+      held,
+      status: 'due',
+      message: `${cite}，${THIS_PERIOD[rule.period]}${held ? `已召开${held}次` : '尚未召开'}`,
+    }
   })
 }
 
@@ -211,7 +249,11 @@ export interface MeetingStats {
 }
 
 /** Per meeting: expected, present, on leave, absent (everyone expected who is neither, once the meeting is closed). */
-export function meetingStats(expectedIds: readonly string[], rows: readonly { memberId: string; status: AttendanceStatus | null }[], closed = true): MeetingStats {
+export function meetingStats(
+  expectedIds: readonly string[],
+  rows: readonly { memberId: string; status: AttendanceStatus | null }[],
+  closed = true,
+): MeetingStats {
   const byMember = new Map(rows.map((r) => [r.memberId, r.status]))
   let present = 0
   let leave = 0

@@ -8,8 +8,20 @@ describe('the order lists are shown in', () => {
   })
 
   it('reads Chinese numerals', () => {
-    expect([chineseNumeral('一'), chineseNumeral('十'), chineseNumeral('十二'), chineseNumeral('二十三'), chineseNumeral('一百零五'), chineseNumeral('甲')]).toEqual([1, 10, 12, 23, 105, null])
-    expect([numberInName('机关第三党支部'), numberInName('第12党小组'), numberInName('机关二支部'), numberInName('办公室党支部')]).toEqual([3, 12, 2, null])
+    expect([
+      chineseNumeral('一'),
+      chineseNumeral('十'),
+      chineseNumeral('十二'),
+      chineseNumeral('二十三'),
+      chineseNumeral('一百零五'),
+      chineseNumeral('甲'),
+    ]).toEqual([1, 10, 12, 23, 105, null])
+    expect([numberInName('机关第三党支部'), numberInName('第12党小组'), numberInName('机关二支部'), numberInName('办公室党支部')]).toEqual([
+      3,
+      12,
+      2,
+      null,
+    ])
   })
 
   it('sorts branches in the organisation order: 第一、第二、第三……第十, unnumbered after, in the order they were set up', () => {
@@ -21,6 +33,13 @@ describe('the order lists are shown in', () => {
       { id: '05', name: '机关第十党支部' },
       { id: '00', name: '审理室党支部' },
     ]
-    expect(sortOrgUnits(branches).map((b) => b.name)).toEqual(['机关第一党支部', '机关第二党支部', '机关第三党支部', '机关第十党支部', '审理室党支部', '办公室党支部'])
+    expect(sortOrgUnits(branches).map((b) => b.name)).toEqual([
+      '机关第一党支部',
+      '机关第二党支部',
+      '机关第三党支部',
+      '机关第十党支部',
+      '审理室党支部',
+      '办公室党支部',
+    ])
   })
 })

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { anniversaryIn, birthdaysByMonth, checkPartyDates, nextPoliticalBirthday, partyStanding, politicalBirthdayToday, upcomingPoliticalBirthdays } from './political-birthday.ts'
+import {
+  anniversaryIn,
+  birthdaysByMonth,
+  checkPartyDates,
+  nextPoliticalBirthday,
+  partyStanding,
+  politicalBirthdayToday,
+  upcomingPoliticalBirthdays,
+} from './political-birthday.ts'
 import { chinaToday } from './china-time.ts'
 
 describe('political birthday', () => {
@@ -75,7 +83,20 @@ describe('birthdaysByMonth', () => {
       { id: 'e', joinedPartyOn: null },
     ]
     const months = birthdaysByMonth(people, '2026-11-28')
-    expect(months.map((m) => m.month)).toEqual(['2026-11', '2026-12', '2027-01', '2027-02', '2027-03', '2027-04', '2027-05', '2027-06', '2027-07', '2027-08', '2027-09', '2027-10'])
+    expect(months.map((m) => m.month)).toEqual([
+      '2026-11',
+      '2026-12',
+      '2027-01',
+      '2027-02',
+      '2027-03',
+      '2027-04',
+      '2027-05',
+      '2027-06',
+      '2027-07',
+      '2027-08',
+      '2027-09',
+      '2027-10',
+    ])
     expect(months[0]?.entries.map((e) => [e.member.id, e.date, e.nth])).toEqual([['a', '2026-11-02', 26]])
     expect(months[1]?.entries.map((e) => [e.member.id, e.nth])).toEqual([['b', 25]])
     expect(months[3]?.entries.map((e) => [e.member.id, e.date])).toEqual([['c', '2027-02-28']])

@@ -1,4 +1,3 @@
-
 /**
  * Political birthday (政治生日) and Party standing (党龄).
  * - The political birthday is the anniversary of 入党日期 (admission as a probationary member).
@@ -13,7 +12,6 @@ export const OATH =
 
 const pad = (n: number) => String(n).padStart(2, '0')
 export const isLeapYear = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0
-
 
 function parts(date: string): [number, number, number] {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number]
@@ -71,7 +69,11 @@ export interface BirthdayEntry<T> {
 }
 
 /** Political birthdays within `days` days from today (today included), soonest first. */
-export function upcomingPoliticalBirthdays<T extends { joinedPartyOn: string | null }>(members: readonly T[], today: string, days = 30): BirthdayEntry<T>[] {
+export function upcomingPoliticalBirthdays<T extends { joinedPartyOn: string | null }>(
+  members: readonly T[],
+  today: string,
+  days = 30,
+): BirthdayEntry<T>[] {
   const out: BirthdayEntry<T>[] = []
   for (const member of members) {
     const next = nextPoliticalBirthday(member.joinedPartyOn, today)

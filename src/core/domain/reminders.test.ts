@@ -11,7 +11,12 @@ import {
   type ReminderPrefs,
 } from './reminders.ts'
 
-const person = (id: string, joinedPartyOn: string | null, role: ReminderPerson['role'] = 'member', branchId: string | null = 'b1'): ReminderPerson => ({
+const person = (
+  id: string,
+  joinedPartyOn: string | null,
+  role: ReminderPerson['role'] = 'member',
+  branchId: string | null = 'b1',
+): ReminderPerson => ({
   id,
   name: `党员${id}`,
   role,
@@ -46,7 +51,13 @@ describe('dueReminders', () => {
   const base = { prefs: new Map<string, ReminderPrefs>(), studiedThisMonth: new Set<string>() }
 
   it('greets exactly the members whose political birthday is the China date', () => {
-    const people = [person('a', '1990-11-28'), person('b', '1990-11-27'), person('c', null), person('d', '2026-11-28'), person('e', '2000-11-29')]
+    const people = [
+      person('a', '1990-11-28'),
+      person('b', '1990-11-27'),
+      person('c', null),
+      person('d', '2026-11-28'),
+      person('e', '2000-11-29'),
+    ]
     // 2026-11-28 00:30 in China is still 11-27 in UTC: the China date decides.
     const due = dueReminders({ ...base, now: china('2026-11-28T00:30:00'), people })
     expect(due.filter((r) => r.kind === 'birthday').map((r) => [r.userId, r.title])).toEqual([['a', '今天是您的第36个政治生日']])
@@ -84,7 +95,11 @@ describe('dueReminders', () => {
   })
 
   it('on Mondays tells an administrator of the whole organisation, whatever their own branch', () => {
-    const people = [person('adm', null, 'admin', null), person('m1', '1999-12-01', 'member', 'b1'), person('x1', '1999-12-02', 'member', 'b2')]
+    const people = [
+      person('adm', null, 'admin', null),
+      person('m1', '1999-12-01', 'member', 'b1'),
+      person('x1', '1999-12-02', 'member', 'b2'),
+    ]
     const due = dueReminders({ ...base, now: china('2026-11-30T09:00:00'), people }).filter((r) => r.kind === 'branchWeekAhead')
     expect(due.map((r) => [r.userId, r.title])).toEqual([['adm', '未来七天有2位党员过政治生日']])
   })
@@ -146,7 +161,15 @@ describe('inAppNotices', () => {
     expect(fresh).toEqual([])
     const old = inAppNotices({ ...base, now, lastOpenedOn: '2026-11-28', oldestUnsyncedAt: china('2026-11-27T09:00:00').toISOString() })
     expect(old.map((n) => n.key)).toEqual(['unsynced:2026-11-28'])
-    expect(inAppNotices({ ...base, prefs: { ...DEFAULT_PREFS, unsynced: false }, now, lastOpenedOn: '2026-11-28', oldestUnsyncedAt: '2026-11-01T00:00:00Z' })).toEqual([])
+    expect(
+      inAppNotices({
+        ...base,
+        prefs: { ...DEFAULT_PREFS, unsynced: false },
+        now,
+        lastOpenedOn: '2026-11-28',
+        oldestUnsyncedAt: '2026-11-01T00:00:00Z',
+      }),
+    ).toEqual([])
   })
 
   it('gives a secretary the week ahead under one key per week', () => {
@@ -165,12 +188,27 @@ describe('meeting tomorrow', () => {
   it('reminds the expected people the day before (China date), once per meeting, unless turned off', () => {
     const people = [person('a', null), person('b', null), person('c', null)]
     const prefs = new Map([['b', { ...DEFAULT_PREFS, meetingTomorrow: false }]])
-    const due = dueReminders({ now: china('2026-11-28T09:00:00'), people, prefs, studiedThisMonth: new Set(), meetings: [meeting] }).filter((r) => r.kind === 'meetingTomorrow')
+    const due = dueReminders({ now: china('2026-11-28T09:00:00'), people, prefs, studiedThisMonth: new Set(), meetings: [meeting] }).filter(
+      (r) => r.kind === 'meetingTomorrow',
+    )
     expect(due.map((r) => [r.userId, r.key, r.title, r.url])).toEqual([['a', 'm1', '明天 14:30：支部委员会', '/meetings/m1']])
-    expect(dueReminders({ now: china('2026-11-29T09:00:00'), people, prefs, studiedThisMonth: new Set(), meetings: [meeting] }).filter((r) => r.kind === 'meetingTomorrow')).toEqual([])
+    expect(
+      dueReminders({ now: china('2026-11-29T09:00:00'), people, prefs, studiedThisMonth: new Set(), meetings: [meeting] }).filter(
+        (r) => r.kind === 'meetingTomorrow',
+      ),
+    ).toEqual([])
   })
   it('is shown once in the app the day before', () => {
-    const notices = inAppNotices({ now: china('2026-11-28T20:00:00'), me: person('a', null), branch: [], prefs: DEFAULT_PREFS, lastOpenedOn: '2026-11-28', oldestUnsyncedAt: null, studiedThisMonth: true, meetings: [meeting] })
+    const notices = inAppNotices({
+      now: china('2026-11-28T20:00:00'),
+      me: person('a', null),
+      branch: [],
+      prefs: DEFAULT_PREFS,
+      lastOpenedOn: '2026-11-28',
+      oldestUnsyncedAt: null,
+      studiedThisMonth: true,
+      meetings: [meeting],
+    })
     expect(notices.map((n) => n.key)).toEqual(['meeting:m1'])
   })
 })

@@ -146,7 +146,11 @@ export function meetingsTomorrow(meetings: readonly SoonMeeting[], personId: str
 }
 
 function meetingReminder(m: SoonMeeting): { title: string; body: string; url: string } {
-  return { title: `明天 ${hhmm(m.startsAt)}：${m.topic}`, body: m.place ? `地点：${m.place}。不能参加请提前在应用中请假。` : '不能参加请提前在应用中请假。', url: `/meetings/${m.id}` }
+  return {
+    title: `明天 ${hhmm(m.startsAt)}：${m.topic}`,
+    body: m.place ? `地点：${m.place}。不能参加请提前在应用中请假。` : '不能参加请提前在应用中请假。',
+    url: `/meetings/${m.id}`,
+  }
 }
 
 /** The push reminders due today for everyone, before quiet hours are considered. */
@@ -189,7 +193,8 @@ export function dueReminders({ now, people, prefs, studiedThisMonth, meetings = 
   }
   for (const p of people) {
     if (!prefsOf(p.id).meetingTomorrow) continue
-    for (const m of meetingsTomorrow(meetings, p.id, today)) out.push({ userId: p.id, kind: 'meetingTomorrow', key: m.id, ...meetingReminder(m) })
+    for (const m of meetingsTomorrow(meetings, p.id, today))
+      out.push({ userId: p.id, kind: 'meetingTomorrow', key: m.id, ...meetingReminder(m) })
   }
   const day = Number(today.slice(8))
   if (day >= STUDY_GAP_FROM_DAY) {
@@ -290,7 +295,8 @@ export function inAppNotices(i: NoticeInput): Notice[] {
     }
   }
   if (i.prefs.meetingTomorrow) {
-    for (const m of meetingsTomorrow(i.meetings ?? [], i.me.id, today)) out.push({ key: `meeting:${m.id}`, kind: 'meetingTomorrow', ...meetingReminder(m) })
+    for (const m of meetingsTomorrow(i.meetings ?? [], i.me.id, today))
+      out.push({ key: `meeting:${m.id}`, kind: 'meetingTomorrow', ...meetingReminder(m) })
   }
   if (i.prefs.unsynced && i.oldestUnsyncedAt && i.now.getTime() - Date.parse(i.oldestUnsyncedAt) > 24 * 3600_000) {
     out.push({
@@ -302,7 +308,13 @@ export function inAppNotices(i: NoticeInput): Notice[] {
     })
   }
   if (i.prefs.studyGap && !i.studiedThisMonth && Number(today.slice(8)) >= STUDY_GAP_FROM_DAY) {
-    out.push({ key: `studyGap:${today.slice(0, 7)}`, kind: 'studyGap', title: '本月还没有学习记录', body: '学过的内容随手记一笔即可。', url: '/study/new' })
+    out.push({
+      key: `studyGap:${today.slice(0, 7)}`,
+      kind: 'studyGap',
+      title: '本月还没有学习记录',
+      body: '学过的内容随手记一笔即可。',
+      url: '/study/new',
+    })
   }
   return out
 }

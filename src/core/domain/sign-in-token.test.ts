@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest'
-import { newMeetingKey, parseSignInLink, signInClosesAt, signInLink, signInOpensAt, signInPhase, signToken, verifySignIn, WINDOW_MS, windowOf, type SignInClaim } from './sign-in-token.ts'
+import {
+  newMeetingKey,
+  parseSignInLink,
+  signInClosesAt,
+  signInLink,
+  signInOpensAt,
+  signInPhase,
+  signToken,
+  verifySignIn,
+  WINDOW_MS,
+  windowOf,
+  type SignInClaim,
+} from './sign-in-token.ts'
 
 const key = newMeetingKey()
 const meeting = { id: '01a22031-4d76-7677-ae1b-b63b19145d18', startsAt: '2026-11-28T06:00:00.000Z', durationMinutes: 90 }
@@ -9,7 +21,14 @@ const at = Date.parse('2026-11-28T06:10:03Z')
 
 async function claim(over: Partial<SignInClaim> = {}, signingKey = key, meetingId = meeting.id): Promise<SignInClaim> {
   const window = windowOf(at)
-  return { meetingId, memberId: member, window, token: await signToken(signingKey, meetingId, window), scannedAt: new Date(at + 2000).toISOString(), ...over }
+  return {
+    meetingId,
+    memberId: member,
+    window,
+    token: await signToken(signingKey, meetingId, window),
+    scannedAt: new Date(at + 2000).toISOString(),
+    ...over,
+  }
 }
 
 describe('sign-in tokens', () => {
@@ -44,7 +63,13 @@ describe('sign-in tokens', () => {
   it('refuses valid codes far outside the meeting time', async () => {
     const next = Date.parse('2026-11-29T06:10:00Z')
     const window = windowOf(next)
-    const c = { meetingId: meeting.id, memberId: member, window, token: await signToken(key, meeting.id, window), scannedAt: new Date(next).toISOString() }
+    const c = {
+      meetingId: meeting.id,
+      memberId: member,
+      window,
+      token: await signToken(key, meeting.id, window),
+      scannedAt: new Date(next).toISOString(),
+    }
     expect(await verifySignIn(c, key, meeting, member)).toBe('outside_meeting')
   })
 

@@ -15,7 +15,11 @@ export const OPEN_BEFORE_MS = 60 * 60_000
 export const OPEN_AFTER_MS = 60 * 60_000
 
 const enc = new TextEncoder()
-const b64url = (bytes: Uint8Array): string => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+const b64url = (bytes: Uint8Array): string =>
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '')
 const fromB64url = (s: string): Uint8Array<ArrayBuffer> => {
   const bin = atob(s.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (s.length % 4)) % 4))
   const out = new Uint8Array(new ArrayBuffer(bin.length))
@@ -101,7 +105,12 @@ function sameBytes(a: string, b: string): boolean {
 }
 
 /** Why a sign-in must be refused, or null when it is valid. */
-export async function verifySignIn(claim: SignInClaim, key: string, meeting: MeetingWindow, viewerId: string): Promise<SignInRefusal | null> {
+export async function verifySignIn(
+  claim: SignInClaim,
+  key: string,
+  meeting: MeetingWindow,
+  viewerId: string,
+): Promise<SignInRefusal | null> {
   if (claim.memberId !== viewerId) return 'wrong_member'
   if (claim.meetingId !== meeting.id) return 'wrong_meeting'
   if (!sameBytes(await signToken(key, meeting.id, claim.window), claim.token)) return 'bad_token'

@@ -9,7 +9,13 @@ export const LoginRequest = v.object({
 export type LoginRequest = v.InferOutput<typeof LoginRequest>
 
 export const SetupRequest = v.object({
-  orgName: v.pipe(v.string('组织名称应为文本'), v.trim(), v.minLength(2, '请填写组织名称'), v.maxLength(80, '组织名称最多 80 字'), v.title('组织名称')),
+  orgName: v.pipe(
+    v.string('组织名称应为文本'),
+    v.trim(),
+    v.minLength(2, '请填写组织名称'),
+    v.maxLength(80, '组织名称最多 80 字'),
+    v.title('组织名称'),
+  ),
   adminName: titled('管理员姓名', PersonName),
   phone: Phone,
   password: Password,

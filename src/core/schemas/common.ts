@@ -45,7 +45,13 @@ export const IsoDate = v.pipe(
  * Mainland mobile number: 11 digits starting with 1, as typed in any spelling (spaces of every
  * kind, full-width digits, dashes, +86): one account, one spelling (see core/identifiers.ts).
  */
-export const Phone = v.pipe(v.string('手机号应为文本'), v.maxLength(40, '请输入 11 位手机号'), v.transform(normalizePhone), v.regex(/^1\d{10}$/, '请输入 11 位手机号'), v.title('手机号'))
+export const Phone = v.pipe(
+  v.string('手机号应为文本'),
+  v.maxLength(40, '请输入 11 位手机号'),
+  v.transform(normalizePhone),
+  v.regex(/^1\d{10}$/, '请输入 11 位手机号'),
+  v.title('手机号'),
+)
 
 export const Password = v.pipe(
   v.string('密码应为文本'),
@@ -62,7 +68,6 @@ export const PersonName = v.pipe(
   v.title('姓名'),
 )
 
-
 /** A schema as far as finding a field's Chinese name goes (valibot's own objects, read structurally). */
 interface SchemaNode {
   readonly pipe?: readonly unknown[]
@@ -77,7 +82,7 @@ const asNode = (x: unknown): SchemaNode | null => (typeof x === 'object' && x !=
 /** A schema and what it is made of, outermost first: a pipe's first schema, an optional's or nullable's wrapped one. */
 function layers(schema: unknown): SchemaNode[] {
   const out: SchemaNode[] = []
-  for (let s = asNode(schema); s && out.length < 16; ) {
+  for (let s = asNode(schema); s && out.length < 16;) {
     out.push(s)
     const inner = s.pipe ? s.pipe[0] : s.wrapped
     s = inner === s ? null : asNode(inner)

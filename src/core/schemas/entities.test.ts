@@ -3,7 +3,15 @@ import * as v from 'valibot'
 import { StudyRecordInput } from './entities.ts'
 import { IsoDate } from './common.ts'
 
-const good = { kind: 'self_study', title: '学习党章', date: '2026-11-20', minutes: 45, notes: '', sourceUrl: '', createdAt: '2026-11-20T08:00:00.000Z' }
+const good = {
+  kind: 'self_study',
+  title: '学习党章',
+  date: '2026-11-20',
+  minutes: 45,
+  notes: '',
+  sourceUrl: '',
+  createdAt: '2026-11-20T08:00:00.000Z',
+}
 
 describe('study record input', () => {
   it('accepts a complete record and trims the title', () => {

@@ -49,7 +49,13 @@ export type UserProfile = v.InferOutput<typeof UserProfile>
 /** Fields of a study record that a member writes. */
 export const studyRecordFields = {
   kind: titled('学习类型', v.picklist(STUDY_KINDS, '请选择学习类型')),
-  title: v.pipe(v.string('学习内容应为文本'), v.trim(), v.minLength(1, '请填写学习内容'), v.maxLength(200, '学习内容最多 200 字'), v.title('学习内容')),
+  title: v.pipe(
+    v.string('学习内容应为文本'),
+    v.trim(),
+    v.minLength(1, '请填写学习内容'),
+    v.maxLength(200, '学习内容最多 200 字'),
+    v.title('学习内容'),
+  ),
   date: titled('日期', IsoDate),
   minutes: v.pipe(
     v.number('时长应为数字'),
@@ -126,9 +132,21 @@ export const meetingFields = {
   /** null: held by the organ's leadership (理论学习中心组, 民主生活会), managed by administrators. */
   branchId: titled('党支部', v.nullable(Uuid)),
   type: titled('会议类型', v.picklist(MEETING_TYPES, '请选择会议类型')),
-  topic: v.pipe(v.string('会议主题应为文本'), v.trim(), v.minLength(1, '请填写会议主题'), v.maxLength(200, '会议主题最多 200 字'), v.title('会议主题')),
+  topic: v.pipe(
+    v.string('会议主题应为文本'),
+    v.trim(),
+    v.minLength(1, '请填写会议主题'),
+    v.maxLength(200, '会议主题最多 200 字'),
+    v.title('会议主题'),
+  ),
   startsAt: titled('开始时间', Timestamp),
-  durationMinutes: v.pipe(v.number('时长应为数字'), v.integer('时长应为整数分钟'), v.minValue(5, '时长至少 5 分钟'), v.maxValue(24 * 60, '时长不能超过 24 小时'), v.title('时长')),
+  durationMinutes: v.pipe(
+    v.number('时长应为数字'),
+    v.integer('时长应为整数分钟'),
+    v.minValue(5, '时长至少 5 分钟'),
+    v.maxValue(24 * 60, '时长不能超过 24 小时'),
+    v.title('时长'),
+  ),
   place: Text(100, '地点'),
   organiserId: titled('组织者', Uuid),
   speaker: Text(40, '主讲人'),
@@ -142,7 +160,9 @@ export const meetingFields = {
   createdAt: titled('创建时间', Timestamp),
 }
 /** Written once, when the meeting is created on the organiser's phone. */
-export const meetingKeyField = { signKey: v.pipe(v.string('签到密钥应为文本'), v.regex(/^[A-Za-z0-9_-]{43}$/, '签到密钥格式不正确'), v.title('签到密钥')) }
+export const meetingKeyField = {
+  signKey: v.pipe(v.string('签到密钥应为文本'), v.regex(/^[A-Za-z0-9_-]{43}$/, '签到密钥格式不正确'), v.title('签到密钥')),
+}
 
 export const Meeting = v.object({
   id: Uuid,
@@ -193,7 +213,13 @@ export const attendanceWriteFields = {
       scannedAt: titled('扫码时间', Timestamp),
     }),
   ),
-  leaveReason: v.pipe(v.string('请假事由应为文本'), v.trim(), v.minLength(1, '请填写请假事由'), v.maxLength(500, '请假事由最多 500 字'), v.title('请假事由')),
+  leaveReason: v.pipe(
+    v.string('请假事由应为文本'),
+    v.trim(),
+    v.minLength(1, '请填写请假事由'),
+    v.maxLength(500, '请假事由最多 500 字'),
+    v.title('请假事由'),
+  ),
   status: titled('出勤状态', v.picklist(ATTENDANCE_STATUSES, '出勤状态不正确')),
   note: Text(200, '说明'),
   leaveState: titled('审批结果', v.picklist(['approved', 'declined'], '审批结果不正确')),
@@ -202,7 +228,13 @@ export const attendanceWriteFields = {
 /** 补学: make-up study for a meeting missed (absent or on leave); the secretary confirms it. */
 export const makeupFields = {
   meetingId: titled('会议', Uuid),
-  content: v.pipe(v.string('补学内容应为文本'), v.trim(), v.minLength(1, '请填写补学内容'), v.maxLength(500, '补学内容最多 500 字'), v.title('补学内容')),
+  content: v.pipe(
+    v.string('补学内容应为文本'),
+    v.trim(),
+    v.minLength(1, '请填写补学内容'),
+    v.maxLength(500, '补学内容最多 500 字'),
+    v.title('补学内容'),
+  ),
   date: titled('补学日期', IsoDate),
   notes: Text(5000, '学习心得'),
   createdAt: titled('创建时间', Timestamp),
@@ -225,7 +257,13 @@ const IdList = (max: number, what: string) => v.pipe(v.array(Uuid), v.maxLength(
 /** 双联系: a household in difficulty linked to one or more members. Personal data: seen only by them, their secretary and administrators. */
 export const householdFields = {
   branchId: titled('所在支部', Uuid),
-  name: v.pipe(v.string('户主应为文本'), v.trim(), v.minLength(1, '请填写户主姓名'), v.maxLength(40, '户主姓名最多 40 字'), v.title('户主')),
+  name: v.pipe(
+    v.string('户主应为文本'),
+    v.trim(),
+    v.minLength(1, '请填写户主姓名'),
+    v.maxLength(40, '户主姓名最多 40 字'),
+    v.title('户主'),
+  ),
   address: Text(200, '地址'),
   village: Text(60, '村（社区）'),
   contact: Text(60, '联系方式'),
@@ -258,7 +296,13 @@ export type Visit = v.InferOutput<typeof Visit>
 /** An action promised during a visit: an owner and a due date, closed with a note. */
 export const followupFields = {
   visitId: titled('走访记录', Uuid),
-  text: v.pipe(v.string('承诺事项应为文本'), v.trim(), v.minLength(1, '请填写承诺事项'), v.maxLength(500, '承诺事项最多 500 字'), v.title('承诺事项')),
+  text: v.pipe(
+    v.string('承诺事项应为文本'),
+    v.trim(),
+    v.minLength(1, '请填写承诺事项'),
+    v.maxLength(500, '承诺事项最多 500 字'),
+    v.title('承诺事项'),
+  ),
   ownerId: titled('责任人', Uuid),
   dueOn: titled('办理期限', IsoDate),
   createdAt: titled('创建时间', Timestamp),
@@ -275,4 +319,12 @@ export const Followup = v.object({
   deleted: v.boolean(),
 })
 export type Followup = v.InferOutput<typeof Followup>
-export const followupCloseFields = { closeNote: v.pipe(v.string('办理结果应为文本'), v.trim(), v.minLength(1, '请填写办理结果'), v.maxLength(1000, '办理结果最多 1000 字'), v.title('办理结果')) }
+export const followupCloseFields = {
+  closeNote: v.pipe(
+    v.string('办理结果应为文本'),
+    v.trim(),
+    v.minLength(1, '请填写办理结果'),
+    v.maxLength(1000, '办理结果最多 1000 字'),
+    v.title('办理结果'),
+  ),
+}

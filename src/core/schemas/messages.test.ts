@@ -2,7 +2,19 @@ import { describe, expect, it } from 'vitest'
 import * as v from 'valibot'
 import { fieldLabel, issuesToMessage } from './common.ts'
 import { LoginRequest, SetupRequest } from './auth.ts'
-import { ActivateRequest, BranchInput, BranchPatch, GroupInput, IdParams, ImportRequest, MoveInput, PersonInput, PersonPatch, RemoveInput, RoleInput } from './people.ts'
+import {
+  ActivateRequest,
+  BranchInput,
+  BranchPatch,
+  GroupInput,
+  IdParams,
+  ImportRequest,
+  MoveInput,
+  PersonInput,
+  PersonPatch,
+  RemoveInput,
+  RoleInput,
+} from './people.ts'
 import { PushEndpointInput, PushSubscriptionInput } from './push.ts'
 import {
   attendanceWriteFields,
@@ -54,7 +66,22 @@ const ALL_KEYS = [...new Set(Object.values(SCHEMAS).flatMap((entries) => Object.
 const KEY_WORD = new RegExp(`(^|[^A-Za-z])(${ALL_KEYS.join('|')})([^A-Za-z]|$)`)
 
 /** Values a person or a broken client may send: missing, wrong type, empty, too long, malformed. */
-const BAD_VALUES: unknown[] = [undefined, null, 12345, -1, 1.5, 'x', '', '   ', '字'.repeat(30_000), true, [], ['not-an-id'], {}, { window: 'x', token: 1, scannedAt: 'yesterday' }]
+const BAD_VALUES: unknown[] = [
+  undefined,
+  null,
+  12345,
+  -1,
+  1.5,
+  'x',
+  '',
+  '   ',
+  '字'.repeat(30_000),
+  true,
+  [],
+  ['not-an-id'],
+  {},
+  { window: 'x', token: 1, scannedAt: 'yesterday' },
+]
 
 function messagesFor(entries: Record<string, v.GenericSchema>, key: string): string[] {
   const schema = v.object({ [key]: entries[key] as v.GenericSchema })
@@ -68,7 +95,11 @@ function messagesFor(entries: Record<string, v.GenericSchema>, key: string): str
 
 describe('validation messages', () => {
   it('every field of the shared schemas has a Chinese name', () => {
-    const missing = Object.entries(SCHEMAS).flatMap(([name, entries]) => Object.entries(entries).filter(([, s]) => !fieldLabel(s)).map(([k]) => `${name}.${k}`))
+    const missing = Object.entries(SCHEMAS).flatMap(([name, entries]) =>
+      Object.entries(entries)
+        .filter(([, s]) => !fieldLabel(s))
+        .map(([k]) => `${name}.${k}`),
+    )
     expect(missing).toEqual([])
   })
 

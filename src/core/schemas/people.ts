@@ -56,7 +56,11 @@ export const MoveInput = v.object({
 })
 
 export const REMOVE_REASONS = ['transfer_out', 'left', 'deceased'] as const
-export const REMOVE_REASON_LABELS: Record<(typeof REMOVE_REASONS)[number], string> = { transfer_out: '组织关系转出', left: '离开本单位', deceased: '去世' }
+export const REMOVE_REASON_LABELS: Record<(typeof REMOVE_REASONS)[number], string> = {
+  transfer_out: '组织关系转出',
+  left: '离开本单位',
+  deceased: '去世',
+}
 export const RemoveInput = v.object({
   reason: titled('原因', v.picklist(REMOVE_REASONS, '请选择原因')),
   date: titled('日期', IsoDate),
@@ -65,7 +69,9 @@ export const RemoveInput = v.object({
 
 export const IdParams = v.object({ id: titled('编号', Uuid) })
 
-export const BranchInput = v.object({ name: v.pipe(v.string('名称应为文本'), v.trim(), v.minLength(2, '请填写名称'), v.maxLength(60, '名称最多 60 字'), v.title('名称')) })
+export const BranchInput = v.object({
+  name: v.pipe(v.string('名称应为文本'), v.trim(), v.minLength(2, '请填写名称'), v.maxLength(60, '名称最多 60 字'), v.title('名称')),
+})
 export const BranchPatch = v.partial(v.strictObject({ name: BranchInput.entries.name, archived: titled('撤销', v.boolean()) }))
 export const GroupInput = v.object({ branchId: BranchId, name: BranchInput.entries.name })
 

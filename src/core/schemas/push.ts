@@ -2,7 +2,12 @@ import * as v from 'valibot'
 
 /** A browser's Web Push subscription, as PushSubscription.toJSON() gives it. */
 export const PushSubscriptionInput = v.object({
-  endpoint: v.pipe(v.string('推送地址应为文本'), v.maxLength(1000, '推送地址过长'), v.regex(/^https:\/\/\S+$/, '推送地址应以 https:// 开头'), v.title('推送地址')),
+  endpoint: v.pipe(
+    v.string('推送地址应为文本'),
+    v.maxLength(1000, '推送地址过长'),
+    v.regex(/^https:\/\/\S+$/, '推送地址应以 https:// 开头'),
+    v.title('推送地址'),
+  ),
   keys: v.pipe(
     v.object({
       p256dh: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{80,100}={0,2}$/, '推送密钥格式不正确')),

@@ -33,13 +33,6 @@ export type PushRequest = v.InferOutput<typeof PushRequest>
 export const PullQuery = v.object({
   cursor: v.optional(v.pipe(v.string(), v.maxLength(100)), ''),
   limit: v.optional(
-    v.pipe(
-      v.string(),
-      v.regex(/^\d{1,5}$/, 'limit 应为数字'),
-      v.transform(Number),
-      v.minValue(1),
-      v.maxValue(MAX_PULL_LIMIT),
-    ),
+    v.pipe(v.string(), v.regex(/^\d{1,5}$/, 'limit 应为数字'), v.transform(Number), v.minValue(1), v.maxValue(MAX_PULL_LIMIT)),
   ),
 })
-

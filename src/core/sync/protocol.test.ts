@@ -19,7 +19,16 @@ describe('cursor', () => {
     expect(formatCursor(epoch, 7)).toBe(`${epoch}:7`)
   })
   it('rejects anything else', () => {
-    for (const bad of ['', '42', 'x:1', `${'a'.repeat(36)}:-1`, `${'a'.repeat(36)}:1e3`, `${'a'.repeat(36)}:1:0:0`, `${'a'.repeat(36)}:1:0:x`]) expect(parseCursor(bad)).toBeNull()
+    for (const bad of [
+      '',
+      '42',
+      'x:1',
+      `${'a'.repeat(36)}:-1`,
+      `${'a'.repeat(36)}:1e3`,
+      `${'a'.repeat(36)}:1:0:0`,
+      `${'a'.repeat(36)}:1:0:x`,
+    ])
+      expect(parseCursor(bad)).toBeNull()
   })
 })
 

@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest'
 import type * as v from 'valibot'
-import { Attendance, Branch, Followup, Household, Makeup, Meeting, OathRenewal, ReminderSettings, StudyRecord, UserProfile, Visit } from '../schemas/entities.ts'
+import {
+  Attendance,
+  Branch,
+  Followup,
+  Household,
+  Makeup,
+  Meeting,
+  OathRenewal,
+  ReminderSettings,
+  StudyRecord,
+  UserProfile,
+  Visit,
+} from '../schemas/entities.ts'
 import { LEGACY_SCHEMA_VERSION, SCHEMA_HISTORY, SCHEMA_VERSION, catalogueAt, parseSchemaVersion } from './schema-version.ts'
 import { SYNCED_TABLES, type SyncedTable } from './tables.ts'
 
@@ -47,7 +59,8 @@ describe('schema versions (docs/sync.md, "Versions")', () => {
   it('the current version lists every synced table and every field of its wire entity, and nothing else', () => {
     const now = catalogueAt(SCHEMA_VERSION)
     expect([...now.pulled.keys()].sort()).toEqual([...SYNCED_TABLES].sort())
-    for (const table of SYNCED_TABLES) expect([...(now.pulled.get(table) ?? [])].sort(), table).toEqual(Object.keys(ENTITIES[table].entries).sort())
+    for (const table of SYNCED_TABLES)
+      expect([...(now.pulled.get(table) ?? [])].sort(), table).toEqual(Object.keys(ENTITIES[table].entries).sort())
   })
 
   it('never adds a table or field twice', () => {

@@ -1,7 +1,31 @@
-import type { Attendance, Branch, Followup, Household, Makeup, Meeting, OathRenewal, ReminderSettings, StudyRecord, UserProfile, Visit } from '../schemas/entities.ts'
+import type {
+  Attendance,
+  Branch,
+  Followup,
+  Household,
+  Makeup,
+  Meeting,
+  OathRenewal,
+  ReminderSettings,
+  StudyRecord,
+  UserProfile,
+  Visit,
+} from '../schemas/entities.ts'
 
 /** Every table the client keeps a synced copy of; pull delivers rows of these. */
-export const SYNCED_TABLES = ['branches', 'users', 'study_records', 'oath_renewals', 'reminder_settings', 'meetings', 'attendance', 'makeups', 'households', 'visits', 'followups'] as const
+export const SYNCED_TABLES = [
+  'branches',
+  'users',
+  'study_records',
+  'oath_renewals',
+  'reminder_settings',
+  'meetings',
+  'attendance',
+  'makeups',
+  'households',
+  'visits',
+  'followups',
+] as const
 export type SyncedTable = (typeof SYNCED_TABLES)[number]
 
 export interface SyncedRows {

@@ -28,8 +28,16 @@ export function personToWire(r: Selectable<UserTable>): Person {
 }
 
 /** Write a person's row and give it a new change number, so every device in scope hears of it. */
-export async function updatePerson(trx: Kysely<Database>, id: string, patch: Partial<Omit<Selectable<UserTable>, 'id' | 'seq'>>): Promise<void> {
-  await trx.updateTable('users').set({ ...patch, updated_at: nowIso(), seq: await nextSeq(trx) }).where('id', '=', id).execute()
+export async function updatePerson(
+  trx: Kysely<Database>,
+  id: string,
+  patch: Partial<Omit<Selectable<UserTable>, 'id' | 'seq'>>,
+): Promise<void> {
+  await trx
+    .updateTable('users')
+    .set({ ...patch, updated_at: nowIso(), seq: await nextSeq(trx) })
+    .where('id', '=', id)
+    .execute()
 }
 
 /**
@@ -47,11 +55,31 @@ export async function changeScope(trx: Kysely<Database>, ids: readonly string[])
 
 export async function recordEvent(
   trx: Kysely<Database>,
-  e: { orgId: string; userId: string; kind: string; from: string | null; to: string | null; date: string; note: string; actorId: string | null },
+  e: {
+    orgId: string
+    userId: string
+    kind: string
+    from: string | null
+    to: string | null
+    date: string
+    note: string
+    actorId: string | null
+  },
 ): Promise<void> {
   await trx
     .insertInto('membership_events')
-    .values({ id: newId(), org_id: e.orgId, user_id: e.userId, kind: e.kind, from_branch_id: e.from, to_branch_id: e.to, date: e.date, note: e.note, actor_id: e.actorId, at: nowIso() })
+    .values({
+      id: newId(),
+      org_id: e.orgId,
+      user_id: e.userId,
+      kind: e.kind,
+      from_branch_id: e.from,
+      to_branch_id: e.to,
+      date: e.date,
+      note: e.note,
+      actor_id: e.actorId,
+      at: nowIso(),
+    })
     .execute()
 }
 

@@ -3,12 +3,32 @@ import ExcelJS from 'exceljs'
 import { unzipSync, Zip, ZipPassThrough } from 'fflate'
 import { HttpError } from '../lib/http-error.ts'
 import { bombXlsx, rosterXlsx, rowsXml, sheetXml, withParts } from '../../../tests/integration/support/xlsx-files.ts'
-import { checkedXlsx, decodeAddress, decodeCsv, definedNameCells, OneAtATime, parseCsv, rangeCells, ROSTER_LIMITS, RosterFileError, type RosterLimits } from './roster-limits.ts'
+import {
+  checkedXlsx,
+  decodeAddress,
+  decodeCsv,
+  definedNameCells,
+  OneAtATime,
+  parseCsv,
+  rangeCells,
+  ROSTER_LIMITS,
+  RosterFileError,
+  type RosterLimits,
+} from './roster-limits.ts'
 
 const HEADER = ['姓名', '手机号', '所在支部']
 const base = await rosterXlsx([HEADER, ['张三', '13700000001', '第一党支部']])
 const workbookXml = Buffer.from(unzipSync(base)['xl/workbook.xml'] ?? new Uint8Array()).toString()
-const small: RosterLimits = { ...ROSTER_LIMITS, rows: 10, columns: 5, merges: 3, definedNameCells: 100, xmlElements: 2000, zipEntries: 20, inflatedBytes: 256 * 1024 }
+const small: RosterLimits = {
+  ...ROSTER_LIMITS,
+  rows: 10,
+  columns: 5,
+  merges: 3,
+  definedNameCells: 100,
+  xmlElements: 2000,
+  zipEntries: 20,
+  inflatedBytes: 256 * 1024,
+}
 
 async function refusal(p: Promise<unknown>): Promise<RosterFileError> {
   const err = await p.then(
@@ -22,7 +42,12 @@ async function refusal(p: Promise<unknown>): Promise<RosterFileError> {
 const arrayBuffer = (b: Uint8Array): ArrayBuffer => new Uint8Array(b).buffer
 const withSheet = (sheetData: string, after = '') => withParts(base, { 'xl/worksheets/sheet1.xml': sheetXml(sheetData, after) })
 const withDefinedName = (text: string) =>
-  withParts(base, { 'xl/workbook.xml': workbookXml.replace(/<definedNames\/>|<\/sheets>/, (m) => `${m === '</sheets>' ? m : ''}<definedNames><definedName name="n">${text}</definedName></definedNames>`) })
+  withParts(base, {
+    'xl/workbook.xml': workbookXml.replace(
+      /<definedNames\/>|<\/sheets>/,
+      (m) => `${m === '</sheets>' ? m : ''}<definedNames><definedName name="n">${text}</definedName></definedNames>`,
+    ),
+  })
 
 describe('cell references as exceljs reads them', () => {
   it('decodes addresses like exceljs, including its leniencies', () => {
@@ -98,14 +123,20 @@ describe('checkedXlsx', () => {
   })
 
   it('refuses columns past the limit, by letter or by count, with or without r', async () => {
-    for (const sheetData of ['<row r="1"><c r="F1"/></row>', '<row r="1"><c r="A1"/><c/><c/><c/><c/><c/></row>', `<row r="1">${'<c r="A1"/>'.repeat(6)}</row>`, '<row r="1"><c r="XFE1"/></row>']) {
+    for (const sheetData of [
+      '<row r="1"><c r="F1"/></row>',
+      '<row r="1"><c r="A1"/><c/><c/><c/><c/><c/></row>',
+      `<row r="1">${'<c r="A1"/>'.repeat(6)}</row>`,
+      '<row r="1"><c r="XFE1"/></row>',
+    ]) {
       expect((await refusal(checkedXlsx(withSheet(sheetData), small))).message, sheetData).toContain('超过 5 列')
     }
     await expect(checkedXlsx(withSheet(rowsXml([['a', 'b', 'c', 'd', 'e']])), small)).resolves.toBeInstanceOf(Uint8Array)
   })
 
   it('refuses merged ranges outside the rows and columns, or too many of them', async () => {
-    const merge = (...refs: string[]) => withSheet(rowsXml([HEADER]), `<mergeCells>${refs.map((r) => `<mergeCell ref="${r}"/>`).join('')}</mergeCells>`)
+    const merge = (...refs: string[]) =>
+      withSheet(rowsXml([HEADER]), `<mergeCells>${refs.map((r) => `<mergeCell ref="${r}"/>`).join('')}</mergeCells>`)
     expect((await refusal(checkedXlsx(merge('A3:XFD1048576')))).message).toContain('行数超过 5000 行')
     expect((await refusal(checkedXlsx(merge('A1:BI2')))).message).toContain('列数超过 60 列')
     expect((await refusal(checkedXlsx(merge('A1048576')))).message).toContain('行数超过 5000 行')
@@ -135,7 +166,12 @@ describe('checkedXlsx', () => {
     const checked = await checkedXlsx(Buffer.concat(out))
     const names: string[] = []
     unzipSync(checked, { filter: (f) => (names.push(f.name), false) })
-    expect(names.sort()).toEqual(parts.map(([n]) => n).filter((n) => n !== '__proto__' && !n.endsWith('/')).sort())
+    expect(names.sort()).toEqual(
+      parts
+        .map(([n]) => n)
+        .filter((n) => n !== '__proto__' && !n.endsWith('/'))
+        .sort(),
+    )
     const wb = new ExcelJS.Workbook()
     await wb.xlsx.load(arrayBuffer(checked))
     expect(wb.worksheets[0]?.getCell('A2').value).toBe('张三')

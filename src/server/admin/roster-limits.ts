@@ -175,7 +175,8 @@ class PartScanner {
     // everything after it too, which can only count more.
     this.parser.on('error', () => undefined)
     this.parser.on('opentag', (tag) => {
-      if (++this.totals.elements > this.limits.xmlElements) throw new RosterFileError(`文件内容过多（超过 ${this.limits.xmlElements} 个 XML 元素），不像是花名册。${SAVE_AS_CSV}`, true)
+      if (++this.totals.elements > this.limits.xmlElements)
+        throw new RosterFileError(`文件内容过多（超过 ${this.limits.xmlElements} 个 XML 元素），不像是花名册。${SAVE_AS_CSV}`, true)
       const { name: tagName, attributes } = tag
       if (tagName === 'definedName') this.definedName = ''
       if (tagName === 'mergeCell') this.mergeCell(attributes.ref ?? '')
@@ -197,7 +198,9 @@ class PartScanner {
       this.definedName = null
       this.totals.definedNameCells += cells
       if (this.totals.definedNameCells > this.limits.definedNameCells) {
-        throw new RosterFileError(`工作簿中“定义的名称”（打印区域、筛选范围等）覆盖的单元格过多（超过 ${this.limits.definedNameCells} 个）。请在“公式 → 名称管理器”中删除后重试，或另存为 CSV 后上传`)
+        throw new RosterFileError(
+          `工作簿中“定义的名称”（打印区域、筛选范围等）覆盖的单元格过多（超过 ${this.limits.definedNameCells} 个）。请在“公式 → 名称管理器”中删除后重试，或另存为 CSV 后上传`,
+        )
       }
     })
   }
@@ -224,7 +227,8 @@ class PartScanner {
   }
 
   private mergeCell(ref: string) {
-    if (++this.merges > this.limits.merges) throw new RosterFileError(`合并单元格超过 ${this.limits.merges} 处，请取消合并后重试，或另存为 CSV 后上传`)
+    if (++this.merges > this.limits.merges)
+      throw new RosterFileError(`合并单元格超过 ${this.limits.merges} 处，请取消合并后重试，或另存为 CSV 后上传`)
     let bounds: { row: number; col: number }
     try {
       bounds = referenceBounds(ref)
@@ -263,7 +267,8 @@ export async function checkedXlsx(buf: Buffer, limits: RosterLimits = ROSTER_LIM
   zip.on('error', () => undefined)
   const tooLarge = () => new RosterFileError(`文件解压后过大（超过 ${size(limits.inflatedBytes)}），不像是花名册。${SAVE_AS_CSV}`, true)
   try {
-    if (zip.entryCount > limits.zipEntries) throw new RosterFileError(`文件内包含的部件过多（超过 ${limits.zipEntries} 个），不像是花名册。${SAVE_AS_CSV}`, true)
+    if (zip.entryCount > limits.zipEntries)
+      throw new RosterFileError(`文件内包含的部件过多（超过 ${limits.zipEntries} 个），不像是花名册。${SAVE_AS_CSV}`, true)
     // The central directory first: its count and declared sizes, before inflating anything.
     const entries: { entry: yauzl.Entry; name: string }[] = []
     let declared = 0
@@ -278,7 +283,8 @@ export async function checkedXlsx(buf: Buffer, limits: RosterLimits = ROSTER_LIM
     const parts: Zippable = {}
     let inflated = 0
     for (const { entry, name } of entries) {
-      if (entry.isEncrypted() || (entry.compressionMethod !== 0 && entry.compressionMethod !== 8)) throw new RosterFileError(UNREADABLE_XLSX)
+      if (entry.isEncrypted() || (entry.compressionMethod !== 0 && entry.compressionMethod !== 8))
+        throw new RosterFileError(UNREADABLE_XLSX)
       const scanner = new PartScanner(name, limits, totals)
       const chunks: Buffer[] = []
       const stream = await zip.openReadStreamPromise(entry)
@@ -287,7 +293,8 @@ export async function checkedXlsx(buf: Buffer, limits: RosterLimits = ROSTER_LIM
         own += chunk.length
         inflated += chunk.length
         if (inflated > limits.inflatedBytes) throw tooLarge()
-        if (own > entry.uncompressedSize) throw new RosterFileError('文件已损坏：其中一个部件解压后比文件记录的大小更大。请在 Excel 中重新保存后上传，或另存为 CSV 后上传')
+        if (own > entry.uncompressedSize)
+          throw new RosterFileError('文件已损坏：其中一个部件解压后比文件记录的大小更大。请在 Excel 中重新保存后上传，或另存为 CSV 后上传')
         scanner.write(chunk)
         chunks.push(chunk)
       }
@@ -312,7 +319,18 @@ export async function checkedXlsx(buf: Buffer, limits: RosterLimits = ROSTER_LIM
  * are limited again.
  */
 export const EXCELJS_READ_OPTIONS = {
-  ignoreNodes: ['cols', 'dataValidations', 'conditionalFormatting', 'hyperlinks', 'autoFilter', 'rowBreaks', 'extLst', 'picture', 'drawing', 'tableParts'],
+  ignoreNodes: [
+    'cols',
+    'dataValidations',
+    'conditionalFormatting',
+    'hyperlinks',
+    'autoFilter',
+    'rowBreaks',
+    'extLst',
+    'picture',
+    'drawing',
+    'tableParts',
+  ],
   maxRows: ROSTER_LIMITS.rows,
   maxCols: ROSTER_LIMITS.columns,
 }
@@ -324,16 +342,19 @@ const ZIP_MAGIC = Buffer.from('PK\u0003\u0004', 'latin1')
 
 /** The text of a CSV as Excel and WPS save it: UTF-8, GBK (Excel on Chinese Windows) or UTF-16 with a BOM. */
 export function decodeCsv(buf: Buffer): string {
-  if (buf.subarray(0, 4).equals(ZIP_MAGIC)) throw new RosterFileError('该文件是 Excel 工作簿而不是 CSV 文本：请把文件扩展名改为 .xlsx 后上传')
+  if (buf.subarray(0, 4).equals(ZIP_MAGIC))
+    throw new RosterFileError('该文件是 Excel 工作簿而不是 CSV 文本：请把文件扩展名改为 .xlsx 后上传')
   let text: string
   if (buf[0] === 0xff && buf[1] === 0xfe) text = new TextDecoder('utf-16le').decode(buf)
   else if (buf[0] === 0xfe && buf[1] === 0xff) text = new TextDecoder('utf-16be').decode(buf)
   else {
-    if (buf.includes(0)) throw new RosterFileError('该文件不是文本格式的 CSV（含有二进制内容）。请在 Excel 中“另存为 CSV”后上传，或直接上传 .xlsx 文件')
+    if (buf.includes(0))
+      throw new RosterFileError('该文件不是文本格式的 CSV（含有二进制内容）。请在 Excel 中“另存为 CSV”后上传，或直接上传 .xlsx 文件')
     const utf8 = new TextDecoder('utf-8').decode(buf)
     text = utf8.includes('\uFFFD') ? new TextDecoder('gbk').decode(buf) : utf8
   }
-  if (text.includes('\u0000')) throw new RosterFileError('该文件不是文本格式的 CSV（含有二进制内容）。请在 Excel 中“另存为 CSV”后上传，或直接上传 .xlsx 文件')
+  if (text.includes('\u0000'))
+    throw new RosterFileError('该文件不是文本格式的 CSV（含有二进制内容）。请在 Excel 中“另存为 CSV”后上传，或直接上传 .xlsx 文件')
   return text.replace(/^\uFEFF/, '')
 }
 
@@ -361,7 +382,8 @@ export function parseCsv(buf: Buffer, limits: RosterLimits = ROSTER_LIMITS): str
 /** The refusal for the first over-long cell of a row, if any. */
 export function cellTooLong(cells: readonly unknown[], rowNumber: number, limits: RosterLimits = ROSTER_LIMITS): RosterFileError | null {
   for (const c of cells) {
-    if (typeof c === 'string' && c.length > limits.cellChars) return new RosterFileError(`第 ${rowNumber} 行有一个单元格超过 ${limits.cellChars} 字，不像是花名册的内容，请检查后重试`)
+    if (typeof c === 'string' && c.length > limits.cellChars)
+      return new RosterFileError(`第 ${rowNumber} 行有一个单元格超过 ${limits.cellChars} 字，不像是花名册的内容，请检查后重试`)
   }
   return null
 }

@@ -3,7 +3,15 @@ import type { ImportCreate, ImportProblem, ImportRow } from '../../core/schemas/
 import type { MemberStatus } from '../../core/domain/roles.ts'
 import { checkPartyDates } from '../../core/domain/political-birthday.ts'
 import { normalizePhone } from '../../core/identifiers.ts'
-import { cellTooLong, checkedXlsx, EXCELJS_READ_OPTIONS, parseCsv, ROSTER_LIMITS, RosterFileError, UNREADABLE_XLSX } from './roster-limits.ts'
+import {
+  cellTooLong,
+  checkedXlsx,
+  EXCELJS_READ_OPTIONS,
+  parseCsv,
+  ROSTER_LIMITS,
+  RosterFileError,
+  UNREADABLE_XLSX,
+} from './roster-limits.ts'
 
 export { RosterFileError } from './roster-limits.ts'
 
@@ -56,7 +64,10 @@ async function readCells(fileName: string, buf: Buffer): Promise<Cell[][]> {
   const checked = await checkedXlsx(buf)
   const wb = new ExcelJS.Workbook()
   try {
-    await wb.xlsx.load(checked.byteLength === checked.buffer.byteLength ? checked.buffer : new Uint8Array(checked).buffer, EXCELJS_READ_OPTIONS)
+    await wb.xlsx.load(
+      checked.byteLength === checked.buffer.byteLength ? checked.buffer : new Uint8Array(checked).buffer,
+      EXCELJS_READ_OPTIONS,
+    )
   } catch {
     throw new RosterFileError(UNREADABLE_XLSX)
   }
@@ -94,7 +105,8 @@ export async function readRoster(fileName: string, buf: Buffer): Promise<RawRost
   const columns: Partial<Record<Column, number>> = {}
   header.forEach((c, i) => {
     const h = norm(c)
-    for (const [col, names] of Object.entries(HEADERS) as [Column, string[]][]) if (names.includes(h) && columns[col] === undefined) columns[col] = i
+    for (const [col, names] of Object.entries(HEADERS) as [Column, string[]][])
+      if (names.includes(h) && columns[col] === undefined) columns[col] = i
   })
   if (columns.phone === undefined) throw new RosterFileError('找不到“手机号”列')
   const rows = cells
@@ -163,7 +175,10 @@ export interface ValidRow extends ImportRow {
 }
 
 /** Every row's problems (blocking), notices (not blocking), what would be created, and the rows as they would be written. */
-export function validateRoster(raw: RawRoster, ctx: RosterContext): { rows: ValidRow[]; problems: ImportProblem[]; notices: ImportProblem[]; create: ImportCreate } {
+export function validateRoster(
+  raw: RawRoster,
+  ctx: RosterContext,
+): { rows: ValidRow[]; problems: ImportProblem[]; notices: ImportProblem[]; create: ImportCreate } {
   const problems: ImportProblem[] = []
   const notices: ImportProblem[] = []
   const create: ImportCreate = { branches: [], groups: [] }
@@ -221,7 +236,8 @@ export function validateRoster(raw: RawRoster, ctx: RosterContext): { rows: Vali
     const status = statusText ? (STATUS_WORDS[statusText] ?? (statusText === '党员' ? 'full' : undefined)) : 'full'
     if (!status) bad('status', `人员类别应为“正式党员”或“预备党员”`)
     // Many rosters write just 党员 for a full member: taken as 正式党员, and said so.
-    else if (statusText === '党员') notices.push({ row, column: COLUMN_LABELS.status, message: '“党员”按正式党员导入；预备党员请写“预备党员”' })
+    else if (statusText === '党员')
+      notices.push({ row, column: COLUMN_LABELS.status, message: '“党员”按正式党员导入；预备党员请写“预备党员”' })
 
     const joined = rosterDate(get(cells, 'joined'))
     const full = rosterDate(get(cells, 'full'))
@@ -230,7 +246,8 @@ export function validateRoster(raw: RawRoster, ctx: RosterContext): { rows: Vali
     for (const col of ['joined', 'full'] as const) {
       const raw = get(cells, col)
       const date = col === 'joined' ? joined : full
-      if (date && typeof raw === 'string' && YEAR_MONTH.test(raw.trim())) notices.push({ row, column: COLUMN_LABELS[col], message: `只有年月，按 ${date}（当月1日）记录，可在人员信息中修改` })
+      if (date && typeof raw === 'string' && YEAR_MONTH.test(raw.trim()))
+        notices.push({ row, column: COLUMN_LABELS[col], message: `只有年月，按 ${date}（当月1日）记录，可在人员信息中修改` })
     }
     if (joined !== undefined && full !== undefined) {
       const problem = checkPartyDates(joined, full, ctx.today)

@@ -23,7 +23,13 @@ export function managesBranch(viewer: Viewer, branchId: string | null): boolean 
 
 export async function managedPerson(trx: Kysely<Database>, viewer: Viewer, userId: string): Promise<Selectable<UserTable>> {
   requireManager(viewer)
-  const person = await trx.selectFrom('users').selectAll().where('id', '=', userId).where('org_id', '=', viewer.orgId).where('removed_at', 'is', null).executeTakeFirst()
+  const person = await trx
+    .selectFrom('users')
+    .selectAll()
+    .where('id', '=', userId)
+    .where('org_id', '=', viewer.orgId)
+    .where('removed_at', 'is', null)
+    .executeTakeFirst()
   // Someone outside the viewer's scope is "not found", not "forbidden": their existence is not disclosed.
   if (!person || !managesBranch(viewer, person.branch_id)) throw new HttpError(404, 'not_found', '找不到此人员')
   return person
@@ -37,7 +43,12 @@ export async function branchOfOrg(trx: Kysely<Database>, viewer: Viewer, branchI
 
 export async function groupOfBranch(trx: Kysely<Database>, viewer: Viewer, groupId: string | null, branchId: string | null): Promise<void> {
   if (groupId === null) return
-  const g = await trx.selectFrom('party_groups').select(['branch_id', 'archived']).where('id', '=', groupId).where('org_id', '=', viewer.orgId).executeTakeFirst()
+  const g = await trx
+    .selectFrom('party_groups')
+    .select(['branch_id', 'archived'])
+    .where('id', '=', groupId)
+    .where('org_id', '=', viewer.orgId)
+    .executeTakeFirst()
   if (!g || g.branch_id !== branchId) throw new HttpError(422, 'validation', '党小组不属于该党支部')
   if (g.archived === 1) throw new HttpError(422, 'validation', '该党小组已撤销')
 }

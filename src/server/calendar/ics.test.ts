@@ -27,10 +27,18 @@ describe('personal calendar feed', () => {
 })
 
 describe('parsed with a real ICS parser', () => {
-  it('the feed has a yearly political birthday with an alarm, and the member\'s meetings', async () => {
+  it("the feed has a yearly political birthday with an alarm, and the member's meetings", async () => {
     const { default: ICAL } = await import('ical.js')
     const ics = personalCalendar({ id: 'u1', name: '张三', joinedPartyOn: '2006-07-01' }, 'example.org', [
-      { id: 'm1', type: 'theme_day', topic: '12月主题党日', startsAt: '2026-12-05T01:30:00.000Z', durationMinutes: 90, place: '会议室', agenda: '' },
+      {
+        id: 'm1',
+        type: 'theme_day',
+        topic: '12月主题党日',
+        startsAt: '2026-12-05T01:30:00.000Z',
+        durationMinutes: 90,
+        place: '会议室',
+        agenda: '',
+      },
     ])
     const cal = new ICAL.Component(ICAL.parse(ics))
     const events = cal.getAllSubcomponents('vevent').map((e) => new ICAL.Event(e))

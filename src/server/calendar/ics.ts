@@ -63,7 +63,9 @@ export function personalCalendar(person: CalendarPerson, host: string, meetings:
       start: first,
       end: [end.getUTCFullYear(), end.getUTCMonth() + 1, end.getUTCDate()],
       recurrenceRule: m === 2 && d === 29 ? 'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=-1' : 'FREQ=YEARLY',
-      alarms: [{ action: 'display', description: `今天是您的政治生日（${person.name}）`, trigger: { hours: 9, minutes: 0, before: false } }],
+      alarms: [
+        { action: 'display', description: `今天是您的政治生日（${person.name}）`, trigger: { hours: 9, minutes: 0, before: false } },
+      ],
       productId: 'suixing',
     })
   }

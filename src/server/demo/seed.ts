@@ -23,9 +23,36 @@ export const DEMO_ACCOUNTS = {
 
 const BRANCHES = ['机关第一党支部', '机关第二党支部', '机关第三党支部']
 const NAMES = [
-  '王建国', '李秀英', '张伟', '刘芳', '陈志强', '杨丽华', '赵磊', '黄敏', '周海燕', '吴国庆',
-  '徐静', '孙立新', '马晓红', '朱文斌', '胡春梅', '郭振华', '何雪梅', '高建平', '林晓燕', '罗志刚',
-  '郑玉兰', '梁国栋', '谢红霞', '宋建军', '唐丽娟', '许文华', '韩冬梅', '冯志远', '邓淑芬', '曹永明',
+  '王建国',
+  '李秀英',
+  '张伟',
+  '刘芳',
+  '陈志强',
+  '杨丽华',
+  '赵磊',
+  '黄敏',
+  '周海燕',
+  '吴国庆',
+  '徐静',
+  '孙立新',
+  '马晓红',
+  '朱文斌',
+  '胡春梅',
+  '郭振华',
+  '何雪梅',
+  '高建平',
+  '林晓燕',
+  '罗志刚',
+  '郑玉兰',
+  '梁国栋',
+  '谢红霞',
+  '宋建军',
+  '唐丽娟',
+  '许文华',
+  '韩冬梅',
+  '冯志远',
+  '邓淑芬',
+  '曹永明',
 ]
 const TITLES: Record<StudyKind, string[]> = {
   first_topic: ['学习习近平总书记在中央纪委全会上的重要讲话', '学习总书记关于全面从严治党的重要论述'],
@@ -73,11 +100,21 @@ export async function seedDemo(db: Kysely<Database>, today = new Date()): Promis
     const groupIds: string[] = []
     for (const branchId of branchIds) {
       const id = newId()
-      await trx.insertInto('party_groups').values({ id, org_id: orgId, branch_id: branchId, name: '第一党小组', archived: 0, updated_at: nowIso() }).execute()
+      await trx
+        .insertInto('party_groups')
+        .values({ id, org_id: orgId, branch_id: branchId, name: '第一党小组', archived: 0, updated_at: nowIso() })
+        .execute()
       groupIds.push(id)
     }
     const people: DemoPerson[] = []
-    await createUser(trx, { orgId, branchId: branchIds[0] ?? null, name: '刘红梅', phone: DEMO_ACCOUNTS.admin, role: 'admin', passwordHash: hash })
+    await createUser(trx, {
+      orgId,
+      branchId: branchIds[0] ?? null,
+      name: '刘红梅',
+      phone: DEMO_ACCOUNTS.admin,
+      role: 'admin',
+      passwordHash: hash,
+    })
 
     for (const [i, name] of NAMES.entries()) {
       const b = i % 3
@@ -86,9 +123,22 @@ export async function seedDemo(db: Kysely<Database>, today = new Date()): Promis
       const branchId = branchIds[b] ?? null
       // Each branch's committee (支部委员): its secretary and two members, expected at 支部委员会.
       const committee = i >= 9 && i < 15
-      const userId = await createUser(trx, { orgId, branchId, name, phone, role, passwordHash: hash, committee, groupId: groupIds[b] ?? null })
+      const userId = await createUser(trx, {
+        orgId,
+        branchId,
+        name,
+        phone,
+        role,
+        passwordHash: hash,
+        committee,
+        groupId: groupIds[b] ?? null,
+      })
       people.push({ id: userId, index: i, branchId: branchId ?? '', role, committee })
-      await trx.updateTable('users').set(demoPartyDates(i, today, rand)).where('id', '=', userId).execute()
+      await trx
+        .updateTable('users')
+        .set(demoPartyDates(i, today, rand))
+        .where('id', '=', userId)
+        .execute()
       for (let m = 11; m >= 0; m--) {
         const count = 1 + Math.floor(rand() * 3)
         for (let k = 0; k < count; k++) {
@@ -118,7 +168,16 @@ export async function seedDemo(db: Kysely<Database>, today = new Date()): Promis
         }
       }
     }
-    for (const [b, branchId] of branchIds.entries()) await seedBranchLife(trx, orgId, branchId, people.filter((p) => p.branchId === branchId), b, started, today)
+    for (const [b, branchId] of branchIds.entries())
+      await seedBranchLife(
+        trx,
+        orgId,
+        branchId,
+        people.filter((p) => p.branchId === branchId),
+        b,
+        started,
+        today,
+      )
   })
 }
 
@@ -145,7 +204,15 @@ const TOPICS: Record<MeetingType, string> = {
   other: '',
 }
 /** The day of the month each type is held, at 09:00 China time. */
-const DAY_OF_MONTH: Partial<Record<MeetingType, number>> = { branch_committee: 5, group: 10, theme_day: 15, party_lesson: 18, branch_general: 20, org_life: 22, appraisal: 24 }
+const DAY_OF_MONTH: Partial<Record<MeetingType, number>> = {
+  branch_committee: 5,
+  group: 10,
+  theme_day: 15,
+  party_lesson: 18,
+  branch_general: 20,
+  org_life: 22,
+  appraisal: 24,
+}
 
 /** 09:00 China time (01:00 UTC) on a China date. */
 const nineAm = (year: number, month: number, day: number) => new Date(Date.UTC(year, month - 1, day, 1)).toISOString()
@@ -157,7 +224,15 @@ const nineAm = (year: number, month: number, day: number) => new Date(Date.UTC(y
  * confirmation), an upcoming 主题党日 with a pending leave request, and a 双联系 household with a
  * visit and an open follow-up. Rows have the shapes the sync handlers write, each with its change number.
  */
-async function seedBranchLife(trx: Kysely<Database>, orgId: string, branchId: string, people: DemoPerson[], b: number, started: Date, today: Date): Promise<void> {
+async function seedBranchLife(
+  trx: Kysely<Database>,
+  orgId: string,
+  branchId: string,
+  people: DemoPerson[],
+  b: number,
+  started: Date,
+  today: Date,
+): Promise<void> {
   const found = people.find((p) => p.role === 'secretary')
   if (!found) return
   const secretary: DemoPerson = found
@@ -184,7 +259,8 @@ async function seedBranchLife(trx: Kysely<Database>, orgId: string, branchId: st
         speaker: type === 'party_lesson' ? '支部书记' : '',
         expected_ids: JSON.stringify(expected.map((p) => p.id)),
         agenda: '一、学习有关文件精神\n二、研究讨论\n三、支部书记讲话',
-        minutes: Date.parse(startsAt) < today.getTime() ? '会议按议程进行，与会同志结合工作实际作了交流发言，会议对下一步工作作出安排。' : '',
+        minutes:
+          Date.parse(startsAt) < today.getTime() ? '会议按议程进行，与会同志结合工作实际作了交流发言，会议对下一步工作作出安排。' : '',
         talk_with_id: null,
         sign_key: newMeetingKey(),
         photo_ids: '[]',
@@ -197,7 +273,12 @@ async function seedBranchLife(trx: Kysely<Database>, orgId: string, branchId: st
       .execute()
     return id
   }
-  async function attend(meetingId: string, member: DemoPerson, startsAt: string, mark: 'present' | 'leave' | 'absent' | 'requested'): Promise<void> {
+  async function attend(
+    meetingId: string,
+    member: DemoPerson,
+    startsAt: string,
+    mark: 'present' | 'leave' | 'absent' | 'requested',
+  ): Promise<void> {
     await trx
       .insertInto('attendance')
       .values({
@@ -275,7 +356,8 @@ async function seedBranchLife(trx: Kysely<Database>, orgId: string, branchId: st
   const householdId = newId()
   const visitId = newId()
   const visitedAt = new Date(today.getTime() - 21 * 86_400_000)
-  const household = (['城关镇东街社区 张大爷家', '城关镇西街社区 李奶奶家', '城关镇南街社区 王大哥家'] as const)[b % 3] ?? '城关镇东街社区 张大爷家'
+  const household =
+    (['城关镇东街社区 张大爷家', '城关镇西街社区 李奶奶家', '城关镇南街社区 王大哥家'] as const)[b % 3] ?? '城关镇东街社区 张大爷家'
   const [village, name] = household.split(' ') as [string, string]
   await trx
     .insertInto('households')

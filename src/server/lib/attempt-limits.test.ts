@@ -115,7 +115,7 @@ describe('attemptLimiter (moving the clock)', () => {
     expect(await handle.db.selectFrom('attempt_failures').selectAll().execute()).toEqual([])
   })
 
-  it('forgets an account\'s failures, of both kinds, when it signs in', async () => {
+  it("forgets an account's failures, of both kinds, when it signs in", async () => {
     const limiter = attemptLimiter(handle.db, { perAccountPerMinute: 100, perAddressPerMinute: 100, failuresBeforeLock: 5 }, { clock })
     await limiter.failed('login', '13900000005')
     await limiter.failed('activate', '13900000005')

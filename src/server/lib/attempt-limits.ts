@@ -89,8 +89,14 @@ export function attemptLimiter(db: Kysely<Database>, limits: LoginLimits, opts: 
   async function prune(now: number): Promise<void> {
     if (now - prunedAt < MINUTE) return
     prunedAt = now
-    await db.deleteFrom('attempt_counters').where('window_start', '<', iso(now - 2 * MINUTE)).execute()
-    await db.deleteFrom('attempt_failures').where('last_failed_at', '<', iso(now - FORGET_AFTER_MS)).execute()
+    await db
+      .deleteFrom('attempt_counters')
+      .where('window_start', '<', iso(now - 2 * MINUTE))
+      .execute()
+    await db
+      .deleteFrom('attempt_failures')
+      .where('last_failed_at', '<', iso(now - FORGET_AFTER_MS))
+      .execute()
   }
 
   /**
@@ -149,18 +155,29 @@ export function attemptLimiter(db: Kysely<Database>, limits: LoginLimits, opts: 
         const row = await trx
           .insertInto('attempt_failures')
           .values({ key, failures: 1, last_failed_at: iso(now), locked_until: null })
-          .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ failures: eb('attempt_failures.failures', '+', 1), last_failed_at: iso(now) })))
+          .onConflict((oc) =>
+            oc.column('key').doUpdateSet((eb) => ({ failures: eb('attempt_failures.failures', '+', 1), last_failed_at: iso(now) })),
+          )
           .returning('failures')
           .executeTakeFirstOrThrow()
         const lock = lockDuration(Number(row.failures), limits.failuresBeforeLock)
-        if (lock > 0) await trx.updateTable('attempt_failures').set({ locked_until: iso(now + lock) }).where('key', '=', key).execute()
+        if (lock > 0)
+          await trx
+            .updateTable('attempt_failures')
+            .set({ locked_until: iso(now + lock) })
+            .where('key', '=', key)
+            .execute()
       })
     },
 
     async succeeded(phone) {
       await db
         .deleteFrom('attempt_failures')
-        .where('key', 'in', KINDS.map((k) => `${k}:${phone}`))
+        .where(
+          'key',
+          'in',
+          KINDS.map((k) => `${k}:${phone}`),
+        )
         .execute()
     },
   }

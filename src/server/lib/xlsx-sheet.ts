@@ -5,13 +5,30 @@ import type ExcelJS from 'exceljs'
  * both repeated on every printed page, landscape on A4 and as wide as the page; dates as real
  * dates (China time), not text.
  */
-export function titledSheet(wb: ExcelJS.Workbook, name: string, title: string, columns: { header: string; key: string; width: number; date?: 'day' | 'time' }[]): ExcelJS.Worksheet {
+export function titledSheet(
+  wb: ExcelJS.Workbook,
+  name: string,
+  title: string,
+  columns: { header: string; key: string; width: number; date?: 'day' | 'time' }[],
+): ExcelJS.Worksheet {
   const sheet = wb.addWorksheet(name, {
-    pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:2', margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.5, header: 0.3, footer: 0.3 } },
+    pageSetup: {
+      paperSize: 9,
+      orientation: 'landscape',
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      printTitlesRow: '1:2',
+      margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.5, header: 0.3, footer: 0.3 },
+    },
     headerFooter: { oddFooter: `${title} 第 &P 页，共 &N 页` },
     views: [{ state: 'frozen', ySplit: 2 }],
   })
-  sheet.columns = columns.map((c) => ({ key: c.key, width: c.width, ...(c.date && { style: { numFmt: c.date === 'day' ? 'yyyy-mm-dd' : 'yyyy-mm-dd hh:mm' } }) }))
+  sheet.columns = columns.map((c) => ({
+    key: c.key,
+    width: c.width,
+    ...(c.date && { style: { numFmt: c.date === 'day' ? 'yyyy-mm-dd' : 'yyyy-mm-dd hh:mm' } }),
+  }))
   sheet.addRow([title])
   sheet.mergeCells(1, 1, 1, columns.length)
   const top = sheet.getRow(1)

@@ -1,7 +1,16 @@
 import ExcelJS from 'exceljs'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.ts'
-import { ATTENDANCE_LABELS, blankMinutes, MEETING_PROGRESS_LABELS, MEETING_TYPE_LABELS, meetingProgress, meetingStats, type AttendanceStatus, type MeetingType } from '../../core/domain/meetings.ts'
+import {
+  ATTENDANCE_LABELS,
+  blankMinutes,
+  MEETING_PROGRESS_LABELS,
+  MEETING_TYPE_LABELS,
+  meetingProgress,
+  meetingStats,
+  type AttendanceStatus,
+  type MeetingType,
+} from '../../core/domain/meetings.ts'
 import { chinaYearBounds } from '../../core/domain/china-time.ts'
 import { cellDay, chinaCellTime, titledSheet, wrapColumns } from '../lib/xlsx-sheet.ts'
 
@@ -14,15 +23,32 @@ const LEAVE_LABELS: Record<string, string> = { requested: '待审批', approved:
  * year), prints landscape and keeps dates as dates. A meeting whose sign-in window has not closed
  * yet is 未召开 or 进行中: nobody unmarked is absent from it and it has no attendance rate.
  */
-export async function ledgerWorkbook(db: Kysely<Database>, orgId: string, branchId: string | null, year: number, title: string, now = Date.now()): Promise<Buffer> {
+export async function ledgerWorkbook(
+  db: Kysely<Database>,
+  orgId: string,
+  branchId: string | null,
+  year: number,
+  title: string,
+  now = Date.now(),
+): Promise<Buffer> {
   const [from, to] = chinaYearBounds(year)
-  let q = db.selectFrom('meetings').selectAll().where('org_id', '=', orgId).where('deleted', '=', 0).where('starts_at', '>=', from).where('starts_at', '<', to)
+  let q = db
+    .selectFrom('meetings')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('deleted', '=', 0)
+    .where('starts_at', '>=', from)
+    .where('starts_at', '<', to)
   q = branchId === null ? q.where('branch_id', 'is', null) : q.where('branch_id', '=', branchId)
   const meetings = await q.orderBy('starts_at').execute()
   const ids = meetings.map((m) => m.id)
   const attendance = ids.length ? await db.selectFrom('attendance').selectAll().where('meeting_id', 'in', ids).execute() : []
-  const makeups = ids.length ? await db.selectFrom('makeups').selectAll().where('meeting_id', 'in', ids).where('deleted', '=', 0).execute() : []
-  const people = new Map((await db.selectFrom('users').select(['id', 'name']).where('org_id', '=', orgId).execute()).map((u) => [u.id, u.name]))
+  const makeups = ids.length
+    ? await db.selectFrom('makeups').selectAll().where('meeting_id', 'in', ids).where('deleted', '=', 0).execute()
+    : []
+  const people = new Map(
+    (await db.selectFrom('users').select(['id', 'name']).where('org_id', '=', orgId).execute()).map((u) => [u.id, u.name]),
+  )
   const name = (id: string | null) => (id ? (people.get(id) ?? '') : '')
 
   const wb = new ExcelJS.Workbook()
@@ -72,7 +98,11 @@ export async function ledgerWorkbook(db: Kysely<Database>, orgId: string, branch
     const byMember = new Map(rows.map((a) => [a.member_id, a]))
     const progress = meetingProgress({ startsAt: m.starts_at, durationMinutes: m.duration_minutes }, now)
     const closed = progress === 'closed'
-    const stats = meetingStats(expected, rows.map((a) => ({ memberId: a.member_id, status: a.status as AttendanceStatus | null })), closed)
+    const stats = meetingStats(
+      expected,
+      rows.map((a) => ({ memberId: a.member_id, status: a.status as AttendanceStatus | null })),
+      closed,
+    )
     const missing = expected
       .filter((id) => byMember.get(id)?.status !== 'present' && (closed || !!byMember.get(id)?.status))
       .map((id) => {
@@ -102,7 +132,8 @@ export async function ledgerWorkbook(db: Kysely<Database>, orgId: string, branch
         at: chinaCellTime(m.starts_at),
         topic: m.topic,
         name: name(id),
-        status: (a?.status || closed ? ATTENDANCE_LABELS[status] : MEETING_PROGRESS_LABELS[progress]) + (expected.includes(id) ? '' : '（列席）'),
+        status:
+          (a?.status || closed ? ATTENDANCE_LABELS[status] : MEETING_PROGRESS_LABELS[progress]) + (expected.includes(id) ? '' : '（列席）'),
         method: a?.method === 'scan' ? '扫码' : a?.method === 'manual' ? '登记' : '',
         signedAt: chinaCellTime(a?.signed_at ?? null),
         reason: a?.leave_reason ?? '',

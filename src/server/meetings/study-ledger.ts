@@ -23,10 +23,24 @@ export async function studyWorkbook(db: Kysely<Database>, orgId: string, branchI
     .orderBy('date')
     .execute()
   const branch = await db.selectFrom('branches').select('started_on').where('id', '=', branchId).executeTakeFirst()
-  const members = await db.selectFrom('users').select(['id', 'name', 'created_at']).where('org_id', '=', orgId).where('branch_id', '=', branchId).where('removed_at', 'is', null).execute()
+  const members = await db
+    .selectFrom('users')
+    .select(['id', 'name', 'created_at'])
+    .where('org_id', '=', orgId)
+    .where('branch_id', '=', branchId)
+    .where('removed_at', 'is', null)
+    .execute()
   const ownerIds = new Set(records.map((r) => r.owner_id))
-  const former = ownerIds.size ? await db.selectFrom('users').select(['id', 'name', 'created_at']).where('id', 'in', [...ownerIds]).execute() : []
-  const people = [...new Map([...members, ...former].map((u) => [u.id, u])).values()].sort((a, b) => byPinyin(a.name, b.name) || a.id.localeCompare(b.id))
+  const former = ownerIds.size
+    ? await db
+        .selectFrom('users')
+        .select(['id', 'name', 'created_at'])
+        .where('id', 'in', [...ownerIds])
+        .execute()
+    : []
+  const people = [...new Map([...members, ...former].map((u) => [u.id, u])).values()].sort(
+    (a, b) => byPinyin(a.name, b.name) || a.id.localeCompare(b.id),
+  )
   const current = new Set(members.map((m) => m.id))
 
   // Months to account for: the whole year, or up to this month; never before the branch or the person started.
@@ -50,7 +64,14 @@ export async function studyWorkbook(db: Kysely<Database>, orgId: string, branchI
   ])
   for (const p of people) {
     for (const r of records.filter((x) => x.owner_id === p.id)) {
-      list.addRow({ name: p.name, date: cellDay(r.date), kind: STUDY_KIND_LABELS[r.kind as StudyKind] ?? r.kind, title: r.title, minutes: Number(r.minutes), notes: r.notes })
+      list.addRow({
+        name: p.name,
+        date: cellDay(r.date),
+        kind: STUDY_KIND_LABELS[r.kind as StudyKind] ?? r.kind,
+        title: r.title,
+        minutes: Number(r.minutes),
+        notes: r.notes,
+      })
     }
   }
   wrapColumns(list, ['title', 'notes'])
@@ -66,9 +87,15 @@ export async function studyWorkbook(db: Kysely<Database>, orgId: string, branchI
     const row: Record<string, string> = { name: p.name }
     for (let m = 1; m <= 12; m++) {
       const inMonth = mine.filter((x) => x.date.startsWith(monthKey(m)))
-      row[`m${m}`] = cell(inMonth.length, inMonth.reduce((t, x) => t + Number(x.minutes), 0))
+      row[`m${m}`] = cell(
+        inMonth.length,
+        inMonth.reduce((t, x) => t + Number(x.minutes), 0),
+      )
     }
-    row.year = cell(mine.length, mine.reduce((t, x) => t + Number(x.minutes), 0))
+    row.year = cell(
+      mine.length,
+      mine.reduce((t, x) => t + Number(x.minutes), 0),
+    )
     totals.addRow(row)
   }
 
@@ -79,7 +106,9 @@ export async function studyWorkbook(db: Kysely<Database>, orgId: string, branchI
   ])
   for (const m of months) {
     const key = monthKey(m)
-    const none = people.filter((p) => current.has(p.id) && firstMonth(p.created_at) <= key && !records.some((x) => x.owner_id === p.id && x.date.startsWith(key)))
+    const none = people.filter(
+      (p) => current.has(p.id) && firstMonth(p.created_at) <= key && !records.some((x) => x.owner_id === p.id && x.date.startsWith(key)),
+    )
     gaps.addRow({ month: `${m}月`, count: none.length, names: none.length ? none.map((p) => p.name).join('、') : '（无）' })
   }
   wrapColumns(gaps, ['names'])

@@ -11,10 +11,35 @@ import { cellDay, chinaCellTime, titledSheet, wrapColumns } from '../lib/xlsx-sh
  */
 export async function visitsWorkbook(db: Kysely<Database>, orgId: string, branchId: string, year: number, title: string): Promise<Buffer> {
   const [from, to] = chinaYearBounds(year)
-  const households = await db.selectFrom('households').selectAll().where('org_id', '=', orgId).where('branch_id', '=', branchId).where('deleted', '=', 0).orderBy('name').execute()
-  const visits = await db.selectFrom('visits').selectAll().where('org_id', '=', orgId).where('branch_id', '=', branchId).where('deleted', '=', 0).where('visited_at', '>=', from).where('visited_at', '<', to).orderBy('visited_at').execute()
-  const followups = await db.selectFrom('followups').selectAll().where('org_id', '=', orgId).where('branch_id', '=', branchId).where('deleted', '=', 0).orderBy('due_on').execute()
-  const names = new Map((await db.selectFrom('users').select(['id', 'name']).where('org_id', '=', orgId).execute()).map((u) => [u.id, u.name]))
+  const households = await db
+    .selectFrom('households')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('branch_id', '=', branchId)
+    .where('deleted', '=', 0)
+    .orderBy('name')
+    .execute()
+  const visits = await db
+    .selectFrom('visits')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('branch_id', '=', branchId)
+    .where('deleted', '=', 0)
+    .where('visited_at', '>=', from)
+    .where('visited_at', '<', to)
+    .orderBy('visited_at')
+    .execute()
+  const followups = await db
+    .selectFrom('followups')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('branch_id', '=', branchId)
+    .where('deleted', '=', 0)
+    .orderBy('due_on')
+    .execute()
+  const names = new Map(
+    (await db.selectFrom('users').select(['id', 'name']).where('org_id', '=', orgId).execute()).map((u) => [u.id, u.name]),
+  )
   const who = (json: string) => (JSON.parse(json) as string[]).map((id) => names.get(id) ?? '').join('、')
   const hName = new Map(households.map((h) => [h.id, h.name]))
   const today = chinaToday(new Date())
@@ -35,7 +60,17 @@ export async function visitsWorkbook(db: Kysely<Database>, orgId: string, branch
   ])
   for (const h of households) {
     const mine = visits.filter((x) => x.household_id === h.id)
-    cards.addRow({ name: h.name, village: h.village, address: h.address, contact: h.contact, situation: h.situation, needs: h.needs, members: who(h.member_ids), count: mine.length, last: chinaCellTime(mine.at(-1)?.visited_at ?? null) })
+    cards.addRow({
+      name: h.name,
+      village: h.village,
+      address: h.address,
+      contact: h.contact,
+      situation: h.situation,
+      needs: h.needs,
+      members: who(h.member_ids),
+      count: mine.length,
+      last: chinaCellTime(mine.at(-1)?.visited_at ?? null),
+    })
   }
   const records = titledSheet(wb, '走访记录', `${title}（走访记录）`, [
     { header: '走访时间', key: 'at', width: 17, date: 'time' },
@@ -46,7 +81,14 @@ export async function visitsWorkbook(db: Kysely<Database>, orgId: string, branch
     { header: '照片', key: 'photos', width: 6 },
   ])
   for (const x of visits) {
-    records.addRow({ at: chinaCellTime(x.visited_at), where: x.household_id ? (hName.get(x.household_id) ?? '') : x.place, members: who(x.member_ids), findings: x.findings, problems: x.problems, photos: (JSON.parse(x.photo_ids) as string[]).length })
+    records.addRow({
+      at: chinaCellTime(x.visited_at),
+      where: x.household_id ? (hName.get(x.household_id) ?? '') : x.place,
+      members: who(x.member_ids),
+      findings: x.findings,
+      problems: x.problems,
+      photos: (JSON.parse(x.photo_ids) as string[]).length,
+    })
   }
   const promised = titledSheet(wb, '承诺事项', `${title}（承诺事项）`, [
     { header: '事项', key: 'text', width: 30 },
@@ -57,7 +99,14 @@ export async function visitsWorkbook(db: Kysely<Database>, orgId: string, branch
     { header: '办理结果', key: 'note', width: 30 },
   ])
   for (const f of followups) {
-    promised.addRow({ text: f.text, household: f.household_id ? (hName.get(f.household_id) ?? '') : '', owner: names.get(f.owner_id) ?? '', due: cellDay(f.due_on), state: f.closed_at ? '已办结' : f.due_on < today ? '已逾期' : '办理中', note: f.close_note })
+    promised.addRow({
+      text: f.text,
+      household: f.household_id ? (hName.get(f.household_id) ?? '') : '',
+      owner: names.get(f.owner_id) ?? '',
+      due: cellDay(f.due_on),
+      state: f.closed_at ? '已办结' : f.due_on < today ? '已逾期' : '办理中',
+      note: f.close_note,
+    })
   }
   wrapColumns(cards, ['address', 'situation', 'needs'])
   wrapColumns(records, ['findings', 'problems'])

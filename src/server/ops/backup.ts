@@ -69,7 +69,12 @@ export function checkSqliteCopy(file: string): { epoch: string; seq: number } {
   }
 }
 
-export async function backup(opts: { dataDir: string; databaseUrl?: string | undefined; outDir?: string; now?: Date }): Promise<{ dir: string; manifest: BackupManifest }> {
+export async function backup(opts: {
+  dataDir: string
+  databaseUrl?: string | undefined
+  outDir?: string
+  now?: Date
+}): Promise<{ dir: string; manifest: BackupManifest }> {
   const dataDir = resolve(opts.dataDir)
   const dir = freshName(join(resolve(opts.outDir ?? join(dataDir, 'backups')), `suixing-${stamp(opts.now)}`))
   mkdirSync(dir, { recursive: true })
@@ -102,7 +107,13 @@ export async function backup(opts: { dataDir: string; databaseUrl?: string | und
   const bytes = readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile())
     .reduce((sum, e) => sum + statSync(join(e.parentPath, e.name)).size, 0)
-  const manifest: BackupManifest = { createdAt: new Date().toISOString(), dialect: opts.databaseUrl ? 'postgres' : 'sqlite', ...info, photos, bytes }
+  const manifest: BackupManifest = {
+    createdAt: new Date().toISOString(),
+    dialect: opts.databaseUrl ? 'postgres' : 'sqlite',
+    ...info,
+    photos,
+    bytes,
+  }
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2))
   return { dir, manifest }
 }
@@ -126,7 +137,12 @@ function serverRunning(dataDir: string): number | null {
  * The database replaced is kept aside, never deleted; photos of the backup are added to the
  * photos directory without replacing newer ones.
  */
-export async function restore(opts: { dataDir: string; from: string; databaseUrl?: string | undefined; now?: Date }): Promise<{ epoch: string; previous: string; seq: number; keptAside: string | null }> {
+export async function restore(opts: {
+  dataDir: string
+  from: string
+  databaseUrl?: string | undefined
+  now?: Date
+}): Promise<{ epoch: string; previous: string; seq: number; keptAside: string | null }> {
   const dataDir = resolve(opts.dataDir)
   const from = resolve(opts.from)
   const pid = serverRunning(dataDir)
@@ -135,7 +151,11 @@ export async function restore(opts: { dataDir: string; from: string; databaseUrl
   let keptAside: string | null = null
   if (opts.databaseUrl) {
     if (manifest.dialect !== 'postgres') throw new Error('this backup is of a SQLite database')
-    const r = spawnSync('pg_restore', ['--clean', '--if-exists', '--no-owner', '--single-transaction', '-d', opts.databaseUrl, join(from, PG_FILE)], { encoding: 'utf8' })
+    const r = spawnSync(
+      'pg_restore',
+      ['--clean', '--if-exists', '--no-owner', '--single-transaction', '-d', opts.databaseUrl, join(from, PG_FILE)],
+      { encoding: 'utf8' },
+    )
     if (r.error || r.status !== 0) throw new Error(`pg_restore failed: ${r.error?.message ?? r.stderr}`)
   } else {
     if (manifest.dialect !== 'sqlite') throw new Error('this backup is of a PostgreSQL database')

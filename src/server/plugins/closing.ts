@@ -25,7 +25,11 @@ export function registerGracefulClose(app: FastifyInstance, graceMs = CLOSE_GRAC
 
   app.addHook('onRequest', async (_request, reply) => {
     if (!closing) return
-    return reply.status(503).header('retry-after', String(CLOSING_RETRY_AFTER_SECONDS)).header('connection', 'close').send(errorBody('unavailable'))
+    return reply
+      .status(503)
+      .header('retry-after', String(CLOSING_RETRY_AFTER_SECONDS))
+      .header('connection', 'close')
+      .send(errorBody('unavailable'))
   })
 
   // Answers given while closing end their connection, so no client reuses it.

@@ -65,7 +65,11 @@ export function refuseCrossOrigin(app: FastifyInstance): void {
     const declared = BINARY_BODY_TYPES[`${request.method} ${request.routeOptions.url ?? ''}`]
     const wanted = declared ?? 'application/json'
     if (mediaType(request.headers['content-type']) !== wanted) {
-      throw new HttpError(415, 'bad_request', declared ? `请以 ${declared} 格式上传内容` : '请求内容应为 JSON（Content-Type: application/json）')
+      throw new HttpError(
+        415,
+        'bad_request',
+        declared ? `请以 ${declared} 格式上传内容` : '请求内容应为 JSON（Content-Type: application/json）',
+      )
     }
   })
 }

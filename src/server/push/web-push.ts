@@ -76,10 +76,11 @@ export function hostAllowed(endpoint: string, hosts: readonly string[]): boolean
 /** Web Push through the `web-push` library: payloads encrypted (aes128gcm) and signed with VAPID. */
 export function webPushService(db: Kysely<Database>, opts: PushOptions = {}): PushService {
   let keys: Promise<{ publicKey: string; privateKey: string }> | null = null
-  const getKeys = () => (keys ??= vapidKeys(db).catch((err: unknown) => {
-    keys = null
-    throw err
-  }))
+  const getKeys = () =>
+    (keys ??= vapidKeys(db).catch((err: unknown) => {
+      keys = null
+      throw err
+    }))
   const hosts = opts.hosts ?? DEFAULT_PUSH_HOSTS
   return {
     publicKey: async () => (await getKeys()).publicKey,

@@ -2,7 +2,14 @@ import type { ExpressionBuilder, Kysely } from 'kysely'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Database } from '../db/schema.ts'
 import { chinaToday } from '../../core/domain/china-time.ts'
-import { dueReminders, maySendNow, DEFAULT_PREFS, STUDY_GAP_FROM_DAY, type ReminderPerson, type ReminderPrefs } from '../../core/domain/reminders.ts'
+import {
+  dueReminders,
+  maySendNow,
+  DEFAULT_PREFS,
+  STUDY_GAP_FROM_DAY,
+  type ReminderPerson,
+  type ReminderPrefs,
+} from '../../core/domain/reminders.ts'
 import type { Role } from '../../core/domain/roles.ts'
 import type { PushService } from '../push/web-push.ts'
 import { prefsOf } from '../sync/reminder-settings.ts'
@@ -33,7 +40,13 @@ export async function runReminderJob(db: Kysely<Database>, push: PushService, no
   for (const s of subs) subsByUser.set(s.user_id, [...(subsByUser.get(s.user_id) ?? []), s])
 
   const users = await db.selectFrom('users').select(['id', 'name', 'role', 'branch_id', 'joined_party_on']).execute()
-  const people: ReminderPerson[] = users.map((u) => ({ id: u.id, name: u.name, role: u.role as Role, branchId: u.branch_id, joinedPartyOn: u.joined_party_on }))
+  const people: ReminderPerson[] = users.map((u) => ({
+    id: u.id,
+    name: u.name,
+    role: u.role as Role,
+    branchId: u.branch_id,
+    joinedPartyOn: u.joined_party_on,
+  }))
   const prefs = new Map<string, ReminderPrefs>()
   for (const r of await db.selectFrom('reminder_settings').selectAll().execute()) prefs.set(r.id, prefsOf(r))
 
@@ -59,7 +72,13 @@ export async function runReminderJob(db: Kysely<Database>, push: PushService, no
     .where('starts_at', '>=', now.toISOString())
     .where('starts_at', '<', new Date(now.getTime() + 2 * 86_400_000).toISOString())
     .execute()
-  const meetings = soon.map((m) => ({ id: m.id, topic: m.topic, startsAt: m.starts_at, place: m.place, expectedIds: JSON.parse(m.expected_ids) as string[] }))
+  const meetings = soon.map((m) => ({
+    id: m.id,
+    topic: m.topic,
+    startsAt: m.starts_at,
+    place: m.place,
+    expectedIds: JSON.parse(m.expected_ids) as string[],
+  }))
 
   for (const reminder of dueReminders({ now, people, prefs, studiedThisMonth: studied, meetings })) {
     const targets = subsByUser.get(reminder.userId)
@@ -78,7 +97,12 @@ export async function runReminderJob(db: Kysely<Database>, push: PushService, no
     if (!claimed) continue
     let delivered = 0
     for (const sub of targets) {
-      const outcome = await push.send(sub, { title: reminder.title, body: reminder.body, url: reminder.url, tag: `${reminder.kind}-${reminder.key}` })
+      const outcome = await push.send(sub, {
+        title: reminder.title,
+        body: reminder.body,
+        url: reminder.url,
+        tag: `${reminder.kind}-${reminder.key}`,
+      })
       if (outcome === 'sent') {
         delivered++
         await db.updateTable('push_subscriptions').set({ last_sent_at: nowIso() }).where('endpoint', '=', sub.endpoint).execute()
@@ -102,7 +126,12 @@ export async function runReminderJob(db: Kysely<Database>, push: PushService, no
 }
 
 /** Run the job now and every `everyMs`; stop() waits for a run in progress. */
-export function scheduleReminders(db: Kysely<Database>, push: PushService, log: FastifyBaseLogger, everyMs = 5 * 60_000): { stop(): Promise<void> } {
+export function scheduleReminders(
+  db: Kysely<Database>,
+  push: PushService,
+  log: FastifyBaseLogger,
+  everyMs = 5 * 60_000,
+): { stop(): Promise<void> } {
   let running: Promise<unknown> = Promise.resolve()
   const tick = () => {
     running = runReminderJob(db, push, new Date(), log).catch((err: unknown) => log.error({ err }, 'reminder job failed'))

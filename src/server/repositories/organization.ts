@@ -15,9 +15,17 @@ export async function createOrganization(trx: Kysely<Database>, name: string): P
 }
 
 /** A new branch; what it owes is judged from the day it is set up (`startedOn`, China date). */
-export async function createBranch(trx: Kysely<Database>, orgId: string, name: string, startedOn = chinaToday(new Date())): Promise<string> {
+export async function createBranch(
+  trx: Kysely<Database>,
+  orgId: string,
+  name: string,
+  startedOn = chinaToday(new Date()),
+): Promise<string> {
   const id = newId()
-  await trx.insertInto('branches').values({ id, org_id: orgId, name, archived: 0, seq: await nextSeq(trx), updated_at: nowIso(), started_on: startedOn }).execute()
+  await trx
+    .insertInto('branches')
+    .values({ id, org_id: orgId, name, archived: 0, seq: await nextSeq(trx), updated_at: nowIso(), started_on: startedOn })
+    .execute()
   return id
 }
 

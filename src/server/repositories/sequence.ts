@@ -21,7 +21,17 @@ async function takeSeqs(trx: Kysely<Database>, n: number): Promise<number> {
   return Number(row.value) - n + 1
 }
 
-type SeqTable = 'study_records' | 'users' | 'oath_renewals' | 'reminder_settings' | 'meetings' | 'attendance' | 'makeups' | 'households' | 'visits' | 'followups'
+type SeqTable =
+  | 'study_records'
+  | 'users'
+  | 'oath_renewals'
+  | 'reminder_settings'
+  | 'meetings'
+  | 'attendance'
+  | 'makeups'
+  | 'households'
+  | 'visits'
+  | 'followups'
 
 /**
  * Rows a sync transaction wrote, numbered in ONE step just before commit. The counter row is
@@ -52,7 +62,10 @@ export class PendingSeqs {
     for (const [table, list] of byTable) {
       for (let i = 0; i < list.length; i += 500) {
         const chunk = list.slice(i, i + 500)
-        const cases = sql.join(chunk.map((r) => sql`when ${r.id} then cast(${r.seq} as bigint)`), sql` `)
+        const cases = sql.join(
+          chunk.map((r) => sql`when ${r.id} then cast(${r.seq} as bigint)`),
+          sql` `,
+        )
         await sql`update ${sql.table(table)} set seq = case id ${cases} end where id in (${sql.join(chunk.map((r) => r.id))})`.execute(trx)
       }
     }

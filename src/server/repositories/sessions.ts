@@ -34,7 +34,11 @@ export async function createSession(db: Kysely<Database>, userId: string, userAg
 }
 
 export async function revokeSession(db: Kysely<Database>, token: string): Promise<void> {
-  await db.updateTable('sessions').set({ revoked_at: nowIso(), revoked_reason: 'logout' }).where('token_hash', '=', hashToken(token)).execute()
+  await db
+    .updateTable('sessions')
+    .set({ revoked_at: nowIso(), revoked_reason: 'logout' })
+    .where('token_hash', '=', hashToken(token))
+    .execute()
 }
 
 export type SessionLookup = { viewer: Viewer } | { signedOut: 'remote' } | null
@@ -95,8 +99,15 @@ export async function sessionForToken(db: Kysely<Database>, read: Kysely<Databas
  * All of the person's sessions, or one (`sessionId`), or all but one (`exceptSessionId`: the
  * device asking).
  */
-export async function revokeRemotely(db: Kysely<Database>, where: { userId: string; sessionId?: string; exceptSessionId?: string }): Promise<number> {
-  let q = db.updateTable('sessions').set({ revoked_at: nowIso(), revoked_reason: 'remote' }).where('user_id', '=', where.userId).where('revoked_at', 'is', null)
+export async function revokeRemotely(
+  db: Kysely<Database>,
+  where: { userId: string; sessionId?: string; exceptSessionId?: string },
+): Promise<number> {
+  let q = db
+    .updateTable('sessions')
+    .set({ revoked_at: nowIso(), revoked_reason: 'remote' })
+    .where('user_id', '=', where.userId)
+    .where('revoked_at', 'is', null)
   if (where.sessionId) q = q.where('id', '=', where.sessionId)
   if (where.exceptSessionId !== undefined) q = q.where('id', '!=', where.exceptSessionId)
   const r = await q.executeTakeFirst()
@@ -120,5 +131,11 @@ export async function activeSessions(db: Kysely<Database>, userId: string, curre
     .where('expires_at', '>', nowIso())
     .orderBy('last_seen_at', 'desc')
     .execute()
-  return rows.map((r) => ({ id: r.id ?? '', device: r.user_agent, createdAt: r.created_at, lastSeenAt: r.last_seen_at, current: r.id === currentId }))
+  return rows.map((r) => ({
+    id: r.id ?? '',
+    device: r.user_agent,
+    createdAt: r.created_at,
+    lastSeenAt: r.last_seen_at,
+    current: r.id === currentId,
+  }))
 }

@@ -4,7 +4,12 @@ import type { SessionUser } from '../../core/schemas/auth.ts'
 import type { Role } from '../../core/domain/roles.ts'
 
 export async function findUserByPhone(db: Kysely<Database>, phone: string) {
-  return db.selectFrom('users').select(['id', 'password_hash']).where('phone', '=', phone).where('removed_at', 'is', null).executeTakeFirst()
+  return db
+    .selectFrom('users')
+    .select(['id', 'password_hash'])
+    .where('phone', '=', phone)
+    .where('removed_at', 'is', null)
+    .executeTakeFirst()
 }
 
 export async function sessionUser(db: Kysely<Database>, userId: string): Promise<SessionUser | null> {
@@ -38,6 +43,9 @@ export async function sessionUser(db: Kysely<Database>, userId: string): Promise
 }
 
 export async function countUsers(db: Kysely<Database>): Promise<number> {
-  const r = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  const r = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
   return Number(r.n)
 }

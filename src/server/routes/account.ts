@@ -76,7 +76,8 @@ export function accountRoutes(app: FastifyInstance, ctx: AppContext): void {
     const viewer = requireViewer(request)
     const n = await ctx.db.transaction().execute(async (trx) => {
       const count = await revokeRemotely(trx, { userId: viewer.id, exceptSessionId: viewer.sessionId })
-      if (count > 0) await audit(trx, request, viewer, 'sessions_revoke', viewer.id, '退出本人的其他设备', { kept: viewer.sessionId, count })
+      if (count > 0)
+        await audit(trx, request, viewer, 'sessions_revoke', viewer.id, '退出本人的其他设备', { kept: viewer.sessionId, count })
       return count
     })
     return { signedOut: n }
@@ -86,7 +87,12 @@ export function accountRoutes(app: FastifyInstance, ctx: AppContext): void {
     const viewer = requireViewer(request)
     const data = await personalData(ctx, viewer.id)
     await audit(ctx.db, request, viewer, 'export_personal', viewer.id, '导出本人全部数据（JSON）')
-    return reply.header('content-disposition', `attachment; filename="suixing.json"; filename*=UTF-8''${encodeURIComponent(exportName(data, 'json'))}`).send(data)
+    return reply
+      .header(
+        'content-disposition',
+        `attachment; filename="suixing.json"; filename*=UTF-8''${encodeURIComponent(exportName(data, 'json'))}`,
+      )
+      .send(data)
   })
 
   app.get('/api/me/export.xlsx', async (request, reply) => {
@@ -146,14 +152,31 @@ function exportName(data: { exportedAt: string; profile: { name: string } }, ext
   return `党建随行个人数据-${data.profile.name.replace(/[\\/:*?"<>|\s]+/g, '')}-${at.slice(0, 10)}-${at.slice(11, 13)}${at.slice(14, 16)}.${ext}`
 }
 
-const EVENT_LABELS: Record<string, string> = { join: '加入', move: '调整支部', transfer_in: '组织关系转入', transfer_out: '组织关系转出', left: '离开本单位', deceased: '去世' }
+const EVENT_LABELS: Record<string, string> = {
+  join: '加入',
+  move: '调整支部',
+  transfer_in: '组织关系转入',
+  transfer_out: '组织关系转出',
+  left: '离开本单位',
+  deceased: '去世',
+}
 
 /** Everything the server holds about one person, in their own words. */
 async function personalData(ctx: AppContext, userId: string) {
   const p = await ctx.read
     .selectFrom('users')
     .leftJoin('branches', 'branches.id', 'users.branch_id')
-    .select(['users.name', 'users.phone', 'branches.name as branch', 'users.role', 'users.status', 'users.joined_party_on', 'users.full_member_on', 'users.note', 'users.created_at'])
+    .select([
+      'users.name',
+      'users.phone',
+      'branches.name as branch',
+      'users.role',
+      'users.status',
+      'users.joined_party_on',
+      'users.full_member_on',
+      'users.note',
+      'users.created_at',
+    ])
     .where('users.id', '=', userId)
     .executeTakeFirst()
   if (!p) throw new HttpError(404, 'not_found')
@@ -164,7 +187,13 @@ async function personalData(ctx: AppContext, userId: string) {
     .where('deleted', '=', 0)
     .orderBy('date')
     .execute()
-  const oathRenewals = await ctx.read.selectFrom('oath_renewals').select(['date']).where('owner_id', '=', userId).where('deleted', '=', 0).orderBy('date').execute()
+  const oathRenewals = await ctx.read
+    .selectFrom('oath_renewals')
+    .select(['date'])
+    .where('owner_id', '=', userId)
+    .where('deleted', '=', 0)
+    .orderBy('date')
+    .execute()
   const events = await ctx.read
     .selectFrom('membership_events')
     .leftJoin('branches as f', 'f.id', 'membership_events.from_branch_id')
@@ -174,10 +203,25 @@ async function personalData(ctx: AppContext, userId: string) {
     .orderBy('at')
     .execute()
   const reminders = await ctx.read.selectFrom('reminder_settings').selectAll().where('id', '=', userId).executeTakeFirst()
-  const devices = await ctx.read.selectFrom('sessions').select(['user_agent as device', 'created_at as signedInAt', 'last_seen_at as lastSeenAt']).where('user_id', '=', userId).where('revoked_at', 'is', null).execute()
+  const devices = await ctx.read
+    .selectFrom('sessions')
+    .select(['user_agent as device', 'created_at as signedInAt', 'last_seen_at as lastSeenAt'])
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .execute()
   return {
     exportedAt: nowIso(),
-    profile: { name: p.name, phone: p.phone, branch: p.branch, role: p.role, status: p.status, joinedPartyOn: p.joined_party_on, fullMemberOn: p.full_member_on, note: p.note, createdAt: p.created_at },
+    profile: {
+      name: p.name,
+      phone: p.phone,
+      branch: p.branch,
+      role: p.role,
+      status: p.status,
+      joinedPartyOn: p.joined_party_on,
+      fullMemberOn: p.full_member_on,
+      note: p.note,
+      createdAt: p.created_at,
+    },
     studyRecords: studyRecords.map((r) => ({ ...r, minutes: Number(r.minutes) })),
     oathRenewals,
     membershipHistory: events.map((e) => ({ ...e, kind: EVENT_LABELS[e.kind] ?? e.kind })),

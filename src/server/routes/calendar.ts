@@ -27,7 +27,10 @@ export function calendarRoutes(app: FastifyInstance, ctx: AppContext): void {
     const token = randomBytes(32).toString('base64url')
     await ctx.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('calendar_feeds').where('user_id', '=', viewer.id).execute()
-      await trx.insertInto('calendar_feeds').values({ user_id: viewer.id, token_hash: hash(token), created_at: nowIso() }).execute()
+      await trx
+        .insertInto('calendar_feeds')
+        .values({ user_id: viewer.id, token_hash: hash(token), created_at: nowIso() })
+        .execute()
     })
     return { path: `/api/calendar/${token}.ics` }
   })
@@ -64,7 +67,16 @@ export function calendarRoutes(app: FastifyInstance, ctx: AppContext): void {
         personalCalendar(
           { id: person.id, name: person.name, joinedPartyOn: person.joined_party_on },
           request.hostname,
-          meetings.map((m) => ({ id: m.id, type: m.type, topic: m.topic, startsAt: m.starts_at, durationMinutes: Number(m.duration_minutes), place: m.place, agenda: m.agenda, deleted: m.deleted === 1 })),
+          meetings.map((m) => ({
+            id: m.id,
+            type: m.type,
+            topic: m.topic,
+            startsAt: m.starts_at,
+            durationMinutes: Number(m.duration_minutes),
+            place: m.place,
+            agenda: m.agenda,
+            deleted: m.deleted === 1,
+          })),
         ),
       )
   })

@@ -20,7 +20,11 @@ export function healthRoutes(app: FastifyInstance, ctx: AppContext): void {
   async function probe(): Promise<void> {
     try {
       await ctx.db.transaction().execute(async (trx) => {
-        await trx.insertInto('meta').values({ key: 'storage_probe', value: randomBytes(PROBE_BYTES / 2).toString('hex') }).onConflict((oc) => oc.column('key').doUpdateSet({ value: (eb) => eb.ref('excluded.value') })).execute()
+        await trx
+          .insertInto('meta')
+          .values({ key: 'storage_probe', value: randomBytes(PROBE_BYTES / 2).toString('hex') })
+          .onConflict((oc) => oc.column('key').doUpdateSet({ value: (eb) => eb.ref('excluded.value') }))
+          .execute()
         await trx.deleteFrom('meta').where('key', '=', 'storage_probe').execute()
       })
       ctx.storage.noteWritten()

@@ -22,7 +22,13 @@ const LedgerParams = v.object({
   file: v.pipe(v.string(), v.regex(/^\d{4}\.xlsx$/, '年份不正确')),
 })
 const Rules = v.pipe(
-  v.array(v.object({ type: v.picklist(MEETING_TYPES), period: v.picklist(['month', 'quarter', 'year']), times: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(12)) })),
+  v.array(
+    v.object({
+      type: v.picklist(MEETING_TYPES),
+      period: v.picklist(['month', 'quarter', 'year']),
+      times: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(12)),
+    }),
+  ),
   v.maxLength(20),
 )
 
@@ -33,7 +39,11 @@ const Rules = v.pipe(
 function rulesReply(org: { rules: string | null; created_at: string }): { rules: Rule[]; custom: boolean; startedOn: string } {
   const startedOn = chinaToday(new Date(org.created_at))
   const rules = org.rules ? (JSON.parse(org.rules) as Rule[]) : DEFAULT_RULES
-  return { rules: rules.map((r) => ({ ...r, since: r.since && r.since > startedOn ? r.since : startedOn })), custom: org.rules !== null, startedOn }
+  return {
+    rules: rules.map((r) => ({ ...r, since: r.since && r.since > startedOn ? r.since : startedOn })),
+    custom: org.rules !== null,
+    startedOn,
+  }
 }
 
 /** A meeting's .ics, the yearly ledgers (台账: meetings, visits, study) as workbooks, and the organisation's meeting rules. */
@@ -41,13 +51,42 @@ export function meetingRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get('/api/meetings/:file', async (request, reply) => {
     const viewer = requireViewer(request)
     const { file } = parseInput(MeetingIcs, request.params)
-    const m = await ctx.read.selectFrom('meetings').selectAll().where('id', '=', file.slice(0, 36)).where(meetingScope(viewer)).executeTakeFirst()
+    const m = await ctx.read
+      .selectFrom('meetings')
+      .selectAll()
+      .where('id', '=', file.slice(0, 36))
+      .where(meetingScope(viewer))
+      .executeTakeFirst()
     if (!m) throw new HttpError(404, 'not_found', '会议不存在')
-    return reply
-      .header('content-type', 'text/calendar; charset=utf-8')
-      // Named as the meeting is (date and topic), so the file in the phone's downloads says what it is.
-      .header('content-disposition', `attachment; filename="meeting.ics"; filename*=UTF-8''${encodeURIComponent(`${chinaToday(new Date(m.starts_at))} ${MEETING_TYPE_LABELS[m.type as MeetingType] ?? ''} ${m.topic}`.replace(/[\\/:*?"<>|\r\n]+/g, ' ').trim().slice(0, 80))}.ics`)
-      .send(meetingCalendar({ id: m.id, type: m.type, topic: m.topic, startsAt: m.starts_at, durationMinutes: Number(m.duration_minutes), place: m.place, agenda: m.agenda, deleted: m.deleted === 1 }, request.hostname))
+    return (
+      reply
+        .header('content-type', 'text/calendar; charset=utf-8')
+        // Named as the meeting is (date and topic), so the file in the phone's downloads says what it is.
+        .header(
+          'content-disposition',
+          `attachment; filename="meeting.ics"; filename*=UTF-8''${encodeURIComponent(
+            `${chinaToday(new Date(m.starts_at))} ${MEETING_TYPE_LABELS[m.type as MeetingType] ?? ''} ${m.topic}`
+              .replace(/[\\/:*?"<>|\r\n]+/g, ' ')
+              .trim()
+              .slice(0, 80),
+          )}.ics`,
+        )
+        .send(
+          meetingCalendar(
+            {
+              id: m.id,
+              type: m.type,
+              topic: m.topic,
+              startsAt: m.starts_at,
+              durationMinutes: Number(m.duration_minutes),
+              place: m.place,
+              agenda: m.agenda,
+              deleted: m.deleted === 1,
+            },
+            request.hostname,
+          ),
+        )
+    )
   })
 
   app.get('/api/ledger/:scope/:file', async (request, reply) => {
@@ -57,7 +96,14 @@ export function meetingRoutes(app: FastifyInstance, ctx: AppContext): void {
     if (!managesBranch(viewer, branchId)) throw new HttpError(403, 'forbidden', '只能导出本支部的台账')
     const year = Number(file.slice(0, 4))
     if (year < 2000 || year > 2100) throw new HttpError(400, 'validation', '年份不正确')
-    const branch = branchId ? await ctx.read.selectFrom('branches').select('name').where('id', '=', branchId).where('org_id', '=', viewer.orgId).executeTakeFirst() : { name: '机关党委' }
+    const branch = branchId
+      ? await ctx.read
+          .selectFrom('branches')
+          .select('name')
+          .where('id', '=', branchId)
+          .where('org_id', '=', viewer.orgId)
+          .executeTakeFirst()
+      : { name: '机关党委' }
     if (!branch) throw new HttpError(404, 'not_found', '找不到此党支部')
     const title = `${branch.name}${year}年组织生活台账`
     const buf = await ledgerWorkbook(ctx.read, viewer.orgId, branchId, year, title)
@@ -70,7 +116,12 @@ export function meetingRoutes(app: FastifyInstance, ctx: AppContext): void {
     const { scope, file } = parseInput(LedgerParams, request.params)
     if (scope === 'leadership' || !managesBranch(viewer, scope)) throw new HttpError(403, 'forbidden', '只能导出本支部的走访台账')
     const year = Number(file.slice(0, 4))
-    const branch = await ctx.read.selectFrom('branches').select('name').where('id', '=', scope).where('org_id', '=', viewer.orgId).executeTakeFirst()
+    const branch = await ctx.read
+      .selectFrom('branches')
+      .select('name')
+      .where('id', '=', scope)
+      .where('org_id', '=', viewer.orgId)
+      .executeTakeFirst()
     if (!branch) throw new HttpError(404, 'not_found', '找不到此党支部')
     const title = `${branch.name}${year}年走访台账`
     const buf = await visitsWorkbook(ctx.read, viewer.orgId, scope, year, title)
@@ -84,7 +135,12 @@ export function meetingRoutes(app: FastifyInstance, ctx: AppContext): void {
     if (scope === 'leadership' || !managesBranch(viewer, scope)) throw new HttpError(403, 'forbidden', '只能导出本支部的学习台账')
     const year = Number(file.slice(0, 4))
     if (year < 2000 || year > 2100) throw new HttpError(400, 'validation', '年份不正确')
-    const branch = await ctx.read.selectFrom('branches').select('name').where('id', '=', scope).where('org_id', '=', viewer.orgId).executeTakeFirst()
+    const branch = await ctx.read
+      .selectFrom('branches')
+      .select('name')
+      .where('id', '=', scope)
+      .where('org_id', '=', viewer.orgId)
+      .executeTakeFirst()
     if (!branch) throw new HttpError(404, 'not_found', '找不到此党支部')
     const title = `${branch.name}${year}年学习台账`
     const buf = await studyWorkbook(ctx.read, viewer.orgId, scope, year, branch.name)
@@ -94,7 +150,11 @@ export function meetingRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.get('/api/org/rules', async (request) => {
     const viewer = requireViewer(request)
-    const org = await ctx.read.selectFrom('organizations').select(['rules', 'created_at']).where('id', '=', viewer.orgId).executeTakeFirstOrThrow()
+    const org = await ctx.read
+      .selectFrom('organizations')
+      .select(['rules', 'created_at'])
+      .where('id', '=', viewer.orgId)
+      .executeTakeFirstOrThrow()
     return rulesReply(org)
   })
 
@@ -103,12 +163,25 @@ export function meetingRoutes(app: FastifyInstance, ctx: AppContext): void {
     requireAdmin(viewer)
     const body = parseInput(v.object({ rules: v.nullable(Rules) }), request.body)
     return ctx.db.transaction().execute(async (trx) => {
-      const org = await trx.selectFrom('organizations').select(['rules', 'created_at']).where('id', '=', viewer.orgId).executeTakeFirstOrThrow()
+      const org = await trx
+        .selectFrom('organizations')
+        .select(['rules', 'created_at'])
+        .where('id', '=', viewer.orgId)
+        .executeTakeFirstOrThrow()
       const before = rulesReply(org).rules
       // A rule kept as it was keeps its day; a new or changed one applies from today (it is not judged for the periods before).
       const today = chinaToday(new Date())
-      const next = body.rules?.map((r): Rule => ({ type: r.type, period: r.period, times: r.times, since: before.find((b) => b.type === r.type && b.period === r.period && b.times === r.times)?.since ?? today }))
-      await trx.updateTable('organizations').set({ rules: next ? JSON.stringify(next) : null }).where('id', '=', viewer.orgId).execute()
+      const next = body.rules?.map((r): Rule => ({
+        type: r.type,
+        period: r.period,
+        times: r.times,
+        since: before.find((b) => b.type === r.type && b.period === r.period && b.times === r.times)?.since ?? today,
+      }))
+      await trx
+        .updateTable('organizations')
+        .set({ rules: next ? JSON.stringify(next) : null })
+        .where('id', '=', viewer.orgId)
+        .execute()
       await audit(trx, request, viewer, 'rules_update', null, body.rules ? '修改组织生活频次要求' : '恢复默认频次要求')
       return rulesReply({ ...org, rules: next ? JSON.stringify(next) : null })
     })

@@ -30,7 +30,8 @@ const Query = v.object({
 function imageType(head: Buffer): string | null {
   if (head.length >= 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return 'image/jpeg'
   if (head.length >= 8 && head.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png'
-  if (head.length >= 12 && head.subarray(0, 4).toString('latin1') === 'RIFF' && head.subarray(8, 12).toString('latin1') === 'WEBP') return 'image/webp'
+  if (head.length >= 12 && head.subarray(0, 4).toString('latin1') === 'RIFF' && head.subarray(8, 12).toString('latin1') === 'WEBP')
+    return 'image/webp'
   return null
 }
 
@@ -66,7 +67,7 @@ async function writeChunk(path: string, offset: number, chunk: Buffer): Promise<
     const { size } = await handle.stat()
     if (size < offset) throw new HttpError(409, 'conflict', `上传位置不符（服务器已收到 ${size} 字节）`)
     if (size > offset) await handle.truncate(offset)
-    for (let written = 0; written < chunk.length; ) {
+    for (let written = 0; written < chunk.length;) {
       const { bytesWritten } = await handle.write(chunk, written, chunk.length - written, offset + written)
       written += bytesWritten
     }
@@ -91,7 +92,11 @@ async function syncDir(dir: string): Promise<void> {
  * deleted on the phone halfway): the part file and the record of an unfinished upload. A phone
  * that still comes back starts that photo again from the beginning.
  */
-export async function removeAbandonedUploads(ctx: Pick<AppContext, 'db' | 'photoDir'>, olderThanMs = ABANDONED_UPLOAD_MS, now = Date.now()): Promise<number> {
+export async function removeAbandonedUploads(
+  ctx: Pick<AppContext, 'db' | 'photoDir'>,
+  olderThanMs = ABANDONED_UPLOAD_MS,
+  now = Date.now(),
+): Promise<number> {
   let names: string[]
   try {
     names = await readdir(ctx.photoDir)
@@ -159,20 +164,36 @@ export function photoRoutes(app: FastifyInstance, ctx: AppContext): void {
     await ctx.db.updateTable('photos').set({ received: total, complete: 1, mime }).where('id', '=', id).execute()
     return true
   }
-  app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer', bodyLimit: CHUNK_BYTES + 1024 }, (_req, body, done) => done(null, body))
+  app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer', bodyLimit: CHUNK_BYTES + 1024 }, (_req, body, done) =>
+    done(null, body),
+  )
 
   async function visibleVisit(viewer: Viewer, visitId: string) {
-    return ctx.read.selectFrom('visits').select(['id', 'member_ids', 'photo_ids', 'deleted']).where('id', '=', visitId).where(visitScope(viewer)).executeTakeFirst()
+    return ctx.read
+      .selectFrom('visits')
+      .select(['id', 'member_ids', 'photo_ids', 'deleted'])
+      .where('id', '=', visitId)
+      .where(visitScope(viewer))
+      .executeTakeFirst()
   }
   async function visibleMeeting(viewer: Viewer, meetingId: string) {
-    return ctx.read.selectFrom('meetings').select(['id', 'branch_id', 'photo_ids', 'deleted']).where('id', '=', meetingId).where(meetingScope(viewer)).executeTakeFirst()
+    return ctx.read
+      .selectFrom('meetings')
+      .select(['id', 'branch_id', 'photo_ids', 'deleted'])
+      .where('id', '=', meetingId)
+      .where(meetingScope(viewer))
+      .executeTakeFirst()
   }
   /** Who may add photos to what: those who went on a visit; those who manage a meeting. Returns the owner's photo list. */
-  async function ownerFor(viewer: Viewer, q: { visit?: string; meeting?: string }): Promise<{ table: 'visits' | 'meetings'; id: string; photoIds: string[] }> {
+  async function ownerFor(
+    viewer: Viewer,
+    q: { visit?: string; meeting?: string },
+  ): Promise<{ table: 'visits' | 'meetings'; id: string; photoIds: string[] }> {
     if (q.visit) {
       const visit = await visibleVisit(viewer, q.visit)
       if (!visit || visit.deleted === 1) throw new HttpError(404, 'not_found', '走访记录尚未同步或不存在')
-      if (!(JSON.parse(visit.member_ids) as string[]).includes(viewer.id)) throw new HttpError(403, 'forbidden', '只有参加走访的人员可以上传照片')
+      if (!(JSON.parse(visit.member_ids) as string[]).includes(viewer.id))
+        throw new HttpError(403, 'forbidden', '只有参加走访的人员可以上传照片')
       return { table: 'visits', id: visit.id, photoIds: JSON.parse(visit.photo_ids) as string[] }
     }
     if (q.meeting) {
@@ -188,7 +209,8 @@ export function photoRoutes(app: FastifyInstance, ctx: AppContext): void {
     const viewer = requireViewer(request)
     const { id } = parseInput(Params, request.params)
     const q = parseInput(Query, request.query)
-    if (q.total < 1 || q.total > MAX_PHOTO_BYTES) throw new HttpError(413, 'payload_too_large', '照片过大（最多 5 MB），请重新拍摄或选择较小的图片')
+    if (q.total < 1 || q.total > MAX_PHOTO_BYTES)
+      throw new HttpError(413, 'payload_too_large', '照片过大（最多 5 MB），请重新拍摄或选择较小的图片')
     const chunk = request.body
     if (!Buffer.isBuffer(chunk) || chunk.length === 0) throw new HttpError(400, 'validation', '请以二进制上传照片内容')
     const owner = await ownerFor(viewer, q)
@@ -203,7 +225,21 @@ export function photoRoutes(app: FastifyInstance, ctx: AppContext): void {
     if (received + chunk.length > q.total) throw new HttpError(422, 'validation', '照片内容超出声明的大小')
     if (!row) {
       await rm(part(id), { force: true })
-      await ctx.db.insertInto('photos').values({ id, org_id: viewer.orgId, owner_table: owner.table, visit_id: owner.id, uploader_id: viewer.id, mime: '', total: q.total, received: 0, complete: 0, created_at: nowIso() }).execute()
+      await ctx.db
+        .insertInto('photos')
+        .values({
+          id,
+          org_id: viewer.orgId,
+          owner_table: owner.table,
+          visit_id: owner.id,
+          uploader_id: viewer.id,
+          mime: '',
+          total: q.total,
+          received: 0,
+          complete: 0,
+          created_at: nowIso(),
+        })
+        .execute()
     }
     // On disk (fsynced) before the database counts it.
     await writeChunk(part(id), received, chunk)
@@ -227,7 +263,11 @@ export function photoRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get('/api/photos/:id/status', async (request) => {
     const viewer = requireViewer(request)
     const { id } = parseInput(Params, request.params)
-    const row = await ctx.read.selectFrom('photos').select(['received', 'total', 'complete', 'uploader_id']).where('id', '=', id).executeTakeFirst()
+    const row = await ctx.read
+      .selectFrom('photos')
+      .select(['received', 'total', 'complete', 'uploader_id'])
+      .where('id', '=', id)
+      .executeTakeFirst()
     if (row && row.uploader_id !== viewer.id) throw new HttpError(404, 'not_found')
     if (!row) return { received: 0, complete: false }
     if (row.complete === 1 || (await recoverFinished(id, Number(row.total)))) return { received: Number(row.total), complete: true }
@@ -238,9 +278,18 @@ export function photoRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get('/api/photos/:id', async (request, reply) => {
     const viewer = requireViewer(request)
     const { id } = parseInput(Params, request.params)
-    const row = await ctx.read.selectFrom('photos').select(['visit_id', 'owner_table', 'mime', 'complete']).where('id', '=', id).executeTakeFirst()
-    const visible = row && (row.owner_table === 'meetings' ? await visibleMeeting(viewer, row.visit_id) : await visibleVisit(viewer, row.visit_id))
+    const row = await ctx.read
+      .selectFrom('photos')
+      .select(['visit_id', 'owner_table', 'mime', 'complete'])
+      .where('id', '=', id)
+      .executeTakeFirst()
+    const visible =
+      row && (row.owner_table === 'meetings' ? await visibleMeeting(viewer, row.visit_id) : await visibleVisit(viewer, row.visit_id))
     if (!row || row.complete !== 1 || !visible) throw new HttpError(404, 'not_found', '照片不存在或尚未上传')
-    return reply.header('content-type', row.mime).header('cache-control', 'private, max-age=31536000, immutable').header('x-content-type-options', 'nosniff').send(createReadStream(file(id)))
+    return reply
+      .header('content-type', row.mime)
+      .header('cache-control', 'private, max-age=31536000, immutable')
+      .header('x-content-type-options', 'nosniff')
+      .send(createReadStream(file(id)))
   })
 }

@@ -20,8 +20,20 @@ export function pushRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.get('/api/me/push', async (request) => {
     const viewer = requireViewer(request)
-    const rows = await ctx.read.selectFrom('push_subscriptions').select(['endpoint', 'created_at', 'last_sent_at']).where('user_id', '=', viewer.id).execute()
-    return { devices: rows.length, lastSentAt: rows.map((r) => r.last_sent_at).filter((x) => x !== null).sort().at(-1) ?? null }
+    const rows = await ctx.read
+      .selectFrom('push_subscriptions')
+      .select(['endpoint', 'created_at', 'last_sent_at'])
+      .where('user_id', '=', viewer.id)
+      .execute()
+    return {
+      devices: rows.length,
+      lastSentAt:
+        rows
+          .map((r) => r.last_sent_at)
+          .filter((x) => x !== null)
+          .sort()
+          .at(-1) ?? null,
+    }
   })
 
   app.post('/api/me/push', async (request) => {
@@ -31,15 +43,32 @@ export function pushRoutes(app: FastifyInstance, ctx: AppContext): void {
     const userAgent = String(request.headers['user-agent'] ?? '').slice(0, 300)
     await ctx.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('push_subscriptions').where('endpoint', '=', sub.endpoint).execute()
-      const count = await trx.selectFrom('push_subscriptions').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', viewer.id).executeTakeFirstOrThrow()
+      const count = await trx
+        .selectFrom('push_subscriptions')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('user_id', '=', viewer.id)
+        .executeTakeFirstOrThrow()
       if (Number(count.n) >= MAX_SUBSCRIPTIONS_PER_PERSON) {
         // Keep the newest few: an old phone that was never unsubscribed should not block a new one.
-        const oldest = await trx.selectFrom('push_subscriptions').select('endpoint').where('user_id', '=', viewer.id).orderBy('created_at').executeTakeFirstOrThrow()
+        const oldest = await trx
+          .selectFrom('push_subscriptions')
+          .select('endpoint')
+          .where('user_id', '=', viewer.id)
+          .orderBy('created_at')
+          .executeTakeFirstOrThrow()
         await trx.deleteFrom('push_subscriptions').where('endpoint', '=', oldest.endpoint).execute()
       }
       await trx
         .insertInto('push_subscriptions')
-        .values({ endpoint: sub.endpoint, user_id: viewer.id, p256dh: sub.keys.p256dh, auth: sub.keys.auth, user_agent: userAgent, created_at: nowIso(), last_sent_at: null })
+        .values({
+          endpoint: sub.endpoint,
+          user_id: viewer.id,
+          p256dh: sub.keys.p256dh,
+          auth: sub.keys.auth,
+          user_agent: userAgent,
+          created_at: nowIso(),
+          last_sent_at: null,
+        })
         .execute()
     })
     return { subscribed: true }
@@ -55,10 +84,19 @@ export function pushRoutes(app: FastifyInstance, ctx: AppContext): void {
   /** A test notification to every device of the person, so they can see it works. */
   app.post('/api/me/push/test', { config: { rateLimit: { max: 5, timeWindow: '1 minute' } } }, async (request) => {
     const viewer = requireViewer(request)
-    const subs = await ctx.db.selectFrom('push_subscriptions').select(['endpoint', 'p256dh', 'auth']).where('user_id', '=', viewer.id).execute()
+    const subs = await ctx.db
+      .selectFrom('push_subscriptions')
+      .select(['endpoint', 'p256dh', 'auth'])
+      .where('user_id', '=', viewer.id)
+      .execute()
     let sent = 0
     for (const sub of subs) {
-      const outcome = await ctx.push.send(sub, { title: '党建随行提醒已开启', body: '这是一条测试通知：政治生日等提醒将这样送达这台设备。', url: '/me/reminders', tag: 'test' })
+      const outcome = await ctx.push.send(sub, {
+        title: '党建随行提醒已开启',
+        body: '这是一条测试通知：政治生日等提醒将这样送达这台设备。',
+        url: '/me/reminders',
+        tag: 'test',
+      })
       if (outcome === 'sent') sent++
       if (outcome === 'gone') await ctx.db.deleteFrom('push_subscriptions').where('endpoint', '=', sub.endpoint).execute()
     }

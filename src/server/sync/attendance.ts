@@ -15,7 +15,19 @@ import { managesBranch } from '../admin/scope.ts'
 import { attendanceScope } from './pull.ts'
 
 /** Row fields a client may echo (its local expectation); the server decides them itself. */
-const ECHOED = new Set(['status', 'method', 'signedAt', 'leaveState', 'leaveReason', 'markedBy', 'note', 'branchId', 'orgId', 'updatedAt', 'id'])
+const ECHOED = new Set([
+  'status',
+  'method',
+  'signedAt',
+  'leaveState',
+  'leaveReason',
+  'markedBy',
+  'note',
+  'branchId',
+  'orgId',
+  'updatedAt',
+  'id',
+])
 const INTENTS = ['scan', 'leaveReason', 'leaveState', 'status'] as const
 
 /**
@@ -55,9 +67,15 @@ export async function applyAttendanceMutation(trx: Kysely<Database>, viewer: Vie
   const memberId = field('memberId', fields.memberId)
   if (m.rowId !== attendanceId(meetingId, memberId)) throw new HttpError(422, 'validation', '出勤记录编号与会议、人员不符')
   for (const key of Object.keys(fields)) {
-    if (key !== 'meetingId' && key !== 'memberId' && key !== 'scan' && !ECHOED.has(key)) throw new HttpError(422, 'validation', `未知字段：${key.slice(0, 40)}`)
+    if (key !== 'meetingId' && key !== 'memberId' && key !== 'scan' && !ECHOED.has(key))
+      throw new HttpError(422, 'validation', `未知字段：${key.slice(0, 40)}`)
   }
-  const meeting = await trx.selectFrom('meetings').selectAll().where('id', '=', meetingId).where('org_id', '=', viewer.orgId).executeTakeFirst()
+  const meeting = await trx
+    .selectFrom('meetings')
+    .selectAll()
+    .where('id', '=', meetingId)
+    .where('org_id', '=', viewer.orgId)
+    .executeTakeFirst()
   // A meeting the server has not received yet (the organiser's phone is still offline, or is
   // refilling a restored server): the phone keeps the sign-in and sends it again later.
   if (!meeting) throw new HttpError(409, 'waiting', '会议还没有同步到服务器，联网后会自动重试')
@@ -74,8 +92,18 @@ export async function applyAttendanceMutation(trx: Kysely<Database>, viewer: Vie
     const scan = field('scan', fields.scan)
     const ownBranch = meeting.branch_id !== null && meeting.branch_id === viewer.branchId
     if (self && !expected && !ownBranch && !manages) throw new HttpError(403, 'forbidden', NOT_EXPECTED.scan)
-    const refusal = await verifySignIn({ meetingId, memberId, ...scan }, meeting.sign_key, { id: meeting.id, startsAt: meeting.starts_at, durationMinutes: Number(meeting.duration_minutes) }, viewer.id)
-    if (refusal) throw new HttpError(refusal === 'wrong_member' ? 403 : 422, refusal === 'wrong_member' ? 'forbidden' : 'validation', REFUSAL_TEXT[refusal])
+    const refusal = await verifySignIn(
+      { meetingId, memberId, ...scan },
+      meeting.sign_key,
+      { id: meeting.id, startsAt: meeting.starts_at, durationMinutes: Number(meeting.duration_minutes) },
+      viewer.id,
+    )
+    if (refusal)
+      throw new HttpError(
+        refusal === 'wrong_member' ? 403 : 422,
+        refusal === 'wrong_member' ? 'forbidden' : 'validation',
+        REFUSAL_TEXT[refusal],
+      )
     // Already signed in (another phone, a retry): nothing changes, but the row is sent out again so
     // the writer's phone replaces its own version (its own scan time) with the server's.
     if (existing?.status === 'present' && existing.method === 'scan') return seqs.mark('attendance', m.rowId)
@@ -84,7 +112,8 @@ export async function applyAttendanceMutation(trx: Kysely<Database>, viewer: Vie
     if (!self) throw new HttpError(403, 'forbidden', '只能为本人请假')
     if (!expected) throw new HttpError(403, 'forbidden', NOT_EXPECTED.leave)
     const reason = field('leaveReason', fields.leaveReason)
-    if (Date.parse(m.clientTime) >= Date.parse(meeting.starts_at) || Number.isNaN(Date.parse(m.clientTime))) throw new HttpError(422, 'validation', '会议开始后不能再请假，请联系党支部书记')
+    if (Date.parse(m.clientTime) >= Date.parse(meeting.starts_at) || Number.isNaN(Date.parse(m.clientTime)))
+      throw new HttpError(422, 'validation', '会议开始后不能再请假，请联系党支部书记')
     if (existing?.status === 'present') throw new HttpError(409, 'conflict', '您已签到，无需请假')
     set = { leave_reason: reason, leave_state: 'requested' }
   } else if (intent === 'leaveState') {
@@ -92,10 +121,18 @@ export async function applyAttendanceMutation(trx: Kysely<Database>, viewer: Vie
     const decision = field('leaveState', fields.leaveState)
     if (!existing?.leave_state) throw new HttpError(409, 'conflict', '该党员没有请假申请')
     if (existing.status === 'present' && existing.method === 'scan') throw new HttpError(409, 'conflict', '该党员已扫码签到')
-    set = decision === 'approved' ? { leave_state: 'approved', status: 'leave', method: 'manual', marked_by: viewer.id } : { leave_state: 'declined', status: existing.status === 'leave' ? null : existing.status }
+    set =
+      decision === 'approved'
+        ? { leave_state: 'approved', status: 'leave', method: 'manual', marked_by: viewer.id }
+        : { leave_state: 'declined', status: existing.status === 'leave' ? null : existing.status }
   } else if (intent === 'status') {
     if (!manages) throw new HttpError(403, 'forbidden', '只有会议组织者可以登记出勤')
-    const person = await trx.selectFrom('users').select('id').where('id', '=', memberId).where('org_id', '=', viewer.orgId).executeTakeFirst()
+    const person = await trx
+      .selectFrom('users')
+      .select('id')
+      .where('id', '=', memberId)
+      .where('org_id', '=', viewer.orgId)
+      .executeTakeFirst()
     if (!person) throw new HttpError(422, 'validation', '登记的人员不属于本组织')
     const status = field('status', fields.status)
     const note = fields.note === undefined ? (existing?.note ?? '') : field('note', fields.note)
@@ -109,7 +146,11 @@ export async function applyAttendanceMutation(trx: Kysely<Database>, viewer: Vie
   }
 
   if (existing) {
-    await trx.updateTable('attendance').set({ ...set, updated_at: now, seq: 0 }).where('id', '=', m.rowId).execute()
+    await trx
+      .updateTable('attendance')
+      .set({ ...set, updated_at: now, seq: 0 })
+      .where('id', '=', m.rowId)
+      .execute()
   } else {
     await trx
       .insertInto('attendance')

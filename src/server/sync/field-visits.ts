@@ -21,7 +21,8 @@ const parse = <S extends v.GenericSchema>(schema: S, value: unknown): v.InferOut
   return r.output
 }
 
-const checkPeople = (trx: Kysely<Database>, viewer: Viewer, ids: readonly string[]) => requireOrgPeople(trx, viewer, ids, '人员中有不属于本组织的人')
+const checkPeople = (trx: Kysely<Database>, viewer: Viewer, ids: readonly string[]) =>
+  requireOrgPeople(trx, viewer, ids, '人员中有不属于本组织的人')
 
 /** Apply the fields a mutation names onto a row, merging the free texts that merge. */
 function patchOf<F extends Record<string, v.GenericSchema>>(
@@ -39,18 +40,30 @@ function patchOf<F extends Record<string, v.GenericSchema>>(
     if (fixed.includes(key)) continue
     let out: unknown = parse(schema[key] as v.GenericSchema, value)
     const column = columns[key as keyof F & string]
-    if (mergeable.includes(key)) out = mergeText(typeof base?.[key] === 'string' ? (base[key] as string) : undefined, String(existing[column]), String(out))
+    if (mergeable.includes(key))
+      out = mergeText(typeof base?.[key] === 'string' ? (base[key] as string) : undefined, String(existing[column]), String(out))
     set[column] = Array.isArray(out) ? JSON.stringify([...new Set(out as string[])]) : out
   }
   return set
 }
 
-const householdColumns = { branchId: 'branch_id', name: 'name', address: 'address', village: 'village', contact: 'contact', situation: 'situation', needs: 'needs', memberIds: 'member_ids', createdAt: 'created_at' } as const
+const householdColumns = {
+  branchId: 'branch_id',
+  name: 'name',
+  address: 'address',
+  village: 'village',
+  contact: 'contact',
+  situation: 'situation',
+  needs: 'needs',
+  memberIds: 'member_ids',
+  createdAt: 'created_at',
+} as const
 
 /** 双联系 households: kept by the branch's secretary (and administrators). */
 export async function applyHouseholdMutation(trx: Kysely<Database>, viewer: Viewer, m: Mutation, seqs: PendingSeqs): Promise<void> {
   const existing = await trx.selectFrom('households').selectAll().where('id', '=', m.rowId).executeTakeFirst()
-  if (existing && (existing.org_id !== viewer.orgId || !managesBranch(viewer, existing.branch_id))) throw new HttpError(403, 'forbidden', '联系户由党支部书记管理')
+  if (existing && (existing.org_id !== viewer.orgId || !managesBranch(viewer, existing.branch_id)))
+    throw new HttpError(403, 'forbidden', '联系户由党支部书记管理')
   if (m.op === 'delete') {
     if (!existing || existing.deleted === 1) return
     await trx.updateTable('households').set({ deleted: 1, updated_at: nowIso(), seq: 0 }).where('id', '=', m.rowId).execute()
@@ -64,7 +77,22 @@ export async function applyHouseholdMutation(trx: Kysely<Database>, viewer: View
     await checkPeople(trx, viewer, f.memberIds)
     await trx
       .insertInto('households')
-      .values({ id: m.rowId, org_id: viewer.orgId, branch_id: f.branchId, name: f.name, address: f.address, village: f.village, contact: f.contact, situation: f.situation, needs: f.needs, member_ids: JSON.stringify([...new Set(f.memberIds)]), created_at: f.createdAt, updated_at: nowIso(), deleted: 0, seq: 0 })
+      .values({
+        id: m.rowId,
+        org_id: viewer.orgId,
+        branch_id: f.branchId,
+        name: f.name,
+        address: f.address,
+        village: f.village,
+        contact: f.contact,
+        situation: f.situation,
+        needs: f.needs,
+        member_ids: JSON.stringify([...new Set(f.memberIds)]),
+        created_at: f.createdAt,
+        updated_at: nowIso(),
+        deleted: 0,
+        seq: 0,
+      })
       .execute()
     seqs.mark('households', m.rowId)
     return
@@ -76,19 +104,37 @@ export async function applyHouseholdMutation(trx: Kysely<Database>, viewer: View
   if (Object.keys(set).length === 0) return
   // Linked members see the household and its visits: those linked or unlinked re-pull, so the
   // unlinked lose them and the newly linked receive the earlier visits too.
-  if ('member_ids' in set) await rescope(trx, changedIds(JSON.parse(existing.member_ids) as string[], JSON.parse(set.member_ids as string) as string[]))
-  if ('branch_id' in set && set.branch_id !== existing.branch_id) await rescope(trx, await branchSecretaries(trx, viewer.orgId, [existing.branch_id, set.branch_id as string]))
-  await trx.updateTable('households').set({ ...set, updated_at: nowIso(), seq: 0 }).where('id', '=', m.rowId).execute()
+  if ('member_ids' in set)
+    await rescope(trx, changedIds(JSON.parse(existing.member_ids) as string[], JSON.parse(set.member_ids as string) as string[]))
+  if ('branch_id' in set && set.branch_id !== existing.branch_id)
+    await rescope(trx, await branchSecretaries(trx, viewer.orgId, [existing.branch_id, set.branch_id as string]))
+  await trx
+    .updateTable('households')
+    .set({ ...set, updated_at: nowIso(), seq: 0 })
+    .where('id', '=', m.rowId)
+    .execute()
   seqs.mark('households', m.rowId)
 }
 
-const visitColumns = { branchId: 'branch_id', householdId: 'household_id', place: 'place', visitedAt: 'visited_at', memberIds: 'member_ids', findings: 'findings', problems: 'problems', location: 'location', photoIds: 'photo_ids', createdAt: 'created_at' } as const
+const visitColumns = {
+  branchId: 'branch_id',
+  householdId: 'household_id',
+  place: 'place',
+  visitedAt: 'visited_at',
+  memberIds: 'member_ids',
+  findings: 'findings',
+  problems: 'problems',
+  location: 'location',
+  photoIds: 'photo_ids',
+  createdAt: 'created_at',
+} as const
 
 /** 一线走访: recorded by any of those who went; the branch's secretary reads them. */
 export async function applyVisitMutation(trx: Kysely<Database>, viewer: Viewer, m: Mutation, seqs: PendingSeqs): Promise<void> {
   const existing = await trx.selectFrom('visits').selectAll().where('id', '=', m.rowId).executeTakeFirst()
   const went = (ids: string) => (JSON.parse(ids) as string[]).includes(viewer.id)
-  if (existing && (existing.org_id !== viewer.orgId || !(went(existing.member_ids) || existing.created_by === viewer.id))) throw new HttpError(403, 'forbidden', '只有参加走访的人员可以修改走访记录')
+  if (existing && (existing.org_id !== viewer.orgId || !(went(existing.member_ids) || existing.created_by === viewer.id)))
+    throw new HttpError(403, 'forbidden', '只有参加走访的人员可以修改走访记录')
   if (m.op === 'delete') {
     if (!existing || existing.deleted === 1) return
     await trx.updateTable('visits').set({ deleted: 1, updated_at: nowIso(), seq: 0 }).where('id', '=', m.rowId).execute()
@@ -100,7 +146,12 @@ export async function applyVisitMutation(trx: Kysely<Database>, viewer: Viewer, 
     if (id === null) return
     const h = await trx.selectFrom('households').select('id').where('id', '=', id).where(householdScope(viewer)).executeTakeFirst()
     if (h) return
-    const any = await trx.selectFrom('households').select(['id', 'branch_id']).where('id', '=', id).where('org_id', '=', viewer.orgId).executeTakeFirst()
+    const any = await trx
+      .selectFrom('households')
+      .select(['id', 'branch_id'])
+      .where('id', '=', id)
+      .where('org_id', '=', viewer.orgId)
+      .executeTakeFirst()
     if (!any) throw new HttpError(409, 'waiting', '联系户还没有同步到服务器，联网后会自动重试')
     // A household of one's own branch: a member may have gone with others, or have been linked
     // when the visit was recorded (a restored server refilled later). The visit does not show
@@ -150,9 +201,15 @@ export async function applyVisitMutation(trx: Kysely<Database>, viewer: Viewer, 
   if ('visited_at' in set) set.visited_at = new Date(set.visited_at as string).toISOString()
   if (Object.keys(set).length === 0) return
   // Those who went see the visit and its follow-ups; the household's members see the visit.
-  if ('member_ids' in set) await rescope(trx, changedIds(JSON.parse(existing.member_ids) as string[], JSON.parse(set.member_ids as string) as string[]))
-  if ('household_id' in set && set.household_id !== existing.household_id) await rescope(trx, await linkedMembers(trx, [existing.household_id, set.household_id as string | null]))
-  await trx.updateTable('visits').set({ ...set, updated_at: nowIso(), seq: 0 }).where('id', '=', m.rowId).execute()
+  if ('member_ids' in set)
+    await rescope(trx, changedIds(JSON.parse(existing.member_ids) as string[], JSON.parse(set.member_ids as string) as string[]))
+  if ('household_id' in set && set.household_id !== existing.household_id)
+    await rescope(trx, await linkedMembers(trx, [existing.household_id, set.household_id as string | null]))
+  await trx
+    .updateTable('visits')
+    .set({ ...set, updated_at: nowIso(), seq: 0 })
+    .where('id', '=', m.rowId)
+    .execute()
   seqs.mark('visits', m.rowId)
 }
 
@@ -168,41 +225,77 @@ export async function applyFollowupMutation(trx: Kysely<Database>, viewer: Viewe
     seqs.mark('followups', m.rowId)
     return
   }
-  if (!existing && 'closeNote' in fields && !('visitId' in fields)) throw new HttpError(409, 'waiting', '承诺事项还没有同步到服务器，联网后会自动重试')
+  if (!existing && 'closeNote' in fields && !('visitId' in fields))
+    throw new HttpError(409, 'waiting', '承诺事项还没有同步到服务器，联网后会自动重试')
   if (!existing) {
     const f = parse(v.strictObject(followupFields), fields)
-    const visit = await trx.selectFrom('visits').select(['member_ids', 'branch_id', 'household_id', 'deleted', 'org_id']).where('id', '=', f.visitId).executeTakeFirst()
+    const visit = await trx
+      .selectFrom('visits')
+      .select(['member_ids', 'branch_id', 'household_id', 'deleted', 'org_id'])
+      .where('id', '=', f.visitId)
+      .executeTakeFirst()
     if (!visit || visit.org_id !== viewer.orgId) throw new HttpError(409, 'waiting', '走访记录还没有同步到服务器，联网后会自动重试')
     if (visit.deleted === 1) throw new HttpError(404, 'not_found', '走访记录已删除')
-    if (!(JSON.parse(visit.member_ids) as string[]).includes(viewer.id)) throw new HttpError(403, 'forbidden', '只有参加走访的人员可以登记承诺事项')
+    if (!(JSON.parse(visit.member_ids) as string[]).includes(viewer.id))
+      throw new HttpError(403, 'forbidden', '只有参加走访的人员可以登记承诺事项')
     await checkPeople(trx, viewer, [f.ownerId])
     await trx
       .insertInto('followups')
-      .values({ id: m.rowId, org_id: viewer.orgId, branch_id: visit.branch_id, household_id: visit.household_id, visit_id: f.visitId, text: f.text, owner_id: f.ownerId, due_on: f.dueOn, closed_at: null, close_note: '', created_by: viewer.id, created_at: f.createdAt, updated_at: nowIso(), deleted: 0, seq: 0 })
+      .values({
+        id: m.rowId,
+        org_id: viewer.orgId,
+        branch_id: visit.branch_id,
+        household_id: visit.household_id,
+        visit_id: f.visitId,
+        text: f.text,
+        owner_id: f.ownerId,
+        due_on: f.dueOn,
+        closed_at: null,
+        close_note: '',
+        created_by: viewer.id,
+        created_at: f.createdAt,
+        updated_at: nowIso(),
+        deleted: 0,
+        seq: 0,
+      })
       .execute()
     seqs.mark('followups', m.rowId)
     return
   }
   if (existing.deleted === 1) throw new HttpError(409, 'deleted')
   if ('closeNote' in fields) {
-    if (existing.owner_id !== viewer.id && !managesBranch(viewer, existing.branch_id)) throw new HttpError(403, 'forbidden', '只有责任人可以办结')
+    if (existing.owner_id !== viewer.id && !managesBranch(viewer, existing.branch_id))
+      throw new HttpError(403, 'forbidden', '只有责任人可以办结')
     const { closeNote } = parse(v.strictObject(followupCloseFields), fields)
     // Closed already (another phone, or before a restore was refilled): the row goes out again
     // so the writer's phone replaces its own note with the one that stands.
     if (existing.closed_at) return seqs.mark('followups', m.rowId)
-    await trx.updateTable('followups').set({ close_note: closeNote, closed_at: nowIso(), updated_at: nowIso(), seq: 0 }).where('id', '=', m.rowId).execute()
+    await trx
+      .updateTable('followups')
+      .set({ close_note: closeNote, closed_at: nowIso(), updated_at: nowIso(), seq: 0 })
+      .where('id', '=', m.rowId)
+      .execute()
     seqs.mark('followups', m.rowId)
     return
   }
   if (existing.created_by !== viewer.id) throw new HttpError(403, 'forbidden', '只能修改本人登记的事项')
   if (existing.closed_at) throw new HttpError(409, 'conflict', '已办结的事项不能修改')
-  const f = parse(v.partial(v.strictObject({ text: followupFields.text, ownerId: followupFields.ownerId, dueOn: followupFields.dueOn })), fields)
+  const f = parse(
+    v.partial(v.strictObject({ text: followupFields.text, ownerId: followupFields.ownerId, dueOn: followupFields.dueOn })),
+    fields,
+  )
   if (f.ownerId) await checkPeople(trx, viewer, [f.ownerId])
   // The previous owner may no longer see it.
   if (f.ownerId !== undefined && f.ownerId !== existing.owner_id) await rescope(trx, [existing.owner_id])
   await trx
     .updateTable('followups')
-    .set({ ...(f.text !== undefined && { text: f.text }), ...(f.ownerId !== undefined && { owner_id: f.ownerId }), ...(f.dueOn !== undefined && { due_on: f.dueOn }), updated_at: nowIso(), seq: 0 })
+    .set({
+      ...(f.text !== undefined && { text: f.text }),
+      ...(f.ownerId !== undefined && { owner_id: f.ownerId }),
+      ...(f.dueOn !== undefined && { due_on: f.dueOn }),
+      updated_at: nowIso(),
+      seq: 0,
+    })
     .where('id', '=', m.rowId)
     .execute()
   seqs.mark('followups', m.rowId)

@@ -37,16 +37,28 @@ export async function applyMakeupMutation(trx: Kysely<Database>, viewer: Viewer,
   const fields = m.fields ?? {}
   // A confirmation reaching the server before the 补学 it confirms (a restored server refilled by
   // the secretary's phone first): it waits for the member's phone.
-  if (!existing && 'confirmed' in fields && !('meetingId' in fields)) throw new HttpError(409, 'waiting', '补学记录还没有同步到服务器，联网后会自动重试')
+  if (!existing && 'confirmed' in fields && !('meetingId' in fields))
+    throw new HttpError(409, 'waiting', '补学记录还没有同步到服务器，联网后会自动重试')
   if (!existing) {
     const r = v.safeParse(NewMakeup, fields)
     if (!r.success) throw new HttpError(422, 'validation', issuesToMessage(r.issues, NewMakeup))
-    const meeting = await trx.selectFrom('meetings').select(['branch_id', 'deleted', 'starts_at', 'expected_ids']).where('id', '=', r.output.meetingId).where('org_id', '=', viewer.orgId).executeTakeFirst()
+    const meeting = await trx
+      .selectFrom('meetings')
+      .select(['branch_id', 'deleted', 'starts_at', 'expected_ids'])
+      .where('id', '=', r.output.meetingId)
+      .where('org_id', '=', viewer.orgId)
+      .executeTakeFirst()
     if (!meeting) throw new HttpError(409, 'waiting', '会议还没有同步到服务器，联网后会自动重试')
     if (meeting.deleted === 1) throw new HttpError(404, 'not_found', '会议已取消')
     // Only those expected at the meeting owe (and may file) 补学; never a member of another branch.
-    if (!(JSON.parse(meeting.expected_ids) as string[]).includes(viewer.id)) throw new HttpError(403, 'forbidden', '您不是这次会议的应到人员，无需补学')
-    const attended = await trx.selectFrom('attendance').select('status').where('meeting_id', '=', r.output.meetingId).where('member_id', '=', viewer.id).executeTakeFirst()
+    if (!(JSON.parse(meeting.expected_ids) as string[]).includes(viewer.id))
+      throw new HttpError(403, 'forbidden', '您不是这次会议的应到人员，无需补学')
+    const attended = await trx
+      .selectFrom('attendance')
+      .select('status')
+      .where('meeting_id', '=', r.output.meetingId)
+      .where('member_id', '=', viewer.id)
+      .executeTakeFirst()
     if (attended?.status === 'present') throw new HttpError(422, 'validation', '已出席的会议无需补学')
     await trx
       .insertInto('makeups')
@@ -72,12 +84,17 @@ export async function applyMakeupMutation(trx: Kysely<Database>, viewer: Viewer,
   }
   if (existing.deleted === 1) throw new HttpError(409, 'deleted')
   if ('confirmed' in fields) {
-    if (!managesBranch(viewer, existing.branch_id) || existing.member_id === viewer.id) throw new HttpError(403, 'forbidden', '补学由党支部书记确认')
+    if (!managesBranch(viewer, existing.branch_id) || existing.member_id === viewer.id)
+      throw new HttpError(403, 'forbidden', '补学由党支部书记确认')
     const r = v.safeParse(Confirm, fields)
     if (!r.success) throw new HttpError(422, 'validation', issuesToMessage(r.issues, Confirm))
     await trx
       .updateTable('makeups')
-      .set(r.output.confirmed ? { confirmed_by: viewer.id, confirmed_at: now, updated_at: now, seq: 0 } : { confirmed_by: null, confirmed_at: null, updated_at: now, seq: 0 })
+      .set(
+        r.output.confirmed
+          ? { confirmed_by: viewer.id, confirmed_at: now, updated_at: now, seq: 0 }
+          : { confirmed_by: null, confirmed_at: null, updated_at: now, seq: 0 },
+      )
       .where('id', '=', m.rowId)
       .execute()
     seqs.mark('makeups', m.rowId)
@@ -89,10 +106,17 @@ export async function applyMakeupMutation(trx: Kysely<Database>, viewer: Viewer,
   const r = v.safeParse(Edit, rest)
   if (!r.success) throw new HttpError(422, 'validation', issuesToMessage(r.issues, Edit))
   const base = m.base?.notes
-  const notes = r.output.notes === undefined ? undefined : mergeText(typeof base === 'string' ? base : undefined, existing.notes, r.output.notes)
+  const notes =
+    r.output.notes === undefined ? undefined : mergeText(typeof base === 'string' ? base : undefined, existing.notes, r.output.notes)
   await trx
     .updateTable('makeups')
-    .set({ ...(r.output.content !== undefined && { content: r.output.content }), ...(r.output.date !== undefined && { date: r.output.date }), ...(notes !== undefined && { notes }), updated_at: now, seq: 0 })
+    .set({
+      ...(r.output.content !== undefined && { content: r.output.content }),
+      ...(r.output.date !== undefined && { date: r.output.date }),
+      ...(notes !== undefined && { notes }),
+      updated_at: now,
+      seq: 0,
+    })
     .where('id', '=', m.rowId)
     .execute()
   seqs.mark('makeups', m.rowId)

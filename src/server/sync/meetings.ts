@@ -42,11 +42,13 @@ function refuseScope(viewer: Viewer, branchId: string | null): void {
   }
 }
 
-const checkPeople = (trx: Kysely<Database>, viewer: Viewer, ids: readonly string[]) => requireOrgPeople(trx, viewer, ids, '参会人员中有不属于本组织的人')
+const checkPeople = (trx: Kysely<Database>, viewer: Viewer, ids: readonly string[]) =>
+  requireOrgPeople(trx, viewer, ids, '参会人员中有不属于本组织的人')
 
 function checkShape(type: MeetingType, branchId: string | null, talkWithId: string | null): void {
   const leadership = LEADERSHIP_TYPES.includes(type)
-  if (leadership && branchId !== null) throw new HttpError(422, 'validation', `${MEETING_TYPE_LABELS[type]}由机关党委（领导班子）召开，不属于党支部`)
+  if (leadership && branchId !== null)
+    throw new HttpError(422, 'validation', `${MEETING_TYPE_LABELS[type]}由机关党委（领导班子）召开，不属于党支部`)
   if (!leadership && branchId === null) throw new HttpError(422, 'validation', '请选择党支部')
   if (type === 'heart_talk' && !talkWithId) throw new HttpError(422, 'validation', '谈心谈话请选择谈话对象')
 }
@@ -135,14 +137,24 @@ export async function applyMeetingMutation(trx: Kysely<Database>, viewer: Viewer
   }
   checkShape(next.type, next.branchId, next.talkWithId)
   if (Object.keys(set).length === 0) return
-  await trx.updateTable('meetings').set({ ...set, updated_at: nowIso(), seq: 0 }).where('id', '=', m.rowId).execute()
+  await trx
+    .updateTable('meetings')
+    .set({ ...set, updated_at: nowIso(), seq: 0 })
+    .where('id', '=', m.rowId)
+    .execute()
   // People no longer expected lose the meeting from their phones (those added receive the row).
-  if ('expected_ids' in set) await rescope(trx, removedIds(JSON.parse(existing.expected_ids) as string[], JSON.parse(set.expected_ids as string) as string[]))
+  if ('expected_ids' in set)
+    await rescope(trx, removedIds(JSON.parse(existing.expected_ids) as string[], JSON.parse(set.expected_ids as string) as string[]))
   if ('branch_id' in set && next.branchId !== existing.branch_id) {
     // Attendance and 补学 follow the meeting's branch, so the right secretary reads them; the
     // secretaries of both branches re-pull (one loses the rows, the other gains the earlier ones).
     for (const table of ['attendance', 'makeups'] as const) {
-      const rows = await trx.updateTable(table).set({ branch_id: next.branchId, seq: 0 }).where('meeting_id', '=', m.rowId).returning('id').execute()
+      const rows = await trx
+        .updateTable(table)
+        .set({ branch_id: next.branchId, seq: 0 })
+        .where('meeting_id', '=', m.rowId)
+        .returning('id')
+        .execute()
       for (const r of rows) seqs.mark(table, r.id)
     }
     await rescope(trx, await branchSecretaries(trx, viewer.orgId, [existing.branch_id, next.branchId]))

@@ -29,7 +29,17 @@ export async function applyOathMutation(trx: Kysely<Database>, viewer: Viewer, m
   if (r.output.date > chinaToday(new Date())) throw new HttpError(422, 'validation', '日期不能晚于今天')
   await trx
     .insertInto('oath_renewals')
-    .values({ id: m.rowId, owner_id: viewer.id, branch_id: viewer.branchId, org_id: viewer.orgId, date: r.output.date, created_at: r.output.createdAt, updated_at: nowIso(), deleted: 0, seq: 0 })
+    .values({
+      id: m.rowId,
+      owner_id: viewer.id,
+      branch_id: viewer.branchId,
+      org_id: viewer.orgId,
+      date: r.output.date,
+      created_at: r.output.createdAt,
+      updated_at: nowIso(),
+      deleted: 0,
+      seq: 0,
+    })
     .execute()
   seqs.mark('oath_renewals', m.rowId)
 }

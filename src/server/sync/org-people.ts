@@ -7,6 +7,12 @@ import type { Viewer } from './viewer.ts'
 export async function requireOrgPeople(trx: Kysely<Database>, viewer: Viewer, ids: readonly string[], message: string): Promise<void> {
   const unique = [...new Set(ids)]
   if (unique.length === 0) return
-  const found = await trx.selectFrom('users').select('id').where('org_id', '=', viewer.orgId).where('removed_at', 'is', null).where('id', 'in', unique).execute()
+  const found = await trx
+    .selectFrom('users')
+    .select('id')
+    .where('org_id', '=', viewer.orgId)
+    .where('removed_at', 'is', null)
+    .where('id', 'in', unique)
+    .execute()
   if (found.length !== unique.length) throw new HttpError(422, 'validation', message)
 }

@@ -5,7 +5,20 @@ import { SYNCED_TABLES, type SyncedTable } from '../../core/sync/tables.ts'
 import { SCHEMA_VERSION } from '../../core/sync/schema-version.ts'
 import { servedChange, servedTables, type ServedSchema } from './versions.ts'
 import type { Viewer } from './viewer.ts'
-import { attendanceToWire, branchToWire, followupToWire, householdToWire, makeupToWire, meetingToWire, visitToWire, oathRenewalToWire, reminderSettingsToWire, studyToWire, USER_WIRE_COLUMNS, userToWire } from './wire.ts'
+import {
+  attendanceToWire,
+  branchToWire,
+  followupToWire,
+  householdToWire,
+  makeupToWire,
+  meetingToWire,
+  visitToWire,
+  oathRenewalToWire,
+  reminderSettingsToWire,
+  studyToWire,
+  USER_WIRE_COLUMNS,
+  userToWire,
+} from './wire.ts'
 
 type Scope<T extends keyof Database> = (eb: ExpressionBuilder<Database, T>) => ReturnType<ExpressionBuilder<Database, T>['and']>
 
@@ -37,7 +50,8 @@ const scopes: { [K in SyncedTable]: (v: Viewer) => Scope<K> } = {
   meetings: (v) => (eb) => {
     const expected = eb('expected_ids', 'like', `%"${v.id}"%`)
     if (v.role === 'admin') return eb.and([eb('org_id', '=', v.orgId)])
-    if (v.role === 'secretary' && v.branchId) return eb.and([eb('org_id', '=', v.orgId), eb.or([eb('branch_id', '=', v.branchId), expected])])
+    if (v.role === 'secretary' && v.branchId)
+      return eb.and([eb('org_id', '=', v.orgId), eb.or([eb('branch_id', '=', v.branchId), expected])])
     return eb.and([eb('org_id', '=', v.orgId), expected])
   },
   /** Attendance and 补学: one's own; the meeting's branch for its secretary; everything for administrators. */
@@ -53,9 +67,14 @@ const scopes: { [K in SyncedTable]: (v: Viewer) => Scope<K> } = {
   /** Visits: those who went, the members linked to the household, the branch's secretary, administrators. */
   visits: (v) => (eb) => {
     const went = eb('member_ids', 'like', `%"${v.id}"%`)
-    const linked = eb('household_id', 'in', eb.selectFrom('households').select('households.id').where('households.member_ids', 'like', `%"${v.id}"%`))
+    const linked = eb(
+      'household_id',
+      'in',
+      eb.selectFrom('households').select('households.id').where('households.member_ids', 'like', `%"${v.id}"%`),
+    )
     if (v.role === 'admin') return eb.and([eb('org_id', '=', v.orgId)])
-    if (v.role === 'secretary' && v.branchId) return eb.and([eb('org_id', '=', v.orgId), eb.or([eb('branch_id', '=', v.branchId), went, linked])])
+    if (v.role === 'secretary' && v.branchId)
+      return eb.and([eb('org_id', '=', v.orgId), eb.or([eb('branch_id', '=', v.branchId), went, linked])])
     return eb.and([eb('org_id', '=', v.orgId), eb.or([went, linked])])
   },
   /** Follow-ups: their owner, those who went on the visit, the branch's secretary, administrators. */
@@ -63,7 +82,8 @@ const scopes: { [K in SyncedTable]: (v: Viewer) => Scope<K> } = {
     const mine = eb('owner_id', '=', v.id)
     const went = eb('visit_id', 'in', eb.selectFrom('visits').select('visits.id').where('visits.member_ids', 'like', `%"${v.id}"%`))
     if (v.role === 'admin') return eb.and([eb('org_id', '=', v.orgId)])
-    if (v.role === 'secretary' && v.branchId) return eb.and([eb('org_id', '=', v.orgId), eb.or([eb('branch_id', '=', v.branchId), mine, went])])
+    if (v.role === 'secretary' && v.branchId)
+      return eb.and([eb('org_id', '=', v.orgId), eb.or([eb('branch_id', '=', v.branchId), mine, went])])
     return eb.and([eb('org_id', '=', v.orgId), eb.or([mine, went])])
   },
 }
@@ -81,7 +101,8 @@ export function followupScope(v: Viewer): Scope<'followups'> {
 function meetingRows(v: Viewer) {
   return (eb: ExpressionBuilder<Database, 'attendance' | 'makeups'>) => {
     if (v.role === 'admin') return eb.and([eb('org_id', '=', v.orgId)])
-    if (v.role === 'secretary' && v.branchId) return eb.and([eb('org_id', '=', v.orgId), eb.or([eb('member_id', '=', v.id), eb('branch_id', '=', v.branchId)])])
+    if (v.role === 'secretary' && v.branchId)
+      return eb.and([eb('org_id', '=', v.orgId), eb.or([eb('member_id', '=', v.id), eb('branch_id', '=', v.branchId)])])
     return eb.and([eb('member_id', '=', v.id)])
   }
 }
@@ -113,9 +134,39 @@ type Source = (db: Kysely<Database>, viewer: Viewer, after: number, limit: numbe
 /** Each synced table's changes after a sequence number, as the viewer may see them, in wire shape. */
 const sources: { [K in SyncedTable]: Source } = {
   branches: async (db, viewer, after, limit) => {
-    const rows = await db.selectFrom('branches').selectAll().where('seq', '>', after).where(scopes.branches(viewer)).orderBy('seq').limit(limit).execute()
-    const groups = rows.length ? await db.selectFrom('party_groups').select(['id', 'name', 'branch_id']).where('branch_id', 'in', rows.map((r) => r.id)).where('archived', '=', 0).orderBy('id').execute() : []
-    return rows.map((r): Change => ({ table: 'branches', rowId: r.id, seq: Number(r.seq), deleted: false, row: { ...branchToWire(r, groups.filter((g) => g.branch_id === r.id)) } }))
+    const rows = await db
+      .selectFrom('branches')
+      .selectAll()
+      .where('seq', '>', after)
+      .where(scopes.branches(viewer))
+      .orderBy('seq')
+      .limit(limit)
+      .execute()
+    const groups = rows.length
+      ? await db
+          .selectFrom('party_groups')
+          .select(['id', 'name', 'branch_id'])
+          .where(
+            'branch_id',
+            'in',
+            rows.map((r) => r.id),
+          )
+          .where('archived', '=', 0)
+          .orderBy('id')
+          .execute()
+      : []
+    return rows.map((r): Change => ({
+      table: 'branches',
+      rowId: r.id,
+      seq: Number(r.seq),
+      deleted: false,
+      row: {
+        ...branchToWire(
+          r,
+          groups.filter((g) => g.branch_id === r.id),
+        ),
+      },
+    }))
   },
   users: async (db, viewer, after, limit) =>
     (
@@ -129,44 +180,154 @@ const sources: { [K in SyncedTable]: Source } = {
         .execute()
     ).map((r): Change => ({ table: 'users', rowId: r.id, seq: Number(r.seq), deleted: false, row: { ...userToWire(r, viewer) } })),
   study_records: async (db, viewer, after, limit) =>
-    (await db.selectFrom('study_records').selectAll().where('seq', '>', after).where(scopes.study_records(viewer)).orderBy('seq').limit(limit).execute()).map(
-      (r): Change => ({ table: 'study_records', rowId: r.id, seq: Number(r.seq), deleted: r.deleted === 1, row: r.deleted === 1 ? null : { ...studyToWire(r) } }),
-    ),
+    (
+      await db
+        .selectFrom('study_records')
+        .selectAll()
+        .where('seq', '>', after)
+        .where(scopes.study_records(viewer))
+        .orderBy('seq')
+        .limit(limit)
+        .execute()
+    ).map((r): Change => ({
+      table: 'study_records',
+      rowId: r.id,
+      seq: Number(r.seq),
+      deleted: r.deleted === 1,
+      row: r.deleted === 1 ? null : { ...studyToWire(r) },
+    })),
   oath_renewals: async (db, viewer, after, limit) =>
-    (await db.selectFrom('oath_renewals').selectAll().where('seq', '>', after).where(scopes.oath_renewals(viewer)).orderBy('seq').limit(limit).execute()).map(
-      (r): Change => ({ table: 'oath_renewals', rowId: r.id, seq: Number(r.seq), deleted: r.deleted === 1, row: r.deleted === 1 ? null : { ...oathRenewalToWire(r) } }),
-    ),
+    (
+      await db
+        .selectFrom('oath_renewals')
+        .selectAll()
+        .where('seq', '>', after)
+        .where(scopes.oath_renewals(viewer))
+        .orderBy('seq')
+        .limit(limit)
+        .execute()
+    ).map((r): Change => ({
+      table: 'oath_renewals',
+      rowId: r.id,
+      seq: Number(r.seq),
+      deleted: r.deleted === 1,
+      row: r.deleted === 1 ? null : { ...oathRenewalToWire(r) },
+    })),
   reminder_settings: async (db, viewer, after, limit) =>
-    (await db.selectFrom('reminder_settings').selectAll().where('seq', '>', after).where(scopes.reminder_settings(viewer)).orderBy('seq').limit(limit).execute()).map(
-      (r): Change => ({ table: 'reminder_settings', rowId: r.id, seq: Number(r.seq), deleted: false, row: { ...reminderSettingsToWire(r) } }),
-    ),
+    (
+      await db
+        .selectFrom('reminder_settings')
+        .selectAll()
+        .where('seq', '>', after)
+        .where(scopes.reminder_settings(viewer))
+        .orderBy('seq')
+        .limit(limit)
+        .execute()
+    ).map((r): Change => ({
+      table: 'reminder_settings',
+      rowId: r.id,
+      seq: Number(r.seq),
+      deleted: false,
+      row: { ...reminderSettingsToWire(r) },
+    })),
   meetings: async (db, viewer, after, limit) =>
-    (await db.selectFrom('meetings').selectAll().where('seq', '>', after).where(scopes.meetings(viewer)).orderBy('seq').limit(limit).execute()).map(
-      (r): Change => ({ table: 'meetings', rowId: r.id, seq: Number(r.seq), deleted: r.deleted === 1, row: r.deleted === 1 ? null : { ...meetingToWire(r, viewer) } }),
-    ),
+    (
+      await db
+        .selectFrom('meetings')
+        .selectAll()
+        .where('seq', '>', after)
+        .where(scopes.meetings(viewer))
+        .orderBy('seq')
+        .limit(limit)
+        .execute()
+    ).map((r): Change => ({
+      table: 'meetings',
+      rowId: r.id,
+      seq: Number(r.seq),
+      deleted: r.deleted === 1,
+      row: r.deleted === 1 ? null : { ...meetingToWire(r, viewer) },
+    })),
   attendance: async (db, viewer, after, limit) =>
-    (await db.selectFrom('attendance').selectAll().where('seq', '>', after).where(scopes.attendance(viewer)).orderBy('seq').limit(limit).execute()).map(
-      (r): Change => ({ table: 'attendance', rowId: r.id, seq: Number(r.seq), deleted: false, row: { ...attendanceToWire(r) } }),
-    ),
+    (
+      await db
+        .selectFrom('attendance')
+        .selectAll()
+        .where('seq', '>', after)
+        .where(scopes.attendance(viewer))
+        .orderBy('seq')
+        .limit(limit)
+        .execute()
+    ).map((r): Change => ({ table: 'attendance', rowId: r.id, seq: Number(r.seq), deleted: false, row: { ...attendanceToWire(r) } })),
   makeups: async (db, viewer, after, limit) =>
-    (await db.selectFrom('makeups').selectAll().where('seq', '>', after).where(scopes.makeups(viewer)).orderBy('seq').limit(limit).execute()).map(
-      (r): Change => ({ table: 'makeups', rowId: r.id, seq: Number(r.seq), deleted: r.deleted === 1, row: r.deleted === 1 ? null : { ...makeupToWire(r) } }),
-    ),
+    (
+      await db
+        .selectFrom('makeups')
+        .selectAll()
+        .where('seq', '>', after)
+        .where(scopes.makeups(viewer))
+        .orderBy('seq')
+        .limit(limit)
+        .execute()
+    ).map((r): Change => ({
+      table: 'makeups',
+      rowId: r.id,
+      seq: Number(r.seq),
+      deleted: r.deleted === 1,
+      row: r.deleted === 1 ? null : { ...makeupToWire(r) },
+    })),
   households: async (db, viewer, after, limit) =>
-    (await db.selectFrom('households').selectAll().where('seq', '>', after).where(scopes.households(viewer)).orderBy('seq').limit(limit).execute()).map(
-      (r): Change => ({ table: 'households', rowId: r.id, seq: Number(r.seq), deleted: r.deleted === 1, row: r.deleted === 1 ? null : { ...householdToWire(r) } }),
-    ),
+    (
+      await db
+        .selectFrom('households')
+        .selectAll()
+        .where('seq', '>', after)
+        .where(scopes.households(viewer))
+        .orderBy('seq')
+        .limit(limit)
+        .execute()
+    ).map((r): Change => ({
+      table: 'households',
+      rowId: r.id,
+      seq: Number(r.seq),
+      deleted: r.deleted === 1,
+      row: r.deleted === 1 ? null : { ...householdToWire(r) },
+    })),
   visits: async (db, viewer, after, limit) =>
-    (await db.selectFrom('visits').selectAll().where('seq', '>', after).where(scopes.visits(viewer)).orderBy('seq').limit(limit).execute()).map(
-      (r): Change => ({ table: 'visits', rowId: r.id, seq: Number(r.seq), deleted: r.deleted === 1, row: r.deleted === 1 ? null : { ...visitToWire(r) } }),
-    ),
+    (
+      await db.selectFrom('visits').selectAll().where('seq', '>', after).where(scopes.visits(viewer)).orderBy('seq').limit(limit).execute()
+    ).map((r): Change => ({
+      table: 'visits',
+      rowId: r.id,
+      seq: Number(r.seq),
+      deleted: r.deleted === 1,
+      row: r.deleted === 1 ? null : { ...visitToWire(r) },
+    })),
   followups: async (db, viewer, after, limit) =>
-    (await db.selectFrom('followups').selectAll().where('seq', '>', after).where(scopes.followups(viewer)).orderBy('seq').limit(limit).execute()).map(
-      (r): Change => ({ table: 'followups', rowId: r.id, seq: Number(r.seq), deleted: r.deleted === 1, row: r.deleted === 1 ? null : { ...followupToWire(r) } }),
-    ),
+    (
+      await db
+        .selectFrom('followups')
+        .selectAll()
+        .where('seq', '>', after)
+        .where(scopes.followups(viewer))
+        .orderBy('seq')
+        .limit(limit)
+        .execute()
+    ).map((r): Change => ({
+      table: 'followups',
+      rowId: r.id,
+      seq: Number(r.seq),
+      deleted: r.deleted === 1,
+      row: r.deleted === 1 ? null : { ...followupToWire(r) },
+    })),
 }
 
-async function changesOf(db: Kysely<Database>, viewer: Viewer, after: number, limit: number, tables: readonly SyncedTable[]): Promise<Change[]> {
+async function changesOf(
+  db: Kysely<Database>,
+  viewer: Viewer,
+  after: number,
+  limit: number,
+  tables: readonly SyncedTable[],
+): Promise<Change[]> {
   return (await Promise.all(tables.map((t) => sources[t](db, viewer, after, limit)))).flat()
 }
 
@@ -196,7 +357,9 @@ export async function pull(
   const resetReason: ResetReason | null = !parsed
     ? 'database'
     : parsed.epoch !== epoch
-      ? generation.previousEpochs.has(parsed.epoch) ? 'restored' : 'database'
+      ? generation.previousEpochs.has(parsed.epoch)
+        ? 'restored'
+        : 'database'
       : parsed.seq > head
         ? 'restored'
         : parsed.scope !== viewer.scopeVersion

@@ -15,7 +15,14 @@ import { applyReminderSettingsMutation, visibleReminderSettingsRow } from './rem
 import { applyMeetingMutation, visibleMeetingRow } from './meetings.ts'
 import { applyAttendanceMutation, visibleAttendanceRow } from './attendance.ts'
 import { applyMakeupMutation, visibleMakeupRow } from './makeups.ts'
-import { applyFollowupMutation, applyHouseholdMutation, applyVisitMutation, visibleFollowupRow, visibleHouseholdRow, visibleVisitRow } from './field-visits.ts'
+import {
+  applyFollowupMutation,
+  applyHouseholdMutation,
+  applyVisitMutation,
+  visibleFollowupRow,
+  visibleHouseholdRow,
+  visibleVisitRow,
+} from './field-visits.ts'
 
 interface TableHandler {
   apply(trx: Kysely<Database>, viewer: Viewer, m: Mutation, seqs: PendingSeqs): Promise<void>
@@ -80,7 +87,11 @@ async function claimAll(trx: Kysely<Database>, jobs: readonly Job[]): Promise<Se
 async function releaseUnstored(trx: Kysely<Database>, held: readonly Set<string>[]): Promise<void> {
   const ids = held.flatMap((s) => [...s])
   for (let i = 0; i < ids.length; i += IDS_PER_STATEMENT) {
-    await trx.deleteFrom('mutations').where('result', '=', '').where('id', 'in', ids.slice(i, i + IDS_PER_STATEMENT)).execute()
+    await trx
+      .deleteFrom('mutations')
+      .where('result', '=', '')
+      .where('id', 'in', ids.slice(i, i + IDS_PER_STATEMENT))
+      .execute()
   }
 }
 
@@ -119,7 +130,15 @@ interface Batched {
  * order. `held` are the ids this transaction claimed for the batch (claimAll); any other id was
  * taken before, and its stored result is answered.
  */
-async function applyBatch(trx: Kysely<Database>, seqs: PendingSeqs, viewer: Viewer, mutations: Mutation[], held: ReadonlySet<string>, log: FastifyBaseLogger, batched?: Batched): Promise<PushResult[]> {
+async function applyBatch(
+  trx: Kysely<Database>,
+  seqs: PendingSeqs,
+  viewer: Viewer,
+  mutations: Mutation[],
+  held: ReadonlySet<string>,
+  log: FastifyBaseLogger,
+  batched?: Batched,
+): Promise<PushResult[]> {
   const results: PushResult[] = []
   // Rows with a mutation waiting for its meeting or visit: their later mutations wait too, in order.
   const waiting = new Set<string>()
@@ -129,7 +148,12 @@ async function applyBatch(trx: Kysely<Database>, seqs: PendingSeqs, viewer: View
   }
   const store = async (result: PushResult): Promise<void> => {
     if (batched) batched.results.set(result.id, { userId: viewer.id, result })
-    else await trx.updateTable('mutations').set({ result: JSON.stringify(result) }).where('id', '=', result.id).execute()
+    else
+      await trx
+        .updateTable('mutations')
+        .set({ result: JSON.stringify(result) })
+        .where('id', '=', result.id)
+        .execute()
     results.push(result)
   }
   const handled = new Set<string>()
@@ -155,7 +179,13 @@ async function applyBatch(trx: Kysely<Database>, seqs: PendingSeqs, viewer: View
         if (!(err instanceof HttpError) || err.code === 'waiting') throw err
         // The row as the server holds it, this batch's earlier changes included.
         if (batched.study.hasPending(raw.rowId)) await batched.study.flush(trx)
-        await store({ id: raw.id, status: 'rejected', code: err.code, message: err.message, row: await handlers[raw.table].visibleRow(trx, viewer, raw.rowId) })
+        await store({
+          id: raw.id,
+          status: 'rejected',
+          code: err.code,
+          message: err.message,
+          row: await handlers[raw.table].visibleRow(trx, viewer, raw.rowId),
+        })
       }
       continue
     }
@@ -183,7 +213,13 @@ async function applyBatch(trx: Kysely<Database>, seqs: PendingSeqs, viewer: View
         results.push(waitResult(raw, err.message))
         continue
       }
-      result = { id: raw.id, status: 'rejected', code: err.code, message: err.message, row: await handlers[raw.table].visibleRow(trx, viewer, raw.rowId) }
+      result = {
+        id: raw.id,
+        status: 'rejected',
+        code: err.code,
+        message: err.message,
+        row: await handlers[raw.table].visibleRow(trx, viewer, raw.rowId),
+      }
     }
     await store(result)
   }
@@ -212,15 +248,21 @@ async function storeResults(trx: Kysely<Database>, held: readonly Set<string>[],
   const entries = [...results.entries()]
   for (let i = 0; i < entries.length; i += IDS_PER_STATEMENT) {
     const chunk = entries.slice(i, i + IDS_PER_STATEMENT)
-    const cases = sql.join(chunk.map(([id, r]) => sql`when ${id} then ${JSON.stringify(r.result)}`), sql` `)
+    const cases = sql.join(
+      chunk.map(([id, r]) => sql`when ${id} then ${JSON.stringify(r.result)}`),
+      sql` `,
+    )
     await sql`update mutations set result = case id ${cases} end where id in (${sql.join(chunk.map(([id]) => id))})`.execute(trx)
   }
   const unstored = held.flatMap((s) => [...s].filter((id) => !results.has(id)))
   for (let i = 0; i < unstored.length; i += IDS_PER_STATEMENT) {
-    await trx.deleteFrom('mutations').where('result', '=', '').where('id', 'in', unstored.slice(i, i + IDS_PER_STATEMENT)).execute()
+    await trx
+      .deleteFrom('mutations')
+      .where('result', '=', '')
+      .where('id', 'in', unstored.slice(i, i + IDS_PER_STATEMENT))
+      .execute()
   }
 }
-
 
 export interface Pusher {
   push(viewer: Viewer, mutations: Mutation[], log: FastifyBaseLogger): Promise<PushResult[]>
@@ -265,7 +307,10 @@ export function groupCommitPusher(db: Kysely<Database>, storage?: StorageState):
           jobs.flatMap((job, i) => job.mutations.filter((m) => m.table === 'study_records' && held[i]?.has(m.id)).map((m) => m.rowId)),
         )
         for (const [i, job] of jobs.entries()) {
-          outcomes.push({ ok: true, results: await applyBatch(trx, seqs, job.viewer, job.mutations, held[i] ?? new Set(), job.log, batched) })
+          outcomes.push({
+            ok: true,
+            results: await applyBatch(trx, seqs, job.viewer, job.mutations, held[i] ?? new Set(), job.log, batched),
+          })
         }
         await batched.study.flush(trx)
         await storeResults(trx, held, batched.results)

@@ -64,11 +64,19 @@ export async function applyReminderSettingsMutation(trx: Kysely<Database>, viewe
     seq: 0,
   }
   if (existing) await trx.updateTable('reminder_settings').set(row).where('id', '=', viewer.id).execute()
-  else await trx.insertInto('reminder_settings').values({ id: viewer.id, ...row }).execute()
+  else
+    await trx
+      .insertInto('reminder_settings')
+      .values({ id: viewer.id, ...row })
+      .execute()
   seqs.mark('reminder_settings', viewer.id)
 }
 
-export async function visibleReminderSettingsRow(trx: Kysely<Database>, viewer: Viewer, id: string): Promise<Record<string, unknown> | null> {
+export async function visibleReminderSettingsRow(
+  trx: Kysely<Database>,
+  viewer: Viewer,
+  id: string,
+): Promise<Record<string, unknown> | null> {
   if (id !== viewer.id) return null
   const r = await trx.selectFrom('reminder_settings').selectAll().where('id', '=', id).executeTakeFirst()
   return r ? { ...reminderSettingsToWire(r) } : null

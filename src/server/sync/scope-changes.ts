@@ -32,7 +32,13 @@ export function removedIds(before: readonly string[], after: readonly string[]):
 export async function branchSecretaries(trx: Kysely<Database>, orgId: string, branchIds: readonly (string | null)[]): Promise<string[]> {
   const ids = branchIds.filter((b): b is string => b !== null)
   if (ids.length === 0) return []
-  const rows = await trx.selectFrom('users').select('id').where('org_id', '=', orgId).where('role', '=', 'secretary').where('branch_id', 'in', ids).execute()
+  const rows = await trx
+    .selectFrom('users')
+    .select('id')
+    .where('org_id', '=', orgId)
+    .where('role', '=', 'secretary')
+    .where('branch_id', 'in', ids)
+    .execute()
   return rows.map((r) => r.id)
 }
 

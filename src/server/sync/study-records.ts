@@ -181,7 +181,10 @@ export class StudyWriteBuffer {
     }
     this.pending.clear()
     for (let i = 0; i < inserts.length; i += ROWS_PER_INSERT) {
-      await trx.insertInto('study_records').values(inserts.slice(i, i + ROWS_PER_INSERT)).execute()
+      await trx
+        .insertInto('study_records')
+        .values(inserts.slice(i, i + ROWS_PER_INSERT))
+        .execute()
     }
     for (const change of updates) await writeStudyChange(trx, change)
   }

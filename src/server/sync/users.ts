@@ -18,7 +18,11 @@ const columns = { joinedPartyOn: 'joined_party_on', fullMemberOn: 'full_member_o
 /** A member sets their own 入党日期 and 转正日期; nothing else of a person is written through sync. */
 export async function applyUserMutation(trx: Kysely<Database>, viewer: Viewer, m: Mutation, seqs: PendingSeqs): Promise<void> {
   if (m.op !== 'upsert' || m.rowId !== viewer.id) throw new HttpError(403, 'forbidden', '只能修改本人的党员信息')
-  const existing = await trx.selectFrom('users').select(['joined_party_on', 'full_member_on']).where('id', '=', viewer.id).executeTakeFirst()
+  const existing = await trx
+    .selectFrom('users')
+    .select(['joined_party_on', 'full_member_on'])
+    .where('id', '=', viewer.id)
+    .executeTakeFirst()
   if (!existing) throw new HttpError(404, 'not_found')
   const next = { joined_party_on: existing.joined_party_on, full_member_on: existing.full_member_on }
   for (const [key, value] of Object.entries(m.fields ?? {})) {
@@ -30,16 +34,15 @@ export async function applyUserMutation(trx: Kysely<Database>, viewer: Viewer, m
   }
   const problem = checkPartyDates(next.joined_party_on, next.full_member_on, chinaToday(new Date()))
   if (problem) throw new HttpError(422, 'validation', problem)
-  await trx.updateTable('users').set({ ...next, updated_at: nowIso(), seq: 0 }).where('id', '=', viewer.id).execute()
+  await trx
+    .updateTable('users')
+    .set({ ...next, updated_at: nowIso(), seq: 0 })
+    .where('id', '=', viewer.id)
+    .execute()
   seqs.mark('users', viewer.id)
 }
 
 export async function visibleUserRow(trx: Kysely<Database>, viewer: Viewer, id: string): Promise<Record<string, unknown> | null> {
-  const r = await trx
-    .selectFrom('users')
-    .select(USER_WIRE_COLUMNS)
-    .where('id', '=', id)
-    .where(userScope(viewer))
-    .executeTakeFirst()
+  const r = await trx.selectFrom('users').select(USER_WIRE_COLUMNS).where('id', '=', id).where(userScope(viewer)).executeTakeFirst()
   return r ? { ...userToWire(r, viewer) } : null
 }

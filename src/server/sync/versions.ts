@@ -59,7 +59,10 @@ function record(x: unknown): x is Record<string, unknown> {
  * the others go on as usual. `merge` puts the answers back in the batch's order, stopping where
  * the server's answers stop (a partial answer stays a prefix of the batch).
  */
-export function setAsideUnknown(body: unknown, history: readonly SchemaStep[]): { body: unknown; merge(results: PushResult[]): PushResult[] } {
+export function setAsideUnknown(
+  body: unknown,
+  history: readonly SchemaStep[],
+): { body: unknown; merge(results: PushResult[]): PushResult[] } {
   const same = { body, merge: (results: PushResult[]) => results }
   if (!record(body) || !Array.isArray(body.mutations) || body.mutations.length > MAX_PUSH_BATCH) return same
   const known = catalogueAt(serverSchemaVersion(history), history)

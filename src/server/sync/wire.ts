@@ -1,6 +1,30 @@
 import type { Selectable } from 'kysely'
-import type { AttendanceTable, BranchTable, FollowupTable, HouseholdTable, MakeupTable, MeetingTable, VisitTable, OathRenewalTable, ReminderSettingsTable, StudyRecordTable, UserTable } from '../db/schema.ts'
-import type { Attendance, Branch, Followup, Household, Makeup, Meeting, Visit, OathRenewal, ReminderSettings, StudyRecord, UserProfile } from '../../core/schemas/entities.ts'
+import type {
+  AttendanceTable,
+  BranchTable,
+  FollowupTable,
+  HouseholdTable,
+  MakeupTable,
+  MeetingTable,
+  VisitTable,
+  OathRenewalTable,
+  ReminderSettingsTable,
+  StudyRecordTable,
+  UserTable,
+} from '../db/schema.ts'
+import type {
+  Attendance,
+  Branch,
+  Followup,
+  Household,
+  Makeup,
+  Meeting,
+  Visit,
+  OathRenewal,
+  ReminderSettings,
+  StudyRecord,
+  UserProfile,
+} from '../../core/schemas/entities.ts'
 import type { MeetingType } from '../../core/domain/meetings.ts'
 import type { Role } from '../../core/domain/roles.ts'
 import type { StudyKind } from '../../core/domain/study-kinds.ts'
@@ -9,16 +33,38 @@ import { managesBranch } from '../admin/scope.ts'
 
 /** SQL rows → the shared wire entities (core/schemas/entities.ts). */
 export function branchToWire(r: Selectable<BranchTable>, groups: readonly { id: string; name: string }[] = []): Branch {
-  return { id: r.id, orgId: r.org_id, name: r.name, archived: r.archived === 1, startedOn: r.started_on, groups: groups.map((g) => ({ id: g.id, name: g.name })) }
+  return {
+    id: r.id,
+    orgId: r.org_id,
+    name: r.name,
+    archived: r.archived === 1,
+    startedOn: r.started_on,
+    groups: groups.map((g) => ({ id: g.id, name: g.name })),
+  }
 }
 
 /** The columns of a person's row that go on the wire. */
-export const USER_WIRE_COLUMNS = ['id', 'org_id', 'branch_id', 'name', 'role', 'joined_party_on', 'full_member_on', 'removed_at', 'group_id', 'committee'] as const
+export const USER_WIRE_COLUMNS = [
+  'id',
+  'org_id',
+  'branch_id',
+  'name',
+  'role',
+  'joined_party_on',
+  'full_member_on',
+  'removed_at',
+  'group_id',
+  'committee',
+] as const
 type UserColumns = Pick<Selectable<UserTable>, (typeof USER_WIRE_COLUMNS)[number]>
 
 /** Party dates are political records: only the person, their branch's secretary and administrators see them. */
 export function maySeePartyDates(viewer: Viewer, r: Pick<UserColumns, 'id' | 'branch_id'>): boolean {
-  return viewer.id === r.id || viewer.role === 'admin' || (viewer.role === 'secretary' && viewer.branchId !== null && viewer.branchId === r.branch_id)
+  return (
+    viewer.id === r.id ||
+    viewer.role === 'admin' ||
+    (viewer.role === 'secretary' && viewer.branchId !== null && viewer.branchId === r.branch_id)
+  )
 }
 
 export function userToWire(r: UserColumns, viewer: Viewer): UserProfile {
@@ -56,7 +102,15 @@ export function studyToWire(r: Selectable<StudyRecordTable>): StudyRecord {
 }
 
 export function oathRenewalToWire(r: Selectable<OathRenewalTable>): OathRenewal {
-  return { id: r.id, ownerId: r.owner_id, branchId: r.branch_id, orgId: r.org_id, date: r.date, createdAt: r.created_at, deleted: r.deleted === 1 }
+  return {
+    id: r.id,
+    ownerId: r.owner_id,
+    branchId: r.branch_id,
+    orgId: r.org_id,
+    date: r.date,
+    createdAt: r.created_at,
+    deleted: r.deleted === 1,
+  }
 }
 
 export function reminderSettingsToWire(r: Selectable<ReminderSettingsTable>): ReminderSettings {
@@ -73,7 +127,6 @@ export function reminderSettingsToWire(r: Selectable<ReminderSettingsTable>): Re
     updatedAt: r.updated_at,
   }
 }
-
 
 export function meetingToWire(r: Selectable<MeetingTable>, viewer: Viewer): Meeting {
   return {

@@ -30,7 +30,10 @@ export class AdminPages {
     const out: { name: string; code: string }[] = []
     for (let i = 0; i < (await rows.count()); i++) {
       const cells = rows.nth(i).locator('td')
-      out.push({ name: (await cells.nth(0).textContent()) ?? '', code: (await rows.nth(i).getByTestId('activation-code').textContent())?.trim() ?? '' })
+      out.push({
+        name: (await cells.nth(0).textContent()) ?? '',
+        code: (await rows.nth(i).getByTestId('activation-code').textContent())?.trim() ?? '',
+      })
     }
     return out
   }

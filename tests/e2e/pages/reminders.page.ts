@@ -32,10 +32,13 @@ export class RemindersPage {
 
   async deliverPush(cdp: CDPSession, origin: string, data: unknown): Promise<void> {
     this.registrationId ??= await new Promise<string>((resolve) => {
-      cdp.on('ServiceWorker.workerRegistrationUpdated', (e: { registrations: { registrationId: string; scopeURL: string; isDeleted: boolean }[] }) => {
-        const reg = e.registrations.find((r) => r.scopeURL.startsWith(origin) && !r.isDeleted)
-        if (reg) resolve(reg.registrationId)
-      })
+      cdp.on(
+        'ServiceWorker.workerRegistrationUpdated',
+        (e: { registrations: { registrationId: string; scopeURL: string; isDeleted: boolean }[] }) => {
+          const reg = e.registrations.find((r) => r.scopeURL.startsWith(origin) && !r.isDeleted)
+          if (reg) resolve(reg.registrationId)
+        },
+      )
       void cdp.send('ServiceWorker.enable')
     })
     await cdp.send('ServiceWorker.deliverPushMessage', { origin, registrationId: this.registrationId, data: JSON.stringify(data) })

@@ -4,14 +4,21 @@ import { expect, type Page } from '@playwright/test'
 export class VisitsPages {
   constructor(private readonly page: Page) {}
 
-  async record(v: { place: string; findings: string; followup: { text: string; due: string }; photos: { name: string; buffer: Buffer }[] }): Promise<void> {
+  async record(v: {
+    place: string
+    findings: string
+    followup: { text: string; due: string }
+    photos: { name: string; buffer: Buffer }[]
+  }): Promise<void> {
     await this.page.getByTestId('visit-new').click()
     await this.page.getByLabel('走访地点').fill(v.place)
     await this.page.getByLabel('走访情况').fill(v.findings)
     await this.page.getByTestId('followup-add').click()
     await this.page.getByTestId('followup-text').fill(v.followup.text)
     await this.page.getByTestId('followup-due').fill(v.followup.due)
-    await this.page.getByTestId('visit-photos').setInputFiles(v.photos.map((p) => ({ name: p.name, mimeType: 'image/jpeg', buffer: p.buffer })))
+    await this.page
+      .getByTestId('visit-photos')
+      .setInputFiles(v.photos.map((p) => ({ name: p.name, mimeType: 'image/jpeg', buffer: p.buffer })))
     await expect(this.page.locator('.thumb img')).toHaveCount(v.photos.length, { timeout: 30_000 })
     await this.page.getByTestId('visit-save').click()
     await expect(this.page.getByRole('heading', { name: v.place })).toBeVisible()
@@ -36,7 +43,15 @@ export class VisitsPages {
         open.onsuccess = () => {
           try {
             const all = open.result.transaction('photo_blobs').objectStore('photo_blobs').getAll()
-            all.onsuccess = () => resolve((all.result as { width: number; height: number; size: number; state: string }[]).map(({ width, height, size, state }) => ({ width, height, size, state })))
+            all.onsuccess = () =>
+              resolve(
+                (all.result as { width: number; height: number; size: number; state: string }[]).map(({ width, height, size, state }) => ({
+                  width,
+                  height,
+                  size,
+                  state,
+                })),
+              )
           } catch {
             resolve([])
           } finally {

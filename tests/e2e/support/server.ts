@@ -23,7 +23,15 @@ export class AppServer {
   async start(clientDir = this.clientDir): Promise<void> {
     this.clientDir = clientDir
     this.child = spawn(process.execPath, ['dist/server/server/main.js'], {
-      env: { ...process.env, PORT: String(this.port), HOST: '127.0.0.1', DATA_DIR: this.dataDir, CLIENT_DIR: clientDir, DEMO: '1', LOG_LEVEL: 'warn' },
+      env: {
+        ...process.env,
+        PORT: String(this.port),
+        HOST: '127.0.0.1',
+        DATA_DIR: this.dataDir,
+        CLIENT_DIR: clientDir,
+        DEMO: '1',
+        LOG_LEVEL: 'warn',
+      },
       stdio: ['ignore', 'ignore', 'inherit'],
     })
     for (let i = 0; i < 100; i++) {

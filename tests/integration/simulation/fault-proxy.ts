@@ -52,10 +52,21 @@ export class FaultProxy {
     await new Promise<void>((r) => this.server?.close(() => r()))
   }
 
-  private async forward(method: string, url: string, headers: http.IncomingHttpHeaders, body: Buffer): Promise<{ status: number; headers: Headers; body: Buffer }> {
+  private async forward(
+    method: string,
+    url: string,
+    headers: http.IncomingHttpHeaders,
+    body: Buffer,
+  ): Promise<{ status: number; headers: Headers; body: Buffer }> {
     const h = new Headers()
-    for (const [k, v] of Object.entries(headers)) if (typeof v === 'string' && k !== 'host' && k !== 'content-length' && k !== 'connection') h.set(k, v)
-    const res = await fetch(this.target() + url, { method, headers: h, body: method === 'GET' ? undefined : new Uint8Array(body), signal: AbortSignal.timeout(10_000) })
+    for (const [k, v] of Object.entries(headers))
+      if (typeof v === 'string' && k !== 'host' && k !== 'content-length' && k !== 'connection') h.set(k, v)
+    const res = await fetch(this.target() + url, {
+      method,
+      headers: h,
+      body: method === 'GET' ? undefined : new Uint8Array(body),
+      signal: AbortSignal.timeout(10_000),
+    })
     return { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) }
   }
 
@@ -89,7 +100,8 @@ export class FaultProxy {
       }
       const out: Record<string, string | string[]> = {}
       answer.headers.forEach((v, k) => {
-        if (k !== 'content-encoding' && k !== 'content-length' && k !== 'transfer-encoding' && k !== 'connection' && k !== 'set-cookie') out[k] = v
+        if (k !== 'content-encoding' && k !== 'content-length' && k !== 'transfer-encoding' && k !== 'connection' && k !== 'set-cookie')
+          out[k] = v
       })
       const cookies = answer.headers.getSetCookie()
       if (cookies.length) out['set-cookie'] = cookies

@@ -6,7 +6,10 @@ function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined)
-    return `{${entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`
+    return `{${entries
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`)
+      .join(',')}}`
   }
   return JSON.stringify(value)
 }
@@ -53,12 +56,16 @@ export async function freshPullDifferences(name: string, db: AccountDb, api: Pic
         const a = JSON.parse(local) as Record<string, unknown>
         const b = JSON.parse(row) as Record<string, unknown>
         const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]))
-        differ.push(`${id}: ${keys.map((k) => `${k} local ${JSON.stringify(a[k])?.slice(0, 80)} server ${JSON.stringify(b[k])?.slice(0, 80)}`).join(', ')}`)
+        differ.push(
+          `${id}: ${keys.map((k) => `${k} local ${JSON.stringify(a[k])?.slice(0, 80)} server ${JSON.stringify(b[k])?.slice(0, 80)}`).join(', ')}`,
+        )
       }
     }
     for (const id of have.keys()) if (!want.has(id) && !pending.has(`${table}/${id}`)) extra.push(id)
-    if (missing.length) problems.push(`${name}: ${table}: ${missing.length} rows a fresh pull gives are missing (${missing.slice(0, 2).join(', ')})`)
-    if (extra.length) problems.push(`${name}: ${table}: ${extra.length} rows a fresh pull does not give are kept (${extra.slice(0, 2).join(', ')})`)
+    if (missing.length)
+      problems.push(`${name}: ${table}: ${missing.length} rows a fresh pull gives are missing (${missing.slice(0, 2).join(', ')})`)
+    if (extra.length)
+      problems.push(`${name}: ${table}: ${extra.length} rows a fresh pull does not give are kept (${extra.slice(0, 2).join(', ')})`)
     if (differ.length) problems.push(`${name}: ${table}: ${differ.length} rows differ from a fresh pull (${differ.slice(0, 1).join(' ')})`)
   }
   return problems

@@ -124,7 +124,11 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   // The administrator's phone, online: a 503 (a write conflict with a sync, PostgreSQL) is tried again.
   const admin = async (path: string, body: unknown) => {
     for (let attempt = 0; ; attempt++) {
-      const r = await adminApi(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+      const r = await adminApi(`${server.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
       if (r.ok) return
       if (r.status !== 503 || attempt >= 5) throw new Error(`${path} answered ${r.status}: ${await r.text()}`)
       await new Promise((ok) => setTimeout(ok, 50))
@@ -141,7 +145,15 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
     const { user } = await endpoints(createHttpClient(server.url, jar)).login({ phone: acc.phone, password: PASSWORD })
     // The second phone of 张三 and 李四's phone start on the older app.
     const schema = i === 1 || i === 2 ? SCHEMA_VERSION : NEXT_SCHEMA
-    const d = { name: `device${i}`, user, db: new AccountDb(`sim-${opts.seed}-${i}-${newId()}`), schema, generation: 0, inflight: null, created: new Set<string>() } as Omit<Device, 'engine' | 'direct' | 'restartApp' | 'track'> as Device
+    const d = {
+      name: `device${i}`,
+      user,
+      db: new AccountDb(`sim-${opts.seed}-${i}-${newId()}`),
+      schema,
+      generation: 0,
+      inflight: null,
+      created: new Set<string>(),
+    } as Omit<Device, 'engine' | 'direct' | 'restartApp' | 'track'> as Device
     // A killed device never sees the answers to what it had in flight.
     const f: FetchFn = async (input, init) => {
       const g = d.generation
@@ -169,10 +181,29 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   let meeting: Meeting | null = null
   if (organiser) {
     meeting = await createMeeting(organiser.db, organiser.user, {
-      branchId: organiser.user.branchId, type: 'branch_committee', topic: `sim-${opts.seed}`, startsAt: new Date().toISOString(), durationMinutes: 600, place: '', organiserId: organiser.user.id,
-      speaker: '', expectedIds: [org.memberA.id, org.memberA2.id, org.secretaryA.id], agenda: '', minutes: '', talkWithId: null,
+      branchId: organiser.user.branchId,
+      type: 'branch_committee',
+      topic: `sim-${opts.seed}`,
+      startsAt: new Date().toISOString(),
+      durationMinutes: 600,
+      place: '',
+      organiserId: organiser.user.id,
+      speaker: '',
+      expectedIds: [org.memberA.id, org.memberA2.id, org.secretaryA.id],
+      agenda: '',
+      minutes: '',
+      talkWithId: null,
     })
-    await saveHousehold(organiser.db, organiser.user, null, { branchId: organiser.user.branchId ?? '', name: `户主${opts.seed}`, address: '', village: '东村', contact: '', situation: '', needs: '', memberIds: [org.memberA.id, org.memberA2.id] })
+    await saveHousehold(organiser.db, organiser.user, null, {
+      branchId: organiser.user.branchId ?? '',
+      name: `户主${opts.seed}`,
+      address: '',
+      village: '东村',
+      contact: '',
+      situation: '',
+      needs: '',
+      memberIds: [org.memberA.id, org.memberA2.id],
+    })
     await organiser.engine.sync()
   }
 
@@ -204,9 +235,14 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
         const someOf = (ids: string[]) => ids.filter(() => chance(rand, 0.5))
         if (kind === 0 && organiser) {
           const h = (await organiser.db.households.toArray()).find((x) => !x.deleted)
-          if (h) await saveHousehold(organiser.db, organiser.user, h.id, { ...h, memberIds: pick(rand, [[org.memberA.id], [org.memberA2.id], [org.memberA.id, org.memberA2.id]]) })
+          if (h)
+            await saveHousehold(organiser.db, organiser.user, h.id, {
+              ...h,
+              memberIds: pick(rand, [[org.memberA.id], [org.memberA2.id], [org.memberA.id, org.memberA2.id]]),
+            })
         } else if (kind === 1 && organiser && meeting) {
-          if (await organiser.db.meetings.get(meeting.id)) await updateMeeting(organiser.db, meeting.id, { expectedIds: someOf([org.memberA.id, org.memberA2.id, org.secretaryA.id]) })
+          if (await organiser.db.meetings.get(meeting.id))
+            await updateMeeting(organiser.db, meeting.id, { expectedIds: someOf([org.memberA.id, org.memberA2.id, org.secretaryA.id]) })
         } else if (kind === 2) {
           // A companion added to, or taken off, one of this member's visits.
           const other = d.user.id === org.memberA.id ? org.memberA2.id : org.memberA.id
@@ -217,8 +253,15 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
           }
         } else if (kind === 3) {
           // 李四 moves between the two branches (a secretary moved becomes a member).
-          const row = await server.handle.db.selectFrom('users').select('branch_id').where('id', '=', org.memberA2.id).executeTakeFirstOrThrow()
-          await admin(`/api/admin/people/${org.memberA2.id}/move`, { branchId: row.branch_id === org.branchA ? org.branchB : org.branchA, date: '2026-11-01' })
+          const row = await server.handle.db
+            .selectFrom('users')
+            .select('branch_id')
+            .where('id', '=', org.memberA2.id)
+            .executeTakeFirstOrThrow()
+          await admin(`/api/admin/people/${org.memberA2.id}/move`, {
+            branchId: row.branch_id === org.branchA ? org.branchB : org.branchA,
+            date: '2026-11-01',
+          })
           await refreshUser(org.memberA2.id)
         } else {
           const row = await server.handle.db.selectFrom('users').select('role').where('id', '=', org.memberA2.id).executeTakeFirstOrThrow()
@@ -250,7 +293,13 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
             if (!(err instanceof PartyDatesError)) throw err
             // The client refuses it before writing; send it anyway to exercise the server's refusal.
             const me = await d.db.users.get(d.user.id)
-            if (me) await writeRow(d.db, 'users', { ...me, joinedPartyOn: joined, fullMemberOn: full }, { joinedPartyOn: joined, fullMemberOn: full })
+            if (me)
+              await writeRow(
+                d.db,
+                'users',
+                { ...me, joinedPartyOn: joined, fullMemberOn: full },
+                { joinedPartyOn: joined, fullMemberOn: full },
+              )
           }
         }
       } else if (roll < 0.7) {
@@ -260,7 +309,9 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
         else await recordOathRenewal(d.db, d.user, `2026-0${1 + Math.floor(rand() * 9)}-1${Math.floor(rand() * 9)}`)
       } else if (roll < 0.73) {
         // Reminder settings (reminder_settings): one field at a time, several phones of one person.
-        const patch = chance(rand, 0.5) ? { studyGap: chance(rand, 0.5) } : { quietStart: `2${Math.floor(rand() * 4)}:${chance(rand, 0.5) ? '00' : '30'}` }
+        const patch = chance(rand, 0.5)
+          ? { studyGap: chance(rand, 0.5) }
+          : { quietStart: `2${Math.floor(rand() * 4)}:${chance(rand, 0.5) ? '00' : '30'}` }
         await saveReminderPrefs(d.db, d.user, patch)
       } else if (roll < 0.78 && meeting) {
         // Meeting sign-in: members scan the current code (several phones of one person, retries);
@@ -274,7 +325,11 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
           }
         } else {
           const w = windowOf(Date.now())
-        await signInWithCode(d.db, d.user, signInLink('https://sim', meeting.id, w, await signToken(meeting.signKey ?? '', meeting.id, w)))
+          await signInWithCode(
+            d.db,
+            d.user,
+            signInLink('https://sim', meeting.id, w, await signToken(meeting.signKey ?? '', meeting.id, w)),
+          )
         }
       } else if (roll < 0.82 && d.user.role === 'member') {
         // Field visits: record one (with a promised action), or close an open one of one's own.
@@ -282,14 +337,24 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
         const household = (await d.db.households.toArray()).find((h) => !h.deleted)
         if (open.length && chance(rand, 0.4)) {
           // A sync still running may just have removed it (a reset): the app says so and nothing is written.
-          await closeFollowup(d.db, pick(rand, open).id, `${d.name} 已办 ${op}`).then(() => closes++, (err: unknown) => {
-            if (!(err instanceof VisitError)) throw err
-          })
+          await closeFollowup(d.db, pick(rand, open).id, `${d.name} 已办 ${op}`).then(
+            () => closes++,
+            (err: unknown) => {
+              if (!(err instanceof VisitError)) throw err
+            },
+          )
         } else {
           visitsRecorded++
           await recordVisit(d.db, d.user, {
             // A linked household when the member has one, else a place (走访 without a registered household).
-            householdId: household?.id ?? null, place: household ? '' : '东村村委会', visitedAt: new Date().toISOString(), memberIds: [d.user.id], findings: `sim-${opts.seed}-visit-${op}`, problems: '', location: null, photos: [],
+            householdId: household?.id ?? null,
+            place: household ? '' : '东村村委会',
+            visitedAt: new Date().toISOString(),
+            memberIds: [d.user.id],
+            findings: `sim-${opts.seed}-visit-${op}`,
+            problems: '',
+            location: null,
+            photos: [],
             followups: [{ text: `事项 ${op}`, ownerId: d.user.id, dueOn: '2026-12-31' }],
           })
         }
@@ -379,7 +444,13 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   let rejected = 0
   for (const d of devices) {
     const left = await d.db.outbox.toArray()
-    if (left.length > 0) problems.push(`${d.name}: outbox not empty after healing (${left.slice(0, 3).map((m) => `${m.table} ${m.op} ${Object.keys(m.fields ?? {}).join('+')}`).join('; ')})`)
+    if (left.length > 0)
+      problems.push(
+        `${d.name}: outbox not empty after healing (${left
+          .slice(0, 3)
+          .map((m) => `${m.table} ${m.op} ${Object.keys(m.fields ?? {}).join('+')}`)
+          .join('; ')})`,
+      )
     const visible = new Set((await d.db.rejected.toArray()).map((r) => r.id))
     for (const id of d.created) {
       mutations++
@@ -425,14 +496,25 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   // Oath renewals: each device holds exactly the server's visible ones.
   const oaths = await server.handle.db.selectFrom('oath_renewals').selectAll().where('deleted', '=', 0).execute()
   for (const d of devices) {
-    const expected = oaths.filter((r) => r.owner_id === d.user.id || (d.user.role === 'secretary' && r.branch_id === d.user.branchId)).map((r) => r.id).sort()
-    const actual = (await d.db.oath_renewals.toArray()).filter((r) => !r.deleted).map((r) => r.id).sort()
-    if (JSON.stringify(expected) !== JSON.stringify(actual)) problems.push(`${d.name}: oath renewals differ from the server (${actual.length} vs ${expected.length})`)
+    const expected = oaths
+      .filter((r) => r.owner_id === d.user.id || (d.user.role === 'secretary' && r.branch_id === d.user.branchId))
+      .map((r) => r.id)
+      .sort()
+    const actual = (await d.db.oath_renewals.toArray())
+      .filter((r) => !r.deleted)
+      .map((r) => r.id)
+      .sort()
+    if (JSON.stringify(expected) !== JSON.stringify(actual))
+      problems.push(`${d.name}: oath renewals differ from the server (${actual.length} vs ${expected.length})`)
   }
 
   // Each person's own dates: the same on every device as on the server.
   for (const d of devices) {
-    const server_ = await server.handle.db.selectFrom('users').select(['joined_party_on', 'full_member_on']).where('id', '=', d.user.id).executeTakeFirstOrThrow()
+    const server_ = await server.handle.db
+      .selectFrom('users')
+      .select(['joined_party_on', 'full_member_on'])
+      .where('id', '=', d.user.id)
+      .executeTakeFirstOrThrow()
     const local = await d.db.users.get(d.user.id)
     const want = JSON.stringify([server_.joined_party_on, server_.full_member_on])
     const got = JSON.stringify([local?.joinedPartyOn ?? null, local?.fullMemberOn ?? null])
@@ -444,9 +526,13 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
     const rows = await server.handle.db.selectFrom('attendance').selectAll().where('meeting_id', '=', meeting.id).execute()
     if (new Set(rows.map((r) => r.member_id)).size !== rows.length) problems.push('a member has more than one attendance row')
     for (const d of devices) {
-      const visible = rows.filter((r) => r.member_id === d.user.id || (d.user.role === 'secretary' && r.branch_id === d.user.branchId)).map((r) => JSON.stringify({ ...attendanceToWire(r), updatedAt: '' })).sort()
+      const visible = rows
+        .filter((r) => r.member_id === d.user.id || (d.user.role === 'secretary' && r.branch_id === d.user.branchId))
+        .map((r) => JSON.stringify({ ...attendanceToWire(r), updatedAt: '' }))
+        .sort()
       const local = (await d.db.attendance.toArray()).map((r) => JSON.stringify({ ...r, updatedAt: '' })).sort()
-      if (JSON.stringify(visible) !== JSON.stringify(local)) problems.push(`${d.name}: attendance differs from the server (${local.length} vs ${visible.length})`)
+      if (JSON.stringify(visible) !== JSON.stringify(local))
+        problems.push(`${d.name}: attendance differs from the server (${local.length} vs ${visible.length})`)
     }
   }
 
@@ -454,7 +540,8 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   const visitRows = await server.handle.db.selectFrom('visits').selectAll().where('deleted', '=', 0).execute()
   const followupRows = await server.handle.db.selectFrom('followups').selectAll().where('deleted', '=', 0).execute()
   if (opts.operations >= 400 && (visitsRecorded === 0 || closes === 0)) problems.push('the run recorded no visit or closed no follow-up')
-  if (opts.operations >= 400 && restores === 0 && (visitRows.length === 0 || !followupRows.some((f) => f.closed_at))) problems.push('the server holds no visit or closed follow-up')
+  if (opts.operations >= 400 && restores === 0 && (visitRows.length === 0 || !followupRows.some((f) => f.closed_at)))
+    problems.push('the server holds no visit or closed follow-up')
 
   // Reminder settings: every device of a person ends with the server's settings.
   for (const d of devices) {
@@ -467,5 +554,22 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
 
   await proxy.stop()
   await server.close()
-  return { seed: opts.seed, devices: opts.devices, operations: opts.operations, mutations, applied, rejected, kills, restarts, backups, restores, upgrades, scopeChanges, invariantChecks, faults: proxy.stats, problems, ms: Date.now() - started }
+  return {
+    seed: opts.seed,
+    devices: opts.devices,
+    operations: opts.operations,
+    mutations,
+    applied,
+    rejected,
+    kills,
+    restarts,
+    backups,
+    restores,
+    upgrades,
+    scopeChanges,
+    invariantChecks,
+    faults: proxy.stats,
+    problems,
+    ms: Date.now() - started,
+  }
 }

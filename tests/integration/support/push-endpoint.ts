@@ -35,7 +35,29 @@ export class PushEndpoint {
 
   async start(): Promise<void> {
     const dir = mkdtempSync(join(tmpdir(), 'push-cert-'))
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' })
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    )
     const key = readFileSync(join(dir, 'key.pem'))
     const cert = readFileSync(join(dir, 'cert.pem'))
     rmSync(dir, { recursive: true, force: true })
@@ -65,7 +87,12 @@ export class PushEndpoint {
     ecdh.generateKeys()
     const auth = randomBytes(16).toString('base64url')
     const path = `/push/${name}`
-    const sub = { endpoint: `https://127.0.0.1:${this.port}${path}`, keys: { p256dh: ecdh.getPublicKey().toString('base64url'), auth }, ecdh, auth }
+    const sub = {
+      endpoint: `https://127.0.0.1:${this.port}${path}`,
+      keys: { p256dh: ecdh.getPublicKey().toString('base64url'), auth },
+      ecdh,
+      auth,
+    }
     this.keys.set(path, sub)
     return sub
   }

@@ -41,7 +41,10 @@ export function columnName(n: number): string {
 export function rowsXml(rows: string[][], firstRow = 1): string {
   const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;')
   return rows
-    .map((cells, i) => `<row r="${firstRow + i}">${cells.map((v, c) => `<c r="${columnName(c + 1)}${firstRow + i}" t="inlineStr"><is><t>${esc(v)}</t></is></c>`).join('')}</row>`)
+    .map(
+      (cells, i) =>
+        `<row r="${firstRow + i}">${cells.map((v, c) => `<c r="${columnName(c + 1)}${firstRow + i}" t="inlineStr"><is><t>${esc(v)}</t></is></c>`).join('')}</row>`,
+    )
     .join('')
 }
 

@@ -28,7 +28,17 @@ export const useDevicesStore = defineStore('devices', () => {
 
 /** "Chrome · Android" from a user agent: enough to tell one's phones apart. */
 export function deviceName(ua: string): string {
-  const os = /Android/.test(ua) ? 'Android' : /iPhone|iPad/.test(ua) ? 'iPhone/iPad' : /Windows/.test(ua) ? 'Windows' : /Mac OS/.test(ua) ? 'Mac' : /Linux/.test(ua) ? 'Linux' : '未知系统'
+  const os = /Android/.test(ua)
+    ? 'Android'
+    : /iPhone|iPad/.test(ua)
+      ? 'iPhone/iPad'
+      : /Windows/.test(ua)
+        ? 'Windows'
+        : /Mac OS/.test(ua)
+          ? 'Mac'
+          : /Linux/.test(ua)
+            ? 'Linux'
+            : '未知系统'
   const browser = /MicroMessenger/.test(ua)
     ? '微信'
     : /EdgA?\//.test(ua)

@@ -5,11 +5,25 @@ import type { ImportPreview, ImportRow, OrgTree } from '../../../core/schemas/pe
 import { mountPage, settle, signedInHarness, type PageHarness } from '../../testing/page.ts'
 import { ROSTER_TEMPLATE_HEADERS } from '../../../core/roster-template.ts'
 
-vi.mock('../../sync/engine.ts', () => ({ SyncEngine: class { sync = () => Promise.resolve({ ok: true }) } }))
+vi.mock('../../sync/engine.ts', () => ({
+  SyncEngine: class {
+    sync = () => Promise.resolve({ ok: true })
+  },
+}))
 vi.mock('../../sync/scheduler.ts', () => ({ startScheduler: () => ({ stop: () => undefined, closely: () => undefined }) }))
 
 vi.mock('../../api/admin-client.ts', () => {
-  const row = (n: number, name: string): ImportRow => ({ row: n, name, phone: `1380013800${n}`, branch: '第一党支部', group: '', status: 'full', joinedPartyOn: null, fullMemberOn: null, note: '' })
+  const row = (n: number, name: string): ImportRow => ({
+    row: n,
+    name,
+    phone: `1380013800${n}`,
+    branch: '第一党支部',
+    group: '',
+    status: 'full',
+    joinedPartyOn: null,
+    fullMemberOn: null,
+    note: '',
+  })
   const preview: ImportPreview = {
     rows: [row(2, '张三'), row(3, '李四'), row(4, '王五'), row(5, '赵六'), row(6, '钱七')],
     problems: [
@@ -21,7 +35,13 @@ vi.mock('../../api/admin-client.ts', () => {
     create: { branches: [], groups: [] },
   }
   const tree: OrgTree = { orgName: '机关党委', branches: [] }
-  return { adminApi: { orgTree: () => Promise.resolve(tree), people: () => Promise.resolve({ people: [] }), previewImport: () => Promise.resolve(preview) } }
+  return {
+    adminApi: {
+      orgTree: () => Promise.resolve(tree),
+      people: () => Promise.resolve({ people: [] }),
+      previewImport: () => Promise.resolve(preview),
+    },
+  }
 })
 
 const { default: ImportPage } = await import('./ImportPage.vue')
@@ -71,7 +91,10 @@ describe('roster import page', () => {
     await page.find('[data-testid="roster-template"]').trigger('click')
     expect(click).toHaveBeenCalledOnce()
     expect(blob).not.toBeNull()
-    const lines = (await (blob as unknown as Blob).text()).replace(/^\uFEFF/, '').trim().split(/\r\n/)
+    const lines = (await (blob as unknown as Blob).text())
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split(/\r\n/)
     expect(lines[0]).toBe(ROSTER_TEMPLATE_HEADERS.join(','))
     expect(lines).toHaveLength(3)
     expect(lines[1]).toContain('13800138001,第一党支部')

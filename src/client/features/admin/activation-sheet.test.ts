@@ -3,11 +3,25 @@ import ExcelJS from 'exceljs'
 import { activationLines, activationWorkbook } from './activation-sheet.ts'
 import type { IssuedCode } from '../../../core/schemas/people.ts'
 
-const code = (name: string, branchName: string, phone: string): IssuedCode => ({ userId: name, name, phone, branchName, code: 'ABCD2345', expiresAt: '2026-12-11T16:30:00.000Z' })
+const code = (name: string, branchName: string, phone: string): IssuedCode => ({
+  userId: name,
+  name,
+  phone,
+  branchName,
+  code: 'ABCD2345',
+  expiresAt: '2026-12-11T16:30:00.000Z',
+})
 
 describe('activation codes as a spreadsheet for SMS or mail-merge', () => {
   it('opens in a real xlsx reader: everyone by branch on the first sheet, one sheet per branch, links and ready-to-send text', async () => {
-    const lines = activationLines([code('冯志远', '机关第二党支部', '13700000001'), code('何雪梅', '机关第一党支部', '13700000002'), code('刘<芳>&', '机关第一党支部', '13700000003')], 'https://dj.example.org')
+    const lines = activationLines(
+      [
+        code('冯志远', '机关第二党支部', '13700000001'),
+        code('何雪梅', '机关第一党支部', '13700000002'),
+        code('刘<芳>&', '机关第一党支部', '13700000003'),
+      ],
+      'https://dj.example.org',
+    )
     const wb = new ExcelJS.Workbook()
     await wb.xlsx.load(activationWorkbook(lines).buffer as ArrayBuffer)
     expect(wb.worksheets.map((w) => w.name)).toEqual(['全部', '机关第一党支部', '机关第二党支部'])

@@ -19,13 +19,16 @@ export interface ActivationLine {
 }
 
 /** The link a code opens: the activation page with phone and code filled in. */
-export const activationLink = (origin: string, c: Pick<IssuedCode, 'phone' | 'code'>): string => `${origin}/activate?phone=${encodeURIComponent(c.phone)}&code=${encodeURIComponent(c.code)}`
+export const activationLink = (origin: string, c: Pick<IssuedCode, 'phone' | 'code'>): string =>
+  `${origin}/activate?phone=${encodeURIComponent(c.phone)}&code=${encodeURIComponent(c.code)}`
 
 /** China date of an ISO moment (YYYY-MM-DD). */
 export const chinaDate = (iso: string): string => new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 10)
 
 export function activationLines(codes: readonly IssuedCode[], origin: string): ActivationLine[] {
-  const branchOrder = sortOrgUnits([...new Set(codes.map((c) => c.branchName ?? ''))].map((name, i) => ({ id: String(i).padStart(6, '0'), name }))).map((b) => b.name)
+  const branchOrder = sortOrgUnits(
+    [...new Set(codes.map((c) => c.branchName ?? ''))].map((name, i) => ({ id: String(i).padStart(6, '0'), name })),
+  ).map((b) => b.name)
   return [...codes]
     .sort((a, b) => branchOrder.indexOf(a.branchName ?? '') - branchOrder.indexOf(b.branchName ?? ''))
     .map((c) => {
@@ -63,7 +66,8 @@ const esc = (s: string) =>
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
 const col = (i: number) => String.fromCharCode(65 + i)
-const cell = (ref: string, text: string, style = 0) => `<c r="${ref}" t="inlineStr"${style ? ` s="${style}"` : ''}><is><t xml:space="preserve">${esc(text)}</t></is></c>`
+const cell = (ref: string, text: string, style = 0) =>
+  `<c r="${ref}" t="inlineStr"${style ? ` s="${style}"` : ''}><is><t xml:space="preserve">${esc(text)}</t></is></c>`
 
 function sheetXml(lines: readonly ActivationLine[]): string {
   const rows = [
@@ -92,14 +96,22 @@ function sheetName(name: string, taken: Set<string>): string {
 
 export function activationWorkbook(lines: readonly ActivationLine[]): Uint8Array {
   const taken = new Set<string>()
-  const sheets = [{ name: sheetName('全部', taken), lines }, ...[...new Set(lines.map((l) => l.branch))].map((b) => ({ name: sheetName(b, taken), lines: lines.filter((l) => l.branch === b) }))]
+  const sheets = [
+    { name: sheetName('全部', taken), lines },
+    ...[...new Set(lines.map((l) => l.branch))].map((b) => ({ name: sheetName(b, taken), lines: lines.filter((l) => l.branch === b) })),
+  ]
   const files: Record<string, Uint8Array> = {
     '[Content_Types].xml': strToU8(
       '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">' +
         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>' +
         '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>' +
         '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>' +
-        sheets.map((_, i) => `<Override PartName="/xl/worksheets/sheet${i + 1}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`).join('') +
+        sheets
+          .map(
+            (_, i) =>
+              `<Override PartName="/xl/worksheets/sheet${i + 1}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`,
+          )
+          .join('') +
         '</Types>',
     ),
     '_rels/.rels': strToU8(
@@ -113,7 +125,12 @@ export function activationWorkbook(lines: readonly ActivationLine[]): Uint8Array
     ),
     'xl/_rels/workbook.xml.rels': strToU8(
       '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">' +
-        sheets.map((_, i) => `<Relationship Id="rId${i + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet${i + 1}.xml"/>`).join('') +
+        sheets
+          .map(
+            (_, i) =>
+              `<Relationship Id="rId${i + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet${i + 1}.xml"/>`,
+          )
+          .join('') +
         `<Relationship Id="rId${sheets.length + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>` +
         '</Relationships>',
     ),

@@ -13,7 +13,13 @@ async function open() {
   const pinia = createPinia()
   setActivePinia(pinia)
   const blank = defineComponent({ render: () => h('div') })
-  const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/login', component: blank }, { path: '/setup', component: blank }] })
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: '/login', component: blank },
+      { path: '/setup', component: blank },
+    ],
+  })
   await router.push('/login')
   const page = mount(LoginPage, { global: { plugins: [pinia, router] } })
   await vi.waitFor(async () => {

@@ -116,5 +116,21 @@ export const useSessionStore = defineStore('session', () => {
   const seedDemo = () => api.seedDemo()
 
   const signedIn = computed(() => user.value !== null)
-  return { user, db, restored, signedIn, signedOutRemotely, wipeSignedOut, restore, login, activate, adopt, refresh, logout, needsSetup, setup, seedDemo }
+  return {
+    user,
+    db,
+    restored,
+    signedIn,
+    signedOutRemotely,
+    wipeSignedOut,
+    restore,
+    login,
+    activate,
+    adopt,
+    refresh,
+    logout,
+    needsSetup,
+    setup,
+    seedDemo,
+  }
 })

@@ -10,7 +10,11 @@ import { pendingCounts } from '../meetings/pending.ts'
 export const useHomeStore = defineStore('home', () => {
   const session = useSessionStore()
   const month = monthOf(new Date())
-  const records = useLiveQuery(() => (session.db && session.user ? monthRecords(session.db, session.user.id, month) : []), [], [() => session.db])
+  const records = useLiveQuery(
+    () => (session.db && session.user ? monthRecords(session.db, session.user.id, month) : []),
+    [],
+    [() => session.db],
+  )
   const studyThisMonth = computed(() => summarize(records.value))
   /**
    * Whether the meeting and follow-up cards have anything to show: their code is loaded only

@@ -20,8 +20,25 @@ afterEach(async () => {
 function meeting(topic: string, inMinutes: number): Meeting {
   const now = new Date().toISOString()
   return {
-    id: newId(), orgId: h.user.orgId, branchId: h.user.branchId, type: 'branch_committee', topic, startsAt: new Date(Date.now() + inMinutes * 60_000).toISOString(), durationMinutes: 90, place: '',
-    organiserId: newId(), speaker: '', expectedIds: [h.user.id], agenda: '', minutes: '', talkWithId: null, photoIds: [], createdAt: now, signKey: null, updatedAt: now, deleted: false,
+    id: newId(),
+    orgId: h.user.orgId,
+    branchId: h.user.branchId,
+    type: 'branch_committee',
+    topic,
+    startsAt: new Date(Date.now() + inMinutes * 60_000).toISOString(),
+    durationMinutes: 90,
+    place: '',
+    organiserId: newId(),
+    speaker: '',
+    expectedIds: [h.user.id],
+    agenda: '',
+    minutes: '',
+    talkWithId: null,
+    photoIds: [],
+    createdAt: now,
+    signKey: null,
+    updatedAt: now,
+    deleted: false,
   }
 }
 
@@ -30,7 +47,21 @@ describe('首页 下一次会议', () => {
     h = signedInHarness({ role: 'member' })
     const now = meeting('正在开的支部委员会', -10)
     await h.db.meetings.bulkPut([now, meeting('下周的主题党日', 7 * 24 * 60)])
-    await h.db.attendance.put({ id: attendanceId(now.id, h.user.id), orgId: h.user.orgId, branchId: h.user.branchId, meetingId: now.id, memberId: h.user.id, status: 'present', method: 'scan', signedAt: new Date().toISOString(), leaveReason: '', leaveState: null, markedBy: null, note: '', updatedAt: new Date().toISOString() })
+    await h.db.attendance.put({
+      id: attendanceId(now.id, h.user.id),
+      orgId: h.user.orgId,
+      branchId: h.user.branchId,
+      meetingId: now.id,
+      memberId: h.user.id,
+      status: 'present',
+      method: 'scan',
+      signedAt: new Date().toISOString(),
+      leaveReason: '',
+      leaveState: null,
+      markedBy: null,
+      note: '',
+      updatedAt: new Date().toISOString(),
+    })
     page = await mountPage(h, HomeMeetingsCard, '/')
     expect(page.find('[data-testid="next-meeting"]').text()).toContain('下周的主题党日')
     expect(page.text()).not.toContain('正在开的支部委员会')
@@ -41,7 +72,21 @@ describe('首页 下一次会议', () => {
     const member = newId()
     const m = { ...meeting('本周支部委员会', 24 * 60), organiserId: h.user.id, expectedIds: [h.user.id, member] }
     await h.db.meetings.put(m)
-    await h.db.attendance.put({ id: attendanceId(m.id, member), orgId: h.user.orgId, branchId: h.user.branchId, meetingId: m.id, memberId: member, status: 'present', method: 'scan', signedAt: new Date().toISOString(), leaveReason: '', leaveState: null, markedBy: null, note: '', updatedAt: new Date().toISOString() })
+    await h.db.attendance.put({
+      id: attendanceId(m.id, member),
+      orgId: h.user.orgId,
+      branchId: h.user.branchId,
+      meetingId: m.id,
+      memberId: member,
+      status: 'present',
+      method: 'scan',
+      signedAt: new Date().toISOString(),
+      leaveReason: '',
+      leaveState: null,
+      markedBy: null,
+      note: '',
+      updatedAt: new Date().toISOString(),
+    })
     page = await mountPage(h, HomeMeetingsCard, '/')
     const card = page.find('[data-testid="next-meeting"]')
     expect(card.text()).toContain('本周支部委员会')
@@ -55,7 +100,21 @@ describe('首页 下一次会议', () => {
     h = signedInHarness({ role: 'secretary' })
     const m = { ...meeting('正在开的支部委员会', -10), organiserId: h.user.id }
     await h.db.meetings.put(m)
-    await h.db.attendance.put({ id: attendanceId(m.id, h.user.id), orgId: h.user.orgId, branchId: h.user.branchId, meetingId: m.id, memberId: h.user.id, status: 'present', method: 'manual', signedAt: new Date().toISOString(), leaveReason: '', leaveState: null, markedBy: h.user.id, note: '', updatedAt: new Date().toISOString() })
+    await h.db.attendance.put({
+      id: attendanceId(m.id, h.user.id),
+      orgId: h.user.orgId,
+      branchId: h.user.branchId,
+      meetingId: m.id,
+      memberId: h.user.id,
+      status: 'present',
+      method: 'manual',
+      signedAt: new Date().toISOString(),
+      leaveReason: '',
+      leaveState: null,
+      markedBy: h.user.id,
+      note: '',
+      updatedAt: new Date().toISOString(),
+    })
     page = await mountPage(h, HomeMeetingsCard, '/')
     expect(page.find('[data-testid="next-meeting"]').text()).toContain('正在开的支部委员会')
     expect(page.find('[data-testid="next-meeting-code"]').exists()).toBe(true)

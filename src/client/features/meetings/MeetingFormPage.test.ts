@@ -26,10 +26,29 @@ const groupB = newId()
 const ids = { committee: newId(), inGroupA: newId(), inGroupB: newId(), plain: newId(), otherBranch: newId() }
 
 function person(id: string, name: string, extra: Partial<UserProfile> = {}): UserProfile {
-  return { id, orgId: h.user.orgId, branchId: h.user.branchId, name, role: 'member', removed: false, joinedPartyOn: null, fullMemberOn: null, ...extra }
+  return {
+    id,
+    orgId: h.user.orgId,
+    branchId: h.user.branchId,
+    name,
+    role: 'member',
+    removed: false,
+    joinedPartyOn: null,
+    fullMemberOn: null,
+    ...extra,
+  }
 }
 async function seedBranch(): Promise<void> {
-  const branch: Branch = { id: h.user.branchId ?? '', orgId: h.user.orgId, name: '第一党支部', archived: false, groups: [{ id: groupA, name: '第一党小组' }, { id: groupB, name: '第二党小组' }] }
+  const branch: Branch = {
+    id: h.user.branchId ?? '',
+    orgId: h.user.orgId,
+    name: '第一党支部',
+    archived: false,
+    groups: [
+      { id: groupA, name: '第一党小组' },
+      { id: groupB, name: '第二党小组' },
+    ],
+  }
   await h.db.branches.put(branch)
 }
 async function seedPeople(): Promise<void> {
@@ -68,7 +87,10 @@ describe('安排会议: who is expected follows the type', () => {
 
     await chooseType('党小组会')
     expect(pressed().sort()).toEqual(['张三', '李委员'].sort())
-    await page.findAll('[aria-label="党小组"] button').find((b) => b.text() === '第二党小组')?.trigger('click')
+    await page
+      .findAll('[aria-label="党小组"] button')
+      .find((b) => b.text() === '第二党小组')
+      ?.trigger('click')
     await settle(2)
     expect(pressed()).toEqual(['赵六'])
 
@@ -102,7 +124,7 @@ describe('安排会议: who is expected follows the type', () => {
 })
 
 describe('会议记录: the template is a placeholder, never saved as minutes', () => {
-  it('a new meeting starts with empty minutes and the type\'s template as the placeholder; saved untouched, the minutes are empty', async () => {
+  it("a new meeting starts with empty minutes and the type's template as the placeholder; saved untouched, the minutes are empty", async () => {
     await seedBranch()
     await seedPeople()
     page = await mountPage(h, MeetingFormPage, '/meetings/new')
@@ -135,8 +157,25 @@ describe('修改 a meeting opened directly by link', () => {
     await seedPeople()
     const now = new Date().toISOString()
     const m: Meeting = {
-      id: newId(), orgId: h.user.orgId, branchId: h.user.branchId, type: 'branch_general', topic: '学习全会精神', startsAt: new Date(Date.now() + 24 * 3600_000).toISOString(), durationMinutes: 60,
-      place: '', organiserId: h.user.id, speaker: '', expectedIds: [h.user.id], agenda: '', minutes: '', talkWithId: null, photoIds: [], createdAt: now, signKey: newMeetingKey(), updatedAt: now, deleted: false,
+      id: newId(),
+      orgId: h.user.orgId,
+      branchId: h.user.branchId,
+      type: 'branch_general',
+      topic: '学习全会精神',
+      startsAt: new Date(Date.now() + 24 * 3600_000).toISOString(),
+      durationMinutes: 60,
+      place: '',
+      organiserId: h.user.id,
+      speaker: '',
+      expectedIds: [h.user.id],
+      agenda: '',
+      minutes: '',
+      talkWithId: null,
+      photoIds: [],
+      createdAt: now,
+      signKey: newMeetingKey(),
+      updatedAt: now,
+      deleted: false,
     }
     await h.db.meetings.put(m)
     page = await mountPage(h, MeetingFormPage, `/meetings/${m.id}/edit`)

@@ -6,8 +6,14 @@ import { newMeetingKey } from '../../../core/domain/sign-in-token.ts'
 import type { Meeting, UserProfile } from '../../../core/schemas/entities.ts'
 import { mountPage, settle, signedInHarness, type PageHarness } from '../../testing/page.ts'
 
-vi.mock('../../sync/engine.ts', () => ({ SyncEngine: class { sync = () => Promise.resolve({ ok: true }) } }))
-vi.mock('../../sync/scheduler.ts', () => ({ startScheduler: () => Object.assign(() => undefined, { stop: () => undefined, closely: () => undefined }) }))
+vi.mock('../../sync/engine.ts', () => ({
+  SyncEngine: class {
+    sync = () => Promise.resolve({ ok: true })
+  },
+}))
+vi.mock('../../sync/scheduler.ts', () => ({
+  startScheduler: () => Object.assign(() => undefined, { stop: () => undefined, closely: () => undefined }),
+}))
 vi.mock('../../api/client.ts', () => ({ api: new Proxy({}, { get: () => () => Promise.reject(new Error('offline')) }) }))
 
 const { default: MeetingPage } = await import('./MeetingPage.vue')
@@ -27,8 +33,25 @@ function person(id: string, name: string, role: UserProfile['role'] = 'member'):
 async function seed(startsInMinutes: number, minutes = ''): Promise<Meeting> {
   const now = new Date().toISOString()
   const m: Meeting = {
-    id: newId(), orgId: h.user.orgId, branchId: h.user.branchId, type: 'branch_general', topic: '学习全会精神', startsAt: new Date(Date.now() + startsInMinutes * 60_000).toISOString(), durationMinutes: 60,
-    place: '', organiserId: h.user.id, speaker: '', expectedIds: [h.user.id, member], agenda: '', minutes, talkWithId: null, photoIds: [], createdAt: now, signKey: newMeetingKey(), updatedAt: now, deleted: false,
+    id: newId(),
+    orgId: h.user.orgId,
+    branchId: h.user.branchId,
+    type: 'branch_general',
+    topic: '学习全会精神',
+    startsAt: new Date(Date.now() + startsInMinutes * 60_000).toISOString(),
+    durationMinutes: 60,
+    place: '',
+    organiserId: h.user.id,
+    speaker: '',
+    expectedIds: [h.user.id, member],
+    agenda: '',
+    minutes,
+    talkWithId: null,
+    photoIds: [],
+    createdAt: now,
+    signKey: newMeetingKey(),
+    updatedAt: now,
+    deleted: false,
   }
   await h.db.users.bulkPut([person(h.user.id, '王书记', 'secretary'), person(member, '张三')])
   await h.db.meetings.put(m)
@@ -78,7 +101,7 @@ describe('the meeting page of the one who organises it', () => {
 })
 
 describe('会议记录 as members see it', () => {
-  it('only the template\'s headings: 尚未填写会议记录, not the empty template as if it were minutes', async () => {
+  it("only the template's headings: 尚未填写会议记录, not the empty template as if it were minutes", async () => {
     h = signedInHarness({ role: 'member' })
     const m = await seed(-3 * 60, '议题：\n讨论情况：\n决议：\n')
     page = await mountPage(h, MeetingPage, `/meetings/${m.id}`)

@@ -6,7 +6,11 @@ import { attendanceId } from '../../../core/attendance-id.ts'
 import type { Attendance, Meeting } from '../../../core/schemas/entities.ts'
 import { mountPage, signedInHarness, type PageHarness } from '../../testing/page.ts'
 
-vi.mock('../../sync/engine.ts', () => ({ SyncEngine: class { sync = () => Promise.resolve({ ok: true }) } }))
+vi.mock('../../sync/engine.ts', () => ({
+  SyncEngine: class {
+    sync = () => Promise.resolve({ ok: true })
+  },
+}))
 vi.mock('../../sync/scheduler.ts', () => ({ startScheduler: () => ({ stop: () => undefined, closely: () => undefined }) }))
 
 const { default: HomeTodo } = await import('../home/HomeTodo.vue')
@@ -20,23 +24,90 @@ const member = newId()
 const other = newId()
 
 function row(memberId: string, extra: Partial<Attendance>): Attendance {
-  return { id: attendanceId(meeting.id, memberId), orgId: h.user.orgId, branchId: meeting.branchId, meetingId: meeting.id, memberId, status: null, method: null, signedAt: null, leaveReason: '', leaveState: null, markedBy: null, note: '', updatedAt: new Date().toISOString(), ...extra }
+  return {
+    id: attendanceId(meeting.id, memberId),
+    orgId: h.user.orgId,
+    branchId: meeting.branchId,
+    meetingId: meeting.id,
+    memberId,
+    status: null,
+    method: null,
+    signedAt: null,
+    leaveReason: '',
+    leaveState: null,
+    markedBy: null,
+    note: '',
+    updatedAt: new Date().toISOString(),
+    ...extra,
+  }
 }
 
 beforeEach(async () => {
   h = signedInHarness({ role: 'secretary' })
   const now = new Date().toISOString()
   await h.db.users.bulkPut([
-    { id: member, orgId: h.user.orgId, branchId: h.user.branchId, name: '张三', role: 'member', removed: false, joinedPartyOn: null, fullMemberOn: null },
-    { id: other, orgId: h.user.orgId, branchId: h.user.branchId, name: '李四', role: 'member', removed: false, joinedPartyOn: null, fullMemberOn: null },
+    {
+      id: member,
+      orgId: h.user.orgId,
+      branchId: h.user.branchId,
+      name: '张三',
+      role: 'member',
+      removed: false,
+      joinedPartyOn: null,
+      fullMemberOn: null,
+    },
+    {
+      id: other,
+      orgId: h.user.orgId,
+      branchId: h.user.branchId,
+      name: '李四',
+      role: 'member',
+      removed: false,
+      joinedPartyOn: null,
+      fullMemberOn: null,
+    },
   ])
   meeting = {
-    id: newId(), orgId: h.user.orgId, branchId: h.user.branchId, type: 'theme_day', topic: '主题党日', startsAt: new Date(Date.now() + 86_400_000).toISOString(), durationMinutes: 60, place: '', organiserId: h.user.id,
-    speaker: '', expectedIds: [member, other, h.user.id], agenda: '', minutes: '', talkWithId: null, photoIds: [], createdAt: now, signKey: null, updatedAt: now, deleted: false,
+    id: newId(),
+    orgId: h.user.orgId,
+    branchId: h.user.branchId,
+    type: 'theme_day',
+    topic: '主题党日',
+    startsAt: new Date(Date.now() + 86_400_000).toISOString(),
+    durationMinutes: 60,
+    place: '',
+    organiserId: h.user.id,
+    speaker: '',
+    expectedIds: [member, other, h.user.id],
+    agenda: '',
+    minutes: '',
+    talkWithId: null,
+    photoIds: [],
+    createdAt: now,
+    signKey: null,
+    updatedAt: now,
+    deleted: false,
   }
   await h.db.meetings.put(meeting)
-  await h.db.attendance.bulkPut([row(member, { leaveReason: '出差', leaveState: 'requested' }), row(h.user.id, { leaveReason: '本人', leaveState: 'requested' })])
-  await h.db.makeups.put({ id: newId(), orgId: h.user.orgId, branchId: meeting.branchId, memberId: other, meetingId: meeting.id, content: '自学会议材料', date: '2026-11-20', notes: '', createdAt: now, confirmedBy: null, confirmedAt: null, updatedAt: now, deleted: false })
+  await h.db.attendance.bulkPut([
+    row(member, { leaveReason: '出差', leaveState: 'requested' }),
+    row(h.user.id, { leaveReason: '本人', leaveState: 'requested' }),
+  ])
+  await h.db.makeups.put({
+    id: newId(),
+    orgId: h.user.orgId,
+    branchId: meeting.branchId,
+    memberId: other,
+    meetingId: meeting.id,
+    content: '自学会议材料',
+    date: '2026-11-20',
+    notes: '',
+    createdAt: now,
+    confirmedBy: null,
+    confirmedAt: null,
+    updatedAt: now,
+    deleted: false,
+  })
 })
 afterEach(async () => {
   page?.unmount()

@@ -9,10 +9,16 @@ import { mountPage, settle, signedInHarness, type PageHarness } from '../../test
 
 /** What the pages ask of the scheduler: whether sign-ins are followed closely right now. */
 const follow = vi.hoisted(() => ({ calls: [] as boolean[] }))
-vi.mock('../../sync/engine.ts', () => ({ SyncEngine: class { sync = () => Promise.resolve({ ok: true }) } }))
+vi.mock('../../sync/engine.ts', () => ({
+  SyncEngine: class {
+    sync = () => Promise.resolve({ ok: true })
+  },
+}))
 // Offline as far as these pages can tell: no request leaves the process (the clock check, the rules).
 vi.mock('../../api/client.ts', () => ({ api: new Proxy({}, { get: () => () => Promise.reject(new Error('offline')) }) }))
-vi.mock('../../sync/scheduler.ts', () => ({ startScheduler: () => ({ stop: () => undefined, closely: (on: boolean) => follow.calls.push(on) }) }))
+vi.mock('../../sync/scheduler.ts', () => ({
+  startScheduler: () => ({ stop: () => undefined, closely: (on: boolean) => follow.calls.push(on) }),
+}))
 
 const { default: SignInCodePage } = await import('./SignInCodePage.vue')
 const { default: MeetingPage } = await import('./MeetingPage.vue')
@@ -27,12 +33,47 @@ beforeEach(async () => {
   const now = new Date().toISOString()
   const member = newId()
   await h.db.users.bulkPut([
-    { id: h.user.id, orgId: h.user.orgId, branchId: h.user.branchId, name: '王书记', role: 'secretary', removed: false, joinedPartyOn: null, fullMemberOn: null },
-    { id: member, orgId: h.user.orgId, branchId: h.user.branchId, name: '张三', role: 'member', removed: false, joinedPartyOn: null, fullMemberOn: null },
+    {
+      id: h.user.id,
+      orgId: h.user.orgId,
+      branchId: h.user.branchId,
+      name: '王书记',
+      role: 'secretary',
+      removed: false,
+      joinedPartyOn: null,
+      fullMemberOn: null,
+    },
+    {
+      id: member,
+      orgId: h.user.orgId,
+      branchId: h.user.branchId,
+      name: '张三',
+      role: 'member',
+      removed: false,
+      joinedPartyOn: null,
+      fullMemberOn: null,
+    },
   ])
   meeting = {
-    id: newId(), orgId: h.user.orgId, branchId: h.user.branchId, type: 'branch_general', topic: '学习全会精神', startsAt: now, durationMinutes: 60, place: '', organiserId: h.user.id,
-    speaker: '', expectedIds: [h.user.id, member], agenda: '', minutes: '', talkWithId: null, photoIds: [], createdAt: now, signKey: newMeetingKey(), updatedAt: now, deleted: false,
+    id: newId(),
+    orgId: h.user.orgId,
+    branchId: h.user.branchId,
+    type: 'branch_general',
+    topic: '学习全会精神',
+    startsAt: now,
+    durationMinutes: 60,
+    place: '',
+    organiserId: h.user.id,
+    speaker: '',
+    expectedIds: [h.user.id, member],
+    agenda: '',
+    minutes: '',
+    talkWithId: null,
+    photoIds: [],
+    createdAt: now,
+    signKey: newMeetingKey(),
+    updatedAt: now,
+    deleted: false,
   }
   await h.db.meetings.put(meeting)
 })
@@ -51,7 +92,21 @@ describe('the organiser sees scans within seconds', () => {
     expect(page.find('[data-testid="code-count"]').text()).toBe('已签到 1 / 应到 2')
     // A member's scan arrives with the next (fast) pull.
     const memberId = meeting.expectedIds[1] ?? ''
-    await h.db.attendance.put({ id: attendanceId(meeting.id, memberId), orgId: h.user.orgId, branchId: h.user.branchId, meetingId: meeting.id, memberId, status: 'present', method: 'scan', signedAt: new Date().toISOString(), leaveReason: '', leaveState: null, markedBy: null, note: '', updatedAt: new Date().toISOString() })
+    await h.db.attendance.put({
+      id: attendanceId(meeting.id, memberId),
+      orgId: h.user.orgId,
+      branchId: h.user.branchId,
+      meetingId: meeting.id,
+      memberId,
+      status: 'present',
+      method: 'scan',
+      signedAt: new Date().toISOString(),
+      leaveReason: '',
+      leaveState: null,
+      markedBy: null,
+      note: '',
+      updatedAt: new Date().toISOString(),
+    })
     await settle()
     expect(page.find('[data-testid="code-count"]').text()).toBe('已签到 2 / 应到 2')
     page.unmount()
@@ -86,7 +141,21 @@ describe('the organiser showing the code is present at his meeting', () => {
   })
 
   it('does not overwrite attendance he already has (a leave), and records nothing before the sign-in opens', async () => {
-    await h.db.attendance.put({ id: attendanceId(meeting.id, h.user.id), orgId: h.user.orgId, branchId: h.user.branchId, meetingId: meeting.id, memberId: h.user.id, status: 'leave', method: 'manual', signedAt: null, leaveReason: '出差', leaveState: 'approved', markedBy: h.user.id, note: '', updatedAt: new Date().toISOString() })
+    await h.db.attendance.put({
+      id: attendanceId(meeting.id, h.user.id),
+      orgId: h.user.orgId,
+      branchId: h.user.branchId,
+      meetingId: meeting.id,
+      memberId: h.user.id,
+      status: 'leave',
+      method: 'manual',
+      signedAt: null,
+      leaveReason: '出差',
+      leaveState: 'approved',
+      markedBy: h.user.id,
+      note: '',
+      updatedAt: new Date().toISOString(),
+    })
     page = await mountPage(h, SignInCodePage, `/meetings/${meeting.id}/code`)
     await settle()
     expect((await h.db.attendance.get(attendanceId(meeting.id, h.user.id)))?.status).toBe('leave')

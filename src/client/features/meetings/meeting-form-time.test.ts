@@ -3,8 +3,14 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { VueWrapper } from '@vue/test-utils'
 import { mountPage, signedInHarness, type PageHarness } from '../../testing/page.ts'
 
-vi.mock('../../sync/engine.ts', () => ({ SyncEngine: class { sync = () => Promise.resolve({ ok: true }) } }))
-vi.mock('../../sync/scheduler.ts', () => ({ startScheduler: () => Object.assign(() => undefined, { stop: () => undefined, closely: () => undefined }) }))
+vi.mock('../../sync/engine.ts', () => ({
+  SyncEngine: class {
+    sync = () => Promise.resolve({ ok: true })
+  },
+}))
+vi.mock('../../sync/scheduler.ts', () => ({
+  startScheduler: () => Object.assign(() => undefined, { stop: () => undefined, closely: () => undefined }),
+}))
 
 const { default: MeetingFormPage } = await import('./MeetingFormPage.vue')
 

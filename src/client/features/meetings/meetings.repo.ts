@@ -34,7 +34,9 @@ export async function createMeeting(db: AccountDb, user: SessionUser, input: Mee
 export async function updateMeeting(db: AccountDb, id: string, patch: Partial<MeetingInput>): Promise<void> {
   const current = await db.meetings.get(id)
   if (!current) throw new MeetingError('会议不存在')
-  const changed = Object.fromEntries(Object.entries(patch).filter(([k, val]) => JSON.stringify(current[k as keyof Meeting]) !== JSON.stringify(val)))
+  const changed = Object.fromEntries(
+    Object.entries(patch).filter(([k, val]) => JSON.stringify(current[k as keyof Meeting]) !== JSON.stringify(val)),
+  )
   if (Object.keys(changed).length === 0) return
   const Patch = v.partial(MeetingInput)
   const r = v.safeParse(Patch, changed)
@@ -46,7 +48,12 @@ export async function cancelMeeting(db: AccountDb, id: string): Promise<void> {
   await deleteRow(db, 'meetings', id)
 }
 
-function baseRow(user: Pick<SessionUser, 'orgId'>, meeting: Pick<Meeting, 'id' | 'branchId'> | { id: string; branchId: null }, memberId: string, existing?: Attendance): Attendance {
+function baseRow(
+  user: Pick<SessionUser, 'orgId'>,
+  meeting: Pick<Meeting, 'id' | 'branchId'> | { id: string; branchId: null },
+  memberId: string,
+  existing?: Attendance,
+): Attendance {
   return (
     existing ?? {
       id: attendanceId(meeting.id, memberId),
@@ -95,9 +102,16 @@ export async function signInWithCode(db: AccountDb, user: SessionUser, text: str
   const meeting = known ?? { id: code.meetingId, branchId: null }
   const id = attendanceId(code.meetingId, user.id)
   const existing = await db.attendance.get(id)
-  if (existing?.status === 'present' && existing.method === 'scan') return { meetingId: code.meetingId, signedAt: existing.signedAt ?? new Date(now).toISOString(), already: true }
+  if (existing?.status === 'present' && existing.method === 'scan')
+    return { meetingId: code.meetingId, signedAt: existing.signedAt ?? new Date(now).toISOString(), already: true }
   const scannedAt = new Date(now).toISOString()
-  const row: Attendance = { ...baseRow(user, meeting, user.id, existing), status: 'present', method: 'scan', signedAt: scannedAt, updatedAt: scannedAt }
+  const row: Attendance = {
+    ...baseRow(user, meeting, user.id, existing),
+    status: 'present',
+    method: 'scan',
+    signedAt: scannedAt,
+    updatedAt: scannedAt,
+  }
   await writeRow(db, 'attendance', row, {
     meetingId: code.meetingId,
     memberId: user.id,
@@ -114,34 +128,82 @@ export async function requestLeave(db: AccountDb, user: SessionUser, meeting: Me
   if (!text) throw new MeetingError('请填写请假事由')
   if (Date.now() >= Date.parse(meeting.startsAt)) throw new MeetingError('会议开始后不能再请假，请联系党支部书记')
   const existing = await db.attendance.get(attendanceId(meeting.id, user.id))
-  const row: Attendance = { ...baseRow(user, meeting, user.id, existing), leaveReason: text, leaveState: 'requested', updatedAt: new Date().toISOString() }
+  const row: Attendance = {
+    ...baseRow(user, meeting, user.id, existing),
+    leaveReason: text,
+    leaveState: 'requested',
+    updatedAt: new Date().toISOString(),
+  }
   await writeRow(db, 'attendance', row, { meetingId: meeting.id, memberId: user.id, leaveReason: text, leaveState: 'requested' })
 }
 
 /** The organiser marks a member by hand (no phone, or forgot it). A verified scan is never overridden. */
-export async function markAttendance(db: AccountDb, user: SessionUser, meeting: Meeting, memberId: string, status: AttendanceStatus): Promise<void> {
+export async function markAttendance(
+  db: AccountDb,
+  user: SessionUser,
+  meeting: Meeting,
+  memberId: string,
+  status: AttendanceStatus,
+): Promise<void> {
   const existing = await db.attendance.get(attendanceId(meeting.id, memberId))
   if (existing?.method === 'scan' && existing.status === 'present') {
     if (status === 'present') return
     throw new MeetingError('该党员已扫码签到，不能改为请假或缺席')
   }
   const now = new Date().toISOString()
-  const row: Attendance = { ...baseRow(user, meeting, memberId, existing), status, method: 'manual', markedBy: user.id, signedAt: status === 'present' ? (existing?.signedAt ?? now) : null, updatedAt: now }
+  const row: Attendance = {
+    ...baseRow(user, meeting, memberId, existing),
+    status,
+    method: 'manual',
+    markedBy: user.id,
+    signedAt: status === 'present' ? (existing?.signedAt ?? now) : null,
+    updatedAt: now,
+  }
   await writeRow(db, 'attendance', row, { meetingId: meeting.id, memberId, status, method: 'manual' })
 }
 
-export async function decideLeave(db: AccountDb, user: SessionUser, meeting: Meeting, memberId: string, decision: 'approved' | 'declined'): Promise<void> {
+export async function decideLeave(
+  db: AccountDb,
+  user: SessionUser,
+  meeting: Meeting,
+  memberId: string,
+  decision: 'approved' | 'declined',
+): Promise<void> {
   const existing = await db.attendance.get(attendanceId(meeting.id, memberId))
   if (!existing?.leaveState) throw new MeetingError('该党员没有请假申请')
-  const row: Attendance = { ...existing, leaveState: decision, ...(decision === 'approved' ? { status: 'leave' as const, method: 'manual' as const, markedBy: user.id } : {}), updatedAt: new Date().toISOString() }
+  const row: Attendance = {
+    ...existing,
+    leaveState: decision,
+    ...(decision === 'approved' ? { status: 'leave' as const, method: 'manual' as const, markedBy: user.id } : {}),
+    updatedAt: new Date().toISOString(),
+  }
   await writeRow(db, 'attendance', row, { meetingId: meeting.id, memberId, leaveState: decision })
 }
 
-export async function fileMakeup(db: AccountDb, user: SessionUser, meeting: Meeting, input: { content: string; date: string; notes: string }): Promise<void> {
+export async function fileMakeup(
+  db: AccountDb,
+  user: SessionUser,
+  meeting: Meeting,
+  input: { content: string; date: string; notes: string },
+): Promise<void> {
   const content = input.content.trim()
   if (!content) throw new MeetingError('请填写补学内容')
   const createdAt = new Date().toISOString()
-  const row: Makeup = { id: newId(), orgId: user.orgId, branchId: meeting.branchId, memberId: user.id, meetingId: meeting.id, content, date: input.date, notes: input.notes, createdAt, confirmedBy: null, confirmedAt: null, updatedAt: createdAt, deleted: false }
+  const row: Makeup = {
+    id: newId(),
+    orgId: user.orgId,
+    branchId: meeting.branchId,
+    memberId: user.id,
+    meetingId: meeting.id,
+    content,
+    date: input.date,
+    notes: input.notes,
+    createdAt,
+    confirmedBy: null,
+    confirmedAt: null,
+    updatedAt: createdAt,
+    deleted: false,
+  }
   await writeRow(db, 'makeups', row, { meetingId: meeting.id, content, date: input.date, notes: input.notes, createdAt })
 }
 
@@ -153,12 +215,29 @@ export async function confirmMakeup(db: AccountDb, user: SessionUser, makeupId: 
 }
 
 /** Photos of a meeting: kept on the phone, listed on the meeting, uploaded in the background. */
-export async function addMeetingPhotos(db: AccountDb, meetingId: string, photos: { blob: Blob; width: number; height: number }[]): Promise<void> {
+export async function addMeetingPhotos(
+  db: AccountDb,
+  meetingId: string,
+  photos: { blob: Blob; width: number; height: number }[],
+): Promise<void> {
   const current = await db.meetings.get(meetingId)
   if (!current) throw new MeetingError('会议不存在')
   const createdAt = new Date().toISOString()
   const ids = photos.map(() => newId())
-  await db.photo_blobs.bulkAdd(photos.map((p, i) => ({ id: ids[i] as string, visitId: meetingId, owner: 'meetings' as const, blob: p.blob, mime: p.blob.type || 'image/jpeg', width: p.width, height: p.height, size: p.blob.size, state: 'pending' as const, createdAt })))
+  await db.photo_blobs.bulkAdd(
+    photos.map((p, i) => ({
+      id: ids[i] as string,
+      visitId: meetingId,
+      owner: 'meetings' as const,
+      blob: p.blob,
+      mime: p.blob.type || 'image/jpeg',
+      width: p.width,
+      height: p.height,
+      size: p.blob.size,
+      state: 'pending' as const,
+      createdAt,
+    })),
+  )
   const photoIds = [...current.photoIds, ...ids]
   await writeRow(db, 'meetings', { ...current, photoIds, updatedAt: createdAt }, { photoIds })
 }

@@ -2,7 +2,15 @@ import { defineStore } from 'pinia'
 import type { MyStatus } from './status-text.ts'
 import { computed, ref } from 'vue'
 import type { Attendance, Makeup, Meeting, UserProfile } from '../../../core/schemas/entities.ts'
-import { compliance, DEFAULT_RULES, meetingProgress, meetingStats, rulesFor, type AttendanceStatus, type Rule } from '../../../core/domain/meetings.ts'
+import {
+  compliance,
+  DEFAULT_RULES,
+  meetingProgress,
+  meetingStats,
+  rulesFor,
+  type AttendanceStatus,
+  type Rule,
+} from '../../../core/domain/meetings.ts'
 import { sortByName, sortOrgUnits } from '../../../core/domain/order.ts'
 import { chinaToday } from '../../../core/domain/china-time.ts'
 import { signInPhase } from '../../../core/domain/sign-in-token.ts'
@@ -30,9 +38,17 @@ export type { MyStatus }
 export const useMeetingsStore = defineStore('meetings', () => {
   const session = useSessionStore()
   const me = () => session.user?.id ?? ''
-  const meetings = useLiveQuery<Meeting[]>(async () => ((await session.db?.meetings.orderBy('startsAt').toArray()) ?? []).filter((m) => !m.deleted), [], [() => session.db])
+  const meetings = useLiveQuery<Meeting[]>(
+    async () => ((await session.db?.meetings.orderBy('startsAt').toArray()) ?? []).filter((m) => !m.deleted),
+    [],
+    [() => session.db],
+  )
   const attendance = useLiveQuery<Attendance[]>(async () => (await session.db?.attendance.toArray()) ?? [], [], [() => session.db])
-  const makeups = useLiveQuery<Makeup[]>(async () => ((await session.db?.makeups.toArray()) ?? []).filter((x) => !x.deleted), [], [() => session.db])
+  const makeups = useLiveQuery<Makeup[]>(
+    async () => ((await session.db?.makeups.toArray()) ?? []).filter((x) => !x.deleted),
+    [],
+    [() => session.db],
+  )
   /** Attendance rows with a change this phone has not yet handed to the server (only the outbox's index keys are read). */
   const unsentAttendance = useLiveQuery<Set<string>>(
     async () => {
@@ -42,8 +58,16 @@ export const useMeetingsStore = defineStore('meetings', () => {
     new Set(),
     [() => session.db],
   )
-  const people = useLiveQuery<UserProfile[]>(async () => sortByName(((await session.db?.users.toArray()) ?? []).filter((u) => !u.removed)), [], [() => session.db])
-  const rules = useLiveQuery<Rule[]>(async () => ((await session.db?.meta.get('rules'))?.value as Rule[] | undefined) ?? DEFAULT_RULES, DEFAULT_RULES, [() => session.db])
+  const people = useLiveQuery<UserProfile[]>(
+    async () => sortByName(((await session.db?.users.toArray()) ?? []).filter((u) => !u.removed)),
+    [],
+    [() => session.db],
+  )
+  const rules = useLiveQuery<Rule[]>(
+    async () => ((await session.db?.meta.get('rules'))?.value as Rule[] | undefined) ?? DEFAULT_RULES,
+    DEFAULT_RULES,
+    [() => session.db],
+  )
   /** The day the organisation started: from the server, else from its id (a UUIDv7 holds the moment it was made). */
   const orgStartedOn = useLiveQuery<string | null>(
     async () => ((await session.db?.meta.get(ORG_STARTED))?.value as string | undefined) ?? idDay(session.user?.orgId),
@@ -57,7 +81,8 @@ export const useMeetingsStore = defineStore('meetings', () => {
   const byId = computed(() => new Map(meetings.value.map((m) => [m.id, m])))
   const attendanceOf = (meetingId: string) => attendance.value.filter((a) => a.meetingId === meetingId)
   const myRow = (meetingId: string) => attendance.value.find((a) => a.meetingId === meetingId && a.memberId === me()) ?? null
-  const manages = (m: Pick<Meeting, 'branchId'>) => session.user?.role === 'admin' || (session.user?.role === 'secretary' && m.branchId !== null && m.branchId === session.user.branchId)
+  const manages = (m: Pick<Meeting, 'branchId'>) =>
+    session.user?.role === 'admin' || (session.user?.role === 'secretary' && m.branchId !== null && m.branchId === session.user.branchId)
   const started = (m: Meeting) => Date.parse(m.startsAt) <= now.value
   const upcoming = computed(() => meetings.value.filter((m) => Date.parse(m.startsAt) + m.durationMinutes * 60_000 >= now.value))
   const past = computed(() => meetings.value.filter((m) => Date.parse(m.startsAt) + m.durationMinutes * 60_000 < now.value).reverse())
@@ -75,7 +100,12 @@ export const useMeetingsStore = defineStore('meetings', () => {
 
   /** 未召开, 进行中 until the sign-in window closes, then 已召开: nobody unmarked is absent before that. */
   const progress = (m: Meeting) => meetingProgress(m, now.value)
-  const stats = (m: Meeting) => meetingStats(m.expectedIds, attendanceOf(m.id).map((a) => ({ memberId: a.memberId, status: a.status })), progress(m) === 'closed')
+  const stats = (m: Meeting) =>
+    meetingStats(
+      m.expectedIds,
+      attendanceOf(m.id).map((a) => ({ memberId: a.memberId, status: a.status })),
+      progress(m) === 'closed',
+    )
 
   /** What each body the viewer manages still owes (their branch; every branch and the leadership for administrators). */
   const complianceView = computed(() => {
@@ -88,8 +118,20 @@ export const useMeetingsStore = defineStore('meetings', () => {
           ? [{ id: u.branchId, name: u.branchName ?? '本支部' }]
           : []
     // Judged only from when the organisation (and the branch) started: nothing is owed for the time before.
-    const since = (id: string | null) => [orgStartedOn.value, id ? (branches.value.find((b) => b.id === id)?.startedOn ?? idDay(id)) : null].filter((d): d is string => !!d).sort().at(-1) ?? null
-    return bodies.map((b) => ({ ...b, items: compliance(rulesFor(rules.value, b.id), meetings.value.filter((m) => m.branchId === b.id), new Date(now.value), since(b.id)) }))
+    const since = (id: string | null) =>
+      [orgStartedOn.value, id ? (branches.value.find((b) => b.id === id)?.startedOn ?? idDay(id)) : null]
+        .filter((d): d is string => !!d)
+        .sort()
+        .at(-1) ?? null
+    return bodies.map((b) => ({
+      ...b,
+      items: compliance(
+        rulesFor(rules.value, b.id),
+        meetings.value.filter((m) => m.branchId === b.id),
+        new Date(now.value),
+        since(b.id),
+      ),
+    }))
   })
   const branches = useLiveQuery(async () => sortOrgUnits((await session.db?.branches.toArray()) ?? []), [], [() => session.db])
   const branchName = computed(() => new Map(branches.value.map((b) => [b.id, b.name])))
@@ -159,9 +201,12 @@ export const useMeetingsStore = defineStore('meetings', () => {
     signIn: async (text: string) => (await writes()).signInWithCode(need().db, need().user, text, useClockStore().now()),
     requestLeave: async (m: Meeting, reason: string) => (await writes()).requestLeave(need().db, need().user, m, reason),
     markShowerPresent,
-    mark: async (m: Meeting, memberId: string, status: AttendanceStatus) => (await writes()).markAttendance(need().db, need().user, m, memberId, status),
-    decideLeave: async (m: Meeting, memberId: string, decision: 'approved' | 'declined') => (await writes()).decideLeave(need().db, need().user, m, memberId, decision),
-    fileMakeup: async (m: Meeting, input: { content: string; date: string; notes: string }) => (await writes()).fileMakeup(need().db, need().user, m, input),
+    mark: async (m: Meeting, memberId: string, status: AttendanceStatus) =>
+      (await writes()).markAttendance(need().db, need().user, m, memberId, status),
+    decideLeave: async (m: Meeting, memberId: string, decision: 'approved' | 'declined') =>
+      (await writes()).decideLeave(need().db, need().user, m, memberId, decision),
+    fileMakeup: async (m: Meeting, input: { content: string; date: string; notes: string }) =>
+      (await writes()).fileMakeup(need().db, need().user, m, input),
     confirmMakeup: async (id: string) => (await writes()).confirmMakeup(need().db, need().user, id),
     addPhotos: async (meetingId: string, files: File[]) => {
       const { compressPhoto } = await import('../visits/compress.ts')

@@ -14,7 +14,12 @@ export interface PendingWork {
 const manages = (user: Pick<SessionUser, 'role' | 'branchId'>, branchId: string | null): boolean =>
   user.role === 'admin' || (user.role === 'secretary' && branchId !== null && branchId === user.branchId)
 
-export function pendingWork(user: Pick<SessionUser, 'id' | 'role' | 'branchId'> | null, meetings: readonly Meeting[], attendance: readonly Attendance[], makeups: readonly Makeup[]): PendingWork {
+export function pendingWork(
+  user: Pick<SessionUser, 'id' | 'role' | 'branchId'> | null,
+  meetings: readonly Meeting[],
+  attendance: readonly Attendance[],
+  makeups: readonly Makeup[],
+): PendingWork {
   if (!user || user.role === 'member') return { leave: [], makeups: [] }
   const byId = new Map(meetings.filter((m) => !m.deleted && manages(user, m.branchId)).map((m) => [m.id, m]))
   const leave = attendance.flatMap((row) => {

@@ -29,7 +29,9 @@ export async function startReader(video: HTMLVideoElement, onText: (text: string
           canvas.width = video.videoWidth
           canvas.height = video.videoHeight
           g.drawImage(video, 0, 0)
-          text = jsQR(g.getImageData(0, 0, canvas.width, canvas.height).data, canvas.width, canvas.height, { inversionAttempts: 'dontInvert' })?.data ?? null
+          text =
+            jsQR(g.getImageData(0, 0, canvas.width, canvas.height).data, canvas.width, canvas.height, { inversionAttempts: 'dontInvert' })
+              ?.data ?? null
         }
         if (text) onText(text)
       }

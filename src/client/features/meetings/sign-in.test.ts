@@ -60,8 +60,26 @@ function harness(role: 'member' | 'secretary'): PageHarness {
 function meeting(over: Partial<Meeting> = {}): Meeting {
   const now = new Date().toISOString()
   return {
-    id: newId(), orgId: h.user.orgId, branchId: h.user.branchId, type: 'branch_committee', topic: '学习贯彻全会精神', startsAt: now, durationMinutes: 90, place: '三楼会议室',
-    organiserId: newId(), speaker: '', expectedIds: [h.user.id], agenda: '', minutes: '', talkWithId: null, photoIds: [], createdAt: now, signKey: newMeetingKey(), updatedAt: now, deleted: false, ...over,
+    id: newId(),
+    orgId: h.user.orgId,
+    branchId: h.user.branchId,
+    type: 'branch_committee',
+    topic: '学习贯彻全会精神',
+    startsAt: now,
+    durationMinutes: 90,
+    place: '三楼会议室',
+    organiserId: newId(),
+    speaker: '',
+    expectedIds: [h.user.id],
+    agenda: '',
+    minutes: '',
+    talkWithId: null,
+    photoIds: [],
+    createdAt: now,
+    signKey: newMeetingKey(),
+    updatedAt: now,
+    deleted: false,
+    ...over,
   }
 }
 

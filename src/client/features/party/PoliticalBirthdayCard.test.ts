@@ -9,7 +9,12 @@ const { default: PoliticalBirthdayCard } = await import('./PoliticalBirthdayCard
 
 describe('政治生日 card on 首页', () => {
   it('shows the oath to re-take, then folds it away once re-taken (so 下一次会议 stays in view at 特大)', async () => {
-    party.state = reactive({ birthdayToday: 12, renewedToday: false, renewOath: () => undefined, shareCard: () => Promise.resolve('shared') })
+    party.state = reactive({
+      birthdayToday: 12,
+      renewedToday: false,
+      renewOath: () => undefined,
+      shareCard: () => Promise.resolve('shared'),
+    })
     const card = mount(PoliticalBirthdayCard)
     const open = card.find('blockquote.oath')
     expect(open.text()).toContain('永不叛党')

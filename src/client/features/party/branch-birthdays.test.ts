@@ -7,7 +7,11 @@ import type { SessionUser } from '../../../core/schemas/auth.ts'
 import { mountPage, signedInHarness, type PageHarness } from '../../testing/page.ts'
 import { takeNotices } from '../reminders/notices.ts'
 
-vi.mock('../../sync/engine.ts', () => ({ SyncEngine: class { sync = () => Promise.resolve({ ok: true }) } }))
+vi.mock('../../sync/engine.ts', () => ({
+  SyncEngine: class {
+    sync = () => Promise.resolve({ ok: true })
+  },
+}))
 vi.mock('../../sync/scheduler.ts', () => ({ startScheduler: () => ({ stop: () => undefined, closely: () => undefined }) }))
 const { default: BranchBirthdaysCard } = await import('./BranchBirthdaysCard.vue')
 
@@ -24,12 +28,31 @@ const joinedIn = (days: number, years = 20) => {
   const d = new Date(Date.now() + 8 * 3600_000 + days * 86_400_000)
   return `${d.getUTCFullYear() - years}-${String(d.getUTCMonth() + 1).padStart(2, '0')}-${String(d.getUTCDate()).padStart(2, '0')}`
 }
-const person = (u: SessionUser, name: string, branchId: string | null, joinedPartyOn: string | null, extra: Partial<UserProfile> = {}): UserProfile => ({ id: newId(), orgId: u.orgId, branchId, name, role: 'member', removed: false, joinedPartyOn, fullMemberOn: null, ...extra })
+const person = (
+  u: SessionUser,
+  name: string,
+  branchId: string | null,
+  joinedPartyOn: string | null,
+  extra: Partial<UserProfile> = {},
+): UserProfile => ({
+  id: newId(),
+  orgId: u.orgId,
+  branchId,
+  name,
+  role: 'member',
+  removed: false,
+  joinedPartyOn,
+  fullMemberOn: null,
+  ...extra,
+})
 
 describe('政治生日 lists of those who manage', () => {
   it('a secretary is on his own branch’s list', async () => {
     h = signedInHarness({ role: 'secretary', name: '王书记' })
-    await h.db.users.bulkPut([{ ...person(h.user, '王书记', h.user.branchId, joinedIn(3)), id: h.user.id, role: 'secretary' }, person(h.user, '张三', h.user.branchId, joinedIn(5))])
+    await h.db.users.bulkPut([
+      { ...person(h.user, '王书记', h.user.branchId, joinedIn(3)), id: h.user.id, role: 'secretary' },
+      person(h.user, '张三', h.user.branchId, joinedIn(5)),
+    ])
     page = await mountPage(h, BranchBirthdaysCard)
     expect(page.find('[data-testid="branch-birthdays"]').text()).toContain('王书记')
     expect(page.find('[data-testid="branch-birthdays"]').text()).toContain('张三')

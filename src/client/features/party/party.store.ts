@@ -15,16 +15,24 @@ export const usePartyStore = defineStore('party', () => {
   const today = ref(chinaToday(new Date()))
   const people = useLiveQuery<UserProfile[]>(async () => ((await session.db?.users.toArray()) ?? []).map(withDates), [], [() => session.db])
   const me = computed(() => people.value.find((u) => u.id === session.user?.id) ?? null)
-  const renewals = useLiveQuery<OathRenewal[]>(async () => ((await session.db?.oath_renewals.toArray()) ?? []).filter((r) => !r.deleted), [], [() => session.db])
+  const renewals = useLiveQuery<OathRenewal[]>(
+    async () => ((await session.db?.oath_renewals.toArray()) ?? []).filter((r) => !r.deleted),
+    [],
+    [() => session.db],
+  )
   const renewedToday = computed(() => renewals.value.some((r) => r.ownerId === session.user?.id && r.date === today.value))
   /** Who in view re-took the oath this year (the secretary's record of the ceremony). */
-  const renewedThisYear = computed(() => new Set(renewals.value.filter((r) => r.date.slice(0, 4) === today.value.slice(0, 4)).map((r) => r.ownerId)))
+  const renewedThisYear = computed(
+    () => new Set(renewals.value.filter((r) => r.date.slice(0, 4) === today.value.slice(0, 4)).map((r) => r.ownerId)),
+  )
 
   const birthdayToday = computed(() => politicalBirthdayToday(me.value?.joinedPartyOn ?? null, today.value))
   const nextBirthday = computed(() => nextPoliticalBirthday(me.value?.joinedPartyOn ?? null, today.value))
   const standing = computed(() => partyStanding(me.value?.fullMemberOn ?? null, today.value))
   /** Whom the secretary's (or administrator's) list covers: the branch, or the organisation, the viewer included (a secretary is a member of his branch too). */
-  const managed = computed(() => people.value.filter((u) => !u.removed && (session.user?.role === 'admin' || u.branchId === session.user?.branchId)))
+  const managed = computed(() =>
+    people.value.filter((u) => !u.removed && (session.user?.role === 'admin' || u.branchId === session.user?.branchId)),
+  )
   /** Secretaries and administrators: whose political birthday falls in the coming 30 days. */
   const upcoming = computed(() => (session.user?.role === 'member' ? [] : upcomingPoliticalBirthdays(managed.value, today.value, 30)))
 

@@ -10,11 +10,29 @@ const china = (local: string) => new Date(`${local}+08:00`)
 let db: AccountDb
 const orgId = newId()
 const branchId = newId()
-const user: SessionUser = { id: newId(), orgId, orgName: '机关党委', branchId, branchName: '第一党支部', name: '张三', phone: '13800000001', role: 'member' }
+const user: SessionUser = {
+  id: newId(),
+  orgId,
+  orgName: '机关党委',
+  branchId,
+  branchName: '第一党支部',
+  name: '张三',
+  phone: '13800000001',
+  role: 'member',
+}
 
 beforeEach(async () => {
   db = new AccountDb(`notices-${newId()}`)
-  await db.users.put({ id: user.id, orgId, branchId, name: '张三', role: 'member', removed: false, joinedPartyOn: '2000-11-25', fullMemberOn: null })
+  await db.users.put({
+    id: user.id,
+    orgId,
+    branchId,
+    name: '张三',
+    role: 'member',
+    removed: false,
+    joinedPartyOn: '2000-11-25',
+    fullMemberOn: null,
+  })
 })
 afterEach(() => db.delete())
 

@@ -8,7 +8,13 @@ const SHOWN = 'notices-shown'
 const LAST_OPENED = 'last-opened-on'
 const KEEP = 100
 
-const asPerson = (u: { id: string; name: string; role: ReminderPerson['role']; branchId: string | null; joinedPartyOn?: string | null }): ReminderPerson => ({
+const asPerson = (u: {
+  id: string
+  name: string
+  role: ReminderPerson['role']
+  branchId: string | null
+  joinedPartyOn?: string | null
+}): ReminderPerson => ({
   id: u.id,
   name: u.name,
   role: u.role,
@@ -26,16 +32,40 @@ export async function takeNotices(db: AccountDb, user: SessionUser, now = new Da
   const meRow = await db.users.get(user.id)
   const me = asPerson(meRow ?? { ...user, joinedPartyOn: null })
   // The same people as the 政治生日 list on 首页: a secretary's branch (themselves included), an administrator's whole organisation.
-  const managed = user.role === 'admin' ? await db.users.toArray() : user.role === 'secretary' && user.branchId ? await db.users.where('branchId').equals(user.branchId).toArray() : []
+  const managed =
+    user.role === 'admin'
+      ? await db.users.toArray()
+      : user.role === 'secretary' && user.branchId
+        ? await db.users.where('branchId').equals(user.branchId).toArray()
+        : []
   const branch = managed.filter((u) => !u.removed).map(asPerson)
   const oldest = await db.outbox.orderBy('seq').first()
   const monthStart = `${today.slice(0, 7)}-01`
-  const studied = (await db.study_records.where('[ownerId+date]').between([user.id, monthStart], [user.id, today], true, true).filter((r) => !r.deleted).count()) > 0
+  const studied =
+    (await db.study_records
+      .where('[ownerId+date]')
+      .between([user.id, monthStart], [user.id, today], true, true)
+      .filter((r) => !r.deleted)
+      .count()) > 0
   const lastOpenedOn = ((await db.meta.get(LAST_OPENED))?.value as string | undefined) ?? null
   const shown = new Set(((await db.meta.get(SHOWN))?.value as string[] | undefined) ?? [])
 
-  const meetings = (await db.meetings.where('startsAt').between(now.toISOString(), new Date(now.getTime() + 2 * 86_400_000).toISOString()).toArray()).filter((m) => !m.deleted)
-  const all = inAppNotices({ now, me, branch, prefs: await readReminderPrefs(db, user.id), lastOpenedOn, oldestUnsyncedAt: oldest?.clientTime ?? null, studiedThisMonth: studied, meetings })
+  const meetings = (
+    await db.meetings
+      .where('startsAt')
+      .between(now.toISOString(), new Date(now.getTime() + 2 * 86_400_000).toISOString())
+      .toArray()
+  ).filter((m) => !m.deleted)
+  const all = inAppNotices({
+    now,
+    me,
+    branch,
+    prefs: await readReminderPrefs(db, user.id),
+    lastOpenedOn,
+    oldestUnsyncedAt: oldest?.clientTime ?? null,
+    studiedThisMonth: studied,
+    meetings,
+  })
   const fresh = all.filter((n) => !shown.has(n.key))
   await db.meta.bulkPut([
     { key: SHOWN, value: [...shown, ...fresh.map((n) => n.key)].slice(-KEEP) },

@@ -7,5 +7,13 @@ export async function readReminderPrefs(db: AccountDb, userId: string): Promise<
   if (!row) return DEFAULT_PREFS
   const { birthday, branchWeekAhead, studyGap, unsynced, quietStart, quietEnd } = row
   // Rows synced before this setting existed lack it: the default applies.
-  return { birthday, branchWeekAhead, meetingTomorrow: row.meetingTomorrow ?? DEFAULT_PREFS.meetingTomorrow, studyGap, unsynced, quietStart, quietEnd }
+  return {
+    birthday,
+    branchWeekAhead,
+    meetingTomorrow: row.meetingTomorrow ?? DEFAULT_PREFS.meetingTomorrow,
+    studyGap,
+    unsynced,
+    quietStart,
+    quietEnd,
+  }
 }

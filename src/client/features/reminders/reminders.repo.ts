@@ -12,7 +12,11 @@ export class ReminderPrefsError extends Error {}
 const Patch = v.partial(v.strictObject(reminderSettingsFields))
 
 /** Change some of the person's reminder settings, offline, through the one write path. Only the changed fields travel. */
-export async function saveReminderPrefs(db: AccountDb, user: Pick<SessionUser, 'id' | 'orgId'>, patch: Partial<ReminderPrefs>): Promise<void> {
+export async function saveReminderPrefs(
+  db: AccountDb,
+  user: Pick<SessionUser, 'id' | 'orgId'>,
+  patch: Partial<ReminderPrefs>,
+): Promise<void> {
   const parsed = v.safeParse(Patch, patch)
   if (!parsed.success) throw new ReminderPrefsError(issuesToMessage(parsed.issues, Patch))
   const current = await readReminderPrefs(db, user.id)

@@ -4,7 +4,14 @@ import { api } from '../../api/client.ts'
 import { useRequest } from '../../app/use-request.ts'
 import { useLiveQuery } from '../../db/live.ts'
 import { useSessionStore } from '../auth/session.store.ts'
-import { appliesTo, DEFAULT_PREFS, REMINDER_INFO, REMINDER_KINDS, type ReminderKind, type ReminderPrefs } from '../../../core/domain/reminders.ts'
+import {
+  appliesTo,
+  DEFAULT_PREFS,
+  REMINDER_INFO,
+  REMINDER_KINDS,
+  type ReminderKind,
+  type ReminderPrefs,
+} from '../../../core/domain/reminders.ts'
 import { readReminderPrefs } from './reminders.queries.ts'
 import { currentSubscription, disablePush, enablePush, permission, pushSupport, PushSetupError, type PushSupport } from './web-push.ts'
 
@@ -13,8 +20,14 @@ export type PushState = 'on' | 'off' | 'denied' | Exclude<PushSupport, 'supporte
 /** Reminder settings (kept offline, synced), this phone's push subscription, and in-app notices. */
 export const useRemindersStore = defineStore('reminders', () => {
   const session = useSessionStore()
-  const prefs = useLiveQuery<ReminderPrefs>(() => (session.db && session.user ? readReminderPrefs(session.db, session.user.id) : DEFAULT_PREFS), DEFAULT_PREFS, [() => session.db])
-  const kinds = computed(() => REMINDER_KINDS.filter((k) => session.user && appliesTo(k, session.user.role)).map((k) => ({ kind: k, ...REMINDER_INFO[k] })))
+  const prefs = useLiveQuery<ReminderPrefs>(
+    () => (session.db && session.user ? readReminderPrefs(session.db, session.user.id) : DEFAULT_PREFS),
+    DEFAULT_PREFS,
+    [() => session.db],
+  )
+  const kinds = computed(() =>
+    REMINDER_KINDS.filter((k) => session.user && appliesTo(k, session.user.role)).map((k) => ({ kind: k, ...REMINDER_INFO[k] })),
+  )
 
   const push = ref<PushState>('off')
   const message = ref<string | null>(null)

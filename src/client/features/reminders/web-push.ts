@@ -8,7 +8,8 @@ import type { PushSubscriptionInput } from '../../../core/schemas/push.ts'
 export type PushSupport = 'supported' | 'ios-home-screen' | 'unsupported'
 
 const isIos = () => /iPad|iPhone|iPod/.test(navigator.userAgent) || (navigator.platform === 'MacIntel' && navigator.maxTouchPoints > 1)
-const standalone = () => window.matchMedia('(display-mode: standalone)').matches || (navigator as Navigator & { standalone?: boolean }).standalone === true
+const standalone = () =>
+  window.matchMedia('(display-mode: standalone)').matches || (navigator as Navigator & { standalone?: boolean }).standalone === true
 
 export function pushSupport(): PushSupport {
   const apis = 'serviceWorker' in navigator && 'PushManager' in window && 'Notification' in window
@@ -52,7 +53,14 @@ export async function enablePush(api: Api): Promise<void> {
   let sub = await reg.pushManager.getSubscription()
   // A subscription made with another server key (a restored server) cannot be used: renew it.
   const key = sub?.options.applicationServerKey
-  if (sub && key && btoa(String.fromCharCode(...new Uint8Array(key))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '') !== publicKey) {
+  if (
+    sub &&
+    key &&
+    btoa(String.fromCharCode(...new Uint8Array(key)))
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_')
+      .replace(/=+$/, '') !== publicKey
+  ) {
     await sub.unsubscribe()
     sub = null
   }

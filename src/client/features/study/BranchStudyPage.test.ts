@@ -6,7 +6,11 @@ import type { StudyRecord, UserProfile } from '../../../core/schemas/entities.ts
 import { mountPage, signedInHarness, type PageHarness } from '../../testing/page.ts'
 import { monthOf } from './study-summary.ts'
 
-vi.mock('../../sync/engine.ts', () => ({ SyncEngine: class { sync = () => Promise.resolve({ ok: true }) } }))
+vi.mock('../../sync/engine.ts', () => ({
+  SyncEngine: class {
+    sync = () => Promise.resolve({ ok: true })
+  },
+}))
 vi.mock('../../sync/scheduler.ts', () => ({ startScheduler: () => ({ stop: () => undefined, closely: () => undefined }) }))
 const { default: BranchStudyPage } = await import('./BranchStudyPage.vue')
 
@@ -16,11 +20,35 @@ const month = monthOf(new Date())
 
 beforeEach(async () => {
   h = signedInHarness({ role: 'secretary' })
-  const person = (name: string, extra: Partial<UserProfile> = {}): UserProfile => ({ id: newId(), orgId: h.user.orgId, branchId: h.user.branchId, name, role: 'member', removed: false, joinedPartyOn: null, fullMemberOn: null, ...extra })
+  const person = (name: string, extra: Partial<UserProfile> = {}): UserProfile => ({
+    id: newId(),
+    orgId: h.user.orgId,
+    branchId: h.user.branchId,
+    name,
+    role: 'member',
+    removed: false,
+    joinedPartyOn: null,
+    fullMemberOn: null,
+    ...extra,
+  })
   const zhang = person('张三')
   const he = person('何雪梅')
   await h.db.users.bulkPut([zhang, he, person('冯志远'), person('外支部', { branchId: newId() })])
-  const rec = (ownerId: string, title: string, minutes: number, branchId = h.user.branchId): StudyRecord => ({ id: newId(), ownerId, branchId, orgId: h.user.orgId, kind: 'self_study', title, date: `${month}-02`, minutes, notes: '', sourceUrl: '', createdAt: new Date().toISOString(), updatedAt: new Date().toISOString(), deleted: false })
+  const rec = (ownerId: string, title: string, minutes: number, branchId = h.user.branchId): StudyRecord => ({
+    id: newId(),
+    ownerId,
+    branchId,
+    orgId: h.user.orgId,
+    kind: 'self_study',
+    title,
+    date: `${month}-02`,
+    minutes,
+    notes: '',
+    sourceUrl: '',
+    createdAt: new Date().toISOString(),
+    updatedAt: new Date().toISOString(),
+    deleted: false,
+  })
   await h.db.study_records.bulkPut([rec(zhang.id, '自学党章', 45), rec(zhang.id, '学习强国答题', 20), rec(he.id, '警示教育片', 60)])
 })
 afterEach(async () => {
@@ -38,6 +66,8 @@ describe('本支部学习情况', () => {
     expect(page.find('[data-testid="branch-study-nothing"]').text()).toContain('冯志远')
     expect(page.text()).not.toContain('外支部')
     expect(page.text()).not.toMatch(/%|排名|名次/)
-    expect(page.find('[data-testid="study-ledger-download"]').attributes('href')).toBe(`/api/study-ledger/${h.user.branchId}/${month.slice(0, 4)}.xlsx`)
+    expect(page.find('[data-testid="study-ledger-download"]').attributes('href')).toBe(
+      `/api/study-ledger/${h.user.branchId}/${month.slice(0, 4)}.xlsx`,
+    )
   })
 })

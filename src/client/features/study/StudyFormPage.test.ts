@@ -3,7 +3,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { VueWrapper } from '@vue/test-utils'
 import { mountPage, signedInHarness, type PageHarness } from '../../testing/page.ts'
 
-vi.mock('../../sync/engine.ts', () => ({ SyncEngine: class { sync = () => Promise.resolve({ ok: true }) } }))
+vi.mock('../../sync/engine.ts', () => ({
+  SyncEngine: class {
+    sync = () => Promise.resolve({ ok: true })
+  },
+}))
 vi.mock('../../sync/scheduler.ts', () => ({ startScheduler: () => ({ stop: () => undefined, closely: () => undefined }) }))
 vi.mock('../../api/client.ts', () => ({ api: new Proxy({}, { get: () => () => Promise.reject(new Error('offline')) }) }))
 

@@ -13,13 +13,26 @@ import { monthOf } from './study-summary.ts'
 export const useBranchStudyStore = defineStore('branch-study', () => {
   const session = useSessionStore()
   const month = ref(monthOf(new Date()))
-  const branches = useLiveQuery<Branch[]>(async () => sortOrgUnits(((await session.db?.branches.toArray()) ?? []).filter((b) => !b.archived)), [], [() => session.db])
+  const branches = useLiveQuery<Branch[]>(
+    async () => sortOrgUnits(((await session.db?.branches.toArray()) ?? []).filter((b) => !b.archived)),
+    [],
+    [() => session.db],
+  )
   const chosen = ref<string | null>(null)
   /** A secretary's own branch; an administrator picks one (the first by default). */
-  const branchId = computed(() => (session.user?.role === 'admin' ? (chosen.value ?? branches.value[0]?.id ?? null) : (session.user?.branchId ?? null)))
-  const people = useLiveQuery<UserProfile[]>(async () => sortByName(((await session.db?.users.toArray()) ?? []).filter((u) => !u.removed)), [], [() => session.db])
+  const branchId = computed(() =>
+    session.user?.role === 'admin' ? (chosen.value ?? branches.value[0]?.id ?? null) : (session.user?.branchId ?? null),
+  )
+  const people = useLiveQuery<UserProfile[]>(
+    async () => sortByName(((await session.db?.users.toArray()) ?? []).filter((u) => !u.removed)),
+    [],
+    [() => session.db],
+  )
   const records = useLiveQuery<StudyRecord[]>(
-    async () => ((await session.db?.study_records.where('date').between(`${month.value}-01`, `${month.value}-31`, true, true).toArray()) ?? []).filter((r) => !r.deleted),
+    async () =>
+      (
+        (await session.db?.study_records.where('date').between(`${month.value}-01`, `${month.value}-31`, true, true).toArray()) ?? []
+      ).filter((r) => !r.deleted),
     [],
     [month, () => session.db],
   )

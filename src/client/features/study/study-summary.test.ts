@@ -3,13 +3,29 @@ import { filterRecords, formatMinutes, monthLabel, shiftMonth, summarize } from 
 import type { StudyRecord } from '../../../core/schemas/entities.ts'
 
 const rec = (over: Partial<StudyRecord>): StudyRecord => ({
-  id: 'x', ownerId: 'o', branchId: null, orgId: 'g', kind: 'self_study', title: 't', date: '2026-11-01', minutes: 30,
-  notes: '', sourceUrl: '', createdAt: '', updatedAt: '', deleted: false, ...over,
+  id: 'x',
+  ownerId: 'o',
+  branchId: null,
+  orgId: 'g',
+  kind: 'self_study',
+  title: 't',
+  date: '2026-11-01',
+  minutes: 30,
+  notes: '',
+  sourceUrl: '',
+  createdAt: '',
+  updatedAt: '',
+  deleted: false,
+  ...over,
 })
 
 describe('study summary', () => {
   it('totals per kind in display order and overall', () => {
-    const s = summarize([rec({ kind: 'self_study', minutes: 30 }), rec({ kind: 'first_topic', minutes: 60 }), rec({ kind: 'self_study', minutes: 15 })])
+    const s = summarize([
+      rec({ kind: 'self_study', minutes: 30 }),
+      rec({ kind: 'first_topic', minutes: 60 }),
+      rec({ kind: 'self_study', minutes: 15 }),
+    ])
     expect(s).toEqual({
       count: 3,
       minutes: 105,

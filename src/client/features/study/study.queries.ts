@@ -2,11 +2,15 @@ import type { StudyRecord } from '../../../core/schemas/entities.ts'
 import type { AccountDb } from '../../db/account-db.ts'
 
 /** The order of a month's records: newest date first, then the latest recorded. */
-export const newestFirst = (a: StudyRecord, b: StudyRecord): number => b.date.localeCompare(a.date) || b.createdAt.localeCompare(a.createdAt)
+export const newestFirst = (a: StudyRecord, b: StudyRecord): number =>
+  b.date.localeCompare(a.date) || b.createdAt.localeCompare(a.createdAt)
 
 /** One member's records of one month (YYYY-MM), newest first. */
 export async function monthRecords(db: AccountDb, ownerId: string, month: string): Promise<StudyRecord[]> {
-  const rows = await db.study_records.where('[ownerId+date]').between([ownerId, `${month}-01`], [ownerId, `${month}-31`], true, true).toArray()
+  const rows = await db.study_records
+    .where('[ownerId+date]')
+    .between([ownerId, `${month}-01`], [ownerId, `${month}-31`], true, true)
+    .toArray()
   return rows.filter((r) => !r.deleted).sort(newestFirst)
 }
 

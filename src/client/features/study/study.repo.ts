@@ -21,7 +21,15 @@ function check<S extends v.GenericSchema>(schema: S, input: unknown): v.InferOut
 export function prepareStudy(user: SessionUser, draft: StudyDraft): { row: StudyRecord; fields: Record<string, unknown> } {
   const now = new Date().toISOString()
   const fields = check(StudyRecordInput, { ...draft, createdAt: now })
-  const row: StudyRecord = { id: newId(), ownerId: user.id, branchId: user.branchId, orgId: user.orgId, ...fields, updatedAt: now, deleted: false }
+  const row: StudyRecord = {
+    id: newId(),
+    ownerId: user.id,
+    branchId: user.branchId,
+    orgId: user.orgId,
+    ...fields,
+    updatedAt: now,
+    deleted: false,
+  }
   return { row, fields }
 }
 
@@ -37,7 +45,10 @@ export async function createStudy(db: AccountDb, user: SessionUser, draft: Study
 
 /** An edit, checked (synchronously, throws StudyInputError) before anything is shown or written. */
 export function checkStudyEdit(draft: StudyDraft): StudyDraft {
-  return check(v.object(Object.fromEntries(Object.keys(draft).map((k) => [k, studyRecordFields[k as keyof StudyDraft]]))), draft) as StudyDraft
+  return check(
+    v.object(Object.fromEntries(Object.keys(draft).map((k) => [k, studyRecordFields[k as keyof StudyDraft]]))),
+    draft,
+  ) as StudyDraft
 }
 
 /**

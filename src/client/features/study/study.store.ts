@@ -90,7 +90,9 @@ export const useStudyStore = defineStore('study', () => {
     return [...byId.values()].filter(inView).sort(newestFirst)
   })
   /** Unsynced: in the outbox, or still being written. */
-  const pendingIds = computed<Set<string>>(() => (optimistic.value.size === 0 ? queued.value : new Set([...queued.value, ...optimistic.value.keys()])))
+  const pendingIds = computed<Set<string>>(() =>
+    optimistic.value.size === 0 ? queued.value : new Set([...queued.value, ...optimistic.value.keys()]),
+  )
 
   /** Shows `row` now, and takes it away again if `write` fails. */
   function show(row: StudyRecord, write: Promise<StudyRecord>): ShownWrite {

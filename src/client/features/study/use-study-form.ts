@@ -92,7 +92,12 @@ export function useStudyForm(id: string | null, fromRejected: string | null, don
   async function remove(): Promise<void> {
     if (!id) return
     try {
-      await showConfirmDialog({ title: '删除这条学习记录？', message: '删除后将在您的所有设备上同步删除。', confirmButtonText: '删除', cancelButtonText: '取消' })
+      await showConfirmDialog({
+        title: '删除这条学习记录？',
+        message: '删除后将在您的所有设备上同步删除。',
+        confirmButtonText: '删除',
+        cancelButtonText: '取消',
+      })
     } catch {
       return
     }

@@ -26,7 +26,16 @@ async function signedIn() {
   const session = useSessionStore()
   const id = newId()
   session.db = new AccountDb(`unit-${id}`)
-  session.user = { id, orgId: newId(), orgName: '机关党委', branchId: newId(), branchName: '第一党支部', name: '张三', phone: '13800000001', role: 'member' }
+  session.user = {
+    id,
+    orgId: newId(),
+    orgName: '机关党委',
+    branchId: newId(),
+    branchName: '第一党支部',
+    name: '张三',
+    phone: '13800000001',
+    role: 'member',
+  }
   const sync = useSyncStore()
   await nextTick()
   return sync
@@ -47,7 +56,11 @@ describe('sync status the member sees', () => {
     expect(sync.stateText).toBe('同步未完成')
     expect(sync.failureText).toBe(FAILURE_TEXT.unexpected)
     expect(sync.failureText).toMatch(/[\u4e00-\u9fff]/)
-    expect(sync.lastError).toMatchObject({ failure: 'unexpected', text: FAILURE_TEXT.unexpected, detail: 'InvalidTableError: Table followups does not exist' })
+    expect(sync.lastError).toMatchObject({
+      failure: 'unexpected',
+      text: FAILURE_TEXT.unexpected,
+      detail: 'InvalidTableError: Table followups does not exist',
+    })
     expect(Date.now() - Date.parse(sync.lastError?.at ?? '')).toBeLessThan(5000)
     expect(error).toHaveBeenCalled()
     error.mockRestore()

@@ -152,5 +152,19 @@ export const useSyncStore = defineStore('sync', () => {
     await db()?.rejected.delete(id)
   }
 
-  return { pending, rejected, lastSyncAt, state, stateText, failure, failureText, lastError, online, syncNow: runOnce, followClosely, discard, fixLink }
+  return {
+    pending,
+    rejected,
+    lastSyncAt,
+    state,
+    stateText,
+    failure,
+    failureText,
+    lastError,
+    online,
+    syncNow: runOnce,
+    followClosely,
+    discard,
+    fixLink,
+  }
 })

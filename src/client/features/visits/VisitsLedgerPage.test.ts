@@ -3,7 +3,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { VueWrapper } from '@vue/test-utils'
 import { mountPage, signedInHarness, type PageHarness } from '../../testing/page.ts'
 
-vi.mock('../../sync/engine.ts', () => ({ SyncEngine: class { sync = () => Promise.resolve({ ok: true }) } }))
+vi.mock('../../sync/engine.ts', () => ({
+  SyncEngine: class {
+    sync = () => Promise.resolve({ ok: true })
+  },
+}))
 vi.mock('../../sync/scheduler.ts', () => ({ startScheduler: () => ({ stop: () => undefined, closely: () => undefined }) }))
 vi.mock('../../api/client.ts', () => ({ api: new Proxy({}, { get: () => () => Promise.reject(new Error('offline')) }) }))
 
@@ -18,7 +22,7 @@ afterEach(async () => {
 })
 
 describe('走访台账 download', () => {
-  it('the long label is padded clear of the button\'s round ends (its own class beside button-link)', async () => {
+  it("the long label is padded clear of the button's round ends (its own class beside button-link)", async () => {
     h = signedInHarness({ role: 'secretary' })
     page = await mountPage(h, VisitsLedgerPage, '/visits/ledger')
     const link = page.find('[data-testid="visits-ledger-download"]')

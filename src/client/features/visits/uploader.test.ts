@@ -38,7 +38,17 @@ describe('photo upload queue', () => {
       for (const loseAnswer of [false, true]) {
         db = new AccountDb(`upload-${newId()}`)
         const server = fakeServer()
-        const photos = sizes.map((n, i) => ({ id: newId(), visitId: newId(), blob: new Blob([new Uint8Array(n).fill(i + 1)]), mime: 'image/jpeg', width: 1, height: 1, size: n, state: 'pending' as const, createdAt: '' }))
+        const photos = sizes.map((n, i) => ({
+          id: newId(),
+          visitId: newId(),
+          blob: new Blob([new Uint8Array(n).fill(i + 1)]),
+          mime: 'image/jpeg',
+          width: 1,
+          height: 1,
+          size: n,
+          state: 'pending' as const,
+          createdAt: '',
+        }))
         await db.photo_blobs.bulkAdd(photos)
         let step = 0
         const dying = {
@@ -69,7 +79,17 @@ describe('photo upload queue', () => {
     db = new AccountDb(`upload-${newId()}`)
     const server = fakeServer()
     const visitId = newId()
-    await db.photo_blobs.add({ id: newId(), visitId, blob: new Blob([new Uint8Array(10)]), mime: 'image/jpeg', width: 1, height: 1, size: 10, state: 'pending', createdAt: '' })
+    await db.photo_blobs.add({
+      id: newId(),
+      visitId,
+      blob: new Blob([new Uint8Array(10)]),
+      mime: 'image/jpeg',
+      width: 1,
+      height: 1,
+      size: 10,
+      state: 'pending',
+      createdAt: '',
+    })
     await db.outbox.add({ id: newId(), table: 'visits', op: 'upsert', rowId: visitId, fields: {}, base: {}, clientTime: '', v: 1 })
     expect(await uploadPendingPhotos(db, server.api)).toEqual({ uploaded: 0, waiting: 1 })
     expect(server.writes()).toBe(0)

@@ -10,7 +10,10 @@ export const UPLOAD_CHUNK = 256 * 1024
  * A photo is uploaded only once its visit has reached the server, and marked uploaded only when
  * the server says it is complete, so nothing is lost and nothing is sent twice.
  */
-export async function uploadPendingPhotos(db: AccountDb, api: Pick<Api, 'photoStatus' | 'uploadPhotoChunk'>): Promise<{ uploaded: number; waiting: number }> {
+export async function uploadPendingPhotos(
+  db: AccountDb,
+  api: Pick<Api, 'photoStatus' | 'uploadPhotoChunk'>,
+): Promise<{ uploaded: number; waiting: number }> {
   const pending = await db.photo_blobs.where('state').equals('pending').toArray()
   let uploaded = 0
   let waiting = 0

@@ -22,8 +22,11 @@ export async function saveHousehold(db: AccountDb, user: SessionUser, id: string
     const current = await db.households.get(id)
     if (!current) throw new VisitError('联系户不存在')
     const patch = check(v.partial(v.object(householdFields)), input)
-    const changed = Object.fromEntries(Object.entries(patch).filter(([k, val]) => JSON.stringify(current[k as keyof Household]) !== JSON.stringify(val)))
-    if (Object.keys(changed).length) await writeRow(db, 'households', { ...current, ...changed, updatedAt: new Date().toISOString() }, changed)
+    const changed = Object.fromEntries(
+      Object.entries(patch).filter(([k, val]) => JSON.stringify(current[k as keyof Household]) !== JSON.stringify(val)),
+    )
+    if (Object.keys(changed).length)
+      await writeRow(db, 'households', { ...current, ...changed, updatedAt: new Date().toISOString() }, changed)
     return id
   }
   const fields = check(v.object(householdFields), { ...input, createdAt: new Date().toISOString() })
@@ -68,14 +71,36 @@ export async function recordVisit(db: AccountDb, user: SessionUser, draft: Visit
     createdAt,
   })
   if (!fields.householdId && !fields.place.trim()) throw new VisitError('请选择联系户或填写走访地点')
-  const followups = draft.followups.filter((f) => f.text.trim()).map((f) => check(v.object(followupFields), { ...f, visitId: id, createdAt }))
+  const followups = draft.followups
+    .filter((f) => f.text.trim())
+    .map((f) => check(v.object(followupFields), { ...f, visitId: id, createdAt }))
   await db.photo_blobs.bulkAdd(
-    draft.photos.map((p, i) => ({ id: photoIds[i] as string, visitId: id, blob: p.blob, mime: p.blob.type || 'image/jpeg', width: p.width, height: p.height, size: p.blob.size, state: 'pending' as const, createdAt })),
+    draft.photos.map((p, i) => ({
+      id: photoIds[i] as string,
+      visitId: id,
+      blob: p.blob,
+      mime: p.blob.type || 'image/jpeg',
+      width: p.width,
+      height: p.height,
+      size: p.blob.size,
+      state: 'pending' as const,
+      createdAt,
+    })),
   )
   const visit: Visit = { id, orgId: user.orgId, ...fields, createdBy: user.id, updatedAt: createdAt, deleted: false }
   await writeRow(db, 'visits', visit, { ...fields })
   for (const f of followups) {
-    const row: Followup = { id: newId(), orgId: user.orgId, branchId: user.branchId, householdId: fields.householdId, ...f, closedAt: null, closeNote: '', updatedAt: createdAt, deleted: false }
+    const row: Followup = {
+      id: newId(),
+      orgId: user.orgId,
+      branchId: user.branchId,
+      householdId: fields.householdId,
+      ...f,
+      closedAt: null,
+      closeNote: '',
+      updatedAt: createdAt,
+      deleted: false,
+    }
     await writeRow(db, 'followups', row, { ...f })
   }
   return id

@@ -12,9 +12,22 @@ const writes = () => import('./visits.repo.ts')
 /** Households, visits and follow-ups on this phone; photos waiting to upload; storage use. */
 export const useVisitsStore = defineStore('visits', () => {
   const session = useSessionStore()
-  const households = useLiveQuery<Household[]>(async () => ((await session.db?.households.toArray()) ?? []).filter((h) => !h.deleted).sort((a, b) => a.name.localeCompare(b.name, 'zh-CN')), [], [() => session.db])
-  const visits = useLiveQuery<Visit[]>(async () => ((await session.db?.visits.orderBy('visitedAt').reverse().toArray()) ?? []).filter((x) => !x.deleted), [], [() => session.db])
-  const followups = useLiveQuery<Followup[]>(async () => ((await session.db?.followups.toArray()) ?? []).filter((f) => !f.deleted), [], [() => session.db])
+  const households = useLiveQuery<Household[]>(
+    async () =>
+      ((await session.db?.households.toArray()) ?? []).filter((h) => !h.deleted).sort((a, b) => a.name.localeCompare(b.name, 'zh-CN')),
+    [],
+    [() => session.db],
+  )
+  const visits = useLiveQuery<Visit[]>(
+    async () => ((await session.db?.visits.orderBy('visitedAt').reverse().toArray()) ?? []).filter((x) => !x.deleted),
+    [],
+    [() => session.db],
+  )
+  const followups = useLiveQuery<Followup[]>(
+    async () => ((await session.db?.followups.toArray()) ?? []).filter((f) => !f.deleted),
+    [],
+    [() => session.db],
+  )
   const photos = useLiveQuery<Pick<PhotoBlob, 'id' | 'visitId' | 'state' | 'size'>[]>(
     async () => ((await session.db?.photo_blobs.toArray()) ?? []).map(({ id, visitId, state, size }) => ({ id, visitId, state, size })),
     [],

@@ -7,5 +7,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // Give every person a new change number above the current head, so devices that synced before
   // this version receive the new fields at their next pull.
   await sql`update users set seq = seq + (select value from counters where name = 'seq')`.execute(db)
-  await sql`update counters set value = (select max(seq) from users) where name = 'seq' and (select max(seq) from users) > value`.execute(db)
+  await sql`update counters set value = (select max(seq) from users) where name = 'seq' and (select max(seq) from users) > value`.execute(
+    db,
+  )
 }

@@ -19,13 +19,28 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute()
 
   await db.schema.alterTable('users').addColumn('group_id', 'text').execute()
-  await db.schema.alterTable('users').addColumn('status', 'text', (c) => c.notNull().defaultTo('full')).execute()
-  await db.schema.alterTable('users').addColumn('note', 'text', (c) => c.notNull().defaultTo('')).execute()
-  await db.schema.alterTable('users').addColumn('leadership', 'integer', (c) => c.notNull().defaultTo(0)).execute()
+  await db.schema
+    .alterTable('users')
+    .addColumn('status', 'text', (c) => c.notNull().defaultTo('full'))
+    .execute()
+  await db.schema
+    .alterTable('users')
+    .addColumn('note', 'text', (c) => c.notNull().defaultTo(''))
+    .execute()
+  await db.schema
+    .alterTable('users')
+    .addColumn('leadership', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute()
   /** Bumped when what the person may see changes (branch, role): their devices then re-pull from scratch. */
-  await db.schema.alterTable('users').addColumn('scope_version', 'integer', (c) => c.notNull().defaultTo(0)).execute()
+  await db.schema
+    .alterTable('users')
+    .addColumn('scope_version', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute()
   /** 0 until the person has set their own password with an activation code. */
-  await db.schema.alterTable('users').addColumn('activated', 'integer', (c) => c.notNull().defaultTo(1)).execute()
+  await db.schema
+    .alterTable('users')
+    .addColumn('activated', 'integer', (c) => c.notNull().defaultTo(1))
+    .execute()
   await db.schema.alterTable('users').addColumn('removed_at', 'text').execute()
 
   await db.schema
@@ -78,5 +93,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   // People now carry `removed`: renumber them above the head so devices pull the new field.
   await sql`update users set seq = seq + (select value from counters where name = 'seq')`.execute(db)
-  await sql`update counters set value = (select max(seq) from users) where name = 'seq' and (select max(seq) from users) > value`.execute(db)
+  await sql`update counters set value = (select max(seq) from users) where name = 'seq' and (select max(seq) from users) > value`.execute(
+    db,
+  )
 }

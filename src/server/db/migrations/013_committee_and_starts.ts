@@ -7,11 +7,18 @@ import { sql, type Kysely } from 'kysely'
  * started with their organisation. Users and branches get new numbers so devices pull the fields.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.alterTable('users').addColumn('committee', 'integer', (c) => c.notNull().defaultTo(0)).execute()
+  await db.schema
+    .alterTable('users')
+    .addColumn('committee', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute()
   await db.schema.alterTable('branches').addColumn('started_on', 'text').execute()
-  await sql`update branches set started_on = (select substr(o.created_at, 1, 10) from organizations o where o.id = branches.org_id)`.execute(db)
+  await sql`update branches set started_on = (select substr(o.created_at, 1, 10) from organizations o where o.id = branches.org_id)`.execute(
+    db,
+  )
   for (const table of ['users', 'branches']) {
     await sql`update ${sql.table(table)} set seq = seq + (select value from counters where name = 'seq')`.execute(db)
-    await sql`update counters set value = (select max(seq) from ${sql.table(table)}) where name = 'seq' and (select max(seq) from ${sql.table(table)}) > value`.execute(db)
+    await sql`update counters set value = (select max(seq) from ${sql.table(table)}) where name = 'seq' and (select max(seq) from ${sql.table(table)}) > value`.execute(
+      db,
+    )
   }
 }

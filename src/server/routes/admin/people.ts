@@ -2,7 +2,17 @@ import type { FastifyInstance } from 'fastify'
 import type { AppContext } from '../../context.ts'
 import { HttpError, parseInput } from '../../lib/http-error.ts'
 import { requireViewer } from '../../plugins/auth.ts'
-import { IdParams, MoveInput, PersonInput, PersonPatch, RemoveInput, RoleInput, REMOVE_REASON_LABELS, type IssuedCode, type MembershipEvent } from '../../../core/schemas/people.ts'
+import {
+  IdParams,
+  MoveInput,
+  PersonInput,
+  PersonPatch,
+  RemoveInput,
+  RoleInput,
+  REMOVE_REASON_LABELS,
+  type IssuedCode,
+  type MembershipEvent,
+} from '../../../core/schemas/people.ts'
 import { ROLE_LABELS } from '../../../core/domain/roles.ts'
 import { checkPartyDates } from '../../../core/domain/political-birthday.ts'
 import { chinaToday } from '../../../core/domain/china-time.ts'
@@ -69,11 +79,22 @@ export function peopleRoutes(app: FastifyInstance, ctx: AppContext): void {
         joinedPartyOn: input.joinedPartyOn,
         fullMemberOn: input.fullMemberOn,
       })
-      await recordEvent(trx, { orgId: viewer.orgId, userId: id, kind: 'join', from: null, to: input.branchId, date: today(), note: '新增', actorId: viewer.id })
+      await recordEvent(trx, {
+        orgId: viewer.orgId,
+        userId: id,
+        kind: 'join',
+        from: null,
+        to: input.branchId,
+        date: today(),
+        note: '新增',
+        actorId: viewer.id,
+      })
       const code = await issueActivationCode(trx, id, viewer.id)
       await audit(trx, request, viewer, 'person_create', id, `新增${ROLE_LABELS[input.role]}：${input.name}`)
       const person = await trx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
-      const branch = input.branchId ? await trx.selectFrom('branches').select('name').where('id', '=', input.branchId).executeTakeFirst() : undefined
+      const branch = input.branchId
+        ? await trx.selectFrom('branches').select('name').where('id', '=', input.branchId).executeTakeFirst()
+        : undefined
       const issued: IssuedCode = { userId: id, name: input.name, phone: input.phone, branchName: branch?.name ?? null, ...code }
       return { person: personToWire(person), activation: issued }
     })
@@ -103,7 +124,9 @@ export function peopleRoutes(app: FastifyInstance, ctx: AppContext): void {
         joined_party_on: joined,
         full_member_on: full,
       })
-      await audit(trx, request, viewer, 'person_update', id, `修改人员信息：${person.name}（${Object.keys(patch).join('、')}）`, { fields: Object.keys(patch) })
+      await audit(trx, request, viewer, 'person_update', id, `修改人员信息：${person.name}（${Object.keys(patch).join('、')}）`, {
+        fields: Object.keys(patch),
+      })
       return { person: personToWire(await trx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow()) }
     })
   })
@@ -120,7 +143,15 @@ export function peopleRoutes(app: FastifyInstance, ctx: AppContext): void {
       if (person.role === role) return { person: personToWire(person) }
       await updatePerson(trx, id, { role })
       await changeScope(trx, [id])
-      await audit(trx, request, viewer, 'person_role', id, `${person.name}：${ROLE_LABELS[person.role as keyof typeof ROLE_LABELS]} → ${ROLE_LABELS[role]}`, { from: person.role, to: role })
+      await audit(
+        trx,
+        request,
+        viewer,
+        'person_role',
+        id,
+        `${person.name}：${ROLE_LABELS[person.role as keyof typeof ROLE_LABELS]} → ${ROLE_LABELS[role]}`,
+        { from: person.role, to: role },
+      )
       return { person: personToWire(await trx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow()) }
     })
   })
@@ -140,10 +171,27 @@ export function peopleRoutes(app: FastifyInstance, ctx: AppContext): void {
       const oldBranchPeople = person.branch_id
         ? (await trx.selectFrom('users').select('id').where('branch_id', '=', person.branch_id).execute()).map((r) => r.id)
         : []
-      await updatePerson(trx, id, { branch_id: to.id, group_id: null, committee: 0, ...(person.role === 'secretary' && { role: 'member' }) })
+      await updatePerson(trx, id, {
+        branch_id: to.id,
+        group_id: null,
+        committee: 0,
+        ...(person.role === 'secretary' && { role: 'member' }),
+      })
       await changeScope(trx, [id, ...oldBranchPeople.filter((p) => p !== id)])
-      await recordEvent(trx, { orgId: viewer.orgId, userId: id, kind: input.kind, from: person.branch_id, to: to.id, date: input.date, note: input.note, actorId: viewer.id })
-      await audit(trx, request, viewer, 'person_move', id, `${person.name} 调整到 ${to.name}（${input.date}）`, { from: person.branch_id, to: to.id })
+      await recordEvent(trx, {
+        orgId: viewer.orgId,
+        userId: id,
+        kind: input.kind,
+        from: person.branch_id,
+        to: to.id,
+        date: input.date,
+        note: input.note,
+        actorId: viewer.id,
+      })
+      await audit(trx, request, viewer, 'person_move', id, `${person.name} 调整到 ${to.name}（${input.date}）`, {
+        from: person.branch_id,
+        to: to.id,
+      })
       return { person: personToWire(await trx.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirstOrThrow()) }
     })
   })
@@ -170,9 +218,15 @@ export function peopleRoutes(app: FastifyInstance, ctx: AppContext): void {
         removed_at: nowIso(),
       })
       for (const table of ['study_records', 'oath_renewals'] as const) {
-        const ids = (await trx.selectFrom(table).select('id').where('owner_id', '=', id).where('deleted', '=', 0).execute()).map((r) => r.id)
+        const ids = (await trx.selectFrom(table).select('id').where('owner_id', '=', id).where('deleted', '=', 0).execute()).map(
+          (r) => r.id,
+        )
         for (const rowId of ids) {
-          await trx.updateTable(table).set({ deleted: 1, updated_at: nowIso(), seq: await nextSeq(trx) }).where('id', '=', rowId).execute()
+          await trx
+            .updateTable(table)
+            .set({ deleted: 1, updated_at: nowIso(), seq: await nextSeq(trx) })
+            .where('id', '=', rowId)
+            .execute()
         }
       }
       await trx.updateTable('study_records').set({ title: '', notes: '', source_url: '' }).where('owner_id', '=', id).execute()
@@ -181,8 +235,25 @@ export function peopleRoutes(app: FastifyInstance, ctx: AppContext): void {
       await trx.deleteFrom('calendar_feeds').where('user_id', '=', id).execute()
       await trx.updateTable('activation_codes').set({ used_at: nowIso() }).where('user_id', '=', id).where('used_at', 'is', null).execute()
       await revokeRemotely(trx, { userId: id })
-      await recordEvent(trx, { orgId: viewer.orgId, userId: id, kind: input.reason, from: person.branch_id, to: null, date: input.date, note: input.note, actorId: viewer.id })
-      await audit(trx, request, viewer, 'person_remove', id, `移除人员：${person.name}（${REMOVE_REASON_LABELS[input.reason]}，${input.date}）`, { reason: input.reason })
+      await recordEvent(trx, {
+        orgId: viewer.orgId,
+        userId: id,
+        kind: input.reason,
+        from: person.branch_id,
+        to: null,
+        date: input.date,
+        note: input.note,
+        actorId: viewer.id,
+      })
+      await audit(
+        trx,
+        request,
+        viewer,
+        'person_remove',
+        id,
+        `移除人员：${person.name}（${REMOVE_REASON_LABELS[input.reason]}，${input.date}）`,
+        { reason: input.reason },
+      )
       return { removed: true }
     })
   })
@@ -195,7 +266,9 @@ export function peopleRoutes(app: FastifyInstance, ctx: AppContext): void {
       if (person.role === 'admin' && viewer.role !== 'admin') throw new HttpError(404, 'not_found', '找不到此人员')
       const code = await issueActivationCode(trx, id, viewer.id)
       await audit(trx, request, viewer, 'activation_issue', id, `为 ${person.name} 发放激活码（设置或重置密码）`)
-      const branch = person.branch_id ? await trx.selectFrom('branches').select('name').where('id', '=', person.branch_id).executeTakeFirst() : undefined
+      const branch = person.branch_id
+        ? await trx.selectFrom('branches').select('name').where('id', '=', person.branch_id).executeTakeFirst()
+        : undefined
       const issued: IssuedCode = { userId: id, name: person.name, phone: person.phone, branchName: branch?.name ?? null, ...code }
       return { activation: issued }
     })
@@ -207,7 +280,8 @@ export function peopleRoutes(app: FastifyInstance, ctx: AppContext): void {
     const viewer = requireViewer(request)
     requireManager(viewer)
     const { branchId } = parseInput(BatchInput, request.body)
-    if (viewer.role !== 'admin' && branchId !== undefined && branchId !== viewer.branchId) throw new HttpError(403, 'forbidden', '只能为本支部的人员发放激活码')
+    if (viewer.role !== 'admin' && branchId !== undefined && branchId !== viewer.branchId)
+      throw new HttpError(403, 'forbidden', '只能为本支部的人员发放激活码')
     const only = viewer.role === 'admin' ? branchId : (viewer.branchId ?? '')
     return ctx.db.transaction().execute(async (trx) => {
       if (only) await branchOfOrg(trx, viewer, only)
@@ -221,11 +295,25 @@ export function peopleRoutes(app: FastifyInstance, ctx: AppContext): void {
       if (only) q = q.where('users.branch_id', '=', only)
       if (viewer.role !== 'admin') q = q.where('users.role', '!=', 'admin')
       const people = await q.execute()
-      const order = sortOrgUnits([...new Map(people.filter((p) => p.branch_id).map((p) => [p.branch_id ?? '', { id: p.branch_id ?? '', name: p.branch_name ?? '' }])).values()]).map((b) => b.id)
+      const order = sortOrgUnits([
+        ...new Map(
+          people.filter((p) => p.branch_id).map((p) => [p.branch_id ?? '', { id: p.branch_id ?? '', name: p.branch_name ?? '' }]),
+        ).values(),
+      ]).map((b) => b.id)
       people.sort((a, b) => order.indexOf(a.branch_id ?? '') - order.indexOf(b.branch_id ?? '') || byPinyin(a.name, b.name))
       const activations: IssuedCode[] = []
-      for (const p of people) activations.push({ userId: p.id, name: p.name, phone: p.phone, branchName: p.branch_name, ...(await issueActivationCode(trx, p.id, viewer.id)) })
-      if (activations.length) await audit(trx, request, viewer, 'activation_issue', only ?? null, `为尚未激活的 ${activations.length} 人重新发放激活码（批量）`, { count: activations.length })
+      for (const p of people)
+        activations.push({
+          userId: p.id,
+          name: p.name,
+          phone: p.phone,
+          branchName: p.branch_name,
+          ...(await issueActivationCode(trx, p.id, viewer.id)),
+        })
+      if (activations.length)
+        await audit(trx, request, viewer, 'activation_issue', only ?? null, `为尚未激活的 ${activations.length} 人重新发放激活码（批量）`, {
+          count: activations.length,
+        })
       return { activations }
     })
   })
@@ -255,8 +343,15 @@ export function peopleRoutes(app: FastifyInstance, ctx: AppContext): void {
       .where('user_id', '=', id)
       .orderBy('at')
       .execute()
-    const events: MembershipEvent[] = rows.map((r) => ({ id: r.id, kind: r.kind, fromBranch: r.from_name, toBranch: r.to_name, date: r.date, note: r.note, at: r.at }))
+    const events: MembershipEvent[] = rows.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      fromBranch: r.from_name,
+      toBranch: r.to_name,
+      date: r.date,
+      note: r.note,
+      at: r.at,
+    }))
     return { events }
   })
-
 }

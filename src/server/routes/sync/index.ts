@@ -11,7 +11,8 @@ export function syncRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.post('/api/sync/push', async (request): Promise<PushResponse> => {
     const viewer = requireViewer(request)
     // An app newer than this server: what this server does not know is refused, the rest applied.
-    const newer = requestSchemaVersion(request) > serverSchemaVersion(ctx.schemaHistory) ? setAsideUnknown(request.body, ctx.schemaHistory) : null
+    const newer =
+      requestSchemaVersion(request) > serverSchemaVersion(ctx.schemaHistory) ? setAsideUnknown(request.body, ctx.schemaHistory) : null
     const body = parseInput(PushRequest, newer ? newer.body : request.body)
     // A phone that has not yet noticed a restore must not write over rows the restore lost
     // (its edits would be refused and its copies dropped): it pulls first, remembering what it
@@ -29,7 +30,9 @@ export function syncRoutes(app: FastifyInstance, ctx: AppContext): void {
     const schema = servedSchema(requestSchemaVersion(request), ctx.schemaHistory)
     // One snapshot: the page and the sequence head agree (SQLite transactions are snapshots already).
     const tx = ctx.dialect === 'postgres' ? ctx.read.transaction().setIsolationLevel('repeatable read') : ctx.read.transaction()
-    const page = await tx.execute((trx) => pull(trx, { epoch: ctx.epoch, previousEpochs: ctx.previousEpochs }, viewer, query.cursor, query.limit ?? DEFAULT_PULL_LIMIT, schema))
+    const page = await tx.execute((trx) =>
+      pull(trx, { epoch: ctx.epoch, previousEpochs: ctx.previousEpochs }, viewer, query.cursor, query.limit ?? DEFAULT_PULL_LIMIT, schema),
+    )
     ctx.highWater.note(ctx.epoch, parseCursor(page.cursor)?.seq ?? 0)
     return page
   })
