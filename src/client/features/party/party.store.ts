@@ -1,7 +1,13 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { OathRenewal, UserProfile } from '../../../core/schemas/entities.ts'
-import { birthdaysByMonth, nextPoliticalBirthday, partyStanding, politicalBirthdayToday, upcomingPoliticalBirthdays } from '../../../core/domain/political-birthday.ts'
+import {
+  birthdaysByMonth,
+  nextPoliticalBirthday,
+  partyStanding,
+  politicalBirthdayToday,
+  upcomingPoliticalBirthdays,
+} from '../../../core/domain/political-birthday.ts'
 import { chinaToday } from '../../../core/domain/china-time.ts'
 import { useLiveQuery } from '../../db/live.ts'
 import { useSessionStore } from '../auth/session.store.ts'
