@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.ts'
-import type { Viewer } from '../sync/viewer.ts'
+import type { Viewer } from '../lib/viewer.ts'
 import { newId } from '../../core/ids.ts'
 import { nowIso } from '../lib/time.ts'
 

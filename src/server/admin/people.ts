@@ -40,19 +40,6 @@ export async function updatePerson(
     .execute()
 }
 
-/**
- * What these people may see changed: their devices drop their synced rows and pull again at
- * their next sync (unsent changes are kept and pushed first).
- */
-export async function changeScope(trx: Kysely<Database>, ids: readonly string[]): Promise<void> {
-  if (ids.length === 0) return
-  await trx
-    .updateTable('users')
-    .set((eb) => ({ scope_version: eb('scope_version', '+', 1) }))
-    .where('id', 'in', ids)
-    .execute()
-}
-
 export async function recordEvent(
   trx: Kysely<Database>,
   e: {

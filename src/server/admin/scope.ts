@@ -1,24 +1,19 @@
 import type { Kysely, Selectable } from 'kysely'
 import type { Database, UserTable } from '../db/schema.ts'
-import type { Viewer } from '../sync/viewer.ts'
+import type { Viewer } from '../lib/viewer.ts'
 import { HttpError } from '../lib/http-error.ts'
+import { isAdmin, isManager, managesBranch } from '../../core/domain/authority.ts'
 
 /**
  * Who may manage whom: an administrator everyone in the organisation; a branch secretary the
  * people of their own branch; a member nobody. Every administrative route goes through here.
  */
 export function requireManager(viewer: Viewer): void {
-  if (viewer.role === 'member') throw new HttpError(403, 'forbidden', '只有党支部书记和管理员可以进行此操作')
+  if (!isManager(viewer.role)) throw new HttpError(403, 'forbidden', '只有党支部书记和管理员可以进行此操作')
 }
 
 export function requireAdmin(viewer: Viewer): void {
-  if (viewer.role !== 'admin') throw new HttpError(403, 'forbidden', '只有机关党委管理员可以进行此操作')
-}
-
-/** May this viewer manage that branch (its people, meetings, households)? null is the organ's leadership: administrators only. */
-export function managesBranch(viewer: Viewer, branchId: string | null): boolean {
-  if (viewer.role === 'admin') return true
-  return viewer.role === 'secretary' && viewer.branchId !== null && viewer.branchId === branchId
+  if (!isAdmin(viewer.role)) throw new HttpError(403, 'forbidden', '只有机关党委管理员可以进行此操作')
 }
 
 export async function managedPerson(trx: Kysely<Database>, viewer: Viewer, userId: string): Promise<Selectable<UserTable>> {

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import cookie from '@fastify/cookie'
 import { sessionForToken } from '../repositories/sessions.ts'
 import { HttpError } from '../lib/http-error.ts'
-import type { Viewer } from '../sync/viewer.ts'
+import type { Viewer } from '../lib/viewer.ts'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.ts'
 

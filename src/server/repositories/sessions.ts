@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.ts'
 import { nowIso } from '../lib/time.ts'
-import type { Viewer } from '../sync/viewer.ts'
+import type { Viewer } from '../lib/viewer.ts'
 import type { Role } from '../../core/domain/roles.ts'
 
 export const SESSION_DAYS = 180

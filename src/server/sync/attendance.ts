@@ -9,9 +9,9 @@ import type { Mutation } from '../../core/sync/protocol.ts'
 import { HttpError } from '../lib/http-error.ts'
 import { nowIso } from '../lib/time.ts'
 import type { PendingSeqs } from '../repositories/sequence.ts'
-import type { Viewer } from './viewer.ts'
+import type { Viewer } from '../lib/viewer.ts'
 import { attendanceToWire } from './wire.ts'
-import { managesBranch } from '../admin/scope.ts'
+import { managesBranch } from '../../core/domain/authority.ts'
 import { attendanceScope } from './pull.ts'
 
 /** Row fields a client may echo (its local expectation); the server decides them itself. */

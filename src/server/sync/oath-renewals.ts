@@ -8,7 +8,7 @@ import type { Mutation } from '../../core/sync/protocol.ts'
 import { HttpError } from '../lib/http-error.ts'
 import { nowIso } from '../lib/time.ts'
 import type { PendingSeqs } from '../repositories/sequence.ts'
-import type { Viewer } from './viewer.ts'
+import type { Viewer } from '../lib/viewer.ts'
 import { oathRenewalToWire } from './wire.ts'
 import { oathScope } from './pull.ts'
 

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.ts'
 import { HttpError } from '../lib/http-error.ts'
-import type { Viewer } from './viewer.ts'
+import type { Viewer } from '../lib/viewer.ts'
 
 /** Refuse ids that are not current people of the viewer's organisation (expected attendees, visit members, owners). */
 export async function requireOrgPeople(trx: Kysely<Database>, viewer: Viewer, ids: readonly string[], message: string): Promise<void> {

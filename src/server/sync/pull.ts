@@ -4,7 +4,7 @@ import { formatCursor, parseCursor, type Change, type PullResponse, type ResetRe
 import { SYNCED_TABLES, type SyncedTable } from '../../core/sync/tables.ts'
 import { SCHEMA_VERSION } from '../../core/sync/schema-version.ts'
 import { servedChange, servedTables, type ServedSchema } from './versions.ts'
-import type { Viewer } from './viewer.ts'
+import type { Viewer } from '../lib/viewer.ts'
 import {
   attendanceToWire,
   branchToWire,

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.ts'
-import { changeScope } from '../admin/people.ts'
+import { changeScope } from '../repositories/users.ts'
 
 /**
  * The one mechanism by which rows leave (or arrive complete on) a person's devices when who may

@@ -28,8 +28,8 @@ import type {
 import type { MeetingType } from '../../core/domain/meetings.ts'
 import type { Role } from '../../core/domain/roles.ts'
 import type { StudyKind } from '../../core/domain/study-kinds.ts'
-import type { Viewer } from './viewer.ts'
-import { managesBranch } from '../admin/scope.ts'
+import type { Viewer } from '../lib/viewer.ts'
+import { managesBranch } from '../../core/domain/authority.ts'
 
 /** SQL rows → the shared wire entities (core/schemas/entities.ts). */
 export function branchToWire(r: Selectable<BranchTable>, groups: readonly { id: string; name: string }[] = []): Branch {
@@ -60,11 +60,7 @@ type UserColumns = Pick<Selectable<UserTable>, (typeof USER_WIRE_COLUMNS)[number
 
 /** Party dates are political records: only the person, their branch's secretary and administrators see them. */
 export function maySeePartyDates(viewer: Viewer, r: Pick<UserColumns, 'id' | 'branch_id'>): boolean {
-  return (
-    viewer.id === r.id ||
-    viewer.role === 'admin' ||
-    (viewer.role === 'secretary' && viewer.branchId !== null && viewer.branchId === r.branch_id)
-  )
+  return viewer.id === r.id || managesBranch(viewer, r.branch_id)
 }
 
 export function userToWire(r: UserColumns, viewer: Viewer): UserProfile {

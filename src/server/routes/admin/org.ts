@@ -15,7 +15,8 @@ import {
   type OrgTree,
 } from '../../../core/schemas/people.ts'
 import { AUDIT_ACTIONS, audit, type AuditAction } from '../../admin/audit.ts'
-import { branchOfOrg, managesBranch, requireAdmin, requireManager } from '../../admin/scope.ts'
+import { branchOfOrg, requireAdmin, requireManager } from '../../admin/scope.ts'
+import { managesBranch } from '../../../core/domain/authority.ts'
 import { nextSeq } from '../../repositories/sequence.ts'
 import { createBranch } from '../../repositories/organization.ts'
 import { newId } from '../../../core/ids.ts'
