@@ -1,6 +1,6 @@
 /**
  * The 花名册 template offered on the import page: exactly the column headers the roster import
- * recognises (see src/server/admin/roster.ts), and two example rows to overwrite.
+ * recognises (see src/server/services/admin/roster.ts), and two example rows to overwrite.
  */
 export const ROSTER_TEMPLATE_HEADERS = ['姓名', '手机号', '所在支部', '党小组', '人员类别', '入党日期', '转正日期', '备注'] as const
 

@@ -4,9 +4,9 @@ import { openDatabase } from './db/connection.ts'
 import { buildApp } from './app.ts'
 import { createContext } from './context.ts'
 import { countUsers } from './repositories/users.ts'
-import { seedDemo, DEMO_ACCOUNTS, DEMO_PASSWORD } from './demo/seed.ts'
-import { DEFAULT_PUSH_HOSTS } from './push/web-push.ts'
-import { scheduleReminders } from './reminders/job.ts'
+import { seedDemo, DEMO_ACCOUNTS, DEMO_PASSWORD } from './ops/demo-seed.ts'
+import { DEFAULT_PUSH_HOSTS } from './services/push/web-push.ts'
+import { scheduleReminders } from './services/reminders/job.ts'
 import { SERVER_LOCK } from './ops/backup.ts'
 
 const env = process.env

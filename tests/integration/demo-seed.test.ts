@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type TestServer } from './harness.ts'
-import { DEMO_ACCOUNTS, seedDemo } from '../../src/server/demo/seed.ts'
+import { DEMO_ACCOUNTS, seedDemo } from '../../src/server/ops/demo-seed.ts'
 import { compliance, DEFAULT_RULES, rulesFor, type MeetingType } from '../../src/core/domain/meetings.ts'
 import { attendanceId } from '../../src/core/attendance-id.ts'
 import { chinaToday } from '../../src/core/domain/china-time.ts'

@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { PASSWORD, seedOrg, startServer, type Org, type TestServer } from './harness.ts'
 import type { LoginLimits } from '../../src/server/lib/attempt-limits.ts'
-import { issueActivationCode } from '../../src/server/admin/activation.ts'
+import { issueActivationCode } from '../../src/server/services/admin/activation.ts'
 import { createUser } from '../../src/server/repositories/organization.ts'
-import { NO_PASSWORD } from '../../src/server/admin/people.ts'
+import { NO_PASSWORD } from '../../src/server/services/admin/people.ts'
 
 /**
  * Login and activation limits: one allowance per account whatever spelling of its number is

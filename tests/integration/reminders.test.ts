@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { seedOrg, signIn, startServer, type Org, type TestServer } from './harness.ts'
 import { PushEndpoint, type FakeSubscription } from './support/push-endpoint.ts'
-import { runReminderJob } from '../../src/server/reminders/job.ts'
-import { webPushService, type PushOptions } from '../../src/server/push/web-push.ts'
+import { runReminderJob } from '../../src/server/services/reminders/job.ts'
+import { webPushService, type PushOptions } from '../../src/server/services/push/web-push.ts'
 import { DEFAULT_PREFS } from '../../src/core/domain/reminders.ts'
 
 /**

@@ -8,7 +8,7 @@ import { bombXlsx, rosterXlsx, rowsXml, sheetXml, withParts } from './support/xl
 
 /**
  * A small upload must not take the server down: every roster file past the limits of
- * src/server/admin/roster-limits.ts is refused with 413 or 422 and a Chinese message, quickly,
+ * src/server/services/admin/roster-limits.ts is refused with 413 or 422 and a Chinese message, quickly,
  * and the server answers the next request as usual.
  */
 

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Kysely } from 'kysely'
 import type { AppContext } from '../../context.ts'
 import type { Database } from '../../db/schema.ts'
-import { updatePerson } from '../../admin/people.ts'
+import { updatePerson } from '../../services/admin/people.ts'
 import { HttpError, parseInput } from '../../lib/http-error.ts'
 import { requireViewer } from '../../plugins/auth.ts'
 import {
@@ -14,8 +14,8 @@ import {
   type Onboarding,
   type OrgTree,
 } from '../../../core/schemas/people.ts'
-import { AUDIT_ACTIONS, audit, type AuditAction } from '../../admin/audit.ts'
-import { branchOfOrg, requireAdmin, requireManager } from '../../admin/scope.ts'
+import { AUDIT_ACTIONS, audit, type AuditAction } from '../../services/admin/audit.ts'
+import { branchOfOrg, requireAdmin, requireManager } from '../../services/admin/scope.ts'
 import { managesBranch } from '../../../core/domain/authority.ts'
 import { nextSeq } from '../../repositories/sequence.ts'
 import { createBranch } from '../../repositories/organization.ts'

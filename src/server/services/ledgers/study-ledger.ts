@@ -1,10 +1,10 @@
 import ExcelJS from 'exceljs'
 import type { Kysely } from 'kysely'
-import type { Database } from '../db/schema.ts'
-import { STUDY_KIND_LABELS, type StudyKind } from '../../core/domain/study-kinds.ts'
-import { chinaToday } from '../../core/domain/china-time.ts'
-import { byPinyin } from '../../core/domain/order.ts'
-import { cellDay, titledSheet, wrapColumns } from '../lib/xlsx-sheet.ts'
+import type { Database } from '../../db/schema.ts'
+import { STUDY_KIND_LABELS, type StudyKind } from '../../../core/domain/study-kinds.ts'
+import { chinaToday } from '../../../core/domain/china-time.ts'
+import { byPinyin } from '../../../core/domain/order.ts'
+import { cellDay, titledSheet, wrapColumns } from './workbook.ts'
 
 /**
  * 学习台账 of one branch and year, from what members recorded: every record per member (date,

@@ -1,10 +1,10 @@
 import type { Kysely, Selectable } from 'kysely'
-import type { Database, UserTable } from '../db/schema.ts'
-import type { Person } from '../../core/schemas/people.ts'
-import type { MemberStatus, Role } from '../../core/domain/roles.ts'
-import { newId } from '../../core/ids.ts'
-import { nextSeq } from '../repositories/sequence.ts'
-import { nowIso } from '../lib/time.ts'
+import type { Database, UserTable } from '../../db/schema.ts'
+import type { Person } from '../../../core/schemas/people.ts'
+import type { MemberStatus, Role } from '../../../core/domain/roles.ts'
+import { newId } from '../../../core/ids.ts'
+import { nextSeq } from '../../repositories/sequence.ts'
+import { nowIso } from '../../lib/time.ts'
 
 /** A password hash no password matches: the person has not set theirs yet (activation pending). */
 export const NO_PASSWORD = '!unset'

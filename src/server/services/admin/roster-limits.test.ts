@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import ExcelJS from 'exceljs'
 import { unzipSync, Zip, ZipPassThrough } from 'fflate'
-import { HttpError } from '../lib/http-error.ts'
-import { bombXlsx, rosterXlsx, rowsXml, sheetXml, withParts } from '../../../tests/integration/support/xlsx-files.ts'
+import { HttpError } from '../../lib/http-error.ts'
+import { bombXlsx, rosterXlsx, rowsXml, sheetXml, withParts } from '../../../../tests/integration/support/xlsx-files.ts'
 import {
   checkedXlsx,
   decodeAddress,

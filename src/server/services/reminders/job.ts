@@ -1,7 +1,7 @@
 import type { ExpressionBuilder, Kysely } from 'kysely'
 import type { FastifyBaseLogger } from 'fastify'
-import type { Database } from '../db/schema.ts'
-import { chinaToday } from '../../core/domain/china-time.ts'
+import type { Database } from '../../db/schema.ts'
+import { chinaToday } from '../../../core/domain/china-time.ts'
 import {
   dueReminders,
   maySendNow,
@@ -9,11 +9,11 @@ import {
   STUDY_GAP_FROM_DAY,
   type ReminderPerson,
   type ReminderPrefs,
-} from '../../core/domain/reminders.ts'
-import type { Role } from '../../core/domain/roles.ts'
+} from '../../../core/domain/reminders.ts'
+import type { Role } from '../../../core/domain/roles.ts'
 import type { PushService } from '../push/web-push.ts'
-import { prefsOf } from '../sync/reminder-settings.ts'
-import { nowIso } from '../lib/time.ts'
+import { prefsOf } from '../../sync/reminder-settings.ts'
+import { nowIso } from '../../lib/time.ts'
 
 export interface JobReport {
   due: number

@@ -2,7 +2,7 @@ import { zipSync, type Zippable } from 'fflate'
 import Papa from 'papaparse'
 import { SaxesParser } from 'saxes'
 import yauzl from 'yauzl'
-import { HttpError } from '../lib/http-error.ts'
+import { HttpError } from '../../lib/http-error.ts'
 
 /**
  * Limits on an uploaded roster, checked before and while it is unpacked and parsed, so that a

@@ -1,8 +1,8 @@
 import ExcelJS from 'exceljs'
-import type { ImportCreate, ImportProblem, ImportRow } from '../../core/schemas/people.ts'
-import type { MemberStatus } from '../../core/domain/roles.ts'
-import { checkPartyDates } from '../../core/domain/political-birthday.ts'
-import { normalizePhone } from '../../core/identifiers.ts'
+import type { ImportCreate, ImportProblem, ImportRow } from '../../../core/schemas/people.ts'
+import type { MemberStatus } from '../../../core/domain/roles.ts'
+import { checkPartyDates } from '../../../core/domain/political-birthday.ts'
+import { normalizePhone } from '../../../core/identifiers.ts'
 import {
   cellTooLong,
   checkedXlsx,

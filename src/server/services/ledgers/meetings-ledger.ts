@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs'
 import type { Kysely } from 'kysely'
-import type { Database } from '../db/schema.ts'
+import type { Database } from '../../db/schema.ts'
 import {
   ATTENDANCE_LABELS,
   blankMinutes,
@@ -10,9 +10,9 @@ import {
   meetingStats,
   type AttendanceStatus,
   type MeetingType,
-} from '../../core/domain/meetings.ts'
-import { chinaYearBounds } from '../../core/domain/china-time.ts'
-import { cellDay, chinaCellTime, titledSheet, wrapColumns } from '../lib/xlsx-sheet.ts'
+} from '../../../core/domain/meetings.ts'
+import { chinaYearBounds } from '../../../core/domain/china-time.ts'
+import { cellDay, chinaCellTime, titledSheet, wrapColumns } from './workbook.ts'
 
 const LEAVE_LABELS: Record<string, string> = { requested: '待审批', approved: '已批准', declined: '未批准' }
 

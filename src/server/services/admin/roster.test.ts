@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { COLUMN_LABELS, readRoster, validateRoster, type RosterContext } from './roster.ts'
-import { ROSTER_TEMPLATE_HEADERS, rosterTemplateCsv } from '../../core/roster-template.ts'
+import { ROSTER_TEMPLATE_HEADERS, rosterTemplateCsv } from '../../../core/roster-template.ts'
 
 const BRANCH = '机关第一党支部'
 const context = (over: Partial<RosterContext> = {}): RosterContext => ({

@@ -1,8 +1,8 @@
 import type { Agent } from 'node:https'
 import webpush from 'web-push'
 import type { Kysely } from 'kysely'
-import type { Database } from '../db/schema.ts'
-import type { PushPayload } from '../../core/schemas/push.ts'
+import type { Database } from '../../db/schema.ts'
+import type { PushPayload } from '../../../core/schemas/push.ts'
 
 export interface StoredSubscription {
   endpoint: string

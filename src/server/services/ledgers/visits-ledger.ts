@@ -1,8 +1,8 @@
 import ExcelJS from 'exceljs'
 import type { Kysely } from 'kysely'
-import type { Database } from '../db/schema.ts'
-import { chinaToday, chinaYearBounds } from '../../core/domain/china-time.ts'
-import { cellDay, chinaCellTime, titledSheet, wrapColumns } from '../lib/xlsx-sheet.ts'
+import type { Database } from '../../db/schema.ts'
+import { chinaToday, chinaYearBounds } from '../../../core/domain/china-time.ts'
+import { cellDay, chinaCellTime, titledSheet, wrapColumns } from './workbook.ts'
 
 /**
  * 两卡一台账 for one branch and year: household cards, visit records, follow-ups. From what was

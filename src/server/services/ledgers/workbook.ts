@@ -1,4 +1,5 @@
 import type ExcelJS from 'exceljs'
+import type { FastifyReply } from 'fastify'
 
 /**
  * Ledger sheets as inspections read them: a title row (unit, year, what), the header below it,
@@ -52,4 +53,12 @@ export const cellDay = (day: string | null): Date | null => (day && /^\d{4}-\d{2
 /** Wrap long text in the given columns of every data row (from row 3). */
 export function wrapColumns(sheet: ExcelJS.Worksheet, keys: readonly string[]): void {
   for (const key of keys) sheet.getColumn(key).alignment = { wrapText: true, vertical: 'top' }
+}
+
+/** Send a workbook as a download, its (Chinese) file name encoded for every browser. */
+export function sendXlsx(reply: FastifyReply, fileName: string, workbook: Buffer): FastifyReply {
+  return reply
+    .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+    .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(fileName)}`)
+    .send(workbook)
 }

@@ -1,8 +1,8 @@
 import { createHash, randomInt } from 'node:crypto'
 import type { Kysely } from 'kysely'
-import type { Database } from '../db/schema.ts'
-import { ACTIVATION_ALPHABET } from '../../core/schemas/people.ts'
-import { nowIso } from '../lib/time.ts'
+import type { Database } from '../../db/schema.ts'
+import { ACTIVATION_ALPHABET } from '../../../core/schemas/people.ts'
+import { nowIso } from '../../lib/time.ts'
 
 export const ACTIVATION_DAYS = 14
 const hash = (code: string) => createHash('sha256').update(code).digest('base64url')

@@ -1,6 +1,6 @@
 import { createEvents, type EventAttributes } from 'ics'
-import { anniversaryIn, OATH } from '../../core/domain/political-birthday.ts'
-import { MEETING_TYPE_LABELS, type MeetingType } from '../../core/domain/meetings.ts'
+import { anniversaryIn, OATH } from '../../../core/domain/political-birthday.ts'
+import { MEETING_TYPE_LABELS, type MeetingType } from '../../../core/domain/meetings.ts'
 
 export interface CalendarPerson {
   id: string

@@ -1,9 +1,9 @@
 import type { FastifyRequest } from 'fastify'
 import type { Kysely } from 'kysely'
-import type { Database } from '../db/schema.ts'
-import type { Viewer } from '../lib/viewer.ts'
-import { newId } from '../../core/ids.ts'
-import { nowIso } from '../lib/time.ts'
+import type { Database } from '../../db/schema.ts'
+import type { Viewer } from '../../lib/viewer.ts'
+import { newId } from '../../../core/ids.ts'
+import { nowIso } from '../../lib/time.ts'
 
 export const AUDIT_ACTIONS = {
   person_create: '新增人员',

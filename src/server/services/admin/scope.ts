@@ -1,8 +1,8 @@
 import type { Kysely, Selectable } from 'kysely'
-import type { Database, UserTable } from '../db/schema.ts'
-import type { Viewer } from '../lib/viewer.ts'
-import { HttpError } from '../lib/http-error.ts'
-import { isAdmin, isManager, managesBranch } from '../../core/domain/authority.ts'
+import type { Database, UserTable } from '../../db/schema.ts'
+import type { Viewer } from '../../lib/viewer.ts'
+import { HttpError } from '../../lib/http-error.ts'
+import { isAdmin, isManager, managesBranch } from '../../../core/domain/authority.ts'
 
 /**
  * Who may manage whom: an administrator everyone in the organisation; a branch secretary the
