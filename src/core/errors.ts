@@ -11,6 +11,7 @@ export const ERROR_MESSAGES = {
   forbidden: '您没有权限进行此操作',
   not_found: '请求的内容不存在',
   conflict: '数据冲突，请刷新后重试',
+  upload_offset: '照片上传位置不符，将从服务器已收到的位置继续',
   deleted: '该记录已在另一台设备上删除',
   rate_limited: '尝试次数过多，请稍后再试',
   invalid_credentials: '账号或密码不正确',

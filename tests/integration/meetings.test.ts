@@ -287,7 +287,7 @@ describe('leave and make-up study', () => {
 
 describe('meeting photos', () => {
   it('the organiser adds photos offline; they upload after the meeting syncs; those expected see them, others do not', async () => {
-    const { uploadPendingPhotos } = await import('../../src/client/features/visits/uploader.ts')
+    const { uploadPendingPhotos } = await import('../../src/client/photos/upload-queue.ts')
     const bytes = new Uint8Array(300_000)
     bytes.set([0xff, 0xd8, 0xff, 0xe0])
     await addMeetingPhotos(dev.secretary.db, branchMeeting.id, [

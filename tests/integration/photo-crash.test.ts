@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { device, seedOrg, signIn, startServer, type Device, type Org, type TestServer } from './harness.ts'
 import { SyncEngine } from '../../src/client/sync/engine.ts'
 import { recordVisit, saveHousehold } from '../../src/client/features/visits/visits.repo.ts'
-import { UPLOAD_CHUNK, uploadPendingPhotos } from '../../src/client/features/visits/uploader.ts'
+import { UPLOAD_CHUNK, uploadPendingPhotos } from '../../src/client/photos/upload-queue.ts'
 import { ABANDONED_UPLOAD_MS } from '../../src/server/routes/photos.ts'
 
 /**
@@ -65,7 +65,7 @@ async function halfUploaded(size: number, seed: number, chunks: number): Promise
     followups: [],
   })
   expect(await new SyncEngine(member.db, member.api).sync()).toEqual({ ok: true })
-  const photo = await member.db.photo_blobs.where('visitId').equals(visitId).first()
+  const photo = await member.db.photo_blobs.where('ownerId').equals(visitId).first()
   if (!photo) throw new Error('no photo')
   // Other photos still waiting on this phone are left out of this run.
   const others = (await member.db.photo_blobs.where('state').equals('pending').primaryKeys()).filter((k) => k !== photo.id)

@@ -9,7 +9,7 @@ import { savePartyDates } from '../../src/client/features/party/party.repo.ts'
 import { saveReminderPrefs } from '../../src/client/features/reminders/reminders.repo.ts'
 import { createMeeting, requestLeave, signInWithCode } from '../../src/client/features/meetings/meetings.repo.ts'
 import { recordVisit, saveHousehold } from '../../src/client/features/visits/visits.repo.ts'
-import { uploadPendingPhotos } from '../../src/client/features/visits/uploader.ts'
+import { uploadPendingPhotos } from '../../src/client/photos/upload-queue.ts'
 import { signInLink, signToken, windowOf } from '../../src/core/domain/sign-in-token.ts'
 import { parseCursor } from '../../src/core/sync/protocol.ts'
 import { backup, restore } from '../../src/server/ops/backup.ts'
@@ -287,8 +287,8 @@ describe('photos after a restore', () => {
     expect(await sync(m)).toEqual({ ok: true })
     expect(await uploadPendingPhotos(m.db, m.api)).toEqual({ uploaded: 1, waiting: 0 })
     expect(
-      await s.handle.db.selectFrom('photos').select(['complete', 'visit_id']).where('id', '=', photoId).executeTakeFirst(),
-    ).toMatchObject({ complete: 1, visit_id: visitId })
+      await s.handle.db.selectFrom('photos').select(['complete', 'owner_id']).where('id', '=', photoId).executeTakeFirst(),
+    ).toMatchObject({ complete: 1, owner_id: visitId })
     expect(new Uint8Array(readFileSync(join(s.dataDir, 'photos', photoId)))).toEqual(bytes)
   }, 60_000)
 })

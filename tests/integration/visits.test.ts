@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs'
 import { device, seedOrg, signIn, startServer, type Device, type Org, type TestServer } from './harness.ts'
 import { SyncEngine } from '../../src/client/sync/engine.ts'
 import { recordVisit, saveHousehold } from '../../src/client/features/visits/visits.repo.ts'
-import { uploadPendingPhotos } from '../../src/client/features/visits/uploader.ts'
+import { uploadPendingPhotos } from '../../src/client/photos/upload-queue.ts'
 import type { FetchFn } from '../../src/client/api/http.ts'
 
 let server: TestServer
@@ -122,7 +122,7 @@ describe('photo upload', () => {
       followups: [],
     })
     await sync(d)
-    const photo = (await d.db.photo_blobs.where('visitId').equals(id).first())!
+    const photo = (await d.db.photo_blobs.where('ownerId').equals(id).first())!
     // The phone is killed after its first chunk reached the server.
     let calls = 0
     const dying = {

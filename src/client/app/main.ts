@@ -2,13 +2,18 @@ import { createApp, watch } from 'vue'
 import { createPinia } from 'pinia'
 import App from './App.vue'
 import { createAppRouter } from './router.ts'
-import { useSessionStore } from '../features/auth/session.store.ts'
+import { useSessionStore } from '../session/session.store.ts'
 import { useSettingsStore } from '../features/settings/settings.store.ts'
 import { useUpdateStore } from '../pwa/update.store.ts'
 import { whenIdle } from './idle.ts'
+import { uploadPhotosAfterSync } from '../photos/upload-after-sync.ts'
+import { disablePushOnSignOut } from '../features/reminders/sign-out.ts'
 import './theme.css'
 
 async function start(): Promise<void> {
+  // Features subscribe to what lower layers announce: a sync finished, someone signed out.
+  uploadPhotosAfterSync()
+  disablePushOnSignOut()
   const app = createApp(App)
   app.use(createPinia())
   useSettingsStore()
@@ -19,7 +24,7 @@ async function start(): Promise<void> {
   watch(
     () => session.signedIn,
     (signedIn) => {
-      if (signedIn) void import('../features/sync/sync.store.ts').then(({ useSyncStore }) => useSyncStore())
+      if (signedIn) void import('../sync/sync.store.ts').then(({ useSyncStore }) => useSyncStore())
     },
     { immediate: true },
   )

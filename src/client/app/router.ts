@@ -1,5 +1,5 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
-import { useSessionStore } from '../features/auth/session.store.ts'
+import { useSessionStore } from '../session/session.store.ts'
 import { scrollBehavior } from './scroll.ts'
 
 declare module 'vue-router' {

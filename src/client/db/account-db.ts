@@ -31,12 +31,15 @@ export interface RejectedEntry {
   at: string
 }
 
+/** What a photo belongs to: a visit or a meeting (the synced table whose row lists it). */
+export type PhotoOwnerKind = 'visits' | 'meetings'
+
 /** A photo kept on the phone until uploaded (and after, until the member frees the space). Never synced by pull. */
 export interface PhotoBlob {
   id: string
-  /** The visit (or, with owner 'meetings', the meeting) the photo belongs to. */
-  visitId: string
-  owner?: 'visits' | 'meetings'
+  /** The visit or meeting (see `ownerKind`) the photo belongs to. */
+  ownerId: string
+  ownerKind: PhotoOwnerKind
   blob: Blob
   mime: string
   width: number
@@ -112,6 +115,21 @@ export class AccountDb extends Dexie {
       photo_blobs: 'id, visitId, state',
     })
     this.version(6).stores({ scan_proofs: 'id' })
+    // Photos belong to visits and meetings alike: `visitId` (a meeting's id for a meeting photo)
+    // becomes `ownerId`, and `owner` (absent for visit photos) becomes `ownerKind`.
+    this.version(7)
+      .stores({ photo_blobs: 'id, ownerId, state' })
+      .upgrade((tx) =>
+        tx
+          .table('photo_blobs')
+          .toCollection()
+          .modify((row: Record<string, unknown>) => {
+            row.ownerId = row.visitId
+            row.ownerKind = row.owner === 'meetings' ? 'meetings' : 'visits'
+            delete row.visitId
+            delete row.owner
+          }),
+      )
   }
 }
 

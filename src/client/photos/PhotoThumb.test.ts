@@ -2,12 +2,12 @@
 import { describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 
-vi.mock('./visits.store.ts', () => ({ useVisitsStore: () => ({ photoUrl: () => Promise.resolve('data:image/png;base64,iVBORw0KGgo=') }) }))
-const { default: VisitPhoto } = await import('./VisitPhoto.vue')
+vi.mock('./photos.store.ts', () => ({ usePhotosStore: () => ({ url: () => Promise.resolve('data:image/png;base64,iVBORw0KGgo=') }) }))
+const { default: PhotoThumb } = await import('./PhotoThumb.vue')
 
 describe('a visit photo', () => {
   it('opens full size when tapped, and closes with a large 关闭 button or Esc', async () => {
-    const photo = mount(VisitPhoto, { props: { id: 'p1', label: '走访照片 1' }, attachTo: document.body })
+    const photo = mount(PhotoThumb, { props: { id: 'p1', label: '走访照片 1' }, attachTo: document.body })
     await flushPromises()
     expect(document.querySelector('[data-testid="photo-viewer"]')).toBeNull()
     await photo.find('[data-testid="visit-photo-open"]').trigger('click')

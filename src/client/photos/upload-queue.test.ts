@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { AccountDb } from '../../db/account-db.ts'
-import { newId } from '../../../core/ids.ts'
-import { ApiError } from '../../api/http.ts'
-import { uploadPendingPhotos, UPLOAD_CHUNK } from './uploader.ts'
+import { AccountDb } from '../db/account-db.ts'
+import { newId } from '../../core/ids.ts'
+import { ApiError } from '../api/http.ts'
+import { uploadPendingPhotos, UPLOAD_CHUNK } from './upload-queue.ts'
 
 /** An in-memory photo server with the real one's rules (offset must match what it holds). */
 function fakeServer() {
@@ -16,7 +16,7 @@ function fakeServer() {
     api: {
       photoStatus: async (id: string) => ({ received: size(id), complete: held.has(`${id}:done`) }),
       uploadPhotoChunk: async (id: string, _visit: string, offset: number, total: number, chunk: Blob) => {
-        if (offset !== size(id)) throw new ApiError(409, 'conflict', `上传位置不符（服务器已收到 ${size(id)} 字节）`)
+        if (offset !== size(id)) throw new ApiError(409, 'upload_offset', `上传位置不符（服务器已收到 ${size(id)} 字节）`)
         held.set(id, [...(held.get(id) ?? []), new Uint8Array(await chunk.arrayBuffer())])
         writes++
         const received = size(id)
@@ -40,7 +40,8 @@ describe('photo upload queue', () => {
         const server = fakeServer()
         const photos = sizes.map((n, i) => ({
           id: newId(),
-          visitId: newId(),
+          ownerId: newId(),
+          ownerKind: 'visits' as const,
           blob: new Blob([new Uint8Array(n).fill(i + 1)]),
           mime: 'image/jpeg',
           width: 1,
@@ -81,7 +82,8 @@ describe('photo upload queue', () => {
     const visitId = newId()
     await db.photo_blobs.add({
       id: newId(),
-      visitId,
+      ownerId: visitId,
+      ownerKind: 'visits',
       blob: new Blob([new Uint8Array(10)]),
       mime: 'image/jpeg',
       width: 1,

@@ -1,13 +1,13 @@
-import type { Api } from '../../api/endpoints.ts'
-import { ApiError } from '../../api/http.ts'
-import type { AccountDb } from '../../db/account-db.ts'
+import type { Api } from '../api/endpoints.ts'
+import { ApiError } from '../api/http.ts'
+import type { AccountDb } from '../db/account-db.ts'
 
 export const UPLOAD_CHUNK = 256 * 1024
 
 /**
  * Upload the photos still waiting on this phone, each in chunks from where the server stopped:
  * a phone killed halfway (or a dropped connection) asks the server how much it has and goes on.
- * A photo is uploaded only once its visit has reached the server, and marked uploaded only when
+ * A photo is uploaded only once its visit (or meeting) has reached the server, and marked uploaded only when
  * the server says it is complete, so nothing is lost and nothing is sent twice.
  */
 export async function uploadPendingPhotos(
@@ -18,9 +18,8 @@ export async function uploadPendingPhotos(
   let uploaded = 0
   let waiting = 0
   for (const photo of pending) {
-    const owner = photo.owner ?? 'visits'
-    const visitQueued = (await db.outbox.where('[table+rowId]').equals([owner, photo.visitId]).count()) > 0
-    if (visitQueued) {
+    const ownerQueued = (await db.outbox.where('[table+rowId]').equals([photo.ownerKind, photo.ownerId]).count()) > 0
+    if (ownerQueued) {
       waiting++
       continue
     }
@@ -28,10 +27,10 @@ export async function uploadPendingPhotos(
     while (!complete) {
       const chunk = photo.blob.slice(received, received + UPLOAD_CHUNK)
       try {
-        ;({ received, complete } = await api.uploadPhotoChunk(photo.id, photo.visitId, received, photo.size, chunk, owner))
+        ;({ received, complete } = await api.uploadPhotoChunk(photo.id, photo.ownerId, received, photo.size, chunk, photo.ownerKind))
       } catch (err) {
         // Out of step (an earlier chunk landed but its answer was lost): ask where to go on.
-        if (err instanceof ApiError && err.status === 409 && err.message.startsWith('上传位置不符')) {
+        if (err instanceof ApiError && err.code === 'upload_offset') {
           ;({ received, complete } = await api.photoStatus(photo.id))
           continue
         }

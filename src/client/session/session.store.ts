@@ -1,10 +1,11 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import type { SessionUser, SetupRequest } from '../../../core/schemas/auth.ts'
-import { api } from '../../api/client.ts'
-import { ApiError, NetworkError } from '../../api/http.ts'
-import type { AccountDb } from '../../db/account-db.ts'
-import { clearCurrentUser, loadCurrentUser, saveCurrentUser } from '../../db/device-db.ts'
+import type { SessionUser, SetupRequest } from '../../core/schemas/auth.ts'
+import { api } from '../api/client.ts'
+import { ApiError, NetworkError } from '../api/http.ts'
+import type { AccountDb } from '../db/account-db.ts'
+import { clearCurrentUser, loadCurrentUser, saveCurrentUser } from '../db/device-db.ts'
+import { emitSignOut } from './sign-out.ts'
 
 /**
  * Who is signed in on this phone. Kept in IndexedDB so the app opens offline, straight into
@@ -18,7 +19,7 @@ export const useSessionStore = defineStore('session', () => {
   // The account database (and Dexie with it) loads only once someone is signed in: the login
   // page draws without it. From the service worker's precache when offline.
   async function open(u: SessionUser): Promise<void> {
-    const { AccountDb, accountDbName } = await import('../../db/account-db.ts')
+    const { AccountDb, accountDbName } = await import('../db/account-db.ts')
     if (db.value?.name !== accountDbName(u.id)) {
       db.value?.close()
       db.value = new AccountDb(accountDbName(u.id))
@@ -57,7 +58,7 @@ export const useSessionStore = defineStore('session', () => {
     db.value = null
     user.value = null
     signedOutRemotely.value = true
-    await import('../reminders/web-push.ts').then(({ disablePush }) => disablePush(null)).catch(() => undefined)
+    await emitSignOut({ tellServer: false })
     await clearCurrentUser()
     if (current) await current.delete()
   }
@@ -83,8 +84,8 @@ export const useSessionStore = defineStore('session', () => {
 
   /** Signs out. Unsynced changes stay in this account's database unless `wipe` is chosen. */
   async function logout(wipe: boolean): Promise<void> {
-    // Notifications for this person must not reach whoever uses the phone next.
-    await import('../reminders/web-push.ts').then(({ disablePush }) => disablePush(api)).catch(() => undefined)
+    // What features keep for this person (notifications) must not reach whoever uses the phone next.
+    await emitSignOut({ tellServer: true })
     try {
       await api.logout()
     } catch (err) {

@@ -1,15 +1,15 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { nextTick } from 'vue'
 import { createPinia, setActivePinia } from 'pinia'
-import { AccountDb } from '../../db/account-db.ts'
-import { newId } from '../../../core/ids.ts'
-import type { SyncOutcome } from '../../sync/status.ts'
-import { FAILURE_TEXT } from '../../sync/status.ts'
+import { AccountDb } from '../db/account-db.ts'
+import { newId } from '../../core/ids.ts'
+import type { SyncOutcome } from './status.ts'
+import { FAILURE_TEXT } from './status.ts'
 
 /** What the (mocked) engine does at the next sync: answer an outcome, or throw. */
 const next = vi.hoisted(() => ({ sync: (): Promise<SyncOutcome> => Promise.resolve({ ok: true }) }))
 
-vi.mock('../../sync/engine.ts', () => ({
+vi.mock('./engine.ts', () => ({
   SyncEngine: class {
     sync(): Promise<SyncOutcome> {
       return next.sync()
@@ -17,9 +17,9 @@ vi.mock('../../sync/engine.ts', () => ({
   },
 }))
 // No timers or window events in these tests: the store's syncNow is called by hand.
-vi.mock('../../sync/scheduler.ts', () => ({ startScheduler: () => ({ stop: () => undefined, closely: () => undefined }) }))
+vi.mock('./scheduler.ts', () => ({ startScheduler: () => ({ stop: () => undefined, closely: () => undefined }) }))
 
-const { useSessionStore } = await import('../auth/session.store.ts')
+const { useSessionStore } = await import('../session/session.store.ts')
 const { useSyncStore } = await import('./sync.store.ts')
 
 async function signedIn() {

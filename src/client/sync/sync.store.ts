@@ -1,12 +1,13 @@
 import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
-import { api } from '../../api/client.ts'
-import type { AccountDb, RejectedEntry } from '../../db/account-db.ts'
-import { useLiveQuery } from '../../db/live.ts'
-import type { SyncEngine } from '../../sync/engine.ts'
-import type { Scheduler } from '../../sync/scheduler.ts'
-import { FAILURE_TEXT, STATE_TEXT, type SyncFailure, type SyncState } from '../../sync/status.ts'
-import { useSessionStore } from '../auth/session.store.ts'
+import { api } from '../api/client.ts'
+import type { AccountDb, RejectedEntry } from '../db/account-db.ts'
+import { useLiveQuery } from '../db/live.ts'
+import type { SyncEngine } from './engine.ts'
+import type { Scheduler } from './scheduler.ts'
+import { FAILURE_TEXT, STATE_TEXT, type SyncFailure, type SyncState } from './status.ts'
+import { useSessionStore } from '../session/session.store.ts'
+import { emitSynced } from './synced.ts'
 
 /** The last failed sync: what 同步详情 shows, with its time, until the next failure. */
 export interface SyncError {
@@ -63,12 +64,9 @@ export const useSyncStore = defineStore('sync', () => {
       else fail(outcome.failure)
       // Signed out from another device (a lost phone): this account's data leaves this phone.
       if (!outcome.ok && outcome.failure === 'signed-out') await session.wipeSignedOut()
-      // Photos go up after their visit has: in the background, resuming where they stopped.
+      // What goes up after the records it belongs to (photos) subscribes to onSynced.
       const current = db()
-      if (outcome.ok && current && (await current.photo_blobs.where('state').equals('pending').count()) > 0) {
-        const { uploadPendingPhotos } = await import('../visits/uploader.ts')
-        await uploadPendingPhotos(current, api).catch((err: unknown) => console.warn('photo upload paused', err))
-      }
+      if (outcome.ok && current) await emitSynced({ db: current })
     } catch (err) {
       // Anything the engine did not expect (a storage fault, a bug) is shown, never only logged.
       console.error('sync failed', err)
@@ -118,7 +116,7 @@ export const useSyncStore = defineStore('sync', () => {
       const user = session.user
       if (!current || !user) return
       const gen = generation
-      starting = Promise.all([import('../../sync/engine.ts'), import('../../sync/scheduler.ts')])
+      starting = Promise.all([import('./engine.ts'), import('./scheduler.ts')])
         .then(([{ SyncEngine }, { startScheduler }]) => {
           if (gen !== generation) return
           engine = new SyncEngine(current, api)

@@ -5,7 +5,7 @@ import { defineComponent, h, type Component } from 'vue'
 import { AccountDb } from '../db/account-db.ts'
 import { newId } from '../../core/ids.ts'
 import type { SessionUser } from '../../core/schemas/auth.ts'
-import { useSessionStore } from '../features/auth/session.store.ts'
+import { useSessionStore } from '../session/session.store.ts'
 
 /**
  * Component tests of pages (happy-dom): a signed-in person with their own IndexedDB

@@ -279,9 +279,9 @@ export interface FollowupTable {
 export interface PhotoTable {
   id: string
   org_id: string
-  /** 'visits' or 'meetings': what the photo belongs to (its id is in visit_id). */
+  /** 'visits' or 'meetings': what the photo belongs to (its id is in owner_id). */
   owner_table: string
-  visit_id: string
+  owner_id: string
   uploader_id: string
   mime: string
   total: number

@@ -65,7 +65,7 @@ async function writeChunk(path: string, offset: number, chunk: Buffer): Promise<
   const handle = await open(path, constants.O_RDWR | constants.O_CREAT)
   try {
     const { size } = await handle.stat()
-    if (size < offset) throw new HttpError(409, 'conflict', `上传位置不符（服务器已收到 ${size} 字节）`)
+    if (size < offset) throw new HttpError(409, 'upload_offset', `上传位置不符（服务器已收到 ${size} 字节）`)
     if (size > offset) await handle.truncate(offset)
     for (let written = 0; written < chunk.length;) {
       const { bytesWritten } = await handle.write(chunk, written, chunk.length - written, offset + written)
@@ -218,10 +218,10 @@ export function photoRoutes(app: FastifyInstance, ctx: AppContext): void {
     await mkdir(dir, { recursive: true })
     const row = await ctx.db.selectFrom('photos').selectAll().where('id', '=', id).executeTakeFirst()
     if (row?.complete === 1) return { received: Number(row.total), complete: true }
-    if (row && (row.visit_id !== owner.id || Number(row.total) !== q.total)) throw new HttpError(409, 'conflict', '照片信息不一致')
+    if (row && (row.owner_id !== owner.id || Number(row.total) !== q.total)) throw new HttpError(409, 'conflict', '照片信息不一致')
     if (row && (await recoverFinished(id, q.total))) return { received: q.total, complete: true }
     const received = row ? await durableReceived(id, Number(row.received)) : 0
-    if (q.offset !== received) throw new HttpError(409, 'conflict', `上传位置不符（服务器已收到 ${received} 字节）`)
+    if (q.offset !== received) throw new HttpError(409, 'upload_offset', `上传位置不符（服务器已收到 ${received} 字节）`)
     if (received + chunk.length > q.total) throw new HttpError(422, 'validation', '照片内容超出声明的大小')
     if (!row) {
       await rm(part(id), { force: true })
@@ -231,7 +231,7 @@ export function photoRoutes(app: FastifyInstance, ctx: AppContext): void {
           id,
           org_id: viewer.orgId,
           owner_table: owner.table,
-          visit_id: owner.id,
+          owner_id: owner.id,
           uploader_id: viewer.id,
           mime: '',
           total: q.total,
@@ -280,11 +280,11 @@ export function photoRoutes(app: FastifyInstance, ctx: AppContext): void {
     const { id } = parseInput(Params, request.params)
     const row = await ctx.read
       .selectFrom('photos')
-      .select(['visit_id', 'owner_table', 'mime', 'complete'])
+      .select(['owner_id', 'owner_table', 'mime', 'complete'])
       .where('id', '=', id)
       .executeTakeFirst()
     const visible =
-      row && (row.owner_table === 'meetings' ? await visibleMeeting(viewer, row.visit_id) : await visibleVisit(viewer, row.visit_id))
+      row && (row.owner_table === 'meetings' ? await visibleMeeting(viewer, row.owner_id) : await visibleVisit(viewer, row.owner_id))
     if (!row || row.complete !== 1 || !visible) throw new HttpError(404, 'not_found', '照片不存在或尚未上传')
     return reply
       .header('content-type', row.mime)

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed } from 'vue'
-import { useSessionStore } from '../auth/session.store.ts'
+import { useSessionStore } from '../../session/session.store.ts'
 import { useLiveQuery } from '../../db/live.ts'
 import { monthRecords } from '../study/study.queries.ts'
 import { monthOf, summarize } from '../study/study-summary.ts'

@@ -9,6 +9,8 @@ import type { AttendanceStatus } from '../../../core/domain/meetings.ts'
 import type { SessionUser } from '../../../core/schemas/auth.ts'
 import type { AccountDb } from '../../db/account-db.ts'
 import { deleteRow, writeRow } from '../../db/write.ts'
+import type { CompressedPhoto } from '../../photos/compress.ts'
+import { pendingPhotoRows } from '../../photos/photos.repo.ts'
 
 /** Everything here writes offline through the one write path; the server decides when it syncs. */
 
@@ -215,29 +217,12 @@ export async function confirmMakeup(db: AccountDb, user: SessionUser, makeupId: 
 }
 
 /** Photos of a meeting: kept on the phone, listed on the meeting, uploaded in the background. */
-export async function addMeetingPhotos(
-  db: AccountDb,
-  meetingId: string,
-  photos: { blob: Blob; width: number; height: number }[],
-): Promise<void> {
+export async function addMeetingPhotos(db: AccountDb, meetingId: string, photos: CompressedPhoto[]): Promise<void> {
   const current = await db.meetings.get(meetingId)
   if (!current) throw new MeetingError('会议不存在')
   const createdAt = new Date().toISOString()
   const ids = photos.map(() => newId())
-  await db.photo_blobs.bulkAdd(
-    photos.map((p, i) => ({
-      id: ids[i] as string,
-      visitId: meetingId,
-      owner: 'meetings' as const,
-      blob: p.blob,
-      mime: p.blob.type || 'image/jpeg',
-      width: p.width,
-      height: p.height,
-      size: p.blob.size,
-      state: 'pending' as const,
-      createdAt,
-    })),
-  )
+  await db.photo_blobs.bulkAdd(pendingPhotoRows({ kind: 'meetings', id: meetingId }, photos, ids, createdAt))
   const photoIds = [...current.photoIds, ...ids]
   await writeRow(db, 'meetings', { ...current, photoIds, updatedAt: createdAt }, { photoIds })
 }

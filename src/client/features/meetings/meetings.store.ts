@@ -17,7 +17,7 @@ import { signInPhase } from '../../../core/domain/sign-in-token.ts'
 import { attendanceId } from '../../../core/attendance-id.ts'
 import { api } from '../../api/client.ts'
 import { useLiveQuery } from '../../db/live.ts'
-import { useSessionStore } from '../auth/session.store.ts'
+import { useSessionStore } from '../../session/session.store.ts'
 import { useClockStore } from './clock.store.ts'
 import type { MeetingInput } from './meetings.repo.ts'
 
@@ -209,7 +209,7 @@ export const useMeetingsStore = defineStore('meetings', () => {
       (await writes()).fileMakeup(need().db, need().user, m, input),
     confirmMakeup: async (id: string) => (await writes()).confirmMakeup(need().db, need().user, id),
     addPhotos: async (meetingId: string, files: File[]) => {
-      const { compressPhoto } = await import('../visits/compress.ts')
+      const { compressPhoto } = await import('../../photos/compress.ts')
       const photos = []
       for (const f of files) photos.push(await compressPhoto(f))
       await (await writes()).addMeetingPhotos(need().db, meetingId, photos)

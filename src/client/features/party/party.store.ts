@@ -10,7 +10,7 @@ import {
 } from '../../../core/domain/political-birthday.ts'
 import { chinaToday } from '../../../core/domain/china-time.ts'
 import { useLiveQuery } from '../../db/live.ts'
-import { useSessionStore } from '../auth/session.store.ts'
+import { useSessionStore } from '../../session/session.store.ts'
 import type { PartyDates } from './party.repo.ts'
 
 const withDates = (u: UserProfile): UserProfile => ({ ...u, joinedPartyOn: u.joinedPartyOn ?? null, fullMemberOn: u.fullMemberOn ?? null })

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { shallowRef } from 'vue'
 import type { Notice } from '../../../core/domain/reminders.ts'
-import { useSessionStore } from '../auth/session.store.ts'
+import { useSessionStore } from '../../session/session.store.ts'
 
 /** In-app notices due since the app was last opened here, taken once per app start (small: loads with 首页). */
 export const useNoticesStore = defineStore('notices', () => {

@@ -3,7 +3,7 @@ import { computed, ref } from 'vue'
 import { api } from '../../api/client.ts'
 import { useRequest } from '../../app/use-request.ts'
 import { useLiveQuery } from '../../db/live.ts'
-import { useSessionStore } from '../auth/session.store.ts'
+import { useSessionStore } from '../../session/session.store.ts'
 import {
   appliesTo,
   DEFAULT_PREFS,

@@ -3,7 +3,7 @@ import { computed, ref } from 'vue'
 import type { Branch, StudyRecord, UserProfile } from '../../../core/schemas/entities.ts'
 import { sortByName, sortOrgUnits } from '../../../core/domain/order.ts'
 import { useLiveQuery } from '../../db/live.ts'
-import { useSessionStore } from '../auth/session.store.ts'
+import { useSessionStore } from '../../session/session.store.ts'
 import { monthOf } from './study-summary.ts'
 
 /**

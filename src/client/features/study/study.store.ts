@@ -3,7 +3,7 @@ import { computed, ref, shallowRef, watch } from 'vue'
 import type { StudyKind } from '../../../core/domain/study-kinds.ts'
 import type { StudyRecord, UserProfile } from '../../../core/schemas/entities.ts'
 import { useLiveQuery } from '../../db/live.ts'
-import { useSessionStore } from '../auth/session.store.ts'
+import { useSessionStore } from '../../session/session.store.ts'
 import type { StudyDraft } from './study.repo.ts'
 import { getStudy, monthRecords, newestFirst } from './study.queries.ts'
 

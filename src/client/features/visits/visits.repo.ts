@@ -5,7 +5,8 @@ import { issuesToMessage } from '../../../core/schemas/common.ts'
 import type { SessionUser } from '../../../core/schemas/auth.ts'
 import type { AccountDb } from '../../db/account-db.ts'
 import { writeRow } from '../../db/write.ts'
-import type { CompressedPhoto } from './compress.ts'
+import type { CompressedPhoto } from '../../photos/compress.ts'
+import { pendingPhotoRows } from '../../photos/photos.repo.ts'
 
 export class VisitError extends Error {}
 
@@ -74,19 +75,7 @@ export async function recordVisit(db: AccountDb, user: SessionUser, draft: Visit
   const followups = draft.followups
     .filter((f) => f.text.trim())
     .map((f) => check(v.object(followupFields), { ...f, visitId: id, createdAt }))
-  await db.photo_blobs.bulkAdd(
-    draft.photos.map((p, i) => ({
-      id: photoIds[i] as string,
-      visitId: id,
-      blob: p.blob,
-      mime: p.blob.type || 'image/jpeg',
-      width: p.width,
-      height: p.height,
-      size: p.blob.size,
-      state: 'pending' as const,
-      createdAt,
-    })),
-  )
+  await db.photo_blobs.bulkAdd(pendingPhotoRows({ kind: 'visits', id }, draft.photos, photoIds, createdAt))
   const visit: Visit = { id, orgId: user.orgId, ...fields, createdBy: user.id, updatedAt: createdAt, deleted: false }
   await writeRow(db, 'visits', visit, { ...fields })
   for (const f of followups) {
@@ -113,9 +102,4 @@ export async function closeFollowup(db: AccountDb, id: string, note: string): Pr
   if (!closeNote) throw new VisitError('请填写办理结果')
   const now = new Date().toISOString()
   await writeRow(db, 'followups', { ...current, closedAt: now, closeNote, updatedAt: now }, { closeNote })
-}
-
-/** Free the phone's space: photos already on the server are fetched again when opened. */
-export async function dropUploadedPhotos(db: AccountDb): Promise<number> {
-  return db.photo_blobs.where('state').equals('uploaded').delete()
 }

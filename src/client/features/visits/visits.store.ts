@@ -3,13 +3,12 @@ import { computed, ref } from 'vue'
 import type { Followup, Household, Visit } from '../../../core/schemas/entities.ts'
 import { chinaToday } from '../../../core/domain/china-time.ts'
 import { useLiveQuery } from '../../db/live.ts'
-import type { PhotoBlob } from '../../db/account-db.ts'
-import { useSessionStore } from '../auth/session.store.ts'
+import { useSessionStore } from '../../session/session.store.ts'
 import type { HouseholdInput, VisitDraft } from './visits.repo.ts'
 
 const writes = () => import('./visits.repo.ts')
 
-/** Households, visits and follow-ups on this phone; photos waiting to upload; storage use. */
+/** Households, visits and follow-ups on this phone (their photos: photos/photos.store.ts). */
 export const useVisitsStore = defineStore('visits', () => {
   const session = useSessionStore()
   const households = useLiveQuery<Household[]>(
@@ -28,11 +27,6 @@ export const useVisitsStore = defineStore('visits', () => {
     [],
     [() => session.db],
   )
-  const photos = useLiveQuery<Pick<PhotoBlob, 'id' | 'visitId' | 'state' | 'size'>[]>(
-    async () => ((await session.db?.photo_blobs.toArray()) ?? []).map(({ id, visitId, state, size }) => ({ id, visitId, state, size })),
-    [],
-    [() => session.db],
-  )
   const today = ref(chinaToday(new Date()))
   const isManager = computed(() => session.user?.role !== 'member')
 
@@ -41,14 +35,7 @@ export const useVisitsStore = defineStore('visits', () => {
   const openFollowups = computed(() => followups.value.filter((f) => !f.closedAt).sort((a, b) => a.dueOn.localeCompare(b.dueOn)))
   const myOpenFollowups = computed(() => openFollowups.value.filter((f) => f.ownerId === session.user?.id))
   const overdue = (f: Followup) => !f.closedAt && f.dueOn < today.value
-  const pendingUploads = computed(() => photos.value.filter((p) => p.state === 'pending'))
   const visitsOf = (householdId: string) => visits.value.filter((x) => x.householdId === householdId)
-
-  /** The photo as an image address: from the phone while it is here, else from the server. */
-  async function photoUrl(id: string): Promise<string> {
-    const local = await session.db?.photo_blobs.get(id)
-    return local ? URL.createObjectURL(local.blob) : `/api/photos/${id}`
-  }
 
   const need = () => {
     if (!session.db || !session.user) throw new Error('未登录')
@@ -59,21 +46,16 @@ export const useVisitsStore = defineStore('visits', () => {
     households,
     visits,
     followups,
-    photos,
     today,
     isManager,
     householdById,
     myHouseholds,
     openFollowups,
     myOpenFollowups,
-    pendingUploads,
     overdue,
     visitsOf,
-    photoUrl,
     saveHousehold: async (id: string | null, input: HouseholdInput) => (await writes()).saveHousehold(need().db, need().user, id, input),
     record: async (draft: VisitDraft) => (await writes()).recordVisit(need().db, need().user, draft),
     close: async (id: string, note: string) => (await writes()).closeFollowup(need().db, id, note),
-    dropUploaded: async () => (await writes()).dropUploadedPhotos(need().db),
-    compress: async (file: File) => (await import('./compress.ts')).compressPhoto(file),
   }
 })
