@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/schema.ts'
+import type { WritableTable } from '../../core/sync/tables.ts'
 
 /**
  * Next value of the server's change sequence, taken inside the writing transaction. Taking it
@@ -21,17 +22,8 @@ async function takeSeqs(trx: Kysely<Database>, n: number): Promise<number> {
   return Number(row.value) - n + 1
 }
 
-type SeqTable =
-  | 'study_records'
-  | 'users'
-  | 'oath_renewals'
-  | 'reminder_settings'
-  | 'meetings'
-  | 'attendance'
-  | 'makeups'
-  | 'households'
-  | 'visits'
-  | 'followups'
+/** The tables sync writes: exactly those a client may push to. */
+type SeqTable = WritableTable
 
 /**
  * Rows a sync transaction wrote, numbered in ONE step just before commit. The counter row is

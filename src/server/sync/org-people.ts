@@ -16,3 +16,7 @@ export async function requireOrgPeople(trx: Kysely<Database>, viewer: Viewer, id
     .execute()
   if (found.length !== unique.length) throw new HttpError(422, 'validation', message)
 }
+
+/** The people named on a household, a visit or a follow-up. */
+export const requireFieldPeople = (trx: Kysely<Database>, viewer: Viewer, ids: readonly string[]) =>
+  requireOrgPeople(trx, viewer, ids, '人员中有不属于本组织的人')

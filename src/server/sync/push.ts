@@ -2,45 +2,13 @@ import { sql, type Kysely } from 'kysely'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Database } from '../db/schema.ts'
 import { MIN_MUTATION_VERSION, MUTATION_VERSION, type Mutation, type PushResult } from '../../core/sync/protocol.ts'
-import type { WritableTable } from '../../core/sync/tables.ts'
 import { HttpError } from '../lib/http-error.ts'
 import { nowIso } from '../lib/time.ts'
 import { isStorageFull, isWriteConflict, type StorageState } from '../lib/storage.ts'
 import type { Viewer } from '../lib/viewer.ts'
 import { PendingSeqs } from '../repositories/sequence.ts'
-import { applyStudyMutation, StudyWriteBuffer, visibleStudyRow } from './study-records.ts'
-import { applyUserMutation, visibleUserRow } from './users.ts'
-import { applyOathMutation, visibleOathRow } from './oath-renewals.ts'
-import { applyReminderSettingsMutation, visibleReminderSettingsRow } from './reminder-settings.ts'
-import { applyMeetingMutation, visibleMeetingRow } from './meetings.ts'
-import { applyAttendanceMutation, visibleAttendanceRow } from './attendance.ts'
-import { applyMakeupMutation, visibleMakeupRow } from './makeups.ts'
-import {
-  applyFollowupMutation,
-  applyHouseholdMutation,
-  applyVisitMutation,
-  visibleFollowupRow,
-  visibleHouseholdRow,
-  visibleVisitRow,
-} from './field-visits.ts'
-
-interface TableHandler {
-  apply(trx: Kysely<Database>, viewer: Viewer, m: Mutation, seqs: PendingSeqs): Promise<void>
-  visibleRow(trx: Kysely<Database>, viewer: Viewer, id: string): Promise<Record<string, unknown> | null>
-}
-
-const handlers: Record<WritableTable, TableHandler> = {
-  study_records: { apply: applyStudyMutation, visibleRow: visibleStudyRow },
-  users: { apply: applyUserMutation, visibleRow: visibleUserRow },
-  oath_renewals: { apply: applyOathMutation, visibleRow: visibleOathRow },
-  reminder_settings: { apply: applyReminderSettingsMutation, visibleRow: visibleReminderSettingsRow },
-  meetings: { apply: applyMeetingMutation, visibleRow: visibleMeetingRow },
-  attendance: { apply: applyAttendanceMutation, visibleRow: visibleAttendanceRow },
-  makeups: { apply: applyMakeupMutation, visibleRow: visibleMakeupRow },
-  households: { apply: applyHouseholdMutation, visibleRow: visibleHouseholdRow },
-  visits: { apply: applyVisitMutation, visibleRow: visibleVisitRow },
-  followups: { apply: applyFollowupMutation, visibleRow: visibleFollowupRow },
-}
+import { StudyWriteBuffer } from './tables/study-write-buffer.ts'
+import { tables } from './tables/index.ts'
 
 /** Bring a mutation written by an older client to the current format (none needed yet). */
 function upgrade(m: Mutation): Mutation {
@@ -184,7 +152,7 @@ async function applyBatch(
           status: 'rejected',
           code: err.code,
           message: err.message,
-          row: await handlers[raw.table].visibleRow(trx, viewer, raw.rowId),
+          row: await tables[raw.table].visibleRow(trx, viewer, raw.rowId),
         })
       }
       continue
@@ -195,7 +163,7 @@ async function applyBatch(
     let result: PushResult
     try {
       const m = upgrade(raw)
-      await handlers[m.table].apply(trx, viewer, m, seqs)
+      await tables[m.table].apply(trx, viewer, m, seqs)
       result = { id: m.id, status: 'applied' }
       await sql`release savepoint mutation`.execute(trx)
     } catch (err) {
@@ -218,7 +186,7 @@ async function applyBatch(
         status: 'rejected',
         code: err.code,
         message: err.message,
-        row: await handlers[raw.table].visibleRow(trx, viewer, raw.rowId),
+        row: await tables[raw.table].visibleRow(trx, viewer, raw.rowId),
       }
     }
     await store(result)

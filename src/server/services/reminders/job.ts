@@ -12,7 +12,7 @@ import {
 } from '../../../core/domain/reminders.ts'
 import type { Role } from '../../../core/domain/roles.ts'
 import type { PushService } from '../push/web-push.ts'
-import { prefsOf } from '../../sync/reminder-settings.ts'
+import { prefsOf } from '../../sync/tables/reminder-settings.ts'
 import { nowIso } from '../../lib/time.ts'
 
 export interface JobReport {

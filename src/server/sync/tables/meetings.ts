@@ -1,20 +1,51 @@
 import * as v from 'valibot'
-import type { Kysely } from 'kysely'
-import type { Database } from '../db/schema.ts'
-import { meetingFields, meetingKeyField } from '../../core/schemas/entities.ts'
-import { mergeText, WRITABLE } from '../../core/sync/tables.ts'
-import { issuesToMessage } from '../../core/schemas/common.ts'
-import { LEADERSHIP_TYPES, MEETING_TYPE_LABELS, type MeetingType } from '../../core/domain/meetings.ts'
-import type { Mutation } from '../../core/sync/protocol.ts'
-import { HttpError } from '../lib/http-error.ts'
-import { nowIso } from '../lib/time.ts'
-import type { PendingSeqs } from '../repositories/sequence.ts'
-import type { Viewer } from '../lib/viewer.ts'
-import { requireOrgPeople } from './org-people.ts'
-import { meetingToWire } from './wire.ts'
-import { managesBranch } from '../../core/domain/authority.ts'
-import { meetingScope } from './pull.ts'
-import { branchSecretaries, rescope, removedIds } from './scope-changes.ts'
+import type { Kysely, Selectable } from 'kysely'
+import type { Database, MeetingTable } from '../../db/schema.ts'
+import { meetingFields, meetingKeyField, type Meeting } from '../../../core/schemas/entities.ts'
+import { WRITABLE } from '../../../core/sync/tables.ts'
+import { LEADERSHIP_TYPES, MEETING_TYPE_LABELS, type MeetingType } from '../../../core/domain/meetings.ts'
+import { isAdmin, isManager, managesBranch } from '../../../core/domain/authority.ts'
+import { HttpError } from '../../lib/http-error.ts'
+import { nowIso } from '../../lib/time.ts'
+import type { Viewer } from '../../lib/viewer.ts'
+import { requireOrgPeople } from '../org-people.ts'
+import { branchSecretaries, rescope, removedIds } from '../scope-changes.ts'
+import { mergedText, parse, refuseField, writableTable, type Apply, type Scope } from '../table-module.ts'
+
+/** Meetings: those one is expected at; a secretary also all of their branch's; administrators all. */
+export function meetingScope(v: Viewer): Scope<'meetings'> {
+  return (eb) => {
+    const expected = eb('expected_ids', 'like', `%"${v.id}"%`)
+    if (isAdmin(v.role)) return eb.and([eb('org_id', '=', v.orgId)])
+    if (isManager(v.role) && v.branchId) return eb.and([eb('org_id', '=', v.orgId), eb.or([eb('branch_id', '=', v.branchId), expected])])
+    return eb.and([eb('org_id', '=', v.orgId), expected])
+  }
+}
+
+/** The sign-in key goes only to those who manage the meeting (they show its code). */
+export function meetingToWire(r: Selectable<MeetingTable>, viewer: Viewer): Meeting {
+  return {
+    id: r.id,
+    orgId: r.org_id,
+    branchId: r.branch_id,
+    type: r.type as MeetingType,
+    topic: r.topic,
+    startsAt: r.starts_at,
+    durationMinutes: Number(r.duration_minutes),
+    place: r.place,
+    organiserId: r.organiser_id,
+    speaker: r.speaker,
+    expectedIds: JSON.parse(r.expected_ids) as string[],
+    agenda: r.agenda,
+    minutes: r.minutes,
+    talkWithId: r.talk_with_id,
+    photoIds: JSON.parse(r.photo_ids) as string[],
+    createdAt: r.created_at,
+    signKey: managesBranch(viewer, r.branch_id) ? r.sign_key : null,
+    updatedAt: r.updated_at,
+    deleted: r.deleted === 1,
+  }
+}
 
 const columns = {
   branchId: 'branch_id',
@@ -58,7 +89,7 @@ function checkShape(type: MeetingType, branchId: string | null, talkWithId: stri
  * administrators for every branch and for the leadership's own meetings. Created offline on the
  * organiser's phone together with the meeting's sign-in key, which never changes afterwards.
  */
-export async function applyMeetingMutation(trx: Kysely<Database>, viewer: Viewer, m: Mutation, seqs: PendingSeqs): Promise<void> {
+export const applyMeetingMutation: Apply = async (trx, viewer, m, seqs) => {
   const existing = await trx.selectFrom('meetings').selectAll().where('id', '=', m.rowId).executeTakeFirst()
   if (existing && existing.org_id !== viewer.orgId) throw new HttpError(403, 'forbidden')
   if (existing) refuseScope(viewer, existing.branch_id)
@@ -70,9 +101,7 @@ export async function applyMeetingMutation(trx: Kysely<Database>, viewer: Viewer
   }
   const fields = m.fields ?? {}
   if (!existing) {
-    const r = v.safeParse(NewMeeting, fields)
-    if (!r.success) throw new HttpError(422, 'validation', issuesToMessage(r.issues, NewMeeting))
-    const f = r.output
+    const f = parse(NewMeeting, fields)
     refuseScope(viewer, f.branchId)
     checkShape(f.type, f.branchId, f.talkWithId)
     await checkPeople(trx, viewer, [f.organiserId, ...f.expectedIds, ...(f.talkWithId ? [f.talkWithId] : [])])
@@ -110,12 +139,10 @@ export async function applyMeetingMutation(trx: Kysely<Database>, viewer: Viewer
   const next = { type: existing.type as MeetingType, branchId: existing.branch_id, talkWithId: existing.talk_with_id }
   for (const [key, value] of Object.entries(fields)) {
     if (key === 'signKey') continue // fixed at creation; a retry of the creation may carry it
-    if (!(key in columns)) throw new HttpError(422, 'validation', `未知字段：${key.slice(0, 40)}`)
+    if (!(key in columns)) refuseField(key)
     const name = key as Field
     if (name === 'createdAt') continue
-    const r = v.safeParse(meetingFields[name], value)
-    if (!r.success) throw new HttpError(422, 'validation', issuesToMessage(r.issues, meetingFields[name]))
-    let out: unknown = r.output
+    let out: unknown = parse(meetingFields[name], value)
     if (name === 'branchId') {
       refuseScope(viewer, out as string | null)
       next.branchId = out as string | null
@@ -129,10 +156,8 @@ export async function applyMeetingMutation(trx: Kysely<Database>, viewer: Viewer
     if (name === 'organiserId') await checkPeople(trx, viewer, [out as string])
     if (name === 'photoIds') out = JSON.stringify([...new Set(out as string[])])
     if (name === 'startsAt') out = new Date(out as string).toISOString()
-    if ((WRITABLE.meetings.mergeText as readonly string[]).includes(name)) {
-      const base = m.base?.[name]
-      out = mergeText(typeof base === 'string' ? base : undefined, String(existing[columns[name]]), String(out))
-    }
+    if ((WRITABLE.meetings.mergeText as readonly string[]).includes(name))
+      out = mergedText(m, name, String(existing[columns[name]]), String(out))
     set[columns[name]] = out
   }
   checkShape(next.type, next.branchId, next.talkWithId)
@@ -162,7 +187,9 @@ export async function applyMeetingMutation(trx: Kysely<Database>, viewer: Viewer
   seqs.mark('meetings', m.rowId)
 }
 
-export async function visibleMeetingRow(trx: Kysely<Database>, viewer: Viewer, id: string): Promise<Record<string, unknown> | null> {
-  const r = await trx.selectFrom('meetings').selectAll().where('id', '=', id).where(meetingScope(viewer)).executeTakeFirst()
-  return r ? { ...meetingToWire(r, viewer) } : null
-}
+export const meetings = writableTable({
+  table: 'meetings',
+  read: (db, viewer) => db.selectFrom('meetings').selectAll().where(meetingScope(viewer)),
+  toWire: (rows, viewer) => rows.map((r) => meetingToWire(r, viewer)),
+  apply: applyMeetingMutation,
+})

@@ -1,17 +1,36 @@
 import * as v from 'valibot'
-import type { Kysely } from 'kysely'
-import type { Database } from '../db/schema.ts'
-import { makeupFields } from '../../core/schemas/entities.ts'
-import { mergeText } from '../../core/sync/tables.ts'
-import { issuesToMessage } from '../../core/schemas/common.ts'
-import type { Mutation } from '../../core/sync/protocol.ts'
-import { HttpError } from '../lib/http-error.ts'
-import { nowIso } from '../lib/time.ts'
-import type { PendingSeqs } from '../repositories/sequence.ts'
-import type { Viewer } from '../lib/viewer.ts'
-import { makeupToWire } from './wire.ts'
-import { managesBranch } from '../../core/domain/authority.ts'
-import { makeupScope } from './pull.ts'
+import type { Selectable } from 'kysely'
+import type { MakeupTable } from '../../db/schema.ts'
+import { makeupFields, type Makeup } from '../../../core/schemas/entities.ts'
+import { managesBranch } from '../../../core/domain/authority.ts'
+import { HttpError } from '../../lib/http-error.ts'
+import { nowIso } from '../../lib/time.ts'
+import type { Viewer } from '../../lib/viewer.ts'
+import { mergedText, parse, writableTable, type Apply, type Scope } from '../table-module.ts'
+import { meetingRecords } from './scopes.ts'
+
+/** 补学: one's own; the meeting's branch for its secretary; everything for administrators. */
+export function makeupScope(v: Viewer): Scope<'makeups'> {
+  return meetingRecords(v)
+}
+
+export function makeupToWire(r: Selectable<MakeupTable>): Makeup {
+  return {
+    id: r.id,
+    orgId: r.org_id,
+    branchId: r.branch_id,
+    memberId: r.member_id,
+    meetingId: r.meeting_id,
+    content: r.content,
+    date: r.date,
+    notes: r.notes,
+    createdAt: r.created_at,
+    confirmedBy: r.confirmed_by,
+    confirmedAt: r.confirmed_at,
+    updatedAt: r.updated_at,
+    deleted: r.deleted === 1,
+  }
+}
 
 const NewMakeup = v.strictObject(makeupFields)
 const Confirm = v.strictObject({ confirmed: v.pipe(v.boolean(), v.title('确认')) })
@@ -22,7 +41,7 @@ const Edit = v.partial(v.strictObject({ content: makeupFields.content, date: mak
  * meeting's secretary confirms it (and nothing else). Once confirmed it is part of the ledger and
  * no longer edited.
  */
-export async function applyMakeupMutation(trx: Kysely<Database>, viewer: Viewer, m: Mutation, seqs: PendingSeqs): Promise<void> {
+export const applyMakeupMutation: Apply = async (trx, viewer, m, seqs) => {
   const existing = await trx.selectFrom('makeups').selectAll().where('id', '=', m.rowId).executeTakeFirst()
   const now = nowIso()
   if (existing && existing.org_id !== viewer.orgId) throw new HttpError(403, 'forbidden')
@@ -40,12 +59,11 @@ export async function applyMakeupMutation(trx: Kysely<Database>, viewer: Viewer,
   if (!existing && 'confirmed' in fields && !('meetingId' in fields))
     throw new HttpError(409, 'waiting', '补学记录还没有同步到服务器，联网后会自动重试')
   if (!existing) {
-    const r = v.safeParse(NewMakeup, fields)
-    if (!r.success) throw new HttpError(422, 'validation', issuesToMessage(r.issues, NewMakeup))
+    const f = parse(NewMakeup, fields)
     const meeting = await trx
       .selectFrom('meetings')
       .select(['branch_id', 'deleted', 'starts_at', 'expected_ids'])
-      .where('id', '=', r.output.meetingId)
+      .where('id', '=', f.meetingId)
       .where('org_id', '=', viewer.orgId)
       .executeTakeFirst()
     if (!meeting) throw new HttpError(409, 'waiting', '会议还没有同步到服务器，联网后会自动重试')
@@ -56,7 +74,7 @@ export async function applyMakeupMutation(trx: Kysely<Database>, viewer: Viewer,
     const attended = await trx
       .selectFrom('attendance')
       .select('status')
-      .where('meeting_id', '=', r.output.meetingId)
+      .where('meeting_id', '=', f.meetingId)
       .where('member_id', '=', viewer.id)
       .executeTakeFirst()
     if (attended?.status === 'present') throw new HttpError(422, 'validation', '已出席的会议无需补学')
@@ -66,14 +84,14 @@ export async function applyMakeupMutation(trx: Kysely<Database>, viewer: Viewer,
         id: m.rowId,
         org_id: viewer.orgId,
         branch_id: meeting.branch_id,
-        meeting_id: r.output.meetingId,
+        meeting_id: f.meetingId,
         member_id: viewer.id,
-        content: r.output.content,
-        date: r.output.date,
-        notes: r.output.notes,
+        content: f.content,
+        date: f.date,
+        notes: f.notes,
         confirmed_by: null,
         confirmed_at: null,
-        created_at: r.output.createdAt,
+        created_at: f.createdAt,
         updated_at: now,
         deleted: 0,
         seq: 0,
@@ -86,12 +104,11 @@ export async function applyMakeupMutation(trx: Kysely<Database>, viewer: Viewer,
   if ('confirmed' in fields) {
     if (!managesBranch(viewer, existing.branch_id) || existing.member_id === viewer.id)
       throw new HttpError(403, 'forbidden', '补学由党支部书记确认')
-    const r = v.safeParse(Confirm, fields)
-    if (!r.success) throw new HttpError(422, 'validation', issuesToMessage(r.issues, Confirm))
+    const { confirmed } = parse(Confirm, fields)
     await trx
       .updateTable('makeups')
       .set(
-        r.output.confirmed
+        confirmed
           ? { confirmed_by: viewer.id, confirmed_at: now, updated_at: now, seq: 0 }
           : { confirmed_by: null, confirmed_at: null, updated_at: now, seq: 0 },
       )
@@ -103,16 +120,13 @@ export async function applyMakeupMutation(trx: Kysely<Database>, viewer: Viewer,
   if (existing.member_id !== viewer.id) throw new HttpError(403, 'forbidden', '只能修改本人的补学记录')
   if (existing.confirmed_at) throw new HttpError(409, 'conflict', '已确认的补学不能修改')
   const { meetingId: _m, createdAt: _c, ...rest } = fields
-  const r = v.safeParse(Edit, rest)
-  if (!r.success) throw new HttpError(422, 'validation', issuesToMessage(r.issues, Edit))
-  const base = m.base?.notes
-  const notes =
-    r.output.notes === undefined ? undefined : mergeText(typeof base === 'string' ? base : undefined, existing.notes, r.output.notes)
+  const e = parse(Edit, rest)
+  const notes = e.notes === undefined ? undefined : mergedText(m, 'notes', existing.notes, e.notes)
   await trx
     .updateTable('makeups')
     .set({
-      ...(r.output.content !== undefined && { content: r.output.content }),
-      ...(r.output.date !== undefined && { date: r.output.date }),
+      ...(e.content !== undefined && { content: e.content }),
+      ...(e.date !== undefined && { date: e.date }),
       ...(notes !== undefined && { notes }),
       updated_at: now,
       seq: 0,
@@ -122,7 +136,9 @@ export async function applyMakeupMutation(trx: Kysely<Database>, viewer: Viewer,
   seqs.mark('makeups', m.rowId)
 }
 
-export async function visibleMakeupRow(trx: Kysely<Database>, viewer: Viewer, id: string): Promise<Record<string, unknown> | null> {
-  const r = await trx.selectFrom('makeups').selectAll().where('id', '=', id).where(makeupScope(viewer)).executeTakeFirst()
-  return r ? { ...makeupToWire(r) } : null
-}
+export const makeups = writableTable({
+  table: 'makeups',
+  read: (db, viewer) => db.selectFrom('makeups').selectAll().where(makeupScope(viewer)),
+  toWire: (rows) => rows.map(makeupToWire),
+  apply: applyMakeupMutation,
+})

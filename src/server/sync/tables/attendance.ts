@@ -1,18 +1,37 @@
-import * as v from 'valibot'
-import type { Kysely, Selectable } from 'kysely'
-import type { AttendanceTable, Database } from '../db/schema.ts'
-import { attendanceWriteFields } from '../../core/schemas/entities.ts'
-import { issuesToMessage } from '../../core/schemas/common.ts'
-import { attendanceId } from '../../core/attendance-id.ts'
-import { REFUSAL_TEXT, verifySignIn } from '../../core/domain/sign-in-token.ts'
-import type { Mutation } from '../../core/sync/protocol.ts'
-import { HttpError } from '../lib/http-error.ts'
-import { nowIso } from '../lib/time.ts'
-import type { PendingSeqs } from '../repositories/sequence.ts'
-import type { Viewer } from '../lib/viewer.ts'
-import { attendanceToWire } from './wire.ts'
-import { managesBranch } from '../../core/domain/authority.ts'
-import { attendanceScope } from './pull.ts'
+import type { Selectable } from 'kysely'
+import type { AttendanceTable } from '../../db/schema.ts'
+import { attendanceWriteFields, type Attendance } from '../../../core/schemas/entities.ts'
+import { attendanceId } from '../../../core/attendance-id.ts'
+import { REFUSAL_TEXT, verifySignIn } from '../../../core/domain/sign-in-token.ts'
+import { managesBranch } from '../../../core/domain/authority.ts'
+import { HttpError } from '../../lib/http-error.ts'
+import { nowIso } from '../../lib/time.ts'
+import type { Viewer } from '../../lib/viewer.ts'
+import { parse, refuseField, writableTable, type Apply, type Scope } from '../table-module.ts'
+import { meetingRecords } from './scopes.ts'
+
+/** Attendance: one's own; the meeting's branch for its secretary; everything for administrators. */
+export function attendanceScope(v: Viewer): Scope<'attendance'> {
+  return meetingRecords(v)
+}
+
+export function attendanceToWire(r: Selectable<AttendanceTable>): Attendance {
+  return {
+    id: r.id,
+    orgId: r.org_id,
+    branchId: r.branch_id,
+    meetingId: r.meeting_id,
+    memberId: r.member_id,
+    status: r.status as Attendance['status'],
+    method: r.method as Attendance['method'],
+    signedAt: r.signed_at,
+    leaveReason: r.leave_reason,
+    leaveState: r.leave_state as Attendance['leaveState'],
+    markedBy: r.marked_by,
+    note: r.note,
+    updatedAt: r.updated_at,
+  }
+}
 
 /** Row fields a client may echo (its local expectation); the server decides them itself. */
 const ECHOED = new Set([
@@ -45,11 +64,7 @@ function isExpected(meeting: { expected_ids: string }, personId: string): boolea
   return (JSON.parse(meeting.expected_ids) as string[]).includes(personId)
 }
 
-function field<K extends keyof typeof attendanceWriteFields>(name: K, value: unknown): v.InferOutput<(typeof attendanceWriteFields)[K]> {
-  const r = v.safeParse(attendanceWriteFields[name], value)
-  if (!r.success) throw new HttpError(422, 'validation', issuesToMessage(r.issues, attendanceWriteFields[name]))
-  return r.output as v.InferOutput<(typeof attendanceWriteFields)[K]>
-}
+const field = <K extends keyof typeof attendanceWriteFields>(name: K, value: unknown) => parse(attendanceWriteFields[name], value)
 
 /**
  * One attendance row per member and meeting (its id derived from both), written by:
@@ -60,15 +75,14 @@ function field<K extends keyof typeof attendanceWriteFields>(name: K, value: unk
  * hand mark of leave or absence; otherwise the last write the server applies wins. A repeated
  * scan keeps the first sign-in time.
  */
-export async function applyAttendanceMutation(trx: Kysely<Database>, viewer: Viewer, m: Mutation, seqs: PendingSeqs): Promise<void> {
+export const applyAttendanceMutation: Apply = async (trx, viewer, m, seqs) => {
   if (m.op === 'delete') throw new HttpError(422, 'validation', '出勤记录不能删除，可改为请假或缺席')
   const fields = m.fields ?? {}
   const meetingId = field('meetingId', fields.meetingId)
   const memberId = field('memberId', fields.memberId)
   if (m.rowId !== attendanceId(meetingId, memberId)) throw new HttpError(422, 'validation', '出勤记录编号与会议、人员不符')
   for (const key of Object.keys(fields)) {
-    if (key !== 'meetingId' && key !== 'memberId' && key !== 'scan' && !ECHOED.has(key))
-      throw new HttpError(422, 'validation', `未知字段：${key.slice(0, 40)}`)
+    if (key !== 'meetingId' && key !== 'memberId' && key !== 'scan' && !ECHOED.has(key)) refuseField(key)
   }
   const meeting = await trx
     .selectFrom('meetings')
@@ -176,7 +190,9 @@ export async function applyAttendanceMutation(trx: Kysely<Database>, viewer: Vie
   seqs.mark('attendance', m.rowId)
 }
 
-export async function visibleAttendanceRow(trx: Kysely<Database>, viewer: Viewer, id: string): Promise<Record<string, unknown> | null> {
-  const r = await trx.selectFrom('attendance').selectAll().where('id', '=', id).where(attendanceScope(viewer)).executeTakeFirst()
-  return r ? { ...attendanceToWire(r) } : null
-}
+export const attendance = writableTable({
+  table: 'attendance',
+  read: (db, viewer) => db.selectFrom('attendance').selectAll().where(attendanceScope(viewer)),
+  toWire: (rows) => rows.map(attendanceToWire),
+  apply: applyAttendanceMutation,
+})

@@ -1,0 +1,32 @@
+import type { SyncedTable } from '../../../core/sync/tables.ts'
+import type { TableModule } from '../table-module.ts'
+import { branches } from './branches.ts'
+import { users } from './users.ts'
+import { studyRecords } from './study-records.ts'
+import { oathRenewals } from './oath-renewals.ts'
+import { reminderSettings } from './reminder-settings.ts'
+import { meetings } from './meetings.ts'
+import { attendance } from './attendance.ts'
+import { makeups } from './makeups.ts'
+import { households } from './households.ts'
+import { visits } from './visits.ts'
+import { followups } from './followups.ts'
+
+/**
+ * Every synced table's module: its columns and wire mapping, read scope, pull read and (writable
+ * tables) the rules of its writes. A table of core's SYNCED_TABLES without a module, or a
+ * writable one without `apply`, does not compile.
+ */
+export const tables: { [K in SyncedTable]: TableModule<K> } = {
+  branches,
+  users,
+  study_records: studyRecords,
+  oath_renewals: oathRenewals,
+  reminder_settings: reminderSettings,
+  meetings,
+  attendance,
+  makeups,
+  households,
+  visits,
+  followups,
+}
