@@ -5,6 +5,25 @@ import vueParser from 'vue-eslint-parser'
 import globals from 'globals'
 import prettier from 'eslint-config-prettier'
 
+/** One config per server layer: its files may import no folder of `above` (and, like all server code, no client code). */
+function serverLayers(layers) {
+  return layers.map(([files, above]) => ({
+    files: [files],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/client/**'], message: 'The server must not import client code.' },
+            { regex: `^(\\.\\./)+(${above.join('|')})/`, message: `Imports run down the server's layers: not up to ${above.join(', ')}/.` },
+          ],
+        },
+      ],
+    },
+  }))
+}
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', 'test-results/**', 'playwright-report/**'] },
   js.configs.recommended,
@@ -39,6 +58,15 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/client/**'], message: 'The server must not import client code.' }] }],
     },
   },
+  // The server's layers, bottom to top: db and lib ← repositories ← sync ← services and ops ← plugins ← routes ← app.ts,
+  // context.ts, main.ts. An import that runs back up fails (tests beside the code may reach higher, to test through it).
+  ...serverLayers([
+    ['src/server/{db,lib}/**/*.ts', ['repositories', 'sync', 'services', 'ops', 'plugins', 'routes']],
+    ['src/server/repositories/**/*.ts', ['sync', 'services', 'ops', 'plugins', 'routes']],
+    ['src/server/sync/**/*.ts', ['services', 'ops', 'plugins', 'routes']],
+    ['src/server/{services,ops}/**/*.ts', ['plugins', 'routes']],
+    ['src/server/plugins/**/*.ts', ['routes']],
+  ]),
   {
     files: ['src/core/**/*.ts'],
     rules: {
