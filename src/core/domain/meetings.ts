@@ -34,6 +34,18 @@ export const MEETING_TYPE_LABELS: Record<MeetingType, string> = {
 /** Held by the organ's leadership (机关党委 level, no branch): the study group and the democratic life meeting. */
 export const LEADERSHIP_TYPES: readonly MeetingType[] = ['study_group', 'democratic_life']
 
+/**
+ * What is wrong with a meeting's shape, or null: the leadership's meetings (理论学习中心组学习,
+ * 民主生活会) belong to no branch, every other meeting to one, and a 谈心谈话 names whom it is with.
+ */
+export function meetingShapeProblem(type: MeetingType, branchId: string | null, talkWithId: string | null): string | null {
+  const leadership = LEADERSHIP_TYPES.includes(type)
+  if (leadership && branchId !== null) return `${MEETING_TYPE_LABELS[type]}由机关党委（领导班子）召开，不属于党支部`
+  if (!leadership && branchId === null) return '请选择党支部'
+  if (type === 'heart_talk' && !talkWithId) return '谈心谈话请选择谈话对象'
+  return null
+}
+
 /** The minutes (会议记录) template per type; 应到/实到/缺席 are filled from attendance in the ledger, never typed. */
 export function minutesTemplate(type: MeetingType): string {
   if (type === 'heart_talk') return '谈话内容：\n意见建议：\n'

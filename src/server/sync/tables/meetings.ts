@@ -3,7 +3,7 @@ import type { Kysely, Selectable } from 'kysely'
 import type { Database, MeetingTable } from '../../db/schema.ts'
 import { meetingFields, meetingKeyField, type Meeting } from '../../../core/schemas/entities.ts'
 import { WRITABLE } from '../../../core/sync/tables.ts'
-import { LEADERSHIP_TYPES, MEETING_TYPE_LABELS, type MeetingType } from '../../../core/domain/meetings.ts'
+import { meetingShapeProblem, type MeetingType } from '../../../core/domain/meetings.ts'
 import { isAdmin, isManager, managesBranch } from '../../../core/domain/authority.ts'
 import { HttpError } from '../../lib/http-error.ts'
 import { nowIso } from '../../lib/time.ts'
@@ -77,11 +77,8 @@ const checkPeople = (trx: Kysely<Database>, viewer: Viewer, ids: readonly string
   requireOrgPeople(trx, viewer, ids, '参会人员中有不属于本组织的人')
 
 function checkShape(type: MeetingType, branchId: string | null, talkWithId: string | null): void {
-  const leadership = LEADERSHIP_TYPES.includes(type)
-  if (leadership && branchId !== null)
-    throw new HttpError(422, 'validation', `${MEETING_TYPE_LABELS[type]}由机关党委（领导班子）召开，不属于党支部`)
-  if (!leadership && branchId === null) throw new HttpError(422, 'validation', '请选择党支部')
-  if (type === 'heart_talk' && !talkWithId) throw new HttpError(422, 'validation', '谈心谈话请选择谈话对象')
+  const problem = meetingShapeProblem(type, branchId, talkWithId)
+  if (problem) throw new HttpError(422, 'validation', problem)
 }
 
 /**
