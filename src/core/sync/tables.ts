@@ -57,7 +57,7 @@ export const WRITABLE = {
   reminder_settings: { mergeText: [] as const },
   /** Meetings, by those who manage them; the minutes (会议记录) merge like 心得. */
   meetings: { mergeText: ['minutes', 'agenda'] as const },
-  /** Sign-in (scan), leave requests, manual marks and leave decisions: see server/sync/attendance.ts. */
+  /** Sign-in (scan), leave requests, manual marks and leave decisions: see server/sync/tables/attendance.ts. */
   attendance: { mergeText: [] as const },
   /** 补学 by the member; confirmed by the secretary. */
   makeups: { mergeText: ['notes'] as const },
