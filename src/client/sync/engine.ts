@@ -1,9 +1,11 @@
 import { newId } from '../../core/ids.ts'
 import type { Mutation, PushResult } from '../../core/sync/protocol.ts'
+import { MAX_PULL_LIMIT } from '../../core/sync/limits.ts'
 import type { Api } from '../api/endpoints.ts'
 import { ApiError, NetworkError } from '../api/http.ts'
 import { REFILL_KEY, syncedTables, type AccountDb, type OutboxEntry } from '../db/account-db.ts'
 import { isQuotaError } from '../db/errors.ts'
+import { holdLiveQueries } from '../db/live.ts'
 import { applyPage, pendingFor, rebase } from './apply.ts'
 import type { SyncOutcome } from './status.ts'
 
@@ -36,7 +38,8 @@ export class SyncEngine {
     opts: EngineOptions = {},
   ) {
     this.pushBatch = opts.pushBatch ?? 200
-    this.pullLimit = opts.pullLimit ?? 500
+    // The largest page the server gives: a first pull of a large branch takes fewer transactions.
+    this.pullLimit = opts.pullLimit ?? MAX_PULL_LIMIT
   }
 
   async sync(): Promise<SyncOutcome> {
@@ -216,6 +219,25 @@ export class SyncEngine {
    * last reached it (a push answered reset_required, perhaps before the device ever pulled).
    */
   async pull(restored = false): Promise<void> {
+    // Many pages (a first pull, a reset): live queries pause and are read again once at the end,
+    // instead of after every page (see holdLiveQueries).
+    let release: (() => void) | undefined
+    try {
+      await this.pullPages(restored, () => (release ??= holdLiveQueries()))
+    } finally {
+      release?.()
+    }
+    if (await this.db.meta.get(REFILL_KEY)) {
+      // Send back what the restored server lacks, then pull what that changed on the server.
+      if ((await (await import('./refill.ts')).refillRemembered(this.db)) > 0) {
+        await this.push()
+        await this.pull()
+      }
+    }
+  }
+
+  /** The pages of one pull; `manyPages` is called when a page says more follow. */
+  private async pullPages(restored: boolean, manyPages: () => void): Promise<void> {
     for (let first = true; ; first = false) {
       const cursor = (await this.db.meta.get('cursor'))?.value
       const page =
@@ -237,18 +259,13 @@ export class SyncEngine {
         const fresh = await this.api.pull('', this.pullLimit)
         await applyPage(this.db, fresh.changes, fresh.cursor, true)
         if (!fresh.hasMore) break
+        manyPages()
         continue
       }
       if (!('changes' in page)) break
       await applyPage(this.db, page.changes, page.cursor, page.reset)
       if (!page.hasMore) break
-    }
-    if (await this.db.meta.get(REFILL_KEY)) {
-      // Send back what the restored server lacks, then pull what that changed on the server.
-      if ((await (await import('./refill.ts')).refillRemembered(this.db)) > 0) {
-        await this.push()
-        await this.pull()
-      }
+      manyPages()
     }
   }
 }
