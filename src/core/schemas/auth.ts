@@ -1,6 +1,6 @@
 import * as v from 'valibot'
 import { Password, PersonName, Phone, titled } from './common.ts'
-import type { Role } from '../domain/roles.ts'
+import { ROLES } from '../domain/roles.ts'
 
 export const LoginRequest = v.object({
   phone: Phone,
@@ -23,17 +23,17 @@ export const SetupRequest = v.object({
 export type SetupRequest = v.InferOutput<typeof SetupRequest>
 
 /** The signed-in account as the client keeps it (also offline). */
-export interface SessionUser {
-  id: string
-  orgId: string
-  orgName: string
-  branchId: string | null
-  branchName: string | null
-  name: string
-  phone: string
-  role: Role
-}
+export const SessionUser = v.object({
+  id: v.string(),
+  orgId: v.string(),
+  orgName: v.string(),
+  branchId: v.nullable(v.string()),
+  branchName: v.nullable(v.string()),
+  name: v.string(),
+  phone: v.string(),
+  role: v.picklist(ROLES),
+})
+export type SessionUser = v.InferOutput<typeof SessionUser>
 
-export interface SetupStatus {
-  needsSetup: boolean
-}
+export const SetupStatus = v.object({ needsSetup: v.boolean() })
+export type SetupStatus = v.InferOutput<typeof SetupStatus>

@@ -1,7 +1,7 @@
 import * as v from 'valibot'
 import { IsoDate, Password, PersonName, Phone, titled, Uuid } from './common.ts'
 import { normalizeActivationCode } from '../identifiers.ts'
-import { MEMBER_STATUSES, ROLES, type MemberStatus, type Role } from '../domain/roles.ts'
+import { MEMBER_STATUSES, ROLES } from '../domain/roles.ts'
 
 /** Administration of the organisation: people, branches, groups, activation, import. Online only. */
 
@@ -67,6 +67,9 @@ export const RemoveInput = v.object({
   note: v.optional(Note, ''),
 })
 
+/** What happened to a person's membership (组织关系): joined, moved or transferred in, or left. */
+export type MembershipEventKind = 'join' | (typeof MOVE_KINDS)[number] | (typeof REMOVE_REASONS)[number]
+
 export const IdParams = v.object({ id: titled('编号', Uuid) })
 
 export const BranchInput = v.object({
@@ -97,97 +100,108 @@ export const ImportRequest = v.object({
 export type ImportRequest = v.InferOutput<typeof ImportRequest>
 
 /** A person as administrators and secretaries see them. */
-export interface Person {
-  id: string
-  name: string
-  phone: string
-  branchId: string | null
-  groupId: string | null
-  role: Role
-  status: MemberStatus
-  joinedPartyOn: string | null
-  fullMemberOn: string | null
-  note: string
-  leadership: boolean
-  committee: boolean
-  activated: boolean
-}
+export const Person = v.object({
+  id: v.string(),
+  name: v.string(),
+  phone: v.string(),
+  branchId: v.nullable(v.string()),
+  groupId: v.nullable(v.string()),
+  role: v.picklist(ROLES),
+  status: v.picklist(MEMBER_STATUSES),
+  joinedPartyOn: v.nullable(v.string()),
+  fullMemberOn: v.nullable(v.string()),
+  note: v.string(),
+  leadership: v.boolean(),
+  committee: v.boolean(),
+  activated: v.boolean(),
+})
+export type Person = v.InferOutput<typeof Person>
 
-export interface OrgTree {
-  orgName: string
-  branches: { id: string; name: string; archived: boolean; members: number; groups: { id: string; name: string; archived: boolean }[] }[]
-}
+const OrgUnit = { id: v.string(), name: v.string(), archived: v.boolean() }
+export const OrgTree = v.object({
+  orgName: v.string(),
+  branches: v.array(v.object({ ...OrgUnit, members: v.number(), groups: v.array(v.object(OrgUnit)) })),
+})
+export type OrgTree = v.InferOutput<typeof OrgTree>
 
-export interface MembershipEvent {
-  id: string
-  kind: string
-  fromBranch: string | null
-  toBranch: string | null
-  date: string
-  note: string
-  at: string
-}
+export const MembershipEvent = v.object({
+  id: v.string(),
+  kind: v.string(),
+  fromBranch: v.nullable(v.string()),
+  toBranch: v.nullable(v.string()),
+  date: v.string(),
+  note: v.string(),
+  at: v.string(),
+})
+export type MembershipEvent = v.InferOutput<typeof MembershipEvent>
 
-export interface ImportProblem {
+export const ImportProblem = v.object({
   /** Row number as the spreadsheet shows it (header = 1). */
-  row: number
-  column: string
-  message: string
-}
+  row: v.number(),
+  column: v.string(),
+  message: v.string(),
+})
+export type ImportProblem = v.InferOutput<typeof ImportProblem>
 
-export interface ImportRow {
-  row: number
-  name: string
-  phone: string
-  branch: string
-  group: string
-  status: MemberStatus
-  joinedPartyOn: string | null
-  fullMemberOn: string | null
-  note: string
-}
+export const ImportRow = v.object({
+  row: v.number(),
+  name: v.string(),
+  phone: v.string(),
+  branch: v.string(),
+  group: v.string(),
+  status: v.picklist(MEMBER_STATUSES),
+  joinedPartyOn: v.nullable(v.string()),
+  fullMemberOn: v.nullable(v.string()),
+  note: v.string(),
+})
+export type ImportRow = v.InferOutput<typeof ImportRow>
 
 /** Branches and 党小组 the file names that do not exist yet: created with the import once confirmed. */
-export interface ImportCreate {
-  branches: string[]
-  groups: { branch: string; group: string }[]
-}
+export const ImportCreate = v.object({
+  branches: v.array(v.string()),
+  groups: v.array(v.object({ branch: v.string(), group: v.string() })),
+})
+export type ImportCreate = v.InferOutput<typeof ImportCreate>
 
-export interface ImportPreview {
-  rows: ImportRow[]
-  problems: ImportProblem[]
+export const ImportPreview = v.object({
+  rows: v.array(ImportRow),
+  problems: v.array(ImportProblem),
   /** Not blocking: what the import did with a value (a date with only year and month, taken as the 1st). */
-  notices: ImportProblem[]
-  create: ImportCreate
-}
+  notices: v.array(ImportProblem),
+  create: ImportCreate,
+})
+export type ImportPreview = v.InferOutput<typeof ImportPreview>
 
-export interface IssuedCode {
-  userId: string
-  name: string
-  phone: string
+export const IssuedCode = v.object({
+  userId: v.string(),
+  name: v.string(),
+  phone: v.string(),
   /** The person's branch (for the slips and the list by branch). */
-  branchName?: string | null
-  code: string
-  expiresAt: string
-}
+  branchName: v.optional(v.nullable(v.string())),
+  code: v.string(),
+  expiresAt: v.string(),
+})
+export type IssuedCode = v.InferOutput<typeof IssuedCode>
 
 /** How far a new organisation is with its first steps (the administrator's guide on 首页). */
-export interface Onboarding {
+export const Onboarding = v.object({
   /** Branches set up (not archived). */
-  branches: number
+  branches: v.number(),
   /** People other than administrators. */
-  people: number
+  people: v.number(),
   /** Of them, not yet activated. */
-  notActivated: number
+  notActivated: v.number(),
   /** Of those, without a valid code issued: nobody has given them one yet (or it expired). */
-  withoutCode: number
-}
+  withoutCode: v.number(),
+})
+export type Onboarding = v.InferOutput<typeof Onboarding>
 
-export interface AuditEntry {
-  id: string
-  at: string
-  actor: string
-  action: string
-  summary: string
-  device: string
-}
+export const AuditEntry = v.object({
+  id: v.string(),
+  at: v.string(),
+  actor: v.string(),
+  action: v.string(),
+  summary: v.string(),
+  device: v.string(),
+})
+export type AuditEntry = v.InferOutput<typeof AuditEntry>

@@ -1,4 +1,15 @@
-/** SQL tables. Booleans are 0/1 integers and times ISO-8601 text so SQLite and PostgreSQL agree. */
+import type { MemberStatus, Role } from '../../core/domain/roles.ts'
+import type { StudyKind } from '../../core/domain/study-kinds.ts'
+import type { AttendanceStatus, MeetingType } from '../../core/domain/meetings.ts'
+import type { ReminderKind } from '../../core/domain/reminders.ts'
+import type { MembershipEventKind } from '../../core/schemas/people.ts'
+import type { LEAVE_STATES } from '../../core/schemas/entities.ts'
+
+/**
+ * SQL tables. Booleans are 0/1 integers and times ISO-8601 text so SQLite and PostgreSQL agree.
+ * Columns that hold one of a few values are typed with core's unions (every write is validated
+ * against them first); JSON columns are text, read with db/json.ts.
+ */
 export interface MetaTable {
   key: string
   value: string
@@ -30,7 +41,7 @@ export interface UserTable {
   name: string
   phone: string
   password_hash: string
-  role: string
+  role: Role
   created_at: string
   updated_at: string
   seq: number
@@ -38,7 +49,7 @@ export interface UserTable {
   full_member_on: string | null
   group_id: string | null
   /** 'full' 正式党员 | 'probationary' 预备党员 */
-  status: string
+  status: MemberStatus
   note: string
   /** 1: also on the leadership body (领导班子) for 民主生活会. */
   leadership: number
@@ -57,14 +68,14 @@ export interface SessionTable {
   revoked_at: string | null
   user_agent: string
   id: string | null
-  revoked_reason: string | null
+  revoked_reason: 'logout' | 'remote' | null
 }
 export interface StudyRecordTable {
   id: string
   owner_id: string
   branch_id: string | null
   org_id: string
-  kind: string
+  kind: StudyKind
   title: string
   date: string
   minutes: number
@@ -122,7 +133,7 @@ export interface PushSubscriptionTable {
 }
 export interface ReminderSentTable {
   user_id: string
-  kind: string
+  kind: ReminderKind
   key: string
   sent_at: string
   /** 1 once at least one of the person's devices accepted it. */
@@ -140,7 +151,7 @@ export interface MembershipEventTable {
   id: string
   org_id: string
   user_id: string
-  kind: string
+  kind: MembershipEventKind
   from_branch_id: string | null
   to_branch_id: string | null
   date: string
@@ -172,7 +183,7 @@ export interface MeetingTable {
   id: string
   org_id: string
   branch_id: string | null
-  type: string
+  type: MeetingType
   topic: string
   starts_at: string
   duration_minutes: number
@@ -199,11 +210,11 @@ export interface AttendanceTable {
   branch_id: string | null
   meeting_id: string
   member_id: string
-  status: string | null
-  method: string | null
+  status: AttendanceStatus | null
+  method: 'scan' | 'manual' | null
   signed_at: string | null
   leave_reason: string
-  leave_state: string | null
+  leave_state: (typeof LEAVE_STATES)[number] | null
   marked_by: string | null
   note: string
   updated_at: string
@@ -280,7 +291,7 @@ export interface PhotoTable {
   id: string
   org_id: string
   /** 'visits' or 'meetings': what the photo belongs to (its id is in owner_id). */
-  owner_table: string
+  owner_table: 'visits' | 'meetings'
   owner_id: string
   uploader_id: string
   mime: string

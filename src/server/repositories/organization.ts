@@ -14,6 +14,15 @@ export async function createOrganization(trx: Kysely<Database>, name: string): P
   return id
 }
 
+/** The organisation's own meeting rules (JSON; null: the defaults) and when it was set up. */
+export async function organizationRules(db: Kysely<Database>, orgId: string) {
+  return db.selectFrom('organizations').select(['rules', 'created_at']).where('id', '=', orgId).executeTakeFirstOrThrow()
+}
+
+export async function setOrganizationRules(db: Kysely<Database>, orgId: string, rules: string | null): Promise<void> {
+  await db.updateTable('organizations').set({ rules }).where('id', '=', orgId).execute()
+}
+
 /** A new branch; what it owes is judged from the day it is set up (`startedOn`, China date). */
 export async function createBranch(
   trx: Kysely<Database>,

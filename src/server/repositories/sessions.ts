@@ -2,8 +2,8 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.ts'
 import { nowIso } from '../lib/time.ts'
+import type { DeviceSession } from '../../core/contracts/account.ts'
 import type { Viewer } from '../lib/viewer.ts'
-import type { Role } from '../../core/domain/roles.ts'
 
 export const SESSION_DAYS = 180
 const DAY = 24 * 60 * 60 * 1000
@@ -87,7 +87,7 @@ export async function sessionForToken(db: Kysely<Database>, read: Kysely<Databas
       id: row.id,
       orgId: row.org_id,
       branchId: row.branch_id,
-      role: row.role as Role,
+      role: row.role,
       scopeVersion: Number(row.scope_version),
       sessionId: row.session_id ?? '',
     },
@@ -112,14 +112,6 @@ export async function revokeRemotely(
   if (where.exceptSessionId !== undefined) q = q.where('id', '!=', where.exceptSessionId)
   const r = await q.executeTakeFirst()
   return Number(r.numUpdatedRows)
-}
-
-export interface DeviceSession {
-  id: string
-  device: string
-  createdAt: string
-  lastSeenAt: string
-  current: boolean
 }
 
 export async function activeSessions(db: Kysely<Database>, userId: string, currentId: string): Promise<DeviceSession[]> {

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.ts'
+import { nowIso } from '../lib/time.ts'
 import type { SessionUser } from '../../core/schemas/auth.ts'
-import type { Role } from '../../core/domain/roles.ts'
 
 export async function findUserByPhone(db: Kysely<Database>, phone: string) {
   return db
@@ -38,8 +38,20 @@ export async function sessionUser(db: Kysely<Database>, userId: string): Promise
     branchName: r.branch_name ?? null,
     name: r.name,
     phone: r.phone,
-    role: r.role as Role,
+    role: r.role,
   }
+}
+
+/** The account just signed in, set up or activated (it exists: the caller has just found or made it). */
+export async function signedIn(db: Kysely<Database>, userId: string): Promise<SessionUser> {
+  const user = await sessionUser(db, userId)
+  if (!user) throw new Error(`user ${userId} vanished while signing in`)
+  return user
+}
+
+/** The person's new password (from an activation code); the account is activated. */
+export async function setPassword(db: Kysely<Database>, userId: string, passwordHash: string): Promise<void> {
+  await db.updateTable('users').set({ password_hash: passwordHash, activated: 1, updated_at: nowIso() }).where('id', '=', userId).execute()
 }
 
 export async function countUsers(db: Kysely<Database>): Promise<number> {

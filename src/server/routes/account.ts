@@ -1,17 +1,20 @@
 import type { FastifyInstance } from 'fastify'
 import ExcelJS from 'exceljs'
 import type { AppContext } from '../context.ts'
-import { HttpError, parseInput } from '../lib/http-error.ts'
+import { HttpError } from '../lib/http-error.ts'
 import { hashPassword } from '../lib/passwords.ts'
 import { attemptLimiter } from '../lib/attempt-limits.ts'
-import { clearSessionCookie, requireViewer, SESSION_COOKIE, setSessionCookie } from '../plugins/auth.ts'
-import { ActivateRequest, IdParams } from '../../core/schemas/people.ts'
+import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from '../plugins/auth.ts'
+import * as contracts from '../../core/contracts/account.ts'
+import { activate } from '../../core/contracts/auth.ts'
 import { redeemActivationCode } from '../services/admin/activation.ts'
 import { activeSessions, createSession, revokeRemotely, revokeSession } from '../repositories/sessions.ts'
-import { sessionUser } from '../repositories/users.ts'
+import { setPassword, signedIn } from '../repositories/users.ts'
+import { personalRows } from '../repositories/personal-data.ts'
+import { route } from './route.ts'
 import { audit } from '../services/admin/audit.ts'
-import { STUDY_KIND_LABELS, type StudyKind } from '../../core/domain/study-kinds.ts'
-import { STATUS_LABELS, ROLE_LABELS, type MemberStatus, type Role } from '../../core/domain/roles.ts'
+import { STUDY_KIND_LABELS } from '../../core/domain/study-kinds.ts'
+import { STATUS_LABELS, ROLE_LABELS } from '../../core/domain/roles.ts'
 import { nowIso } from '../lib/time.ts'
 import { sendXlsx } from '../services/ledgers/workbook.ts'
 import { formatChinaDateTime } from '../../core/domain/china-time.ts'
@@ -24,125 +27,134 @@ export function accountRoutes(app: FastifyInstance, ctx: AppContext): void {
   // out every earlier session of the person, as a remote sign-out in the same transaction: a reset
   // is what one does when a phone or the password is in someone else's hands, so those phones
   // wipe the account's data at their next contact (docs/sync.md).
-  app.post('/api/auth/activate', async (request, reply) => {
-    await limiter.fromAddress('activate', request.ip, reply)
-    const input = parseInput(ActivateRequest, request.body)
-    await limiter.forAccount('activate', input.phone, reply)
-    const passwordHash = await hashPassword(input.password)
-    const userId = await ctx.db.transaction().execute(async (trx) => {
-      const id = await redeemActivationCode(trx, input.phone, input.code)
-      if (!id) return null
-      await trx.updateTable('users').set({ password_hash: passwordHash, activated: 1, updated_at: nowIso() }).where('id', '=', id).execute()
-      await revokeRemotely(trx, { userId: id })
-      return id
-    })
-    if (!userId) {
-      await limiter.failed('activate', input.phone)
-      throw new HttpError(401, 'activation_invalid')
-    }
-    await limiter.succeeded(input.phone)
-    const token = await createSession(ctx.db, userId, request.headers['user-agent'] ?? '')
-    setSessionCookie(request, reply, token, ctx.secureCookies)
-    request.log.info({ userId }, 'activated')
-    return { user: await sessionUser(ctx.db, userId) }
+  route(app, activate, {
+    access: 'public',
+    before: (request, reply) => limiter.fromAddress('activate', request.ip, reply),
+    handler: async ({ request, reply, body: input }) => {
+      await limiter.forAccount('activate', input.phone, reply)
+      const passwordHash = await hashPassword(input.password)
+      const userId = await ctx.db.transaction().execute(async (trx) => {
+        const id = await redeemActivationCode(trx, input.phone, input.code)
+        if (!id) return null
+        await setPassword(trx, id, passwordHash)
+        await revokeRemotely(trx, { userId: id })
+        return id
+      })
+      if (!userId) {
+        await limiter.failed('activate', input.phone)
+        throw new HttpError(401, 'activation_invalid')
+      }
+      await limiter.succeeded(input.phone)
+      const token = await createSession(ctx.db, userId, request.headers['user-agent'] ?? '')
+      setSessionCookie(request, reply, token, ctx.secureCookies)
+      request.log.info({ userId }, 'activated')
+      return { user: await signedIn(ctx.db, userId) }
+    },
   })
 
-  app.get('/api/me/sessions', async (request) => {
-    const viewer = requireViewer(request)
-    return { sessions: await activeSessions(ctx.read, viewer.id, viewer.sessionId) }
+  route(app, contracts.sessions, {
+    access: 'viewer',
+    handler: async ({ viewer }) => ({ sessions: await activeSessions(ctx.read, viewer.id, viewer.sessionId) }),
   })
 
-  app.post('/api/me/sessions/:id/revoke', async (request, reply) => {
-    const viewer = requireViewer(request)
-    const { id } = parseInput(IdParams, request.params)
-    if (id === viewer.sessionId) {
-      const token = request.cookies[SESSION_COOKIE]
-      if (token) await revokeSession(ctx.db, token)
-      clearSessionCookie(reply)
-      return { signedOut: 1 }
-    }
-    const n = await ctx.db.transaction().execute(async (trx) => {
-      const count = await revokeRemotely(trx, { userId: viewer.id, sessionId: id })
-      if (count === 0) throw new HttpError(404, 'not_found', '找不到此设备')
-      await audit(trx, request, viewer, 'sessions_revoke', viewer.id, '退出本人的一台设备', { session: id })
-      return count
-    })
-    return { signedOut: n }
+  route(app, contracts.revokeSession, {
+    access: 'viewer',
+    handler: async ({ request, reply, viewer, params: { id } }) => {
+      if (id === viewer.sessionId) {
+        const token = request.cookies[SESSION_COOKIE]
+        if (token) await revokeSession(ctx.db, token)
+        clearSessionCookie(reply)
+        return { signedOut: 1 }
+      }
+      const n = await ctx.db.transaction().execute(async (trx) => {
+        const count = await revokeRemotely(trx, { userId: viewer.id, sessionId: id })
+        if (count === 0) throw new HttpError(404, 'not_found', '找不到此设备')
+        await audit(trx, request, viewer, 'sessions_revoke', viewer.id, '退出本人的一台设备', { session: id })
+        return count
+      })
+      return { signedOut: n }
+    },
   })
 
   // 退出其他设备: every session of the person but this one, as a remote sign-out (those phones
   // wipe the account's data), e.g. after a password was seen or a phone was lent.
-  app.post('/api/me/sessions/revoke-others', async (request) => {
-    const viewer = requireViewer(request)
-    const n = await ctx.db.transaction().execute(async (trx) => {
-      const count = await revokeRemotely(trx, { userId: viewer.id, exceptSessionId: viewer.sessionId })
-      if (count > 0)
-        await audit(trx, request, viewer, 'sessions_revoke', viewer.id, '退出本人的其他设备', { kept: viewer.sessionId, count })
-      return count
-    })
-    return { signedOut: n }
+  route(app, contracts.revokeOtherSessions, {
+    access: 'viewer',
+    handler: async ({ request, viewer }) => {
+      const n = await ctx.db.transaction().execute(async (trx) => {
+        const count = await revokeRemotely(trx, { userId: viewer.id, exceptSessionId: viewer.sessionId })
+        if (count > 0)
+          await audit(trx, request, viewer, 'sessions_revoke', viewer.id, '退出本人的其他设备', { kept: viewer.sessionId, count })
+        return count
+      })
+      return { signedOut: n }
+    },
   })
 
-  app.get('/api/me/export', async (request, reply) => {
-    const viewer = requireViewer(request)
-    const data = await personalData(ctx, viewer.id)
-    await audit(ctx.db, request, viewer, 'export_personal', viewer.id, '导出本人全部数据（JSON）')
-    return reply
-      .header(
-        'content-disposition',
-        `attachment; filename="suixing.json"; filename*=UTF-8''${encodeURIComponent(exportName(data, 'json'))}`,
-      )
-      .send(data)
+  route(app, contracts.exportJson, {
+    access: 'viewer',
+    handler: async ({ request, reply, viewer }) => {
+      const data = await personalData(ctx, viewer.id)
+      await audit(ctx.db, request, viewer, 'export_personal', viewer.id, '导出本人全部数据（JSON）')
+      return reply
+        .header(
+          'content-disposition',
+          `attachment; filename="suixing.json"; filename*=UTF-8''${encodeURIComponent(exportName(data, 'json'))}`,
+        )
+        .send(data)
+    },
   })
 
-  app.get('/api/me/export.xlsx', async (request, reply) => {
-    const viewer = requireViewer(request)
-    const data = await personalData(ctx, viewer.id)
-    const wb = new ExcelJS.Workbook()
-    wb.creator = '党建随行'
-    const info = wb.addWorksheet('个人信息')
-    info.columns = [
-      { header: '项目', key: 'k', width: 14 },
-      { header: '内容', key: 'v', width: 40 },
-    ]
-    const p = data.profile
-    info.addRows([
-      { k: '姓名', v: p.name },
-      { k: '手机号', v: p.phone },
-      { k: '所在支部', v: p.branch ?? '' },
-      { k: '角色', v: ROLE_LABELS[p.role as Role] },
-      { k: '人员类别', v: STATUS_LABELS[p.status as MemberStatus] },
-      { k: '入党日期', v: p.joinedPartyOn ?? '' },
-      { k: '转正日期', v: p.fullMemberOn ?? '' },
-      { k: '导出时间', v: `${formatChinaDateTime(new Date(data.exportedAt))}（北京时间）` },
-    ])
-    const study = wb.addWorksheet('学习记录')
-    study.columns = [
-      { header: '日期', key: 'date', width: 12 },
-      { header: '类型', key: 'kind', width: 12 },
-      { header: '内容', key: 'title', width: 40 },
-      { header: '时长（分钟）', key: 'minutes', width: 12 },
-      { header: '心得', key: 'notes', width: 60 },
-      { header: '链接', key: 'sourceUrl', width: 30 },
-    ]
-    study.addRows(data.studyRecords.map((r) => ({ ...r, kind: STUDY_KIND_LABELS[r.kind as StudyKind] ?? r.kind })))
-    const oaths = wb.addWorksheet('重温入党誓词')
-    oaths.columns = [{ header: '日期', key: 'date', width: 14 }]
-    oaths.addRows(data.oathRenewals)
-    const history = wb.addWorksheet('组织关系')
-    history.columns = [
-      { header: '日期', key: 'date', width: 12 },
-      { header: '事项', key: 'kind', width: 14 },
-      { header: '转出', key: 'from', width: 24 },
-      { header: '转入', key: 'to', width: 24 },
-      { header: '说明', key: 'note', width: 30 },
-    ]
-    history.addRows(data.membershipHistory)
-    info.getRow(1).font = { bold: true }
-    study.getRow(1).font = { bold: true }
-    await audit(ctx.db, request, viewer, 'export_personal', viewer.id, '导出本人全部数据（xlsx）')
-    const buf = await wb.xlsx.writeBuffer()
-    return sendXlsx(reply, exportName(data, 'xlsx'), Buffer.from(buf))
+  route(app, contracts.exportXlsx, {
+    access: 'viewer',
+    handler: async ({ request, reply, viewer }) => {
+      const data = await personalData(ctx, viewer.id)
+      const wb = new ExcelJS.Workbook()
+      wb.creator = '党建随行'
+      const info = wb.addWorksheet('个人信息')
+      info.columns = [
+        { header: '项目', key: 'k', width: 14 },
+        { header: '内容', key: 'v', width: 40 },
+      ]
+      const p = data.profile
+      info.addRows([
+        { k: '姓名', v: p.name },
+        { k: '手机号', v: p.phone },
+        { k: '所在支部', v: p.branch ?? '' },
+        { k: '角色', v: ROLE_LABELS[p.role] },
+        { k: '人员类别', v: STATUS_LABELS[p.status] },
+        { k: '入党日期', v: p.joinedPartyOn ?? '' },
+        { k: '转正日期', v: p.fullMemberOn ?? '' },
+        { k: '导出时间', v: `${formatChinaDateTime(new Date(data.exportedAt))}（北京时间）` },
+      ])
+      const study = wb.addWorksheet('学习记录')
+      study.columns = [
+        { header: '日期', key: 'date', width: 12 },
+        { header: '类型', key: 'kind', width: 12 },
+        { header: '内容', key: 'title', width: 40 },
+        { header: '时长（分钟）', key: 'minutes', width: 12 },
+        { header: '心得', key: 'notes', width: 60 },
+        { header: '链接', key: 'sourceUrl', width: 30 },
+      ]
+      study.addRows(data.studyRecords.map((r) => ({ ...r, kind: STUDY_KIND_LABELS[r.kind] ?? r.kind })))
+      const oaths = wb.addWorksheet('重温入党誓词')
+      oaths.columns = [{ header: '日期', key: 'date', width: 14 }]
+      oaths.addRows(data.oathRenewals)
+      const history = wb.addWorksheet('组织关系')
+      history.columns = [
+        { header: '日期', key: 'date', width: 12 },
+        { header: '事项', key: 'kind', width: 14 },
+        { header: '转出', key: 'from', width: 24 },
+        { header: '转入', key: 'to', width: 24 },
+        { header: '说明', key: 'note', width: 30 },
+      ]
+      history.addRows(data.membershipHistory)
+      info.getRow(1).font = { bold: true }
+      study.getRow(1).font = { bold: true }
+      await audit(ctx.db, request, viewer, 'export_personal', viewer.id, '导出本人全部数据（xlsx）')
+      const buf = await wb.xlsx.writeBuffer()
+      return sendXlsx(reply, exportName(data, 'xlsx'), Buffer.from(buf))
+    },
   })
 }
 
@@ -163,52 +175,9 @@ const EVENT_LABELS: Record<string, string> = {
 
 /** Everything the server holds about one person, in their own words. */
 async function personalData(ctx: AppContext, userId: string) {
-  const p = await ctx.read
-    .selectFrom('users')
-    .leftJoin('branches', 'branches.id', 'users.branch_id')
-    .select([
-      'users.name',
-      'users.phone',
-      'branches.name as branch',
-      'users.role',
-      'users.status',
-      'users.joined_party_on',
-      'users.full_member_on',
-      'users.note',
-      'users.created_at',
-    ])
-    .where('users.id', '=', userId)
-    .executeTakeFirst()
-  if (!p) throw new HttpError(404, 'not_found')
-  const studyRecords = await ctx.read
-    .selectFrom('study_records')
-    .select(['date', 'kind', 'title', 'minutes', 'notes', 'source_url as sourceUrl', 'created_at as createdAt'])
-    .where('owner_id', '=', userId)
-    .where('deleted', '=', 0)
-    .orderBy('date')
-    .execute()
-  const oathRenewals = await ctx.read
-    .selectFrom('oath_renewals')
-    .select(['date'])
-    .where('owner_id', '=', userId)
-    .where('deleted', '=', 0)
-    .orderBy('date')
-    .execute()
-  const events = await ctx.read
-    .selectFrom('membership_events')
-    .leftJoin('branches as f', 'f.id', 'membership_events.from_branch_id')
-    .leftJoin('branches as t', 't.id', 'membership_events.to_branch_id')
-    .select(['date', 'kind', 'f.name as from', 't.name as to', 'note'])
-    .where('user_id', '=', userId)
-    .orderBy('at')
-    .execute()
-  const reminders = await ctx.read.selectFrom('reminder_settings').selectAll().where('id', '=', userId).executeTakeFirst()
-  const devices = await ctx.read
-    .selectFrom('sessions')
-    .select(['user_agent as device', 'created_at as signedInAt', 'last_seen_at as lastSeenAt'])
-    .where('user_id', '=', userId)
-    .where('revoked_at', 'is', null)
-    .execute()
+  const rows = await personalRows(ctx.read, userId)
+  if (!rows) throw new HttpError(404, 'not_found')
+  const { profile: p, studyRecords, oathRenewals, events, reminders, devices } = rows
   return {
     exportedAt: nowIso(),
     profile: {

@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify'
-import { LoginRequest } from '../../core/schemas/auth.ts'
-import { HttpError, parseInput } from '../lib/http-error.ts'
+import * as contracts from '../../core/contracts/auth.ts'
+import { HttpError } from '../lib/http-error.ts'
 import { DUMMY_HASH, verifyPassword } from '../lib/passwords.ts'
 import type { AppContext } from '../context.ts'
 import { attemptLimiter } from '../lib/attempt-limits.ts'
-import { findUserByPhone, sessionUser } from '../repositories/users.ts'
+import { findUserByPhone, sessionUser, signedIn } from '../repositories/users.ts'
 import { createSession, revokeSession } from '../repositories/sessions.ts'
-import { clearSessionCookie, requireViewer, SESSION_COOKIE, setSessionCookie } from '../plugins/auth.ts'
+import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from '../plugins/auth.ts'
+import { route } from './route.ts'
 
 export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
   const limiter = attemptLimiter(ctx.db, ctx.loginLimits)
@@ -14,36 +15,43 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
   // shared schema, whatever spaces or digits it was typed with), in the database so every process
   // shares them; repeated failures lock the account for a while. Members behind one office NAT do
   // not lock each other out, and no answer says whether the account exists.
-  app.post('/api/auth/login', async (request, reply) => {
-    await limiter.fromAddress('login', request.ip, reply)
-    const input = parseInput(LoginRequest, request.body)
-    await limiter.forAccount('login', input.phone, reply)
-    const user = await findUserByPhone(ctx.db, input.phone)
-    // Not yet activated (no password set) costs the same time as a wrong password.
-    const usable = user?.password_hash.startsWith('scrypt$') ? user.password_hash : DUMMY_HASH
-    const ok = await verifyPassword(input.password, usable)
-    if (!user || !ok || usable === DUMMY_HASH) {
-      await limiter.failed('login', input.phone)
-      throw new HttpError(401, 'invalid_credentials')
-    }
-    await limiter.succeeded(input.phone)
-    const token = await createSession(ctx.db, user.id, request.headers['user-agent'] ?? '')
-    setSessionCookie(request, reply, token, ctx.secureCookies)
-    request.log.info({ userId: user.id }, 'login')
-    return { user: await sessionUser(ctx.db, user.id) }
+  route(app, contracts.login, {
+    access: 'public',
+    before: (request, reply) => limiter.fromAddress('login', request.ip, reply),
+    handler: async ({ request, reply, body: input }) => {
+      await limiter.forAccount('login', input.phone, reply)
+      const user = await findUserByPhone(ctx.db, input.phone)
+      // Not yet activated (no password set) costs the same time as a wrong password.
+      const usable = user?.password_hash.startsWith('scrypt$') ? user.password_hash : DUMMY_HASH
+      const ok = await verifyPassword(input.password, usable)
+      if (!user || !ok || usable === DUMMY_HASH) {
+        await limiter.failed('login', input.phone)
+        throw new HttpError(401, 'invalid_credentials')
+      }
+      await limiter.succeeded(input.phone)
+      const token = await createSession(ctx.db, user.id, request.headers['user-agent'] ?? '')
+      setSessionCookie(request, reply, token, ctx.secureCookies)
+      request.log.info({ userId: user.id }, 'login')
+      return { user: await signedIn(ctx.db, user.id) }
+    },
   })
 
-  app.post('/api/auth/logout', async (request, reply) => {
-    const token = request.cookies[SESSION_COOKIE]
-    if (token) await revokeSession(ctx.db, token)
-    clearSessionCookie(reply)
-    return { ok: true }
+  route(app, contracts.logout, {
+    access: 'public',
+    handler: async ({ request, reply }) => {
+      const token = request.cookies[SESSION_COOKIE]
+      if (token) await revokeSession(ctx.db, token)
+      clearSessionCookie(reply)
+      return { ok: true }
+    },
   })
 
-  app.get('/api/auth/me', async (request) => {
-    const viewer = requireViewer(request)
-    const user = await sessionUser(ctx.db, viewer.id)
-    if (!user) throw new HttpError(401, 'unauthorized')
-    return { user }
+  route(app, contracts.me, {
+    access: 'viewer',
+    handler: async ({ viewer }) => {
+      const user = await sessionUser(ctx.db, viewer.id)
+      if (!user) throw new HttpError(401, 'unauthorized')
+      return { user }
+    },
   })
 }

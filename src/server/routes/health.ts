@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
 import type { AppContext } from '../context.ts'
 import { isStorageFull } from '../lib/storage.ts'
+import * as contracts from '../../core/contracts/auth.ts'
+import { route } from './route.ts'
 
 /** The probe writes (and removes, in the same transaction) about this much: a page or four of a small push. */
 const PROBE_BYTES = 16 * 1024
@@ -34,16 +36,20 @@ export function healthRoutes(app: FastifyInstance, ctx: AppContext): void {
     }
   }
 
-  app.get('/api/health', async (_request, reply) => {
-    await sql`select 1`.execute(ctx.db)
-    if (ctx.storage.full) {
-      probing ??= probe().finally(() => (probing = null))
-      await probing
-    }
-    const full = ctx.storage.full
-    if (full) {
-      return reply.status(503).send({ status: 'degraded', storage: 'full', since: full.since, database: ctx.dialect, version: ctx.version })
-    }
-    return { status: 'ok', database: ctx.dialect, version: ctx.version }
+  route(app, contracts.health, {
+    access: 'public',
+    handler: async ({ reply }) => {
+      await sql`select 1`.execute(ctx.db)
+      if (ctx.storage.full) {
+        probing ??= probe().finally(() => (probing = null))
+        await probing
+      }
+      const full = ctx.storage.full
+      if (full) {
+        void reply.status(503)
+        return { status: 'degraded', storage: 'full', since: full.since, database: ctx.dialect, version: ctx.version }
+      }
+      return { status: 'ok', database: ctx.dialect, version: ctx.version }
+    },
   })
 }

@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify'
-import { SetupRequest, type SetupStatus } from '../../core/schemas/auth.ts'
-import { HttpError, parseInput } from '../lib/http-error.ts'
+import * as contracts from '../../core/contracts/auth.ts'
+import { HttpError } from '../lib/http-error.ts'
 import type { AppContext } from '../context.ts'
-import { countUsers, sessionUser } from '../repositories/users.ts'
+import { countUsers, signedIn } from '../repositories/users.ts'
 import { createOrganization, createUser } from '../repositories/organization.ts'
 import { createSession } from '../repositories/sessions.ts'
 import { setSessionCookie } from '../plugins/auth.ts'
+import { route } from './route.ts'
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from '../ops/demo-seed.ts'
 
 /** First run: an empty database offers setup (organisation + first administrator) or the demo. */
@@ -14,24 +15,36 @@ export function setupRoutes(app: FastifyInstance, ctx: AppContext): void {
     if ((await countUsers(ctx.db)) > 0) throw new HttpError(409, 'already_set_up')
   }
 
-  app.get('/api/setup', async (): Promise<SetupStatus> => ({ needsSetup: (await countUsers(ctx.db)) === 0 }))
+  route(app, contracts.setupStatus, { access: 'public', handler: async () => ({ needsSetup: (await countUsers(ctx.db)) === 0 }) })
 
-  app.post('/api/setup', async (request, reply) => {
-    const input = parseInput(SetupRequest, request.body)
-    await ensureEmpty()
-    const userId = await ctx.db.transaction().execute(async (trx) => {
-      const orgId = await createOrganization(trx, input.orgName)
-      return createUser(trx, { orgId, branchId: null, name: input.adminName, phone: input.phone, role: 'admin', password: input.password })
-    })
-    request.log.info({ audit: 'setup', userId }, 'organisation created')
-    setSessionCookie(request, reply, await createSession(ctx.db, userId, request.headers['user-agent'] ?? ''), ctx.secureCookies)
-    return { user: await sessionUser(ctx.db, userId) }
+  route(app, contracts.setup, {
+    access: 'public',
+    handler: async ({ request, reply, body: input }) => {
+      await ensureEmpty()
+      const userId = await ctx.db.transaction().execute(async (trx) => {
+        const orgId = await createOrganization(trx, input.orgName)
+        return createUser(trx, {
+          orgId,
+          branchId: null,
+          name: input.adminName,
+          phone: input.phone,
+          role: 'admin',
+          password: input.password,
+        })
+      })
+      request.log.info({ audit: 'setup', userId }, 'organisation created')
+      setSessionCookie(request, reply, await createSession(ctx.db, userId, request.headers['user-agent'] ?? ''), ctx.secureCookies)
+      return { user: await signedIn(ctx.db, userId) }
+    },
   })
 
-  app.post('/api/setup/demo', async (request) => {
-    await ensureEmpty()
-    await seedDemo(ctx.db)
-    request.log.info({ audit: 'demo-seeded' }, 'demo organisation created')
-    return { accounts: DEMO_ACCOUNTS, password: DEMO_PASSWORD }
+  route(app, contracts.seedDemo, {
+    access: 'public',
+    handler: async ({ request }) => {
+      await ensureEmpty()
+      await seedDemo(ctx.db)
+      request.log.info({ audit: 'demo-seeded' }, 'demo organisation created')
+      return { accounts: DEMO_ACCOUNTS, password: DEMO_PASSWORD }
+    },
   })
 }

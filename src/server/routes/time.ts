@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify'
+import * as contracts from '../../core/contracts/auth.ts'
+import { route } from './route.ts'
 
 /**
  * The server's clock, to the millisecond, for anyone: the organiser's phone compares its own clock
@@ -6,8 +8,11 @@ import type { FastifyInstance } from 'fastify'
  * refuses). Reads nothing, writes nothing.
  */
 export function timeRoutes(app: FastifyInstance): void {
-  app.get('/api/time', async (_request, reply) => {
-    void reply.header('cache-control', 'no-store')
-    return { now: Date.now() }
+  route(app, contracts.time, {
+    access: 'public',
+    handler: async ({ reply }) => {
+      void reply.header('cache-control', 'no-store')
+      return { now: Date.now() }
+    },
   })
 }

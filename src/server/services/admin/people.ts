@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely'
 import type { Database, UserTable } from '../../db/schema.ts'
-import type { Person } from '../../../core/schemas/people.ts'
+import type { MembershipEventKind, Person } from '../../../core/schemas/people.ts'
 import type { MemberStatus, Role } from '../../../core/domain/roles.ts'
 import { newId } from '../../../core/ids.ts'
 import { nextSeq } from '../../repositories/sequence.ts'
@@ -45,7 +45,7 @@ export async function recordEvent(
   e: {
     orgId: string
     userId: string
-    kind: string
+    kind: MembershipEventKind
     from: string | null
     to: string | null
     date: string

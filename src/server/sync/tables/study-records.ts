@@ -85,6 +85,7 @@ export function planStudyMutation(viewer: Viewer, m: Mutation, existing: StudyRo
     if (name === 'createdAt') continue // creation time is fixed by the first write
     const column = columns[name]
     if (column === 'minutes') row.minutes = value as number
+    else if (column === 'kind') row.kind = patch.kind ?? row.kind
     else if ((WRITABLE.study_records.mergeText as readonly string[]).includes(name))
       row[column] = mergedText(m, name, String(existing[column]), String(value))
     else row[column] = String(value)

@@ -1,0 +1,18 @@
+import * as v from 'valibot'
+
+/**
+ * JSON kept in text columns (meetings.expected_ids and photo_ids, visits.member_ids and photo_ids,
+ * households.member_ids, organizations.rules), read back with its type. The server wrote every
+ * one of them after validating it; a value that is not what it should be is a bug, not bad input.
+ */
+const IdList = v.array(v.string())
+
+/** A JSON array of ids. */
+export function idList(json: string): string[] {
+  return v.parse(IdList, JSON.parse(json))
+}
+
+/** Any JSON column read with its schema. */
+export function jsonColumn<S extends v.GenericSchema>(schema: S, json: string): v.InferOutput<S> {
+  return v.parse(schema, JSON.parse(json))
+}
