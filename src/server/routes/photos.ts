@@ -2,12 +2,22 @@ import { constants, createReadStream } from 'node:fs'
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
-import * as v from 'valibot'
 import type { AppContext } from '../context.ts'
-import { HttpError, parseInput } from '../lib/http-error.ts'
-import { nowIso } from '../lib/time.ts'
-import { requireViewer } from '../plugins/auth.ts'
-import { Uuid } from '../../core/schemas/common.ts'
+import { HttpError } from '../lib/http-error.ts'
+import * as contracts from '../../core/contracts/photos.ts'
+import { idList } from '../db/json.ts'
+import {
+  correctReceived,
+  markComplete,
+  meetingPhotosWithin,
+  photoRow,
+  removePhoto,
+  removeUnfinished,
+  setReceived,
+  startUpload,
+  visitWithin,
+} from '../repositories/photos.ts'
+import { route } from './route.ts'
 import { meetingScope } from '../sync/tables/meetings.ts'
 import { visitScope } from '../sync/tables/visits.ts'
 import { managesBranch } from '../../core/domain/authority.ts'
@@ -18,14 +28,6 @@ export const CHUNK_BYTES = 512 * 1024
 /** An unfinished upload untouched this long is abandoned: its part file and record are removed. */
 export const ABANDONED_UPLOAD_MS = 7 * 24 * 3600 * 1000
 const CLEANUP_EVERY_MS = 6 * 3600 * 1000
-
-const Params = v.object({ id: Uuid })
-const Query = v.object({
-  visit: v.optional(Uuid),
-  meeting: v.optional(Uuid),
-  offset: v.pipe(v.string(), v.regex(/^\d{1,9}$/), v.transform(Number)),
-  total: v.pipe(v.string(), v.regex(/^\d{1,9}$/), v.transform(Number)),
-})
 
 /** The image types we keep, told by their first bytes (never by what the client says). */
 function imageType(head: Buffer): string | null {
@@ -111,7 +113,7 @@ export async function removeAbandonedUploads(
     const path = join(ctx.photoDir, name)
     const info = await stat(path).catch(() => null)
     if (!info || now - info.mtimeMs < olderThanMs) continue
-    await ctx.db.deleteFrom('photos').where('id', '=', name.slice(0, -'.part'.length)).where('complete', '=', 0).execute()
+    await removeUnfinished(ctx.db, name.slice(0, -'.part'.length))
     await rm(path, { force: true })
     removed++
   }
@@ -153,7 +155,7 @@ export function photoRoutes(app: FastifyInstance, ctx: AppContext): void {
     const size = (await sizeOf(part(id))) ?? 0
     if (size >= recorded) return recorded
     // The part file lost bytes it had been recorded with (damaged or removed): go on from what is there.
-    await ctx.db.updateTable('photos').set({ received: size }).where('id', '=', id).where('complete', '=', 0).execute()
+    await correctReceived(ctx.db, id, size)
     return size
   }
 
@@ -162,29 +164,15 @@ export function photoRoutes(app: FastifyInstance, ctx: AppContext): void {
     if ((await sizeOf(part(id))) !== null || (await sizeOf(file(id))) !== total) return false
     const mime = imageType(await readHead(file(id)))
     if (!mime) return false
-    await ctx.db.updateTable('photos').set({ received: total, complete: 1, mime }).where('id', '=', id).execute()
+    await markComplete(ctx.db, id, total, mime)
     return true
   }
   app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer', bodyLimit: CHUNK_BYTES + 1024 }, (_req, body, done) =>
     done(null, body),
   )
 
-  async function visibleVisit(viewer: Viewer, visitId: string) {
-    return ctx.read
-      .selectFrom('visits')
-      .select(['id', 'member_ids', 'photo_ids', 'deleted'])
-      .where('id', '=', visitId)
-      .where(visitScope(viewer))
-      .executeTakeFirst()
-  }
-  async function visibleMeeting(viewer: Viewer, meetingId: string) {
-    return ctx.read
-      .selectFrom('meetings')
-      .select(['id', 'branch_id', 'photo_ids', 'deleted'])
-      .where('id', '=', meetingId)
-      .where(meetingScope(viewer))
-      .executeTakeFirst()
-  }
+  const visibleVisit = (viewer: Viewer, visitId: string) => visitWithin(ctx.read, visitId, visitScope(viewer))
+  const visibleMeeting = (viewer: Viewer, meetingId: string) => meetingPhotosWithin(ctx.read, meetingId, meetingScope(viewer))
   /** Who may add photos to what: those who went on a visit; those who manage a meeting. Returns the owner's photo list. */
   async function ownerFor(
     viewer: Viewer,
@@ -193,104 +181,90 @@ export function photoRoutes(app: FastifyInstance, ctx: AppContext): void {
     if (q.visit) {
       const visit = await visibleVisit(viewer, q.visit)
       if (!visit || visit.deleted === 1) throw new HttpError(404, 'not_found', '走访记录尚未同步或不存在')
-      if (!(JSON.parse(visit.member_ids) as string[]).includes(viewer.id))
-        throw new HttpError(403, 'forbidden', '只有参加走访的人员可以上传照片')
-      return { table: 'visits', id: visit.id, photoIds: JSON.parse(visit.photo_ids) as string[] }
+      if (!idList(visit.member_ids).includes(viewer.id)) throw new HttpError(403, 'forbidden', '只有参加走访的人员可以上传照片')
+      return { table: 'visits', id: visit.id, photoIds: idList(visit.photo_ids) }
     }
     if (q.meeting) {
       const meeting = await visibleMeeting(viewer, q.meeting)
       if (!meeting || meeting.deleted === 1) throw new HttpError(404, 'not_found', '会议尚未同步或不存在')
       if (!managesBranch(viewer, meeting.branch_id)) throw new HttpError(403, 'forbidden', '只有会议组织者可以上传会议照片')
-      return { table: 'meetings', id: meeting.id, photoIds: JSON.parse(meeting.photo_ids) as string[] }
+      return { table: 'meetings', id: meeting.id, photoIds: idList(meeting.photo_ids) }
     }
     throw new HttpError(400, 'validation', '请指明照片所属的走访或会议')
   }
 
-  app.put('/api/photos/:id', async (request) => {
-    const viewer = requireViewer(request)
-    const { id } = parseInput(Params, request.params)
-    const q = parseInput(Query, request.query)
-    if (q.total < 1 || q.total > MAX_PHOTO_BYTES)
-      throw new HttpError(413, 'payload_too_large', '照片过大（最多 5 MB），请重新拍摄或选择较小的图片')
-    const chunk = request.body
-    if (!Buffer.isBuffer(chunk) || chunk.length === 0) throw new HttpError(400, 'validation', '请以二进制上传照片内容')
-    const owner = await ownerFor(viewer, q)
-    if (!owner.photoIds.includes(id)) throw new HttpError(409, 'conflict', '记录中没有这张照片，请先同步')
-    await mkdir(dir, { recursive: true })
-    const row = await ctx.db.selectFrom('photos').selectAll().where('id', '=', id).executeTakeFirst()
-    if (row?.complete === 1) return { received: Number(row.total), complete: true }
-    if (row && (row.owner_id !== owner.id || Number(row.total) !== q.total)) throw new HttpError(409, 'conflict', '照片信息不一致')
-    if (row && (await recoverFinished(id, q.total))) return { received: q.total, complete: true }
-    const received = row ? await durableReceived(id, Number(row.received)) : 0
-    if (q.offset !== received) throw new HttpError(409, 'upload_offset', `上传位置不符（服务器已收到 ${received} 字节）`)
-    if (received + chunk.length > q.total) throw new HttpError(422, 'validation', '照片内容超出声明的大小')
-    if (!row) {
-      await rm(part(id), { force: true })
-      await ctx.db
-        .insertInto('photos')
-        .values({
+  route(app, contracts.uploadPhotoChunk, {
+    access: 'viewer',
+    handler: async ({ request, viewer, params: { id }, query: q }) => {
+      if (q.total < 1 || q.total > MAX_PHOTO_BYTES)
+        throw new HttpError(413, 'payload_too_large', '照片过大（最多 5 MB），请重新拍摄或选择较小的图片')
+      const chunk = request.body
+      if (!Buffer.isBuffer(chunk) || chunk.length === 0) throw new HttpError(400, 'validation', '请以二进制上传照片内容')
+      const owner = await ownerFor(viewer, q)
+      if (!owner.photoIds.includes(id)) throw new HttpError(409, 'conflict', '记录中没有这张照片，请先同步')
+      await mkdir(dir, { recursive: true })
+      const row = await photoRow(ctx.db, id)
+      if (row?.complete === 1) return { received: Number(row.total), complete: true }
+      if (row && (row.owner_id !== owner.id || Number(row.total) !== q.total)) throw new HttpError(409, 'conflict', '照片信息不一致')
+      if (row && (await recoverFinished(id, q.total))) return { received: q.total, complete: true }
+      const received = row ? await durableReceived(id, Number(row.received)) : 0
+      if (q.offset !== received) throw new HttpError(409, 'upload_offset', `上传位置不符（服务器已收到 ${received} 字节）`)
+      if (received + chunk.length > q.total) throw new HttpError(422, 'validation', '照片内容超出声明的大小')
+      if (!row) {
+        await rm(part(id), { force: true })
+        await startUpload(ctx.db, {
           id,
-          org_id: viewer.orgId,
-          owner_table: owner.table,
-          owner_id: owner.id,
-          uploader_id: viewer.id,
-          mime: '',
+          orgId: viewer.orgId,
+          ownerTable: owner.table,
+          ownerId: owner.id,
+          uploaderId: viewer.id,
           total: q.total,
-          received: 0,
-          complete: 0,
-          created_at: nowIso(),
         })
-        .execute()
-    }
-    // On disk (fsynced) before the database counts it.
-    await writeChunk(part(id), received, chunk)
-    const now = received + chunk.length
-    if (now < q.total) {
-      await ctx.db.updateTable('photos').set({ received: now }).where('id', '=', id).execute()
-      return { received: now, complete: false }
-    }
-    const mime = imageType(await readHead(part(id)))
-    if (!mime || (await sizeOf(part(id))) !== q.total) {
-      await rm(part(id), { force: true })
-      await ctx.db.deleteFrom('photos').where('id', '=', id).execute()
-      throw new HttpError(422, 'validation', '只能上传图片（JPEG、WebP 或 PNG）')
-    }
-    await rename(part(id), file(id))
-    await syncDir(dir)
-    await ctx.db.updateTable('photos').set({ received: now, complete: 1, mime }).where('id', '=', id).execute()
-    return { received: now, complete: true }
+      }
+      // On disk (fsynced) before the database counts it.
+      await writeChunk(part(id), received, chunk)
+      const now = received + chunk.length
+      if (now < q.total) {
+        await setReceived(ctx.db, id, now)
+        return { received: now, complete: false }
+      }
+      const mime = imageType(await readHead(part(id)))
+      if (!mime || (await sizeOf(part(id))) !== q.total) {
+        await rm(part(id), { force: true })
+        await removePhoto(ctx.db, id)
+        throw new HttpError(422, 'validation', '只能上传图片（JPEG、WebP 或 PNG）')
+      }
+      await rename(part(id), file(id))
+      await syncDir(dir)
+      await markComplete(ctx.db, id, now, mime)
+      return { received: now, complete: true }
+    },
   })
 
-  app.get('/api/photos/:id/status', async (request) => {
-    const viewer = requireViewer(request)
-    const { id } = parseInput(Params, request.params)
-    const row = await ctx.read
-      .selectFrom('photos')
-      .select(['received', 'total', 'complete', 'uploader_id'])
-      .where('id', '=', id)
-      .executeTakeFirst()
-    if (row && row.uploader_id !== viewer.id) throw new HttpError(404, 'not_found')
-    if (!row) return { received: 0, complete: false }
-    if (row.complete === 1 || (await recoverFinished(id, Number(row.total)))) return { received: Number(row.total), complete: true }
-    // Only what the server holds for certain: the phone sends the rest from there.
-    return { received: await durableReceived(id, Number(row.received)), complete: false }
+  route(app, contracts.photoStatus, {
+    access: 'viewer',
+    handler: async ({ viewer, params: { id } }) => {
+      const row = await photoRow(ctx.read, id)
+      if (row && row.uploader_id !== viewer.id) throw new HttpError(404, 'not_found')
+      if (!row) return { received: 0, complete: false }
+      if (row.complete === 1 || (await recoverFinished(id, Number(row.total)))) return { received: Number(row.total), complete: true }
+      // Only what the server holds for certain: the phone sends the rest from there.
+      return { received: await durableReceived(id, Number(row.received)), complete: false }
+    },
   })
 
-  app.get('/api/photos/:id', async (request, reply) => {
-    const viewer = requireViewer(request)
-    const { id } = parseInput(Params, request.params)
-    const row = await ctx.read
-      .selectFrom('photos')
-      .select(['owner_id', 'owner_table', 'mime', 'complete'])
-      .where('id', '=', id)
-      .executeTakeFirst()
-    const visible =
-      row && (row.owner_table === 'meetings' ? await visibleMeeting(viewer, row.owner_id) : await visibleVisit(viewer, row.owner_id))
-    if (!row || row.complete !== 1 || !visible) throw new HttpError(404, 'not_found', '照片不存在或尚未上传')
-    return reply
-      .header('content-type', row.mime)
-      .header('cache-control', 'private, max-age=31536000, immutable')
-      .header('x-content-type-options', 'nosniff')
-      .send(createReadStream(file(id)))
+  route(app, contracts.photo, {
+    access: 'viewer',
+    handler: async ({ reply, viewer, params: { id } }) => {
+      const row = await photoRow(ctx.read, id)
+      const visible =
+        row && (row.owner_table === 'meetings' ? await visibleMeeting(viewer, row.owner_id) : await visibleVisit(viewer, row.owner_id))
+      if (!row || row.complete !== 1 || !visible) throw new HttpError(404, 'not_found', '照片不存在或尚未上传')
+      return reply
+        .header('content-type', row.mime)
+        .header('cache-control', 'private, max-age=31536000, immutable')
+        .header('x-content-type-options', 'nosniff')
+        .send(createReadStream(file(id)))
+    },
   })
 }
