@@ -2,13 +2,24 @@ import { sql, type Kysely } from 'kysely'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Database } from '../db/schema.ts'
 import { MIN_MUTATION_VERSION, MUTATION_VERSION, type Mutation, type PushResult } from '../../core/sync/protocol.ts'
+import { WRITABLE_TABLES, type WritableTable } from '../../core/sync/tables.ts'
 import { HttpError } from '../lib/http-error.ts'
 import { nowIso } from '../lib/time.ts'
 import { isStorageFull, isWriteConflict, type StorageState } from '../lib/storage.ts'
 import type { Viewer } from '../lib/viewer.ts'
 import { PendingSeqs } from '../repositories/sequence.ts'
-import { StudyWriteBuffer } from './tables/study-write-buffer.ts'
 import { tables } from './tables/index.ts'
+import type { WriteBuffer } from './table-module.ts'
+
+/** A fresh write buffer for each table that has one (tables/index.ts). */
+function writeBuffers(): Map<WritableTable, WriteBuffer> {
+  const buffers = new Map<WritableTable, WriteBuffer>()
+  for (const table of WRITABLE_TABLES) {
+    const batch = tables[table].batch
+    if (batch) buffers.set(table, batch())
+  }
+  return buffers
+}
 
 /** Bring a mutation written by an older client to the current format (none needed yet). */
 function upgrade(m: Mutation): Mutation {
@@ -77,14 +88,15 @@ async function rollbackTo(trx: Kysely<Database>, savepoint: 'mutation' | 'job', 
 }
 
 /**
- * What a group commit applied in batched mode (commitGroup with `batched`): study records are
- * planned in memory and written in a few multi-row statements at the end, and every result is
+ * What a group commit applied in batched mode (commitGroup with `batched`): the mutations of tables
+ * with a write buffer (study records) are planned in memory and written in a few multi-row
+ * statements at the end, and every result is
  * stored in one statement before the commit. Nothing of the group has a savepoint of its own
  * then: any unexpected failure abandons the whole transaction, and the group is applied again
  * one mutation at a time (each in its savepoint), which answers partially as before.
  */
 interface Batched {
-  study: StudyWriteBuffer
+  buffers: Map<WritableTable, WriteBuffer>
   /** Results to store under their ids, with the account that sent them. */
   results: Map<string, { userId: string; result: PushResult }>
 }
@@ -138,15 +150,16 @@ async function applyBatch(
       continue
     }
     handled.add(raw.id)
-    if (batched && raw.table === 'study_records') {
+    const buffer = batched?.buffers.get(raw.table)
+    if (buffer) {
       // Planned in memory: a refusal is thrown before any effect, so no savepoint is needed.
       try {
-        await batched.study.apply(trx, viewer, upgrade(raw), seqs)
+        await buffer.apply(trx, viewer, upgrade(raw), seqs)
         await store({ id: raw.id, status: 'applied' })
       } catch (err) {
         if (!(err instanceof HttpError) || err.code === 'waiting') throw err
         // The row as the server holds it, this batch's earlier changes included.
-        if (batched.study.hasPending(raw.rowId)) await batched.study.flush(trx)
+        if (buffer.hasPending(raw.rowId)) await buffer.flush(trx)
         await store({
           id: raw.id,
           status: 'rejected',
@@ -158,7 +171,7 @@ async function applyBatch(
       continue
     }
     // Other tables read the database: what the batch planned is written first.
-    if (batched?.study.hasPending()) await batched.study.flush(trx)
+    for (const planned of batched?.buffers.values() ?? []) if (planned.hasPending()) await planned.flush(trx)
     await sql`savepoint mutation`.execute(trx)
     let result: PushResult
     try {
@@ -269,18 +282,20 @@ export function groupCommitPusher(db: Kysely<Database>, storage?: StorageState):
       const seqs = new PendingSeqs()
       const held = await claimAll(trx, jobs)
       if (batch) {
-        const batched: Batched = { study: new StudyWriteBuffer(), results: new Map() }
-        await batched.study.load(
-          trx,
-          jobs.flatMap((job, i) => job.mutations.filter((m) => m.table === 'study_records' && held[i]?.has(m.id)).map((m) => m.rowId)),
-        )
+        const batched: Batched = { buffers: writeBuffers(), results: new Map() }
+        for (const [table, buffer] of batched.buffers) {
+          await buffer.load(
+            trx,
+            jobs.flatMap((job, i) => job.mutations.filter((m) => m.table === table && held[i]?.has(m.id)).map((m) => m.rowId)),
+          )
+        }
         for (const [i, job] of jobs.entries()) {
           outcomes.push({
             ok: true,
             results: await applyBatch(trx, seqs, job.viewer, job.mutations, held[i] ?? new Set(), job.log, batched),
           })
         }
-        await batched.study.flush(trx)
+        for (const buffer of batched.buffers.values()) await buffer.flush(trx)
         await storeResults(trx, held, batched.results)
         await seqs.assign(trx)
         return outcomes

@@ -31,8 +31,23 @@ export interface TableSpec<K extends SyncedTable, Row extends SyncRow> {
   toWire(rows: readonly Row[], viewer: Viewer, db: Kysely<Database>): SyncedRows[K][] | Promise<SyncedRows[K][]>
 }
 
+/**
+ * A table's mutations of one group commit planned in memory and written in a few statements (push,
+ * batched mode): `load` reads the rows they touch at once, `apply` plans one mutation against the
+ * row as the batch left it (a refusal is thrown before any effect), `flush` writes what is planned.
+ */
+export interface WriteBuffer {
+  load(trx: Kysely<Database>, ids: readonly string[]): Promise<void>
+  apply(trx: Kysely<Database>, viewer: Viewer, m: Mutation, seqs: PendingSeqs): Promise<boolean>
+  /** Changes planned and not yet written (of one row, or of any). */
+  hasPending(rowId?: string): boolean
+  flush(trx: Kysely<Database>): Promise<void>
+}
+
 export interface WritableSpec<K extends WritableTable, Row extends SyncRow> extends TableSpec<K, Row> {
   apply: Apply
+  /** A write buffer for push's batched mode; tables without one are applied a mutation at a time. */
+  batch?: () => WriteBuffer
 }
 
 /** What the sync engine (pull, push) does with a table; built once from its spec by syncedTable / writableTable. */
@@ -46,6 +61,7 @@ export interface ReadModule<K extends SyncedTable> {
 
 export interface WriteModule<K extends WritableTable> extends ReadModule<K> {
   apply: Apply
+  batch?: () => WriteBuffer
 }
 
 /** A writable table must have `apply`: the registry (tables/index.ts) is typed with this. */
@@ -79,7 +95,7 @@ export function syncedTable<K extends SyncedTable, Row extends SyncRow>(spec: Ta
 }
 
 export function writableTable<K extends WritableTable, Row extends SyncRow>(spec: WritableSpec<K, Row>): WriteModule<K> {
-  return { ...syncedTable(spec), apply: spec.apply }
+  return { ...syncedTable(spec), apply: spec.apply, ...(spec.batch && { batch: spec.batch }) }
 }
 
 /** Parse a value with a schema or refuse it (422) with the schema's Chinese message. */
