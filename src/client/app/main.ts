@@ -4,7 +4,6 @@ import App from './App.vue'
 import { createAppRouter } from './router.ts'
 import { useSessionStore } from '../session/session.store.ts'
 import { useSettingsStore } from '../features/settings/settings.store.ts'
-import { useUpdateStore } from '../pwa/update.store.ts'
 import { whenIdle } from './idle.ts'
 import { uploadPhotosAfterSync } from '../photos/upload-after-sync.ts'
 import { disablePushOnSignOut } from '../features/reminders/sign-out.ts'
@@ -32,7 +31,7 @@ async function start(): Promise<void> {
   app.mount('#app')
   void session.refresh()
   // The service worker's registration (workbox-window) waits until the first screen is drawn.
-  whenIdle(() => void useUpdateStore().register())
+  whenIdle(() => void import('../pwa/update.store.ts').then(({ useUpdateStore }) => useUpdateStore().register()))
 }
 
 void start()
