@@ -1,5 +1,11 @@
-import type { SYNCED_TABLES } from './tables.ts'
-import type { ErrorCode } from '../errors.ts'
+import type * as v from 'valibot'
+import type {
+  Change as ChangeSchema,
+  PullResponse as PullResponseSchema,
+  PushResponse as PushResponseSchema,
+  PushResult as PushResultSchema,
+  ResetReason as ResetReasonSchema,
+} from './protocol-schema.ts'
 
 /**
  * The sync wire protocol (see docs/sync.md). Version of the mutation format; the server
@@ -11,51 +17,12 @@ export { DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, MAX_PUSH_BATCH } from './limits.ts'
 
 export type { Mutation, PushRequest } from './protocol-schema.ts'
 
-export type PushStatus = 'applied' | 'rejected'
-
-export interface PushResult {
-  id: string
-  status: PushStatus
-  /** true when the server had already processed this mutation id (a retry). */
-  duplicate?: boolean
-  code?: ErrorCode
-  message?: string
-  /** On rejection: the row as the server holds it (null if absent or not visible). */
-  row?: Record<string, unknown> | null
-}
-
-export interface PushResponse {
-  results: PushResult[]
-  /** The database generation that stored them (servers before this field send none). */
-  epoch?: string
-}
-
-export interface Change {
-  table: (typeof SYNCED_TABLES)[number]
-  rowId: string
-  seq: number
-  deleted: boolean
-  /** The whole row in wire shape; null for a row deleted or no longer visible. */
-  row: Record<string, unknown> | null
-}
-
-/**
- * Why a pull answers `reset`: `restored` — the cursor belongs to an earlier generation of this
- * database (restored from a backup): the phone sends back what its person wrote that the server
- * lost; `scope` — what the person may see changed; `database` — another database or a bad cursor;
- * `schema` — the app was updated and now understands tables or fields the server held back from it.
- */
-export type ResetReason = 'restored' | 'scope' | 'database' | 'schema'
-
-export interface PullResponse {
-  /** true: the client's cursor cannot be honoured; drop synced rows (keep the outbox) and pull from the start. */
-  reset: boolean
-  /** With `reset`: why (servers before this field existed send none). */
-  resetReason?: ResetReason
-  cursor: string
-  hasMore: boolean
-  changes: Change[]
-}
+export type PushResult = v.InferOutput<typeof PushResultSchema>
+export type PushStatus = PushResult['status']
+export type PushResponse = v.InferOutput<typeof PushResponseSchema>
+export type Change = v.InferOutput<typeof ChangeSchema>
+export type ResetReason = v.InferOutput<typeof ResetReasonSchema>
+export type PullResponse = v.InferOutput<typeof PullResponseSchema>
 
 /**
  * Cursor = `<server epoch>:<sequence>[:<scope>[:<schema>]]`. The epoch changes when the server's
