@@ -2,7 +2,7 @@ import { defineStore } from 'pinia'
 import { computed } from 'vue'
 import { useSessionStore } from '../../session/session.store.ts'
 import { useLiveQuery } from '../../db/live.ts'
-import { monthRecords } from '../study/study.queries.ts'
+import { monthSummary } from '../study/study.queries.ts'
 import { monthOf, summarize } from '../study/study-summary.ts'
 import { pendingCounts } from '../meetings/pending.ts'
 
@@ -10,12 +10,11 @@ import { pendingCounts } from '../meetings/pending.ts'
 export const useHomeStore = defineStore('home', () => {
   const session = useSessionStore()
   const month = monthOf(new Date())
-  const records = useLiveQuery(
-    () => (session.db && session.user ? monthRecords(session.db, session.user.id, month) : []),
-    [],
+  const studyThisMonth = useLiveQuery(
+    () => (session.db && session.user ? monthSummary(session.db, session.user.id, month) : summarize([])),
+    summarize([]),
     [() => session.db],
   )
-  const studyThisMonth = computed(() => summarize(records.value))
   /**
    * Whether the meeting and follow-up cards have anything to show: their code is loaded only
    * then (a secretary always sees what the branch owes, so the meeting card always loads for them).

@@ -1,5 +1,6 @@
 import type { StudyRecord } from '../../../core/schemas/entities.ts'
 import type { AccountDb } from '../../db/account-db.ts'
+import { summarize, type StudySummary } from './study-summary.ts'
 
 /** The order of a month's records: newest date first, then the latest recorded. */
 export const newestFirst = (a: StudyRecord, b: StudyRecord): number =>
@@ -12,6 +13,18 @@ export async function monthRecords(db: AccountDb, ownerId: string, month: string
     .between([ownerId, `${month}-01`], [ownerId, `${month}-31`], true, true)
     .toArray()
   return rows.filter((r) => !r.deleted).sort(newestFirst)
+}
+
+/**
+ * The totals of one member's month, for the home screen: no sorting, and the rows are not kept
+ * (a month a first pull filled with many records costs one read, not a list held in memory).
+ */
+export async function monthSummary(db: AccountDb, ownerId: string, month: string): Promise<StudySummary> {
+  const rows = await db.study_records
+    .where('[ownerId+date]')
+    .between([ownerId, `${month}-01`], [ownerId, `${month}-31`], true, true)
+    .toArray()
+  return summarize(rows.filter((r) => !r.deleted))
 }
 
 export async function getStudy(db: AccountDb, id: string): Promise<StudyRecord | undefined> {
