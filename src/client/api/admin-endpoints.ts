@@ -1,57 +1,49 @@
 import type { HttpClient } from './http.ts'
-import type { DeviceSession } from './endpoints.ts'
-import type {
-  AuditEntry,
-  ImportPreview,
-  IssuedCode,
-  MembershipEvent,
-  Onboarding,
-  OrgTree,
-  Person,
-  PersonInput,
-  PersonPatch,
-} from '../../core/schemas/people.ts'
+import type { BodyOf, ResponseOf } from '../../core/contracts/contract.ts'
+import type * as account from '../../core/contracts/account.ts'
+import type * as org from '../../core/contracts/org.ts'
+import type * as people from '../../core/contracts/people.ts'
+import type * as meetings from '../../core/contracts/meetings.ts'
 import type { Role } from '../../core/domain/roles.ts'
 import type { Rule } from '../../core/domain/meetings.ts'
 
 type RosterFile = { fileName: string; content: string }
+const at = (path: string, id: string) => path.replace(':id', encodeURIComponent(id))
 
-/** Administration and account calls: loaded with the pages that use them, not with the app shell. */
+/** Administration and account calls: loaded with the pages that use them, not with the app shell. Typed from the routes' contracts. */
 export function adminEndpoints(http: HttpClient) {
   return {
-    sessions: () => http.get<{ sessions: DeviceSession[] }>('/api/me/sessions'),
-    revokeSession: (id: string) => http.post<{ signedOut: number }>(`/api/me/sessions/${encodeURIComponent(id)}/revoke`),
-    revokeOtherSessions: () => http.post<{ signedOut: number }>('/api/me/sessions/revoke-others'),
-    orgTree: () => http.get<OrgTree>('/api/admin/org'),
-    createBranch: (name: string) => http.post<{ id: string }>('/api/admin/branches', { name }),
-    updateBranch: (id: string, patch: { name?: string; archived?: boolean }) =>
-      http.post<{ ok: boolean }>(`/api/admin/branches/${encodeURIComponent(id)}`, patch),
-    createGroup: (branchId: string, name: string) => http.post<{ id: string }>('/api/admin/groups', { branchId, name }),
-    updateGroup: (id: string, patch: { name?: string; archived?: boolean }) =>
-      http.post<{ ok: boolean }>(`/api/admin/groups/${encodeURIComponent(id)}`, patch),
-    people: () => http.get<{ people: Person[] }>('/api/admin/people'),
-    createPerson: (body: Partial<PersonInput> & Pick<PersonInput, 'name' | 'phone' | 'branchId'>) =>
-      http.post<{ person: Person; activation: IssuedCode }>('/api/admin/people', body),
-    updatePerson: (id: string, patch: PersonPatch) => http.post<{ person: Person }>(`/api/admin/people/${encodeURIComponent(id)}`, patch),
-    setRole: (id: string, role: Role) => http.post<{ person: Person }>(`/api/admin/people/${encodeURIComponent(id)}/role`, { role }),
-    movePerson: (id: string, body: { branchId: string; date: string; kind: 'move' | 'transfer_in'; note: string }) =>
-      http.post<{ person: Person }>(`/api/admin/people/${encodeURIComponent(id)}/move`, body),
-    removePerson: (id: string, body: { reason: 'transfer_out' | 'left' | 'deceased'; date: string; note: string }) =>
-      http.post<{ removed: boolean }>(`/api/admin/people/${encodeURIComponent(id)}/remove`, body),
-    issueActivation: (id: string) => http.post<{ activation: IssuedCode }>(`/api/admin/people/${encodeURIComponent(id)}/activation`),
+    sessions: () => http.get<ResponseOf<typeof account.sessions>>('/api/me/sessions'),
+    revokeSession: (id: string) => http.post<ResponseOf<typeof account.revokeSession>>(at('/api/me/sessions/:id/revoke', id)),
+    revokeOtherSessions: () => http.post<ResponseOf<typeof account.revokeOtherSessions>>('/api/me/sessions/revoke-others'),
+    orgTree: () => http.get<ResponseOf<typeof org.orgTree>>('/api/admin/org'),
+    createBranch: (name: string) => http.post<ResponseOf<typeof org.createBranch>>('/api/admin/branches', { name }),
+    updateBranch: (id: string, patch: BodyOf<typeof org.updateBranch>) =>
+      http.post<ResponseOf<typeof org.updateBranch>>(at('/api/admin/branches/:id', id), patch),
+    createGroup: (branchId: string, name: string) => http.post<ResponseOf<typeof org.createGroup>>('/api/admin/groups', { branchId, name }),
+    updateGroup: (id: string, patch: BodyOf<typeof org.updateGroup>) =>
+      http.post<ResponseOf<typeof org.updateGroup>>(at('/api/admin/groups/:id', id), patch),
+    people: () => http.get<ResponseOf<typeof people.people>>('/api/admin/people'),
+    createPerson: (body: BodyOf<typeof people.createPerson>) =>
+      http.post<ResponseOf<typeof people.createPerson>>('/api/admin/people', body),
+    updatePerson: (id: string, patch: BodyOf<typeof people.updatePerson>) =>
+      http.post<ResponseOf<typeof people.updatePerson>>(at('/api/admin/people/:id', id), patch),
+    setRole: (id: string, role: Role) => http.post<ResponseOf<typeof people.setRole>>(at('/api/admin/people/:id/role', id), { role }),
+    movePerson: (id: string, body: BodyOf<typeof people.movePerson>) =>
+      http.post<ResponseOf<typeof people.movePerson>>(at('/api/admin/people/:id/move', id), body),
+    removePerson: (id: string, body: BodyOf<typeof people.removePerson>) =>
+      http.post<ResponseOf<typeof people.removePerson>>(at('/api/admin/people/:id/remove', id), body),
+    issueActivation: (id: string) => http.post<ResponseOf<typeof people.issueActivation>>(at('/api/admin/people/:id/activation', id)),
     issueBatch: (branchId?: string) =>
-      http.post<{ activations: IssuedCode[] }>('/api/admin/activation/batch', branchId ? { branchId } : {}),
-    onboarding: () => http.get<Onboarding>('/api/admin/onboarding'),
-    signOutPerson: (id: string) => http.post<{ signedOut: number }>(`/api/admin/people/${encodeURIComponent(id)}/sign-out`),
-    personEvents: (id: string) => http.get<{ events: MembershipEvent[] }>(`/api/admin/people/${encodeURIComponent(id)}/events`),
-    previewImport: (file: RosterFile) => http.post<ImportPreview>('/api/admin/import/preview', file),
+      http.post<ResponseOf<typeof people.issueBatch>>('/api/admin/activation/batch', branchId ? { branchId } : {}),
+    onboarding: () => http.get<ResponseOf<typeof org.onboarding>>('/api/admin/onboarding'),
+    signOutPerson: (id: string) => http.post<ResponseOf<typeof people.signOutPerson>>(at('/api/admin/people/:id/sign-out', id)),
+    personEvents: (id: string) => http.get<ResponseOf<typeof people.personEvents>>(at('/api/admin/people/:id/events', id)),
+    previewImport: (file: RosterFile) => http.post<ResponseOf<typeof org.previewImport>>('/api/admin/import/preview', file),
     applyImport: (file: RosterFile & { createMissing?: boolean }) =>
-      http.post<{ created: number; branchesCreated: number; groupsCreated: number; activations: IssuedCode[] }>(
-        '/api/admin/import/apply',
-        file,
-      ),
+      http.post<ResponseOf<typeof org.applyImport>>('/api/admin/import/apply', file),
     auditLog: (before?: string) =>
-      http.get<{ entries: AuditEntry[] }>(`/api/admin/audit${before ? `?before=${encodeURIComponent(before)}` : ''}`),
-    setRules: (rules: Rule[] | null) => http.post<{ rules: Rule[]; custom: boolean }>('/api/admin/rules', { rules }),
+      http.get<ResponseOf<typeof org.auditLog>>(`/api/admin/audit${before ? `?before=${encodeURIComponent(before)}` : ''}`),
+    setRules: (rules: Rule[] | null) => http.post<ResponseOf<typeof meetings.setRules>>('/api/admin/rules', { rules }),
   }
 }
