@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching'
 import { NavigationRoute, registerRoute } from 'workbox-routing'
+import type { PushPayload } from '../../core/schemas/push.ts'
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string; revision: string | null }> }
 
@@ -16,12 +17,8 @@ self.addEventListener('message', (event) => {
   if ((event.data as { type?: string } | null)?.type === 'SKIP_WAITING') void self.skipWaiting()
 })
 
-interface PushMessage {
-  title?: string
-  body?: string
-  url?: string
-  tag?: string
-}
+/** The server's push payload (core/schemas/push.ts); any field may be missing from a message that is not ours. */
+type PushMessage = Partial<PushPayload>
 
 function readPush(event: PushEvent): PushMessage {
   try {

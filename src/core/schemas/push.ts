@@ -20,12 +20,13 @@ export type PushSubscriptionInput = v.InferOutput<typeof PushSubscriptionInput>
 
 export const PushEndpointInput = v.object({ endpoint: v.pipe(v.string(), v.maxLength(1000, '推送地址过长'), v.title('推送地址')) })
 
-/** What the service worker receives and shows as a notification. */
-export interface PushPayload {
-  title: string
-  body: string
+/** What the server sends and the service worker shows as a notification. */
+export const PushPayload = v.object({
+  title: v.string(),
+  body: v.string(),
   /** Where tapping the notification opens the app. */
-  url: string
+  url: v.string(),
   /** Replaces an earlier notification with the same tag. */
-  tag: string
-}
+  tag: v.string(),
+})
+export type PushPayload = v.InferOutput<typeof PushPayload>
