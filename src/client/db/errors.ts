@@ -10,3 +10,11 @@ export function isQuotaError(err: unknown): boolean {
   const inner = (err as Error & { inner?: unknown }).inner
   return err.name === 'QuotaExceededError' || (inner instanceof Error && inner.name === 'QuotaExceededError')
 }
+
+/**
+ * Input the app refuses before anything is written (a field missing or out of range, a rule of
+ * the domain): the one validation error of the client. Its message is for the person, as is.
+ */
+export class ValidationError extends Error {
+  override name = 'ValidationError'
+}

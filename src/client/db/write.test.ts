@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { AccountDb } from './account-db.ts'
 import { StorageFullError } from './errors.ts'
-import { createStudy, updateStudy, StudyInputError } from '../features/study/study.repo.ts'
+import { createStudy, updateStudy } from '../features/study/study.repo.ts'
+import { ValidationError } from './errors.ts'
 import { monthRecords } from '../features/study/study.queries.ts'
 import { newId } from '../../core/ids.ts'
 import type { SessionUser } from '../../core/schemas/auth.ts'
@@ -62,7 +63,7 @@ describe('the one write path', () => {
 
   it('refuses invalid input before anything is written, with a Chinese message', async () => {
     const db = freshDb()
-    await expect(createStudy(db, user(), { ...draft, minutes: 0 })).rejects.toThrow(StudyInputError)
+    await expect(createStudy(db, user(), { ...draft, minutes: 0 })).rejects.toThrow(ValidationError)
     await expect(createStudy(db, user(), { ...draft, title: '' })).rejects.toThrow('请填写学习内容')
     expect(await db.outbox.count()).toBe(0)
   })

@@ -1,8 +1,12 @@
 import { newId } from '../../core/ids.ts'
 import { MUTATION_VERSION, type Mutation } from '../../core/sync/protocol.ts'
 import { WRITABLE, type SyncedRows, type WritableTable } from '../../core/sync/tables.ts'
+import type { Table } from 'dexie'
 import type { AccountDb } from './account-db.ts'
-import { isQuotaError, StorageFullError } from './errors.ts'
+import { isQuotaError, StorageFullError, ValidationError } from './errors.ts'
+
+/** The client's one validation error, for the repositories beside the write path they use. */
+export { ValidationError }
 
 type Listener = () => void
 const listeners = new Set<Listener>()
@@ -13,9 +17,56 @@ export function onLocalWrite(listener: Listener): () => void {
   return () => listeners.delete(listener)
 }
 
-async function commit(db: AccountDb, table: WritableTable, work: () => Promise<void>): Promise<void> {
+/** What a batch writes: rows with their outbox entries, all in the batch's one transaction. */
+export interface BatchWriter {
+  /** Store the row and queue its change; `fields` are what this write changes (every writable field for a new row). */
+  put<T extends WritableTable>(table: T, row: SyncedRows[T], fields: Record<string, unknown>): Promise<void>
+  /** Deletes are tombstones: the local row is marked deleted and the delete is queued. */
+  remove(table: WritableTable, rowId: string): Promise<void>
+}
+
+function writer(db: AccountDb): BatchWriter {
+  return {
+    async put(table, row, fields) {
+      const before = (await db.table(table).get(row.id)) as Record<string, unknown> | undefined
+      const base: Record<string, unknown> = {}
+      for (const f of WRITABLE[table].mergeText) if (before && f in fields) base[f] = before[f]
+      await db.table(table).put(row)
+      const m: Mutation = {
+        id: newId(),
+        table,
+        op: 'upsert',
+        rowId: row.id,
+        fields,
+        base,
+        clientTime: new Date().toISOString(),
+        v: MUTATION_VERSION,
+      }
+      await db.outbox.add(m)
+    },
+    async remove(table, rowId) {
+      await db.table(table).update(rowId, { deleted: true })
+      const m: Mutation = { id: newId(), table, op: 'delete', rowId, clientTime: new Date().toISOString(), v: MUTATION_VERSION }
+      await db.outbox.add(m)
+    },
+  }
+}
+
+/**
+ * THE write path: one user action (a visit with its photos and follow-ups, say) commits once.
+ * Every row and its outbox entry are stored in one transaction, so there is never a saved row the
+ * server will not hear of, nor a queued change without its row, nor half an action.
+ * `tables` are the synced tables the batch writes or reads; `local` are stores of this phone only
+ * (photo_blobs) written in the same transaction.
+ */
+export async function writeBatch(
+  db: AccountDb,
+  tables: readonly WritableTable[],
+  work: (write: BatchWriter) => Promise<void>,
+  local: readonly Table[] = [],
+): Promise<void> {
   try {
-    await db.transaction('rw', [db.table(table), db.outbox], work)
+    await db.transaction('rw', [...tables.map((t) => db.table(t)), db.outbox, ...local], () => work(writer(db)))
   } catch (err) {
     if (isQuotaError(err)) throw new StorageFullError()
     throw err
@@ -23,41 +74,17 @@ async function commit(db: AccountDb, table: WritableTable, work: () => Promise<v
   for (const l of listeners) l()
 }
 
-/**
- * THE write path: the row and its outbox entry are stored in one transaction, so there is never
- * a saved row the server will not hear of, nor a queued change without its row.
- * `fields` are what this write changes (every writable field for a new row).
- */
+/** One row and its outbox entry (a batch of one). */
 export async function writeRow<T extends WritableTable>(
   db: AccountDb,
   table: T,
   row: SyncedRows[T],
   fields: Record<string, unknown>,
 ): Promise<void> {
-  await commit(db, table, async () => {
-    const before = (await db.table(table).get(row.id)) as Record<string, unknown> | undefined
-    const base: Record<string, unknown> = {}
-    for (const f of WRITABLE[table].mergeText) if (before && f in fields) base[f] = before[f]
-    await db.table(table).put(row)
-    const m: Mutation = {
-      id: newId(),
-      table,
-      op: 'upsert',
-      rowId: row.id,
-      fields,
-      base,
-      clientTime: new Date().toISOString(),
-      v: MUTATION_VERSION,
-    }
-    await db.outbox.add(m)
-  })
+  await writeBatch(db, [table], (w) => w.put(table, row, fields))
 }
 
 /** Deletes are tombstones: the local row is marked deleted and the delete is queued. */
 export async function deleteRow(db: AccountDb, table: WritableTable, rowId: string): Promise<void> {
-  await commit(db, table, async () => {
-    await db.table(table).update(rowId, { deleted: true })
-    const m: Mutation = { id: newId(), table, op: 'delete', rowId, clientTime: new Date().toISOString(), v: MUTATION_VERSION }
-    await db.outbox.add(m)
-  })
+  await writeBatch(db, [table], (w) => w.remove(table, rowId))
 }

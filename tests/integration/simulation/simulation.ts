@@ -3,11 +3,12 @@ import { endpoints } from '../../../src/client/api/endpoints.ts'
 import { AccountDb } from '../../../src/client/db/account-db.ts'
 import { SyncEngine } from '../../../src/client/sync/engine.ts'
 import { createStudy, removeStudy, updateStudy } from '../../../src/client/features/study/study.repo.ts'
-import { PartyDatesError, recordOathRenewal, savePartyDates } from '../../../src/client/features/party/party.repo.ts'
+import { recordOathRenewal, savePartyDates } from '../../../src/client/features/party/party.repo.ts'
 import { deleteRow, writeRow } from '../../../src/client/db/write.ts'
+import { ValidationError } from '../../../src/client/db/errors.ts'
 import { saveReminderPrefs } from '../../../src/client/features/reminders/reminders.repo.ts'
 import { createMeeting, markAttendance, signInWithCode, updateMeeting } from '../../../src/client/features/meetings/meetings.repo.ts'
-import { closeFollowup, recordVisit, saveHousehold, VisitError } from '../../../src/client/features/visits/visits.repo.ts'
+import { closeFollowup, recordVisit, saveHousehold } from '../../../src/client/features/visits/visits.repo.ts'
 import { signInLink, signToken, windowOf } from '../../../src/core/domain/sign-in-token.ts'
 import { attendanceToWire } from '../../../src/server/sync/tables/attendance.ts'
 import type { Meeting } from '../../../src/core/schemas/entities.ts'
@@ -290,7 +291,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
           try {
             await savePartyDates(d.db, d.user.id, { joinedPartyOn: joined, fullMemberOn: full })
           } catch (err) {
-            if (!(err instanceof PartyDatesError)) throw err
+            if (!(err instanceof ValidationError)) throw err
             // The client refuses it before writing; send it anyway to exercise the server's refusal.
             const me = await d.db.users.get(d.user.id)
             if (me)
@@ -340,7 +341,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
           await closeFollowup(d.db, pick(rand, open).id, `${d.name} 已办 ${op}`).then(
             () => closes++,
             (err: unknown) => {
-              if (!(err instanceof VisitError)) throw err
+              if (!(err instanceof ValidationError)) throw err
             },
           )
         } else {

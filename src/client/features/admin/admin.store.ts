@@ -2,6 +2,7 @@ import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import { adminApi as api } from '../../api/admin-client.ts'
 import { useRequest } from '../../app/use-request.ts'
+import { ValidationError } from '../../db/errors.ts'
 import type { AuditEntry, ImportPreview, IssuedCode, MembershipEvent, OrgTree, Person, PersonPatch } from '../../../core/schemas/people.ts'
 import type { Role } from '../../../core/domain/roles.ts'
 
@@ -100,7 +101,7 @@ export const useAdminStore = defineStore('admin', () => {
 
 /** A file as the import routes take it: base64 in JSON. */
 export async function readFileForUpload(file: File): Promise<{ fileName: string; content: string }> {
-  if (file.size > 1_400_000) throw new Error('文件过大（最多约 1.4 MB），请分批导入')
+  if (file.size > 1_400_000) throw new ValidationError('文件过大（最多约 1.4 MB），请分批导入')
   const bytes = new Uint8Array(await file.arrayBuffer())
   let bin = ''
   for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000))

@@ -8,20 +8,18 @@ import { signInClosedText } from './status-text.ts'
 import type { AttendanceStatus } from '../../../core/domain/meetings.ts'
 import type { SessionUser } from '../../../core/schemas/auth.ts'
 import type { AccountDb } from '../../db/account-db.ts'
-import { deleteRow, writeRow } from '../../db/write.ts'
+import { deleteRow, ValidationError, writeBatch, writeRow } from '../../db/write.ts'
 import type { CompressedPhoto } from '../../photos/compress.ts'
 import { pendingPhotoRows } from '../../photos/photos.repo.ts'
 
 /** Everything here writes offline through the one write path; the server decides when it syncs. */
-
-export class MeetingError extends Error {}
 
 const MeetingInput = v.object(meetingFields)
 export type MeetingInput = Omit<v.InferInput<typeof MeetingInput>, 'createdAt'>
 
 function check(input: unknown): v.InferOutput<typeof MeetingInput> {
   const r = v.safeParse(MeetingInput, input)
-  if (!r.success) throw new MeetingError(issuesToMessage(r.issues, MeetingInput))
+  if (!r.success) throw new ValidationError(issuesToMessage(r.issues, MeetingInput))
   return r.output
 }
 
@@ -35,14 +33,14 @@ export async function createMeeting(db: AccountDb, user: SessionUser, input: Mee
 
 export async function updateMeeting(db: AccountDb, id: string, patch: Partial<MeetingInput>): Promise<void> {
   const current = await db.meetings.get(id)
-  if (!current) throw new MeetingError('会议不存在')
+  if (!current) throw new ValidationError('会议不存在')
   const changed = Object.fromEntries(
     Object.entries(patch).filter(([k, val]) => JSON.stringify(current[k as keyof Meeting]) !== JSON.stringify(val)),
   )
   if (Object.keys(changed).length === 0) return
   const Patch = v.partial(MeetingInput)
   const r = v.safeParse(Patch, changed)
-  if (!r.success) throw new MeetingError(issuesToMessage(r.issues, Patch))
+  if (!r.success) throw new ValidationError(issuesToMessage(r.issues, Patch))
   await writeRow(db, 'meetings', { ...current, ...r.output, updatedAt: new Date().toISOString() }, r.output)
 }
 
@@ -92,14 +90,14 @@ export interface SignInResult {
  */
 export async function signInWithCode(db: AccountDb, user: SessionUser, text: string, now = Date.now()): Promise<SignInResult> {
   const code = parseSignInLink(text)
-  if (!code) throw new MeetingError('这不是党建随行的签到码')
+  if (!code) throw new ValidationError('这不是党建随行的签到码')
   const start = code.window * WINDOW_MS
-  if (now < start - SCAN_GRACE_MS || now > start + WINDOW_MS + SCAN_GRACE_MS) throw new MeetingError(REFUSAL_TEXT.expired)
+  if (now < start - SCAN_GRACE_MS || now > start + WINDOW_MS + SCAN_GRACE_MS) throw new ValidationError(REFUSAL_TEXT.expired)
   const known = await db.meetings.get(code.meetingId)
-  if (known?.deleted) throw new MeetingError('这次会议已取消')
+  if (known?.deleted) throw new ValidationError('这次会议已取消')
   if (known) {
     const phase = signInPhase(known, start)
-    if (phase !== 'open') throw new MeetingError(signInClosedText(known, phase))
+    if (phase !== 'open') throw new ValidationError(signInClosedText(known, phase))
   }
   const meeting = known ?? { id: code.meetingId, branchId: null }
   const id = attendanceId(code.meetingId, user.id)
@@ -127,8 +125,8 @@ export async function signInWithCode(db: AccountDb, user: SessionUser, text: str
 
 export async function requestLeave(db: AccountDb, user: SessionUser, meeting: Meeting, reason: string): Promise<void> {
   const text = reason.trim()
-  if (!text) throw new MeetingError('请填写请假事由')
-  if (Date.now() >= Date.parse(meeting.startsAt)) throw new MeetingError('会议开始后不能再请假，请联系党支部书记')
+  if (!text) throw new ValidationError('请填写请假事由')
+  if (Date.now() >= Date.parse(meeting.startsAt)) throw new ValidationError('会议开始后不能再请假，请联系党支部书记')
   const existing = await db.attendance.get(attendanceId(meeting.id, user.id))
   const row: Attendance = {
     ...baseRow(user, meeting, user.id, existing),
@@ -150,7 +148,7 @@ export async function markAttendance(
   const existing = await db.attendance.get(attendanceId(meeting.id, memberId))
   if (existing?.method === 'scan' && existing.status === 'present') {
     if (status === 'present') return
-    throw new MeetingError('该党员已扫码签到，不能改为请假或缺席')
+    throw new ValidationError('该党员已扫码签到，不能改为请假或缺席')
   }
   const now = new Date().toISOString()
   const row: Attendance = {
@@ -172,7 +170,7 @@ export async function decideLeave(
   decision: 'approved' | 'declined',
 ): Promise<void> {
   const existing = await db.attendance.get(attendanceId(meeting.id, memberId))
-  if (!existing?.leaveState) throw new MeetingError('该党员没有请假申请')
+  if (!existing?.leaveState) throw new ValidationError('该党员没有请假申请')
   const row: Attendance = {
     ...existing,
     leaveState: decision,
@@ -189,7 +187,7 @@ export async function fileMakeup(
   input: { content: string; date: string; notes: string },
 ): Promise<void> {
   const content = input.content.trim()
-  if (!content) throw new MeetingError('请填写补学内容')
+  if (!content) throw new ValidationError('请填写补学内容')
   const createdAt = new Date().toISOString()
   const row: Makeup = {
     id: newId(),
@@ -211,18 +209,25 @@ export async function fileMakeup(
 
 export async function confirmMakeup(db: AccountDb, user: SessionUser, makeupId: string): Promise<void> {
   const existing = await db.makeups.get(makeupId)
-  if (!existing) throw new MeetingError('补学记录不存在')
+  if (!existing) throw new ValidationError('补学记录不存在')
   const now = new Date().toISOString()
   await writeRow(db, 'makeups', { ...existing, confirmedBy: user.id, confirmedAt: now, updatedAt: now }, { confirmed: true })
 }
 
-/** Photos of a meeting: kept on the phone, listed on the meeting, uploaded in the background. */
+/** Photos of a meeting, in one transaction: kept on the phone, listed on the meeting; uploaded in the background. */
 export async function addMeetingPhotos(db: AccountDb, meetingId: string, photos: CompressedPhoto[]): Promise<void> {
   const current = await db.meetings.get(meetingId)
-  if (!current) throw new MeetingError('会议不存在')
+  if (!current) throw new ValidationError('会议不存在')
   const createdAt = new Date().toISOString()
   const ids = photos.map(() => newId())
-  await db.photo_blobs.bulkAdd(pendingPhotoRows({ kind: 'meetings', id: meetingId }, photos, ids, createdAt))
   const photoIds = [...current.photoIds, ...ids]
-  await writeRow(db, 'meetings', { ...current, photoIds, updatedAt: createdAt }, { photoIds })
+  await writeBatch(
+    db,
+    ['meetings'],
+    async (w) => {
+      await db.photo_blobs.bulkAdd(pendingPhotoRows({ kind: 'meetings', id: meetingId }, photos, ids, createdAt))
+      await w.put('meetings', { ...current, photoIds, updatedAt: createdAt }, { photoIds })
+    },
+    [db.photo_blobs],
+  )
 }

@@ -1,14 +1,12 @@
 import * as v from 'valibot'
+import { issuesToMessage } from '../../../core/schemas/common.ts'
 import { partyDateFields, type OathRenewal, type UserProfile } from '../../../core/schemas/entities.ts'
 import type { SessionUser } from '../../../core/schemas/auth.ts'
 import { newId } from '../../../core/ids.ts'
-import { issuesToMessage } from '../../../core/schemas/common.ts'
 import { checkPartyDates } from '../../../core/domain/political-birthday.ts'
 import { chinaToday } from '../../../core/domain/china-time.ts'
 import type { AccountDb } from '../../db/account-db.ts'
-import { writeRow } from '../../db/write.ts'
-
-export class PartyDatesError extends Error {}
+import { ValidationError, writeRow } from '../../db/write.ts'
 
 export interface PartyDates {
   joinedPartyOn: string | null
@@ -19,13 +17,14 @@ export interface PartyDates {
 export async function savePartyDates(db: AccountDb, userId: string, dates: PartyDates): Promise<void> {
   const schema = v.object(partyDateFields)
   const parsed = v.safeParse(schema, dates)
-  if (!parsed.success) throw new PartyDatesError(issuesToMessage(parsed.issues, schema))
-  const problem = checkPartyDates(parsed.output.joinedPartyOn, parsed.output.fullMemberOn, chinaToday(new Date()))
-  if (problem) throw new PartyDatesError(problem)
+  if (!parsed.success) throw new ValidationError(issuesToMessage(parsed.issues, schema))
+  const checked = parsed.output
+  const problem = checkPartyDates(checked.joinedPartyOn, checked.fullMemberOn, chinaToday(new Date()))
+  if (problem) throw new ValidationError(problem)
   const me = await db.users.get(userId)
-  if (!me) throw new PartyDatesError('本机尚未同步您的资料，请联网同步后再试')
-  const row: UserProfile = { ...me, ...parsed.output }
-  await writeRow(db, 'users', row, { ...parsed.output })
+  if (!me) throw new ValidationError('本机尚未同步您的资料，请联网同步后再试')
+  const row: UserProfile = { ...me, ...checked }
+  await writeRow(db, 'users', row, { ...checked })
 }
 
 /** The member re-took the oath today: one record, kept offline and synced like any other. */

@@ -10,6 +10,7 @@ import {
 } from '../../../core/domain/political-birthday.ts'
 import { chinaToday } from '../../../core/domain/china-time.ts'
 import { useLiveQuery } from '../../db/live.ts'
+import { ValidationError } from '../../db/errors.ts'
 import { useSessionStore } from '../../session/session.store.ts'
 import type { PartyDates } from './party.repo.ts'
 
@@ -61,7 +62,7 @@ export const usePartyStore = defineStore('party', () => {
   async function shareCard(): Promise<'shared' | 'saved'> {
     const u = session.user
     const nth = birthdayToday.value
-    if (!u || nth === null) throw new Error('今天不是您的政治生日')
+    if (!u || nth === null) throw new ValidationError('今天不是您的政治生日')
     const { birthdayImage, shareOrSave } = await import('./birthday-image.ts')
     const [y, m, d] = today.value.split('-').map(Number)
     const blob = await birthdayImage({ name: u.name, nth, dateText: `${y}年${m}月${d}日`, orgName: u.branchName ?? u.orgName })

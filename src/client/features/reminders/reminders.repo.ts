@@ -1,13 +1,11 @@
 import * as v from 'valibot'
+import { issuesToMessage } from '../../../core/schemas/common.ts'
 import { reminderSettingsFields, type ReminderSettings } from '../../../core/schemas/entities.ts'
 import type { ReminderPrefs } from '../../../core/domain/reminders.ts'
 import { readReminderPrefs } from './reminders.queries.ts'
-import { issuesToMessage } from '../../../core/schemas/common.ts'
 import type { SessionUser } from '../../../core/schemas/auth.ts'
 import type { AccountDb } from '../../db/account-db.ts'
-import { writeRow } from '../../db/write.ts'
-
-export class ReminderPrefsError extends Error {}
+import { ValidationError, writeRow } from '../../db/write.ts'
 
 const Patch = v.partial(v.strictObject(reminderSettingsFields))
 
@@ -18,8 +16,9 @@ export async function saveReminderPrefs(
   patch: Partial<ReminderPrefs>,
 ): Promise<void> {
   const parsed = v.safeParse(Patch, patch)
-  if (!parsed.success) throw new ReminderPrefsError(issuesToMessage(parsed.issues, Patch))
+  if (!parsed.success) throw new ValidationError(issuesToMessage(parsed.issues, Patch))
+  const checked = parsed.output
   const current = await readReminderPrefs(db, user.id)
-  const row: ReminderSettings = { id: user.id, orgId: user.orgId, ...current, ...parsed.output, updatedAt: new Date().toISOString() }
-  await writeRow(db, 'reminder_settings', row, { ...parsed.output })
+  const row: ReminderSettings = { id: user.id, orgId: user.orgId, ...current, ...checked, updatedAt: new Date().toISOString() }
+  await writeRow(db, 'reminder_settings', row, { ...checked })
 }

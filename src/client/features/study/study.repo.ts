@@ -1,23 +1,27 @@
 import * as v from 'valibot'
-import type { SessionUser } from '../../../core/schemas/auth.ts'
 import { issuesToMessage } from '../../../core/schemas/common.ts'
+import type { SessionUser } from '../../../core/schemas/auth.ts'
 import { StudyRecordInput, studyRecordFields, type StudyRecord } from '../../../core/schemas/entities.ts'
 import { newId } from '../../../core/ids.ts'
 import type { AccountDb } from '../../db/account-db.ts'
-import { deleteRow, writeRow } from '../../db/write.ts'
+import { deleteRow, ValidationError, writeRow } from '../../db/write.ts'
+
+/**
+ * The form takes the validation error from here: importing it loads this repository with the form,
+ * so that 保存 shows the row in the next frame instead of waiting for a lazy import.
+ */
+export { ValidationError }
 
 export type StudyDraft = Omit<StudyRecord, 'id' | 'ownerId' | 'branchId' | 'orgId' | 'createdAt' | 'updatedAt' | 'deleted'>
 
-/** Input the member typed that the shared schema refuses; the message is for the form. */
-export class StudyInputError extends Error {}
-
+/** Parse with the shared schema; what it refuses is a ValidationError whose message the form shows. */
 function check<S extends v.GenericSchema>(schema: S, input: unknown): v.InferOutput<S> {
   const r = v.safeParse(schema, input)
-  if (!r.success) throw new StudyInputError(issuesToMessage(r.issues, schema))
+  if (!r.success) throw new ValidationError(issuesToMessage(r.issues, schema))
   return r.output
 }
 
-/** A new record, checked (synchronously, throws StudyInputError) and not yet written: what the list shows at once. */
+/** A new record, checked (synchronously, throws ValidationError) and not yet written: what the list shows at once. */
 export function prepareStudy(user: SessionUser, draft: StudyDraft): { row: StudyRecord; fields: Record<string, unknown> } {
   const now = new Date().toISOString()
   const fields = check(StudyRecordInput, { ...draft, createdAt: now })
@@ -43,7 +47,7 @@ export async function createStudy(db: AccountDb, user: SessionUser, draft: Study
   return writeNewStudy(db, prepareStudy(user, draft))
 }
 
-/** An edit, checked (synchronously, throws StudyInputError) before anything is shown or written. */
+/** An edit, checked (synchronously, throws ValidationError) before anything is shown or written. */
 export function checkStudyEdit(draft: StudyDraft): StudyDraft {
   return check(
     v.object(Object.fromEntries(Object.keys(draft).map((k) => [k, studyRecordFields[k as keyof StudyDraft]]))),
@@ -57,7 +61,7 @@ export function checkStudyEdit(draft: StudyDraft): StudyDraft {
  */
 export async function updateStudy(db: AccountDb, id: string, draft: StudyDraft): Promise<StudyRecord> {
   const current = await db.study_records.get(id)
-  if (!current || current.deleted) throw new StudyInputError('该记录已不存在')
+  if (!current || current.deleted) throw new ValidationError('该记录已不存在')
   const input = checkStudyEdit(draft)
   const changed: Partial<StudyDraft> = {}
   for (const key of Object.keys(input) as (keyof StudyDraft)[]) {

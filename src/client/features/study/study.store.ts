@@ -121,7 +121,7 @@ export const useStudyStore = defineStore('study', () => {
   }
 
   /**
-   * A new record: checked (a StudyInputError is thrown here, nothing shown), shown in the list at
+   * A new record: checked (a ValidationError is thrown here, nothing shown), shown in the list at
    * once, and written (row + outbox in one transaction); `committed` says when it is stored.
    */
   async function add(draft: StudyDraft): Promise<ShownWrite> {

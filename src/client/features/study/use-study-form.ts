@@ -3,7 +3,7 @@ import { showConfirmDialog, showToast } from 'vant'
 import 'vant/es/dialog/style'
 import 'vant/es/toast/style'
 import { useStudyStore } from './study.store.ts'
-import { StudyInputError, type StudyDraft } from './study.repo.ts'
+import { ValidationError, type StudyDraft } from './study.repo.ts'
 import { StorageFullError } from '../../db/errors.ts'
 import { useSyncStore } from '../../sync/sync.store.ts'
 import { STUDY_KINDS, type StudyKind } from '../../../core/domain/study-kinds.ts'
@@ -12,7 +12,7 @@ import type { ShownWrite } from './study.store.ts'
 
 /** What the member reads when a save did not reach the phone's storage (the row has left the list again). */
 export function saveFailedText(err: unknown): string {
-  if (err instanceof StudyInputError || err instanceof StorageFullError) return `未能保存：${err.message}`
+  if (err instanceof ValidationError || err instanceof StorageFullError) return `未能保存：${err.message}`
   return '保存失败，这条学习记录未能存入本机，请重新填写后再试'
 }
 
@@ -66,7 +66,7 @@ export function useStudyForm(id: string | null, fromRejected: string | null, don
       // Checked here: input the schema refuses stays on the form with its reason, nothing shown.
       shown = id ? await study.save(id, { ...draft }, loaded) : await study.add({ ...draft })
     } catch (err) {
-      if (err instanceof StudyInputError || err instanceof StorageFullError) error.value = err.message
+      if (err instanceof ValidationError || err instanceof StorageFullError) error.value = err.message
       else {
         error.value = '保存失败，请重试'
         console.error(err)
@@ -83,7 +83,7 @@ export function useStudyForm(id: string | null, fromRejected: string | null, don
         showToast(sync.online ? '已保存' : '已保存在本机，联网后自动同步')
       },
       (err: unknown) => {
-        if (!(err instanceof StudyInputError || err instanceof StorageFullError)) console.error(err)
+        if (!(err instanceof ValidationError || err instanceof StorageFullError)) console.error(err)
         showToast({ message: saveFailedText(err), duration: 4000 })
       },
     )

@@ -1,18 +1,17 @@
 import * as v from 'valibot'
+import { issuesToMessage } from '../../../core/schemas/common.ts'
 import { followupFields, householdFields, visitFields, type Followup, type Household, type Visit } from '../../../core/schemas/entities.ts'
 import { newId } from '../../../core/ids.ts'
-import { issuesToMessage } from '../../../core/schemas/common.ts'
 import type { SessionUser } from '../../../core/schemas/auth.ts'
 import type { AccountDb } from '../../db/account-db.ts'
-import { writeRow } from '../../db/write.ts'
+import { ValidationError, writeBatch, writeRow } from '../../db/write.ts'
 import type { CompressedPhoto } from '../../photos/compress.ts'
 import { pendingPhotoRows } from '../../photos/photos.repo.ts'
 
-export class VisitError extends Error {}
-
-const check = <S extends v.GenericSchema>(schema: S, value: unknown): v.InferOutput<S> => {
-  const r = v.safeParse(schema, value)
-  if (!r.success) throw new VisitError(issuesToMessage(r.issues, schema))
+/** Parse with the shared schema; what it refuses is a ValidationError whose message the form shows. */
+function check<S extends v.GenericSchema>(schema: S, input: unknown): v.InferOutput<S> {
+  const r = v.safeParse(schema, input)
+  if (!r.success) throw new ValidationError(issuesToMessage(r.issues, schema))
   return r.output
 }
 
@@ -21,7 +20,7 @@ export type HouseholdInput = Omit<v.InferInput<v.ObjectSchema<typeof householdFi
 export async function saveHousehold(db: AccountDb, user: SessionUser, id: string | null, input: HouseholdInput): Promise<string> {
   if (id) {
     const current = await db.households.get(id)
-    if (!current) throw new VisitError('联系户不存在')
+    if (!current) throw new ValidationError('联系户不存在')
     const patch = check(v.partial(v.object(householdFields)), input)
     const changed = Object.fromEntries(
       Object.entries(patch).filter(([k, val]) => JSON.stringify(current[k as keyof Household]) !== JSON.stringify(val)),
@@ -49,8 +48,8 @@ export interface VisitDraft {
 }
 
 /**
- * A visit recorded on the spot: the photos are kept on the phone first (they are large and go up
- * separately, in the background), then the visit and its follow-ups through the one write path.
+ * A visit recorded on the spot, in one transaction: its photos kept on the phone (they are large
+ * and go up separately, in the background), the visit and its follow-ups through the one write path.
  */
 export async function recordVisit(db: AccountDb, user: SessionUser, draft: VisitDraft): Promise<string> {
   const createdAt = new Date().toISOString()
@@ -71,35 +70,42 @@ export async function recordVisit(db: AccountDb, user: SessionUser, draft: Visit
     photoIds,
     createdAt,
   })
-  if (!fields.householdId && !fields.place.trim()) throw new VisitError('请选择联系户或填写走访地点')
+  if (!fields.householdId && !fields.place.trim()) throw new ValidationError('请选择联系户或填写走访地点')
   const followups = draft.followups
     .filter((f) => f.text.trim())
     .map((f) => check(v.object(followupFields), { ...f, visitId: id, createdAt }))
-  await db.photo_blobs.bulkAdd(pendingPhotoRows({ kind: 'visits', id }, draft.photos, photoIds, createdAt))
   const visit: Visit = { id, orgId: user.orgId, ...fields, createdBy: user.id, updatedAt: createdAt, deleted: false }
-  await writeRow(db, 'visits', visit, { ...fields })
-  for (const f of followups) {
-    const row: Followup = {
-      id: newId(),
-      orgId: user.orgId,
-      branchId: user.branchId,
-      householdId: fields.householdId,
-      ...f,
-      closedAt: null,
-      closeNote: '',
-      updatedAt: createdAt,
-      deleted: false,
-    }
-    await writeRow(db, 'followups', row, { ...f })
-  }
+  await writeBatch(
+    db,
+    ['visits', 'followups'],
+    async (w) => {
+      await db.photo_blobs.bulkAdd(pendingPhotoRows({ kind: 'visits', id }, draft.photos, photoIds, createdAt))
+      await w.put('visits', visit, { ...fields })
+      for (const f of followups) {
+        const row: Followup = {
+          id: newId(),
+          orgId: user.orgId,
+          branchId: user.branchId,
+          householdId: fields.householdId,
+          ...f,
+          closedAt: null,
+          closeNote: '',
+          updatedAt: createdAt,
+          deleted: false,
+        }
+        await w.put('followups', row, { ...f })
+      }
+    },
+    [db.photo_blobs],
+  )
   return id
 }
 
 export async function closeFollowup(db: AccountDb, id: string, note: string): Promise<void> {
   const current = await db.followups.get(id)
-  if (!current) throw new VisitError('事项不存在')
+  if (!current) throw new ValidationError('事项不存在')
   const closeNote = note.trim()
-  if (!closeNote) throw new VisitError('请填写办理结果')
+  if (!closeNote) throw new ValidationError('请填写办理结果')
   const now = new Date().toISOString()
   await writeRow(db, 'followups', { ...current, closedAt: now, closeNote, updatedAt: now }, { closeNote })
 }
