@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
-import { sql } from 'kysely'
 import type { AppContext } from '../context.ts'
 import { isStorageFull } from '../lib/storage.ts'
 import * as contracts from '../../core/contracts/auth.ts'
+import { ping, writeProbe } from '../repositories/meta.ts'
 import { route } from './route.ts'
 
 /** The probe writes (and removes, in the same transaction) about this much: a page or four of a small push. */
@@ -21,14 +21,7 @@ export function healthRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   async function probe(): Promise<void> {
     try {
-      await ctx.db.transaction().execute(async (trx) => {
-        await trx
-          .insertInto('meta')
-          .values({ key: 'storage_probe', value: randomBytes(PROBE_BYTES / 2).toString('hex') })
-          .onConflict((oc) => oc.column('key').doUpdateSet({ value: (eb) => eb.ref('excluded.value') }))
-          .execute()
-        await trx.deleteFrom('meta').where('key', '=', 'storage_probe').execute()
-      })
+      await writeProbe(ctx.db, randomBytes(PROBE_BYTES / 2).toString('hex'))
       ctx.storage.noteWritten()
     } catch (err) {
       if (!isStorageFull(err)) throw err
@@ -39,7 +32,7 @@ export function healthRoutes(app: FastifyInstance, ctx: AppContext): void {
   route(app, contracts.health, {
     access: 'public',
     handler: async ({ reply }) => {
-      await sql`select 1`.execute(ctx.db)
+      await ping(ctx.db)
       if (ctx.storage.full) {
         probing ??= probe().finally(() => (probing = null))
         await probing
