@@ -8,7 +8,7 @@ export interface StudySummary {
 }
 
 /** Totals of a list of records, per kind in display order (kinds with no record left out). */
-export function summarize(records: readonly StudyRecord[]): StudySummary {
+export function summarize(records: readonly Pick<StudyRecord, 'kind' | 'minutes'>[]): StudySummary {
   const per = new Map<StudyKind, { count: number; minutes: number }>()
   let minutes = 0
   for (const r of records) {

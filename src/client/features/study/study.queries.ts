@@ -20,11 +20,15 @@ export async function monthRecords(db: AccountDb, ownerId: string, month: string
  * (a month a first pull filled with many records costs one read, not a list held in memory).
  */
 export async function monthSummary(db: AccountDb, ownerId: string, month: string): Promise<StudySummary> {
-  const rows = await db.study_records
+  // A cursor, not toArray: Dexie keeps a live query's arrays in its cache while it is followed.
+  const kept: Pick<StudyRecord, 'kind' | 'minutes'>[] = []
+  await db.study_records
     .where('[ownerId+date]')
     .between([ownerId, `${month}-01`], [ownerId, `${month}-31`], true, true)
-    .toArray()
-  return summarize(rows.filter((r) => !r.deleted))
+    .each((r) => {
+      if (!r.deleted) kept.push({ kind: r.kind, minutes: r.minutes })
+    })
+  return summarize(kept)
 }
 
 export async function getStudy(db: AccountDb, id: string): Promise<StudyRecord | undefined> {
