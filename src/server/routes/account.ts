@@ -11,7 +11,7 @@ import { redeemActivationCode } from '../services/admin/activation.ts'
 import { activeSessions, createSession, revokeRemotely, revokeSession } from '../repositories/sessions.ts'
 import { setPassword, signedIn } from '../repositories/users.ts'
 import { personalRows } from '../repositories/personal-data.ts'
-import { route } from './route.ts'
+import { publicRoute, route } from './route.ts'
 import { audit } from '../services/admin/audit.ts'
 import { STUDY_KIND_LABELS } from '../../core/domain/study-kinds.ts'
 import { STATUS_LABELS, ROLE_LABELS } from '../../core/domain/roles.ts'
@@ -27,8 +27,7 @@ export function accountRoutes(app: FastifyInstance, ctx: AppContext): void {
   // out every earlier session of the person, as a remote sign-out in the same transaction: a reset
   // is what one does when a phone or the password is in someone else's hands, so those phones
   // wipe the account's data at their next contact (docs/sync.md).
-  route(app, activate, {
-    access: 'public',
+  publicRoute(app, activate, {
     before: (request, reply) => limiter.fromAddress('activate', request.ip, reply),
     handler: async ({ request, reply, body: input }) => {
       await limiter.forAccount('activate', input.phone, reply)

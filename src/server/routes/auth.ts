@@ -7,7 +7,7 @@ import { attemptLimiter } from '../lib/attempt-limits.ts'
 import { findUserByPhone, sessionUser, signedIn } from '../repositories/users.ts'
 import { createSession, revokeSession } from '../repositories/sessions.ts'
 import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from '../plugins/auth.ts'
-import { route } from './route.ts'
+import { publicRoute, route } from './route.ts'
 
 export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
   const limiter = attemptLimiter(ctx.db, ctx.loginLimits)
@@ -15,8 +15,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
   // shared schema, whatever spaces or digits it was typed with), in the database so every process
   // shares them; repeated failures lock the account for a while. Members behind one office NAT do
   // not lock each other out, and no answer says whether the account exists.
-  route(app, contracts.login, {
-    access: 'public',
+  publicRoute(app, contracts.login, {
     before: (request, reply) => limiter.fromAddress('login', request.ip, reply),
     handler: async ({ request, reply, body: input }) => {
       await limiter.forAccount('login', input.phone, reply)
@@ -36,8 +35,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
   })
 
-  route(app, contracts.logout, {
-    access: 'public',
+  publicRoute(app, contracts.logout, {
     handler: async ({ request, reply }) => {
       const token = request.cookies[SESSION_COOKIE]
       if (token) await revokeSession(ctx.db, token)

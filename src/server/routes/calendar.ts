@@ -4,7 +4,7 @@ import type { AppContext } from '../context.ts'
 import { HttpError } from '../lib/http-error.ts'
 import * as contracts from '../../core/contracts/calendar.ts'
 import { expectedMeetings, feedOf, feedOwner, removeFeed, replaceFeed } from '../repositories/calendar-feeds.ts'
-import { route } from './route.ts'
+import { publicRoute, route } from './route.ts'
 import { personalCalendar } from '../services/calendar/ics.ts'
 
 const hash = (token: string) => createHash('sha256').update(token).digest('base64url')
@@ -40,8 +40,7 @@ export function calendarRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
   })
 
-  route(app, contracts.calendarFeed, {
-    access: 'public',
+  publicRoute(app, contracts.calendarFeed, {
     handler: async ({ request, reply, params: { file } }) => {
       const person = await feedOwner(ctx.read, hash(file.slice(0, -4)))
       if (!person) throw new HttpError(404, 'not_found', '订阅链接已失效，请在“我的”中重新生成')

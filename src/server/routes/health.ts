@@ -4,7 +4,7 @@ import type { AppContext } from '../context.ts'
 import { isStorageFull } from '../lib/storage.ts'
 import * as contracts from '../../core/contracts/auth.ts'
 import { ping, writeProbe } from '../repositories/meta.ts'
-import { route } from './route.ts'
+import { publicRoute } from './route.ts'
 
 /** The probe writes (and removes, in the same transaction) about this much: a page or four of a small push. */
 const PROBE_BYTES = 16 * 1024
@@ -29,8 +29,7 @@ export function healthRoutes(app: FastifyInstance, ctx: AppContext): void {
     }
   }
 
-  route(app, contracts.health, {
-    access: 'public',
+  publicRoute(app, contracts.health, {
     handler: async ({ reply }) => {
       await ping(ctx.db)
       if (ctx.storage.full) {

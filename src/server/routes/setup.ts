@@ -6,7 +6,7 @@ import { countUsers, signedIn } from '../repositories/users.ts'
 import { createOrganization, createUser } from '../repositories/organization.ts'
 import { createSession } from '../repositories/sessions.ts'
 import { setSessionCookie } from '../plugins/auth.ts'
-import { route } from './route.ts'
+import { publicRoute } from './route.ts'
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemo } from '../ops/demo-seed.ts'
 
 /** First run: an empty database offers setup (organisation + first administrator) or the demo. */
@@ -15,10 +15,9 @@ export function setupRoutes(app: FastifyInstance, ctx: AppContext): void {
     if ((await countUsers(ctx.db)) > 0) throw new HttpError(409, 'already_set_up')
   }
 
-  route(app, contracts.setupStatus, { access: 'public', handler: async () => ({ needsSetup: (await countUsers(ctx.db)) === 0 }) })
+  publicRoute(app, contracts.setupStatus, { handler: async () => ({ needsSetup: (await countUsers(ctx.db)) === 0 }) })
 
-  route(app, contracts.setup, {
-    access: 'public',
+  publicRoute(app, contracts.setup, {
     handler: async ({ request, reply, body: input }) => {
       await ensureEmpty()
       const userId = await ctx.db.transaction().execute(async (trx) => {
@@ -38,8 +37,7 @@ export function setupRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
   })
 
-  route(app, contracts.seedDemo, {
-    access: 'public',
+  publicRoute(app, contracts.seedDemo, {
     handler: async ({ request }) => {
       await ensureEmpty()
       await seedDemo(ctx.db)

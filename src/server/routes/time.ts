@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import * as contracts from '../../core/contracts/auth.ts'
-import { route } from './route.ts'
+import { publicRoute } from './route.ts'
 
 /**
  * The server's clock, to the millisecond, for anyone: the organiser's phone compares its own clock
@@ -8,8 +8,7 @@ import { route } from './route.ts'
  * refuses). Reads nothing, writes nothing.
  */
 export function timeRoutes(app: FastifyInstance): void {
-  route(app, contracts.time, {
-    access: 'public',
+  publicRoute(app, contracts.time, {
     handler: async ({ reply }) => {
       void reply.header('cache-control', 'no-store')
       return { now: Date.now() }
