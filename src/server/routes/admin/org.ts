@@ -4,7 +4,7 @@ import { updatePerson } from '../../services/admin/people.ts'
 import { HttpError } from '../../lib/http-error.ts'
 import type { AuditEntry } from '../../../core/schemas/people.ts'
 import * as contracts from '../../../core/contracts/org.ts'
-import { AUDIT_ACTIONS, audit, type AuditAction } from '../../services/admin/audit.ts'
+import { AUDIT_ACTIONS, audit } from '../../services/admin/audit.ts'
 import { branchOfOrg } from '../../services/admin/scope.ts'
 import { managesBranch } from '../../../core/domain/authority.ts'
 import { createBranch } from '../../repositories/organization.ts'
@@ -26,6 +26,9 @@ import {
 } from '../../repositories/org-units.ts'
 import { sortOrgUnits } from '../../../core/domain/order.ts'
 import { route } from '../route.ts'
+
+/** The audit log's actions as people read them (an action no longer named shows as stored). */
+const ACTION_LABELS = new Map<string, string>(Object.entries(AUDIT_ACTIONS))
 
 /** The organisation tree (机关党委 → 党支部 → 党小组) and the audit log. */
 export function orgRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -133,7 +136,7 @@ export function orgRoutes(app: FastifyInstance, ctx: AppContext): void {
     access: 'admin',
     handler: async ({ viewer, query: { before } }) => {
       const rows = await auditPage(ctx.read, viewer.orgId, before)
-      const entries: AuditEntry[] = rows.map((r) => ({ ...r, action: AUDIT_ACTIONS[r.action as AuditAction] ?? r.action }))
+      const entries: AuditEntry[] = rows.map((r) => ({ ...r, action: ACTION_LABELS.get(r.action) ?? r.action }))
       return { entries }
     },
   })
