@@ -5,6 +5,7 @@ import { createAppRouter } from './router.ts'
 import { useSessionStore } from '../session/session.store.ts'
 import { useSettingsStore } from '../features/settings/settings.store.ts'
 import { whenIdle } from './idle.ts'
+import { keepHomeSnapshot, mountApp } from './snapshot-swap.ts'
 import { uploadPhotosAfterSync } from '../photos/upload-after-sync.ts'
 import { disablePushOnSignOut } from '../features/reminders/sign-out.ts'
 import './theme.css'
@@ -27,8 +28,11 @@ async function start(): Promise<void> {
     },
     { immediate: true },
   )
-  app.use(createAppRouter())
-  app.mount('#app')
+  const router = createAppRouter()
+  app.use(router)
+  // Over the home screen's snapshot when the service worker painted one (snapshot-swap.ts).
+  const root = await mountApp(app, router)
+  keepHomeSnapshot(root, router, () => session.signedIn)
   void session.refresh()
   // The service worker's registration (workbox-window) waits until the first screen is drawn.
   whenIdle(() => void import('../pwa/update.store.ts').then(({ useUpdateStore }) => useUpdateStore().register()))

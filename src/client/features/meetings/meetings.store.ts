@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import type { MyStatus } from './status-text.ts'
 import { computed, ref } from 'vue'
-import type { Attendance, Makeup, Meeting, UserProfile } from '../../../core/schemas/entities.ts'
+import type { Attendance, Makeup, Meeting } from '../../../core/schemas/entities.ts'
 import {
   compliance,
   DEFAULT_RULES,
@@ -11,13 +11,13 @@ import {
   type AttendanceStatus,
   type Rule,
 } from '../../../core/domain/meetings.ts'
-import { sortByName, sortOrgUnits } from '../../../core/domain/order.ts'
 import { chinaToday } from '../../../core/domain/china-time.ts'
 import { signInPhase } from '../../../core/domain/sign-in-token.ts'
 import { attendanceId } from '../../../core/attendance-id.ts'
 import { api } from '../../api/client.ts'
 import { useLiveQuery } from '../../db/live.ts'
 import { useSessionStore } from '../../session/session.store.ts'
+import { usePeopleStore } from '../people/people.store.ts'
 import { useClockStore } from './clock.store.ts'
 import type { MeetingInput } from './meetings.repo.ts'
 
@@ -37,6 +37,7 @@ export type { MyStatus }
 /** Meetings on this phone (as the server's scope allowed), attendance, 补学 and the compliance view. */
 export const useMeetingsStore = defineStore('meetings', () => {
   const session = useSessionStore()
+  const people = usePeopleStore()
   const me = () => session.user?.id ?? ''
   const meetings = useLiveQuery<Meeting[]>(
     async () => ((await session.db?.meetings.orderBy('startsAt').toArray()) ?? []).filter((m) => !m.deleted),
@@ -58,11 +59,6 @@ export const useMeetingsStore = defineStore('meetings', () => {
     new Set(),
     [() => session.db],
   )
-  const people = useLiveQuery<UserProfile[]>(
-    async () => sortByName(((await session.db?.users.toArray()) ?? []).filter((u) => !u.removed)),
-    [],
-    [() => session.db],
-  )
   const rules = useLiveQuery<Rule[]>(
     async () => ((await session.db?.meta.get('rules'))?.value as Rule[] | undefined) ?? DEFAULT_RULES,
     DEFAULT_RULES,
@@ -77,7 +73,6 @@ export const useMeetingsStore = defineStore('meetings', () => {
   const now = ref(Date.now())
   const tick = () => (now.value = Date.now())
 
-  const nameOf = computed(() => new Map(people.value.map((p) => [p.id, p.name])))
   const byId = computed(() => new Map(meetings.value.map((m) => [m.id, m])))
   const attendanceOf = (meetingId: string) => attendance.value.filter((a) => a.meetingId === meetingId)
   const myRow = (meetingId: string) => attendance.value.find((a) => a.meetingId === meetingId && a.memberId === me()) ?? null
@@ -133,7 +128,7 @@ export const useMeetingsStore = defineStore('meetings', () => {
       ),
     }))
   })
-  const branches = useLiveQuery(async () => sortOrgUnits((await session.db?.branches.toArray()) ?? []), [], [() => session.db])
+  const branches = computed(() => people.branches)
   const branchName = computed(() => new Map(branches.value.map((b) => [b.id, b.name])))
 
   async function refreshRules(): Promise<void> {
@@ -175,9 +170,7 @@ export const useMeetingsStore = defineStore('meetings', () => {
     meetings,
     attendance,
     makeups,
-    people,
     rules,
-    nameOf,
     byId,
     branches,
     branchName,

@@ -12,6 +12,7 @@ import { chinaToday } from '../../../core/domain/china-time.ts'
 import { useLiveQuery } from '../../db/live.ts'
 import { ValidationError } from '../../db/errors.ts'
 import { useSessionStore } from '../../session/session.store.ts'
+import { everyone } from '../people/people.repo.ts'
 import type { PartyDates } from './party.repo.ts'
 
 const withDates = (u: UserProfile): UserProfile => ({ ...u, joinedPartyOn: u.joinedPartyOn ?? null, fullMemberOn: u.fullMemberOn ?? null })
@@ -20,7 +21,11 @@ const withDates = (u: UserProfile): UserProfile => ({ ...u, joinedPartyOn: u.joi
 export const usePartyStore = defineStore('party', () => {
   const session = useSessionStore()
   const today = ref(chinaToday(new Date()))
-  const people = useLiveQuery<UserProfile[]>(async () => ((await session.db?.users.toArray()) ?? []).map(withDates), [], [() => session.db])
+  const people = useLiveQuery<UserProfile[]>(
+    async () => (session.db ? (await everyone(session.db)).map(withDates) : []),
+    [],
+    [() => session.db],
+  )
   const me = computed(() => people.value.find((u) => u.id === session.user?.id) ?? null)
   const renewals = useLiveQuery<OathRenewal[]>(
     async () => ((await session.db?.oath_renewals.toArray()) ?? []).filter((r) => !r.deleted),

@@ -3,6 +3,7 @@ import { inAppNotices, type Notice, type ReminderPerson } from '../../../core/do
 import type { SessionUser } from '../../../core/schemas/auth.ts'
 import type { AccountDb } from '../../db/account-db.ts'
 import { readReminderPrefs } from './reminders.queries.ts'
+import { managedPeople } from '../people/people.repo.ts'
 
 const SHOWN = 'notices-shown'
 const LAST_OPENED = 'last-opened-on'
@@ -32,12 +33,7 @@ export async function takeNotices(db: AccountDb, user: SessionUser, now = new Da
   const meRow = await db.users.get(user.id)
   const me = asPerson(meRow ?? { ...user, joinedPartyOn: null })
   // The same people as the 政治生日 list on 首页: a secretary's branch (themselves included), an administrator's whole organisation.
-  const managed =
-    user.role === 'admin'
-      ? await db.users.toArray()
-      : user.role === 'secretary' && user.branchId
-        ? await db.users.where('branchId').equals(user.branchId).toArray()
-        : []
+  const managed = await managedPeople(db, user)
   const branch = managed.filter((u) => !u.removed).map(asPerson)
   const oldest = await db.outbox.orderBy('seq').first()
   const monthStart = `${today.slice(0, 7)}-01`

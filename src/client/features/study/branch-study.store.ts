@@ -1,9 +1,10 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import type { Branch, StudyRecord, UserProfile } from '../../../core/schemas/entities.ts'
-import { sortByName, sortOrgUnits } from '../../../core/domain/order.ts'
+import type { Branch, StudyRecord } from '../../../core/schemas/entities.ts'
+import { sortOrgUnits } from '../../../core/domain/order.ts'
 import { useLiveQuery } from '../../db/live.ts'
 import { useSessionStore } from '../../session/session.store.ts'
+import { usePeopleStore } from '../people/people.store.ts'
 import { monthOf } from './study-summary.ts'
 
 /**
@@ -23,11 +24,7 @@ export const useBranchStudyStore = defineStore('branch-study', () => {
   const branchId = computed(() =>
     session.user?.role === 'admin' ? (chosen.value ?? branches.value[0]?.id ?? null) : (session.user?.branchId ?? null),
   )
-  const people = useLiveQuery<UserProfile[]>(
-    async () => sortByName(((await session.db?.users.toArray()) ?? []).filter((u) => !u.removed)),
-    [],
-    [() => session.db],
-  )
+  const people = usePeopleStore()
   const records = useLiveQuery<StudyRecord[]>(
     async () =>
       (
@@ -39,12 +36,10 @@ export const useBranchStudyStore = defineStore('branch-study', () => {
   const members = computed(() => {
     const b = branchId.value
     const inBranch = records.value.filter((r) => r.branchId === b)
-    return people.value
-      .filter((p) => p.branchId === b)
-      .map((p) => {
-        const mine = inBranch.filter((r) => r.ownerId === p.id).sort((x, y) => x.date.localeCompare(y.date))
-        return { person: p, records: mine, minutes: mine.reduce((t, r) => t + r.minutes, 0) }
-      })
+    return people.inBranch(b).map((p) => {
+      const mine = inBranch.filter((r) => r.ownerId === p.id).sort((x, y) => x.date.localeCompare(y.date))
+      return { person: p, records: mine, minutes: mine.reduce((t, r) => t + r.minutes, 0) }
+    })
   })
   const nothingYet = computed(() => members.value.filter((m) => m.records.length === 0).map((m) => m.person.name))
   const choose = (id: string) => (chosen.value = id)

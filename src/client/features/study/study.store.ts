@@ -1,9 +1,10 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
 import type { StudyKind } from '../../../core/domain/study-kinds.ts'
-import type { StudyRecord, UserProfile } from '../../../core/schemas/entities.ts'
+import type { StudyRecord } from '../../../core/schemas/entities.ts'
 import { useLiveQuery } from '../../db/live.ts'
 import { useSessionStore } from '../../session/session.store.ts'
+import { usePeopleStore } from '../people/people.store.ts'
 import type { StudyDraft } from './study.repo.ts'
 import { getStudy, monthRecords, newestFirst } from './study.queries.ts'
 
@@ -51,11 +52,8 @@ export const useStudyStore = defineStore('study', () => {
     [() => session.db],
   )
   /** Members whose records this person may read (the server decided what was synced here). */
-  const members = useLiveQuery<UserProfile[]>(
-    async () => ((await session.db?.users.toArray()) ?? []).filter((u) => !u.removed).sort((a, b) => a.name.localeCompare(b.name, 'zh-CN')),
-    [],
-    [() => session.db],
-  )
+  const people = usePeopleStore()
+  const members = computed(() => people.people)
 
   /** Records shown at once on 保存 (tap → the row in the next frame), by id. */
   const optimistic = shallowRef<ReadonlyMap<string, Optimistic>>(new Map())
