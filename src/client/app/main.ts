@@ -5,7 +5,6 @@ import { createAppRouter } from './router.ts'
 import { useSessionStore } from '../session/session.store.ts'
 import { useSettingsStore } from '../features/settings/settings.store.ts'
 import { whenIdle } from './idle.ts'
-import { keepHomeSnapshot, mountApp } from './snapshot-swap.ts'
 import { uploadPhotosAfterSync } from '../photos/upload-after-sync.ts'
 import { disablePushOnSignOut } from '../features/reminders/sign-out.ts'
 import './theme.css'
@@ -28,11 +27,8 @@ async function start(): Promise<void> {
     },
     { immediate: true },
   )
-  const router = createAppRouter()
-  app.use(router)
-  // Over the home screen's snapshot when the service worker painted one (snapshot-swap.ts).
-  const root = await mountApp(app, router)
-  keepHomeSnapshot(root, router, () => session.signedIn)
+  app.use(createAppRouter())
+  app.mount('#app')
   void session.refresh()
   // The service worker's registration (workbox-window) waits until the first screen is drawn.
   whenIdle(() => void import('../pwa/update.store.ts').then(({ useUpdateStore }) => useUpdateStore().register()))
