@@ -6,6 +6,7 @@ import { ApiError, NetworkError } from '../api/http.ts'
 import type { AccountDb } from '../db/account-db.ts'
 import { clearCurrentUser, loadCurrentUser, saveCurrentUser } from '../db/device-db.ts'
 import { emitSignOut } from './sign-out.ts'
+import { isAdmin, isManager, managesBranch } from '../../core/domain/authority.ts'
 
 /**
  * Who is signed in on this phone. Kept in IndexedDB so the app opens offline, straight into
@@ -117,11 +118,19 @@ export const useSessionStore = defineStore('session', () => {
   const seedDemo = () => api.seedDemo()
 
   const signedIn = computed(() => user.value !== null)
+  /** A secretary or an administrator (core/domain/authority.ts: the server checks the same). */
+  const manager = computed(() => user.value !== null && isManager(user.value.role))
+  const admin = computed(() => user.value !== null && isAdmin(user.value.role))
+  /** May the signed-in person manage that branch (null: the organ's leadership)? */
+  const manages = (branchId: string | null) => user.value !== null && managesBranch(user.value, branchId)
   return {
     user,
     db,
     restored,
     signedIn,
+    isManager: manager,
+    isAdmin: admin,
+    manages,
     signedOutRemotely,
     wipeSignedOut,
     restore,

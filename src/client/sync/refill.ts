@@ -13,6 +13,7 @@ import {
   visitFields,
 } from '../../core/schemas/entities.ts'
 import { REFILL_KEY, type AccountDb } from '../db/account-db.ts'
+import { managesBranch } from '../../core/domain/authority.ts'
 
 /**
  * After a server restore (a pull answers `resetReason: 'restored'`), the phone sends back what
@@ -54,8 +55,7 @@ const ORDER: WritableTable[] = [
 /** The rows this person wrote (or, for managers, keeps) that the server would accept from them again. */
 export async function rememberAuthored(db: AccountDb, me: SessionUser): Promise<void> {
   const went = new Set((await db.visits.toArray()).filter((v) => v.memberIds.includes(me.id)).map((v) => v.id))
-  const manages = (branchId: unknown) =>
-    me.role === 'admin' || (me.role === 'secretary' && me.branchId !== null && branchId === me.branchId)
+  const manages = (branchId: unknown) => managesBranch(me, typeof branchId === 'string' ? branchId : null)
   const mine: { [K in WritableTable]: (r: Row) => boolean } = {
     study_records: (r) => r.ownerId === me.id,
     oath_renewals: (r) => r.ownerId === me.id,

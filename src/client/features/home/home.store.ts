@@ -21,10 +21,10 @@ export const useHomeStore = defineStore('home', () => {
    */
   const meetingCount = useLiveQuery(() => session.db?.meetings.count() ?? 0, 0, [() => session.db])
   const followupCount = useLiveQuery(() => session.db?.followups.count() ?? 0, 0, [() => session.db])
-  const showMeetings = computed(() => session.user?.role !== 'member' || meetingCount.value > 0)
+  const showMeetings = computed(() => session.isManager || meetingCount.value > 0)
   /** Leave requests to approve and 补学 to confirm in the meetings this person manages. */
   const approvals = useLiveQuery(
-    () => (session.db && session.user?.role !== 'member' ? pendingCounts(session.db, session.user) : { leave: 0, makeups: 0 }),
+    () => (session.db && session.user && session.isManager ? pendingCounts(session.db, session.user) : { leave: 0, makeups: 0 }),
     { leave: 0, makeups: 0 },
     [() => session.db, () => session.user?.role],
   )

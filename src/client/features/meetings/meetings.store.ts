@@ -20,6 +20,7 @@ import { useSessionStore } from '../../session/session.store.ts'
 import { usePeopleStore } from '../people/people.store.ts'
 import { useClockStore } from './clock.store.ts'
 import type { MeetingInput } from './meetings.repo.ts'
+import { isAdmin, isManager } from '../../../core/domain/authority.ts'
 
 // Writes validate with the shared schemas: loaded on the first write, not with the home screen.
 const writes = () => import('./meetings.repo.ts')
@@ -76,8 +77,7 @@ export const useMeetingsStore = defineStore('meetings', () => {
   const byId = computed(() => new Map(meetings.value.map((m) => [m.id, m])))
   const attendanceOf = (meetingId: string) => attendance.value.filter((a) => a.meetingId === meetingId)
   const myRow = (meetingId: string) => attendance.value.find((a) => a.meetingId === meetingId && a.memberId === me()) ?? null
-  const manages = (m: Pick<Meeting, 'branchId'>) =>
-    session.user?.role === 'admin' || (session.user?.role === 'secretary' && m.branchId !== null && m.branchId === session.user.branchId)
+  const manages = (m: Pick<Meeting, 'branchId'>) => session.manages(m.branchId)
   const started = (m: Meeting) => Date.parse(m.startsAt) <= now.value
   const upcoming = computed(() => meetings.value.filter((m) => Date.parse(m.startsAt) + m.durationMinutes * 60_000 >= now.value))
   const past = computed(() => meetings.value.filter((m) => Date.parse(m.startsAt) + m.durationMinutes * 60_000 < now.value).reverse())
@@ -105,13 +105,12 @@ export const useMeetingsStore = defineStore('meetings', () => {
   /** What each body the viewer manages still owes (their branch; every branch and the leadership for administrators). */
   const complianceView = computed(() => {
     const u = session.user
-    if (!u || u.role === 'member') return []
-    const bodies: { id: string | null; name: string }[] =
-      u.role === 'admin'
-        ? [{ id: null, name: '机关党委（中心组）' }, ...branches.value.filter((b) => !b.archived).map((b) => ({ id: b.id, name: b.name }))]
-        : u.branchId
-          ? [{ id: u.branchId, name: u.branchName ?? '本支部' }]
-          : []
+    if (!u || !isManager(u.role)) return []
+    const bodies: { id: string | null; name: string }[] = isAdmin(u.role)
+      ? [{ id: null, name: '机关党委（中心组）' }, ...branches.value.filter((b) => !b.archived).map((b) => ({ id: b.id, name: b.name }))]
+      : u.branchId
+        ? [{ id: u.branchId, name: u.branchName ?? '本支部' }]
+        : []
     // Judged only from when the organisation (and the branch) started: nothing is owed for the time before.
     const since = (id: string | null) =>
       [orgStartedOn.value, id ? (branches.value.find((b) => b.id === id)?.startedOn ?? idDay(id)) : null]

@@ -1,6 +1,7 @@
 import type { Attendance, Makeup, Meeting } from '../../../core/schemas/entities.ts'
 import type { AccountDb } from '../../db/account-db.ts'
 import type { SessionUser } from '../../../core/schemas/auth.ts'
+import { isManager, managesBranch } from '../../../core/domain/authority.ts'
 
 /**
  * What waits for the organiser: leave requests to approve and 补学 to confirm, in the meetings
@@ -11,8 +12,7 @@ export interface PendingWork {
   makeups: { meeting: Meeting; makeup: Makeup }[]
 }
 
-const manages = (user: Pick<SessionUser, 'role' | 'branchId'>, branchId: string | null): boolean =>
-  user.role === 'admin' || (user.role === 'secretary' && branchId !== null && branchId === user.branchId)
+const manages = (user: Pick<SessionUser, 'role' | 'branchId'>, branchId: string | null): boolean => managesBranch(user, branchId)
 
 export function pendingWork(
   user: Pick<SessionUser, 'id' | 'role' | 'branchId'> | null,
@@ -20,7 +20,7 @@ export function pendingWork(
   attendance: readonly Attendance[],
   makeups: readonly Makeup[],
 ): PendingWork {
-  if (!user || user.role === 'member') return { leave: [], makeups: [] }
+  if (!user || !isManager(user.role)) return { leave: [], makeups: [] }
   const byId = new Map(meetings.filter((m) => !m.deleted && manages(user, m.branchId)).map((m) => [m.id, m]))
   const leave = attendance.flatMap((row) => {
     const meeting = byId.get(row.meetingId)
@@ -36,7 +36,7 @@ export function pendingWork(
 
 /** How many of each wait on this phone (首页: read straight from IndexedDB, without the meetings code). */
 export async function pendingCounts(db: AccountDb, user: SessionUser | null): Promise<{ leave: number; makeups: number }> {
-  if (!user || user.role === 'member') return { leave: 0, makeups: 0 }
+  if (!user || !isManager(user.role)) return { leave: 0, makeups: 0 }
   const leaveRows = await db.attendance.filter((a) => a.leaveState === 'requested').toArray()
   const openMakeups = await db.makeups.filter((x) => !x.deleted && !x.confirmedAt).toArray()
   const ids = [...new Set([...leaveRows.map((a) => a.meetingId), ...openMakeups.map((x) => x.meetingId)])]

@@ -42,14 +42,12 @@ export const usePartyStore = defineStore('party', () => {
   const nextBirthday = computed(() => nextPoliticalBirthday(me.value?.joinedPartyOn ?? null, today.value))
   const standing = computed(() => partyStanding(me.value?.fullMemberOn ?? null, today.value))
   /** Whom the secretary's (or administrator's) list covers: the branch, or the organisation, the viewer included (a secretary is a member of his branch too). */
-  const managed = computed(() =>
-    people.value.filter((u) => !u.removed && (session.user?.role === 'admin' || u.branchId === session.user?.branchId)),
-  )
+  const managed = computed(() => people.value.filter((u) => !u.removed && (session.isAdmin || u.branchId === session.user?.branchId)))
   /** Secretaries and administrators: whose political birthday falls in the coming 30 days. */
-  const upcoming = computed(() => (session.user?.role === 'member' ? [] : upcomingPoliticalBirthdays(managed.value, today.value, 30)))
+  const upcoming = computed(() => (!session.isManager ? [] : upcomingPoliticalBirthdays(managed.value, today.value, 30)))
 
   /** Secretaries and administrators: the coming twelve months' political birthdays, by month. */
-  const byMonth = computed(() => (session.user?.role === 'member' ? [] : birthdaysByMonth(managed.value, today.value)))
+  const byMonth = computed(() => (!session.isManager ? [] : birthdaysByMonth(managed.value, today.value)))
 
   async function save(dates: PartyDates): Promise<void> {
     if (!session.db || !session.user) throw new Error('未登录')

@@ -21,9 +21,7 @@ export const useBranchStudyStore = defineStore('branch-study', () => {
   )
   const chosen = ref<string | null>(null)
   /** A secretary's own branch; an administrator picks one (the first by default). */
-  const branchId = computed(() =>
-    session.user?.role === 'admin' ? (chosen.value ?? branches.value[0]?.id ?? null) : (session.user?.branchId ?? null),
-  )
+  const branchId = computed(() => (session.isAdmin ? (chosen.value ?? branches.value[0]?.id ?? null) : (session.user?.branchId ?? null)))
   const people = usePeopleStore()
   const records = useLiveQuery<StudyRecord[]>(
     async () =>

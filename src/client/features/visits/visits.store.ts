@@ -28,7 +28,7 @@ export const useVisitsStore = defineStore('visits', () => {
     [() => session.db],
   )
   const today = ref(chinaToday(new Date()))
-  const isManager = computed(() => session.user?.role !== 'member')
+  const isManager = computed(() => session.isManager)
 
   const householdById = computed(() => new Map(households.value.map((h) => [h.id, h])))
   const myHouseholds = computed(() => households.value.filter((h) => h.memberIds.includes(session.user?.id ?? '')))
