@@ -13,6 +13,7 @@ import type {
   Visit,
 } from '../../core/schemas/entities.ts'
 import type { Mutation } from '../../core/sync/protocol.ts'
+import { SYNCED_TABLES, type SyncedRows, type SyncedTable } from '../../core/sync/tables.ts'
 import type { ErrorCode } from '../../core/errors.ts'
 
 /** A mutation waiting for the server's acknowledgement. `seq` orders the queue (never the clock). */
@@ -73,7 +74,10 @@ export interface MetaEntry {
  * One IndexedDB database per account: another person signing in on the same phone opens a
  * different database and never sees this one. Versions are numbered; add one, never edit one.
  */
-export class AccountDb extends Dexie {
+/** A store for every synced table, with that table's rows: a table added to core without its store here does not compile. */
+type SyncedStores = { [K in SyncedTable]: Table<SyncedRows[K], string> }
+
+export class AccountDb extends Dexie implements SyncedStores {
   study_records!: Table<StudyRecord, string>
   oath_renewals!: Table<OathRenewal, string>
   reminder_settings!: Table<ReminderSettings, string>
@@ -135,19 +139,8 @@ export class AccountDb extends Dexie {
 
 export const accountDbName = (userId: string): string => `suixing-account-${userId}`
 
-export const SYNCED_STORES = [
-  'study_records',
-  'users',
-  'branches',
-  'oath_renewals',
-  'reminder_settings',
-  'meetings',
-  'attendance',
-  'makeups',
-  'households',
-  'visits',
-  'followups',
-] as const
+/** The synced stores: core's list of synced tables, not a copy (AccountDb declares one store for each). */
+export const SYNCED_STORES: readonly SyncedTable[] = SYNCED_TABLES
 
 /**
  * The synced stores this database has. A change for a store it lacks (a server newer than the
