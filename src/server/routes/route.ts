@@ -49,6 +49,11 @@ const parsePart = <C extends Contract, K extends 'params' | 'query' | 'body'>(c:
   return (schema ? parseInput(schema, raw) : undefined) as ParsedOf<C, K>
 }
 
+const DECLARED = new WeakMap<FastifyInstance, string[]>()
+
+/** The routes declared with a contract, as "METHOD /path" (the tests check that every API route is). */
+export const contractRoutes = (app: FastifyInstance): readonly string[] => DECLARED.get(app) ?? []
+
 /**
  * Declares a route from its contract. In order: `guard` (the access check: 401/403), `before`,
  * then the path parameters, query and body against the contract's schemas (bad input: 400
@@ -61,6 +66,7 @@ function declare<C extends Contract, V, P>(
   guard: (request: FastifyRequest) => V,
   opts: RouteOptions<C, V, P>,
 ): void {
+  DECLARED.set(app, [...contractRoutes(app), `${c.method} ${c.path}`])
   app.route({
     method: c.method,
     url: c.path,
