@@ -4,6 +4,7 @@ import vue from 'eslint-plugin-vue'
 import vueParser from 'vue-eslint-parser'
 import globals from 'globals'
 import prettier from 'eslint-config-prettier'
+import { readdirSync } from 'node:fs'
 
 /** One config per server layer: its files may import no folder of `above` (and, like all server code, no client code). */
 function serverLayers(layers) {
@@ -22,6 +23,96 @@ function serverLayers(layers) {
       ],
     },
   }))
+}
+
+/**
+ * The client's layers, top down: app → features → photos, sync, components, composables, pwa →
+ * session → db, api → core. A file may import its own layer and those below, never one above
+ * (tests beside the code may reach higher, to test through it; testing/ is their harness).
+ * A feature imports another feature only where FEATURE_IMPORTS allows it.
+ */
+const CLIENT_LAYERS = [
+  ['src/client/app/**', []],
+  ['src/client/{photos,sync,components,composables,pwa}/**', ['app', 'features']],
+  ['src/client/session/**', ['app', 'features', 'photos', 'sync', 'components', 'composables', 'pwa']],
+  ['src/client/{db,api}/**', ['app', 'features', 'photos', 'sync', 'components', 'composables', 'pwa', 'session']],
+]
+/**
+ * The imports allowed between features (paths under src/client/features/). Every feature reads
+ * people through the people feature; 首页 composes the other features' cards; 我的 shows the
+ * party cards and settings; the administrator's person page lists that person's devices.
+ */
+const FEATURE_IMPORTS = {
+  '*': ['people/people.store.ts', 'people/people.repo.ts'],
+  home: [
+    'meetings/HomeMeetingsCard.vue',
+    'meetings/pending.ts',
+    'study/study-summary.ts',
+    'study/study.queries.ts',
+    'reminders/HomeNotices.vue',
+    'visits/HomeFollowupsCard.vue',
+    'admin/HomeAdminGuide.vue',
+    'party/PoliticalBirthdayCard.vue',
+    'party/BranchBirthdaysCard.vue',
+  ],
+  me: ['party/CalendarCard.vue', 'party/PartyInfoCard.vue', 'settings/settings.store.ts'],
+  admin: ['account/devices.store.ts'],
+}
+const escapeRegex = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+/** no-restricted-imports for static imports and no-restricted-syntax for import(), from the same regexes (esquery's have no '/'). */
+function clientRestrictions(files, forbidden, vueFiles) {
+  const patterns = [
+    { group: ['**/server/**'], message: 'The client must not import server code.' },
+    ...forbidden.map(([regex, message]) => ({ regex, message })),
+    ...(vueFiles ? [{ group: ['dexie', '**/db/**', '**/api/**'], message: 'Components call stores, never storage or HTTP.' }] : []),
+  ]
+  return {
+    files,
+    ...(vueFiles ? {} : { ignores: ['**/*.test.ts'] }),
+    rules: {
+      'no-restricted-imports': ['error', { patterns }],
+      'no-restricted-syntax': [
+        'error',
+        ...forbidden.map(([regex, message]) => ({
+          selector: `ImportExpression[source.value=/${regex.replaceAll('/', '\\x2F')}/]`,
+          message,
+        })),
+      ],
+      ...(vueFiles ? { 'no-restricted-globals': ['error', { name: 'fetch', message: 'Components never call fetch: use a store.' }] } : {}),
+    },
+  }
+}
+
+function clientLayers() {
+  const up = (above) =>
+    above.length
+      ? [
+          [
+            `^(\\.\\./)+(${above.join('|')}|testing)/`,
+            `Imports run down the client's layers: not up to ${above.join(', ')}/ (nor testing/, the tests' harness).`,
+          ],
+        ]
+      : []
+  const features = readdirSync(new URL('./src/client/features', import.meta.url), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+  const configs = []
+  for (const vueFiles of [false, true]) {
+    const ext = vueFiles ? 'vue' : 'ts'
+    // Tests and the app itself: only the rule for every client file.
+    configs.push(clientRestrictions([`src/client/**/*.${ext}`], [], vueFiles))
+    for (const [glob, above] of CLIENT_LAYERS) configs.push(clientRestrictions([`${glob}/*.${ext}`], up(above), vueFiles))
+    for (const feature of features) {
+      const allowed = [...FEATURE_IMPORTS['*'], ...(FEATURE_IMPORTS[feature] ?? [])].map((path) => `${escapeRegex(path)}$`)
+      const otherFeature = [
+        `^\\.\\./(?!${allowed.join('|')})(?!${feature}/)[^./][^/]*/`,
+        `A feature imports another only where eslint.config.js's FEATURE_IMPORTS allows it (${feature}).`,
+      ]
+      configs.push(clientRestrictions([`src/client/features/${feature}/**/*.${ext}`], [...up(['app']), otherFeature], vueFiles))
+    }
+  }
+  return configs
 }
 
 export default tseslint.config(
@@ -45,13 +136,9 @@ export default tseslint.config(
     files: ['**/*.vue'],
     languageOptions: { parser: vueParser, parserOptions: { parser: tseslint.parser, sourceType: 'module', extraFileExtensions: ['.vue'] } },
   },
-  {
-    // The dependency rule: client → core ← server, never client ↔ server; components never touch storage or fetch.
-    files: ['src/client/**/*.{ts,vue}'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/server/**'], message: 'The client must not import server code.' }] }],
-    },
-  },
+  // The dependency rule: client → core ← server, never client ↔ server; components never touch storage or fetch;
+  // the client's layers (see CLIENT_LAYERS and FEATURE_IMPORTS above).
+  ...clientLayers(),
   {
     files: ['src/server/**/*.ts'],
     rules: {
@@ -74,16 +161,6 @@ export default tseslint.config(
         'error',
         { patterns: [{ group: ['**/client/**', '**/server/**', 'node:*', 'dexie', 'vue'], message: 'core/ is pure and shared.' }] },
       ],
-    },
-  },
-  {
-    files: ['src/client/**/*.vue'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ group: ['dexie', '**/db/**', '**/api/**'], message: 'Components call stores, never storage or HTTP.' }] },
-      ],
-      'no-restricted-globals': ['error', { name: 'fetch', message: 'Components never call fetch: use a store.' }],
     },
   },
   // Layout is Prettier's (npm run format); lint keeps to correctness.

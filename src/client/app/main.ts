@@ -4,7 +4,8 @@ import App from './App.vue'
 import { createAppRouter } from './router.ts'
 import { useSessionStore } from '../session/session.store.ts'
 import { useSettingsStore } from '../features/settings/settings.store.ts'
-import { whenIdle } from './idle.ts'
+import { whenIdle } from '../composables/idle.ts'
+import { clearSnapshotOnSignOut, mountApp } from './snapshot-swap.ts'
 import { uploadPhotosAfterSync } from '../photos/upload-after-sync.ts'
 import { disablePushOnSignOut } from '../features/reminders/sign-out.ts'
 import './theme.css'
@@ -13,6 +14,7 @@ async function start(): Promise<void> {
   // Features subscribe to what lower layers announce: a sync finished, someone signed out.
   uploadPhotosAfterSync()
   disablePushOnSignOut()
+  clearSnapshotOnSignOut()
   const app = createApp(App)
   app.use(createPinia())
   useSettingsStore()
@@ -27,11 +29,15 @@ async function start(): Promise<void> {
     },
     { immediate: true },
   )
-  app.use(createAppRouter())
-  app.mount('#app')
+  const router = createAppRouter()
+  app.use(router)
+  // Over the home screen's snapshot when the service worker painted one (snapshot-swap.ts).
+  const mounted = mountApp(app, router)
   void session.refresh()
   // The service worker's registration (workbox-window) waits until the first screen is drawn.
   whenIdle(() => void import('../pwa/update.store.ts').then(({ useUpdateStore }) => useUpdateStore().register()))
+  const root = await mounted
+  whenIdle(() => void import('../pwa/snapshot.ts').then((m) => m.keepHomeSnapshot(root, router, () => session.signedIn)))
 }
 
 void start()

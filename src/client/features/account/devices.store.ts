@@ -2,7 +2,7 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import { adminApi as api } from '../../api/admin-client.ts'
 import type { DeviceSession } from '../../api/endpoints.ts'
-import { useRequest } from '../../app/use-request.ts'
+import { useRequest } from '../../composables/use-request.ts'
 
 /** The member's signed-in devices (online only: the server holds the sessions). */
 export const useDevicesStore = defineStore('devices', () => {

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import { adminApi as api } from '../../api/admin-client.ts'
-import { useRequest } from '../../app/use-request.ts'
+import { useRequest } from '../../composables/use-request.ts'
 import { ValidationError } from '../../db/errors.ts'
 import type { AuditEntry, ImportPreview, IssuedCode, MembershipEvent, OrgTree, Person, PersonPatch } from '../../../core/schemas/people.ts'
 import type { Role } from '../../../core/domain/roles.ts'

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import { api } from '../../api/client.ts'
-import { useRequest } from '../../app/use-request.ts'
+import { useRequest } from '../../composables/use-request.ts'
 
 /** The member's calendar subscription: political birthday reminders from the phone's own calendar. */
 export const useCalendarStore = defineStore('calendar', () => {

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import { api } from '../../api/client.ts'
-import { useRequest } from '../../app/use-request.ts'
+import { useRequest } from '../../composables/use-request.ts'
 import { useLiveQuery } from '../../db/live.ts'
 import { useSessionStore } from '../../session/session.store.ts'
 import {
