@@ -5,9 +5,7 @@ import type * as org from '../../core/contracts/org.ts'
 import type * as people from '../../core/contracts/people.ts'
 import type * as meetings from '../../core/contracts/meetings.ts'
 import type { Role } from '../../core/domain/roles.ts'
-import type { Rule } from '../../core/domain/meetings.ts'
 
-type RosterFile = { fileName: string; content: string }
 const at = (path: string, id: string) => path.replace(':id', encodeURIComponent(id))
 
 /** Administration and account calls: loaded with the pages that use them, not with the app shell. Typed from the routes' contracts. */
@@ -39,11 +37,12 @@ export function adminEndpoints(http: HttpClient) {
     onboarding: () => http.get<ResponseOf<typeof org.onboarding>>('/api/admin/onboarding'),
     signOutPerson: (id: string) => http.post<ResponseOf<typeof people.signOutPerson>>(at('/api/admin/people/:id/sign-out', id)),
     personEvents: (id: string) => http.get<ResponseOf<typeof people.personEvents>>(at('/api/admin/people/:id/events', id)),
-    previewImport: (file: RosterFile) => http.post<ResponseOf<typeof org.previewImport>>('/api/admin/import/preview', file),
-    applyImport: (file: RosterFile & { createMissing?: boolean }) =>
-      http.post<ResponseOf<typeof org.applyImport>>('/api/admin/import/apply', file),
+    previewImport: (file: BodyOf<typeof org.previewImport>) =>
+      http.post<ResponseOf<typeof org.previewImport>>('/api/admin/import/preview', file),
+    applyImport: (file: BodyOf<typeof org.applyImport>) => http.post<ResponseOf<typeof org.applyImport>>('/api/admin/import/apply', file),
     auditLog: (before?: string) =>
       http.get<ResponseOf<typeof org.auditLog>>(`/api/admin/audit${before ? `?before=${encodeURIComponent(before)}` : ''}`),
-    setRules: (rules: Rule[] | null) => http.post<ResponseOf<typeof meetings.setRules>>('/api/admin/rules', { rules }),
+    setRules: (rules: BodyOf<typeof meetings.setRules>['rules']) =>
+      http.post<ResponseOf<typeof meetings.setRules>>('/api/admin/rules', { rules }),
   }
 }
