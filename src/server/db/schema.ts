@@ -1,9 +1,9 @@
 import type { MemberStatus, Role } from '../../core/domain/roles.ts'
 import type { StudyKind } from '../../core/domain/study-kinds.ts'
-import type { AttendanceStatus, MeetingType } from '../../core/domain/meetings.ts'
+import type { MeetingType } from '../../core/domain/meetings.ts'
 import type { ReminderKind } from '../../core/domain/reminders.ts'
 import type { MembershipEventKind } from '../../core/schemas/people.ts'
-import type { LEAVE_STATES } from '../../core/schemas/entities.ts'
+import type { Attendance } from '../../core/schemas/entities.ts'
 
 /**
  * SQL tables. Booleans are 0/1 integers and times ISO-8601 text so SQLite and PostgreSQL agree.
@@ -210,11 +210,11 @@ export interface AttendanceTable {
   branch_id: string | null
   meeting_id: string
   member_id: string
-  status: AttendanceStatus | null
-  method: 'scan' | 'manual' | null
+  status: Attendance['status']
+  method: Attendance['method']
   signed_at: string | null
   leave_reason: string
-  leave_state: (typeof LEAVE_STATES)[number] | null
+  leave_state: Attendance['leaveState']
   marked_by: string | null
   note: string
   updated_at: string
