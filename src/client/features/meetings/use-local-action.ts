@@ -19,3 +19,6 @@ export function useLocalAction() {
   }
   return { message, error, act }
 }
+
+/** The `act` of a page's useLocalAction, handed to its parts so that they report in the page's one message line. */
+export type LocalAction = ReturnType<typeof useLocalAction>['act']
