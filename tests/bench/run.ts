@@ -59,7 +59,10 @@ if (everything) {
       const cold = await measureColdStart(browser, server)
       console.log(`cold start: ${JSON.stringify(cold)}`)
       rows.push(
-        `| offline cold start to the home screen with data, 4x CPU throttling (median of ${cold.samples.length}) | ${cold.median} ms (samples ${cold.samples.join(', ')})${load()} | < 400 ms | ${ok(cold.median < 400)} |`,
+        `| offline cold start to the home screen with data, 4x CPU throttling (median of ${cold.samples.length}): first paint of the member's home (the service worker's snapshot in ${cold.snapshots} of ${cold.samples.length}) | ${cold.median} ms (samples ${cold.samples.join(', ')})${load()} | < 400 ms | ${ok(cold.median < 400)} |`,
+      )
+      rows.push(
+        `| same: the live app in place of the snapshot, showing the data; total blocking time until then | ${cold.interactive} ms, TBT ${cold.tbt} ms${load()} | < 800 ms, TBT < 200 ms | ${ok(cold.interactive < 800 && cold.tbt < 200)} |`,
       )
       const write = await measureWriteLatency(browser, server)
       console.log(`write: ${JSON.stringify(write)}`)

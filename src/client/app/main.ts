@@ -6,6 +6,7 @@ import { useSessionStore } from '../session/session.store.ts'
 import { useSettingsStore } from '../features/settings/settings.store.ts'
 import { whenIdle } from '../composables/idle.ts'
 import { clearSnapshotOnSignOut, mountApp } from './snapshot-swap.ts'
+import { onSynced } from '../sync/synced.ts'
 import { uploadPhotosAfterSync } from '../photos/upload-after-sync.ts'
 import { disablePushOnSignOut } from '../features/reminders/sign-out.ts'
 import './theme.css'
@@ -37,7 +38,7 @@ async function start(): Promise<void> {
   // The service worker's registration (workbox-window) waits until the first screen is drawn.
   whenIdle(() => void import('../pwa/update.store.ts').then(({ useUpdateStore }) => useUpdateStore().register()))
   const root = await mounted
-  whenIdle(() => void import('../pwa/snapshot.ts').then((m) => m.keepHomeSnapshot(root, router, () => session.signedIn)))
+  whenIdle(() => void import('../pwa/snapshot.ts').then((m) => m.keepHomeSnapshot(root, router, () => session.signedIn, onSynced)))
 }
 
 void start()

@@ -1,5 +1,6 @@
 import { liveQuery } from 'dexie'
 import { onScopeDispose, shallowRef, watch, type ShallowRef, type WatchSource } from 'vue'
+import { answered, asked } from './live-answered.ts'
 
 /** Restart functions of the live queries that paused during a hold. */
 const paused = new Set<() => void>()
@@ -33,10 +34,23 @@ export function holdLiveQueries(): () => void {
 export function useLiveQuery<T>(query: () => Promise<T> | T, initial: T, deps: WatchSource[] = []): ShallowRef<T> {
   const result = shallowRef<T>(initial)
   let sub: { unsubscribe(): void } | null = null
-  const start = () => {
+  /** Counts this query's current subscription as answered (once). */
+  let settle = () => {}
+  const stop = () => {
     sub?.unsubscribe()
+    sub = null
+    settle()
+  }
+  const start = () => {
+    stop()
     paused.delete(start)
     let delivered = false
+    asked()
+    settle = () => {
+      if (delivered) return
+      delivered = true
+      answered()
+    }
     // Dexie's liveQuery runs the query when subscribed and again after each change it read; a
     // re-run during a hold pauses instead (see holdLiveQueries).
     const own = liveQuery(() => {
@@ -51,17 +65,20 @@ export function useLiveQuery<T>(query: () => Promise<T> | T, initial: T, deps: W
       return query()
     }).subscribe({
       next: (v) => {
-        delivered = true
+        settle()
         result.value = v
       },
-      error: (err: unknown) => console.error('live query failed', err),
+      error: (err: unknown) => {
+        settle()
+        console.error('live query failed', err)
+      },
     })
     sub = own
   }
   if (deps.length) watch(deps, start, { immediate: true })
   else start()
   onScopeDispose(() => {
-    sub?.unsubscribe()
+    stop()
     paused.delete(start)
   })
   return result

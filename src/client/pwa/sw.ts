@@ -1,16 +1,48 @@
 /// <reference lib="webworker" />
-import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching'
+import { cleanupOutdatedCaches, createHandlerBoundToURL, matchPrecache, precacheAndRoute } from 'workbox-precaching'
 import { NavigationRoute, registerRoute } from 'workbox-routing'
 import type { PushPayload } from '../../core/schemas/push.ts'
+import { chinaToday } from '../../core/domain/china-time.ts'
+import { paintSnapshot, readSnapshot, SNAPSHOT_CACHE, SNAPSHOT_KEY } from './snapshot-format.ts'
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string; revision: string | null }> }
 
 // The app shell, from the build's manifest: the app opens with no network after the first visit.
 cleanupOutdatedCaches()
-precacheAndRoute(self.__WB_MANIFEST)
+// No directory index: `/` is a navigation like any other (below), so the home screen's snapshot is painted.
+precacheAndRoute(self.__WB_MANIFEST, { directoryIndex: '' })
 
 // Every in-app address opens the shell offline; the API is never answered from a cache.
-registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html'), { denylist: [/^\/api\//] }))
+const shell = createHandlerBoundToURL('index.html')
+registerRoute(
+  new NavigationRoute(
+    async (options) => {
+      // Read before the shell's handler, which points options.request at index.html.
+      const home = new URL(options.request.url).pathname === '/'
+      const response = await shell(options)
+      return home ? withHomeSnapshot(response) : response
+    },
+    { denylist: [/^\/api\//] },
+  ),
+)
+
+/**
+ * The home screen opens with the snapshot the app saved of it (snapshot-format.ts) painted in,
+ * when there is one of today whose stylesheets this version still has; the live app replaces it.
+ * Any doubt serves the plain shell. The shell's headers (its CSP among them) are kept.
+ */
+async function withHomeSnapshot(response: Response): Promise<Response> {
+  try {
+    const stored = await (await caches.open(SNAPSHOT_CACHE)).match(SNAPSHOT_KEY)
+    const snapshot = stored ? readSnapshot(await stored.json()) : null
+    if (!snapshot || snapshot.day !== chinaToday(new Date()) || !response.ok) return response
+    for (const href of snapshot.styles) if (!(await matchPrecache(href))) return response
+    const html = paintSnapshot(await response.clone().text(), snapshot)
+    return new Response(html, { status: response.status, statusText: response.statusText, headers: response.headers })
+  } catch {
+    return response
+  }
+}
 
 // A new version waits until the user accepts the update prompt (新版本可用).
 self.addEventListener('message', (event) => {
