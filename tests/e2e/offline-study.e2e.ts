@@ -81,3 +81,50 @@ test("another person signing in on the same phone sees none of the first person'
   await expect(page.getByText(title)).toHaveCount(0)
   await context.close()
 })
+
+test('offline, the home screen opens at once from its snapshot, the live app replaces it, and signing out deletes it', async ({
+  browser,
+}) => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } })
+  const page = await context.newPage()
+  const problems = watchPage(page)
+  const login = new LoginPage(page)
+  await login.open(server.url)
+  await login.login(DEMO_MEMBER.phone, DEMO_MEMBER.password)
+  const shell = new Shell(page)
+  await shell.waitForServiceWorker()
+  // Saved once the home has shown its data (and after each sync, and when the app is left).
+  await expect.poll(() => shell.savedSnapshot(), { timeout: 15_000 }).toContain('，您好')
+  const saved = (await shell.savedSnapshot()) ?? ''
+  expect(saved).not.toContain('style=')
+  expect(saved).not.toContain('<script')
+
+  await context.setOffline(true)
+  await shell.recordFirstHtml()
+  const again = await context.newPage()
+  const problemsAgain = watchPage(again)
+  await again.goto(`${server.url}/`)
+  const first = await new Shell(again).firstHtml()
+  expect(first.html).toContain('data-snapshot')
+  expect(first.html).toContain('，您好')
+  expect(first.inert).toBe(true)
+  // The live app takes over: the snapshot is gone and the page works.
+  await expect(again.locator('[data-snapshot]')).toHaveCount(0)
+  await expect(again.getByRole('heading', { name: /您好/ })).toBeVisible()
+  await new Shell(again).tab('学习').click()
+  await expect(again.getByTestId('study-add')).toBeVisible()
+  expect(problemsAgain).toEqual([])
+  await again.close()
+
+  await context.setOffline(false)
+  await shell.tab('我的').click()
+  await page.getByTestId('logout').click()
+  await page.getByRole('button', { name: '退出', exact: true }).click()
+  await expect.poll(() => shell.savedSnapshot()).toBeNull()
+  const next = await context.newPage()
+  await next.goto(`${server.url}/`)
+  expect((await new Shell(next).firstHtml()).html).not.toContain('data-snapshot')
+  await expect(next.getByLabel('手机号')).toBeVisible()
+  expect(problems).toEqual([])
+  await context.close()
+})

@@ -26,4 +26,30 @@ export class Shell {
   updatePrompt() {
     return this.page.getByTestId('update-prompt')
   }
+
+  /** The home screen's snapshot as the app saved it for the service worker (null: none). */
+  async savedSnapshot(): Promise<string | null> {
+    return this.page.evaluate(async () => {
+      const stored = await (await caches.open('suixing-home-snapshot')).match('/__home-snapshot.json')
+      return stored ? ((await stored.json()) as { html: string }).html : null
+    })
+  }
+
+  /** Records, for every page opened from now on, what #app held when the HTML had been parsed (before the app ran). */
+  async recordFirstHtml(): Promise<void> {
+    await this.page.context().addInitScript(() => {
+      document.addEventListener('DOMContentLoaded', () => {
+        const w = window as unknown as { __firstApp: string; __firstInert: boolean }
+        w.__firstApp = document.getElementById('app')?.innerHTML ?? ''
+        w.__firstInert = document.querySelector('[data-snapshot]')?.hasAttribute('inert') ?? false
+      })
+    })
+  }
+
+  async firstHtml(): Promise<{ html: string; inert: boolean }> {
+    return this.page.evaluate(() => {
+      const w = window as unknown as { __firstApp: string; __firstInert: boolean }
+      return { html: w.__firstApp, inert: w.__firstInert }
+    })
+  }
 }
