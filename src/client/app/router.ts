@@ -37,7 +37,8 @@ const routes: RouteRecordRaw[] = [
   { path: '/households/:id/edit', component: () => import('../features/visits/HouseholdFormPage.vue'), meta: { keepsInput: true } },
   { path: '/me/storage', component: () => import('../features/visits/StoragePage.vue') },
   { path: '/scan', component: () => import('../features/meetings/ScanPage.vue') },
-  { path: '/s/:meetingId/:window/:token', component: () => import('../features/meetings/SignInLinkPage.vue') },
+  // Public: it keeps the scan's time before sending a member who is not signed in here to log in.
+  { path: '/s/:meetingId/:window/:token', component: () => import('../features/meetings/SignInLinkPage.vue'), meta: { public: true } },
   { path: '/me', component: () => import('../features/me/MePage.vue'), meta: { tab: true } },
   { path: '/me/sync', component: () => import('../features/sync/SyncPage.vue') },
   { path: '/admin', component: () => import('../features/admin/AdminPage.vue') },

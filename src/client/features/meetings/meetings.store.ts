@@ -190,7 +190,8 @@ export const useMeetingsStore = defineStore('meetings', () => {
     create: async (input: MeetingInput) => (await writes()).createMeeting(need().db, need().user, input),
     update: async (id: string, patch: Partial<MeetingInput>) => (await writes()).updateMeeting(need().db, id, patch),
     cancel: async (id: string) => (await writes()).cancelMeeting(need().db, id),
-    signIn: async (text: string) => (await writes()).signInWithCode(need().db, need().user, text, useClockStore().now()),
+    /** `at`: when the code was scanned (the server's time as this phone knows it); now by default. */
+    signIn: async (text: string, at = useClockStore().now()) => (await writes()).signInWithCode(need().db, need().user, text, at),
     requestLeave: async (m: Meeting, reason: string) => (await writes()).requestLeave(need().db, need().user, m, reason),
     markShowerPresent,
     mark: async (m: Meeting, memberId: string, status: AttendanceStatus) =>
