@@ -21,7 +21,14 @@ export const useUpdateStore = defineStore('update', () => {
       available.value = true
       statusText.value = '新版本可用'
     })
-    await wb.register()
+    try {
+      await wb.register()
+    } catch (err) {
+      // A browser that has the API but refuses it (a private window, an in-app browser): online only.
+      console.warn('service worker not registered', err)
+      wb = null
+      return
+    }
     setInterval(() => void check(), HOUR)
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'visible') void check()
