@@ -27,7 +27,7 @@ import { managesBranch } from '../../core/domain/authority.ts'
 interface Remembered {
   table: WritableTable
   row: Record<string, unknown>
-  /** This person may create the row again (a follow-up of a visit they went on). */
+  /** This person may create the row again (a follow-up of a visit they recorded). */
   create?: boolean
   /** The fresh pull delivered this row: the server has it (set by sync/apply.ts). */
   onServer?: boolean
@@ -54,7 +54,16 @@ const ORDER: WritableTable[] = [
 
 /** The rows this person wrote (or, for managers, keeps) that the server would accept from them again. */
 export async function rememberAuthored(db: AccountDb, me: SessionUser): Promise<void> {
-  const went = new Set((await db.visits.toArray()).filter((v) => v.memberIds.includes(me.id)).map((v) => v.id))
+  // A second restore before the first refill finished: the visits remembered then count too. The
+  // reset that followed dropped them from the phone (nothing was pending for them), while a
+  // follow-up with an unsent closing stayed: it must still be created again before its closing.
+  const before = ((await db.meta.get(REFILL_KEY))?.value as { rows: Remembered[] } | undefined)?.rows ?? []
+  const visits = [...(await db.visits.toArray()), ...before.filter((r) => r.table === 'visits').map((r) => r.row)]
+  // Follow-ups are created with their visit, by whoever recorded it: that phone sends them back
+  // after the visit (and sets them aside with it if the server refuses it). A companion's phone
+  // only closes the ones it owns: the visit never comes back from it, so a creation sent from it
+  // could only wait.
+  const recorded = new Set(visits.filter((v) => v.createdBy === me.id).map((v) => String(v.id)))
   const manages = (branchId: unknown) => managesBranch(me, typeof branchId === 'string' ? branchId : null)
   const mine: { [K in WritableTable]: (r: Row) => boolean } = {
     study_records: (r) => r.ownerId === me.id,
@@ -66,13 +75,13 @@ export async function rememberAuthored(db: AccountDb, me: SessionUser): Promise<
     makeups: (r) => r.memberId === me.id || r.confirmedBy === me.id,
     households: (r) => manages(r.branchId),
     visits: (r) => r.createdBy === me.id,
-    followups: (r) => went.has(String(r.visitId)) || (r.closedAt !== null && r.ownerId === me.id),
+    followups: (r) => recorded.has(String(r.visitId)) || (r.closedAt !== null && r.ownerId === me.id),
   }
   const remembered: Remembered[] = []
   for (const table of ORDER) {
     for (const row of (await db.table(table).toArray()) as Row[]) {
       if (!row.deleted && mine[table](row))
-        remembered.push({ table, row, ...(table === 'followups' && { create: went.has(String(row.visitId)) }) })
+        remembered.push({ table, row, ...(table === 'followups' && { create: recorded.has(String(row.visitId)) }) })
     }
   }
   const proofs = await db.scan_proofs.toArray()
