@@ -54,6 +54,8 @@ const FEATURE_IMPORTS = {
     'admin/HomeAdminGuide.vue',
     'party/PoliticalBirthdayCard.vue',
     'party/BranchBirthdaysCard.vue',
+    'party/party.store.ts',
+    'settings/settings.store.ts',
   ],
   me: ['party/CalendarCard.vue', 'party/PartyInfoCard.vue', 'settings/settings.store.ts'],
   admin: ['account/devices.store.ts'],

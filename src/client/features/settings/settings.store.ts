@@ -5,15 +5,22 @@ export const TEXT_SIZES = { standard: '标准', large: '大', xlarge: '特大' }
 export type TextSize = keyof typeof TEXT_SIZES
 
 const KEY = 'suixing.textSize'
+const ELDER_KEY = 'suixing.elder'
+
+const read = (key: string): string | null => (typeof localStorage === 'undefined' ? null : localStorage.getItem(key))
 
 function saved(): TextSize {
-  const v = typeof localStorage === 'undefined' ? null : localStorage.getItem(KEY)
+  const v = read(KEY)
   return v === 'large' || v === 'xlarge' ? v : 'standard'
 }
 
-/** Device preferences (not synced): text size for older eyes. */
+/**
+ * Device preferences (not synced): text size for older eyes, and the 长辈版 (适老化 mode: larger
+ * text and controls, a 首页 with the four things an older member does; theme.css [data-elder]).
+ */
 export const useSettingsStore = defineStore('settings', () => {
   const textSize = ref<TextSize>(saved())
+  const elder = ref(read(ELDER_KEY) === '1')
   const apply = (size: TextSize) => {
     if (typeof document === 'undefined') return
     document.documentElement.dataset.textSize = size
@@ -26,5 +33,15 @@ export const useSettingsStore = defineStore('settings', () => {
     },
     { immediate: true },
   )
-  return { textSize }
+  watch(
+    elder,
+    (on) => {
+      if (typeof document === 'undefined') return
+      localStorage.setItem(ELDER_KEY, on ? '1' : '0')
+      if (on) void import('./elder.css').then(() => (document.documentElement.dataset.elder = ''))
+      else delete document.documentElement.dataset.elder
+    },
+    { immediate: true },
+  )
+  return { textSize, elder }
 })
