@@ -3,6 +3,8 @@ import { ref } from 'vue'
 import type { Workbox } from 'workbox-window'
 
 const HOUR = 60 * 60 * 1000
+/** Without a service worker nothing is kept for offline use: every visit loads the current version. */
+const ONLINE_ONLY = '此浏览器只能联网使用，每次打开都是最新版本'
 
 /**
  * Service worker registration and the update prompt. A new version never takes over on its own:
@@ -14,7 +16,11 @@ export const useUpdateStore = defineStore('update', () => {
   let wb: Workbox | null = null
 
   async function register(): Promise<void> {
-    if (!('serviceWorker' in navigator) || import.meta.env.DEV) return
+    if (import.meta.env.DEV) return
+    if (!('serviceWorker' in navigator)) {
+      statusText.value = ONLINE_ONLY
+      return
+    }
     const { Workbox } = await import('workbox-window')
     wb = new Workbox('/sw.js', { scope: '/' })
     wb.addEventListener('waiting', () => {
@@ -26,6 +32,7 @@ export const useUpdateStore = defineStore('update', () => {
     } catch (err) {
       // A browser that has the API but refuses it (a private window, an in-app browser): online only.
       console.warn('service worker not registered', err)
+      statusText.value = ONLINE_ONLY
       wb = null
       return
     }
