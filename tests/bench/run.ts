@@ -12,7 +12,6 @@ import { measurePhotoCompression } from './photo-compress.ts'
 import { AppServer } from '../e2e/support/server.ts'
 import { prependSection, stamp } from './report.ts'
 
-const BUDGET_FIRST_LOAD = 95 * 1024
 const kb = (n: number) => `${(n / 1024).toFixed(1)} kB`
 const row = (r: LoadResult) =>
   `${r.requestsPerSec.toFixed(0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, errors ${r.errors}, non-2xx ${r.non2xx}`
@@ -36,13 +35,11 @@ const load = () => ` · load ${(loadavg()[0] ?? 0).toFixed(1)}`
 console.log(`bench on ${machineLine()}`)
 const rows: string[] = []
 
-let firstOverBudget = false
 if (everything) {
   const first = await measureFirstLoad(port)
-  firstOverBudget = first.gzipBytes > BUDGET_FIRST_LOAD
   console.log(`first load: ${kb(first.gzipBytes)} gzip`)
   rows.push(
-    `| first-load JS+CSS of the home screen, gzip (signed-in member, service worker and cache off) | ${kb(first.gzipBytes)} in ${first.files.length} files (${kb(first.transferredBytes)} on the wire incl. headers, server's choice of encoding) | ≤ 95 kB | ${ok(first.gzipBytes <= BUDGET_FIRST_LOAD)} |`,
+    `| JS+CSS a browser requests for the home screen until the network is idle, gzip (signed-in member, service worker blocked, cache off; includes what loads once the first screen is drawn and idle) | ${kb(first.gzipBytes)} in ${first.files.length} files (${kb(first.transferredBytes)} on the wire incl. headers, server's choice of encoding) | — (the first screen's own bytes: the build's budget check, ≤ 90 kB, fails the build) | |`,
   )
 
   const server = new AppServer(port + 1)
@@ -155,7 +152,3 @@ Machine: ${machineLine()}; load average (1, 5, 15 min) ${loadBefore} before, ${l
 |---|---|---|---|
 ${rows.join('\n')}
 `)
-if (firstOverBudget) {
-  console.error('first-load budget exceeded')
-  process.exit(1)
-}
