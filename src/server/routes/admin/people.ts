@@ -25,6 +25,7 @@ import {
   personRow,
 } from '../../repositories/people.ts'
 import { route } from '../route.ts'
+import { isAdmin } from '../../../core/domain/authority.ts'
 
 const today = () => chinaToday(new Date())
 
@@ -36,7 +37,7 @@ export function peopleRoutes(app: FastifyInstance, ctx: AppContext): void {
   route(app, contracts.people, {
     access: 'manager',
     handler: async ({ viewer }) => {
-      const rows = sortByName(await peopleOf(ctx.read, viewer.orgId, viewer.role === 'admin' ? null : (viewer.branchId ?? '')))
+      const rows = sortByName(await peopleOf(ctx.read, viewer.orgId, isAdmin(viewer.role) ? null : (viewer.branchId ?? '')))
       return { people: rows.map(personToWire) }
     },
   })
@@ -44,7 +45,7 @@ export function peopleRoutes(app: FastifyInstance, ctx: AppContext): void {
   route(app, contracts.createPerson, {
     access: 'manager',
     handler: async ({ request, viewer, body: input }) => {
-      if (viewer.role !== 'admin' && (input.role !== 'member' || input.branchId !== viewer.branchId)) {
+      if (!isAdmin(viewer.role) && (input.role !== 'member' || input.branchId !== viewer.branchId)) {
         throw new HttpError(403, 'forbidden', '党支部书记只能在本支部新增党员')
       }
       if (input.role !== 'admin' && !input.branchId) throw new HttpError(422, 'validation', '请选择所在党支部')
@@ -103,8 +104,7 @@ export function peopleRoutes(app: FastifyInstance, ctx: AppContext): void {
     handler: async ({ request, viewer, params: { id }, body: patch }) => {
       return ctx.db.transaction().execute(async (trx) => {
         const person = await managedPerson(trx, viewer, id)
-        if (patch.leadership !== undefined && viewer.role !== 'admin')
-          throw new HttpError(403, 'forbidden', '只有管理员可以设置领导班子成员')
+        if (patch.leadership !== undefined && !isAdmin(viewer.role)) throw new HttpError(403, 'forbidden', '只有管理员可以设置领导班子成员')
         if (patch.phone && (await phoneTaken(trx, patch.phone, id))) throw new HttpError(409, 'conflict', '该手机号已有账号')
         if (patch.groupId !== undefined) await groupOfBranch(trx, viewer, patch.groupId, person.branch_id)
         const joined = patch.joinedPartyOn !== undefined ? patch.joinedPartyOn : person.joined_party_on
@@ -236,7 +236,7 @@ export function peopleRoutes(app: FastifyInstance, ctx: AppContext): void {
     handler: async ({ request, viewer, params: { id } }) => {
       return ctx.db.transaction().execute(async (trx) => {
         const person = await managedPerson(trx, viewer, id)
-        if (person.role === 'admin' && viewer.role !== 'admin') throw new HttpError(404, 'not_found', '找不到此人员')
+        if (person.role === 'admin' && !isAdmin(viewer.role)) throw new HttpError(404, 'not_found', '找不到此人员')
         const code = await issueActivationCode(trx, id, viewer.id)
         await audit(trx, request, viewer, 'activation_issue', id, `为 ${person.name} 发放激活码（设置或重置密码）`)
         const issued: IssuedCode = {
@@ -256,12 +256,12 @@ export function peopleRoutes(app: FastifyInstance, ctx: AppContext): void {
   route(app, contracts.issueBatch, {
     access: 'manager',
     handler: async ({ request, viewer, body: { branchId } }) => {
-      if (viewer.role !== 'admin' && branchId !== undefined && branchId !== viewer.branchId)
+      if (!isAdmin(viewer.role) && branchId !== undefined && branchId !== viewer.branchId)
         throw new HttpError(403, 'forbidden', '只能为本支部的人员发放激活码')
-      const only = viewer.role === 'admin' ? branchId : (viewer.branchId ?? '')
+      const only = isAdmin(viewer.role) ? branchId : (viewer.branchId ?? '')
       return ctx.db.transaction().execute(async (trx) => {
         if (only) await branchOfOrg(trx, viewer, only)
-        const people = await notActivated(trx, viewer.orgId, { branchId: only, withAdmins: viewer.role === 'admin' })
+        const people = await notActivated(trx, viewer.orgId, { branchId: only, withAdmins: isAdmin(viewer.role) })
         const order = sortOrgUnits([
           ...new Map(
             people.filter((p) => p.branch_id).map((p) => [p.branch_id ?? '', { id: p.branch_id ?? '', name: p.branch_name ?? '' }]),

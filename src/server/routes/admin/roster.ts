@@ -16,6 +16,7 @@ import { createBranch, createUser } from '../../repositories/organization.ts'
 import { activeBranches, activeBranchId, activeGroups, createGroup, groupsChanged } from '../../repositories/org-units.ts'
 import { takenPhones } from '../../repositories/people.ts'
 import { route } from '../route.ts'
+import { isAdmin } from '../../../core/domain/authority.ts'
 
 const reading = new OneAtATime()
 
@@ -34,15 +35,15 @@ async function check(db: Kysely<Database>, viewer: Viewer, raw: RawRoster): Prom
   const branches = await activeBranches(db, viewer.orgId)
   const groups = await activeGroups(db, viewer.orgId)
   const existingPhones = await takenPhones(db)
-  const own = viewer.role === 'admin' ? null : branches.find((b) => b.id === viewer.branchId)
-  if (viewer.role !== 'admin' && !own) throw new HttpError(403, 'forbidden', '您尚未分配党支部')
+  const own = isAdmin(viewer.role) ? null : branches.find((b) => b.id === viewer.branchId)
+  if (!isAdmin(viewer.role) && !own) throw new HttpError(403, 'forbidden', '您尚未分配党支部')
   return validateRoster(raw, {
     today: chinaToday(new Date()),
     branches: new Map(branches.map((b) => [b.name, b.id])),
     groups: new Map(groups.map((g) => [`${g.branch_id}/${g.name}`, g.id])),
     existingPhones,
     onlyBranch: own ? { id: own.id, name: own.name } : null,
-    mayCreateBranches: viewer.role === 'admin',
+    mayCreateBranches: isAdmin(viewer.role),
   })
 }
 

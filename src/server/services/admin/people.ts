@@ -1,7 +1,6 @@
 import type { Kysely, Selectable } from 'kysely'
 import type { Database, UserTable } from '../../db/schema.ts'
 import type { MembershipEventKind, Person } from '../../../core/schemas/people.ts'
-import type { MemberStatus, Role } from '../../../core/domain/roles.ts'
 import { newId } from '../../../core/ids.ts'
 import { nextSeq } from '../../repositories/sequence.ts'
 import { nowIso } from '../../lib/time.ts'
@@ -16,8 +15,8 @@ export function personToWire(r: Selectable<UserTable>): Person {
     phone: r.phone,
     branchId: r.branch_id,
     groupId: r.group_id,
-    role: r.role as Role,
-    status: r.status as MemberStatus,
+    role: r.role,
+    status: r.status,
     joinedPartyOn: r.joined_party_on,
     fullMemberOn: r.full_member_on,
     note: r.note,

@@ -9,7 +9,6 @@ import {
   meetingProgress,
   meetingStats,
   type AttendanceStatus,
-  type MeetingType,
 } from '../../../core/domain/meetings.ts'
 import { chinaYearBounds } from '../../../core/domain/china-time.ts'
 import { cellDay, chinaCellTime, titledSheet, wrapColumns } from './workbook.ts'
@@ -112,7 +111,7 @@ export async function ledgerWorkbook(
     const madeUp = makeups.filter((x) => x.meeting_id === m.id)
     sheet1.addRow({
       at: chinaCellTime(m.starts_at),
-      type: MEETING_TYPE_LABELS[m.type as MeetingType] ?? m.type,
+      type: MEETING_TYPE_LABELS[m.type] ?? m.type,
       topic: m.topic,
       place: m.place,
       organiser: name(m.organiser_id),

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs'
 import type { Kysely } from 'kysely'
 import type { Database } from '../../db/schema.ts'
-import { STUDY_KIND_LABELS, type StudyKind } from '../../../core/domain/study-kinds.ts'
+import { STUDY_KIND_LABELS } from '../../../core/domain/study-kinds.ts'
 import { chinaToday } from '../../../core/domain/china-time.ts'
 import { byPinyin } from '../../../core/domain/order.ts'
 import { cellDay, titledSheet, wrapColumns } from './workbook.ts'
@@ -67,7 +67,7 @@ export async function studyWorkbook(db: Kysely<Database>, orgId: string, branchI
       list.addRow({
         name: p.name,
         date: cellDay(r.date),
-        kind: STUDY_KIND_LABELS[r.kind as StudyKind] ?? r.kind,
+        kind: STUDY_KIND_LABELS[r.kind] ?? r.kind,
         title: r.title,
         minutes: Number(r.minutes),
         notes: r.notes,

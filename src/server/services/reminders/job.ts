@@ -10,7 +10,6 @@ import {
   type ReminderPerson,
   type ReminderPrefs,
 } from '../../../core/domain/reminders.ts'
-import type { Role } from '../../../core/domain/roles.ts'
 import type { PushService } from '../push/web-push.ts'
 import { prefsOf } from '../../sync/tables/reminder-settings.ts'
 import { nowIso } from '../../lib/time.ts'
@@ -43,7 +42,7 @@ export async function runReminderJob(db: Kysely<Database>, push: PushService, no
   const people: ReminderPerson[] = users.map((u) => ({
     id: u.id,
     name: u.name,
-    role: u.role as Role,
+    role: u.role,
     branchId: u.branch_id,
     joinedPartyOn: u.joined_party_on,
   }))

@@ -28,7 +28,7 @@ export function meetingToWire(r: Selectable<MeetingTable>, viewer: Viewer): Meet
     id: r.id,
     orgId: r.org_id,
     branchId: r.branch_id,
-    type: r.type as MeetingType,
+    type: r.type,
     topic: r.topic,
     startsAt: r.starts_at,
     durationMinutes: Number(r.duration_minutes),
@@ -133,7 +133,7 @@ export const applyMeetingMutation: Apply = async (trx, viewer, m, seqs) => {
   }
   if (existing.deleted === 1) throw new HttpError(409, 'deleted')
   const set: Record<string, unknown> = {}
-  const next = { type: existing.type as MeetingType, branchId: existing.branch_id, talkWithId: existing.talk_with_id }
+  const next = { type: existing.type, branchId: existing.branch_id, talkWithId: existing.talk_with_id }
   for (const [key, value] of Object.entries(fields)) {
     if (key === 'signKey') continue // fixed at creation; a retry of the creation may carry it
     if (!(key in columns)) refuseField(key)

@@ -1,7 +1,6 @@
 import type { Selectable } from 'kysely'
 import type { StudyRecordTable } from '../../db/schema.ts'
 import type { StudyRecord } from '../../../core/schemas/entities.ts'
-import type { StudyKind } from '../../../core/domain/study-kinds.ts'
 import { nowIso } from '../../lib/time.ts'
 import type { Viewer } from '../../lib/viewer.ts'
 import { writableTable, type Apply, type Scope } from '../table-module.ts'
@@ -19,7 +18,7 @@ export function studyToWire(r: Selectable<StudyRecordTable>): StudyRecord {
     ownerId: r.owner_id,
     branchId: r.branch_id,
     orgId: r.org_id,
-    kind: r.kind as StudyKind,
+    kind: r.kind,
     title: r.title,
     date: r.date,
     minutes: Number(r.minutes),

@@ -4,7 +4,6 @@ import { partyDateFields, type UserProfile } from '../../../core/schemas/entitie
 import { checkPartyDates } from '../../../core/domain/political-birthday.ts'
 import { chinaToday } from '../../../core/domain/china-time.ts'
 import { isAdmin, managesBranch } from '../../../core/domain/authority.ts'
-import type { Role } from '../../../core/domain/roles.ts'
 import { HttpError } from '../../lib/http-error.ts'
 import { nowIso } from '../../lib/time.ts'
 import type { Viewer } from '../../lib/viewer.ts'
@@ -45,7 +44,7 @@ export function userToWire(r: UserColumns, viewer: Viewer): UserProfile {
     orgId: r.org_id,
     branchId: r.branch_id,
     name: r.name,
-    role: r.role as Role,
+    role: r.role,
     removed: r.removed_at !== null,
     groupId: r.group_id,
     committee: r.committee === 1,
