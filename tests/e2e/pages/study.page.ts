@@ -17,7 +17,7 @@ export class StudyPage {
     await expect(this.page.getByRole('heading', { name: '新增学习记录' })).toBeVisible()
     await this.page.getByRole('radio', { name: record.kind }).click()
     await this.page.getByLabel('学习内容').fill(record.title)
-    await this.page.getByLabel('时长（分钟）').fill(String(record.minutes))
+    await this.page.getByLabel('时长', { exact: true }).fill(String(record.minutes))
     if (record.notes) await this.page.getByLabel('心得体会').fill(record.notes)
     await this.page.getByTestId('study-save').click()
     // The first write on a new phone opens (and creates) the account's database: allow for a slow CI machine.
