@@ -8,6 +8,21 @@ const server = new AppServer(Number(process.env.E2E_PORT ?? 4610) + 11)
 test.beforeAll(() => server.start())
 test.afterAll(() => server.stop())
 
+const SECRETARY = '13900000011'
+/** What a branch secretary opens besides: scheduling, the roll and 台账, 待审批, visits, birthdays. */
+const SECRETARY_PAGES = [
+  '/',
+  '/meetings',
+  '/meetings/new',
+  '/meetings/ledger',
+  '/meetings/pending',
+  '/visits',
+  '/households/new',
+  '/visits/ledger',
+  '/party/birthdays',
+  '/study/branch',
+]
+
 /** What a member opens (the 长辈版's 首页 and everything one tap or two from it). */
 const MEMBER_PAGES = [
   '/',
@@ -56,5 +71,24 @@ test('the 长辈版 is offered at first run, and every page a member opens meets
   await page.getByTestId('elder-off').click()
   await expect(page.getByTestId('home-study-stat')).toBeVisible()
   expect(problems).toEqual([])
+  await context.close()
+})
+
+test('every page a branch secretary opens meets the 长辈版’s numbers too', async ({ browser }) => {
+  test.setTimeout(120_000)
+  const context = await browser.newContext()
+  const page = await context.newPage()
+  await new LoginPage(page).open(server.url)
+  await new LoginPage(page).login(SECRETARY, DEMO_MEMBER.password)
+  await page.getByTestId('elder-on').click()
+  await expect(page.getByRole('navigation', { name: '常用' })).toBeVisible()
+  const found: string[] = []
+  for (const path of SECRETARY_PAGES) {
+    await page.goto(`${server.url}${path}`)
+    await page.locator('main').first().waitFor()
+    await page.waitForTimeout(400)
+    for (const p of await elderProblems(page)) found.push(`${path}: ${p}`)
+  }
+  expect(found).toEqual([])
   await context.close()
 })
