@@ -57,6 +57,8 @@ export default defineConfig({
     outDir: 'dist/client',
     emptyOutDir: true,
     target: 'es2020',
+    // Read by the server (src/server/first-screens.ts) to announce the login page's chunks in its HTML.
+    manifest: true,
     rolldownOptions: {
       output: {
         // Vue, Pinia and the HTTP client in one chunk with the app shell's libraries: every screen
