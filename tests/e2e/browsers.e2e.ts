@@ -1,4 +1,4 @@
-import { test, expect, DEMO_MEMBER, watchPage } from './support/fixtures.ts'
+import { test, expect, chinaInputs, DEMO_MEMBER, watchPage } from './support/fixtures.ts'
 import { AppServer } from './support/server.ts'
 import { LoginPage } from './pages/login.page.ts'
 import { Shell } from './pages/shell.page.ts'
@@ -19,11 +19,6 @@ const HARMONY =
 
 test.beforeAll(() => server.start())
 test.afterAll(() => server.stop())
-
-function chinaInputs(minutes: number): { date: string; time: string } {
-  const china = new Date(Date.now() + minutes * 60_000 + 8 * 3600_000).toISOString()
-  return { date: china.slice(0, 10), time: china.slice(11, 16) }
-}
 
 test('a member scans the meeting code with WeChat on iOS: told it is online-only and how to open it properly, logs in slowly, and is signed in', async ({
   browser,

@@ -1,4 +1,4 @@
-import { test, expect, DEMO_MEMBER } from './support/fixtures.ts'
+import { test, expect, chinaInputs, DEMO_MEMBER } from './support/fixtures.ts'
 import { AppServer } from './support/server.ts'
 import { LoginPage } from './pages/login.page.ts'
 import { Shell } from './pages/shell.page.ts'
@@ -9,12 +9,6 @@ const SECRETARY = '13900000011'
 
 test.beforeAll(() => server.start())
 test.afterAll(() => server.stop())
-
-/** China date and time `minutes` from now, as the meeting form takes them. */
-function chinaInputs(minutes: number): { date: string; time: string } {
-  const china = new Date(Date.now() + minutes * 60_000 + 8 * 3600_000).toISOString()
-  return { date: china.slice(0, 10), time: china.slice(11, 16) }
-}
 
 test('a member signs in, offline, to a meeting scheduled on the spot that their phone has never seen: 已签到（联网后上传） with the time; accepted once both phones are online', async ({
   browser,
