@@ -39,10 +39,9 @@ export async function elderProblems(page: Page): Promise<string[]> {
       for (let e = el; e; e = e.parentElement) {
         const cs = getComputedStyle(e)
         const stops = cs.backgroundImage.includes('gradient') ? (cs.backgroundImage.match(/rgba?\([^)]*\)/g) ?? []) : []
-        if (stops.length) {
-          const under = layers.reduceRight<Rgba>((u, top) => over(top, u), [255, 255, 255, 1])
-          return stops.map((c) => over(parse(c), under))
-        }
+        // The gradient is under what was found so far: each of its colours, with those layers on top.
+        if (stops.length)
+          return stops.map((c) => layers.reduceRight<Rgba>((under, top) => over(top, under), over(parse(c), [255, 255, 255, 1])))
         const bg = parse(cs.backgroundColor)
         if (bg[3] > 0) layers.push(bg)
         if (bg[3] >= 1) break
