@@ -29,7 +29,10 @@ export function useSignInCode(id: Ref<string>) {
   let timer: ReturnType<typeof setInterval> | null = null
   let wake: { release(): Promise<void> } | null = null
 
-  const present = computed(() => meetings.attendanceOf(id.value).filter((a) => a.status === 'present').length)
+  /** Expected people signed in (as 实到 / 应到 everywhere else), and others who came (列席). */
+  const signedIn = computed(() => meetings.attendanceOf(id.value).filter((a) => a.status === 'present'))
+  const present = computed(() => signedIn.value.filter((a) => meeting.value?.expectedIds.includes(a.memberId) ?? false).length)
+  const guests = computed(() => signedIn.value.length - present.value)
   const mine = computed(() => meetings.myRow(id.value))
 
   /** The shower's own attendance, tried once per meeting while the sign-in is open. */
@@ -88,5 +91,5 @@ export function useSignInCode(id: Ref<string>) {
     if (timer) clearInterval(timer)
     void wake?.release()
   })
-  return { meeting, clock, link, image, left, phase, present, mine }
+  return { meeting, clock, link, image, left, phase, present, guests, mine }
 }
