@@ -1,10 +1,7 @@
 import { nextTick, type App } from 'vue'
 import type { Router } from 'vue-router'
-import { liveQueriesAnswered } from '../db/live-answered.ts'
+import { FIRST_ANSWERS_MAX_MS, liveQueriesAnswered } from '../db/live-answered.ts'
 import { onSignOut } from '../session/sign-out.ts'
-
-/** How long a painted snapshot may wait for the live home's data before the app shows anyway. */
-const MAX_WAIT_MS = 1500
 
 /**
  * Mount the app. When the service worker painted a snapshot of the home screen into #app
@@ -22,7 +19,7 @@ export async function mountApp(app: App, router: Router): Promise<HTMLElement> {
   if (snapshot) {
     await router.isReady()
     await nextTick()
-    if (router.currentRoute.value.path === '/') await liveQueriesAnswered(MAX_WAIT_MS)
+    if (router.currentRoute.value.path === '/') await liveQueriesAnswered(FIRST_ANSWERS_MAX_MS)
     await nextTick()
     snapshot.remove()
     root.hidden = false

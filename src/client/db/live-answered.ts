@@ -2,6 +2,9 @@
  * Live queries started and not yet answered (useLiveQuery counts here), and who waits for there
  * to be none. Kept apart from live.ts so the app shell can wait without loading Dexie.
  */
+/** How long a screen waits for its live queries' first answers before it shows anyway. */
+export const FIRST_ANSWERS_MAX_MS = 1500
+
 let unanswered = 0
 let waiting: (() => void)[] = []
 

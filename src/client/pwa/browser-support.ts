@@ -54,6 +54,9 @@ function kindOf(ua: string, ios: boolean): BrowserKind {
   return 'other'
 }
 
+/** The browser this page runs in. */
+export const thisBrowser = (): BrowserInfo => detectBrowser(navigator.userAgent, 'serviceWorker' in navigator)
+
 export interface Guidance {
   /** One sentence: what works here. */
   summary: string

@@ -1,6 +1,6 @@
 import type { Router } from 'vue-router'
 import { chinaToday } from '../../core/domain/china-time.ts'
-import { liveQueriesAnswered } from '../db/live-answered.ts'
+import { FIRST_ANSWERS_MAX_MS, liveQueriesAnswered } from '../db/live-answered.ts'
 import { whenIdle } from '../composables/idle.ts'
 import { SNAPSHOT_CACHE, SNAPSHOT_KEY, type HomeSnapshot } from './snapshot-format.ts'
 
@@ -9,6 +9,9 @@ import { SNAPSHOT_CACHE, SNAPSHOT_KEY, type HomeSnapshot } from './snapshot-form
  * mounted in. Parts that only make sense live (the sync badge's "synced 2 minutes ago", the
  * update prompt) are left out, and so are style attributes (a strict CSP refuses inline styles).
  */
+/** What this tab last wrote (null: nothing, or deleted since). */
+let lastSaved: string | null = null
+
 export async function saveHomeSnapshot(root: HTMLElement): Promise<void> {
   if (!('caches' in window)) return
   const copy = root.cloneNode(true) as HTMLElement
@@ -17,17 +20,19 @@ export async function saveHomeSnapshot(root: HTMLElement): Promise<void> {
   const links = [...document.querySelectorAll<HTMLLinkElement>('link[rel=stylesheet]')].map((l) => new URL(l.href, location.href))
   const styles = [...new Set(links.filter((u) => u.origin === location.origin).map((u) => u.pathname))]
   const snapshot: HomeSnapshot = { html: copy.innerHTML, styles, day: chinaToday(new Date()) }
+  // Saved after every sync: only a home that looks different is written again.
+  const text = JSON.stringify(snapshot)
+  if (text === lastSaved) return
+  lastSaved = text
   const cache = await caches.open(SNAPSHOT_CACHE)
-  await cache.put(SNAPSHOT_KEY, new Response(JSON.stringify(snapshot), { headers: { 'content-type': 'application/json' } }))
+  await cache.put(SNAPSHOT_KEY, new Response(text, { headers: { 'content-type': 'application/json' } }))
 }
 
 /** Forget the snapshot (on sign-out: the next person must not see this one's home). */
 export async function clearHomeSnapshot(): Promise<void> {
+  lastSaved = null
   if ('caches' in window) await caches.delete(SNAPSHOT_CACHE)
 }
-
-/** As long as the app waits for the home's data before replacing the snapshot (app/snapshot-swap.ts). */
-const MAX_WAIT_MS = 1500
 
 /**
  * Keep the snapshot fresh: saved once the live home has shown its data, after each sync, and
@@ -46,10 +51,10 @@ export function keepHomeSnapshot(
     void saveHomeSnapshot(root).catch(() => undefined)
   }
   router.afterEach((to) => {
-    if (to.path === '/') void liveQueriesAnswered(MAX_WAIT_MS).then(() => whenIdle(save))
+    if (to.path === '/') void liveQueriesAnswered(FIRST_ANSWERS_MAX_MS).then(() => whenIdle(save))
   })
-  if (router.currentRoute.value.path === '/') void liveQueriesAnswered(MAX_WAIT_MS).then(() => whenIdle(save))
-  onSynced(() => void liveQueriesAnswered(MAX_WAIT_MS).then(() => whenIdle(save)))
+  if (router.currentRoute.value.path === '/') void liveQueriesAnswered(FIRST_ANSWERS_MAX_MS).then(() => whenIdle(save))
+  onSynced(() => void liveQueriesAnswered(FIRST_ANSWERS_MAX_MS).then(() => whenIdle(save)))
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'hidden') save()
   })
