@@ -57,7 +57,7 @@ export function createContext(handle: DbHandle, opts: ContextOptions): AppContex
     version: opts.version,
     secureCookies: opts.secureCookies ?? false,
     loginLimits: { ...DEFAULT_LOGIN_LIMITS, ...opts.loginLimits },
-    pusher: groupCommitPusher(handle.db, storage),
+    pusher: groupCommitPusher(handle.db, storage, { oneStatement: handle.dialect === 'postgres' }),
     push: webPushService(handle.db, opts.push),
     photoDir: opts.photoDir ?? join(tmpdir(), 'suixing-photos'),
     storage,

@@ -42,6 +42,26 @@ export class PendingSeqs {
     this.rows.set(key, { table, id })
   }
 
+  /** How many rows are marked: the numbers the transaction takes. */
+  get size(): number {
+    return this.rows.size
+  }
+
+  /**
+   * Where each marked row of `table` stands in numbering order (1 for the first row the
+   * transaction marked, of any table): its number is the counter's value before the numbering
+   * plus this. For a flush that numbers its rows in its own statement (push.ts, commitInOneStatement).
+   */
+  positions(table: SeqTable): Map<string, number> {
+    const out = new Map<string, number>()
+    let i = 0
+    for (const row of this.rows.values()) {
+      i++
+      if (row.table === table) out.set(row.id, i)
+    }
+    return out
+  }
+
   async assign(trx: Kysely<Database>): Promise<void> {
     if (this.rows.size === 0) return
     let next = await takeSeqs(trx, this.rows.size)

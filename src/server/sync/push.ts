@@ -9,7 +9,7 @@ import { isStorageFull, isWriteConflict, type StorageState } from '../lib/storag
 import type { Viewer } from '../lib/viewer.ts'
 import { PendingSeqs } from '../repositories/sequence.ts'
 import { tables } from './tables/index.ts'
-import type { WriteBuffer } from './table-module.ts'
+import type { GuardedWrite, WriteBuffer } from './table-module.ts'
 
 /** A fresh write buffer for each table that has one (tables/index.ts). */
 function writeBuffers(): Map<WritableTable, WriteBuffer> {
@@ -245,6 +245,105 @@ async function storeResults(trx: Kysely<Database>, held: readonly Set<string>[],
   }
 }
 
+/** The largest group the one-statement flush takes (its JSON parameters grow with it); a bigger one is committed in a transaction. */
+const ONE_STATEMENT_MUTATIONS = 2000
+/** What the one statement fails with when one of its checks does not hold (commitInOneStatement). */
+const GUARD = 'push_flush_guard'
+
+/**
+ * PostgreSQL: a group commit in two round trips and no explicit transaction. The rows the group
+ * touches are read (one select per table with a write buffer), every mutation is planned in
+ * memory by its table's write buffer (its `apply`: the same merge rules and refusals as ever),
+ * then ONE statement claims the mutation ids with their results (in sorted order), takes the
+ * group's numbers from the counter, and writes every row numbered, each part a CTE. A statement
+ * is its own transaction: it commits (durably) whole or not at all, and the counter row stays
+ * locked from the numbering to the commit, so numbers still become visible in order.
+ *
+ * The statement fails (GUARD) unless every part did all it says: every id was still free, and
+ * every row still as read (absent, or with the seq read). Then nothing of it is kept and null is
+ * answered: the group is committed in a transaction as before. Null too, before anything is
+ * written, for any group this path does not take: a table without a guarded write buffer, an id
+ * twice, a refusal (its answer needs the row as the server holds it), or too many mutations.
+ */
+export async function commitInOneStatement(
+  db: Kysely<Database>,
+  jobs: readonly Pick<Job, 'viewer' | 'mutations'>[],
+): Promise<Outcome[] | null> {
+  const ids = new Set<string>()
+  const buffers = new Map<WritableTable, WriteBuffer & Required<Pick<WriteBuffer, 'guardedWrites'>>>()
+  const rowIds = new Map<WritableTable, string[]>()
+  for (const job of jobs) {
+    for (const m of job.mutations) {
+      if (ids.has(m.id)) return null
+      ids.add(m.id)
+      if (!buffers.has(m.table)) {
+        const buffer = tables[m.table].batch?.()
+        if (!buffer?.guardedWrites) return null
+        buffers.set(m.table, buffer as WriteBuffer & Required<Pick<WriteBuffer, 'guardedWrites'>>)
+        rowIds.set(m.table, [])
+      }
+      rowIds.get(m.table)?.push(m.rowId)
+    }
+  }
+  if (ids.size > ONE_STATEMENT_MUTATIONS) return null
+  if (ids.size === 0) return jobs.map(() => ({ ok: true, results: [] }))
+  for (const [table, buffer] of buffers) await buffer.load(db, rowIds.get(table) ?? [])
+
+  const seqs = new PendingSeqs()
+  const claims: { id: string; user_id: string; result: string }[] = []
+  const outcomes: Outcome[] = []
+  for (const job of jobs) {
+    const results: PushResult[] = []
+    for (const m of job.mutations) {
+      try {
+        await buffers.get(m.table)?.apply(db, job.viewer, upgrade(m), seqs)
+      } catch (err) {
+        if (err instanceof HttpError) return null
+        throw err
+      }
+      const result: PushResult = { id: m.id, status: 'applied' }
+      results.push(result)
+      claims.push({ id: m.id, user_id: job.viewer.id, result: JSON.stringify(result) })
+    }
+    outcomes.push({ ok: true, results })
+  }
+  claims.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+
+  const numbered = seqs.size
+  const number = sql<number>`(select "value" - ${numbered} from seq_counter)`
+  const ready = sql<boolean>`exists (select 1 from seq_counter)`
+  const parts: GuardedWrite[] = [...buffers].flatMap(([table, buffer]) => buffer.guardedWrites(seqs.positions(table), number, ready))
+  const ctes = [
+    sql`claimed as (insert into mutations ("id", "user_id", "result", "created_at")
+      select c."id", c."user_id", c."result", ${nowIso()} from json_to_recordset(${JSON.stringify(claims)}::json) as c("id" text, "user_id" text, "result" text)
+      order by c."id" on conflict ("id") do nothing returning "id")`,
+  ]
+  const checks = [sql`(select count(*) from claimed) = ${claims.length}`]
+  if (numbered > 0) {
+    // Numbered after the ids are claimed (the counter is the last lock taken, as in a transaction).
+    ctes.push(
+      sql`seq_counter as (update counters set "value" = "value" + ${numbered} where "name" = 'seq' and (select count(*) from claimed) = ${claims.length} returning "value")`,
+    )
+    checks.push(ready)
+  }
+  parts.forEach((part, i) => {
+    const name = sql.raw(`w${i}`)
+    ctes.push(sql`${name} as (${part.query})`)
+    checks.push(sql`(select count(*) from ${name}) = ${part.rows}`)
+  })
+  try {
+    await sql`with ${sql.join(ctes)} select cast(case when ${sql.join(checks, sql` and `)} then '1' else ${sql.lit(GUARD)} end as integer) as ok`.execute(
+      db,
+    )
+  } catch (err) {
+    if (err instanceof Error && err.message.includes(GUARD)) return null
+    throw err
+  }
+  return outcomes
+}
+
+export type Outcome = { ok: true; results: PushResult[] } | { ok: false; err: unknown }
+
 export interface Pusher {
   push(viewer: Viewer, mutations: Mutation[], log: FastifyBaseLogger): Promise<PushResult[]>
 }
@@ -265,11 +364,9 @@ interface Job {
  * once per batch rather than once per request). Each request is answered only after the commit that holds its effects is
  * durable (synchronous=FULL), so an acknowledgement is never given for a write that could be lost.
  */
-export function groupCommitPusher(db: Kysely<Database>, storage?: StorageState): Pusher {
+export function groupCommitPusher(db: Kysely<Database>, storage?: StorageState, opts: { oneStatement?: boolean } = {}): Pusher {
   let queue: Job[] = []
   let flushing = false
-
-  type Outcome = { ok: true; results: PushResult[] } | { ok: false; err: unknown }
 
   /**
    * One transaction for the group. Batched (see Batched): a fixed number of statements for the
@@ -324,6 +421,15 @@ export function groupCommitPusher(db: Kysely<Database>, storage?: StorageState):
    * A deadlock or serialization failure (PostgreSQL) is tried once more, then answered 503: never 500.
    */
   async function commitWithRetry(jobs: Job[]): Promise<Outcome[]> {
+    if (opts.oneStatement) {
+      try {
+        const done = await commitInOneStatement(db, jobs)
+        if (done) return done
+      } catch (err) {
+        if (isStorageFull(err)) throw err
+        jobs[0]?.log.warn({ err }, 'push: one-statement group commit failed, committing the group in a transaction')
+      }
+    }
     try {
       return await commitGroup(jobs, true)
     } catch (err) {

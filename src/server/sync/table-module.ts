@@ -1,5 +1,5 @@
 import * as v from 'valibot'
-import { sql, type ExpressionBuilder, type Kysely, type SelectQueryBuilder } from 'kysely'
+import { sql, type ExpressionBuilder, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kysely'
 import type { Database } from '../db/schema.ts'
 import type { Change, Mutation } from '../../core/sync/protocol.ts'
 import type { SyncedRows, SyncedTable, WritableTable } from '../../core/sync/tables.ts'
@@ -42,6 +42,23 @@ export interface WriteBuffer {
   /** Changes planned and not yet written (of one row, or of any). */
   hasPending(rowId?: string): boolean
   flush(trx: Kysely<Database>): Promise<void>
+  /**
+   * PostgreSQL (push's one-statement flush, push.ts commitInOneStatement): what is planned, as
+   * data-modifying statements that run as parts (CTEs) of the one statement that also claims the
+   * mutation ids and takes the numbers. Each row written gets `number` plus its position in
+   * `positions` as its seq, and is written only if it is still as `load` read it (absent, or with
+   * the seq read: every committed write of a synced row takes a new number), and only when `ready`
+   * (the numbers were taken). A part that writes fewer rows than it says abandons the statement.
+   */
+  guardedWrites?(positions: ReadonlyMap<string, number>, number: RawBuilder<number>, ready: RawBuilder<boolean>): GuardedWrite[]
+}
+
+/** One part of push's one-statement flush (WriteBuffer.guardedWrites). */
+export interface GuardedWrite {
+  /** A data-modifying statement returning one row for each row it wrote. */
+  query: RawBuilder<unknown>
+  /** The rows it must write. */
+  rows: number
 }
 
 export interface WritableSpec<K extends WritableTable, Row extends SyncRow> extends TableSpec<K, Row> {

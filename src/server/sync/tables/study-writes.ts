@@ -1,5 +1,5 @@
 import * as v from 'valibot'
-import type { Kysely, Selectable } from 'kysely'
+import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely'
 import type { Database, StudyRecordTable } from '../../db/schema.ts'
 import { StudyRecordInput, studyRecordFields } from '../../../core/schemas/entities.ts'
 import { WRITABLE } from '../../../core/sync/tables.ts'
@@ -9,7 +9,7 @@ import { HttpError } from '../../lib/http-error.ts'
 import { nowIso } from '../../lib/time.ts'
 import type { PendingSeqs } from '../../repositories/sequence.ts'
 import type { Viewer } from '../../lib/viewer.ts'
-import { mergedText, parsePatch, refuseField, type WriteBuffer } from '../table-module.ts'
+import { mergedText, parsePatch, refuseField, type GuardedWrite, type WriteBuffer } from '../table-module.ts'
 
 const columns = {
   kind: 'kind',
@@ -107,6 +107,30 @@ export async function writeStudyChange(trx: Kysely<Database>, change: StudyChang
 /** Rows and parameters a multi-row statement carries at most (SQLite allows 32,766 parameters, PostgreSQL 65,535). */
 const ROWS_PER_INSERT = 500
 
+/** The columns of a study record a guarded write carries (all but seq), quoted, and its JSON record's shape. */
+const WRITTEN = [
+  'id',
+  'owner_id',
+  'branch_id',
+  'org_id',
+  'kind',
+  'title',
+  'date',
+  'minutes',
+  'notes',
+  'source_url',
+  'created_at',
+  'updated_at',
+  'deleted',
+] as const
+/** What an edit may change (owner, branch, organisation and creation time are fixed at creation). */
+const EDITABLE = ['kind', 'title', 'date', 'minutes', 'notes', 'source_url', 'updated_at', 'deleted'] as const
+const RECORD = sql.raw(
+  `"id" text, "owner_id" text, "branch_id" text, "org_id" text, "kind" text, "title" text, "date" text, "minutes" integer, ` +
+    `"notes" text, "source_url" text, "created_at" text, "updated_at" text, "deleted" integer, "k" bigint, "was" bigint`,
+)
+const quoted = (names: readonly string[], prefix = '') => sql.raw(names.map((n) => `${prefix}"${n}"`).join(', '))
+
 /**
  * Study-record mutations of a group commit applied in a few statements: the rows they touch are
  * read in one `select … where id in (…)`, each mutation is planned in memory against the row as
@@ -119,6 +143,8 @@ export class StudyWriteBuffer implements WriteBuffer {
   private readonly rows = new Map<string, StudyRow | null>()
   /** Changes not yet written; the row id is present in the database unless `created`. */
   private readonly pending = new Map<string, { created: boolean; columns: Set<keyof StudyRow> }>()
+  /** The seq of each row as `load` read it (guardedWrites). */
+  private readonly readSeq = new Map<string, number>()
 
   async load(trx: Kysely<Database>, ids: readonly string[]): Promise<void> {
     const wanted = [...new Set(ids)].filter((id) => !this.rows.has(id))
@@ -126,7 +152,10 @@ export class StudyWriteBuffer implements WriteBuffer {
       const chunk = wanted.slice(i, i + ROWS_PER_INSERT)
       for (const id of chunk) this.rows.set(id, null)
       const found = await trx.selectFrom('study_records').selectAll().where('id', 'in', chunk).execute()
-      for (const r of found) this.rows.set(r.id, r)
+      for (const r of found) {
+        this.rows.set(r.id, r)
+        this.readSeq.set(r.id, Number(r.seq))
+      }
     }
   }
 
@@ -165,5 +194,40 @@ export class StudyWriteBuffer implements WriteBuffer {
         .execute()
     }
     for (const change of updates) await writeStudyChange(trx, change)
+  }
+
+  /**
+   * Every pending change in two parts (WriteBuffer.guardedWrites): new rows inserted unless a row
+   * with the id appeared meanwhile; edited rows written whole (kind to deleted) where their seq is
+   * still the one read, so the row is exactly what the changes were planned on.
+   */
+  guardedWrites(positions: ReadonlyMap<string, number>, number: RawBuilder<number>, ready: RawBuilder<boolean>): GuardedWrite[] {
+    const inserts: Record<string, unknown>[] = []
+    const updates: Record<string, unknown>[] = []
+    for (const [id, p] of this.pending) {
+      const row = this.rows.get(id)
+      const k = positions.get(id)
+      const was = this.readSeq.get(id)
+      if (!row || !k || (!p.created && was === undefined)) throw new Error(`study record ${id}: planned without a number or a read`)
+      if (p.created) inserts.push({ ...row, k })
+      else updates.push({ ...row, k, was })
+    }
+    this.pending.clear()
+    const parts: GuardedWrite[] = []
+    if (inserts.length)
+      parts.push({
+        rows: inserts.length,
+        query: sql`insert into study_records (${quoted(WRITTEN)}, "seq")
+          select ${quoted(WRITTEN, 'r.')}, ${number} + r."k" from json_to_recordset(${JSON.stringify(inserts)}::json) as r(${RECORD})
+          where ${ready} on conflict ("id") do nothing returning "id"`,
+      })
+    if (updates.length)
+      parts.push({
+        rows: updates.length,
+        query: sql`update study_records as t set ${sql.raw(EDITABLE.map((c) => `"${c}" = r."${c}"`).join(', '))}, "seq" = ${number} + r."k"
+          from json_to_recordset(${JSON.stringify(updates)}::json) as r(${RECORD})
+          where t."id" = r."id" and t."seq" = r."was" and ${ready} returning t."id"`,
+      })
+    return parts
   }
 }
