@@ -77,7 +77,7 @@ const counter = async () =>
   Number((await server.handle.db.selectFrom('counters').select('value').where('name', '=', 'seq').executeTakeFirstOrThrow()).value)
 
 describe.skipIf(!onPostgres)('one statement per group commit (PostgreSQL)', () => {
-  it('commits a group of pushes (creations, edits merged with the server’s text, deletions) in two statements', async () => {
+  it('commits a group of pushes in two statements (creations, edits merged with the server’s text, deletions), or one (creations only)', async () => {
     const edited = newId()
     const deleted = newId()
     const seed = groupCommitPusher(server.handle.db, undefined, { oneStatement: true })
@@ -117,11 +117,19 @@ describe.skipIf(!onPostgres)('one statement per group commit (PostgreSQL)', () =
     const m = batches[2]?.[1][0] as Mutation
     expect(await stored(m.id)).toMatchObject({ user_id: org.memberA2.id, result: JSON.stringify({ id: m.id, status: 'applied' }) })
 
+    // New records only: the one statement, nothing read.
+    statements.sent = 0
+    const created = await Promise.all(
+      [member, other, member].map((viewer, i) => pusher.push(viewer, [create(newId(), `只有新建-${i}`), create(newId(), '又一条')], log)),
+    )
+    expect(statements.sent).toBe(1)
+    expect(created.flat().map((r) => r.status)).toEqual(Array(6).fill('applied'))
+
     // Sent again (a lost answer): the ids are taken, the statement keeps nothing and the
     // transaction answers the stored results; nothing is applied twice.
     const again = await Promise.all(batches.map(([viewer, ms]) => pusher.push(viewer, ms, log)))
     expect(again.flat().map((r) => [r.status, r.duplicate])).toEqual(batches.flatMap(([, ms]) => ms.map(() => ['applied', true])))
-    expect(await counter()).toBe(before + seqs.length)
+    expect(await counter()).toBe(before + seqs.length + 6)
     expect(Number((await row(edited)).seq)).toBe(seqs[10])
   })
 
@@ -147,7 +155,9 @@ describe.skipIf(!onPostgres)('one statement per group commit (PostgreSQL)', () =
     }
     const edit = mutation(id, 'upsert', { minutes: 90 })
     const before = await counter()
-    expect(await commitInOneStatement(server.handle.db.withPlugin(statements), [{ viewer: member, mutations: [edit] }])).toBeNull()
+    expect(await commitInOneStatement(server.handle.db.withPlugin(statements), [{ viewer: member, mutations: [edit] }], 'read')).toBe(
+      'conflict',
+    )
     // The other write's number is the only one taken.
     expect(await row(id)).toMatchObject({ title: '另一台服务器改的', minutes: 30, seq: before + 1 })
     expect(await stored(edit.id)).toBeUndefined()
@@ -171,13 +181,20 @@ describe.skipIf(!onPostgres)('one statement per group commit (PostgreSQL)', () =
     const taken = create(newId(), '编号已用')
     await server.handle.db.insertInto('mutations').values({ id: taken.id, user_id: org.memberA.id, result: '', created_at: '' }).execute()
     const before = await counter()
-    expect(await commitInOneStatement(server.handle.db.withPlugin(statements), [{ viewer: member, mutations: [creation] }])).toBeNull()
+    expect(await commitInOneStatement(server.handle.db.withPlugin(statements), [{ viewer: member, mutations: [creation] }], 'read')).toBe(
+      'conflict',
+    )
     expect(await row(id)).toMatchObject({ title: '别处先建的', seq: before + 1 })
     expect(await stored(creation.id)).toBeUndefined()
     expect(await counter()).toBe(before + 1)
 
-    expect(await commitInOneStatement(server.handle.db, [{ viewer: member, mutations: [taken] }])).toBeNull()
+    expect(await commitInOneStatement(server.handle.db, [{ viewer: member, mutations: [taken] }], 'new')).toBe('conflict')
     expect(await server.handle.db.selectFrom('study_records').select('id').where('id', '=', taken.rowId).executeTakeFirst()).toBeUndefined()
+    // Taken to be new without reading it, a row that is there: nothing kept either.
+    const again = create(id, '以为是新的')
+    expect(await commitInOneStatement(server.handle.db, [{ viewer: member, mutations: [again] }], 'new')).toBe('conflict')
+    expect(await row(id)).toMatchObject({ title: '别处先建的', seq: before + 1 })
+    expect(await stored(again.id)).toBeUndefined()
     expect(await counter()).toBe(before + 1)
   })
 
@@ -197,7 +214,7 @@ describe.skipIf(!onPostgres)('one statement per group commit (PostgreSQL)', () =
 
     const fast = newId()
     let done = false
-    const committing = commitInOneStatement(db, [{ viewer: member, mutations: [create(fast, '快的')] }]).then((r) => {
+    const committing = commitInOneStatement(db, [{ viewer: member, mutations: [create(fast, '快的')] }], 'new').then((r) => {
       done = true
       return r
     })
@@ -208,7 +225,7 @@ describe.skipIf(!onPostgres)('one statement per group commit (PostgreSQL)', () =
     expect(parseCursor(during.cursor)?.seq).toBeLessThan(s1)
 
     await t1.commit().execute()
-    expect(await committing).not.toBeNull()
+    expect(Array.isArray(await committing)).toBe(true)
     expect(Number((await row(fast)).seq)).toBe(s1 + 1)
     const after = await pull(server.handle.read, server.handle, member, during.cursor, 10_000)
     expect(after.changes.map((c) => c.row?.title)).toEqual(['慢的', '快的'])
@@ -217,16 +234,27 @@ describe.skipIf(!onPostgres)('one statement per group commit (PostgreSQL)', () =
   it('leaves to the transaction a group it cannot commit alone: a refusal, another table, an id twice', async () => {
     const id = newId()
     const db = server.handle.db
-    expect(await commitInOneStatement(db, [{ viewer: member, mutations: [mutation(id, 'upsert', { title: '没有这条' })] }])).toBeNull()
+    expect(await commitInOneStatement(db, [{ viewer: member, mutations: [mutation(id, 'upsert', { title: '没有这条' })] }], 'read')).toBe(
+      'not-taken',
+    )
     const users = { ...mutation(org.memberA.id, 'upsert', { joinedPartyOn: '2010-07-01' }), table: 'users' as const }
-    expect(await commitInOneStatement(db, [{ viewer: member, mutations: [users] }])).toBeNull()
+    expect(await commitInOneStatement(db, [{ viewer: member, mutations: [users] }], 'read')).toBe('not-taken')
+    // Unread, a deletion (or an edit) is not taken to be of an absent row: nothing would check it.
+    expect(await commitInOneStatement(db, [{ viewer: member, mutations: [mutation(id, 'delete')] }], 'new')).toBe('not-taken')
+    expect(await commitInOneStatement(db, [{ viewer: member, mutations: [mutation(id, 'upsert', { title: '改' })] }], 'new')).toBe(
+      'not-taken',
+    )
     const twice = create(id, '两次')
     expect(
-      await commitInOneStatement(db, [
-        { viewer: member, mutations: [twice] },
-        { viewer: member, mutations: [twice] },
-      ]),
-    ).toBeNull()
+      await commitInOneStatement(
+        db,
+        [
+          { viewer: member, mutations: [twice] },
+          { viewer: member, mutations: [twice] },
+        ],
+        'new',
+      ),
+    ).toBe('not-taken')
     expect(await db.selectFrom('study_records').select('id').where('id', '=', id).executeTakeFirst()).toBeUndefined()
   })
 })

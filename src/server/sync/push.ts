@@ -250,44 +250,56 @@ const ONE_STATEMENT_MUTATIONS = 2000
 /** What the one statement fails with when one of its checks does not hold (commitInOneStatement). */
 const GUARD = 'push_flush_guard'
 
+/** A write buffer that can take part in the one-statement flush. */
+type GuardedBuffer = WriteBuffer & Required<Pick<WriteBuffer, 'guardedWrites' | 'assumeAbsent'>>
+
 /**
- * PostgreSQL: a group commit in two round trips and no explicit transaction. The rows the group
- * touches are read (one select per table with a write buffer), every mutation is planned in
- * memory by its table's write buffer (its `apply`: the same merge rules and refusals as ever),
- * then ONE statement claims the mutation ids with their results (in sorted order), takes the
- * group's numbers from the counter, and writes every row numbered, each part a CTE. A statement
- * is its own transaction: it commits (durably) whole or not at all, and the counter row stays
- * locked from the numbering to the commit, so numbers still become visible in order.
+ * PostgreSQL: a group commit without an explicit transaction, in one or two round trips. Every
+ * mutation is planned in memory by its table's write buffer (its `apply`: the same merge rules and
+ * refusals as ever) against the rows as `mode` says, then ONE statement claims the mutation ids
+ * with their results (in sorted order), takes the group's numbers from the counter and writes
+ * every row numbered, each part a CTE. A statement is its own transaction: it commits (durably)
+ * whole or not at all, and the counter row stays locked from the numbering to the commit, so
+ * numbers still become visible in commit order.
+ *
+ * - `read`: the rows the group touches are read first (one select per table);
+ * - `new`: no read: every row is taken to be absent (a phone's new records, the common push),
+ *   which only stands if every mutation creates its row; anything else is `not-taken`.
  *
  * The statement fails (GUARD) unless every part did all it says: every id was still free, and
- * every row still as read (absent, or with the seq read). Then nothing of it is kept and null is
- * answered: the group is committed in a transaction as before. Null too, before anything is
- * written, for any group this path does not take: a table without a guarded write buffer, an id
- * twice, a refusal (its answer needs the row as the server holds it), or too many mutations.
+ * every row still as planned on (absent, or with the seq read). Then nothing of it is kept and
+ * `conflict` is answered. `not-taken`, before anything is written: a group this path does not
+ * take (a table without a guarded write buffer, an id twice, a refusal, whose answer needs the
+ * row as the server holds it, too many mutations). Either way the caller commits the group in a
+ * transaction, as before.
  */
 export async function commitInOneStatement(
   db: Kysely<Database>,
   jobs: readonly Pick<Job, 'viewer' | 'mutations'>[],
-): Promise<Outcome[] | null> {
+  mode: 'read' | 'new',
+): Promise<Outcome[] | 'not-taken' | 'conflict'> {
   const ids = new Set<string>()
-  const buffers = new Map<WritableTable, WriteBuffer & Required<Pick<WriteBuffer, 'guardedWrites'>>>()
+  const buffers = new Map<WritableTable, GuardedBuffer>()
   const rowIds = new Map<WritableTable, string[]>()
   for (const job of jobs) {
     for (const m of job.mutations) {
-      if (ids.has(m.id)) return null
+      if (ids.has(m.id)) return 'not-taken'
       ids.add(m.id)
       if (!buffers.has(m.table)) {
         const buffer = tables[m.table].batch?.()
-        if (!buffer?.guardedWrites) return null
-        buffers.set(m.table, buffer as WriteBuffer & Required<Pick<WriteBuffer, 'guardedWrites'>>)
+        if (!buffer?.guardedWrites || !buffer.assumeAbsent) return 'not-taken'
+        buffers.set(m.table, buffer as GuardedBuffer)
         rowIds.set(m.table, [])
       }
       rowIds.get(m.table)?.push(m.rowId)
     }
   }
-  if (ids.size > ONE_STATEMENT_MUTATIONS) return null
+  if (ids.size > ONE_STATEMENT_MUTATIONS) return 'not-taken'
   if (ids.size === 0) return jobs.map(() => ({ ok: true, results: [] }))
-  for (const [table, buffer] of buffers) await buffer.load(db, rowIds.get(table) ?? [])
+  for (const [table, buffer] of buffers) {
+    if (mode === 'read') await buffer.load(db, rowIds.get(table) ?? [])
+    else buffer.assumeAbsent(rowIds.get(table) ?? [])
+  }
 
   const seqs = new PendingSeqs()
   const claims: { id: string; user_id: string; result: string }[] = []
@@ -296,9 +308,11 @@ export async function commitInOneStatement(
     const results: PushResult[] = []
     for (const m of job.mutations) {
       try {
-        await buffers.get(m.table)?.apply(db, job.viewer, upgrade(m), seqs)
+        const changed = await buffers.get(m.table)?.apply(db, job.viewer, upgrade(m), seqs)
+        // Taken to be absent, a row this mutation leaves alone could be there: nothing would check it.
+        if (mode === 'new' && !changed) return 'not-taken'
       } catch (err) {
-        if (err instanceof HttpError) return null
+        if (err instanceof HttpError) return 'not-taken'
         throw err
       }
       const result: PushResult = { id: m.id, status: 'applied' }
@@ -319,30 +333,44 @@ export async function commitInOneStatement(
       order by c."id" on conflict ("id") do nothing returning "id")`,
   ]
   const checks = [sql`(select count(*) from claimed) = ${claims.length}`]
+  // Locks are taken in a transaction's order: the ids (sorted), the rows to update, then the
+  // counter (its condition reads every part before it), then the rows written.
+  const before = [sql`(select count(*) from claimed) = ${claims.length}`]
+  const named = parts.map((part, i) => ({ ...part, name: sql.raw(`w${i}`) }))
+  for (const part of named.filter((p) => p.lock)) {
+    ctes.push(sql`${part.name} as (${part.query})`)
+    before.push(sql`(select count(*) from ${part.name}) = ${part.rows}`)
+  }
   if (numbered > 0) {
-    // Numbered after the ids are claimed (the counter is the last lock taken, as in a transaction).
     ctes.push(
-      sql`seq_counter as (update counters set "value" = "value" + ${numbered} where "name" = 'seq' and (select count(*) from claimed) = ${claims.length} returning "value")`,
+      sql`seq_counter as (update counters set "value" = "value" + ${numbered} where "name" = 'seq' and ${sql.join(before, sql` and `)} returning "value")`,
     )
     checks.push(ready)
   }
-  parts.forEach((part, i) => {
-    const name = sql.raw(`w${i}`)
-    ctes.push(sql`${name} as (${part.query})`)
-    checks.push(sql`(select count(*) from ${name}) = ${part.rows}`)
-  })
+  for (const part of named.filter((p) => !p.lock)) ctes.push(sql`${part.name} as (${part.query})`)
+  for (const part of named) checks.push(sql`(select count(*) from ${part.name}) = ${part.rows}`)
   try {
     await sql`with ${sql.join(ctes)} select cast(case when ${sql.join(checks, sql` and `)} then '1' else ${sql.lit(GUARD)} end as integer) as ok`.execute(
       db,
     )
   } catch (err) {
-    if (err instanceof Error && err.message.includes(GUARD)) return null
+    if (err instanceof Error && err.message.includes(GUARD)) return 'conflict'
     throw err
   }
   return outcomes
 }
 
 export type Outcome = { ok: true; results: PushResult[] } | { ok: false; err: unknown }
+
+export interface PusherOptions {
+  /** PostgreSQL: commit a group in one statement when it can (commitInOneStatement). */
+  oneStatement?: boolean
+  /**
+   * Group commits at once (default 1: the next group forms while one commits). More only where
+   * commits may overlap (PostgreSQL, each its own transaction); SQLite has one writer.
+   */
+  groups?: number
+}
 
 export interface Pusher {
   push(viewer: Viewer, mutations: Mutation[], log: FastifyBaseLogger): Promise<PushResult[]>
@@ -364,9 +392,12 @@ interface Job {
  * once per batch rather than once per request). Each request is answered only after the commit that holds its effects is
  * durable (synchronous=FULL), so an acknowledgement is never given for a write that could be lost.
  */
-export function groupCommitPusher(db: Kysely<Database>, storage?: StorageState, opts: { oneStatement?: boolean } = {}): Pusher {
+export function groupCommitPusher(db: Kysely<Database>, storage?: StorageState, opts: PusherOptions = {}): Pusher {
   let queue: Job[] = []
-  let flushing = false
+  /** Group commits started and not yet done (one waiting for its event-loop turn included). */
+  let running = 0
+  let starting = false
+  const most = Math.max(1, opts.groups ?? 1)
 
   /**
    * One transaction for the group. Batched (see Batched): a fixed number of statements for the
@@ -423,8 +454,11 @@ export function groupCommitPusher(db: Kysely<Database>, storage?: StorageState, 
   async function commitWithRetry(jobs: Job[]): Promise<Outcome[]> {
     if (opts.oneStatement) {
       try {
-        const done = await commitInOneStatement(db, jobs)
-        if (done) return done
+        // New records first (one round trip), then with the rows read (two); a conflict, or a
+        // group neither takes, goes on to the transaction.
+        let done = await commitInOneStatement(db, jobs, 'new')
+        if (done === 'not-taken') done = await commitInOneStatement(db, jobs, 'read')
+        if (typeof done !== 'string') return done
       } catch (err) {
         if (isStorageFull(err)) throw err
         jobs[0]?.log.warn({ err }, 'push: one-statement group commit failed, committing the group in a transaction')
@@ -448,7 +482,6 @@ export function groupCommitPusher(db: Kysely<Database>, storage?: StorageState, 
   const answer = (err: unknown): unknown => (isWriteConflict(err) ? new HttpError(503, 'unavailable', '服务器繁忙，请稍后重试') : err)
 
   async function flush(): Promise<void> {
-    flushing = true
     while (queue.length) {
       const jobs = queue
       queue = []
@@ -466,7 +499,7 @@ export function groupCommitPusher(db: Kysely<Database>, storage?: StorageState, 
         else job.reject(answer(o?.err))
       })
     }
-    flushing = false
+    running--
   }
 
   return {
@@ -476,9 +509,13 @@ export function groupCommitPusher(db: Kysely<Database>, storage?: StorageState, 
         // better-sqlite3 is synchronous: a flush started now would run to its fsync before the
         // requests already read from the network are parsed. Waiting for the check phase lets
         // every request of this event-loop turn join the same commit.
-        if (!flushing) {
-          flushing = true
-          setImmediate(() => void flush())
+        if (!starting && running < most) {
+          starting = true
+          running++
+          setImmediate(() => {
+            starting = false
+            void flush()
+          })
         }
       }),
   }

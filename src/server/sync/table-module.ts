@@ -38,6 +38,8 @@ export interface TableSpec<K extends SyncedTable, Row extends SyncRow> {
  */
 export interface WriteBuffer {
   load(trx: Kysely<Database>, ids: readonly string[]): Promise<void>
+  /** Instead of `load`: take these rows to be absent, unread (push's one-statement flush checks it when it writes). */
+  assumeAbsent?(ids: readonly string[]): void
   apply(trx: Kysely<Database>, viewer: Viewer, m: Mutation, seqs: PendingSeqs): Promise<boolean>
   /** Changes planned and not yet written (of one row, or of any). */
   hasPending(rowId?: string): boolean
@@ -55,10 +57,15 @@ export interface WriteBuffer {
 
 /** One part of push's one-statement flush (WriteBuffer.guardedWrites). */
 export interface GuardedWrite {
-  /** A data-modifying statement returning one row for each row it wrote. */
+  /**
+   * A statement returning one row for each row it wrote (or, `lock`, locked). A `lock` part (a
+   * `select … for update` of rows to be updated) runs before the numbers are taken, so the
+   * statement takes its locks in a transaction's order: ids, rows, counter.
+   */
   query: RawBuilder<unknown>
-  /** The rows it must write. */
+  /** The rows it must write (or lock). */
   rows: number
+  lock?: boolean
 }
 
 export interface WritableSpec<K extends WritableTable, Row extends SyncRow> extends TableSpec<K, Row> {

@@ -159,6 +159,10 @@ export class StudyWriteBuffer implements WriteBuffer {
     }
   }
 
+  assumeAbsent(ids: readonly string[]): void {
+    for (const id of ids) if (!this.rows.has(id)) this.rows.set(id, null)
+  }
+
   /** Plan one mutation (throws its refusal); true when it changed the row. */
   async apply(trx: Kysely<Database>, viewer: Viewer, m: Mutation, seqs: PendingSeqs): Promise<boolean> {
     if (!this.rows.has(m.rowId)) await this.load(trx, [m.rowId])
@@ -197,9 +201,9 @@ export class StudyWriteBuffer implements WriteBuffer {
   }
 
   /**
-   * Every pending change in two parts (WriteBuffer.guardedWrites): new rows inserted unless a row
-   * with the id appeared meanwhile; edited rows written whole (kind to deleted) where their seq is
-   * still the one read, so the row is exactly what the changes were planned on.
+   * Every pending change (WriteBuffer.guardedWrites): new rows inserted unless a row with the id
+   * appeared meanwhile; edited rows locked, then written whole (kind to deleted) where their seq
+   * is still the one read, so the row is exactly what the changes were planned on.
    */
   guardedWrites(positions: ReadonlyMap<string, number>, number: RawBuilder<number>, ready: RawBuilder<boolean>): GuardedWrite[] {
     const inserts: Record<string, unknown>[] = []
@@ -220,6 +224,13 @@ export class StudyWriteBuffer implements WriteBuffer {
         query: sql`insert into study_records (${quoted(WRITTEN)}, "seq")
           select ${quoted(WRITTEN, 'r.')}, ${number} + r."k" from json_to_recordset(${JSON.stringify(inserts)}::json) as r(${RECORD})
           where ${ready} on conflict ("id") do nothing returning "id"`,
+      })
+    if (updates.length)
+      parts.push({
+        rows: updates.length,
+        lock: true,
+        query: sql`select t."id" from study_records as t join json_to_recordset(${JSON.stringify(updates.map(({ id, was }) => ({ id, was })))}::json)
+          as r("id" text, "was" bigint) on t."id" = r."id" and t."seq" = r."was" for update of t`,
       })
     if (updates.length)
       parts.push({
