@@ -365,11 +365,6 @@ export type Outcome = { ok: true; results: PushResult[] } | { ok: false; err: un
 export interface PusherOptions {
   /** PostgreSQL: commit a group in one statement when it can (commitInOneStatement). */
   oneStatement?: boolean
-  /**
-   * Group commits at once (default 1: the next group forms while one commits). More only where
-   * commits may overlap (PostgreSQL, each its own transaction); SQLite has one writer.
-   */
-  groups?: number
 }
 
 export interface Pusher {
@@ -386,18 +381,16 @@ interface Job {
 
 /**
  * Group commit. Requests that arrive while a commit is on disk are applied together in the next
- * transaction (batched: study records in a few multi-row statements; or each request in its own
- * savepoint, see commitWithRetry), and committed with one fsync (SQLite: one connection,
- * one writer; PostgreSQL: one transaction per process at a time, so the change counter is locked
- * once per batch rather than once per request). Each request is answered only after the commit that holds its effects is
+ * transaction (PostgreSQL: study records in one statement, see commitInOneStatement; batched:
+ * study records in a few multi-row statements; or each request in its own savepoint, see
+ * commitWithRetry), and committed with one fsync (SQLite: one connection, one writer;
+ * PostgreSQL: one group per process at a time, so the change counter is locked once per group
+ * rather than once per request). Each request is answered only after the commit that holds its effects is
  * durable (synchronous=FULL), so an acknowledgement is never given for a write that could be lost.
  */
 export function groupCommitPusher(db: Kysely<Database>, storage?: StorageState, opts: PusherOptions = {}): Pusher {
   let queue: Job[] = []
-  /** Group commits started and not yet done (one waiting for its event-loop turn included). */
-  let running = 0
-  let starting = false
-  const most = Math.max(1, opts.groups ?? 1)
+  let flushing = false
 
   /**
    * One transaction for the group. Batched (see Batched): a fixed number of statements for the
@@ -447,6 +440,8 @@ export function groupCommitPusher(db: Kysely<Database>, storage?: StorageState, 
   }
 
   /**
+   * On PostgreSQL in one statement first (commitInOneStatement), for new records without a read;
+   * a group it does not take, or that met a conflict, is committed in a transaction.
    * Batched first. A failure of the batched transaction (rolled back whole) applies the group
    * again one mutation at a time, so a fault is narrowed to its mutation and answered partially.
    * A deadlock or serialization failure (PostgreSQL) is tried once more, then answered 503: never 500.
@@ -482,6 +477,7 @@ export function groupCommitPusher(db: Kysely<Database>, storage?: StorageState, 
   const answer = (err: unknown): unknown => (isWriteConflict(err) ? new HttpError(503, 'unavailable', '服务器繁忙，请稍后重试') : err)
 
   async function flush(): Promise<void> {
+    flushing = true
     while (queue.length) {
       const jobs = queue
       queue = []
@@ -499,7 +495,7 @@ export function groupCommitPusher(db: Kysely<Database>, storage?: StorageState, 
         else job.reject(answer(o?.err))
       })
     }
-    running--
+    flushing = false
   }
 
   return {
@@ -509,13 +505,9 @@ export function groupCommitPusher(db: Kysely<Database>, storage?: StorageState, 
         // better-sqlite3 is synchronous: a flush started now would run to its fsync before the
         // requests already read from the network are parsed. Waiting for the check phase lets
         // every request of this event-loop turn join the same commit.
-        if (!starting && running < most) {
-          starting = true
-          running++
-          setImmediate(() => {
-            starting = false
-            void flush()
-          })
+        if (!flushing) {
+          flushing = true
+          setImmediate(() => void flush())
         }
       }),
   }
