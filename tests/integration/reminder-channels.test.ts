@@ -227,6 +227,35 @@ describe('channels the organ configured', () => {
   })
 })
 
+describe('a person removed', () => {
+  it('loses their WeCom account and their delivery failures with the rest of their own data', async () => {
+    const db = server.handle.db
+    await db.updateTable('users').set({ wecom_userid: 'zhaoliu' }).where('id', '=', org.memberB.id).execute()
+    const at = new Date().toISOString()
+    await db
+      .insertInto('reminder_failures')
+      .values({
+        user_id: org.memberB.id,
+        org_id: org.orgId,
+        kind: 'birthday',
+        key: '2026-11-30',
+        channel: 'sms',
+        reason: 'x',
+        attempts: 1,
+        first_at: at,
+        last_at: at,
+      })
+      .execute()
+    const admin = await signIn(server, org.admin.phone)
+    const res = await post(admin, `/api/admin/people/${org.memberB.id}/remove`, { reason: 'left', date: '2026-11-30' })
+    expect(res.status).toBe(200)
+    expect(await db.selectFrom('users').select('wecom_userid').where('id', '=', org.memberB.id).executeTakeFirst()).toEqual({
+      wecom_userid: null,
+    })
+    expect(await db.selectFrom('reminder_failures').selectAll().where('user_id', '=', org.memberB.id).execute()).toEqual([])
+  })
+})
+
 describe('older apps', () => {
   it('an app from before channels pulls the settings without them, and its changes keep the member’s channels', async () => {
     const member = await signIn(server, org.memberA.phone)
