@@ -33,7 +33,13 @@ const TemplatesSchema = v.record(v.picklist(REMINDER_KINDS), TemplateSchema)
 
 /** SMS_TEMPLATES as JSON: {"birthday":{"id":"SMS_1","params":["name","nth"]}, …}. Throws with a reason. */
 export function parseSmsTemplates(json: string): SmsTemplates {
-  const parsed = v.safeParse(TemplatesSchema, JSON.parse(json))
+  let raw: unknown
+  try {
+    raw = JSON.parse(json)
+  } catch {
+    throw new Error('SMS_TEMPLATES must be JSON, e.g. {"birthday":{"id":"SMS_1","params":["name","nth"]}}')
+  }
+  const parsed = v.safeParse(TemplatesSchema, raw)
   if (!parsed.success) throw new Error(`SMS_TEMPLATES: ${v.summarize(parsed.issues)}`)
   return parsed.output
 }
