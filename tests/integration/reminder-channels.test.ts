@@ -109,6 +109,27 @@ describe('channels the organ configured', () => {
     expect(JSON.stringify(logged)).not.toMatch(/13800000001|zhangsan|agent-secret|sms-secret|张三/)
   })
 
+  it('an administrator looks an account up by the mobile number on the person page', async () => {
+    const admin = await signIn(server, org.admin.phone)
+    const url = `/api/admin/people/${org.memberA2.id}/wecom`
+    expect(await (await post(admin, url, { lookup: true })).json()).toEqual({
+      configured: true,
+      label: '政务微信',
+      wecomUserId: null,
+      found: false,
+    })
+    wecom.directory.set('13800000002', 'lisi')
+    expect(await (await post(admin, url, { lookup: true })).json()).toEqual({
+      configured: true,
+      label: '政务微信',
+      wecomUserId: 'lisi',
+      found: true,
+    })
+    expect(await (await admin(`${server.url}${url}`)).json()).toEqual({ configured: true, label: '政务微信', wecomUserId: 'lisi' })
+    const audit = await server.handle.db.selectFrom('audit_log').select('summary').where('target_id', '=', org.memberA2.id).execute()
+    expect(audit.map((a) => a.summary)).toContain('设置政务微信账号：李四')
+  })
+
   it('looks a member up by mobile when no account is set, and keeps what it found', async () => {
     wecom.directory.set('13800000001', 'zs001')
     await run(china('2026-11-30T09:05:00'))

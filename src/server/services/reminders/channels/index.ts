@@ -75,7 +75,7 @@ export function channelConfigFromEnv(env: Env): ChannelConfig {
 export interface OrganChannels {
   /** WeCom and SMS adapters, when configured (push is added by the job, which holds the subscriptions). */
   readonly extra: readonly ChannelAdapter[]
-  /** Finds a WeCom user id by mobile number (null: not configured, or not found). */
+  /** Finds a WeCom user id by mobile number, asking the server now (null: not configured, or not found). */
   wecomLookup(mobile: string): Promise<string | null>
 }
 
@@ -84,7 +84,7 @@ export function organChannels(cfg: ChannelConfig, wecomOpts: WecomOptions = {}):
   const sms = cfg.sms ? smsChannel(cfg.sms.provider === 'aliyun' ? aliyunSms(cfg.sms) : tencentSms(cfg.sms), cfg.smsTemplates ?? {}) : null
   return {
     extra: [wecom, sms].filter((c) => c !== null),
-    wecomLookup: async (mobile) => (wecom ? wecom.lookup(mobile) : null),
+    wecomLookup: async (mobile) => (wecom ? wecom.lookup(mobile, true) : null),
   }
 }
 

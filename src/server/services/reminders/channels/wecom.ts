@@ -55,7 +55,7 @@ const reasonOf = (errcode: number) => REASONS[errcode] ?? `企业微信返回错
 export function wecomChannel(
   cfg: WecomConfig,
   opts: WecomOptions = {},
-): ChannelAdapter & { lookup(mobile: string): Promise<string | null> } {
+): ChannelAdapter & { lookup(mobile: string, fresh?: boolean): Promise<string | null> } {
   const doFetch = opts.fetch ?? fetch
   const now = opts.now ?? Date.now
   const base = cfg.baseUrl.replace(/\/+$/, '')
@@ -116,11 +116,15 @@ export function wecomChannel(
     }
   }
 
-  async function lookup(mobile: string): Promise<string | null> {
-    if ((unknown.get(mobile) ?? 0) > now()) return null
+  /** The member's user id by mobile; `fresh`: ask even if the number was unknown lately (an administrator asking). */
+  async function lookup(mobile: string, fresh = false): Promise<string | null> {
+    if (!fresh && (unknown.get(mobile) ?? 0) > now()) return null
     try {
       const body = await withToken('/cgi-bin/user/getuserid', { mobile })
-      if (typeof body.userid === 'string' && body.userid) return body.userid
+      if (typeof body.userid === 'string' && body.userid) {
+        unknown.delete(mobile)
+        return body.userid
+      }
     } catch (err) {
       if (!(err instanceof WecomError && (err.errcode === 46004 || err.errcode === 60111))) throw err
     }
