@@ -55,6 +55,6 @@ describe('提醒送达方式 on the reminder settings page', () => {
   it('says offline that the choice needs a connection', async () => {
     server.channels = null
     page = await mountPage(h, RemindersPage, '/me/reminders')
-    expect(page.find('[data-testid="channels-offline"]').text()).toContain('联网后可在此选择')
+    expect(page.find('[data-testid="channels-offline"]').text()).toContain('联网后可在此查看本单位提供的提醒送达方式')
   })
 })

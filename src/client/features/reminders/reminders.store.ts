@@ -76,11 +76,15 @@ export const useRemindersStore = defineStore('reminders', () => {
 
   /** The channels this organ offers (from the server; null until known, e.g. offline). */
   const offered = ref<{ id: Channel; label: string }[] | null>(null)
+  /** The last attempt to learn them failed (offline): the page says the choice needs a connection. */
+  const channelsOffline = ref(false)
   async function loadChannels(): Promise<void> {
     try {
       offered.value = (await api.reminderChannels()).channels
+      channelsOffline.value = false
     } catch {
-      // Offline: the page says the choice needs a connection; what was chosen stays as it is.
+      // What was chosen stays as it is; the job goes by it.
+      channelsOffline.value = offered.value === null
     }
   }
   const channels = computed(() => (offered.value ? channelRows(prefs.value.channels, offered.value) : []))
@@ -105,6 +109,7 @@ export const useRemindersStore = defineStore('reminders', () => {
     test,
     set,
     offered,
+    channelsOffline,
     channels,
     loadChannels,
     toggleChannel,
