@@ -209,6 +209,47 @@ describe('channels the organ configured', () => {
     expect(JSON.stringify(logged)).not.toMatch(/leaked-old-secret|13800000001/)
   })
 
+  it('an SMS with no answer in time may have arrived: it is neither sent again nor sent another way', async () => {
+    wecom.directory.set('13800000001', 'zhangsan')
+    await server.handle.db
+      .insertInto('reminder_settings')
+      .values({
+        id: org.memberA.id,
+        org_id: org.orgId,
+        ...{ birthday: 1, branch_week_ahead: 1, meeting_tomorrow: 1, study_gap: 0, unsynced: 1 },
+        quiet_start: '22:00',
+        quiet_end: '08:00',
+        channels: JSON.stringify(['sms', 'wecom']),
+        updated_at: '',
+        seq: 0,
+      })
+      .execute()
+    const slow: ChannelConfig = {
+      ...config,
+      sms: {
+        provider: 'aliyun',
+        accessKeyId: 'LTAI-organ',
+        accessKeySecret: 'sms-secret',
+        signName: '测试机关党委',
+        endpoint: `127.0.0.1:${sms.port}`,
+        protocol: 'HTTP',
+        timeoutMs: 300,
+      },
+    }
+    sms.hang.add('/')
+    try {
+      expect(await run(china('2026-11-30T09:05:00'), slow)).toMatchObject({ sent: 0, retry: 0, unconfirmed: 1 })
+      expect(await run(china('2026-11-30T09:10:00'), slow)).toMatchObject({ sent: 0, unconfirmed: 0 })
+    } finally {
+      sms.hang.clear()
+    }
+    expect(wecom.sent).toEqual([])
+    const claim = await server.handle.db.selectFrom('reminders_sent').selectAll().execute()
+    expect(claim).toMatchObject([{ user_id: org.memberA.id, delivered: 0, channel: 'sms' }])
+    const failures = await server.handle.db.selectFrom('reminder_failures').select(['channel', 'reason']).execute()
+    expect(failures).toEqual([{ channel: 'sms', reason: expect.stringContaining('无法确认是否已送达') as string }])
+  })
+
   it('uses no channel the member left out, and holds everything in quiet hours', async () => {
     wecom.directory.set('13800000001', 'zhangsan')
     await server.handle.db

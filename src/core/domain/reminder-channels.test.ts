@@ -48,6 +48,13 @@ describe('falling back', () => {
     ])
   })
 
+  it('stops at an uncertain failure (the message may have gone out): no other channel', async () => {
+    const s = script({ push: { status: 'failed', reason: 'timeout', uncertain: true } })
+    const r = await deliver(['push', 'sms'], s.send)
+    expect(r).toMatchObject({ deliveredBy: null, unsure: 'push' })
+    expect(s.asked).toEqual(['push'])
+  })
+
   it('delivers nothing when every channel fails, and tries none the member did not allow', async () => {
     const s = script({ push: { status: 'failed', reason: 'x' }, sms: { status: 'failed', reason: 'y' } })
     const r = await deliver(channelOrder(['push', 'sms'], ['push', 'wecom', 'sms']), s.send)

@@ -34,8 +34,12 @@ export type ChannelOutcome =
   | { status: 'sent' }
   /** The member has no address on this channel (or no template for this kind): try the next, not a failure. */
   | { status: 'no-address' }
-  /** The provider refused or could not be reached: recorded for the administrator, then the next is tried. */
-  | { status: 'failed'; reason: string }
+  /**
+   * The provider refused or could not be reached: recorded for the administrator, then the next is
+   * tried. `uncertain`: the request may have reached it (a timeout, a dropped connection), so the
+   * message may have gone out: neither the next channel nor a retry is tried, lest it arrive twice.
+   */
+  | { status: 'failed'; reason: string; uncertain?: boolean }
 
 export interface Attempt {
   channel: Channel
@@ -44,12 +48,13 @@ export interface Attempt {
 
 /**
  * Tries the channels in order until one delivers. Returns every attempt made; `deliveredBy` is the
- * channel that delivered, null if none did.
+ * channel that delivered, null if none did; `unsure` the channel that may have delivered (an
+ * uncertain failure stops the fallback).
  */
 export async function deliver(
   order: readonly Channel[],
   send: (channel: Channel) => Promise<ChannelOutcome>,
-): Promise<{ deliveredBy: Channel | null; attempts: Attempt[] }> {
+): Promise<{ deliveredBy: Channel | null; unsure?: Channel; attempts: Attempt[] }> {
   const attempts: Attempt[] = []
   for (const channel of order) {
     let outcome: ChannelOutcome
@@ -60,6 +65,7 @@ export async function deliver(
     }
     attempts.push({ channel, outcome })
     if (outcome.status === 'sent') return { deliveredBy: channel, attempts }
+    if (outcome.status === 'failed' && outcome.uncertain) return { deliveredBy: null, unsure: channel, attempts }
   }
   return { deliveredBy: null, attempts }
 }

@@ -26,13 +26,20 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 abstract class FakeServer {
   private server: Server | null = null
   port = 0
+  /** Paths answered never (a provider that takes the request and then hangs). */
+  readonly hang = new Set<string>()
+  /** Requests received, answered or not. */
+  requests = 0
   get url(): string {
     return `http://127.0.0.1:${this.port}`
   }
   protected abstract handle(req: IncomingMessage, body: Buffer, res: ServerResponse): void
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
-      void bodyOf(req).then((body) => this.handle(req, body, res))
+      this.requests++
+      void bodyOf(req).then((body) => {
+        if (!this.hang.has(new URL(req.url ?? '/', 'http://fake').pathname)) this.handle(req, body, res)
+      })
     })
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve))
     const addr = this.server.address()

@@ -31,6 +31,8 @@ export interface JobReport {
   fellBack: number
   /** Failed on every channel MAX_ATTEMPTS runs in a row: not tried again (the failures stay listed). */
   gaveUp: number
+  /** A provider gave no answer in time: it may have arrived, so it is neither retried nor sent another way. */
+  unconfirmed: number
 }
 
 /** Runs in a row a reminder is tried on its channels before the job stops trying it. */
@@ -42,7 +44,8 @@ export const MAX_ATTEMPTS = 6
  * server processes, or runs that overlap, send it once. It goes by the member's channels in their
  * order (Web Push, 企业微信, SMS: only those the organ configured and the member allows), falling
  * back to the next when one fails or the member has no address on it. A reminder no channel
- * delivered is released to be tried again (at most MAX_ATTEMPTS times); each failure is kept in
+ * delivered is released to be tried again (at most MAX_ATTEMPTS times), unless a provider gave no
+ * answer in time (it may have arrived: not sent again); each failure is kept in
  * `reminder_failures` for the administrator. Nothing personal is logged: counts only.
  */
 export async function runReminderJob(
@@ -52,7 +55,7 @@ export async function runReminderJob(
   log?: FastifyBaseLogger,
   channels: OrganChannels = { extra: [], wecomLookup: () => Promise.resolve(null) },
 ): Promise<JobReport> {
-  const report: JobReport = { due: 0, sent: 0, removed: 0, retry: 0, held: 0, fellBack: 0, gaveUp: 0 }
+  const report: JobReport = { due: 0, sent: 0, removed: 0, retry: 0, held: 0, fellBack: 0, gaveUp: 0, unconfirmed: 0 }
   const subs = await db.selectFrom('push_subscriptions').select(['endpoint', 'user_id', 'p256dh', 'auth']).execute()
   if (subs.length === 0 && channels.extra.length === 0) return report
   const subsByUser = new Map<string, typeof subs>()
@@ -146,12 +149,16 @@ export async function runReminderJob(
       .returning('user_id')
       .executeTakeFirst()
     if (!claimed) continue
-    const { deliveredBy, attempts } = await deliver(order, (c) => adapterOf(c).send(to, reminder))
+    const { deliveredBy, unsure, attempts } = await deliver(order, (c) => adapterOf(c).send(to, reminder))
     for (const a of attempts) if (a.outcome.status === 'failed') await recordFailure(db, user.org_id, reminder, a.channel, a.outcome.reason)
     if (deliveredBy) {
       report.sent++
       if (deliveredBy !== order[0]) report.fellBack++
       await db.updateTable('reminders_sent').set({ delivered: 1, channel: deliveredBy }).where(key).execute()
+    } else if (unsure) {
+      // The claim stays (not delivered as far as we know, but never sent again).
+      report.unconfirmed++
+      await db.updateTable('reminders_sent').set({ channel: unsure }).where(key).execute()
     } else {
       report.retry++
       await db.deleteFrom('reminders_sent').where(key).execute()

@@ -68,6 +68,22 @@ describe('Alibaba Cloud SMS through the official SDK', () => {
     })
   })
 
+  it('no answer in time: may have been sent, so it is an uncertain failure (no retry, no other channel); a refused connection is not', async () => {
+    fake.hang.add('/')
+    const before = fake.requests
+    try {
+      const out = await smsChannel(aliyunSms({ ...cfg, timeoutMs: 300 }), templates).send(to, reminder)
+      expect(out).toEqual({ status: 'failed', reason: expect.stringContaining('无法确认是否已送达') as string, uncertain: true })
+      // Sent once: the SDK does not retry a request that may have arrived.
+      await new Promise((r) => setTimeout(r, 300))
+      expect(fake.requests - before).toBe(1)
+    } finally {
+      fake.hang.clear()
+    }
+    const down = await smsChannel(aliyunSms({ ...cfg, endpoint: '127.0.0.1:1' }), templates).send(to, reminder)
+    expect(down).toEqual({ status: 'failed', reason: '无法连接阿里云短信服务' })
+  })
+
   it('no template for the kind, or no mobile number: not an address (the next channel is tried), nothing sent', async () => {
     const ch = smsChannel(aliyunSms(cfg), templates)
     expect(await ch.send(to, { ...reminder, kind: 'studyGap' })).toEqual({ status: 'no-address' })

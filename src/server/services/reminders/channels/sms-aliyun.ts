@@ -1,7 +1,7 @@
 import * as dysmsapi from '@alicloud/dysmsapi20170525'
 import { SendSmsRequest, type SendSmsResponse } from '@alicloud/dysmsapi20170525'
 import { $OpenApiUtil } from '@alicloud/openapi-core'
-import { codeOf } from './types.ts'
+import { codeOf, maybeSent, UNCERTAIN } from './types.ts'
 import type { SmsProvider } from './sms.ts'
 
 /**
@@ -17,6 +17,8 @@ export interface AliyunSmsConfig {
   endpoint?: string
   /** 'HTTPS' unless set (tests: 'HTTP'). */
   protocol?: 'HTTPS' | 'HTTP'
+  /** How long to wait for the answer (10 s). */
+  timeoutMs?: number
 }
 
 /** Known answers (Code), in Chinese. */
@@ -46,7 +48,7 @@ export function aliyunSms(cfg: AliyunSmsConfig): SmsProvider {
       endpoint: cfg.endpoint ?? 'dysmsapi.aliyuncs.com',
       protocol: cfg.protocol ?? 'HTTPS',
       regionId: 'cn-hangzhou',
-      readTimeout: 10_000,
+      readTimeout: cfg.timeoutMs ?? 10_000,
       connectTimeout: 5_000,
     }),
   )
@@ -67,8 +69,9 @@ export function aliyunSms(cfg: AliyunSmsConfig): SmsProvider {
         return code === 'OK' ? { status: 'sent' } : { status: 'failed', reason: reason(code) }
       } catch (err) {
         // Only the provider's code is kept: the SDK's message can quote the request (the number).
+        if (maybeSent(err)) return { status: 'failed', reason: `阿里云短信${UNCERTAIN}`, uncertain: true }
         const code = codeOf((err as { code?: unknown } | null)?.code)
-        return { status: 'failed', reason: code ? reason(code) : '无法连接阿里云短信服务' }
+        return { status: 'failed', reason: code && !/^E[A-Z]+$/.test(code) ? reason(code) : '无法连接阿里云短信服务' }
       }
     },
   }

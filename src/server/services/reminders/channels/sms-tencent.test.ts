@@ -60,6 +60,20 @@ describe('Tencent Cloud SMS through the official SDK', () => {
     expect(out).toEqual({ status: 'failed', reason: '请求签名不正确（SecretKey 有误）' })
   })
 
+  it('no answer in time is an uncertain failure (it may have been sent)', async () => {
+    fake.hang.add('/')
+    const before = fake.requests
+    try {
+      const out = await smsChannel(tencentSms({ ...cfg, timeoutSeconds: 1 }), templates).send(to, reminder)
+      expect(out).toMatchObject({ status: 'failed', uncertain: true })
+      // Sent once: the SDK does not retry a request that may have arrived.
+      await new Promise((r) => setTimeout(r, 300))
+      expect(fake.requests - before).toBe(1)
+    } finally {
+      fake.hang.clear()
+    }
+  })
+
   it('a refusal for the number is a failure with its reason', async () => {
     fake.answerCode = 'LimitExceeded.PhoneNumberDailyLimit'
     expect(await smsChannel(tencentSms(cfg), templates).send(to, reminder)).toEqual({ status: 'failed', reason: '此号码当日短信已达上限' })

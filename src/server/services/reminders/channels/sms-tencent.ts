@@ -1,6 +1,6 @@
 import type { Agent } from 'node:http'
 import { sms } from 'tencentcloud-sdk-nodejs-sms'
-import { codeOf } from './types.ts'
+import { codeOf, maybeSent, UNCERTAIN } from './types.ts'
 import type { SmsProvider } from './sms.ts'
 
 /**
@@ -17,6 +17,8 @@ export interface TencentSmsConfig {
   region?: string
   /** sms.tencentcloudapi.com unless set; the service signed is its first label (sms). */
   endpoint?: string
+  /** How long to wait for the answer, in seconds (10). */
+  timeoutSeconds?: number
   /** Only for tests: plain HTTP through an agent that reaches a local fake. */
   protocol?: 'https://' | 'http://'
   agent?: Agent
@@ -41,7 +43,7 @@ export function tencentSms(cfg: TencentSmsConfig): SmsProvider {
     profile: {
       httpProfile: {
         endpoint: cfg.endpoint ?? 'sms.tencentcloudapi.com',
-        reqTimeout: 10,
+        reqTimeout: cfg.timeoutSeconds ?? 10,
         ...(cfg.protocol && { protocol: cfg.protocol }),
         ...(cfg.agent && { agent: cfg.agent }),
       },
@@ -64,6 +66,7 @@ export function tencentSms(cfg: TencentSmsConfig): SmsProvider {
       } catch (err) {
         // Only the provider's code is kept: the SDK's message can quote the request.
         const code = codeOf((err as { code?: unknown } | null)?.code)
+        if (!code && maybeSent(err)) return { status: 'failed', reason: `腾讯云短信${UNCERTAIN}`, uncertain: true }
         return { status: 'failed', reason: code ? reason(code) : '无法连接腾讯云短信服务' }
       }
     },

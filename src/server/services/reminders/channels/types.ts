@@ -27,3 +27,23 @@ export const mobileOf = (phone: string | null): string | null => (phone && /^1\d
 /** A provider's error code, only if it looks like one (never echo arbitrary text, which could hold a number or key). */
 export const codeOf = (x: unknown): string =>
   (typeof x === 'string' || typeof x === 'number') && /^[\w.-]{1,64}$/.test(String(x)) ? String(x) : ''
+
+/**
+ * Whether a network error came after the request may have reached the provider (a timeout, a
+ * dropped connection): the message may have gone out. A refused connection or an unknown host
+ * never reached it. Only the error's kind is read; its message (which can quote the request) is
+ * never kept.
+ */
+export function maybeSent(err: unknown): boolean {
+  const e = (typeof err === 'object' && err !== null ? err : {}) as {
+    name?: unknown
+    code?: unknown
+    message?: unknown
+    cause?: { code?: unknown }
+  }
+  const text = [e.name, e.code, e.message, e.cause?.code].map((x) => String(x ?? '')).join(' ')
+  if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|CERT_|certificate/i.test(text)) return false
+  return /timeout|ECONNRESET|socket hang up|EPIPE|aborted/i.test(text)
+}
+
+export const UNCERTAIN = '未在时限内答复，无法确认是否已送达（为免重复，不再重发或改用其他方式）'

@@ -92,4 +92,18 @@ describe('企业微信 / 政务微信 application messages', () => {
     const down = wecomChannel({ ...cfg, baseUrl: 'http://127.0.0.1:1' })
     expect(await down.send(zhang, reminder)).toEqual({ status: 'failed', reason: '无法连接政务微信服务器' })
   })
+
+  it('no answer in time to message/send: it may have arrived, an uncertain failure', async () => {
+    const ch = wecomChannel(cfg, { timeoutMs: 300 })
+    fake.hang.add('/cgi-bin/message/send')
+    try {
+      expect(await ch.send(zhang, reminder)).toEqual({
+        status: 'failed',
+        reason: '政务微信未在时限内答复，无法确认是否已送达（为免重复，不再重发或改用其他方式）',
+        uncertain: true,
+      })
+    } finally {
+      fake.hang.clear()
+    }
+  })
 })

@@ -1,6 +1,6 @@
 import type { ChannelOutcome } from '../../../../core/domain/reminder-channels.ts'
 import type { Reminder } from '../../../../core/domain/reminders.ts'
-import { codeOf, mobileOf, type ChannelAdapter, type Recipient } from './types.ts'
+import { codeOf, maybeSent, mobileOf, UNCERTAIN, type ChannelAdapter, type Recipient } from './types.ts'
 
 /**
  * 企业微信 / 政务微信 application messages (政务微信 is a private deployment of the same API at the
@@ -24,6 +24,8 @@ export interface WecomConfig {
 export interface WecomOptions {
   fetch?: typeof fetch
   now?: () => number
+  /** How long to wait for an answer (10 s). */
+  timeoutMs?: number
   /** Keeps a user id found by phone, so it is looked up once. */
   remember?: (userId: string, wecomUserId: string) => Promise<void>
 }
@@ -45,6 +47,8 @@ class WecomError extends Error {
   constructor(
     readonly errcode: number,
     readonly reason: string,
+    /** The message may have gone out (no answer in time to message/send). */
+    readonly uncertain = false,
   ) {
     super(reason)
   }
@@ -58,6 +62,7 @@ export function wecomChannel(
 ): ChannelAdapter & { lookup(mobile: string, fresh?: boolean): Promise<string | null> } {
   const doFetch = opts.fetch ?? fetch
   const now = opts.now ?? Date.now
+  const timeoutMs = opts.timeoutMs ?? 10_000
   const base = cfg.baseUrl.replace(/\/+$/, '')
   let token: { value: string; until: number } | null = null
   let pending: Promise<string> | null = null
@@ -67,8 +72,9 @@ export function wecomChannel(
   async function call(path: string, init?: RequestInit): Promise<Record<string, unknown>> {
     let res: Response
     try {
-      res = await doFetch(`${base}${path}`, { ...init, signal: AbortSignal.timeout(10_000) })
-    } catch {
+      res = await doFetch(`${base}${path}`, { ...init, signal: AbortSignal.timeout(timeoutMs) })
+    } catch (err) {
+      if (path.startsWith('/cgi-bin/message/send') && maybeSent(err)) throw new WecomError(-5, `${cfg.label}${UNCERTAIN}`, true)
       throw new WecomError(-2, `无法连接${cfg.label}服务器`)
     }
     if (!res.ok) throw new WecomError(-3, `${cfg.label}服务器返回 HTTP ${res.status}`)
@@ -154,7 +160,8 @@ export function wecomChannel(
       if (invalid.includes(userid)) return { status: 'failed', reason: REASONS[81013] as string }
       return { status: 'sent' }
     } catch (err) {
-      return { status: 'failed', reason: err instanceof WecomError ? err.reason : `${cfg.label}发送出错` }
+      if (err instanceof WecomError) return { status: 'failed', reason: err.reason, ...(err.uncertain && { uncertain: true }) }
+      return { status: 'failed', reason: `${cfg.label}发送出错` }
     }
   }
 
