@@ -162,6 +162,7 @@ describe('channels the organ configured', () => {
           attempts: 1,
           lastAt: expect.any(String) as string,
           deliveredBy: '短信',
+          unconfirmed: false,
         },
       ],
     })
@@ -248,6 +249,9 @@ describe('channels the organ configured', () => {
     expect(claim).toMatchObject([{ user_id: org.memberA.id, delivered: 0, channel: 'sms' }])
     const failures = await server.handle.db.selectFrom('reminder_failures').select(['channel', 'reason']).execute()
     expect(failures).toEqual([{ channel: 'sms', reason: expect.stringContaining('无法确认是否已送达') as string }])
+    const admin = await signIn(server, org.admin.phone)
+    const listed = (await (await admin(`${server.url}/api/admin/reminders/failures`)).json()) as { failures: unknown[] }
+    expect(listed.failures).toMatchObject([{ channel: 'sms', deliveredBy: null, unconfirmed: true }])
   })
 
   it('uses no channel the member left out, and holds everything in quiet hours', async () => {

@@ -56,6 +56,8 @@ export const ReminderFailure = v.object({
   lastAt: v.string(),
   /** The channel that delivered it in the end (a fallback), or null. */
   deliveredBy: v.nullable(v.string()),
+  /** A provider gave no answer in time: it may have arrived; it is not sent again. */
+  unconfirmed: v.boolean(),
 })
 export type ReminderFailure = v.InferOutput<typeof ReminderFailure>
 

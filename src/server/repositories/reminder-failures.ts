@@ -7,9 +7,19 @@ export async function recentFailures(db: Kysely<Database>, orgId: string, limit:
     .selectFrom('reminder_failures as f')
     .innerJoin('users as u', 'u.id', 'f.user_id')
     .leftJoin('reminders_sent as s', (j) =>
-      j.onRef('s.user_id', '=', 'f.user_id').onRef('s.kind', '=', 'f.kind').onRef('s.key', '=', 'f.key').on('s.delivered', '=', 1),
+      j.onRef('s.user_id', '=', 'f.user_id').onRef('s.kind', '=', 'f.kind').onRef('s.key', '=', 'f.key'),
     )
-    .select(['f.user_id', 'u.name', 'f.kind', 'f.channel', 'f.reason', 'f.attempts', 'f.last_at', 's.channel as delivered_by'])
+    .select([
+      'f.user_id',
+      'u.name',
+      'f.kind',
+      'f.channel',
+      'f.reason',
+      'f.attempts',
+      'f.last_at',
+      's.channel as sent_channel',
+      's.delivered',
+    ])
     .where('f.org_id', '=', orgId)
     .orderBy('f.last_at', 'desc')
     .orderBy('f.user_id')

@@ -79,7 +79,9 @@ export function reminderRoutes(app: FastifyInstance, ctx: AppContext): void {
           reason: r.reason,
           attempts: r.attempts,
           lastAt: r.last_at,
-          deliveredBy: r.delivered_by ? labelOf(r.delivered_by) : null,
+          deliveredBy: r.delivered === 1 && r.sent_channel ? labelOf(r.sent_channel) : null,
+          // Kept without delivery on a channel: it gave no answer in time (core's uncertain failure).
+          unconfirmed: r.delivered === 0 && r.sent_channel !== null,
         })),
       }
     },

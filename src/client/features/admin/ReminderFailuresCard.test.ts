@@ -23,6 +23,7 @@ vi.mock('../../api/admin-client.ts', () => ({
             attempts: 1,
             lastAt: '2026-11-30T01:05:00.000Z',
             deliveredBy: '短信',
+            unconfirmed: false,
           },
           {
             userId: 'u2',
@@ -34,6 +35,7 @@ vi.mock('../../api/admin-client.ts', () => ({
             attempts: 3,
             lastAt: '2026-11-30T01:15:00.000Z',
             deliveredBy: null,
+            unconfirmed: false,
           },
         ],
       }),
