@@ -3,7 +3,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import { seedOrg, signIn, startServer, type Org, type TestServer } from './harness.ts'
 import { FakeAliyunSms, FakeWecom } from './support/provider-fakes.ts'
 import { appApi } from './schema-upgrade.ts'
-import { MAX_ATTEMPTS, runReminderJob } from '../../src/server/services/reminders/job.ts'
+import { FAILURES_KEPT_DAYS, MAX_ATTEMPTS, runReminderJob } from '../../src/server/services/reminders/job.ts'
 import { webPushService } from '../../src/server/services/push/web-push.ts'
 import { organChannels, type ChannelConfig } from '../../src/server/services/reminders/channels/index.ts'
 import { newId } from '../../src/core/ids.ts'
@@ -290,6 +290,29 @@ describe('channels the organ configured', () => {
     expect(failures).toEqual([{ channel: 'wecom', attempts: MAX_ATTEMPTS }])
     expect(await run(china('2026-11-30T19:05:00'), noSms)).toMatchObject({ gaveUp: 1, retry: 0 })
     expect(await server.handle.db.selectFrom('reminders_sent').selectAll().execute()).toEqual([])
+  })
+})
+
+describe('failures', () => {
+  it(`are forgotten after ${FAILURES_KEPT_DAYS} days`, async () => {
+    const db = server.handle.db
+    const row = (at: string, key: string) => ({
+      user_id: org.memberA2.id,
+      org_id: org.orgId,
+      kind: 'studyGap' as const,
+      key,
+      channel: 'sms' as const,
+      reason: 'x',
+      attempts: 1,
+      first_at: at,
+      last_at: at,
+    })
+    await db
+      .insertInto('reminder_failures')
+      .values([row('2026-08-01T00:00:00.000Z', '2026-07'), row('2026-11-01T00:00:00.000Z', '2026-10')])
+      .execute()
+    await run(china('2026-11-30T09:05:00'))
+    expect((await db.selectFrom('reminder_failures').select('key').execute()).map((r) => r.key)).toEqual(['2026-10'])
   })
 })
 

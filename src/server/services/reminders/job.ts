@@ -35,6 +35,9 @@ export interface JobReport {
   unconfirmed: number
 }
 
+/** Days a delivery failure stays listed for the administrator. */
+export const FAILURES_KEPT_DAYS = 90
+
 /** Runs in a row a reminder is tried on its channels before the job stops trying it. */
 export const MAX_ATTEMPTS = 6
 
@@ -56,6 +59,11 @@ export async function runReminderJob(
   channels: OrganChannels = { extra: [], wecomLookup: () => Promise.resolve(null) },
 ): Promise<JobReport> {
   const report: JobReport = { due: 0, sent: 0, removed: 0, retry: 0, held: 0, fellBack: 0, gaveUp: 0, unconfirmed: 0 }
+  // Failures are shown for a while, then forgotten.
+  await db
+    .deleteFrom('reminder_failures')
+    .where('last_at', '<', new Date(now.getTime() - FAILURES_KEPT_DAYS * 86_400_000).toISOString())
+    .execute()
   const subs = await db.selectFrom('push_subscriptions').select(['endpoint', 'user_id', 'p256dh', 'auth']).execute()
   if (subs.length === 0 && channels.extra.length === 0) return report
   const subsByUser = new Map<string, typeof subs>()

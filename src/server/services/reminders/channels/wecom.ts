@@ -155,6 +155,9 @@ export function wecomChannel(
         agentid: cfg.agentId,
         text: { content: `${reminder.title}\n${reminder.body}${link}` },
         safe: 0,
+        // WeCom drops the same message to the same person within 4 hours: a retry never arrives twice.
+        enable_duplicate_check: 1,
+        duplicate_check_interval: 14_400,
       })
       const invalid = String(body.invaliduser ?? '').split('|')
       if (invalid.includes(userid)) return { status: 'failed', reason: REASONS[81013] as string }
