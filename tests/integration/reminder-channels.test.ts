@@ -128,6 +128,10 @@ describe('channels the organ configured', () => {
     expect(await (await admin(`${server.url}${url}`)).json()).toEqual({ configured: true, label: '政务微信', wecomUserId: 'lisi' })
     const audit = await server.handle.db.selectFrom('audit_log').select('summary').where('target_id', '=', org.memberA2.id).execute()
     expect(audit.map((a) => a.summary)).toContain('设置政务微信账号：李四')
+    // The member's own data export holds it too.
+    const member = await signIn(server, org.memberA2.phone)
+    const exported = (await (await member(`${server.url}/api/me/export`)).json()) as { profile: { wecomUserId: string | null } }
+    expect(exported.profile.wecomUserId).toBe('lisi')
   })
 
   it('looks a member up by mobile when no account is set, and keeps what it found', async () => {
