@@ -6,6 +6,7 @@ import type { DbHandle, Dialect } from './db/connection.ts'
 import type { HighWater } from './db/restore-generation.ts'
 import { groupCommitPusher, type Pusher } from './sync/push.ts'
 import { webPushService, type PushOptions, type PushService } from './services/push/web-push.ts'
+import { organChannels, type ChannelConfig, type OrganChannels } from './services/reminders/channels/index.ts'
 import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './lib/attempt-limits.ts'
 import { StorageState } from './lib/storage.ts'
 import { SCHEMA_HISTORY, type SchemaStep } from '../core/sync/schema-version.ts'
@@ -28,6 +29,8 @@ export interface AppContext {
   pusher: Pusher
   /** Web Push (VAPID keys kept in the database). */
   push: PushService
+  /** The reminder channels this organ configured besides Web Push (企业微信 / 政务微信, SMS). */
+  channels: OrganChannels
   /** Where visit photos are stored (DATA_DIR/photos; shared by all processes). */
   photoDir: string
   /** Whether the last write failed for lack of space (answered 507; /api/health says degraded). */
@@ -41,6 +44,8 @@ export interface ContextOptions {
   secureCookies?: boolean
   loginLimits?: Partial<LoginLimits>
   push?: PushOptions
+  /** 企业微信 / 政务微信 and SMS (services/reminders/channels): none unless configured. */
+  channels?: ChannelConfig
   photoDir?: string
   schemaHistory?: readonly SchemaStep[]
 }
@@ -59,6 +64,12 @@ export function createContext(handle: DbHandle, opts: ContextOptions): AppContex
     loginLimits: { ...DEFAULT_LOGIN_LIMITS, ...opts.loginLimits },
     pusher: groupCommitPusher(handle.db, storage, { oneStatement: handle.dialect === 'postgres' }),
     push: webPushService(handle.db, opts.push),
+    channels: organChannels(opts.channels ?? {}, {
+      // A WeCom user id found by the member's phone is kept, so it is looked up once.
+      remember: async (userId, wecomUserId) => {
+        await handle.db.updateTable('users').set({ wecom_userid: wecomUserId }).where('id', '=', userId).execute()
+      },
+    }),
     photoDir: opts.photoDir ?? join(tmpdir(), 'suixing-photos'),
     storage,
     schemaHistory: opts.schemaHistory ?? SCHEMA_HISTORY,

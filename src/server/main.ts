@@ -7,6 +7,7 @@ import { countUsers } from './repositories/users.ts'
 import { seedDemo, DEMO_ACCOUNTS, DEMO_PASSWORD } from './ops/demo-seed.ts'
 import { DEFAULT_PUSH_HOSTS } from './services/push/web-push.ts'
 import { scheduleReminders } from './services/reminders/job.ts'
+import { channelConfigFromEnv } from './services/reminders/channels/index.ts'
 import { SERVER_LOCK } from './ops/backup.ts'
 
 const env = process.env
@@ -31,6 +32,8 @@ const ctx = createContext(handle, {
   version: pkg.version,
   secureCookies: env.COOKIE_SECURE === '1',
   push: { hosts: pushHosts, subject: env.VAPID_SUBJECT },
+  // 企业微信 / 政务微信 and SMS: each off unless configured (README, "Reminder channels").
+  channels: channelConfigFromEnv(env),
   photoDir: resolve(dataDir, 'photos'),
 })
 const app = await buildApp({
@@ -45,8 +48,8 @@ if (env.DEMO === '1' && (await countUsers(handle.db)) === 0) {
   app.log.info({ accounts: DEMO_ACCOUNTS, password: DEMO_PASSWORD }, 'demo organisation seeded')
 }
 
-// Political birthday greetings and the other reminders, by Web Push (see core/domain/reminders.ts).
-const reminders = env.REMINDERS === '0' ? null : scheduleReminders(handle.db, ctx.push, app.log)
+// Political birthday greetings and the other reminders, by Web Push, 企业微信 and SMS (core/domain/reminders.ts).
+const reminders = env.REMINDERS === '0' ? null : scheduleReminders(handle.db, ctx.push, app.log, ctx.channels)
 
 let closing = false
 async function shutdown(signal: string): Promise<void> {

@@ -299,6 +299,33 @@ const BAD_INPUT: Record<string, BadCase[]> = {
     },
   ],
   'GET /api/admin/audit': [{ method: 'GET', url: '/api/admin/audit', auth: true, status: 403, code: 'forbidden' }],
+  'GET /api/reminders/channels': [{ method: 'GET', url: '/api/reminders/channels', status: 401, code: 'unauthorized' }],
+  'GET /api/admin/reminders/failures': [
+    { method: 'GET', url: '/api/admin/reminders/failures', auth: true, status: 403, code: 'forbidden' },
+  ],
+  'GET /api/admin/people/:id/wecom': [
+    { method: 'GET', url: `/api/admin/people/${newId()}/wecom`, admin: true, status: 404, code: 'not_found' },
+    { method: 'GET', url: '/api/admin/people/not-an-id/wecom', admin: true, status: 400, code: 'validation' },
+  ],
+  'POST /api/admin/people/:id/wecom': [
+    { method: 'POST', url: `/api/admin/people/${newId()}/wecom`, body: '{}', admin: true, status: 400, code: 'validation' },
+    {
+      method: 'POST',
+      url: `/api/admin/people/${newId()}/wecom`,
+      body: JSON.stringify({ wecomUserId: 'zhang san<script>' }),
+      admin: true,
+      status: 400,
+      code: 'validation',
+    },
+    {
+      method: 'POST',
+      url: `/api/admin/people/${newId()}/wecom`,
+      body: JSON.stringify({ lookup: true }),
+      admin: true,
+      status: 404,
+      code: 'not_found',
+    },
+  ],
   'POST /api/admin/import/preview': [
     {
       method: 'POST',

@@ -316,6 +316,14 @@ const ROUTE_MATRIX: Record<string, { run: (who: Who) => Promise<Response>; expec
     run: (w) => call(w, 'GET', '/api/sync/pull'),
     expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 },
   },
+  'GET /api/reminders/channels': {
+    run: (w) => call(w, 'GET', '/api/reminders/channels'),
+    expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 },
+  },
+  'GET /api/admin/reminders/failures': {
+    run: (w) => call(w, 'GET', '/api/admin/reminders/failures'),
+    expect: { anonymous: 401, member: 403, secretary: 403, admin: 200, otherBranchMember: 403 },
+  },
 }
 
 let phoneSeq = 0
@@ -362,6 +370,15 @@ const PEOPLE_MATRIX: Record<string, { run: (who: Who, id: string, branch: 'A' | 
   'POST /api/admin/people/:id/sign-out': {
     run: (w, id) => call(w, 'POST', `/api/admin/people/${id}/sign-out`, {}),
     expect: adminOnlyNotSelf,
+  },
+  // The 企业微信 / 政务微信 account a person's reminders go to: administrators only (their own too).
+  'GET /api/admin/people/:id/wecom': {
+    run: (w, id) => call(w, 'GET', `/api/admin/people/${id}/wecom`),
+    expect: { ...membersRefused, secretary: all(403), admin: all(200) },
+  },
+  'POST /api/admin/people/:id/wecom': {
+    run: (w, id) => call(w, 'POST', `/api/admin/people/${id}/wecom`, { wecomUserId: 'zhangsan' }),
+    expect: { ...membersRefused, secretary: all(403), admin: all(200) },
   },
 }
 

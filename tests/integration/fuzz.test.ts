@@ -214,6 +214,15 @@ const ROUTES: Record<
   'POST /api/admin/people/:id/activation': { method: 'POST', url: personUrl('/activation'), body: bodyFor(value), as: 'admin' },
   'POST /api/admin/people/:id/sign-out': { method: 'POST', url: personUrl('/sign-out'), body: bodyFor(value), as: 'admin' },
   'GET /api/admin/people/:id/events': { method: 'GET', url: personUrl('/events'), as: 'admin' },
+  'GET /api/admin/people/:id/wecom': { method: 'GET', url: personUrl('/wecom'), as: 'admin' },
+  'POST /api/admin/people/:id/wecom': {
+    method: 'POST',
+    url: personUrl('/wecom'),
+    body: bodyFor(fc.record({ wecomUserId: fc.oneof(fc.constant('zhangsan'), value), lookup: value }, { requiredKeys: [] })),
+    as: 'admin',
+  },
+  'GET /api/admin/reminders/failures': { method: 'GET', url: fc.constant('/api/admin/reminders/failures'), as: 'admin' },
+  'GET /api/reminders/channels': { method: 'GET', url: fc.constant('/api/reminders/channels') },
   'GET /api/admin/org': { method: 'GET', url: fc.constant('/api/admin/org'), as: 'admin' },
   'GET /api/admin/onboarding': { method: 'GET', url: fc.constant('/api/admin/onboarding'), as: 'admin' },
   'POST /api/admin/activation/batch': {

@@ -8,6 +8,7 @@ import { buildApp } from '../../src/server/app.ts'
 import { createContext } from '../../src/server/context.ts'
 import { openDatabase, type DbHandle } from '../../src/server/db/connection.ts'
 import type { PushOptions } from '../../src/server/services/push/web-push.ts'
+import type { ChannelConfig } from '../../src/server/services/reminders/channels/index.ts'
 import type { LoginLimits } from '../../src/server/lib/attempt-limits.ts'
 import type { SchemaStep } from '../../src/core/sync/schema-version.ts'
 import { createBranch, createOrganization, createUser } from '../../src/server/repositories/organization.ts'
@@ -88,6 +89,7 @@ export async function startServer(
     databaseUrl?: string
     loginLimits?: Partial<LoginLimits>
     push?: PushOptions
+    channels?: ChannelConfig
     schemaHistory?: readonly SchemaStep[]
   } = {},
 ): Promise<TestServer> {
@@ -101,6 +103,7 @@ export async function startServer(
         version: 'test',
         loginLimits: { perAccountPerMinute: 1000, perAddressPerMinute: 1000, failuresBeforeLock: 1000, ...opts.loginLimits },
         push: opts.push,
+        channels: opts.channels,
         photoDir: join(dataDir, 'photos'),
         schemaHistory: opts.schemaHistory,
       }),

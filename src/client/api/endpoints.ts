@@ -3,6 +3,7 @@ import type { BodyOf, ResponseOf } from '../../core/contracts/contract.ts'
 import type * as auth from '../../core/contracts/auth.ts'
 import type * as calendar from '../../core/contracts/calendar.ts'
 import type * as push from '../../core/contracts/push.ts'
+import type * as reminders from '../../core/contracts/reminders.ts'
 import type * as meetings from '../../core/contracts/meetings.ts'
 import type * as photos from '../../core/contracts/photos.ts'
 import type * as sync from '../../core/contracts/sync.ts'
@@ -34,6 +35,8 @@ export function endpoints(http: HttpClient, opts: { schemaVersion?: number } = {
     subscribePush: (body: BodyOf<typeof push.subscribePush>) => http.post<ResponseOf<typeof push.subscribePush>>('/api/me/push', body),
     unsubscribePush: (endpoint: string) => http.post<ResponseOf<typeof push.unsubscribePush>>('/api/me/push/remove', { endpoint }),
     testPush: () => http.post<ResponseOf<typeof push.testPush>>('/api/me/push/test'),
+    /** The reminder channels this organ offers (推送 always; 企业微信 / 政务微信 and 短信 when configured). */
+    reminderChannels: () => http.get<ResponseOf<typeof reminders.reminderChannels>>('/api/reminders/channels'),
     activate: (body: BodyOf<typeof auth.activate>) => http.post<ResponseOf<typeof auth.activate>>('/api/auth/activate', body),
     rules: () => http.get<ResponseOf<typeof meetings.rules>>('/api/org/rules'),
     photoStatus: (id: string) => http.get<ResponseOf<typeof photos.photoStatus>>(`/api/photos/${encodeURIComponent(id)}/status`),

@@ -1,6 +1,7 @@
 import { anniversaryIn, daysBetween, nextPoliticalBirthday, politicalBirthdayToday } from './political-birthday.ts'
 import { chinaToday } from './china-time.ts'
 import type { Role } from './roles.ts'
+import type { Channel } from './reminder-channels.ts'
 
 /**
  * Reminders: what is due for whom, and when it may be sent. Pure, shared by the server's daily
@@ -54,6 +55,8 @@ export interface ReminderPrefs {
   /** Quiet hours as HH:MM in China time; equal start and end means none. */
   quietStart: string
   quietEnd: string
+  /** Channels in the order to try (reminder-channels.ts); null: not chosen, every channel the organ offers. */
+  channels: Channel[] | null
 }
 
 export const DEFAULT_PREFS: ReminderPrefs = {
@@ -64,6 +67,7 @@ export const DEFAULT_PREFS: ReminderPrefs = {
   unsynced: true,
   quietStart: '22:00',
   quietEnd: '08:00',
+  channels: null,
 }
 
 export const appliesTo = (kind: ReminderKind, role: Role): boolean => REMINDER_INFO[kind].roles?.includes(role) ?? true
@@ -117,6 +121,8 @@ export interface Reminder {
   title: string
   body: string
   url: string
+  /** The values an SMS template of this kind may use (SMS text must be a template the provider approved). */
+  vars: Record<string, string>
 }
 
 export interface SoonMeeting {
@@ -145,6 +151,12 @@ export function meetingsTomorrow(meetings: readonly SoonMeeting[], personId: str
   return meetings.filter((m) => m.expectedIds.includes(personId) && chinaToday(new Date(m.startsAt)) === tomorrow)
 }
 
+const monthDay = (date: string) => `${Number(date.slice(5, 7))}月${Number(date.slice(8))}日`
+
+function meetingVars(m: SoonMeeting): Record<string, string> {
+  return { topic: m.topic, time: hhmm(m.startsAt), place: m.place }
+}
+
 function meetingReminder(m: SoonMeeting): { title: string; body: string; url: string } {
   return {
     title: `明天 ${hhmm(m.startsAt)}：${m.topic}`,
@@ -168,6 +180,7 @@ export function dueReminders({ now, people, prefs, studiedThisMonth, meetings = 
         title: `今天是您的第${nth}个政治生日`,
         body: `${p.name}同志，政治生日快乐！不忘入党初心，重温入党誓词。`,
         url: '/',
+        vars: { name: p.name, nth: String(nth) },
       })
     }
   }
@@ -188,13 +201,14 @@ export function dueReminders({ now, people, prefs, studiedThisMonth, meetings = 
         title: `未来七天有${coming.length}位党员过政治生日`,
         body: names.join('、'),
         url: '/',
+        vars: { name: p.name, count: String(coming.length), names: coming.map((c) => `${c.name}${monthDay(c.date)}`).join('、') },
       })
     }
   }
   for (const p of people) {
     if (!prefsOf(p.id).meetingTomorrow) continue
     for (const m of meetingsTomorrow(meetings, p.id, today))
-      out.push({ userId: p.id, kind: 'meetingTomorrow', key: m.id, ...meetingReminder(m) })
+      out.push({ userId: p.id, kind: 'meetingTomorrow', key: m.id, ...meetingReminder(m), vars: { name: p.name, ...meetingVars(m) } })
   }
   const day = Number(today.slice(8))
   if (day >= STUDY_GAP_FROM_DAY) {
@@ -207,6 +221,7 @@ export function dueReminders({ now, people, prefs, studiedThisMonth, meetings = 
         title: '本月还没有学习记录',
         body: '学过的内容随手记一笔，月底台账自动生成。（可在“我的 › 提醒设置”中关闭）',
         url: '/study/new',
+        vars: { name: p.name, month: String(Number(today.slice(5, 7))) },
       })
     }
   }

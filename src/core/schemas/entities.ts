@@ -3,6 +3,7 @@ import { STUDY_KINDS } from '../domain/study-kinds.ts'
 import { IsoDate, titled, Uuid } from './common.ts'
 import { ROLES } from '../domain/roles.ts'
 import { MEETING_TYPES } from '../domain/meetings.ts'
+import { CHANNELS } from '../domain/reminder-channels.ts'
 
 /**
  * Entities as they travel on the wire and live in the client's IndexedDB.
@@ -115,12 +116,25 @@ export const reminderSettingsFields = {
   unsynced: titled('未同步提醒', v.boolean()),
   quietStart: titled('免打扰开始时间', ClockTime),
   quietEnd: titled('免打扰结束时间', ClockTime),
+  /** The channels to use, in order (null: every channel the organ offers, in the default order). */
+  channels: titled(
+    '提醒渠道',
+    v.nullable(
+      v.pipe(
+        v.array(v.picklist(CHANNELS, '未知的提醒渠道')),
+        v.maxLength(CHANNELS.length, '提醒渠道过多'),
+        v.check((list) => new Set(list).size === list.length, '提醒渠道不能重复'),
+      ),
+    ),
+  ),
 }
 
 export const ReminderSettings = v.object({
   id: Uuid,
   orgId: Uuid,
   ...reminderSettingsFields,
+  // Absent from rows synced before schema version 6.
+  channels: v.optional(reminderSettingsFields.channels),
   updatedAt: Timestamp,
 })
 export type ReminderSettings = v.InferOutput<typeof ReminderSettings>

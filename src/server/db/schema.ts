@@ -2,6 +2,7 @@ import type { MemberStatus, Role } from '../../core/domain/roles.ts'
 import type { StudyKind } from '../../core/domain/study-kinds.ts'
 import type { MeetingType } from '../../core/domain/meetings.ts'
 import type { ReminderKind } from '../../core/domain/reminders.ts'
+import type { Channel } from '../../core/domain/reminder-channels.ts'
 import type { MembershipEventKind } from '../../core/schemas/people.ts'
 import type { Attendance } from '../../core/schemas/entities.ts'
 
@@ -58,6 +59,8 @@ export interface UserTable {
   removed_at: string | null
   /** 1: on the branch committee (支部委员): expected at 支部委员会. */
   committee: number
+  /** The person's 企业微信 / 政务微信 user id, for reminders (set by an administrator or found by phone). */
+  wecom_userid: string | null
 }
 export interface SessionTable {
   token_hash: string
@@ -121,6 +124,8 @@ export interface ReminderSettingsTable {
   quiet_end: string
   updated_at: string
   seq: number
+  /** JSON list of channels in order (core/domain/reminder-channels.ts); null: the organ's default. */
+  channels: string | null
 }
 export interface PushSubscriptionTable {
   endpoint: string
@@ -138,6 +143,21 @@ export interface ReminderSentTable {
   sent_at: string
   /** 1 once at least one of the person's devices accepted it. */
   delivered: number
+  /** The channel that delivered it (null before channels existed, or while not delivered). */
+  channel: Channel | null
+}
+/** A channel that failed to deliver a reminder (server only): one row per reminder and channel. */
+export interface ReminderFailureTable {
+  user_id: string
+  org_id: string
+  kind: ReminderKind
+  key: string
+  channel: Channel
+  /** In Chinese, for the administrator; never a secret or a phone number. */
+  reason: string
+  attempts: number
+  first_at: string
+  last_at: string
 }
 export interface PartyGroupTable {
   id: string
@@ -329,6 +349,7 @@ export interface Database {
   reminder_settings: ReminderSettingsTable
   push_subscriptions: PushSubscriptionTable
   reminders_sent: ReminderSentTable
+  reminder_failures: ReminderFailureTable
   party_groups: PartyGroupTable
   membership_events: MembershipEventTable
   activation_codes: ActivationCodeTable

@@ -75,6 +75,9 @@ export async function eraseOwnData(trx: Kysely<Database>, id: string): Promise<v
   await trx.deleteFrom('reminder_settings').where('id', '=', id).execute()
   await trx.deleteFrom('push_subscriptions').where('user_id', '=', id).execute()
   await trx.deleteFrom('calendar_feeds').where('user_id', '=', id).execute()
+  // Reminder channels: the WeCom account and the delivery failures go with the person.
+  await trx.updateTable('users').set({ wecom_userid: null }).where('id', '=', id).execute()
+  await trx.deleteFrom('reminder_failures').where('user_id', '=', id).execute()
   await trx.updateTable('activation_codes').set({ used_at: nowIso() }).where('user_id', '=', id).where('used_at', 'is', null).execute()
 }
 

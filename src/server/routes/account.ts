@@ -124,6 +124,7 @@ export function accountRoutes(app: FastifyInstance, ctx: AppContext): void {
         { k: '人员类别', v: STATUS_LABELS[p.status] },
         { k: '入党日期', v: p.joinedPartyOn ?? '' },
         { k: '转正日期', v: p.fullMemberOn ?? '' },
+        ...(p.wecomUserId ? [{ k: '企业微信账号', v: p.wecomUserId }] : []),
         { k: '导出时间', v: `${formatChinaDateTime(new Date(data.exportedAt))}（北京时间）` },
       ])
       const study = wb.addWorksheet('学习记录')
@@ -189,6 +190,8 @@ async function personalData(ctx: AppContext, userId: string) {
       fullMemberOn: p.full_member_on,
       note: p.note,
       createdAt: p.created_at,
+      /** The 企业微信 / 政务微信 account reminders go to, if linked. */
+      wecomUserId: p.wecom_userid,
     },
     studyRecords: studyRecords.map((r) => ({ ...r, minutes: Number(r.minutes) })),
     oathRenewals,

@@ -15,5 +15,6 @@ export async function readReminderPrefs(db: AccountDb, userId: string): Promise<
     unsynced,
     quietStart,
     quietEnd,
+    channels: row.channels ?? DEFAULT_PREFS.channels,
   }
 }

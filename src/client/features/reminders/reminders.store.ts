@@ -13,6 +13,8 @@ import {
   type ReminderPrefs,
 } from '../../../core/domain/reminders.ts'
 import { readReminderPrefs } from './reminders.queries.ts'
+import { channelRows, raisedChannel, toggledChannel } from './channels.ts'
+import type { Channel } from '../../../core/domain/reminder-channels.ts'
 import { currentSubscription, disablePush, enablePush, permission, pushSupport, PushSetupError, type PushSupport } from './web-push.ts'
 
 export type PushState = 'on' | 'off' | 'denied' | Exclude<PushSupport, 'supported'>
@@ -72,5 +74,45 @@ export const useRemindersStore = defineStore('reminders', () => {
     await saveReminderPrefs(session.db, session.user, { [kind]: value })
   }
 
-  return { prefs, kinds, push, message, busy, error, refreshPush, enable, disable, test, set }
+  /** The channels this organ offers (from the server; null until known, e.g. offline). */
+  const offered = ref<{ id: Channel; label: string }[] | null>(null)
+  /** The last attempt to learn them failed (offline): the page says the choice needs a connection. */
+  const channelsOffline = ref(false)
+  async function loadChannels(): Promise<void> {
+    try {
+      offered.value = (await api.reminderChannels()).channels
+      channelsOffline.value = false
+    } catch {
+      // What was chosen stays as it is; the job goes by it.
+      channelsOffline.value = offered.value === null
+    }
+  }
+  const channels = computed(() => (offered.value ? channelRows(prefs.value.channels, offered.value) : []))
+  async function saveChannels(list: Channel[]): Promise<void> {
+    if (!session.db || !session.user) return
+    const { saveReminderPrefs } = await import('./reminders.repo.ts')
+    await saveReminderPrefs(session.db, session.user, { channels: list })
+  }
+  const toggleChannel = (id: Channel, on: boolean) => saveChannels(toggledChannel(channels.value, id, on))
+  const raiseChannel = (id: Channel) => saveChannels(raisedChannel(channels.value, id))
+
+  return {
+    prefs,
+    kinds,
+    push,
+    message,
+    busy,
+    error,
+    refreshPush,
+    enable,
+    disable,
+    test,
+    set,
+    offered,
+    channelsOffline,
+    channels,
+    loadChannels,
+    toggleChannel,
+    raiseChannel,
+  }
 })

@@ -11,6 +11,10 @@ import {
   type ReminderPrefs,
 } from '../../../core/domain/reminders.ts'
 import type { PushService } from '../push/web-push.ts'
+import { channelOrder, deliver, type Channel } from '../../../core/domain/reminder-channels.ts'
+import type { Reminder } from '../../../core/domain/reminders.ts'
+import { pushChannel } from './channels/push.ts'
+import type { ChannelAdapter, OrganChannels, Recipient } from './channels/index.ts'
 import { prefsOf } from '../../sync/tables/reminder-settings.ts'
 import { nowIso } from '../../lib/time.ts'
 
@@ -19,26 +23,68 @@ export interface JobReport {
   sent: number
   /** Subscriptions the push service said are gone, now removed. */
   removed: number
-  /** Reminders that will be tried again on the next run (no device accepted them). */
+  /** Reminders that will be tried again on the next run (no channel delivered them). */
   retry: number
   /** Held back by quiet hours (or before the sending hour). */
   held: number
+  /** Delivered by a channel after an earlier one failed or had no address. */
+  fellBack: number
+  /** Failed on every channel MAX_ATTEMPTS runs in a row: not tried again (the failures stay listed). */
+  gaveUp: number
+  /** A provider gave no answer in time: it may have arrived, so it is neither retried nor sent another way. */
+  unconfirmed: number
 }
+
+/** Days a delivery failure stays listed for the administrator. */
+export const FAILURES_KEPT_DAYS = 90
+
+/** Runs in a row a reminder is tried on its channels before the job stops trying it. */
+export const MAX_ATTEMPTS = 6
 
 /**
  * One run of the reminder job, for the moment `now` (injected: tests set the clock). It runs
  * every few minutes; each reminder is claimed in `reminders_sent` before it is sent, so several
- * server processes, or runs that overlap, send it once. A reminder no device accepted is
- * released to be tried again; a subscription the push service reports gone is deleted.
+ * server processes, or runs that overlap, send it once. It goes by the member's channels in their
+ * order (Web Push, 企业微信, SMS: only those the organ configured and the member allows), falling
+ * back to the next when one fails or the member has no address on it. A reminder no channel
+ * delivered is released to be tried again (at most MAX_ATTEMPTS times), unless a provider gave no
+ * answer in time (it may have arrived: not sent again); each failure is kept in
+ * `reminder_failures` for the administrator. Nothing personal is logged: counts only.
  */
-export async function runReminderJob(db: Kysely<Database>, push: PushService, now: Date, log?: FastifyBaseLogger): Promise<JobReport> {
-  const report: JobReport = { due: 0, sent: 0, removed: 0, retry: 0, held: 0 }
+export async function runReminderJob(
+  db: Kysely<Database>,
+  push: PushService,
+  now: Date,
+  log?: FastifyBaseLogger,
+  channels: OrganChannels = { extra: [], wecomLookup: () => Promise.resolve(null) },
+): Promise<JobReport> {
+  const report: JobReport = { due: 0, sent: 0, removed: 0, retry: 0, held: 0, fellBack: 0, gaveUp: 0, unconfirmed: 0 }
+  // Failures are shown for a while, then forgotten.
+  await db
+    .deleteFrom('reminder_failures')
+    .where('last_at', '<', new Date(now.getTime() - FAILURES_KEPT_DAYS * 86_400_000).toISOString())
+    .execute()
   const subs = await db.selectFrom('push_subscriptions').select(['endpoint', 'user_id', 'p256dh', 'auth']).execute()
-  if (subs.length === 0) return report
+  if (subs.length === 0 && channels.extra.length === 0) return report
   const subsByUser = new Map<string, typeof subs>()
   for (const s of subs) subsByUser.set(s.user_id, [...(subsByUser.get(s.user_id) ?? []), s])
+  const adapters: ChannelAdapter[] = [
+    pushChannel(
+      db,
+      push,
+      (id) => subsByUser.get(id) ?? [],
+      () => report.removed++,
+    ),
+    ...channels.extra,
+  ]
+  const available = adapters.map((a) => a.id)
+  const adapterOf = (c: Channel) => adapters.find((a) => a.id === c) as ChannelAdapter
 
-  const users = await db.selectFrom('users').select(['id', 'name', 'role', 'branch_id', 'joined_party_on']).execute()
+  const users = await db
+    .selectFrom('users')
+    .select(['id', 'org_id', 'name', 'role', 'branch_id', 'joined_party_on', 'phone', 'wecom_userid'])
+    .where('removed_at', 'is', null)
+    .execute()
   const people: ReminderPerson[] = users.map((u) => ({
     id: u.id,
     name: u.name,
@@ -46,6 +92,7 @@ export async function runReminderJob(db: Kysely<Database>, push: PushService, no
     branchId: u.branch_id,
     joinedPartyOn: u.joined_party_on,
   }))
+  const userById = new Map(users.map((u) => [u.id, u]))
   const prefs = new Map<string, ReminderPrefs>()
   for (const r of await db.selectFrom('reminder_settings').selectAll().execute()) prefs.set(r.id, prefsOf(r))
 
@@ -80,11 +127,27 @@ export async function runReminderJob(db: Kysely<Database>, push: PushService, no
   }))
 
   for (const reminder of dueReminders({ now, people, prefs, studiedThisMonth: studied, meetings })) {
-    const targets = subsByUser.get(reminder.userId)
-    if (!targets) continue
+    const user = userById.get(reminder.userId)
+    if (!user) continue
+    const mine = prefs.get(reminder.userId) ?? DEFAULT_PREFS
+    const to: Recipient = { userId: user.id, name: user.name, phone: user.phone, wecomUserId: user.wecom_userid }
+    // Only the channels the member allows, in their order, where they have an address.
+    const order = channelOrder(mine.channels, available).filter((c) => adapterOf(c).reachable(to, reminder.kind))
+    if (order.length === 0) continue
     report.due++
-    if (!maySendNow(now, prefs.get(reminder.userId) ?? DEFAULT_PREFS)) {
+    if (!maySendNow(now, mine)) {
       report.held++
+      continue
+    }
+    const key = (eb: ExpressionBuilder<Database, 'reminders_sent' | 'reminder_failures'>) =>
+      eb.and([eb('user_id', '=', reminder.userId), eb('kind', '=', reminder.kind), eb('key', '=', reminder.key)])
+    const tried = await db
+      .selectFrom('reminder_failures')
+      .select((eb) => eb.fn.max('attempts').as('n'))
+      .where(key)
+      .executeTakeFirst()
+    if (Number(tried?.n ?? 0) >= MAX_ATTEMPTS) {
+      report.gaveUp++
       continue
     }
     const claimed = await db
@@ -94,27 +157,16 @@ export async function runReminderJob(db: Kysely<Database>, push: PushService, no
       .returning('user_id')
       .executeTakeFirst()
     if (!claimed) continue
-    let delivered = 0
-    for (const sub of targets) {
-      const outcome = await push.send(sub, {
-        title: reminder.title,
-        body: reminder.body,
-        url: reminder.url,
-        tag: `${reminder.kind}-${reminder.key}`,
-      })
-      if (outcome === 'sent') {
-        delivered++
-        await db.updateTable('push_subscriptions').set({ last_sent_at: nowIso() }).where('endpoint', '=', sub.endpoint).execute()
-      } else if (outcome === 'gone') {
-        report.removed++
-        await db.deleteFrom('push_subscriptions').where('endpoint', '=', sub.endpoint).execute()
-      }
-    }
-    const key = (eb: ExpressionBuilder<Database, 'reminders_sent'>) =>
-      eb.and([eb('user_id', '=', reminder.userId), eb('kind', '=', reminder.kind), eb('key', '=', reminder.key)])
-    if (delivered > 0) {
+    const { deliveredBy, unsure, attempts } = await deliver(order, (c) => adapterOf(c).send(to, reminder))
+    for (const a of attempts) if (a.outcome.status === 'failed') await recordFailure(db, user.org_id, reminder, a.channel, a.outcome.reason)
+    if (deliveredBy) {
       report.sent++
-      await db.updateTable('reminders_sent').set({ delivered: 1 }).where(key).execute()
+      if (deliveredBy !== order[0]) report.fellBack++
+      await db.updateTable('reminders_sent').set({ delivered: 1, channel: deliveredBy }).where(key).execute()
+    } else if (unsure) {
+      // The claim stays (not delivered as far as we know, but never sent again).
+      report.unconfirmed++
+      await db.updateTable('reminders_sent').set({ channel: unsure }).where(key).execute()
     } else {
       report.retry++
       await db.deleteFrom('reminders_sent').where(key).execute()
@@ -124,16 +176,33 @@ export async function runReminderJob(db: Kysely<Database>, push: PushService, no
   return report
 }
 
+/** One row per reminder and channel: the latest reason, and how many runs it failed. */
+async function recordFailure(db: Kysely<Database>, orgId: string, r: Reminder, channel: Channel, reason: string): Promise<void> {
+  const at = nowIso()
+  await db
+    .insertInto('reminder_failures')
+    .values({ user_id: r.userId, org_id: orgId, kind: r.kind, key: r.key, channel, reason, attempts: 1, first_at: at, last_at: at })
+    .onConflict((oc) =>
+      oc.columns(['user_id', 'kind', 'key', 'channel']).doUpdateSet((eb) => ({
+        reason,
+        last_at: at,
+        attempts: eb('reminder_failures.attempts', '+', 1),
+      })),
+    )
+    .execute()
+}
+
 /** Run the job now and every `everyMs`; stop() waits for a run in progress. */
 export function scheduleReminders(
   db: Kysely<Database>,
   push: PushService,
   log: FastifyBaseLogger,
+  channels?: OrganChannels,
   everyMs = 5 * 60_000,
 ): { stop(): Promise<void> } {
   let running: Promise<unknown> = Promise.resolve()
   const tick = () => {
-    running = runReminderJob(db, push, new Date(), log).catch((err: unknown) => log.error({ err }, 'reminder job failed'))
+    running = runReminderJob(db, push, new Date(), log, channels).catch((err: unknown) => log.error({ err }, 'reminder job failed'))
   }
   const first = setTimeout(tick, 10_000)
   const timer = setInterval(tick, everyMs)

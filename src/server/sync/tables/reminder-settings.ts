@@ -5,6 +5,8 @@ import { DEFAULT_PREFS, type ReminderPrefs } from '../../../core/domain/reminder
 import { HttpError } from '../../lib/http-error.ts'
 import { nowIso } from '../../lib/time.ts'
 import type { Viewer } from '../../lib/viewer.ts'
+import { idList } from '../../db/json.ts'
+import { CHANNELS, type Channel } from '../../../core/domain/reminder-channels.ts'
 import { parsePatch, writableTable, type Apply, type Scope } from '../table-module.ts'
 
 /** Reminder settings are the person's own business only. */
@@ -23,8 +25,16 @@ export function reminderSettingsToWire(r: Selectable<ReminderSettingsTable>): Re
     unsynced: r.unsynced === 1,
     quietStart: r.quiet_start,
     quietEnd: r.quiet_end,
+    channels: channelsOf(r),
     updatedAt: r.updated_at,
   }
+}
+
+/** The stored channel list; anything unreadable counts as not chosen (the organ's default). */
+export function channelsOf(r: Pick<Selectable<ReminderSettingsTable>, 'channels'>): Channel[] | null {
+  if (r.channels === null) return null
+  const list = idList(r.channels)
+  return list.every((c): c is Channel => (CHANNELS as readonly string[]).includes(c)) ? list : null
 }
 
 export function prefsOf(r: Selectable<ReminderSettingsTable> | undefined): ReminderPrefs {
@@ -37,6 +47,7 @@ export function prefsOf(r: Selectable<ReminderSettingsTable> | undefined): Remin
     unsynced: r.unsynced === 1,
     quietStart: r.quiet_start,
     quietEnd: r.quiet_end,
+    channels: channelsOf(r),
   }
 }
 
@@ -57,6 +68,7 @@ export const applyReminderSettingsMutation: Apply = async (trx, viewer, m, seqs)
     unsynced: next.unsynced ? 1 : 0,
     quiet_start: next.quietStart,
     quiet_end: next.quietEnd,
+    channels: next.channels === null ? null : JSON.stringify(next.channels),
     updated_at: nowIso(),
     seq: 0,
   }
