@@ -32,6 +32,8 @@ export const SessionUser = v.object({
   name: v.string(),
   phone: v.string(),
   role: v.picklist(ROLES),
+  /** An administrator who must enrol two-factor login before anything else (the app opens 我的 › 两步验证). */
+  mustEnrolTwoFactor: v.optional(v.boolean()),
 })
 export type SessionUser = v.InferOutput<typeof SessionUser>
 

@@ -1,4 +1,5 @@
 import * as v from 'valibot'
+import { passwordWeakness } from '../domain/password-policy.ts'
 import { isUuid } from '../ids.ts'
 import { normalizePhone } from '../identifiers.ts'
 
@@ -57,6 +58,12 @@ export const Password = v.pipe(
   v.string('密码应为文本'),
   v.minLength(8, '密码至少 8 位'),
   v.maxLength(128, '密码最多 128 位'),
+  v.rawCheck(({ dataset, addIssue }) => {
+    // Said once: a password already too short or too long is not told it is weak as well.
+    if (!dataset.typed || dataset.issues) return
+    const weak = passwordWeakness(dataset.value)
+    if (weak) addIssue({ message: weak })
+  }),
   v.title('密码'),
 )
 

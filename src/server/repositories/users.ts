@@ -6,13 +6,14 @@ import type { SessionUser } from '../../core/schemas/auth.ts'
 export async function findUserByPhone(db: Kysely<Database>, phone: string) {
   return db
     .selectFrom('users')
-    .select(['id', 'password_hash'])
+    .select(['id', 'password_hash', 'totp_enabled_at', 'name'])
     .where('phone', '=', phone)
     .where('removed_at', 'is', null)
     .executeTakeFirst()
 }
 
-export async function sessionUser(db: Kysely<Database>, userId: string): Promise<SessionUser | null> {
+/** The account as the client keeps it; `requireAdminTwoFactor`: an administrator without two-factor login is told to enrol. */
+export async function sessionUser(db: Kysely<Database>, userId: string, requireAdminTwoFactor = false): Promise<SessionUser | null> {
   const r = await db
     .selectFrom('users')
     .innerJoin('organizations', 'organizations.id', 'users.org_id')
@@ -26,6 +27,8 @@ export async function sessionUser(db: Kysely<Database>, userId: string): Promise
       'users.name',
       'users.phone',
       'users.role',
+      'users.totp_enabled_at',
+      'organizations.demo',
     ])
     .where('users.id', '=', userId)
     .executeTakeFirst()
@@ -39,12 +42,13 @@ export async function sessionUser(db: Kysely<Database>, userId: string): Promise
     name: r.name,
     phone: r.phone,
     role: r.role,
+    ...(requireAdminTwoFactor && r.role === 'admin' && !r.totp_enabled_at && Number(r.demo) !== 1 && { mustEnrolTwoFactor: true }),
   }
 }
 
 /** The account just signed in, set up or activated (it exists: the caller has just found or made it). */
-export async function signedIn(db: Kysely<Database>, userId: string): Promise<SessionUser> {
-  const user = await sessionUser(db, userId)
+export async function signedIn(db: Kysely<Database>, userId: string, requireAdminTwoFactor = false): Promise<SessionUser> {
+  const user = await sessionUser(db, userId, requireAdminTwoFactor)
   if (!user) throw new Error(`user ${userId} vanished while signing in`)
   return user
 }
