@@ -53,7 +53,6 @@ const routes: RouteRecordRaw[] = [
   { path: '/party/birthdays', component: () => import('../features/party/BranchBirthdaysPage.vue') },
   { path: '/me/party', component: () => import('../features/party/PartyDatesPage.vue'), meta: { keepsInput: true } },
   { path: '/login', component: () => import('../features/auth/LoginPage.vue'), meta: { public: true, keepsInput: true } },
-  { path: '/login/verify', component: () => import('../features/auth/LoginVerifyPage.vue'), meta: { public: true } },
   { path: '/activate', component: () => import('../features/auth/ActivatePage.vue'), meta: { public: true, keepsInput: true } },
   { path: '/setup', component: () => import('../features/auth/SetupPage.vue'), meta: { public: true, keepsInput: true } },
   { path: '/:rest(.*)*', redirect: '/' },

@@ -1,5 +1,4 @@
 import * as v from 'valibot'
-import { passwordWeakness } from '../domain/password-policy.ts'
 import { isUuid } from '../ids.ts'
 import { normalizePhone } from '../identifiers.ts'
 
@@ -54,16 +53,11 @@ export const Phone = v.pipe(
   v.title('手机号'),
 )
 
+/** Length only: the rest of the password policy (core/domain/password-policy.ts) is checked by the routes that set one, with the account's phone and name, and by their pages (kept out of the app shell). */
 export const Password = v.pipe(
   v.string('密码应为文本'),
   v.minLength(8, '密码至少 8 位'),
   v.maxLength(128, '密码最多 128 位'),
-  v.rawCheck(({ dataset, addIssue }) => {
-    // Said once: a password already too short or too long is not told it is weak as well.
-    if (!dataset.typed || dataset.issues) return
-    const weak = passwordWeakness(dataset.value)
-    if (weak) addIssue({ message: weak })
-  }),
   v.title('密码'),
 )
 

@@ -2,6 +2,13 @@ import { AUDIT_MIN_RETENTION_DAYS } from '../db/migrations/018_security.ts'
 
 export { AUDIT_MIN_RETENTION_DAYS }
 
+/**
+ * What an administrator who has not enrolled two-factor login may still call: who they are,
+ * signing out, enrolling (and the clock and health). Everything else answers 403
+ * `two_factor_required` and the app opens the enrolment page.
+ */
+export const BEFORE_ENROLMENT = ['/api/auth/', '/api/me/two-factor', '/api/time', '/api/health']
+
 /** The security settings (README, Configuration): read once at start, refused there if out of bounds. */
 export interface SecurityOptions {
   /** Administrators must enrol two-factor login before anything else (ADMIN_2FA; the demo organisation is exempt). */

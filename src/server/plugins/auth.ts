@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import cookie from '@fastify/cookie'
 import { sessionForToken, touchElevated } from '../repositories/sessions.ts'
-import type { SecurityOptions } from '../lib/security-config.ts'
+import { BEFORE_ENROLMENT, type SecurityOptions } from '../lib/security-config.ts'
 import { isManager } from '../../core/domain/authority.ts'
 import { HttpError } from '../lib/http-error.ts'
 import type { Viewer } from '../lib/viewer.ts'
@@ -17,13 +17,6 @@ declare module 'fastify' {
     signedOutRemotely: boolean
   }
 }
-
-/**
- * What an administrator who has not enrolled two-factor login may still call: who they are,
- * signing out, enrolling (and the clock and health). Everything else answers 403
- * `two_factor_required` and the app opens the enrolment page.
- */
-export const BEFORE_ENROLMENT = ['/api/auth/', '/api/me/two-factor', '/api/time', '/api/health']
 
 /** How often a session's administrative activity is written (the idle timeout's resolution). */
 const ELEVATED_EVERY_MS = 60_000

@@ -1,7 +1,9 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import { adminApi as api } from '../../api/admin-client.ts'
-import { securityApi } from '../../api/security-client.ts'
+import { createHttpClient } from '../../api/http.ts'
+import type { ResponseOf } from '../../../core/contracts/contract.ts'
+import type { resetTwoFactor } from '../../../core/contracts/security.ts'
 import { useRequest } from '../../composables/use-request.ts'
 import { ValidationError } from '../../db/errors.ts'
 import type { AuditEntry, ImportPreview, IssuedCode, MembershipEvent, OrgTree, Person, PersonPatch } from '../../../core/schemas/people.ts'
@@ -68,7 +70,8 @@ export const useAdminStore = defineStore('admin', () => {
     remove: (id: string, body: Parameters<typeof api.removePerson>[1]) => act(() => api.removePerson(id, body)),
     signOutAll: (id: string) => act(() => api.signOutPerson(id)),
     /** Clears the person's two-factor login (a lost phone); they enrol again at their next sign-in. */
-    resetTwoFactor: (id: string) => act(() => securityApi.reset(id)),
+    resetTwoFactor: (id: string) =>
+      act(() => createHttpClient().post<ResponseOf<typeof resetTwoFactor>>(`/api/admin/people/${encodeURIComponent(id)}/two-factor/reset`)),
     issueCode: (id: string) =>
       run(async () => {
         issued.value = [(await api.issueActivation(id)).activation]
