@@ -344,6 +344,84 @@ const BAD_INPUT: Record<string, BadCase[]> = {
     },
   ],
   'GET /api/me/sessions': [{ method: 'GET', url: '/api/me/sessions', status: 401, code: 'unauthorized' }],
+  'GET /api/me/two-factor': [
+    { method: 'GET', url: '/api/me/two-factor', status: 401, code: 'unauthorized' },
+    { method: 'GET', url: '/api/me/two-factor', auth: true, status: 403, code: 'forbidden' },
+  ],
+  'POST /api/me/two-factor/start': [
+    { method: 'POST', url: '/api/me/two-factor/start', body: '{bad', admin: true, status: 400, code: 'bad_request' },
+  ],
+  'POST /api/me/two-factor/confirm': [
+    {
+      method: 'POST',
+      url: '/api/me/two-factor/confirm',
+      body: JSON.stringify({ code: '1' }),
+      admin: true,
+      status: 400,
+      code: 'validation',
+    },
+    { method: 'POST', url: '/api/me/two-factor/confirm', body: JSON.stringify({}), admin: true, status: 400, code: 'validation' },
+  ],
+  'POST /api/me/two-factor/recovery-codes': [
+    {
+      method: 'POST',
+      url: '/api/me/two-factor/recovery-codes',
+      body: JSON.stringify({ code: 123456 }),
+      admin: true,
+      status: 400,
+      code: 'validation',
+    },
+    {
+      method: 'POST',
+      url: '/api/me/two-factor/recovery-codes',
+      body: JSON.stringify({ code: '123456' }),
+      admin: true,
+      status: 400,
+      code: 'two_factor_invalid',
+    },
+  ],
+  'POST /api/me/two-factor/disable': [
+    {
+      method: 'POST',
+      url: '/api/me/two-factor/disable',
+      body: JSON.stringify({ code: 'x'.repeat(50) }),
+      admin: true,
+      status: 400,
+      code: 'validation',
+    },
+  ],
+  'POST /api/auth/login/verify': [
+    {
+      method: 'POST',
+      url: '/api/auth/login/verify',
+      body: JSON.stringify({ ticket: 'short', code: '123456' }),
+      status: 400,
+      code: 'validation',
+    },
+    {
+      method: 'POST',
+      url: '/api/auth/login/verify',
+      body: JSON.stringify({ ticket: 'x'.repeat(43), code: '123456' }),
+      status: 401,
+      code: 'two_factor_expired',
+    },
+  ],
+  'POST /api/admin/people/:id/two-factor/reset': [
+    { method: 'POST', url: '/api/admin/people/nope/two-factor/reset', body: '{}', admin: true, status: 400, code: 'validation' },
+    { method: 'POST', url: `/api/admin/people/${newId()}/two-factor/reset`, body: '{}', admin: true, status: 404, code: 'not_found' },
+  ],
+  'GET /api/admin/audit/export': [
+    { method: 'GET', url: '/api/admin/audit/export?from=2026-02-30&to=2026-03-01', admin: true, status: 400, code: 'validation' },
+    {
+      method: 'GET',
+      url: '/api/admin/audit/export?from=2026-03-01&to=2026-03-01&format=pdf',
+      admin: true,
+      status: 400,
+      code: 'validation',
+    },
+    { method: 'GET', url: '/api/admin/audit/export?from=2026-03-02&to=2026-03-01', admin: true, status: 400, code: 'validation' },
+    { method: 'GET', url: '/api/admin/audit/export?to=2026-03-01', admin: true, status: 400, code: 'validation' },
+  ],
   'POST /api/me/sessions/:id/revoke': [
     { method: 'POST', url: '/api/me/sessions/nope/revoke', body: '{}', auth: true, status: 400, code: 'validation' },
   ],
