@@ -344,6 +344,31 @@ const BAD_INPUT: Record<string, BadCase[]> = {
     },
   ],
   'GET /api/me/sessions': [{ method: 'GET', url: '/api/me/sessions', status: 401, code: 'unauthorized' }],
+  'POST /api/me/password': [
+    {
+      method: 'POST',
+      url: '/api/me/password',
+      body: JSON.stringify({ current: 'x', password: 'hongqi-2026' }),
+      status: 401,
+      code: 'unauthorized',
+    },
+    {
+      method: 'POST',
+      url: '/api/me/password',
+      body: JSON.stringify({ current: 'x', password: 'short' }),
+      auth: true,
+      status: 400,
+      code: 'validation',
+    },
+    {
+      method: 'POST',
+      url: '/api/me/password',
+      body: JSON.stringify({ password: 'hongqi-2026' }),
+      auth: true,
+      status: 400,
+      code: 'validation',
+    },
+  ],
   'GET /api/me/two-factor': [
     { method: 'GET', url: '/api/me/two-factor', status: 401, code: 'unauthorized' },
     { method: 'GET', url: '/api/me/two-factor', auth: true, status: 403, code: 'forbidden' },

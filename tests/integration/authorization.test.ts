@@ -248,6 +248,11 @@ const ROUTE_MATRIX: Record<string, { run: (who: Who) => Promise<Response>; expec
     run: (w) => call(w, 'POST', '/api/auth/activate', { phone: org.memberA.phone, code: 'ABCDEFGH', password: 'whatever-pw' }),
     expect: { anonymous: 401, member: 401, secretary: 401, admin: 401, otherBranchMember: 401 },
   },
+  // The current password wrong: refused with the reason, for anyone signed in.
+  'POST /api/me/password': {
+    run: (w) => call(w, 'POST', '/api/me/password', { current: 'not-the-password', password: 'hongqi-2026' }),
+    expect: { anonymous: 401, member: 400, secretary: 400, admin: 400, otherBranchMember: 400 },
+  },
   'GET /api/me/two-factor': {
     run: (w) => call(w, 'GET', '/api/me/two-factor'),
     expect: { anonymous: 401, member: 403, secretary: 200, admin: 200, otherBranchMember: 403 },

@@ -310,6 +310,11 @@ const ROUTES: Record<
   },
   'GET /api/me/sessions': { method: 'GET', url: fc.constant('/api/me/sessions') },
   'GET /api/me/two-factor': { method: 'GET', url: fc.constant('/api/me/two-factor'), as: 'admin' },
+  'POST /api/me/password': {
+    method: 'POST',
+    url: fc.constant('/api/me/password'),
+    body: bodyFor(fc.record({ current: fc.oneof(fc.constant('wrong-password'), value), password: value }, { requiredKeys: [] })),
+  },
   'POST /api/me/two-factor/start': { method: 'POST', url: fc.constant('/api/me/two-factor/start'), body: bodyFor(value), as: 'admin' },
   'POST /api/me/two-factor/confirm': {
     method: 'POST',

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cookieFetch, seedOrg, signIn, startServer, type Org, type TestServer } from './harness.ts'
 import type { FetchFn } from '../../src/client/api/http.ts'
 import type { IssuedCode } from '../../src/core/schemas/people.ts'
+import { hashPassword } from '../../src/server/lib/passwords.ts'
 
 /** The password policy on the server: every route that sets a password refuses a weak one with the reason, and changes nothing. */
 let server: TestServer
@@ -59,5 +60,41 @@ describe('the password policy', () => {
     } finally {
       await fresh.close()
     }
+  })
+
+  it('asks an account whose password breaks the policy for a new one after login, and takes it on the current one', async () => {
+    await server.handle.db
+      .updateTable('users')
+      .set({ password_hash: await hashPassword('abcdefghij') })
+      .where('id', '=', org.memberB.id)
+      .execute()
+    const f = cookieFetch()
+    const login = (await (await post(f, '/api/auth/login', { phone: org.memberB.phone, password: 'abcdefghij' })).json()) as {
+      user: { mustChangePassword?: boolean }
+    }
+    expect(login.user.mustChangePassword).toBe(true)
+    expect(
+      ((await (await f(`${server.url}/api/auth/me`)).json()) as { user: { mustChangePassword?: boolean } }).user.mustChangePassword,
+    ).toBe(true)
+    expect(await refusal(await post(f, '/api/me/password', { current: 'wrong-password', password: 'hongqi-2026' }))).toEqual({
+      status: 400,
+      message: '当前密码不正确',
+    })
+    expect(await refusal(await post(f, '/api/me/password', { current: 'abcdefghij', password: '12345678' }))).toEqual({
+      status: 400,
+      message: '新密码：密码需包含字母、数字、符号中的至少两种',
+    })
+    expect((await post(f, '/api/me/password', { current: 'abcdefghij', password: 'hongqi-2026' })).status).toBe(200)
+    // This device stays signed in, without the request; the old password no longer signs in; the act is audited.
+    expect(
+      ((await (await f(`${server.url}/api/auth/me`)).json()) as { user: { mustChangePassword?: boolean } }).user.mustChangePassword,
+    ).toBeUndefined()
+    expect((await post(cookieFetch(), '/api/auth/login', { phone: org.memberB.phone, password: 'abcdefghij' })).status).toBe(401)
+    const again = (await (await post(cookieFetch(), '/api/auth/login', { phone: org.memberB.phone, password: 'hongqi-2026' })).json()) as {
+      user: { mustChangePassword?: boolean }
+    }
+    expect(again.user.mustChangePassword).toBeUndefined()
+    const entry = await server.handle.db.selectFrom('audit_log').select('action').where('actor_id', '=', org.memberB.id).execute()
+    expect(entry.map((e) => e.action)).toContain('password_change')
   })
 })

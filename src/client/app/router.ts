@@ -49,6 +49,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/admin/audit', component: () => import('../features/admin/AuditPage.vue') },
   { path: '/me/devices', component: () => import('../features/account/DevicesPage.vue') },
   { path: '/me/two-factor', component: () => import('../features/account/TwoFactorPage.vue') },
+  { path: '/me/password', component: () => import('../features/account/PasswordPage.vue'), meta: { keepsInput: true } },
   { path: '/me/reminders', component: () => import('../features/reminders/RemindersPage.vue') },
   { path: '/party/birthdays', component: () => import('../features/party/BranchBirthdaysPage.vue') },
   { path: '/me/party', component: () => import('../features/party/PartyDatesPage.vue'), meta: { keepsInput: true } },

@@ -58,9 +58,9 @@ export const APP_FUNCTIONS: readonly AppFunction[] = [
   { name: '提醒', what: '本人自愿开启的手机通知、日历订阅、免打扰时段', who: '全体', paths: ['/me/reminders'] },
   {
     name: '我的',
-    what: '个人信息、登录设备管理、导出本人数据、两步验证、本机存储、同步详情',
+    what: '个人信息、登录设备管理、导出本人数据、修改密码、两步验证、本机存储、同步详情',
     who: '全体',
-    paths: ['/me', '/me/devices', '/me/two-factor', '/me/storage', '/me/sync'],
+    paths: ['/me', '/me/devices', '/me/password', '/me/two-factor', '/me/storage', '/me/sync'],
   },
   {
     name: '组织与人员管理',

@@ -203,7 +203,8 @@ export const SERVER_STORES: Record<string, { name: string; purpose: string; item
   users: {
     name: '人员（仅服务器保存的部分）',
     purpose: '登录与身份鉴别；党员管理',
-    items: '手机号（登录账号）、口令散列、两步验证密钥（加密）、人员类别（正式/预备党员）、备注、是否班子成员、激活状态',
+    items:
+      '手机号（登录账号）、口令散列、口令是否过弱（登录时判断）、两步验证密钥（加密）、人员类别（正式/预备党员）、备注、是否班子成员、激活状态',
     kept: '人员移除后保留组织关系记录',
   },
   organizations: { name: '单位', purpose: '本单位名称与组织生活要求', items: '名称、频次要求、创建时间', kept: '长期' },

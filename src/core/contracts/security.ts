@@ -1,6 +1,6 @@
 import * as v from 'valibot'
 import { contract } from './contract.ts'
-import { IsoDate } from '../schemas/common.ts'
+import { IsoDate, Password } from '../schemas/common.ts'
 import { IdParams } from '../schemas/people.ts'
 import { SessionUser } from '../schemas/auth.ts'
 
@@ -48,6 +48,17 @@ export const disableTwoFactor = contract({
   method: 'POST',
   path: '/api/me/two-factor/disable',
   body: v.object({ code: Code }),
+  response: Done,
+})
+
+/** One's own new password, on the current one (the password policy applies; other devices stay signed in). */
+export const changePassword = contract({
+  method: 'POST',
+  path: '/api/me/password',
+  body: v.object({
+    current: v.pipe(v.string('密码应为文本'), v.minLength(1, '请输入当前密码'), v.maxLength(128, '密码最多 128 位'), v.title('当前密码')),
+    password: v.pipe(Password, v.title('新密码')),
+  }),
   response: Done,
 })
 

@@ -68,6 +68,8 @@ export interface UserTable {
   totp_enabled_at: string | null
   /** The last TOTP time step accepted: a code is accepted once. */
   totp_last_step: Generated<number>
+  /** 1: the password in use breaks the policy (seen at the last login); the app asks for a new one. */
+  password_weak: Generated<number>
 }
 export interface SessionTable {
   token_hash: string

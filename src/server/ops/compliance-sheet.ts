@@ -180,7 +180,7 @@ export function complianceSections(input: SheetInput): SheetSection[] {
         [
           [
             '口令复杂度',
-            `至少 ${PASSWORD_MIN_LENGTH} 位，字母、数字、符号中至少两种，不得包含手机号或姓名，拒绝 ${COMMON_PASSWORDS.size} 个常见弱口令（服务器与客户端同一规则）`,
+            `至少 ${PASSWORD_MIN_LENGTH} 位，字母、数字、符号中至少两种，不得包含手机号或姓名，拒绝 ${COMMON_PASSWORDS.size} 个常见弱口令（服务器与客户端同一规则）；登录时发现不符合要求的旧口令，提示本人修改`,
           ],
           ['口令存储', `scrypt（N=${SCRYPT_PARAMS.N}, r=${SCRYPT_PARAMS.r}, p=${SCRYPT_PARAMS.p}）加盐散列，不保存明文`],
           [

@@ -28,6 +28,7 @@ export async function sessionUser(db: Kysely<Database>, userId: string, requireA
       'users.phone',
       'users.role',
       'users.totp_enabled_at',
+      'users.password_weak',
       'organizations.demo',
     ])
     .where('users.id', '=', userId)
@@ -43,6 +44,7 @@ export async function sessionUser(db: Kysely<Database>, userId: string, requireA
     phone: r.phone,
     role: r.role,
     ...(requireAdminTwoFactor && r.role === 'admin' && !r.totp_enabled_at && Number(r.demo) !== 1 && { mustEnrolTwoFactor: true }),
+    ...(Number(r.password_weak) === 1 && { mustChangePassword: true }),
   }
 }
 
@@ -55,7 +57,21 @@ export async function signedIn(db: Kysely<Database>, userId: string, requireAdmi
 
 /** The person's new password (from an activation code); the account is activated. */
 export async function setPassword(db: Kysely<Database>, userId: string, passwordHash: string): Promise<void> {
-  await db.updateTable('users').set({ password_hash: passwordHash, activated: 1, updated_at: nowIso() }).where('id', '=', userId).execute()
+  await db
+    .updateTable('users')
+    .set({ password_hash: passwordHash, activated: 1, password_weak: 0, updated_at: nowIso() })
+    .where('id', '=', userId)
+    .execute()
+}
+
+/** Whether the password just used breaks the policy (recorded at login; cleared by a new password). */
+export async function markPasswordWeak(db: Kysely<Database>, userId: string, weak: boolean): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ password_weak: weak ? 1 : 0 })
+    .where('id', '=', userId)
+    .where('password_weak', '!=', weak ? 1 : 0)
+    .execute()
 }
 
 export async function countUsers(db: Kysely<Database>): Promise<number> {

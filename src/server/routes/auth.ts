@@ -5,7 +5,8 @@ import { HttpError } from '../lib/http-error.ts'
 import { DUMMY_HASH, verifyPassword } from '../lib/passwords.ts'
 import type { AppContext } from '../context.ts'
 import { attemptLimiter } from '../lib/attempt-limits.ts'
-import { findUserByPhone, sessionUser, signedIn } from '../repositories/users.ts'
+import { findUserByPhone, markPasswordWeak, sessionUser, signedIn } from '../repositories/users.ts'
+import { passwordProblem } from '../../core/domain/password-policy.ts'
 import { createSession, revokeSession } from '../repositories/sessions.ts'
 import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from '../plugins/auth.ts'
 import { auditAs } from '../services/admin/audit.ts'
@@ -60,6 +61,8 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
         )
         throw new HttpError(401, 'invalid_credentials')
       }
+      // A password set before the policy (or by hand) that breaks it: the app asks for a new one after this login.
+      await markPasswordWeak(ctx.db, user.id, passwordProblem(input.password, { phone: input.phone, name: user.name }) !== null)
       // Two-factor login enrolled: the password alone signs nobody in; the second step names the person by a short-lived token.
       if (user.totp_enabled_at) {
         return { twoFactor: { ticket: await createChallenge(ctx.db, user.id, request.headers['user-agent'] ?? '', ctx.security.clock()) } }

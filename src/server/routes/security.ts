@@ -20,6 +20,10 @@ import { chinaCellTime, sendXlsx, titledSheet, wrapColumns } from '../services/l
 import { AUDIT_ACTIONS } from '../services/admin/audit.ts'
 import { nowIso } from '../lib/time.ts'
 import { route } from './route.ts'
+import { attemptLimiter } from '../lib/attempt-limits.ts'
+import { hashPassword, verifyPassword } from '../lib/passwords.ts'
+import { setPassword } from '../repositories/users.ts'
+import { passwordProblem } from '../../core/domain/password-policy.ts'
 
 /** At most this many entries in one export (a year of a large organ is far below). */
 export const AUDIT_EXPORT_MAX = 100_000
@@ -32,6 +36,36 @@ const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_40
 /** Two-factor login: enrolment in 我的, recovery codes, an administrator's reset; the audit log's export. */
 export function securityRoutes(app: FastifyInstance, ctx: AppContext): void {
   const key = () => secretKey(ctx.db, ctx.security.secretKey)
+  const limiter = attemptLimiter(ctx.db, ctx.loginLimits, { clock: ctx.security.clock })
+
+  // A new password on the current one: counted like a login (a phone left signed in is no way to
+  // guess the password), checked against the policy, audited.
+  route(app, contracts.changePassword, {
+    access: 'viewer',
+    before: (request, reply) => limiter.fromAddress('login', request.ip, reply),
+    handler: async ({ request, reply, viewer, body }) => {
+      const me = await ctx.db
+        .selectFrom('users')
+        .select(['phone', 'name', 'password_hash'])
+        .where('id', '=', viewer.id)
+        .executeTakeFirstOrThrow()
+      await limiter.forAccount('login', me.phone, reply)
+      if (!(await verifyPassword(body.current, me.password_hash))) {
+        await limiter.failed('login', me.phone)
+        throw new HttpError(400, 'validation', '当前密码不正确')
+      }
+      const weak = passwordProblem(body.password, { phone: me.phone, name: me.name })
+      if (weak) throw new HttpError(400, 'validation', `新密码：${weak}`)
+      if (body.password === body.current) throw new HttpError(400, 'validation', '新密码不能与当前密码相同')
+      const hash = await hashPassword(body.password)
+      await ctx.db.transaction().execute(async (trx) => {
+        await setPassword(trx, viewer.id, hash)
+        await audit(trx, request, viewer, 'password_change', viewer.id, '修改本人密码')
+      })
+      await limiter.succeeded(me.phone)
+      return { ok: true }
+    },
+  })
   const requiredFor = (role: string) => role === 'admin' && ctx.security.requireAdminTwoFactor
 
   route(app, contracts.twoFactorStatus, {

@@ -18,6 +18,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .alterTable('users')
     .addColumn('totp_last_step', 'bigint', (c) => c.notNull().defaultTo(0))
     .execute()
+  // 1: the password in use breaks the password policy (seen at a login): the app asks for a new one.
+  await db.schema
+    .alterTable('users')
+    .addColumn('password_weak', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute()
   // Last administrator action (or sign-in) of the session: /api/admin/* asks to sign in again after the idle timeout.
   await db.schema.alterTable('sessions').addColumn('elevated_at', 'text').execute()
   await db.schema

@@ -25,6 +25,7 @@ export const AUDIT_ACTIONS = {
   login: '登录',
   login_failed: '登录失败',
   activate: '激活码设置密码',
+  password_change: '修改密码',
   two_factor_enrol: '设置两步验证',
   two_factor_failed: '两步验证失败',
   two_factor_reset: '重置两步验证',
