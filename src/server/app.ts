@@ -29,6 +29,7 @@ import { rosterRoutes } from './routes/admin/roster.ts'
 import { meetingRoutes } from './routes/meetings.ts'
 import { photoRoutes } from './routes/photos.ts'
 import { reminderRoutes } from './routes/reminders.ts'
+import { securityRoutes } from './routes/security.ts'
 
 export interface AppOptions {
   ctx: AppContext
@@ -78,7 +79,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(rateLimit, { global: false })
   // Before the session is read: a forged request from another origin goes no further.
   refuseCrossOrigin(app)
-  await registerAuth(app, opts.ctx.db, opts.ctx.read)
+  await registerAuth(app, opts.ctx.db, opts.ctx.read, opts.ctx.security)
   healthRoutes(app, opts.ctx)
   timeRoutes(app)
   setupRoutes(app, opts.ctx)
@@ -93,6 +94,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   meetingRoutes(app, opts.ctx)
   photoRoutes(app, opts.ctx)
   reminderRoutes(app, opts.ctx)
+  securityRoutes(app, opts.ctx)
   await registerStatic(app, opts.clientDir)
   return app
 }

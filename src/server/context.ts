@@ -9,6 +9,7 @@ import { webPushService, type PushOptions, type PushService } from './services/p
 import { organChannels, type ChannelConfig, type OrganChannels } from './services/reminders/channels/index.ts'
 import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './lib/attempt-limits.ts'
 import { StorageState } from './lib/storage.ts'
+import { DEFAULT_SECURITY, type SecurityOptions } from './lib/security-config.ts'
 import { SCHEMA_HISTORY, type SchemaStep } from '../core/sync/schema-version.ts'
 
 /** What routes need from the app: passed explicitly, no globals (several processes may share one database). */
@@ -37,6 +38,8 @@ export interface AppContext {
   storage: StorageState
   /** The synced tables and fields of each app version (core/sync/schema-version.ts; tests pass a later one). */
   schemaHistory: readonly SchemaStep[]
+  /** Two-factor login, the managers' idle timeout, audit retention (lib/security-config.ts). */
+  security: SecurityOptions
 }
 
 export interface ContextOptions {
@@ -48,6 +51,7 @@ export interface ContextOptions {
   channels?: ChannelConfig
   photoDir?: string
   schemaHistory?: readonly SchemaStep[]
+  security?: Partial<SecurityOptions>
 }
 
 export function createContext(handle: DbHandle, opts: ContextOptions): AppContext {
@@ -73,5 +77,6 @@ export function createContext(handle: DbHandle, opts: ContextOptions): AppContex
     photoDir: opts.photoDir ?? join(tmpdir(), 'suixing-photos'),
     storage,
     schemaHistory: opts.schemaHistory ?? SCHEMA_HISTORY,
+    security: { ...DEFAULT_SECURITY, ...opts.security },
   }
 }

@@ -9,6 +9,8 @@ import { DEFAULT_PUSH_HOSTS } from './services/push/web-push.ts'
 import { scheduleReminders } from './services/reminders/job.ts'
 import { channelConfigFromEnv } from './services/reminders/channels/index.ts'
 import { SERVER_LOCK } from './ops/backup.ts'
+import { ConfigError, securityFromEnv } from './lib/security-config.ts'
+import { scheduleAuditRetention } from './services/security/audit-retention.ts'
 
 const env = process.env
 const port = Number(env.PORT ?? 8080)
@@ -16,6 +18,16 @@ const host = env.HOST ?? '0.0.0.0'
 const dataDir = resolve(env.DATA_DIR ?? './data')
 const clientDir = resolve(env.CLIENT_DIR ?? './dist/client')
 const pkg = JSON.parse(readFileSync(resolve('package.json'), 'utf8')) as { version: string }
+
+// Security settings are checked before anything starts: a retention under six months stops here with the reason.
+let security
+try {
+  security = securityFromEnv(env)
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err
+  console.error(`\n  无法启动：${err.message}\n`)
+  process.exit(1)
+}
 
 const handle = await openDatabase({ dataDir, databaseUrl: env.DATABASE_URL })
 // `npm run restore` refuses to replace the database under a running server.
@@ -35,6 +47,7 @@ const ctx = createContext(handle, {
   // 企业微信 / 政务微信 and SMS: each off unless configured (README, "Reminder channels").
   channels: channelConfigFromEnv(env),
   photoDir: resolve(dataDir, 'photos'),
+  security,
 })
 const app = await buildApp({
   ctx,
@@ -51,6 +64,9 @@ if (env.DEMO === '1' && (await countUsers(handle.db)) === 0) {
 // Political birthday greetings and the other reminders, by Web Push, 企业微信 and SMS (core/domain/reminders.ts).
 const reminders = env.REMINDERS === '0' ? null : scheduleReminders(handle.db, ctx.push, app.log, ctx.channels)
 
+// Audit entries older than AUDIT_RETENTION_DAYS (at least 180) are deleted daily (every process may run it: a delete is idempotent).
+const auditRetention = scheduleAuditRetention(handle.db, security.auditRetentionDays, app.log)
+
 let closing = false
 async function shutdown(signal: string): Promise<void> {
   if (closing) return
@@ -58,6 +74,7 @@ async function shutdown(signal: string): Promise<void> {
   app.log.info({ signal }, 'shutting down: finishing in-flight requests')
   const started = Date.now()
   // Requests in flight are answered, new ones get 503; close is bounded (plugins/closing.ts).
+  auditRetention.stop()
   await Promise.all([reminders?.stop(), app.close()])
   app.log.info({ ms: Date.now() - started }, 'closed')
   await handle.close()

@@ -248,6 +248,41 @@ const ROUTE_MATRIX: Record<string, { run: (who: Who) => Promise<Response>; expec
     run: (w) => call(w, 'POST', '/api/auth/activate', { phone: org.memberA.phone, code: 'ABCDEFGH', password: 'whatever-pw' }),
     expect: { anonymous: 401, member: 401, secretary: 401, admin: 401, otherBranchMember: 401 },
   },
+  // The current password wrong: refused with the reason, for anyone signed in.
+  'POST /api/me/password': {
+    run: (w) => call(w, 'POST', '/api/me/password', { current: 'not-the-password', password: 'hongqi-2026' }),
+    expect: { anonymous: 401, member: 400, secretary: 400, admin: 400, otherBranchMember: 400 },
+  },
+  'GET /api/me/two-factor': {
+    run: (w) => call(w, 'GET', '/api/me/two-factor'),
+    expect: { anonymous: 401, member: 403, secretary: 200, admin: 200, otherBranchMember: 403 },
+  },
+  'POST /api/me/two-factor/start': {
+    run: (w) => call(w, 'POST', '/api/me/two-factor/start', {}),
+    expect: { anonymous: 401, member: 403, secretary: 200, admin: 200, otherBranchMember: 403 },
+  },
+  // A wrong code (the enrolment just started above): refused with the reason, for managers only.
+  'POST /api/me/two-factor/confirm': {
+    run: (w) => call(w, 'POST', '/api/me/two-factor/confirm', { code: '000000' }),
+    expect: { anonymous: 401, member: 403, secretary: 400, admin: 400, otherBranchMember: 403 },
+  },
+  'POST /api/me/two-factor/recovery-codes': {
+    run: (w) => call(w, 'POST', '/api/me/two-factor/recovery-codes', { code: '000000' }),
+    expect: { anonymous: 401, member: 403, secretary: 400, admin: 400, otherBranchMember: 403 },
+  },
+  'POST /api/me/two-factor/disable': {
+    run: (w) => call(w, 'POST', '/api/me/two-factor/disable', { code: '000000' }),
+    expect: { anonymous: 401, member: 403, secretary: 400, admin: 400, otherBranchMember: 403 },
+  },
+  // A made-up token: whoever asks, the second step signs nobody in.
+  'POST /api/auth/login/verify': {
+    run: (w) => call(w, 'POST', '/api/auth/login/verify', { ticket: 'x'.repeat(43), code: '123456' }),
+    expect: { anonymous: 401, member: 401, secretary: 401, admin: 401, otherBranchMember: 401 },
+  },
+  'GET /api/admin/audit/export': {
+    run: (w) => call(w, 'GET', '/api/admin/audit/export?from=2026-01-01&to=2026-12-31&format=csv'),
+    expect: { anonymous: 401, member: 403, secretary: 403, admin: 200, otherBranchMember: 403 },
+  },
   'GET /api/me/sessions': {
     run: (w) => call(w, 'GET', '/api/me/sessions'),
     expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 },
@@ -379,6 +414,11 @@ const PEOPLE_MATRIX: Record<string, { run: (who: Who, id: string, branch: 'A' | 
   'POST /api/admin/people/:id/wecom': {
     run: (w, id) => call(w, 'POST', `/api/admin/people/${id}/wecom`, { wecomUserId: 'zhangsan' }),
     expect: { ...membersRefused, secretary: all(403), admin: all(200) },
+  },
+  // Another administrator's act (a lost phone); one's own two-factor login is never reset by oneself.
+  'POST /api/admin/people/:id/two-factor/reset': {
+    run: (w, id) => call(w, 'POST', `/api/admin/people/${id}/two-factor/reset`, {}),
+    expect: { ...membersRefused, secretary: all(403), admin: { self: 403, branchPeer: 200, otherBranch: 200 } },
   },
 }
 

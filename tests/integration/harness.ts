@@ -11,6 +11,7 @@ import type { PushOptions } from '../../src/server/services/push/web-push.ts'
 import type { ChannelConfig } from '../../src/server/services/reminders/channels/index.ts'
 import type { LoginLimits } from '../../src/server/lib/attempt-limits.ts'
 import type { SchemaStep } from '../../src/core/sync/schema-version.ts'
+import type { SecurityOptions } from '../../src/server/lib/security-config.ts'
 import { createBranch, createOrganization, createUser } from '../../src/server/repositories/organization.ts'
 import { hashPassword } from '../../src/server/lib/passwords.ts'
 import { createHttpClient, type FetchFn } from '../../src/client/api/http.ts'
@@ -91,6 +92,8 @@ export async function startServer(
     push?: PushOptions
     channels?: ChannelConfig
     schemaHistory?: readonly SchemaStep[]
+    /** Two-factor login is not required of administrators here unless a test asks (tests/integration/two-factor.test.ts). */
+    security?: Partial<SecurityOptions>
   } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'suixing-test-'))
@@ -106,6 +109,7 @@ export async function startServer(
         channels: opts.channels,
         photoDir: join(dataDir, 'photos'),
         schemaHistory: opts.schemaHistory,
+        security: { requireAdminTwoFactor: false, ...opts.security },
       }),
       clientDir: null,
     })
@@ -222,6 +226,8 @@ export async function device(server: TestServer, phone: string, wrap?: (f: Fetch
   const base = cookieFetch()
   const f = wrap ? wrap(base) : base
   const api = endpoints(createHttpClient(server.url, (i, init) => f(i, init)))
-  const { user } = await endpoints(createHttpClient(server.url, base)).login({ phone, password: PASSWORD })
+  const signed = await endpoints(createHttpClient(server.url, base)).login({ phone, password: PASSWORD })
+  if (!('user' in signed)) throw new Error('two-factor login enrolled: sign in with the second step')
+  const { user } = signed
   return { api, fetch: f, db: new AccountDb(`test-${newId()}`), user }
 }

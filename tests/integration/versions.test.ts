@@ -21,7 +21,9 @@ import { NEWER_APP_TEXT } from '../../src/server/sync/versions.ts'
 
 async function signedIn(server: TestServer, phone: string): Promise<{ fetch: FetchFn; user: SessionUser }> {
   const f = cookieFetch()
-  const { user } = await endpoints(createHttpClient(server.url, f)).login({ phone, password: PASSWORD })
+  const signed = await endpoints(createHttpClient(server.url, f)).login({ phone, password: PASSWORD })
+  if (!('user' in signed)) throw new Error('two-factor login enrolled: sign in with the second step')
+  const { user } = signed
   return { fetch: f, user }
 }
 

@@ -25,3 +25,16 @@ describe('scroll position between pages', () => {
     expect(await scroll?.(at('/study?kind=party_lesson'), at('/study'), null)).toBe(false)
   })
 })
+
+describe('the 备案 sheet’s list of functions', () => {
+  it('names every page of the app, and no page that is not there (core/compliance/app-functions.ts)', async () => {
+    const { APP_FUNCTIONS } = await import('../../core/compliance/app-functions.ts')
+    const pages = createAppRouter()
+      .getRoutes()
+      .map((r) => r.path)
+      .filter((p) => !p.startsWith('/:'))
+      .sort()
+    const listed = APP_FUNCTIONS.flatMap((f) => f.paths).sort()
+    expect(listed).toEqual(pages)
+  })
+})

@@ -48,6 +48,8 @@ const routes: RouteRecordRaw[] = [
   { path: '/admin/import', component: () => import('../features/admin/ImportPage.vue') },
   { path: '/admin/audit', component: () => import('../features/admin/AuditPage.vue') },
   { path: '/me/devices', component: () => import('../features/account/DevicesPage.vue') },
+  { path: '/me/two-factor', component: () => import('../features/account/TwoFactorPage.vue') },
+  { path: '/me/password', component: () => import('../features/account/PasswordPage.vue'), meta: { keepsInput: true } },
   { path: '/me/reminders', component: () => import('../features/reminders/RemindersPage.vue') },
   { path: '/party/birthdays', component: () => import('../features/party/BranchBirthdaysPage.vue') },
   { path: '/me/party', component: () => import('../features/party/PartyDatesPage.vue'), meta: { keepsInput: true } },
@@ -64,6 +66,8 @@ export function createAppRouter() {
     if (!to.meta.public && !session.signedIn) return { path: '/login', query: to.fullPath === '/' ? {} : { next: to.fullPath } }
     // ?reauth: the session expired on the server; signing in again keeps this phone's data and outbox.
     if (to.path === '/login' && session.signedIn && to.query.reauth === undefined) return '/'
+    // An administrator who has not enrolled two-factor login: enrolment first (the server refuses the rest meanwhile).
+    if (session.user?.mustEnrolTwoFactor && !to.meta.public && to.path !== '/me/two-factor') return '/me/two-factor'
     return true
   })
   return router

@@ -43,10 +43,13 @@ export const useSessionStore = defineStore('session', () => {
     await open(u)
   }
 
-  async function login(phone: string, password: string): Promise<void> {
+  /** Signed in; or, with two-factor login, the ticket of the second step (features/auth/LoginVerifyPage.vue). */
+  async function login(phone: string, password: string): Promise<string | null> {
     const res = await api.login({ phone, password })
+    if ('twoFactor' in res) return res.twoFactor.ticket
     signedOutRemotely.value = false
     await adopt(res.user)
+    return null
   }
 
   /**

@@ -15,7 +15,13 @@ export const seedDemo = contract({
   response: v.object({ accounts: v.record(v.string(), v.string()), password: v.string() }),
 })
 
-export const login = contract({ method: 'POST', path: '/api/auth/login', body: LoginRequest, response: UserReply })
+/** Signed in, or (two-factor login enrolled) the token for the second step, `/api/auth/login/verify`. */
+export const login = contract({
+  method: 'POST',
+  path: '/api/auth/login',
+  body: LoginRequest,
+  response: v.union([UserReply, v.object({ twoFactor: v.object({ ticket: v.string() }) })]),
+})
 export const logout = contract({ method: 'POST', path: '/api/auth/logout', response: v.object({ ok: v.boolean() }) })
 export const me = contract({ method: 'GET', path: '/api/auth/me', response: UserReply })
 /** Setting one's password with a one-time activation code (a first activation or a reset). */

@@ -32,6 +32,10 @@ export const SessionUser = v.object({
   name: v.string(),
   phone: v.string(),
   role: v.picklist(ROLES),
+  /** An administrator who must enrol two-factor login before anything else (the app opens 我的 › 两步验证). */
+  mustEnrolTwoFactor: v.optional(v.boolean()),
+  /** The password in use breaks the password policy (seen at login): the app asks for a new one (我的 › 修改密码). */
+  mustChangePassword: v.optional(v.boolean()),
 })
 export type SessionUser = v.InferOutput<typeof SessionUser>
 

@@ -53,6 +53,7 @@ export const Phone = v.pipe(
   v.title('手机号'),
 )
 
+/** Length only: the rest of the password policy (core/domain/password-policy.ts) is checked by the routes that set one, with the account's phone and name, and by their pages (kept out of the app shell). */
 export const Password = v.pipe(
   v.string('密码应为文本'),
   v.minLength(8, '密码至少 8 位'),

@@ -1,3 +1,4 @@
+import type { Generated } from 'kysely'
 import type { MemberStatus, Role } from '../../core/domain/roles.ts'
 import type { StudyKind } from '../../core/domain/study-kinds.ts'
 import type { MeetingType } from '../../core/domain/meetings.ts'
@@ -24,6 +25,8 @@ export interface OrganizationTable {
   name: string
   created_at: string
   rules: string | null
+  /** 1: the demo organisation (its administrators are not required to enrol two-factor login). */
+  demo: Generated<number>
 }
 export interface BranchTable {
   id: string
@@ -61,6 +64,15 @@ export interface UserTable {
   committee: number
   /** The person's 企业微信 / 政务微信 user id, for reminders (set by an administrator or found by phone). */
   wecom_userid: string | null
+  /** The enrolled TOTP secret, encrypted (lib/two-factor.ts); never sent back once enrolled. */
+  totp_secret: string | null
+  /** A secret being enrolled (encrypted), until its first code confirms it. */
+  totp_pending: string | null
+  totp_enabled_at: string | null
+  /** The last TOTP time step accepted: a code is accepted once. */
+  totp_last_step: Generated<number>
+  /** 1: the password in use breaks the policy (seen at the last login); the app asks for a new one. */
+  password_weak: Generated<number>
 }
 export interface SessionTable {
   token_hash: string
@@ -72,6 +84,8 @@ export interface SessionTable {
   user_agent: string
   id: string | null
   revoked_reason: 'logout' | 'remote' | null
+  /** The session's last administrator action or sign-in (the administrators' idle timeout). */
+  elevated_at: string | null
 }
 export interface StudyRecordTable {
   id: string
@@ -335,6 +349,21 @@ export interface AttemptFailureTable {
   locked_until: string | null
 }
 
+/** One-time recovery codes of two-factor login (hashed). */
+export interface RecoveryCodeTable {
+  user_id: string
+  code_hash: string
+  created_at: string
+  used_at: string | null
+}
+/** A password accepted, the second factor still to come (the token's hash; a few minutes). */
+export interface LoginChallengeTable {
+  token_hash: string
+  user_id: string
+  expires_at: string
+  user_agent: string
+}
+
 export interface Database {
   meta: MetaTable
   counters: CounterTable
@@ -363,4 +392,6 @@ export interface Database {
   photos: PhotoTable
   attempt_counters: AttemptCounterTable
   attempt_failures: AttemptFailureTable
+  recovery_codes: RecoveryCodeTable
+  login_challenges: LoginChallengeTable
 }

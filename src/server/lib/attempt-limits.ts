@@ -29,8 +29,9 @@ export const MAX_LOCK_MS = 60 * MINUTE
 export const FORGET_AFTER_MS = 24 * 60 * MINUTE
 
 /** Login by password and activation (or a reset) by code: separate allowances of the same size. */
-export type AttemptKind = 'login' | 'activate'
-const KINDS: readonly AttemptKind[] = ['login', 'activate']
+/** Login by password, its second step (a TOTP or recovery code), and activation (or a reset) by code: separate allowances of the same size. */
+export type AttemptKind = 'login' | 'totp' | 'activate'
+const KINDS: readonly AttemptKind[] = ['login', 'totp', 'activate']
 
 /** How long an account is locked after this many failures in a row (0: not locked). */
 export function lockDuration(failures: number, threshold: number): number {

@@ -1,6 +1,8 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto'
 
-const PARAMS = { N: 16384, r: 8, p: 1, keylen: 32 }
+/** scrypt cost parameters (the compliance sheet prints them). */
+export const SCRYPT_PARAMS = { N: 16384, r: 8, p: 1, keylen: 32 }
+const PARAMS = SCRYPT_PARAMS
 
 function derive(password: string, salt: Buffer, keylen: number, opts: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {

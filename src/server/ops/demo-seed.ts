@@ -93,7 +93,8 @@ export async function seedDemo(db: Kysely<Database>, today = new Date()): Promis
     const orgId = await createOrganization(trx, DEMO_ORG)
     // The demo holds a year of records: its organisation and branches started a year ago.
     const started = new Date(Date.UTC(today.getUTCFullYear() - 1, today.getUTCMonth(), 1))
-    await trx.updateTable('organizations').set({ created_at: started.toISOString() }).where('id', '=', orgId).execute()
+    // Marked as the demo: its administrator is not made to enrol two-factor login (README, Security).
+    await trx.updateTable('organizations').set({ created_at: started.toISOString(), demo: 1 }).where('id', '=', orgId).execute()
     const branchIds: string[] = []
     for (const name of BRANCHES) branchIds.push(await createBranch(trx, orgId, name, started.toISOString().slice(0, 10)))
     // One 党小组 per branch (its whole membership), so the monthly 党小组会 has people to expect.

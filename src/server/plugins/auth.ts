@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import cookie from '@fastify/cookie'
-import { sessionForToken } from '../repositories/sessions.ts'
+import { sessionForToken, touchElevated } from '../repositories/sessions.ts'
+import { BEFORE_ENROLMENT, type SecurityOptions } from '../lib/security-config.ts'
+import { isManager } from '../../core/domain/authority.ts'
 import { HttpError } from '../lib/http-error.ts'
 import type { Viewer } from '../lib/viewer.ts'
 import type { Kysely } from 'kysely'
@@ -16,7 +18,15 @@ declare module 'fastify' {
   }
 }
 
-export async function registerAuth(app: FastifyInstance, db: Kysely<Database>, read: Kysely<Database>): Promise<void> {
+/** How often a session's administrative activity is written (the idle timeout's resolution). */
+const ELEVATED_EVERY_MS = 60_000
+
+export async function registerAuth(
+  app: FastifyInstance,
+  db: Kysely<Database>,
+  read: Kysely<Database>,
+  security: SecurityOptions,
+): Promise<void> {
   await app.register(cookie)
   app.decorateRequest('viewer', null)
   app.decorateRequest('signedOutRemotely', false)
@@ -25,8 +35,31 @@ export async function registerAuth(app: FastifyInstance, db: Kysely<Database>, r
     const token = request.cookies[SESSION_COOKIE]
     if (!token) return
     const found = await sessionForToken(db, read, token)
-    if (found && 'viewer' in found) request.viewer = found.viewer
-    else if (found) request.signedOutRemotely = true
+    if (!found) return
+    if (!('viewer' in found)) {
+      request.signedOutRemotely = true
+      return
+    }
+    const viewer = found.viewer
+    request.viewer = viewer
+    // Two-factor login guards the administrator's sign-in: until enrolled, nothing else.
+    if (
+      viewer.role === 'admin' &&
+      security.requireAdminTwoFactor &&
+      !found.twoFactor &&
+      !found.demo &&
+      !BEFORE_ENROLMENT.some((p) => request.url.startsWith(p))
+    )
+      throw new HttpError(403, 'two_factor_required')
+    // The idle timeout of privileged work: a manager's administrative requests (people, roles,
+    // the organisation, import, the audit log) after a pause longer than the setting ask for a new
+    // sign-in. Sync and everything else on the phone go on: no unsent write is ever lost to it.
+    if (security.managerIdleMinutes > 0 && isManager(viewer.role) && request.url.startsWith('/api/admin/')) {
+      const now = security.clock()
+      const idle = now - Date.parse(found.elevatedAt)
+      if (idle > security.managerIdleMinutes * 60_000) throw new HttpError(401, 'reauth_required')
+      if (idle > ELEVATED_EVERY_MS) await touchElevated(db, viewer.sessionId, new Date(now).toISOString())
+    }
   })
 }
 

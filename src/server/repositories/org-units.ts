@@ -147,9 +147,38 @@ export async function onboardingCounts(db: Kysely<Database>, orgId: string) {
 export async function auditPage(db: Kysely<Database>, orgId: string, before: string | undefined) {
   let q = db
     .selectFrom('audit_log')
-    .innerJoin('users', 'users.id', 'audit_log.actor_id')
+    .leftJoin('users', 'users.id', 'audit_log.actor_id')
     .select(['audit_log.id', 'audit_log.at', 'users.name as actor', 'audit_log.action', 'audit_log.summary', 'audit_log.device'])
     .where('audit_log.org_id', '=', orgId)
   if (before) q = q.where('audit_log.id', '<', before)
-  return q.orderBy('audit_log.id', 'desc').limit(100).execute()
+  const rows = await q.orderBy('audit_log.id', 'desc').limit(100).execute()
+  return rows.map((r) => ({ ...r, actor: r.actor ?? UNKNOWN_ACTOR }))
+}
+
+/** Who an entry names when nobody was signed in and no account matched (a failed login), or the job. */
+export const UNKNOWN_ACTOR = '（无此账号或系统）'
+
+/** The entries of [from, to) (ISO instants), oldest first, for the export (at most `limit`). */
+export async function auditRange(db: Kysely<Database>, orgId: string, from: string, to: string, limit: number) {
+  const rows = await db
+    .selectFrom('audit_log')
+    .leftJoin('users', 'users.id', 'audit_log.actor_id')
+    .select([
+      'audit_log.at',
+      'users.name as actor',
+      'users.phone as actor_phone',
+      'audit_log.action',
+      'audit_log.summary',
+      'audit_log.ip',
+      'audit_log.device',
+      'audit_log.target_id',
+    ])
+    .where('audit_log.org_id', '=', orgId)
+    .where('audit_log.at', '>=', from)
+    .where('audit_log.at', '<', to)
+    .orderBy('audit_log.at')
+    .orderBy('audit_log.id')
+    .limit(limit)
+    .execute()
+  return rows.map((r) => ({ ...r, actor: r.actor ?? UNKNOWN_ACTOR, actor_phone: r.actor_phone ?? '' }))
 }

@@ -13,9 +13,9 @@ export const LAST_SEEN_EVERY_MS = 5 * 60 * 1000
 const hashToken = (token: string): string => createHash('sha256').update(token).digest('base64url')
 
 /** A random opaque token; only its hash is stored, so a copy of the database cannot sign anyone in. */
-export async function createSession(db: Kysely<Database>, userId: string, userAgent: string): Promise<string> {
+export async function createSession(db: Kysely<Database>, userId: string, userAgent: string, at = Date.now()): Promise<string> {
   const token = randomBytes(32).toString('base64url')
-  const now = new Date()
+  const now = new Date(at)
   await db
     .insertInto('sessions')
     .values({
@@ -28,6 +28,7 @@ export async function createSession(db: Kysely<Database>, userId: string, userAg
       user_agent: userAgent.slice(0, 300),
       id: randomUUID(),
       revoked_reason: null,
+      elevated_at: now.toISOString(),
     })
     .execute()
   return token
@@ -41,7 +42,16 @@ export async function revokeSession(db: Kysely<Database>, token: string): Promis
     .execute()
 }
 
-export type SessionLookup = { viewer: Viewer } | { signedOut: 'remote' } | null
+export interface SessionFound {
+  viewer: Viewer
+  /** Two-factor login is enrolled. */
+  twoFactor: boolean
+  /** The demo organisation (administrators need not enrol). */
+  demo: boolean
+  /** The session's last administrative request or sign-in. */
+  elevatedAt: string
+}
+export type SessionLookup = SessionFound | { signedOut: 'remote' } | null
 
 /**
  * The signed-in user behind a token, or null if unknown, expired or signed out on the device
@@ -53,7 +63,11 @@ export async function sessionForToken(db: Kysely<Database>, read: Kysely<Databas
   const row = await read
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
+    .innerJoin('organizations', 'organizations.id', 'users.org_id')
     .select([
+      'users.totp_enabled_at',
+      'organizations.demo',
+      'sessions.elevated_at',
       'users.id',
       'users.org_id',
       'users.branch_id',
@@ -91,7 +105,15 @@ export async function sessionForToken(db: Kysely<Database>, read: Kysely<Databas
       scopeVersion: Number(row.scope_version),
       sessionId: row.session_id ?? '',
     },
+    twoFactor: row.totp_enabled_at !== null,
+    demo: Number(row.demo) === 1,
+    elevatedAt: row.elevated_at ?? row.last_seen_at,
   }
+}
+
+/** The session's administrative activity, now (the idle timeout counts from it). */
+export async function touchElevated(db: Kysely<Database>, sessionId: string, at: string): Promise<void> {
+  await db.updateTable('sessions').set({ elevated_at: at }).where('id', '=', sessionId).execute()
 }
 
 /**

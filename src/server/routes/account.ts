@@ -12,7 +12,8 @@ import { activeSessions, createSession, revokeRemotely, revokeSession } from '..
 import { setPassword, signedIn } from '../repositories/users.ts'
 import { personalRows } from '../repositories/personal-data.ts'
 import { publicRoute, route } from './route.ts'
-import { audit } from '../services/admin/audit.ts'
+import { audit, auditAs } from '../services/admin/audit.ts'
+import { passwordProblem } from '../../core/domain/password-policy.ts'
 import { STUDY_KIND_LABELS } from '../../core/domain/study-kinds.ts'
 import { STATUS_LABELS, ROLE_LABELS } from '../../core/domain/roles.ts'
 import { nowIso } from '../lib/time.ts'
@@ -35,7 +36,19 @@ export function accountRoutes(app: FastifyInstance, ctx: AppContext): void {
       const userId = await ctx.db.transaction().execute(async (trx) => {
         const id = await redeemActivationCode(trx, input.phone, input.code)
         if (!id) return null
+        const person = await trx.selectFrom('users').select(['name', 'org_id']).where('id', '=', id).executeTakeFirstOrThrow()
+        // The whole act rolls back (the code stays usable) if the password is the person's phone number or name.
+        const weak = passwordProblem(input.password, { phone: input.phone, name: person.name })
+        if (weak) throw new HttpError(400, 'validation', `密码：${weak}`)
         await setPassword(trx, id, passwordHash)
+        await auditAs(
+          trx,
+          request,
+          { orgId: person.org_id, actorId: id },
+          'activate',
+          id,
+          `${person.name} 用激活码设置密码（其他设备已退出）`,
+        )
         await revokeRemotely(trx, { userId: id })
         return id
       })
@@ -47,7 +60,7 @@ export function accountRoutes(app: FastifyInstance, ctx: AppContext): void {
       const token = await createSession(ctx.db, userId, request.headers['user-agent'] ?? '')
       setSessionCookie(request, reply, token, ctx.secureCookies)
       request.log.info({ userId }, 'activated')
-      return { user: await signedIn(ctx.db, userId) }
+      return { user: await signedIn(ctx.db, userId, ctx.security.requireAdminTwoFactor) }
     },
   })
 

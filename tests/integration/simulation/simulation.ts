@@ -143,7 +143,9 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   const devices: Device[] = []
   for (const [i, acc] of accounts.entries()) {
     const jar = cookieFetch()
-    const { user } = await endpoints(createHttpClient(server.url, jar)).login({ phone: acc.phone, password: PASSWORD })
+    const signed = await endpoints(createHttpClient(server.url, jar)).login({ phone: acc.phone, password: PASSWORD })
+    if (!('user' in signed)) throw new Error('two-factor login enrolled: sign in with the second step')
+    const { user } = signed
     // The second phone of 张三 and 李四's phone start on the older app.
     const schema = i === 1 || i === 2 ? SCHEMA_VERSION : NEXT_SCHEMA
     const d = {

@@ -1,7 +1,11 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import { adminApi as api } from '../../api/admin-client.ts'
+import { ApiError, createHttpClient } from '../../api/http.ts'
+import type { ResponseOf } from '../../../core/contracts/contract.ts'
+import type { resetTwoFactor } from '../../../core/contracts/security.ts'
 import { useRequest } from '../../composables/use-request.ts'
+import { useSessionStore } from '../../session/session.store.ts'
 import { ValidationError } from '../../db/errors.ts'
 import type { AuditEntry, ImportPreview, IssuedCode, MembershipEvent, OrgTree, Person, PersonPatch } from '../../../core/schemas/people.ts'
 import type { Role } from '../../../core/domain/roles.ts'
@@ -18,7 +22,21 @@ export const useAdminStore = defineStore('admin', () => {
   /** Codes just issued: shown (and printable) until the page is left. */
   const issued = ref<IssuedCode[]>([])
   const preview = shallowRef<ImportPreview | null>(null)
-  const { busy, error, run } = useRequest('需要联网才能进行管理操作')
+  const { busy, error, run: request } = useRequest('需要联网才能进行管理操作')
+  // The managers' idle timeout (README, Security): an administrative request after a long pause
+  // opens 登录 again, keeping this phone's data and outbox, and comes back here afterwards.
+  const run = (work: () => Promise<void>) =>
+    request(async () => {
+      try {
+        await work()
+      } catch (err) {
+        if (err instanceof ApiError && err.code === 'reauth_required') {
+          const phone = useSessionStore().user?.phone ?? ''
+          location.assign(`/login?reauth=1&phone=${encodeURIComponent(phone)}&next=${encodeURIComponent(location.pathname)}`)
+        }
+        throw err
+      }
+    })
 
   const branchName = computed(() => new Map((tree.value?.branches ?? []).map((b) => [b.id, b.name])))
   const groupName = computed(() => new Map((tree.value?.branches ?? []).flatMap((b) => b.groups.map((g) => [g.id, g.name] as const))))
@@ -66,6 +84,9 @@ export const useAdminStore = defineStore('admin', () => {
     move: (id: string, body: Parameters<typeof api.movePerson>[1]) => act(() => api.movePerson(id, body)),
     remove: (id: string, body: Parameters<typeof api.removePerson>[1]) => act(() => api.removePerson(id, body)),
     signOutAll: (id: string) => act(() => api.signOutPerson(id)),
+    /** Clears the person's two-factor login (a lost phone); they enrol again at their next sign-in. */
+    resetTwoFactor: (id: string) =>
+      act(() => createHttpClient().post<ResponseOf<typeof resetTwoFactor>>(`/api/admin/people/${encodeURIComponent(id)}/two-factor/reset`)),
     issueCode: (id: string) =>
       run(async () => {
         issued.value = [(await api.issueActivation(id)).activation]

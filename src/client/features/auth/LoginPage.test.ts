@@ -6,7 +6,19 @@ import { createMemoryHistory, createRouter } from 'vue-router'
 import { defineComponent, h } from 'vue'
 
 const server = vi.hoisted(() => ({ needsSetup: true }))
-vi.mock('../../api/client.ts', () => ({ api: { setupStatus: () => Promise.resolve({ needsSetup: server.needsSetup }) } }))
+vi.mock('../../api/client.ts', () => ({
+  api: {
+    setupStatus: () => Promise.resolve({ needsSetup: server.needsSetup }),
+    login: () => Promise.resolve({ twoFactor: { ticket: 'the-ticket' } }),
+  },
+}))
+const verified = vi.hoisted(() => [] as [string, string][])
+vi.mock('./login-verify.ts', () => ({
+  verifyLogin: (ticket: string, code: string) => {
+    verified.push([ticket, code])
+    return Promise.resolve()
+  },
+}))
 const { default: LoginPage } = await import('./LoginPage.vue')
 
 async function open() {
@@ -18,6 +30,7 @@ async function open() {
     routes: [
       { path: '/login', component: blank },
       { path: '/setup', component: blank },
+      { path: '/', component: blank },
     ],
   })
   await router.push('/login')
@@ -41,6 +54,29 @@ describe('first start', () => {
     server.needsSetup = false
     const { router, page } = await open()
     expect(router.currentRoute.value.path).toBe('/login')
+    page.unmount()
+  })
+})
+
+describe('two-factor login', () => {
+  it('asks for the code after a right password, and signs in with the ticket and the code', async () => {
+    server.needsSetup = false
+    const { router, page } = await open()
+    await page.find('#login-phone').setValue('13800000005')
+    await page.find('#login-password').setValue('test-password-1')
+    await page.find('form').trigger('submit')
+    await vi.waitFor(async () => {
+      await flushPromises()
+      expect(page.find('[data-testid="two-factor-step"]').exists()).toBe(true)
+    })
+    expect(page.find('#login-password').exists()).toBe(false)
+    await page.find('[data-testid="login-code"]').setValue('123456')
+    await page.find('form').trigger('submit')
+    await vi.waitFor(async () => {
+      await flushPromises()
+      expect(router.currentRoute.value.path).toBe('/')
+    })
+    expect(verified).toEqual([['the-ticket', '123456']])
     page.unmount()
   })
 })

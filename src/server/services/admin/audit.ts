@@ -21,6 +21,19 @@ export const AUDIT_ACTIONS = {
   export_personal: '导出个人数据',
   export_ledger: '导出台账',
   rules_update: '修改组织生活要求',
+  setup: '系统初始化',
+  login: '登录',
+  login_failed: '登录失败',
+  activate: '激活码设置密码',
+  password_change: '修改密码',
+  two_factor_enrol: '设置两步验证',
+  two_factor_failed: '两步验证失败',
+  two_factor_reset: '重置两步验证',
+  two_factor_disable: '关闭两步验证',
+  recovery_codes_issue: '重新生成恢复码',
+  recovery_code_used: '使用恢复码登录',
+  export_audit: '导出审计日志',
+  audit_retention: '清理超过保存期限的审计日志',
 } as const
 export type AuditAction = keyof typeof AUDIT_ACTIONS
 
@@ -37,12 +50,30 @@ export async function audit(
   summary: string,
   detail: Record<string, unknown> = {},
 ): Promise<void> {
+  await auditAs(trx, request, { orgId: viewer.orgId, actorId: viewer.id }, action, targetId, summary, detail)
+}
+
+/**
+ * An entry for an act with no session yet (a login, a failed one): the person it concerns as
+ * actor, or, for an account that does not exist, nobody ('') in the database's organisation.
+ */
+export async function auditAs(
+  trx: Kysely<Database>,
+  request: FastifyRequest,
+  who: { orgId: string | null; actorId: string | null },
+  action: AuditAction,
+  targetId: string | null,
+  summary: string,
+  detail: Record<string, unknown> = {},
+): Promise<void> {
+  const orgId = who.orgId ?? (await trx.selectFrom('organizations').select('id').orderBy('created_at').executeTakeFirst())?.id
+  if (!orgId) return
   await trx
     .insertInto('audit_log')
     .values({
       id: newId(),
-      org_id: viewer.orgId,
-      actor_id: viewer.id,
+      org_id: orgId,
+      actor_id: who.actorId ?? '',
       action,
       target_id: targetId,
       summary: summary.slice(0, 500),
