@@ -9,6 +9,7 @@ import { webPushService, type PushOptions, type PushService } from './services/p
 import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './lib/attempt-limits.ts'
 import { StorageState } from './lib/storage.ts'
 import { SCHEMA_HISTORY, type SchemaStep } from '../core/sync/schema-version.ts'
+import { DEFAULT_RETENTION, type Retention } from '../core/domain/retention.ts'
 
 /** What routes need from the app: passed explicitly, no globals (several processes may share one database). */
 export interface AppContext {
@@ -34,6 +35,8 @@ export interface AppContext {
   storage: StorageState
   /** The synced tables and fields of each app version (core/sync/schema-version.ts; tests pass a later one). */
   schemaHistory: readonly SchemaStep[]
+  /** How long each kind of data is kept (core/domain/retention.ts; RETENTION_* in the environment). */
+  retention: Retention
 }
 
 export interface ContextOptions {
@@ -43,6 +46,7 @@ export interface ContextOptions {
   push?: PushOptions
   photoDir?: string
   schemaHistory?: readonly SchemaStep[]
+  retention?: Retention
 }
 
 export function createContext(handle: DbHandle, opts: ContextOptions): AppContext {
@@ -62,5 +66,6 @@ export function createContext(handle: DbHandle, opts: ContextOptions): AppContex
     photoDir: opts.photoDir ?? join(tmpdir(), 'suixing-photos'),
     storage,
     schemaHistory: opts.schemaHistory ?? SCHEMA_HISTORY,
+    retention: opts.retention ?? DEFAULT_RETENTION,
   }
 }

@@ -8,6 +8,8 @@ import { seedDemo, DEMO_ACCOUNTS, DEMO_PASSWORD } from './ops/demo-seed.ts'
 import { DEFAULT_PUSH_HOSTS } from './services/push/web-push.ts'
 import { scheduleReminders } from './services/reminders/job.ts'
 import { SERVER_LOCK } from './ops/backup.ts'
+import { scheduleRetention } from './services/retention/job.ts'
+import { retentionFromEnv } from '../core/domain/retention.ts'
 
 const env = process.env
 const port = Number(env.PORT ?? 8080)
@@ -32,6 +34,7 @@ const ctx = createContext(handle, {
   secureCookies: env.COOKIE_SECURE === '1',
   push: { hosts: pushHosts, subject: env.VAPID_SUBJECT },
   photoDir: resolve(dataDir, 'photos'),
+  retention: retentionFromEnv(env),
 })
 const app = await buildApp({
   ctx,
@@ -47,6 +50,8 @@ if (env.DEMO === '1' && (await countUsers(handle.db)) === 0) {
 
 // Political birthday greetings and the other reminders, by Web Push (see core/domain/reminders.ts).
 const reminders = env.REMINDERS === '0' ? null : scheduleReminders(handle.db, ctx.push, app.log)
+// Retention (core/domain/retention.ts): expired visit photos and 投诉建议 go, once a day.
+const retention = env.RETENTION_JOB === '0' ? null : scheduleRetention(ctx, app.log)
 
 let closing = false
 async function shutdown(signal: string): Promise<void> {
@@ -55,7 +60,7 @@ async function shutdown(signal: string): Promise<void> {
   app.log.info({ signal }, 'shutting down: finishing in-flight requests')
   const started = Date.now()
   // Requests in flight are answered, new ones get 503; close is bounded (plugins/closing.ts).
-  await Promise.all([reminders?.stop(), app.close()])
+  await Promise.all([reminders?.stop(), retention?.stop(), app.close()])
   app.log.info({ ms: Date.now() - started }, 'closed')
   await handle.close()
   rmSync(lock, { force: true })
