@@ -13,14 +13,15 @@ import { signInLink, signToken, windowOf } from '../../../src/core/domain/sign-i
 import { attendanceToWire } from '../../../src/server/sync/tables/attendance.ts'
 import type { Meeting } from '../../../src/core/schemas/entities.ts'
 import { reminderSettingsToWire } from '../../../src/server/sync/tables/reminder-settings.ts'
-import type { PushResult } from '../../../src/core/sync/protocol.ts'
+import { MUTATION_VERSION, type PushResult } from '../../../src/core/sync/protocol.ts'
 import type { SessionUser } from '../../../src/core/schemas/auth.ts'
 import { newId } from '../../../src/core/ids.ts'
 import { cookieFetch, PASSWORD, seedOrg, signIn, startServer } from '../harness.ts'
 import { FaultProxy, NO_FAULTS, type FaultStats } from './fault-proxy.ts'
 import { freshPullDifferences } from './fresh-pull.ts'
 import { backup, restore } from '../../../src/server/ops/backup.ts'
-import { SCHEMA_VERSION } from '../../../src/core/sync/schema-version.ts'
+import { SCHEMA_HEADER, SCHEMA_VERSION } from '../../../src/core/sync/schema-version.ts'
+import { submitFeedback, withdrawFeedback } from '../../../src/client/features/feedback/feedback.repo.ts'
 import { appApi, laterHistory, NEXT_SCHEMA } from '../schema-upgrade.ts'
 import { chance, pick, seeded } from './random.ts'
 
@@ -134,6 +135,28 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
       if (r.status !== 503 || attempt >= 5) throw new Error(`${path} answered ${r.status}: ${await r.text()}`)
       await new Promise((ok) => setTimeout(ok, 50))
     }
+  }
+  /** The administrator answers a 投诉建议 from their phone, online (a synced write: it carries the app's schema version). */
+  const answerOnline = async (id: string, answer: string) => {
+    const r = await adminApi(`${server.url}/api/sync/push`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [SCHEMA_HEADER]: String(SCHEMA_VERSION) },
+      body: JSON.stringify({
+        clientId: newId(),
+        mutations: [
+          {
+            id: newId(),
+            table: 'feedback',
+            op: 'upsert',
+            rowId: id,
+            fields: { answer },
+            clientTime: new Date().toISOString(),
+            v: MUTATION_VERSION,
+          },
+        ],
+      }),
+    })
+    if (!r.ok && r.status !== 503) throw new Error(`answering 投诉建议 answered ${r.status}`)
   }
   const refreshUser = async (id: string) => {
     for (const x of devices) if (x.user.id === id) x.user = (await x.direct.me()).user
@@ -314,6 +337,20 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
           ? { studyGap: chance(rand, 0.5) }
           : { quietStart: `2${Math.floor(rand() * 4)}:${chance(rand, 0.5) ? '00' : '30'}` }
         await saveReminderPrefs(d.db, d.user, patch)
+      } else if (roll < 0.745) {
+        // 投诉建议: written offline (now and then anonymous), withdrawn before its answer, or
+        // answered by the administrator online (the answer reaches the author's phones).
+        const mine = (await d.db.feedback.toArray()).filter((f) => !f.deleted && f.authorId === d.user.id && !f.answeredAt)
+        if (mine.length && chance(rand, 0.2)) await withdrawFeedback(d.db, pick(rand, mine).id).catch(() => undefined)
+        else if (chance(rand, 0.3)) {
+          const open = await server.handle.db.selectFrom('feedback').select('id').where('deleted', '=', 0).execute()
+          if (open.length) await answerOnline(pick(rand, open).id, `答复 ${op}`)
+        } else
+          await submitFeedback(d.db, d.user, {
+            category: chance(rand, 0.5) ? 'complaint' : 'suggestion',
+            text: `sim-${opts.seed}-feedback-${op}`,
+            anonymous: chance(rand, 0.5),
+          })
       } else if (roll < 0.78 && meeting) {
         // Meeting sign-in: members scan the current code (several phones of one person, retries);
         // the organiser marks someone by hand now and then (a verified scan always wins).
@@ -492,6 +529,20 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
       const extra = actual.filter((x) => !expected.includes(x)).slice(0, 3)
       problems.push(`${d.name} diverged from the server: missing ${missing.join(' ')} extra ${extra.join(' ')}`)
     }
+  }
+
+  // 投诉建议: the phones of the simulation (members and a secretary) hold exactly their own person's
+  // items, never another's, with the answers the administrator gave.
+  const feedbackRows = await server.handle.db.selectFrom('feedback').selectAll().where('deleted', '=', 0).execute()
+  for (const d of devices) {
+    const want = feedbackRows
+      .filter((r) => r.author_id === d.user.id)
+      .map((r) => `${r.id}:${r.answer}`)
+      .sort()
+    const local = (await d.db.feedback.toArray()).filter((f) => !f.deleted)
+    const have = local.map((f) => `${f.id}:${f.answer}`).sort()
+    if (JSON.stringify(want) !== JSON.stringify(have)) problems.push(`${d.name}: 投诉建议 differ from the server's own items`)
+    if (local.some((f) => f.authorId !== d.user.id)) problems.push(`${d.name}: holds a 投诉建议 of somebody else`)
   }
 
   // Oath renewals: each device holds exactly the server's visible ones.
