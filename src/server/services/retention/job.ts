@@ -107,7 +107,10 @@ export function scheduleRetention(
 ): { stop(): Promise<void> } {
   let running: Promise<unknown> = Promise.resolve()
   const tick = () => {
-    running = runRetention(ctx, clock())
+    const at = clock()
+    // One run at a time in this process: a slow run is followed, never overlapped, by the next.
+    running = running
+      .then(() => runRetention(ctx, at))
       .then((o) => (o.visits || o.feedback) && log.info(o, 'retention: expired data removed'))
       .catch((err: unknown) => log.error({ err }, 'retention job failed'))
   }
