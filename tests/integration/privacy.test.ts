@@ -9,6 +9,8 @@ import { PRIVACY_NOTICE_VERSION, privacyNotice } from '../../src/core/domain/pri
 import { DEFAULT_RETENTION, retentionFromEnv, retentionLines } from '../../src/core/domain/retention.ts'
 import { runRetention, scheduleRetention } from '../../src/server/services/retention/job.ts'
 import { newId } from '../../src/core/ids.ts'
+import { createHttpClient } from '../../src/client/api/http.ts'
+import { privacyEndpoints } from '../../src/client/api/privacy-endpoints.ts'
 
 /** The privacy notice's acceptance, the separate consents, a household's 告知, and the retention job (issue 17). */
 let server: TestServer
@@ -28,33 +30,34 @@ beforeAll(async () => {
 afterAll(() => server.close())
 afterEach(() => vi.useRealTimers())
 
+const priv = (d: Device) => privacyEndpoints(createHttpClient(server.url, d.fetch))
 const post = async (d: Device, path: string, body: unknown) =>
   d.fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
 
 describe('个人信息保护说明 and consents', () => {
   it('records who accepted which version and when; an outdated version is refused so the member reads the new text', async () => {
-    const before = await member.api.privacyState()
+    const before = await priv(member).privacyState()
     expect(before).toMatchObject({ currentVersion: PRIVACY_NOTICE_VERSION, acceptedVersion: null, acceptedAt: null })
     expect(before.retention).toEqual(DEFAULT_RETENTION)
     const stale = await post(member, '/api/me/privacy/accept', { version: PRIVACY_NOTICE_VERSION + 1 })
     expect(stale.status).toBe(409)
     expect(((await stale.json()) as { error: { message: string } }).error.message).toMatch(/已更新/)
-    const after = await member.api.acceptPrivacy(PRIVACY_NOTICE_VERSION)
+    const after = await priv(member).acceptPrivacy(PRIVACY_NOTICE_VERSION)
     expect(after.acceptedVersion).toBe(PRIVACY_NOTICE_VERSION)
     expect(Date.parse(after.acceptedAt ?? '')).toBeGreaterThan(Date.now() - 60_000)
     const rows = await server.handle.db.selectFrom('consent_events').selectAll().where('user_id', '=', org.memberA.id).execute()
     expect(rows).toEqual([expect.objectContaining({ kind: 'notice', version: PRIVACY_NOTICE_VERSION, granted: 1, org_id: org.orgId })])
     // Somebody else's acceptance is theirs: the administrator has accepted nothing.
-    expect((await admin.api.privacyState()).acceptedVersion).toBeNull()
+    expect((await priv(admin).privacyState()).acceptedVersion).toBeNull()
   })
 
   it('each consent is given and withdrawn on its own, every decision kept; the export lists them', async () => {
-    expect((await member.api.privacyState()).consents).toEqual({ location: null, 'dues-base': null })
-    await member.api.setConsent({ kind: 'location', granted: true })
-    const s = await member.api.setConsent({ kind: 'location', granted: false })
+    expect((await priv(member).privacyState()).consents).toEqual({ location: null, 'dues-base': null })
+    await priv(member).setConsent({ kind: 'location', granted: true })
+    const s = await priv(member).setConsent({ kind: 'location', granted: false })
     expect(s.consents.location).toMatchObject({ granted: false })
     expect(s.consents['dues-base']).toBeNull()
-    const s2 = await member.api.setConsent({ kind: 'dues-base', granted: true })
+    const s2 = await priv(member).setConsent({ kind: 'dues-base', granted: true })
     expect(s2.consents).toMatchObject({ location: { granted: false }, 'dues-base': { granted: true } })
     const refused = await post(member, '/api/me/consents', { kind: 'notice', granted: true })
     expect(refused.status).toBe(400)

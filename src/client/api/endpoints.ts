@@ -5,7 +5,6 @@ import type * as calendar from '../../core/contracts/calendar.ts'
 import type * as push from '../../core/contracts/push.ts'
 import type * as meetings from '../../core/contracts/meetings.ts'
 import type * as photos from '../../core/contracts/photos.ts'
-import type * as privacy from '../../core/contracts/privacy.ts'
 import type * as sync from '../../core/contracts/sync.ts'
 import { SCHEMA_HEADER, SCHEMA_VERSION } from '../../core/sync/schema-version.ts'
 
@@ -37,9 +36,6 @@ export function endpoints(http: HttpClient, opts: { schemaVersion?: number } = {
     testPush: () => http.post<ResponseOf<typeof push.testPush>>('/api/me/push/test'),
     activate: (body: BodyOf<typeof auth.activate>) => http.post<ResponseOf<typeof auth.activate>>('/api/auth/activate', body),
     rules: () => http.get<ResponseOf<typeof meetings.rules>>('/api/org/rules'),
-    privacyState: () => http.get<ResponseOf<typeof privacy.privacyState>>('/api/me/privacy'),
-    acceptPrivacy: (version: number) => http.post<ResponseOf<typeof privacy.acceptPrivacy>>('/api/me/privacy/accept', { version }),
-    setConsent: (body: BodyOf<typeof privacy.setConsent>) => http.post<ResponseOf<typeof privacy.setConsent>>('/api/me/consents', body),
     photoStatus: (id: string) => http.get<ResponseOf<typeof photos.photoStatus>>(`/api/photos/${encodeURIComponent(id)}/status`),
     uploadPhotoChunk: (id: string, ownerId: string, offset: number, total: number, chunk: Blob, owner: 'visits' | 'meetings' = 'visits') =>
       http.put<ResponseOf<typeof photos.uploadPhotoChunk>>(
