@@ -33,6 +33,7 @@ export const mustAccept = (): boolean => required
 /** The member accepted: pages open again. */
 export function accepted(): void {
   required = false
+  if (typeof document !== 'undefined') document.documentElement.dataset.privacy = 'accepted'
 }
 
 /** Signed out (declined, or another person on this phone): the next sign-in is checked again. */
