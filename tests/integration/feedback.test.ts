@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { device, seedOrg, startServer, type Device, type Org, type TestServer } from './harness.ts'
 import { SyncEngine } from '../../src/client/sync/engine.ts'
@@ -13,6 +14,7 @@ import { newId } from '../../src/core/ids.ts'
 import { SCHEMA_HEADER, SCHEMA_VERSION } from '../../src/core/sync/schema-version.ts'
 import { feedbackToWire } from '../../src/server/sync/tables/feedback.ts'
 import type { Viewer } from '../../src/server/lib/viewer.ts'
+import { backup, restore } from '../../src/server/ops/backup.ts'
 
 /**
  * 投诉建议 (issue 17): who may read an item (its author and administrators only), who learns its
@@ -200,5 +202,47 @@ describe('投诉建议: writing', () => {
     expect(theirs.feedback.map((f) => f.text)).toEqual(['活动室开放时间延长'])
     const xlsx = await member.fetch(`${server.url}/api/me/export.xlsx`)
     expect(xlsx.status).toBe(200)
+  })
+})
+
+describe('投诉建议 sent back to a restored server (docs/sync.md, "Restore")', () => {
+  it('the member’s item and the administrator’s answer both come back, in that order', async () => {
+    const s = await startServer()
+    try {
+      const o = await seedOrg(s.handle)
+      const m = await device(s, o.memberA.phone)
+      const a = await device(s, o.admin.phone)
+      const syncM = new SyncEngine(m.db, m.api)
+      const syncA = new SyncEngine(a.db, a.api)
+      expect(await syncM.sync()).toEqual({ ok: true })
+      const { dir } = await backup({ dataDir: s.dataDir, databaseUrl: s.databaseUrl, outDir: join(s.dataDir, 'backups') })
+      const id = await submitFeedback(m.db, m.user, { category: 'complaint', text: '恢复前提交的', anonymous: true })
+      expect(await syncM.sync()).toEqual({ ok: true })
+      expect(await syncA.sync()).toEqual({ ok: true })
+      await answerFeedback(a.db, a.user, id, '恢复前答复的')
+      expect(await syncA.sync()).toEqual({ ok: true })
+      await s.restartAfter(async () => {
+        await restore({ dataDir: s.dataDir, databaseUrl: s.databaseUrl, from: dir })
+      })
+      for (const d of [m, a]) await d.api.me().catch(() => undefined)
+      // The administrator's phone may come back first: its answer waits for the member's item.
+      for (let round = 0; round < 3; round++) {
+        await syncA.sync()
+        await syncM.sync()
+      }
+      const row = await s.handle.db.selectFrom('feedback').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+      expect(row).toMatchObject({
+        author_id: o.memberA.id,
+        text: '恢复前提交的',
+        anonymous: 1,
+        answer: '恢复前答复的',
+        answered_by: o.admin.id,
+      })
+      expect(await m.db.outbox.count()).toBe(0)
+      expect(await a.db.outbox.count()).toBe(0)
+      expect(await m.db.feedback.get(id)).toMatchObject({ answer: '恢复前答复的' })
+    } finally {
+      await s.close()
+    }
   })
 })
