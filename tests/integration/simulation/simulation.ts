@@ -111,6 +111,8 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   let backupDir: string | null = null
   let visitsRecorded = 0
   let closes = 0
+  let feedbackSent = 0
+  let feedbackAnswered = 0
   // Mutations the server had recorded when it was restored: their records went with the restore
   // (what the phones still held came back as new mutations).
   const lostInRestore = new Set<string>()
@@ -292,8 +294,27 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
           await admin(`/api/admin/people/${org.memberA2.id}/role`, { role: row.role === 'member' ? 'secretary' : 'member' })
           await refreshUser(org.memberA2.id)
         }
-      } else if (roll < 0.3) {
+      } else if (roll < 0.27) {
         await createStudy(d.db, d.user, draft(`sim-${opts.seed}-${n++}`, rand))
+      } else if (roll < 0.3) {
+        // 投诉建议: written offline (now and then anonymous), withdrawn before its answer, or
+        // answered by the administrator online (the answer reaches the author's phones).
+        const mine = (await d.db.feedback.toArray()).filter((f) => !f.deleted && f.authorId === d.user.id && !f.answeredAt)
+        if (mine.length && chance(rand, 0.2)) await withdrawFeedback(d.db, pick(rand, mine).id).catch(() => undefined)
+        else if (chance(rand, 0.4)) {
+          const open = await server.handle.db.selectFrom('feedback').select('id').where('deleted', '=', 0).execute()
+          if (open.length) {
+            await answerOnline(pick(rand, open).id, `答复 ${op}`)
+            feedbackAnswered++
+          }
+        } else {
+          feedbackSent++
+          await submitFeedback(d.db, d.user, {
+            category: chance(rand, 0.5) ? 'complaint' : 'suggestion',
+            text: `sim-${opts.seed}-feedback-${op}`,
+            anonymous: chance(rand, 0.5),
+          })
+        }
       } else if (roll < 0.5 || roll < 0.6) {
         const mine = (await d.db.study_records.toArray()).filter((r) => !r.deleted)
         if (mine.length) {
@@ -337,20 +358,6 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
           ? { studyGap: chance(rand, 0.5) }
           : { quietStart: `2${Math.floor(rand() * 4)}:${chance(rand, 0.5) ? '00' : '30'}` }
         await saveReminderPrefs(d.db, d.user, patch)
-      } else if (roll < 0.745) {
-        // 投诉建议: written offline (now and then anonymous), withdrawn before its answer, or
-        // answered by the administrator online (the answer reaches the author's phones).
-        const mine = (await d.db.feedback.toArray()).filter((f) => !f.deleted && f.authorId === d.user.id && !f.answeredAt)
-        if (mine.length && chance(rand, 0.2)) await withdrawFeedback(d.db, pick(rand, mine).id).catch(() => undefined)
-        else if (chance(rand, 0.3)) {
-          const open = await server.handle.db.selectFrom('feedback').select('id').where('deleted', '=', 0).execute()
-          if (open.length) await answerOnline(pick(rand, open).id, `答复 ${op}`)
-        } else
-          await submitFeedback(d.db, d.user, {
-            category: chance(rand, 0.5) ? 'complaint' : 'suggestion',
-            text: `sim-${opts.seed}-feedback-${op}`,
-            anonymous: chance(rand, 0.5),
-          })
       } else if (roll < 0.78 && meeting) {
         // Meeting sign-in: members scan the current code (several phones of one person, retries);
         // the organiser marks someone by hand now and then (a verified scan always wins).
@@ -592,6 +599,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   const visitRows = await server.handle.db.selectFrom('visits').selectAll().where('deleted', '=', 0).execute()
   const followupRows = await server.handle.db.selectFrom('followups').selectAll().where('deleted', '=', 0).execute()
   if (opts.operations >= 400 && (visitsRecorded === 0 || closes === 0)) problems.push('the run recorded no visit or closed no follow-up')
+  if (opts.operations >= 400 && (feedbackSent === 0 || feedbackAnswered === 0)) problems.push('the run sent or answered no 投诉建议')
   if (opts.operations >= 400 && restores === 0 && (visitRows.length === 0 || !followupRows.some((f) => f.closed_at)))
     problems.push('the server holds no visit or closed follow-up')
 
