@@ -62,9 +62,10 @@ export default defineConfig({
     rolldownOptions: {
       output: {
         // Vue, Pinia and the HTTP client in one chunk with the app shell's libraries: every screen
-        // loads them, and one file compresses better than Rolldown's default split of them.
+        // loads them, and one file compresses better than Rolldown's default split of them. The
+        // privacy calls stay with the privacy pages (loaded after the first screen).
         advancedChunks: {
-          groups: [{ name: 'shell', test: /[\\/]node_modules[\\/](@vue|vue|pinia)[\\/]|[\\/]src[\\/]client[\\/]api[\\/]/ }],
+          groups: [{ name: 'shell', test: /[\\/]node_modules[\\/](@vue|vue|pinia)[\\/]|[\\/]src[\\/]client[\\/]api[\\/](?!privacy-)/ }],
         },
       },
     },

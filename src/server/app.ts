@@ -30,6 +30,7 @@ import { meetingRoutes } from './routes/meetings.ts'
 import { photoRoutes } from './routes/photos.ts'
 import { reminderRoutes } from './routes/reminders.ts'
 import { securityRoutes } from './routes/security.ts'
+import { privacyRoutes } from './routes/privacy.ts'
 
 export interface AppOptions {
   ctx: AppContext
@@ -95,6 +96,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   photoRoutes(app, opts.ctx)
   reminderRoutes(app, opts.ctx)
   securityRoutes(app, opts.ctx)
+  privacyRoutes(app, opts.ctx)
   await registerStatic(app, opts.clientDir)
   return app
 }

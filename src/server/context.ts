@@ -11,6 +11,7 @@ import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from './lib/attempt-limits.ts'
 import { StorageState } from './lib/storage.ts'
 import { DEFAULT_SECURITY, type SecurityOptions } from './lib/security-config.ts'
 import { SCHEMA_HISTORY, type SchemaStep } from '../core/sync/schema-version.ts'
+import { DEFAULT_RETENTION, type Retention } from '../core/domain/retention.ts'
 
 /** What routes need from the app: passed explicitly, no globals (several processes may share one database). */
 export interface AppContext {
@@ -40,6 +41,8 @@ export interface AppContext {
   schemaHistory: readonly SchemaStep[]
   /** Two-factor login, the managers' idle timeout, audit retention (lib/security-config.ts). */
   security: SecurityOptions
+  /** How long each kind of data is kept (core/domain/retention.ts; RETENTION_* in the environment). */
+  retention: Retention
 }
 
 export interface ContextOptions {
@@ -52,6 +55,7 @@ export interface ContextOptions {
   photoDir?: string
   schemaHistory?: readonly SchemaStep[]
   security?: Partial<SecurityOptions>
+  retention?: Retention
 }
 
 export function createContext(handle: DbHandle, opts: ContextOptions): AppContext {
@@ -78,5 +82,6 @@ export function createContext(handle: DbHandle, opts: ContextOptions): AppContex
     storage,
     schemaHistory: opts.schemaHistory ?? SCHEMA_HISTORY,
     security: { ...DEFAULT_SECURITY, ...opts.security },
+    retention: opts.retention ?? DEFAULT_RETENTION,
   }
 }

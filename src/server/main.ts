@@ -11,6 +11,8 @@ import { channelConfigFromEnv } from './services/reminders/channels/index.ts'
 import { SERVER_LOCK } from './ops/backup.ts'
 import { ConfigError, securityFromEnv } from './lib/security-config.ts'
 import { scheduleAuditRetention } from './services/security/audit-retention.ts'
+import { scheduleRetention } from './services/retention/job.ts'
+import { retentionFromEnv } from '../core/domain/retention.ts'
 
 const env = process.env
 const port = Number(env.PORT ?? 8080)
@@ -48,6 +50,7 @@ const ctx = createContext(handle, {
   channels: channelConfigFromEnv(env),
   photoDir: resolve(dataDir, 'photos'),
   security,
+  retention: retentionFromEnv(env),
 })
 const app = await buildApp({
   ctx,
@@ -66,6 +69,10 @@ const reminders = env.REMINDERS === '0' ? null : scheduleReminders(handle.db, ct
 
 // Audit entries older than AUDIT_RETENTION_DAYS (at least 180) are deleted daily (every process may run it: a delete is idempotent).
 const auditRetention = scheduleAuditRetention(handle.db, security.auditRetentionDays, app.log)
+// Political birthday greetings and the other reminders, by Web Push (see core/domain/reminders.ts).
+const reminders = env.REMINDERS === '0' ? null : scheduleReminders(handle.db, ctx.push, app.log)
+// Retention (core/domain/retention.ts): expired visit photos and 投诉建议 go, once a day.
+const retention = env.RETENTION_JOB === '0' ? null : scheduleRetention(ctx, app.log)
 
 let closing = false
 async function shutdown(signal: string): Promise<void> {
@@ -76,6 +83,7 @@ async function shutdown(signal: string): Promise<void> {
   // Requests in flight are answered, new ones get 503; close is bounded (plugins/closing.ts).
   auditRetention.stop()
   await Promise.all([reminders?.stop(), app.close()])
+  await Promise.all([reminders?.stop(), retention?.stop(), app.close()])
   app.log.info({ ms: Date.now() - started }, 'closed')
   await handle.close()
   rmSync(lock, { force: true })

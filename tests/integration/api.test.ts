@@ -129,6 +129,18 @@ const BAD_INPUT: Record<string, BadCase[]> = {
     { method: 'POST', url: '/api/me/push/remove', body: JSON.stringify({ endpoint: 5 }), auth: true, status: 400, code: 'validation' },
   ],
   'POST /api/me/push/test': [{ method: 'POST', url: '/api/me/push/test', body: '{}', status: 401, code: 'unauthorized' }],
+  'GET /api/me/privacy': [{ method: 'GET', url: '/api/me/privacy', status: 401, code: 'unauthorized' }],
+  'POST /api/me/privacy/accept': [
+    { method: 'POST', url: '/api/me/privacy/accept', body: '{}', status: 401, code: 'unauthorized' },
+    { method: 'POST', url: '/api/me/privacy/accept', body: '{"version":"1"}', auth: true, status: 400, code: 'validation' },
+    { method: 'POST', url: '/api/me/privacy/accept', body: '{"version":1,"extra":1}', auth: true, status: 400, code: 'validation' },
+    { method: 'POST', url: '/api/me/privacy/accept', body: '{"version":99}', auth: true, status: 409, code: 'conflict' },
+  ],
+  'POST /api/me/consents': [
+    { method: 'POST', url: '/api/me/consents', body: '{}', status: 401, code: 'unauthorized' },
+    { method: 'POST', url: '/api/me/consents', body: '{"kind":"camera","granted":true}', auth: true, status: 400, code: 'validation' },
+    { method: 'POST', url: '/api/me/consents', body: '{"kind":"location"}', auth: true, status: 400, code: 'validation' },
+  ],
   'GET /api/admin/people': [
     { method: 'GET', url: '/api/admin/people', status: 401, code: 'unauthorized' },
     { method: 'GET', url: '/api/admin/people', auth: true, status: 403, code: 'forbidden' },

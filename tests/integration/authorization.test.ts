@@ -10,6 +10,7 @@ import { SYNCED_TABLES } from '../../src/core/sync/tables.ts'
 import { newId } from '../../src/core/ids.ts'
 import { createUser } from '../../src/server/repositories/organization.ts'
 import { DEFAULT_PREFS } from '../../src/core/domain/reminders.ts'
+import { PRIVACY_NOTICE_VERSION } from '../../src/core/domain/privacy-notice.ts'
 
 /**
  * Who may read and write what, as a matrix over every API route and every synced table, for
@@ -347,6 +348,19 @@ const ROUTE_MATRIX: Record<string, { run: (who: Who) => Promise<Response>; expec
     run: (w) => call(w, 'GET', `/api/calendar/${'B'.repeat(43)}.ics`),
     expect: { anonymous: 404, member: 404, secretary: 404, admin: 404, otherBranchMember: 404 },
   },
+  // The person's own privacy state, acceptance and consents: every signed-in person, only their own.
+  'GET /api/me/privacy': {
+    run: (w) => call(w, 'GET', '/api/me/privacy'),
+    expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 },
+  },
+  'POST /api/me/privacy/accept': {
+    run: (w) => call(w, 'POST', '/api/me/privacy/accept', { version: PRIVACY_NOTICE_VERSION }),
+    expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 },
+  },
+  'POST /api/me/consents': {
+    run: (w) => call(w, 'POST', '/api/me/consents', { kind: 'location', granted: false }),
+    expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 },
+  },
   'GET /api/sync/pull': {
     run: (w) => call(w, 'GET', '/api/sync/pull'),
     expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 },
@@ -438,7 +452,10 @@ const ownRecordsRule = {
   write: { member: ['ownOfMember'], secretary: [], admin: [], otherBranchMember: ['otherBranch'] },
 } satisfies Omit<TableRule, 'attempt'>
 /** Per synced table: may this role READ and WRITE this record (member = owner of ownOfMember)? */
-const TABLE_MATRIX: Record<(typeof SYNCED_TABLES)[number], TableRule | 'not-per-record' | 'meetings.test.ts' | 'visits.test.ts'> = {
+const TABLE_MATRIX: Record<
+  (typeof SYNCED_TABLES)[number],
+  TableRule | 'not-per-record' | 'meetings.test.ts' | 'visits.test.ts' | 'feedback.test.ts'
+> = {
   study_records: {
     ...ownRecordsRule,
     attempt: (rowId) => ({ op: 'upsert', rowId, fields: { minutes: 31 + Math.floor(Math.random() * 60) } }),
@@ -459,6 +476,8 @@ const TABLE_MATRIX: Record<(typeof SYNCED_TABLES)[number], TableRule | 'not-per-
   households: 'visits.test.ts',
   visits: 'visits.test.ts',
   followups: 'visits.test.ts',
+  // 投诉建议: the author and administrators only, and who learns the author, in tests/integration/feedback.test.ts.
+  feedback: 'feedback.test.ts',
   // Branch names are organisation-wide; people are checked in the next test.
   branches: 'not-per-record',
   users: 'not-per-record',

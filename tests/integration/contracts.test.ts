@@ -8,6 +8,7 @@ import * as meetings from '../../src/core/contracts/meetings.ts'
 import * as org from '../../src/core/contracts/org.ts'
 import * as people from '../../src/core/contracts/people.ts'
 import * as photos from '../../src/core/contracts/photos.ts'
+import * as privacy from '../../src/core/contracts/privacy.ts'
 import * as push from '../../src/core/contracts/push.ts'
 import * as reminders from '../../src/core/contracts/reminders.ts'
 import * as security from '../../src/core/contracts/security.ts'
@@ -33,7 +34,7 @@ describe('REST contracts', () => {
     const api = [...new Set(server.app.apiRoutes.filter((r) => r.includes(' /api/')))].sort()
     const declared = [...contractRoutes(server.app)].sort()
     expect(declared).toEqual(api)
-    const contracts = [account, auth, calendar, meetings, org, people, photos, push, reminders, security, sync]
+    const contracts = [account, auth, calendar, meetings, org, people, photos, privacy, push, reminders, security, sync]
       .flatMap((m) => Object.values(m))
       .filter(isContract)
       .map((c) => `${c.method} ${c.path}`)

@@ -92,13 +92,25 @@ const studyFields = fc.record(
   },
   { requiredKeys: [] },
 )
+/** 投诉建议 as a member writes it, and an answer as an administrator would (the fuzzed member may not). */
+const feedbackShaped = fc.record(
+  {
+    category: fc.oneof(fc.constantFrom('complaint', 'suggestion', 'praise'), value),
+    text: fc.oneof(fc.constant('食堂排队太久'), value),
+    anonymous: fc.oneof(fc.boolean(), value),
+    createdAt: fc.oneof(fc.constant(new Date().toISOString()), value),
+    answer: value,
+    authorId: fc.oneof(fc.constant(newId()), value),
+  },
+  { requiredKeys: [] },
+)
 const mutation = fc.record(
   {
     id: uuidish,
-    table: fc.oneof(fc.constantFrom('study_records', 'users', 'mutations'), value),
+    table: fc.oneof(fc.constantFrom('study_records', 'users', 'mutations', 'feedback'), value),
     op: fc.oneof(fc.constantFrom('upsert', 'delete'), value),
     rowId: uuidish,
-    fields: fc.oneof(studyFields, value),
+    fields: fc.oneof(studyFields, feedbackShaped, value),
     base: fc.oneof(fc.record({ notes: value }), value),
     clientTime: fc.oneof(fc.string({ maxLength: 30 }), value),
     v: fc.oneof(fc.constantFrom(1, 0, 2, 99), value),
@@ -414,6 +426,22 @@ const ROUTES: Record<
   'POST /api/me/push': { method: 'POST', url: fc.constant('/api/me/push'), body: bodyFor(value) },
   'POST /api/me/push/remove': { method: 'POST', url: fc.constant('/api/me/push/remove'), body: bodyFor(value) },
   'POST /api/me/push/test': { method: 'POST', url: fc.constant('/api/me/push/test'), body: bodyFor(value) },
+  'GET /api/me/privacy': { method: 'GET', url: fc.constant('/api/me/privacy') },
+  'POST /api/me/privacy/accept': {
+    method: 'POST',
+    url: fc.constant('/api/me/privacy/accept'),
+    body: bodyFor(fc.record({ version: fc.oneof(fc.constantFrom(1, 0, 2, -1, 1.5), value), extra: value }, { requiredKeys: [] })),
+  },
+  'POST /api/me/consents': {
+    method: 'POST',
+    url: fc.constant('/api/me/consents'),
+    body: bodyFor(
+      fc.record(
+        { kind: fc.oneof(fc.constantFrom('location', 'dues-base', 'notice', 'camera'), value), granted: fc.oneof(fc.boolean(), value) },
+        { requiredKeys: [] },
+      ),
+    ),
+  },
   'GET /api/calendar/:file': {
     method: 'GET',
     url: fc
@@ -477,6 +505,8 @@ async function fingerprint(): Promise<string> {
         'visits',
         'followups',
         'photos',
+        'feedback',
+        'consent_events',
       ] as const
     ).map((t) =>
       t === 'audit_log'

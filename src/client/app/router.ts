@@ -52,6 +52,9 @@ const routes: RouteRecordRaw[] = [
   { path: '/me/password', component: () => import('../features/account/PasswordPage.vue'), meta: { keepsInput: true } },
   { path: '/me/reminders', component: () => import('../features/reminders/RemindersPage.vue') },
   { path: '/party/birthdays', component: () => import('../features/party/BranchBirthdaysPage.vue') },
+  { path: '/me/feedback', component: () => import('../features/feedback/FeedbackPage.vue'), meta: { keepsInput: true } },
+  { path: '/me/privacy', component: () => import('../features/privacy/PrivacyPage.vue') },
+  { path: '/admin/feedback', component: () => import('../features/feedback/AdminFeedbackPage.vue'), meta: { keepsInput: true } },
   { path: '/me/party', component: () => import('../features/party/PartyDatesPage.vue'), meta: { keepsInput: true } },
   { path: '/login', component: () => import('../features/auth/LoginPage.vue'), meta: { public: true, keepsInput: true } },
   { path: '/activate', component: () => import('../features/auth/ActivatePage.vue'), meta: { public: true, keepsInput: true } },
@@ -69,6 +72,11 @@ export function createAppRouter() {
     // An administrator who has not enrolled two-factor login: enrolment first (the server refuses the rest meanwhile).
     if (session.user?.mustEnrolTwoFactor && !to.meta.public && to.path !== '/me/two-factor') return '/me/two-factor'
     return true
+  })
+  // The 个人信息保护说明 (features/privacy/privacy-gate.ts): checked once the page is on screen, never part of the home page.
+  router.afterEach((to) => {
+    if (!to.meta.public && useSessionStore().signedIn)
+      void import('../features/privacy/privacy-gate.ts').then((m) => m.checkPrivacy(router))
   })
   return router
 }

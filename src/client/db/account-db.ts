@@ -2,6 +2,7 @@ import Dexie, { type Table } from 'dexie'
 import type {
   Attendance,
   Branch,
+  Feedback,
   Followup,
   Household,
   Makeup,
@@ -87,6 +88,7 @@ export class AccountDb extends Dexie implements SyncedStores {
   households!: Table<Household, string>
   visits!: Table<Visit, string>
   followups!: Table<Followup, string>
+  feedback!: Table<Feedback, string>
   photo_blobs!: Table<PhotoBlob, string>
   users!: Table<UserProfile, string>
   branches!: Table<Branch, string>
@@ -134,6 +136,8 @@ export class AccountDb extends Dexie implements SyncedStores {
             delete row.owner
           }),
       )
+    // 8 and 9 are 党费 and 学时 (other branches); 10: 投诉建议.
+    this.version(10).stores({ feedback: 'id, authorId, createdAt' })
   }
 }
 

@@ -3,6 +3,7 @@ import { MUTATION_VERSION, type Mutation } from '../../core/sync/protocol.ts'
 import type { WritableTable } from '../../core/sync/tables.ts'
 import type { SessionUser } from '../../core/schemas/auth.ts'
 import {
+  feedbackFields,
   followupFields,
   householdFields,
   makeupFields,
@@ -50,6 +51,7 @@ const ORDER: WritableTable[] = [
   'followups',
   'attendance',
   'makeups',
+  'feedback',
 ]
 
 /** The rows this person wrote (or, for managers, keeps) that the server would accept from them again. */
@@ -76,6 +78,7 @@ export async function rememberAuthored(db: AccountDb, me: SessionUser): Promise<
     households: (r) => manages(r.branchId),
     visits: (r) => r.createdBy === me.id,
     followups: (r) => recorded.has(String(r.visitId)) || (r.closedAt !== null && r.ownerId === me.id),
+    feedback: (r) => r.authorId === me.id || r.answeredBy === me.id,
   }
   const remembered: Remembered[] = []
   for (const table of ORDER) {
@@ -202,6 +205,14 @@ export async function refillRemembered(db: AccountDb): Promise<number> {
             await queueFirst(table, row, pick(row, keysOf(makeupFields)))
           }
           if (row.confirmedBy === saved.me && (!now || !now.confirmedBy)) await queue(table, row, { confirmed: true }, row.confirmedAt)
+          break
+        case 'feedback':
+          if (!onServer && row.authorId === saved.me) {
+            await put()
+            await queueFirst(table, row, pick(row, keysOf(feedbackFields)))
+          }
+          if (row.answeredBy === saved.me && typeof row.answer === 'string' && row.answer && (!now || now.answer !== row.answer))
+            await queue(table, row, { answer: row.answer }, row.answeredAt)
           break
         case 'attendance': {
           const base = { meetingId: row.meetingId, memberId: row.memberId }

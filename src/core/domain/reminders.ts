@@ -259,7 +259,8 @@ export function lastPoliticalBirthday(joinedOn: string | null, today: string): {
 
 export interface Notice {
   key: string
-  kind: ReminderKind
+  /** A reminder, or an answer to the member's 投诉建议 (features/reminders/notices.ts adds those). */
+  kind: ReminderKind | 'feedbackAnswered'
   title: string
   body: string
   url: string

@@ -285,6 +285,12 @@ export const householdFields = {
   needs: Text(2000, '困难与需求'),
   memberIds: IdList(20, '联系党员'),
   createdAt: titled('创建时间', Timestamp),
+  /**
+   * 告知 (PIPL): the China date the household was told what is recorded about it and why, and the
+   * person who told it; null when not (yet) told. Optional on the wire: apps before schema 5 never send it.
+   */
+  informedOn: v.optional(titled('告知日期', v.nullable(IsoDate))),
+  informedBy: v.optional(titled('告知人', v.nullable(Uuid))),
 }
 export const Household = v.object({ id: Uuid, orgId: Uuid, ...householdFields, updatedAt: Timestamp, deleted: v.boolean() })
 export type Household = v.InferOutput<typeof Household>
@@ -342,3 +348,35 @@ export const followupCloseFields = {
     v.title('办理结果'),
   ),
 }
+
+/** 投诉建议: what a member may send, a complaint (投诉) or a suggestion (建议). */
+export const FEEDBACK_CATEGORIES = ['complaint', 'suggestion'] as const
+export type FeedbackCategory = (typeof FEEDBACK_CATEGORIES)[number]
+export const FEEDBACK_CATEGORY_LABELS: Record<FeedbackCategory, string> = { complaint: '投诉', suggestion: '建议' }
+
+/** A member's 投诉建议 as they write it (offline); the author and branch are the server's, from the session. */
+export const feedbackFields = {
+  category: titled('类别', v.picklist(FEEDBACK_CATEGORIES, '请选择投诉或建议')),
+  text: v.pipe(v.string('内容应为文本'), v.trim(), v.minLength(1, '请填写内容'), v.maxLength(2000, '内容最多 2000 字'), v.title('内容')),
+  /** 匿名: the branch never learns who wrote it; administrators (who answer it) do. */
+  anonymous: titled('匿名', v.boolean('匿名应为是或否')),
+  createdAt: titled('创建时间', Timestamp),
+}
+/** The administrator's answer (答复). */
+export const feedbackAnswerFields = {
+  answer: v.pipe(v.string('答复应为文本'), v.trim(), v.minLength(1, '请填写答复'), v.maxLength(2000, '答复最多 2000 字'), v.title('答复')),
+}
+export const Feedback = v.object({
+  id: Uuid,
+  orgId: Uuid,
+  branchId: v.nullable(Uuid),
+  /** The author: sent only to the author and administrators (null for anyone else). */
+  authorId: v.nullable(Uuid),
+  ...feedbackFields,
+  answer: v.string(),
+  answeredBy: v.nullable(Uuid),
+  answeredAt: v.nullable(Timestamp),
+  updatedAt: Timestamp,
+  deleted: v.boolean(),
+})
+export type Feedback = v.InferOutput<typeof Feedback>

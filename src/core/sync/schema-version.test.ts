@@ -3,6 +3,7 @@ import type * as v from 'valibot'
 import {
   Attendance,
   Branch,
+  Feedback,
   Followup,
   Household,
   Makeup,
@@ -28,6 +29,7 @@ const ENTITIES: Record<SyncedTable, v.ObjectSchema<v.ObjectEntries, undefined>> 
   households: Household,
   visits: Visit,
   followups: Followup,
+  feedback: Feedback,
 }
 
 /** FNV-1a over the UTF-16 code units, twice (two offsets): a fingerprint, not a secret. */

@@ -173,11 +173,31 @@ export const SCHEMA_HISTORY: readonly SchemaStep[] = [
       users: ['groupId', 'committee'],
     },
   },
-  // Versions 3 to 5 are reserved for changes made alongside this one (党费, 学时, privacy); they
-  // are replaced by those changes' own entries when the branches are merged.
-  { version: 3, note: 'reserved', added: {} },
-  { version: 4, note: 'reserved', added: {} },
-  { version: 5, note: 'reserved', added: {} },
+  // Versions 3 and 4 are reserved for 党费 and 学时 (built alongside): replaced by their steps at merge.
+  { version: 3, note: 'reserved (党费)', added: {} },
+  { version: 4, note: 'reserved (学时)', added: {} },
+  {
+    version: 5,
+    note: '投诉建议 (feedback); a household records whether and by whom it was told (告知)',
+    added: {
+      feedback: [
+        'id',
+        'orgId',
+        'branchId',
+        'authorId',
+        'category',
+        'text',
+        'anonymous',
+        'createdAt',
+        'answer',
+        'answeredBy',
+        'answeredAt',
+        'updatedAt',
+        'deleted',
+      ],
+      households: ['informedOn', 'informedBy'],
+    },
+  },
   {
     version: 6,
     note: 'the channels a reminder may take (推送, 企业微信, 短信) and their order',

@@ -1,6 +1,7 @@
 import type {
   Attendance,
   Branch,
+  Feedback,
   Followup,
   Household,
   Makeup,
@@ -25,6 +26,7 @@ export const SYNCED_TABLES = [
   'households',
   'visits',
   'followups',
+  'feedback',
 ] as const
 export type SyncedTable = (typeof SYNCED_TABLES)[number]
 
@@ -40,6 +42,7 @@ export interface SyncedRows {
   households: Household
   visits: Visit
   followups: Followup
+  feedback: Feedback
 }
 
 /**
@@ -67,6 +70,8 @@ export const WRITABLE = {
   visits: { mergeText: ['findings', 'problems'] as const },
   /** Promised actions: created with the visit, closed by their owner. */
   followups: { mergeText: [] as const },
+  /** 投诉建议: written by a member, withdrawn before it is answered, answered by an administrator. */
+  feedback: { mergeText: [] as const },
 } as const
 
 export type WritableTable = keyof typeof WRITABLE

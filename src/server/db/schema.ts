@@ -281,6 +281,9 @@ export interface HouseholdTable {
   situation: string
   needs: string
   member_ids: string
+  /** 告知: the China date the household was told, and by whom (null: not told). */
+  informed_on: string | null
+  informed_by: string | null
   created_at: string
   updated_at: string
   deleted: number
@@ -363,6 +366,33 @@ export interface LoginChallengeTable {
   expires_at: string
   user_agent: string
 }
+/** 投诉建议: the author is always stored; who may learn it is the table module's read scope. */
+export interface FeedbackTable {
+  id: string
+  org_id: string
+  branch_id: string | null
+  author_id: string
+  category: 'complaint' | 'suggestion'
+  text: string
+  anonymous: number
+  answer: string
+  answered_by: string | null
+  answered_at: string | null
+  created_at: string
+  updated_at: string
+  deleted: number
+  seq: number
+}
+/** The privacy notice accepted (kind 'notice', its version) and separate consents given or withdrawn: append-only. */
+export interface ConsentEventTable {
+  id: string
+  org_id: string
+  user_id: string
+  kind: string
+  version: number
+  granted: number
+  at: string
+}
 
 export interface Database {
   meta: MetaTable
@@ -394,4 +424,6 @@ export interface Database {
   attempt_failures: AttemptFailureTable
   recovery_codes: RecoveryCodeTable
   login_challenges: LoginChallengeTable
+  feedback: FeedbackTable
+  consent_events: ConsentEventTable
 }

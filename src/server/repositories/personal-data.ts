@@ -50,5 +50,19 @@ export async function personalRows(db: Kysely<Database>, userId: string) {
     .where('user_id', '=', userId)
     .where('revoked_at', 'is', null)
     .execute()
-  return { profile, studyRecords, oathRenewals, events, reminders, devices }
+  const feedback = await db
+    .selectFrom('feedback')
+    .select(['created_at as createdAt', 'category', 'text', 'anonymous', 'answer', 'answered_at as answeredAt'])
+    .where('author_id', '=', userId)
+    .where('deleted', '=', 0)
+    .orderBy('created_at')
+    .execute()
+  const consents = await db
+    .selectFrom('consent_events')
+    .select(['kind', 'version', 'granted', 'at'])
+    .where('user_id', '=', userId)
+    .orderBy('at')
+    .orderBy('id')
+    .execute()
+  return { profile, studyRecords, oathRenewals, events, reminders, devices, feedback, consents }
 }

@@ -19,6 +19,8 @@ import { STATUS_LABELS, ROLE_LABELS } from '../../core/domain/roles.ts'
 import { nowIso } from '../lib/time.ts'
 import { sendXlsx } from '../services/ledgers/workbook.ts'
 import { formatChinaDateTime } from '../../core/domain/china-time.ts'
+import { FEEDBACK_CATEGORY_LABELS } from '../../core/schemas/entities.ts'
+import { CONSENT_LABELS, type ConsentKind } from '../../core/domain/privacy-notice.ts'
 
 /** Activation with a one-time code, the member's own devices, and their own data to take away. */
 export function accountRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -162,6 +164,24 @@ export function accountRoutes(app: FastifyInstance, ctx: AppContext): void {
         { header: '说明', key: 'note', width: 30 },
       ]
       history.addRows(data.membershipHistory)
+      const fb = wb.addWorksheet('投诉建议')
+      fb.columns = [
+        { header: '提交时间', key: 'createdAt', width: 20 },
+        { header: '类别', key: 'category', width: 8 },
+        { header: '内容', key: 'text', width: 60 },
+        { header: '匿名', key: 'anonymous', width: 8 },
+        { header: '答复', key: 'answer', width: 60 },
+        { header: '答复时间', key: 'answeredAt', width: 20 },
+      ]
+      fb.addRows(data.feedback.map((f) => ({ ...f, anonymous: f.anonymous ? '是' : '否' })))
+      const cs = wb.addWorksheet('同意记录')
+      cs.columns = [
+        { header: '事项', key: 'what', width: 30 },
+        { header: '版本', key: 'version', width: 8 },
+        { header: '同意/撤回', key: 'granted', width: 10 },
+        { header: '时间', key: 'at', width: 24 },
+      ]
+      cs.addRows(data.consents.map((c) => ({ ...c, granted: c.granted ? '同意' : '撤回' })))
       info.getRow(1).font = { bold: true }
       study.getRow(1).font = { bold: true }
       await audit(ctx.db, request, viewer, 'export_personal', viewer.id, '导出本人全部数据（xlsx）')
@@ -190,7 +210,7 @@ const EVENT_LABELS: Record<string, string> = {
 async function personalData(ctx: AppContext, userId: string) {
   const rows = await personalRows(ctx.read, userId)
   if (!rows) throw new HttpError(404, 'not_found')
-  const { profile: p, studyRecords, oathRenewals, events, reminders, devices } = rows
+  const { profile: p, studyRecords, oathRenewals, events, reminders, devices, feedback, consents } = rows
   return {
     exportedAt: nowIso(),
     profile: {
@@ -211,5 +231,19 @@ async function personalData(ctx: AppContext, userId: string) {
     membershipHistory: events.map((e) => ({ ...e, kind: EVENT_LABELS[e.kind] ?? e.kind })),
     reminderSettings: reminders ?? null,
     devices,
+    feedback: feedback.map((f) => ({
+      createdAt: f.createdAt,
+      category: FEEDBACK_CATEGORY_LABELS[f.category],
+      text: f.text,
+      anonymous: f.anonymous === 1,
+      answer: f.answer,
+      answeredAt: f.answeredAt,
+    })),
+    consents: consents.map((c) => ({
+      what: CONSENT_LABELS[c.kind as ConsentKind | 'notice'] ?? c.kind,
+      version: c.version,
+      granted: c.granted === 1,
+      at: c.at,
+    })),
   }
 }

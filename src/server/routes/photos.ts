@@ -22,11 +22,12 @@ import { meetingScope } from '../sync/tables/meetings.ts'
 import { visitScope } from '../sync/tables/visits.ts'
 import { managesBranch } from '../../core/domain/authority.ts'
 import type { Viewer } from '../lib/viewer.ts'
+import { DEFAULT_RETENTION } from '../../core/domain/retention.ts'
 
 export const MAX_PHOTO_BYTES = 5 * 1024 * 1024
 export const CHUNK_BYTES = 512 * 1024
 /** An unfinished upload untouched this long is abandoned: its part file and record are removed. */
-export const ABANDONED_UPLOAD_MS = 7 * 24 * 3600 * 1000
+export const ABANDONED_UPLOAD_MS = DEFAULT_RETENTION.unfinishedUploadDays * 24 * 3600 * 1000
 const CLEANUP_EVERY_MS = 6 * 3600 * 1000
 
 /** The image types we keep, told by their first bytes (never by what the client says). */

@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test'
+import { acceptPrivacyIfAsked } from './privacy.page.ts'
 
 export class LoginPage {
   constructor(private readonly page: Page) {}
@@ -11,5 +12,6 @@ export class LoginPage {
     await this.page.getByLabel('手机号').fill(phone)
     await this.page.getByLabel('密码').fill(password)
     await this.page.getByTestId('login-submit').click()
+    await acceptPrivacyIfAsked(this.page)
   }
 }

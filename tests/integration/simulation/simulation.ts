@@ -13,14 +13,15 @@ import { signInLink, signToken, windowOf } from '../../../src/core/domain/sign-i
 import { attendanceToWire } from '../../../src/server/sync/tables/attendance.ts'
 import type { Meeting } from '../../../src/core/schemas/entities.ts'
 import { reminderSettingsToWire } from '../../../src/server/sync/tables/reminder-settings.ts'
-import type { PushResult } from '../../../src/core/sync/protocol.ts'
+import { MUTATION_VERSION, type PushResult } from '../../../src/core/sync/protocol.ts'
 import type { SessionUser } from '../../../src/core/schemas/auth.ts'
 import { newId } from '../../../src/core/ids.ts'
 import { cookieFetch, PASSWORD, seedOrg, signIn, startServer } from '../harness.ts'
 import { FaultProxy, NO_FAULTS, type FaultStats } from './fault-proxy.ts'
 import { freshPullDifferences } from './fresh-pull.ts'
 import { backup, restore } from '../../../src/server/ops/backup.ts'
-import { SCHEMA_VERSION } from '../../../src/core/sync/schema-version.ts'
+import { SCHEMA_HEADER, SCHEMA_VERSION } from '../../../src/core/sync/schema-version.ts'
+import { submitFeedback, withdrawFeedback } from '../../../src/client/features/feedback/feedback.repo.ts'
 import { appApi, laterHistory, NEXT_SCHEMA } from '../schema-upgrade.ts'
 import { chance, pick, seeded } from './random.ts'
 
@@ -110,6 +111,8 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   let backupDir: string | null = null
   let visitsRecorded = 0
   let closes = 0
+  let feedbackSent = 0
+  let feedbackAnswered = 0
   // Mutations the server had recorded when it was restored: their records went with the restore
   // (what the phones still held came back as new mutations).
   const lostInRestore = new Set<string>()
@@ -134,6 +137,28 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
       if (r.status !== 503 || attempt >= 5) throw new Error(`${path} answered ${r.status}: ${await r.text()}`)
       await new Promise((ok) => setTimeout(ok, 50))
     }
+  }
+  /** The administrator answers a 投诉建议 from their phone, online (a synced write: it carries the app's schema version). */
+  const answerOnline = async (id: string, answer: string) => {
+    const r = await adminApi(`${server.url}/api/sync/push`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [SCHEMA_HEADER]: String(SCHEMA_VERSION) },
+      body: JSON.stringify({
+        clientId: newId(),
+        mutations: [
+          {
+            id: newId(),
+            table: 'feedback',
+            op: 'upsert',
+            rowId: id,
+            fields: { answer },
+            clientTime: new Date().toISOString(),
+            v: MUTATION_VERSION,
+          },
+        ],
+      }),
+    })
+    if (!r.ok && r.status !== 503) throw new Error(`answering 投诉建议 answered ${r.status}`)
   }
   const refreshUser = async (id: string) => {
     for (const x of devices) if (x.user.id === id) x.user = (await x.direct.me()).user
@@ -271,8 +296,27 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
           await admin(`/api/admin/people/${org.memberA2.id}/role`, { role: row.role === 'member' ? 'secretary' : 'member' })
           await refreshUser(org.memberA2.id)
         }
-      } else if (roll < 0.3) {
+      } else if (roll < 0.27) {
         await createStudy(d.db, d.user, draft(`sim-${opts.seed}-${n++}`, rand))
+      } else if (roll < 0.3) {
+        // 投诉建议: written offline (now and then anonymous), withdrawn before its answer, or
+        // answered by the administrator online (the answer reaches the author's phones).
+        const mine = (await d.db.feedback.toArray()).filter((f) => !f.deleted && f.authorId === d.user.id && !f.answeredAt)
+        if (mine.length && chance(rand, 0.2)) await withdrawFeedback(d.db, pick(rand, mine).id).catch(() => undefined)
+        else if (chance(rand, 0.4)) {
+          const open = await server.handle.db.selectFrom('feedback').select('id').where('deleted', '=', 0).execute()
+          if (open.length) {
+            await answerOnline(pick(rand, open).id, `答复 ${op}`)
+            feedbackAnswered++
+          }
+        } else {
+          feedbackSent++
+          await submitFeedback(d.db, d.user, {
+            category: chance(rand, 0.5) ? 'complaint' : 'suggestion',
+            text: `sim-${opts.seed}-feedback-${op}`,
+            anonymous: chance(rand, 0.5),
+          })
+        }
       } else if (roll < 0.5 || roll < 0.6) {
         const mine = (await d.db.study_records.toArray()).filter((r) => !r.deleted)
         if (mine.length) {
@@ -496,6 +540,20 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
     }
   }
 
+  // 投诉建议: the phones of the simulation (members and a secretary) hold exactly their own person's
+  // items, never another's, with the answers the administrator gave.
+  const feedbackRows = await server.handle.db.selectFrom('feedback').selectAll().where('deleted', '=', 0).execute()
+  for (const d of devices) {
+    const want = feedbackRows
+      .filter((r) => r.author_id === d.user.id)
+      .map((r) => `${r.id}:${r.answer}`)
+      .sort()
+    const local = (await d.db.feedback.toArray()).filter((f) => !f.deleted)
+    const have = local.map((f) => `${f.id}:${f.answer}`).sort()
+    if (JSON.stringify(want) !== JSON.stringify(have)) problems.push(`${d.name}: 投诉建议 differ from the server's own items`)
+    if (local.some((f) => f.authorId !== d.user.id)) problems.push(`${d.name}: holds a 投诉建议 of somebody else`)
+  }
+
   // Oath renewals: each device holds exactly the server's visible ones.
   const oaths = await server.handle.db.selectFrom('oath_renewals').selectAll().where('deleted', '=', 0).execute()
   for (const d of devices) {
@@ -543,6 +601,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   const visitRows = await server.handle.db.selectFrom('visits').selectAll().where('deleted', '=', 0).execute()
   const followupRows = await server.handle.db.selectFrom('followups').selectAll().where('deleted', '=', 0).execute()
   if (opts.operations >= 400 && (visitsRecorded === 0 || closes === 0)) problems.push('the run recorded no visit or closed no follow-up')
+  if (opts.operations >= 400 && (feedbackSent === 0 || feedbackAnswered === 0)) problems.push('the run sent or answered no 投诉建议')
   if (opts.operations >= 400 && restores === 0 && (visitRows.length === 0 || !followupRows.some((f) => f.closed_at)))
     problems.push('the server holds no visit or closed follow-up')
 

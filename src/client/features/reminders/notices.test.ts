@@ -58,4 +58,34 @@ describe('in-app notices', () => {
     const december = await takeNotices(db, user, china('2026-12-22T09:00:00'))
     expect(december.map((n) => n.kind).sort()).toEqual(['birthday', 'unsynced'])
   })
+
+  it('tells the member once that their 投诉建议 was answered (and never of anybody else’s)', async () => {
+    const base = { orgId, branchId, category: 'suggestion' as const, text: '建议', anonymous: false, createdAt: '2026-11-01T00:00:00.000Z' }
+    const answered = {
+      answer: '已采纳，谢谢',
+      answeredBy: newId(),
+      answeredAt: '2026-11-27T02:00:00.000Z',
+      updatedAt: '2026-11-27T02:00:00.000Z',
+      deleted: false,
+    }
+    await db.feedback.bulkPut([
+      { id: newId(), authorId: user.id, ...base, ...answered },
+      { id: newId(), authorId: newId(), ...base, ...answered },
+      {
+        id: newId(),
+        authorId: user.id,
+        ...base,
+        answer: '',
+        answeredBy: null,
+        answeredAt: null,
+        updatedAt: base.createdAt,
+        deleted: false,
+      },
+    ])
+    const first = await takeNotices(db, user, china('2026-11-28T09:00:00'))
+    expect(first.filter((n) => n.kind === 'feedbackAnswered').map((n) => [n.title, n.body, n.url])).toEqual([
+      ['您的建议已收到答复', '已采纳，谢谢', '/me/feedback'],
+    ])
+    expect((await takeNotices(db, user, china('2026-11-28T10:00:00'))).filter((n) => n.kind === 'feedbackAnswered')).toEqual([])
+  })
 })

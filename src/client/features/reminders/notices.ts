@@ -62,10 +62,25 @@ export async function takeNotices(db: AccountDb, user: SessionUser, now = new Da
     studiedThisMonth: studied,
     meetings,
   })
-  const fresh = all.filter((n) => !shown.has(n.key))
+  const fresh = [...all, ...(await answeredFeedback(db, user.id, now))].filter((n) => !shown.has(n.key))
   await db.meta.bulkPut([
     { key: SHOWN, value: [...shown, ...fresh.map((n) => n.key)].slice(-KEEP) },
     { key: LAST_OPENED, value: today },
   ])
   return fresh
+}
+
+/** Answers to the member's 投诉建议 that arrived in the last 30 days (each shown once, like the reminders). */
+async function answeredFeedback(db: AccountDb, userId: string, now: Date): Promise<Notice[]> {
+  const since = new Date(now.getTime() - 30 * 86_400_000).toISOString()
+  const mine = await db.feedback.where('authorId').equals(userId).toArray()
+  return mine
+    .filter((f) => !f.deleted && f.answeredAt !== null && f.answeredAt >= since)
+    .map((f) => ({
+      key: `feedback:${f.id}:${f.answeredAt ?? ''}`,
+      kind: 'feedbackAnswered' as const,
+      title: f.category === 'complaint' ? '您的投诉已收到答复' : '您的建议已收到答复',
+      body: f.answer.length > 60 ? `${f.answer.slice(0, 60)}…` : f.answer,
+      url: '/me/feedback',
+    }))
 }

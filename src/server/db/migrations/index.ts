@@ -15,6 +15,7 @@ import * as m013 from './013_committee_and_starts.ts'
 import * as m014 from './014_photo_owner.ts'
 import * as m019 from './019_reminder_channels.ts'
 import * as m018 from './018_security.ts'
+import * as m017 from './017_privacy.ts'
 
 /** Numbered migrations, run in order on start. Append; never edit a released one. */
 const migrations: Record<string, Migration> = {
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   '014_photo_owner': m014,
   '019_reminder_channels': m019,
   '018_security': m018,
+  '017_privacy': m017,
 }
 
 export const migrationProvider: MigrationProvider = {

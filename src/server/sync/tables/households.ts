@@ -33,6 +33,8 @@ export function householdToWire(r: Selectable<HouseholdTable>): Household {
     situation: r.situation,
     needs: r.needs,
     memberIds: JSON.parse(r.member_ids) as string[],
+    informedOn: r.informed_on,
+    informedBy: r.informed_by,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     deleted: r.deleted === 1,
@@ -48,6 +50,8 @@ const householdColumns = {
   situation: 'situation',
   needs: 'needs',
   memberIds: 'member_ids',
+  informedOn: 'informed_on',
+  informedBy: 'informed_by',
   createdAt: 'created_at',
 } as const
 
@@ -66,7 +70,7 @@ export const applyHouseholdMutation: Apply = async (trx, viewer, m, seqs) => {
   if (!existing) {
     const f = parse(v.strictObject(householdFields), fields)
     if (!managesBranch(viewer, f.branchId)) throw new HttpError(403, 'forbidden', '联系户由党支部书记管理')
-    await checkPeople(trx, viewer, f.memberIds)
+    await checkPeople(trx, viewer, [...f.memberIds, ...(f.informedBy ? [f.informedBy] : [])])
     await trx
       .insertInto('households')
       .values({
@@ -80,6 +84,8 @@ export const applyHouseholdMutation: Apply = async (trx, viewer, m, seqs) => {
         situation: f.situation,
         needs: f.needs,
         member_ids: JSON.stringify([...new Set(f.memberIds)]),
+        informed_on: f.informedOn ?? null,
+        informed_by: f.informedBy ?? null,
         created_at: f.createdAt,
         updated_at: nowIso(),
         deleted: 0,
@@ -93,6 +99,7 @@ export const applyHouseholdMutation: Apply = async (trx, viewer, m, seqs) => {
   const set = patchColumns(m, fields, householdFields, householdColumns, WRITABLE.households.mergeText, existing)
   if ('branch_id' in set && !managesBranch(viewer, set.branch_id as string)) throw new HttpError(403, 'forbidden', '只能调整到本支部')
   if ('member_ids' in set) await checkPeople(trx, viewer, JSON.parse(set.member_ids as string) as string[])
+  if (typeof set.informed_by === 'string') await checkPeople(trx, viewer, [set.informed_by])
   if (Object.keys(set).length === 0) return
   // Linked members see the household and its visits: those linked or unlinked re-pull, so the
   // unlinked lose them and the newly linked receive the earlier visits too.
