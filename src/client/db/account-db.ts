@@ -2,6 +2,8 @@ import Dexie, { type Table } from 'dexie'
 import type {
   Attendance,
   Branch,
+  DuesPayment,
+  DuesProfile,
   Followup,
   Household,
   Makeup,
@@ -87,6 +89,8 @@ export class AccountDb extends Dexie implements SyncedStores {
   households!: Table<Household, string>
   visits!: Table<Visit, string>
   followups!: Table<Followup, string>
+  dues_profiles!: Table<DuesProfile, string>
+  dues_payments!: Table<DuesPayment, string>
   photo_blobs!: Table<PhotoBlob, string>
   users!: Table<UserProfile, string>
   branches!: Table<Branch, string>
@@ -134,6 +138,11 @@ export class AccountDb extends Dexie implements SyncedStores {
             delete row.owner
           }),
       )
+    // 党费: one declaration per member (id = the member's id), receipts by member and date.
+    this.version(8).stores({
+      dues_profiles: 'id, branchId',
+      dues_payments: 'id, memberId, branchId, receivedOn',
+    })
   }
 }
 

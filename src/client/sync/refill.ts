@@ -3,6 +3,8 @@ import { MUTATION_VERSION, type Mutation } from '../../core/sync/protocol.ts'
 import type { WritableTable } from '../../core/sync/tables.ts'
 import type { SessionUser } from '../../core/schemas/auth.ts'
 import {
+  duesPaymentFields,
+  duesProfileFields,
   followupFields,
   householdFields,
   makeupFields,
@@ -50,6 +52,8 @@ const ORDER: WritableTable[] = [
   'followups',
   'attendance',
   'makeups',
+  'dues_profiles',
+  'dues_payments',
 ]
 
 /** The rows this person wrote (or, for managers, keeps) that the server would accept from them again. */
@@ -76,6 +80,8 @@ export async function rememberAuthored(db: AccountDb, me: SessionUser): Promise<
     households: (r) => manages(r.branchId),
     visits: (r) => r.createdBy === me.id,
     followups: (r) => recorded.has(String(r.visitId)) || (r.closedAt !== null && r.ownerId === me.id),
+    dues_profiles: (r) => r.declaredBy === me.id,
+    dues_payments: (r) => r.collectorId === me.id,
   }
   const remembered: Remembered[] = []
   for (const table of ORDER) {
@@ -147,6 +153,17 @@ export async function refillRemembered(db: AccountDb): Promise<number> {
         if (!now) await db.table(table).put(row)
       }
       switch (table) {
+        case 'dues_profiles':
+          // The declaration as this phone last wrote it, unless the server has it (or a later one).
+          if (onServer || (now && String(now.updatedAt) >= String(row.updatedAt))) break
+          await db.table(table).put(row)
+          await queue(table, row, pick(row, keysOf(duesProfileFields)))
+          break
+        case 'dues_payments':
+          if (onServer) break
+          await put()
+          await queueFirst(table, row, pick(row, keysOf(duesPaymentFields)))
+          break
         case 'study_records':
         case 'oath_renewals':
         case 'households':

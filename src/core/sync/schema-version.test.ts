@@ -3,6 +3,8 @@ import type * as v from 'valibot'
 import {
   Attendance,
   Branch,
+  DuesPayment,
+  DuesProfile,
   Followup,
   Household,
   Makeup,
@@ -28,6 +30,8 @@ const ENTITIES: Record<SyncedTable, v.ObjectSchema<v.ObjectEntries, undefined>> 
   households: Household,
   visits: Visit,
   followups: Followup,
+  dues_profiles: DuesProfile,
+  dues_payments: DuesPayment,
 }
 
 /** FNV-1a over the UTF-16 code units, twice (two offsets): a fingerprint, not a secret. */

@@ -8,7 +8,7 @@ import type { SyncedRows, SyncedTable } from './tables.ts'
  * A new synced table, or a new field of one: add an entry to SCHEMA_HISTORY with what it adds and
  * bump SCHEMA_VERSION. Never edit an entry that has been released: apps in the field rely on it.
  */
-export const SCHEMA_VERSION = 2
+export const SCHEMA_VERSION = 3
 
 /** Sent by every push and pull; absent from apps older than this header (they are version 1). */
 export const SCHEMA_HEADER = 'x-suixing-schema'
@@ -171,6 +171,34 @@ export const SCHEMA_HISTORY: readonly SchemaStep[] = [
     added: {
       branches: ['startedOn', 'groups'],
       users: ['groupId', 'committee'],
+    },
+  },
+  {
+    version: 3,
+    note: '党费: declarations and receipts; a branch names its 收缴员',
+    added: {
+      branches: ['duesCollectorId'],
+      dues_profiles: ['id', 'orgId', 'branchId', 'memberId', 'category', 'baseFen', 'fromMonth', 'checkedOn', 'declaredBy', 'updatedAt'],
+      dues_payments: [
+        'id',
+        'orgId',
+        'branchId',
+        'memberId',
+        'kind',
+        'months',
+        'amountFen',
+        'method',
+        'receivedOn',
+        'notes',
+        'createdAt',
+        'category',
+        'baseFen',
+        'monthlyFen',
+        'collectorId',
+        'receiptNo',
+        'updatedAt',
+        'deleted',
+      ],
     },
   },
 ]

@@ -1,6 +1,8 @@
 import type {
   Attendance,
   Branch,
+  DuesPayment,
+  DuesProfile,
   Followup,
   Household,
   Makeup,
@@ -25,6 +27,8 @@ export const SYNCED_TABLES = [
   'households',
   'visits',
   'followups',
+  'dues_profiles',
+  'dues_payments',
 ] as const
 export type SyncedTable = (typeof SYNCED_TABLES)[number]
 
@@ -40,6 +44,8 @@ export interface SyncedRows {
   households: Household
   visits: Visit
   followups: Followup
+  dues_profiles: DuesProfile
+  dues_payments: DuesPayment
 }
 
 /**
@@ -67,6 +73,10 @@ export const WRITABLE = {
   visits: { mergeText: ['findings', 'problems'] as const },
   /** Promised actions: created with the visit, closed by their owner. */
   followups: { mergeText: [] as const },
+  /** 党费 declarations: by the member, their branch's 收缴员 or secretary, administrators (last writer wins). */
+  dues_profiles: { mergeText: [] as const },
+  /** 党费 receipts: recorded (or voided) by the branch's 收缴员 or secretary; never edited. */
+  dues_payments: { mergeText: [] as const },
 } as const
 
 export type WritableTable = keyof typeof WRITABLE

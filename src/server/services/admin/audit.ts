@@ -21,6 +21,7 @@ export const AUDIT_ACTIONS = {
   export_personal: '导出个人数据',
   export_ledger: '导出台账',
   rules_update: '修改组织生活要求',
+  dues_collector: '指定党费收缴员',
 } as const
 export type AuditAction = keyof typeof AUDIT_ACTIONS
 

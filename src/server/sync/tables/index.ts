@@ -11,6 +11,8 @@ import { makeups } from './makeups.ts'
 import { households } from './households.ts'
 import { visits } from './visits.ts'
 import { followups } from './followups.ts'
+import { duesProfiles } from './dues-profiles.ts'
+import { duesPayments } from './dues-payments.ts'
 
 /**
  * Every synced table's module: its columns and wire mapping, read scope, pull read and (writable
@@ -29,4 +31,6 @@ export const tables: { [K in SyncedTable]: TableModule<K> } = {
   households,
   visits,
   followups,
+  dues_profiles: duesProfiles,
+  dues_payments: duesPayments,
 }
