@@ -680,7 +680,10 @@ describe('党费', () => {
     expect(edit).toMatchObject({ status: 'rejected', code: 'conflict' })
     const r = special()
     expect((await push('collector', r))?.status).toBe('applied')
-    expect(await push('member', { op: 'delete', table: 'dues_payments', rowId: r.rowId })).toMatchObject({ status: 'rejected', code: 'forbidden' })
+    expect(await push('member', { op: 'delete', table: 'dues_payments', rowId: r.rowId })).toMatchObject({
+      status: 'rejected',
+      code: 'forbidden',
+    })
     expect((await push('secretary', { op: 'delete', table: 'dues_payments', rowId: r.rowId }))?.status).toBe('applied')
   })
 
@@ -693,7 +696,7 @@ describe('党费', () => {
     expect((await o(`${server.url}/api/dues-ledger/${org.branchA}/2026.xlsx`)).status).toBe(403)
   })
 
-  it('another branch\'s secretary cannot name a 收缴员 here, nor anyone name a member of another branch', async () => {
+  it("another branch's secretary cannot name a 收缴员 here, nor anyone name a member of another branch", async () => {
     const o = jar.get('otherSecretary') as ReturnType<typeof cookieFetch>
     const res = await o(`${server.url}/api/dues/collector/${org.branchA}`, {
       method: 'POST',
@@ -708,7 +711,11 @@ describe('党费', () => {
     expect((await call('secretary', 'POST', `/api/dues/collector/${org.branchA}`, { memberId: org.memberA2.id })).status).toBe(200)
     expect((await pulled('collector')).has(`dues_payments/${receiptId}`)).toBe(false)
     expect((await pulled('peer')).has(`dues_payments/${receiptId}`)).toBe(true)
-    const scope = await server.handle.db.selectFrom('users').select(['id', 'scope_version']).where('id', 'in', [collectorA, org.memberA2.id]).execute()
+    const scope = await server.handle.db
+      .selectFrom('users')
+      .select(['id', 'scope_version'])
+      .where('id', 'in', [collectorA, org.memberA2.id])
+      .execute()
     expect(scope.every((s) => Number(s.scope_version) > 0)).toBe(true)
     expect((await call('secretary', 'POST', `/api/dues/collector/${org.branchA}`, { memberId: collectorA })).status).toBe(200)
   })

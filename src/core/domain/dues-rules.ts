@@ -74,7 +74,8 @@ export const DUES_RULE_SETS: readonly DuesRuleSet[] = [
         { upToFen: 1000000, rateBp: 150 },
         { upToFen: null, rateBp: 200 },
       ],
-      article: '一、党费的收缴 第1条：每月工资收入（税后）3000元以下（含）交纳0.5%，3000至5000元（含）1%，5000至10000元（含）1.5%，10000元以上2%',
+      article:
+        '一、党费的收缴 第1条：每月工资收入（税后）3000元以下（含）交纳0.5%，3000至5000元（含）1%，5000至10000元（含）1.5%，10000元以上2%',
     },
     retired: {
       brackets: [
@@ -230,7 +231,8 @@ export function checkReceiptMonths(kind: DuesKind, months: readonly string[], re
   const before = months.find((m) => m < fromMonth)
   if (before) return `${monthLabel(before)}早于应交党费的起始月（${monthLabel(fromMonth)}）`
   const set = ruleSetFor(received)
-  if (kind === 'monthly') return months.length === 1 && months[0] === received ? null : `按月交纳的是收款当月（${monthLabel(received)}）的党费`
+  if (kind === 'monthly')
+    return months.length === 1 && months[0] === received ? null : `按月交纳的是收款当月（${monthLabel(received)}）的党费`
   if (kind === 'quarterly') {
     const expected = quarterMonths(received).filter((m) => m >= fromMonth)
     const same = expected.length === months.length && [...months].sort().every((m, i) => m === expected[i])

@@ -46,7 +46,10 @@ export function duesRoutes(app: FastifyInstance, ctx: AppContext): void {
           .where('id', '=', id)
           .execute()
         // The old 收缴员's phones lose the branch's dues, the new one's receive them.
-        await changeScope(trx, [branch.dues_collector_id, memberId].filter((x): x is string => x !== null))
+        await changeScope(
+          trx,
+          [branch.dues_collector_id, memberId].filter((x): x is string => x !== null),
+        )
         await audit(trx, request, viewer, 'dues_collector', id, `党支部 ${branch.name} 的党费收缴员：${name}`, { memberId })
         return { ok: true as const }
       }),

@@ -74,15 +74,36 @@ export async function duesLedgerLines(db: Kysely<Database>, orgId: string, branc
     for (const pay of payments.filter((x) => x.member_id === p.id && x.kind !== 'special'))
       for (const m of JSON.parse(pay.months) as string[]) paidBy.set(m, pay)
     const owedFrom = profile && current.has(p.id) ? (profile.from_month > `${year}-01` ? profile.from_month : `${year}-01`) : null
-    const months = new Set([...(owedFrom ? monthRange(owedFrom, lastMonth) : []), ...[...paidBy.keys()].filter((m) => m.startsWith(`${year}-`))])
+    const months = new Set([
+      ...(owedFrom ? monthRange(owedFrom, lastMonth) : []),
+      ...[...paidBy.keys()].filter((m) => m.startsWith(`${year}-`)),
+    ])
     if (!profile && months.size === 0 && current.has(p.id)) {
-      lines.push({ memberId: p.id, name: p.name, month: '', category: null, baseFen: null, rateBp: null, dueFen: null, paidFen: null, receivedOn: null, receiptNo: null, kind: null })
+      lines.push({
+        memberId: p.id,
+        name: p.name,
+        month: '',
+        category: null,
+        baseFen: null,
+        rateBp: null,
+        dueFen: null,
+        paidFen: null,
+        receivedOn: null,
+        receiptNo: null,
+        kind: null,
+      })
       continue
     }
     for (const month of [...months].sort()) {
       const pay = paidBy.get(month)
       const category = pay?.category ?? profile?.category ?? null
-      const baseFen = pay ? (pay.base_fen === null ? null : Number(pay.base_fen)) : profile?.base_fen === undefined || profile.base_fen === null ? null : Number(profile.base_fen)
+      const baseFen = pay
+        ? pay.base_fen === null
+          ? null
+          : Number(pay.base_fen)
+        : profile?.base_fen === undefined || profile.base_fen === null
+          ? null
+          : Number(profile.base_fen)
       const due = category ? monthlyDue(category, baseFen, month) : null
       lines.push({
         memberId: p.id,
@@ -193,7 +214,14 @@ export async function duesWorkbook(db: Kysely<Database>, orgId: string, branchId
     { header: '备注', key: 'notes', width: 40 },
   ])
   for (const s of special)
-    sp.addRow({ name: s.name, date: cellDay(s.receivedOn), amount: yuan(s.amountFen), method: s.method, receipt: s.receiptNo, notes: s.notes })
+    sp.addRow({
+      name: s.name,
+      date: cellDay(s.receivedOn),
+      amount: yuan(s.amountFen),
+      method: s.method,
+      receipt: s.receiptNo,
+      notes: s.notes,
+    })
   sp.addRow({ name: '合计', amount: yuan(specialTotal) }).font = { bold: true }
   sp.getColumn('amount').numFmt = MONEY
   wrapColumns(sp, ['notes'])

@@ -58,7 +58,8 @@ export const applyDuesPaymentMutation: Apply = async (trx, viewer, m, seqs) => {
   if (existing && existing.org_id !== viewer.orgId) throw new HttpError(403, 'forbidden')
   if (m.op === 'delete') {
     if (!existing || existing.deleted === 1) return
-    if (!(await recordsReceiptsFor(trx, viewer, existing.branch_id))) throw new HttpError(403, 'forbidden', '收据只能由本支部收缴员或书记作废')
+    if (!(await recordsReceiptsFor(trx, viewer, existing.branch_id)))
+      throw new HttpError(403, 'forbidden', '收据只能由本支部收缴员或书记作废')
     await trx.updateTable('dues_payments').set({ deleted: 1, updated_at: nowIso(), seq: 0 }).where('id', '=', m.rowId).execute()
     await trx.deleteFrom('dues_paid_months').where('payment_id', '=', m.rowId).execute()
     seqs.mark('dues_payments', m.rowId)
@@ -67,7 +68,8 @@ export const applyDuesPaymentMutation: Apply = async (trx, viewer, m, seqs) => {
   if (existing) throw new HttpError(409, 'conflict', '收据已登记，不能修改；如有错误请作废后重新登记')
   const f = parse(NewReceipt, m.fields ?? {})
   const member = await duesMember(trx, viewer, f.memberId)
-  if (!(await recordsReceiptsFor(trx, viewer, member.branch_id))) throw new HttpError(403, 'forbidden', '党费由本支部收缴员（或书记）收取登记')
+  if (!(await recordsReceiptsFor(trx, viewer, member.branch_id)))
+    throw new HttpError(403, 'forbidden', '党费由本支部收缴员（或书记）收取登记')
   if (member.id === viewer.id) throw new HttpError(403, 'forbidden', '本人的党费请交给支部其他收缴员或书记登记')
   if (f.receivedOn > chinaToday(new Date())) throw new HttpError(422, 'validation', '收款日期不能晚于今天')
   const months = [...f.months].sort()
@@ -88,7 +90,11 @@ export const applyDuesPaymentMutation: Apply = async (trx, viewer, m, seqs) => {
     const dues = months.map((mo) => monthlyDue(profile.category, base, mo).dueFen)
     const total = dues.reduce((a, b) => a + b, 0)
     if (total !== f.amountFen)
-      throw new HttpError(409, 'conflict', `按申报的类别和基数，${months.map(monthLabel).join('、')}应交${formatFen(total)}，收据金额为${formatFen(f.amountFen)}`)
+      throw new HttpError(
+        409,
+        'conflict',
+        `按申报的类别和基数，${months.map(monthLabel).join('、')}应交${formatFen(total)}，收据金额为${formatFen(f.amountFen)}`,
+      )
     const paid = await trx
       .selectFrom('dues_paid_months')
       .innerJoin('dues_payments', 'dues_payments.id', 'dues_paid_months.payment_id')
@@ -96,7 +102,8 @@ export const applyDuesPaymentMutation: Apply = async (trx, viewer, m, seqs) => {
       .where('dues_paid_months.member_id', '=', member.id)
       .where('dues_paid_months.month', 'in', months)
       .executeTakeFirst()
-    if (paid) throw new HttpError(409, 'conflict', `${member.name}${monthLabel(paid.month)}的党费已登记（收据 ${paid.receipt_no}），不能重复收取`)
+    if (paid)
+      throw new HttpError(409, 'conflict', `${member.name}${monthLabel(paid.month)}的党费已登记（收据 ${paid.receipt_no}），不能重复收取`)
     priced = { category: profile.category, base, monthly: dues[0] ?? null }
   }
   const now = nowIso()
