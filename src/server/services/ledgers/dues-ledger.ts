@@ -131,7 +131,9 @@ export async function duesLedgerLines(db: Kysely<Database>, orgId: string, branc
       receiptNo: x.receipt_no,
       notes: x.notes,
     }))
-  return { lines, special, months: monthRange(`${year}-01`, lastMonth) }
+  // Months paid ahead (a quarter paid in its first month) are counted in the month they cover.
+  const lastListed = lines.reduce((last, l) => (l.month > last ? l.month : last), lastMonth)
+  return { lines, special, months: monthRange(`${year}-01`, lastListed) }
 }
 
 /**
