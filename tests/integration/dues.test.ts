@@ -249,7 +249,7 @@ describe('党费收缴台账 and the personal export', () => {
     expect(res.status).toBe(200)
     expect(decodeURIComponent(res.headers.get('content-disposition') ?? '')).toContain('党费收缴台账')
     const wb = new ExcelJS.Workbook()
-    await wb.xlsx.load(Buffer.from(await res.arrayBuffer()))
+    await wb.xlsx.load(await res.arrayBuffer())
     expect(wb.worksheets.map((w) => w.name)).toEqual(['党费收缴', '月度汇总', '特殊党费'])
     const rows = (wb.getWorksheet('党费收缴')?.getSheetValues().slice(3) ?? []).filter(Boolean) as unknown[][]
     const thisMonth = rows.find((r) => r[1] === '张三' && r[2] === `${year}年${Number(month.slice(5))}月`)
@@ -286,7 +286,7 @@ describe('党费收缴台账 and the personal export', () => {
     expect(data.dues.payments.length).toBeGreaterThanOrEqual(4)
     const xlsx = await member(`${server.url}/api/me/export.xlsx`)
     const wb = new ExcelJS.Workbook()
-    await wb.xlsx.load(Buffer.from(await xlsx.arrayBuffer()))
+    await wb.xlsx.load(await xlsx.arrayBuffer())
     expect(wb.getWorksheet('党费')?.rowCount).toBe(1 + 1 + data.dues.payments.length)
   })
 
