@@ -12,7 +12,7 @@ import { hashPassword } from '../lib/passwords.ts'
 import { nowIso } from '../lib/time.ts'
 import { nextSeq } from '../repositories/sequence.ts'
 import { createBranch, createOrganization, createUser } from '../repositories/organization.ts'
-import { addMonths, monthlyDue, monthOf, monthRange, receiptNumber } from '../../core/domain/dues-rules.ts'
+import { addMonths, monthlyDue, monthOf, monthRange, quarterMonths, receiptNumber } from '../../core/domain/dues-rules.ts'
 
 export const DEMO_PASSWORD = 'demo1234'
 export const DEMO_ORG = '中共示范县纪委监委机关委员会'
@@ -437,8 +437,8 @@ const DEMO_BASES = [685050, 420000, 300000, 985000, 1250000, 512000, 365000, 760
 
 /**
  * 党费 of 机关第一党支部: 赵磊 (index 6) is its 收缴员; everyone has declared a base; the year's
- * months are paid month by month, except the demo member's current month and two members'
- * last two months (so the 收缴员 sees who is left and can record a 补交); one 特殊党费.
+ * months are paid month by month, except the demo member's current month, 马晓红's current
+ * quarter (she pays by the quarter) and 郭振华's last two months (a 补交 to record); one 特殊党费.
  */
 async function seedDues(
   trx: Kysely<Database>,
@@ -517,8 +517,26 @@ async function seedDues(
         seq: await nextSeq(trx),
       })
       .execute()
-    // The demo member leaves this month for the 收缴员 to record; two others are two months behind.
-    const last = p.index === 3 ? addMonths(month, -1) : p.index === 12 || p.index === 15 ? addMonths(month, -3) : month
+    if (p.index === 12) {
+      // 马晓红 pays by the quarter (with the branch's consent): every quarter before this one.
+      const quarters = new Map<string, string[]>()
+      for (const m of monthRange(fromMonth, addMonths(quarterMonths(month)[0] ?? month, -1))) {
+        const q = quarterMonths(m)[0] ?? m
+        quarters.set(q, [...(quarters.get(q) ?? []), m])
+      }
+      for (const months of quarters.values())
+        await pay(
+          p,
+          'quarterly',
+          months,
+          `${months[0] ?? month}-10`,
+          base,
+          months.reduce((a, m) => a + monthlyDue('in_service', base, m).dueFen, 0),
+        )
+      continue
+    }
+    // The demo member leaves this month for the 收缴员 to record; another is two months behind (补交).
+    const last = p.index === 3 ? addMonths(month, -1) : p.index === 15 ? addMonths(month, -3) : month
     for (const m of monthRange(fromMonth, last)) {
       const day = m === month ? today : `${m}-10`
       await pay(p, 'monthly', [m], day > today ? today : day, base, monthlyDue('in_service', base, m).dueFen)

@@ -81,5 +81,7 @@ describe('党费 as the pages show it', () => {
       ['赵六', null, false],
     ])
     expect(branchTotals(lines)).toEqual({ dueFen: 13000, paidFen: 4000, paid: 1, unpaid: 1 })
+    // 按季 is offered only while none of the quarter is paid.
+    expect(lines.map((l) => l.quarter)).toEqual([[], ['2026-10', '2026-11', '2026-12'], [], ['2026-12']])
   })
 })

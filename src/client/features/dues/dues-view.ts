@@ -81,6 +81,8 @@ export interface BranchLine {
   receipt: DuesPayment | undefined
   /** Months before this one still unpaid (for 补交), at most 6 back. */
   arrears: string[]
+  /** The quarter's months a 按季 receipt would cover; empty when one of them is paid already. */
+  quarter: string[]
 }
 
 /** A branch's month for its 收缴员: each member, what is due, paid or not. By name, no ranking. */
@@ -93,12 +95,15 @@ export function branchMonth(
   return members.map((member) => {
     const profile = profiles.find((p) => p.memberId === member.id)
     const owes = profile !== undefined && profile.fromMonth <= month
+    const paid = paidMonths(payments, member.id)
+    const quarter = quarterFor(profile, month)
     return {
       member,
       profile,
       dueFen: owes ? (dueFor(profile, month)?.dueFen ?? null) : null,
-      receipt: paidMonths(payments, member.id).get(month),
+      receipt: paid.get(month),
       arrears: arrearsChoices(profile, payments, member.id, month),
+      quarter: quarter.some((m) => paid.has(m)) ? [] : quarter,
     }
   })
 }
