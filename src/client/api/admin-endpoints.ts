@@ -4,7 +4,6 @@ import type * as account from '../../core/contracts/account.ts'
 import type * as org from '../../core/contracts/org.ts'
 import type * as people from '../../core/contracts/people.ts'
 import type * as meetings from '../../core/contracts/meetings.ts'
-import type * as dues from '../../core/contracts/dues.ts'
 import type { Role } from '../../core/domain/roles.ts'
 
 const at = (path: string, id: string) => path.replace(':id', encodeURIComponent(id))
@@ -43,8 +42,6 @@ export function adminEndpoints(http: HttpClient) {
     applyImport: (file: BodyOf<typeof org.applyImport>) => http.post<ResponseOf<typeof org.applyImport>>('/api/admin/import/apply', file),
     auditLog: (before?: string) =>
       http.get<ResponseOf<typeof org.auditLog>>(`/api/admin/audit${before ? `?before=${encodeURIComponent(before)}` : ''}`),
-    setDuesCollector: (branchId: string, memberId: string | null) =>
-      http.post<ResponseOf<typeof dues.setDuesCollector>>(at('/api/dues/collector/:id', branchId), { memberId }),
     setRules: (rules: BodyOf<typeof meetings.setRules>['rules']) =>
       http.post<ResponseOf<typeof meetings.setRules>>('/api/admin/rules', { rules }),
   }

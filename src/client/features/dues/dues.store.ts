@@ -4,6 +4,8 @@ import type { DuesPayment, DuesProfile } from '../../../core/schemas/entities.ts
 import { monthOf } from '../../../core/domain/dues-rules.ts'
 import { chinaToday } from '../../../core/domain/china-time.ts'
 import { useLiveQuery } from '../../db/live.ts'
+import type { ResponseOf } from '../../../core/contracts/contract.ts'
+import type { setDuesCollector } from '../../../core/contracts/dues.ts'
 import { useSessionStore } from '../../session/session.store.ts'
 import { usePeopleStore } from '../people/people.store.ts'
 import { useSyncStore } from '../../sync/sync.store.ts'
@@ -58,8 +60,10 @@ export const useDuesStore = defineStore('dues', () => {
   }
   const voidIt = (id: string) => voidReceipt(db().db, id)
   async function setCollector(branchId: string, memberId: string | null): Promise<void> {
-    const { adminApi } = await import('../../api/admin-client.ts')
-    await adminApi.setDuesCollector(branchId, memberId)
+    // Online only (an administrative act, in the audit log). The call is made here, not in api/
+    // (whose files are in every screen's first load), since only this page makes it.
+    const { createHttpClient } = await import('../../api/http.ts')
+    await createHttpClient().post<ResponseOf<typeof setDuesCollector>>(`/api/dues/collector/${encodeURIComponent(branchId)}`, { memberId })
     // The branch row names the new 收缴员: fetch it now rather than at the next sync.
     void useSyncStore().syncNow()
   }
