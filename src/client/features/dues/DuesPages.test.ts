@@ -163,4 +163,27 @@ describe('党费收缴 (the 收缴员)', () => {
     expect(page.find('[data-testid="dues-record-month"]').exists()).toBe(false)
     expect(page.find('[data-testid="dues-ledger-download"]').exists()).toBe(false)
   })
+
+  it('the secretary sees who the 收缴员 is, and the picker to name another; records as a backup', async () => {
+    h = signedInHarness({ role: 'secretary', name: '王书记' })
+    const branchId = h.user.branchId as string
+    const collector = newId()
+    const a = newId()
+    await h.db.users.bulkPut([
+      person(h.user.id, branchId, '王书记', 'secretary'),
+      person(collector, branchId, '钱收缴'),
+      person(a, branchId, '张三'),
+    ])
+    await h.db.dues_profiles.put(profile(a, 300000))
+    page = await mountPage(h, DuesBranchPage, '/dues/branch')
+    // The branch row arrives after the page opened (a sync): the name and the picker follow it.
+    await h.db.branches.put({ id: branchId, orgId: h.user.orgId, name: '第一党支部', archived: false, duesCollectorId: collector })
+    await settle()
+    expect(page.find('[data-testid="dues-collector"]').text()).toContain('钱收缴')
+    expect((page.find('[data-testid="dues-collector-pick"]').element as HTMLSelectElement).value).toBe(collector)
+    expect(page.find('[data-member="张三"] [data-testid="dues-record-month"]').exists()).toBe(true)
+    expect(page.find('[data-testid="dues-ledger-download"]').attributes('href')).toMatch(
+      new RegExp(`^/api/dues-ledger/${branchId}/\\d{4}\\.xlsx$`),
+    )
+  })
 })
