@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import ExcelJS from 'exceljs'
 import { device, seedOrg, signIn, startServer, type Device, type Org, type TestServer } from './harness.ts'
@@ -11,6 +12,7 @@ import { MUTATION_VERSION, type PushResponse } from '../../src/core/sync/protoco
 import { SCHEMA_HEADER, SCHEMA_VERSION } from '../../src/core/sync/schema-version.ts'
 import { createUser } from '../../src/server/repositories/organization.ts'
 import { hashPassword } from '../../src/server/lib/passwords.ts'
+import { backup, restore } from '../../src/server/ops/backup.ts'
 import { PASSWORD } from './harness.ts'
 
 /**
@@ -307,5 +309,63 @@ describe('党费收缴台账 and the personal export', () => {
     expect((await move(collectorId)).status).toBe(200)
     const b = await server.handle.db.selectFrom('branches').select('dues_collector_id').where('id', '=', org.branchA).executeTakeFirst()
     expect(b?.dues_collector_id).toBeNull()
+  })
+})
+
+describe('党费 after a server restore', () => {
+  it("the 收缴员's phone sends back the declarations and receipts the restored server lost; the member sees them again", async () => {
+    const s = await startServer()
+    try {
+      const o = await seedOrg(s.handle)
+      const cId = await createUser(s.handle.db, {
+        orgId: o.orgId,
+        branchId: o.branchA,
+        name: '钱收缴',
+        phone: '13700000021',
+        role: 'member',
+        passwordHash: await hashPassword(PASSWORD),
+      })
+      await s.handle.db.updateTable('branches').set({ dues_collector_id: cId }).where('id', '=', o.branchA).execute()
+      const collector = await device(s, '13700000021')
+      await sync(collector)
+      const { dir } = await backup({ dataDir: s.dataDir, databaseUrl: s.databaseUrl, outDir: join(s.dataDir, 'backups') })
+      // After the backup: a declaration from the payroll sheet and a receipt, acknowledged.
+      const profile = await declareDues(
+        collector.db,
+        collector.user,
+        { id: o.memberA.id, branchId: o.branchA },
+        {
+          category: 'retired',
+          baseFen: 500001,
+          fromMonth: month,
+          checkedOn: today,
+        },
+      )
+      const receipt = await recordReceipt(collector.db, collector.user, profile, {
+        memberId: o.memberA.id,
+        branchId: o.branchA,
+        kind: 'monthly',
+        months: [month],
+        method: 'cash',
+        receivedOn: today,
+        notes: '',
+      })
+      expect(receipt.amountFen).toBe(5000)
+      expect(await sync(collector)).toEqual({ ok: true })
+      await s.restartAfter(async () => {
+        await restore({ dataDir: s.dataDir, databaseUrl: s.databaseUrl, from: dir })
+      })
+      expect(await s.handle.db.selectFrom('dues_payments').select('id').execute()).toHaveLength(0)
+      for (let i = 0; i < 3; i++) await sync(collector)
+      const back = await s.handle.db.selectFrom('dues_payments').selectAll().execute()
+      expect(back.map((p) => [p.id, p.receipt_no, p.amount_fen])).toEqual([[receipt.id, receipt.receiptNo, 5000]])
+      expect(await s.handle.db.selectFrom('dues_paid_months').selectAll().execute()).toHaveLength(1)
+      const member = await device(s, o.memberA.phone)
+      await sync(member)
+      expect((await member.db.dues_payments.toArray()).map((p) => p.receiptNo)).toEqual([receipt.receiptNo])
+      expect(await freshPullDifferences('collector', collector.db, collector.api)).toEqual([])
+    } finally {
+      await s.close()
+    }
   })
 })
