@@ -32,7 +32,7 @@ test("the 收缴员 records a quarter's dues offline at the branch meeting; the 
   await context.setOffline(true)
   await dues.method('cash')
   const receiptNo = await dues.recordQuarter(QUARTERLY_MEMBER.name)
-  expect(receiptNo).toMatch(/^DF\d{8}-[0-9A-F]{6}$/)
+  expect(receiptNo).toMatch(/^DF\d{8}-[0-9A-F]{8}$/)
   await page.reload()
   await expect(dues.line(QUARTERLY_MEMBER.name).getByTestId('dues-line-paid')).toBeVisible()
 

@@ -150,6 +150,9 @@ describe('demo 党费', () => {
       .where('collector_id', '=', collector.id)
       .execute()
     expect(own).toHaveLength(0)
+    // Every receipt has its own number, though the demo made them all within a second.
+    const numbers = await db.selectFrom('dues_payments').select('receipt_no').execute()
+    expect(new Set(numbers.map((n) => n.receipt_no)).size).toBe(numbers.length)
     const held = await db.selectFrom('dues_paid_months').select('payment_id').execute()
     expect(held.length).toBeGreaterThan(100)
   })

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { newId } from '../ids.ts'
 import {
   addMonths,
   checkReceiptMonths,
@@ -127,7 +128,10 @@ describe('what a receipt may cover', () => {
 
 describe('receipts and the yearly check', () => {
   it('the receipt number is the same wherever it is computed', () => {
-    expect(receiptNumber('1a2b3c4d-0000-4000-8000-000000000000', '2026-03-15')).toBe('DF20260315-1A2B3C')
+    expect(receiptNumber('019ad1a2-2b3c-7000-8000-00009f2c41d7', '2026-03-15')).toBe('DF20260315-9F2C41D7')
+    // Receipts recorded in the same millisecond (UUIDv7 ids sharing their time) still differ.
+    const ids = Array.from({ length: 200 }, () => newId())
+    expect(new Set(ids.map((id) => receiptNumber(id, '2026-03-15'))).size).toBe(200)
   })
   it('asks in January, and 12 months after the last check', () => {
     expect(needsBaseCheck('in_service', '2025-12-20', '2026-01-03')).toBe(true)

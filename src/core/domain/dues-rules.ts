@@ -245,9 +245,13 @@ export function checkReceiptMonths(kind: DuesKind, months: readonly string[], re
   return null
 }
 
-/** The receipt number a receipt shows, the same on every phone and in the ledger: DF20260315-1A2B3C. */
+/**
+ * The receipt number a receipt shows, the same on every phone and in the ledger, made from the
+ * receipt's id: DF20260315-9F2C41D7. Ids are UUIDv7, whose first 12 hex digits are the time of
+ * creation (receipts recorded together would share them): the number takes the last 8, random.
+ */
 export function receiptNumber(id: string, receivedOn: string): string {
-  return `DF${receivedOn.replaceAll('-', '')}-${id.replaceAll('-', '').slice(0, 6).toUpperCase()}`
+  return `DF${receivedOn.replaceAll('-', '')}-${id.replaceAll('-', '').slice(-8).toUpperCase()}`
 }
 
 /**

@@ -89,12 +89,12 @@ describe('我的 → 党费', () => {
       baseFen: 450000,
       monthlyFen: 4500,
       collectorId: collector,
-      receiptNo: `DF${today.replaceAll('-', '')}-1A2B3C`,
+      receiptNo: `DF${today.replaceAll('-', '')}-9F2C41D7`,
       updatedAt: new Date().toISOString(),
       deleted: false,
     })
     page = await mountPage(h, DuesPage, '/me/dues')
-    expect(page.find('[data-testid="dues-month-paid"]').text()).toContain('1A2B3C')
+    expect(page.find('[data-testid="dues-month-paid"]').text()).toContain('9F2C41D7')
     const months = page.findAll('[data-testid="dues-month"]')
     expect(months.map((m) => m.attributes('data-paid'))).toEqual(months.map((_, i) => (i === months.length - 1 ? 'true' : 'false')))
     const receipt = page.find('[data-testid="dues-receipt"]')
