@@ -154,6 +154,11 @@ describe('党费收缴 (the 收缴员)', () => {
     await settle()
     expect((await h.db.dues_payments.toArray()).map((p) => [p.kind, p.months])).toEqual([['arrears', [back]]])
     expect(page.find(`[data-member="钱收缴"] [data-testid="dues-record-month"]`).exists()).toBe(false)
+    // A refusal is said on the line of the member it is about.
+    await page.find(`[data-member="李四"] [data-testid="dues-open-special"]`).trigger('click')
+    await page.find('[data-testid="dues-record-special"]').trigger('click')
+    await settle()
+    expect(page.find(`[data-member="李四"] [data-testid="dues-error"]`).text()).toContain('请填写特殊党费金额')
   })
 
   it('a member who is not the 收缴员 sees no recording buttons', async () => {
