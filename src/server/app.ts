@@ -27,6 +27,7 @@ import { peopleRoutes } from './routes/admin/people.ts'
 import { orgRoutes } from './routes/admin/org.ts'
 import { rosterRoutes } from './routes/admin/roster.ts'
 import { meetingRoutes } from './routes/meetings.ts'
+import { duesRoutes } from './routes/dues.ts'
 import { photoRoutes } from './routes/photos.ts'
 import { reminderRoutes } from './routes/reminders.ts'
 import { securityRoutes } from './routes/security.ts'
@@ -93,6 +94,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   orgRoutes(app, opts.ctx)
   rosterRoutes(app, opts.ctx)
   meetingRoutes(app, opts.ctx)
+  duesRoutes(app, opts.ctx)
   photoRoutes(app, opts.ctx)
   reminderRoutes(app, opts.ctx)
   securityRoutes(app, opts.ctx)

@@ -69,8 +69,6 @@ const reminders = env.REMINDERS === '0' ? null : scheduleReminders(handle.db, ct
 
 // Audit entries older than AUDIT_RETENTION_DAYS (at least 180) are deleted daily (every process may run it: a delete is idempotent).
 const auditRetention = scheduleAuditRetention(handle.db, security.auditRetentionDays, app.log)
-// Political birthday greetings and the other reminders, by Web Push (see core/domain/reminders.ts).
-const reminders = env.REMINDERS === '0' ? null : scheduleReminders(handle.db, ctx.push, app.log)
 // Retention (core/domain/retention.ts): expired visit photos and 投诉建议 go, once a day.
 const retention = env.RETENTION_JOB === '0' ? null : scheduleRetention(ctx, app.log)
 

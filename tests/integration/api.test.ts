@@ -550,6 +550,25 @@ const BAD_INPUT: Record<string, BadCase[]> = {
     { method: 'GET', url: `/api/photos/${newId()}`, auth: true, status: 404, code: 'not_found' },
     { method: 'GET', url: `/api/photos/${newId()}`, status: 401, code: 'unauthorized' },
   ],
+  'POST /api/dues/collector/:id': [
+    { method: 'POST', url: `/api/dues/collector/${newId()}`, body: '{"memberId":"x"}', admin: true, status: 400, code: 'validation' },
+    {
+      method: 'POST',
+      url: `/api/dues/collector/${newId()}`,
+      body: '{"memberId":null,"extra":1}',
+      admin: true,
+      status: 400,
+      code: 'validation',
+    },
+    { method: 'POST', url: `/api/dues/collector/${newId()}`, body: '{"memberId":null}', admin: true, status: 404, code: 'not_found' },
+    { method: 'POST', url: `/api/dues/collector/${newId()}`, body: '{"memberId":null}', auth: true, status: 403, code: 'forbidden' },
+  ],
+  'GET /api/dues-ledger/:scope/:file': [
+    { method: 'GET', url: '/api/dues-ledger/leadership/2026.xlsx', admin: true, status: 400, code: 'validation' },
+    { method: 'GET', url: `/api/dues-ledger/${newId()}/26.xlsx`, admin: true, status: 400, code: 'validation' },
+    { method: 'GET', url: `/api/dues-ledger/${newId()}/2026.xlsx`, admin: true, status: 404, code: 'not_found' },
+    { method: 'GET', url: `/api/dues-ledger/${newId()}/2026.xlsx`, auth: true, status: 403, code: 'forbidden' },
+  ],
   'GET /api/visits-ledger/:scope/:file': [
     { method: 'GET', url: '/api/visits-ledger/leadership/2026.xlsx', admin: true, status: 403, code: 'forbidden' },
     { method: 'GET', url: '/api/visits-ledger/x/2026.xlsx', admin: true, status: 400, code: 'validation' },

@@ -11,6 +11,10 @@ import { newId } from '../../src/core/ids.ts'
 import { createUser } from '../../src/server/repositories/organization.ts'
 import { DEFAULT_PREFS } from '../../src/core/domain/reminders.ts'
 import { PRIVACY_NOTICE_VERSION } from '../../src/core/domain/privacy-notice.ts'
+import { hashPassword } from '../../src/server/lib/passwords.ts'
+import { SCHEMA_HEADER, SCHEMA_VERSION } from '../../src/core/sync/schema-version.ts'
+import { chinaToday } from '../../src/core/domain/china-time.ts'
+import { monthlyDue, monthOf } from '../../src/core/domain/dues-rules.ts'
 
 /**
  * Who may read and write what, as a matrix over every API route and every synced table, for
@@ -83,6 +87,14 @@ beforeAll(async () => {
     id: string
   }
   groupA = g.id
+  collectorA = await createUser(server.handle.db, {
+    orgId: org.orgId,
+    branchId: org.branchA,
+    name: '收缴员甲',
+    phone: '13700000001',
+    role: 'member',
+    passwordHash: await hashPassword(PASSWORD),
+  })
 })
 afterAll(() => server.close())
 
@@ -361,6 +373,15 @@ const ROUTE_MATRIX: Record<string, { run: (who: Who) => Promise<Response>; expec
     run: (w) => call(w, 'POST', '/api/me/consents', { kind: 'location', granted: false }),
     expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 },
   },
+  // 党费: naming branch A's 收缴员 (its secretary, administrators); its 台账 (also the 收缴员: see "党费" below).
+  'POST /api/dues/collector/:id': {
+    run: (w) => call(w, 'POST', `/api/dues/collector/${org.branchA}`, { memberId: collectorA }),
+    expect: { anonymous: 401, member: 403, secretary: 200, admin: 200, otherBranchMember: 403 },
+  },
+  'GET /api/dues-ledger/:scope/:file': {
+    run: (w) => call(w, 'GET', `/api/dues-ledger/${org.branchA}/2026.xlsx`),
+    expect: { anonymous: 401, member: 403, secretary: 200, admin: 200, otherBranchMember: 403 },
+  },
   'GET /api/sync/pull': {
     run: (w) => call(w, 'GET', '/api/sync/pull'),
     expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 },
@@ -379,6 +400,7 @@ let phoneSeq = 0
 const nextPhone = () => `1360000${String(phoneSeq++).padStart(4, '0')}`
 const rosterFile = (csv: string) => ({ fileName: 'roster.csv', content: Buffer.from(csv).toString('base64') })
 let groupA = ''
+let collectorA = ''
 
 /**
  * Administration of one person, per role and per target: the viewer themselves, a person of
@@ -454,7 +476,7 @@ const ownRecordsRule = {
 /** Per synced table: may this role READ and WRITE this record (member = owner of ownOfMember)? */
 const TABLE_MATRIX: Record<
   (typeof SYNCED_TABLES)[number],
-  TableRule | 'not-per-record' | 'meetings.test.ts' | 'visits.test.ts' | 'feedback.test.ts'
+  TableRule | 'not-per-record' | 'meetings.test.ts' | 'visits.test.ts' | 'feedback.test.ts' | '党费 (below)'
 > = {
   study_records: {
     ...ownRecordsRule,
@@ -481,6 +503,9 @@ const TABLE_MATRIX: Record<
   // Branch names are organisation-wide; people are checked in the next test.
   branches: 'not-per-record',
   users: 'not-per-record',
+  // Personal financial data: the member, the branch's 收缴员 and secretary, administrators; see "党费" below.
+  dues_profiles: '党费 (below)',
+  dues_payments: '党费 (below)',
 }
 
 async function pulledIds(who: Who): Promise<Set<string>> {
@@ -574,6 +599,198 @@ describe('authorisation matrix', () => {
       expect(u).not.toHaveProperty('password_hash')
       expect(u).not.toHaveProperty('phone')
     }
+  })
+})
+
+/**
+ * 党费: a member's base and receipts are personal financial data. Read by the member, the branch's
+ * 收缴员 (while named), its secretary and administrators; never by another member of the branch nor
+ * by another branch's secretary. Receipts are recorded only by the 收缴员 and, as a backup, the
+ * secretary, never for oneself and never as anything but the member's own cash or transfer.
+ */
+describe('党费', () => {
+  type Person = 'member' | 'peer' | 'collector' | 'secretary' | 'admin' | 'otherBranchMember' | 'otherSecretary'
+  const jar = new Map<Person, ReturnType<typeof cookieFetch>>()
+  const profileId = () => org.memberA.id
+  let receiptId = ''
+  const today = chinaToday(new Date())
+  const month = monthOf(today)
+  const push = async (who: Person, m: Record<string, unknown>) => {
+    const f = jar.get(who) as ReturnType<typeof cookieFetch>
+    const res = await f(`${server.url}/api/sync/push`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [SCHEMA_HEADER]: String(SCHEMA_VERSION) },
+      body: JSON.stringify({ clientId: newId(), mutations: [{ id: newId(), base: {}, clientTime: '', v: MUTATION_VERSION, ...m }] }),
+    })
+    return ((await res.json()) as PushResponse).results[0]
+  }
+  const pulled = async (who: Person) => {
+    const f = jar.get(who) as ReturnType<typeof cookieFetch>
+    const ids = new Set<string>()
+    let cursor = ''
+    for (;;) {
+      const page = (await (
+        await f(`${server.url}/api/sync/pull?cursor=${encodeURIComponent(cursor)}&limit=2000`, {
+          headers: { [SCHEMA_HEADER]: String(SCHEMA_VERSION) },
+        })
+      ).json()) as PullResponse
+      for (const c of page.changes) if (!c.deleted) ids.add(`${c.table}/${c.rowId}`)
+      cursor = page.cursor
+      if (!page.hasMore) return ids
+    }
+  }
+  const declaration = (base: number) => ({
+    op: 'upsert',
+    table: 'dues_profiles',
+    rowId: org.memberA.id,
+    fields: { memberId: org.memberA.id, category: 'in_service', baseFen: base, fromMonth: month, checkedOn: today },
+  })
+  const special = (fields: Record<string, unknown> = {}) => ({
+    op: 'upsert',
+    table: 'dues_payments',
+    rowId: newId(),
+    fields: {
+      memberId: org.memberA.id,
+      kind: 'special',
+      months: [],
+      amountFen: 10000,
+      method: 'cash',
+      receivedOn: today,
+      notes: '',
+      createdAt: new Date().toISOString(),
+      ...fields,
+    },
+  })
+
+  beforeAll(async () => {
+    const otherSecretary = await createUser(server.handle.db, {
+      orgId: org.orgId,
+      branchId: org.branchB,
+      name: '乙书记',
+      phone: '13700000002',
+      role: 'secretary',
+      passwordHash: await hashPassword(PASSWORD),
+    })
+    expect(otherSecretary).toBeTruthy()
+    const phones: Record<Person, string> = {
+      member: org.memberA.phone,
+      peer: org.memberA2.phone,
+      collector: '13700000001',
+      secretary: org.secretaryA.phone,
+      admin: org.admin.phone,
+      otherBranchMember: org.memberB.phone,
+      otherSecretary: '13700000002',
+    }
+    for (const [who, phone] of Object.entries(phones) as [Person, string][]) jar.set(who, await signIn(server, phone))
+    expect((await call('secretary', 'POST', `/api/dues/collector/${org.branchA}`, { memberId: collectorA })).status).toBe(200)
+    expect((await push('member', declaration(450000)))?.status).toBe('applied')
+    const r = special({ kind: 'monthly', months: [month], amountFen: monthlyDue('in_service', 450000, month).dueFen })
+    receiptId = r.rowId
+    expect(await push('collector', r)).toMatchObject({ status: 'applied' })
+  })
+
+  const READERS: Record<Person, boolean> = {
+    member: true,
+    peer: false,
+    collector: true,
+    secretary: true,
+    admin: true,
+    otherBranchMember: false,
+    otherSecretary: false,
+  }
+  for (const [who, reads] of Object.entries(READERS) as [Person, boolean][]) {
+    it(`${who} ${reads ? 'reads' : 'cannot read'} the member's base and receipts`, async () => {
+      const ids = await pulled(who)
+      expect(ids.has(`dues_profiles/${profileId()}`)).toBe(reads)
+      expect(ids.has(`dues_payments/${receiptId}`)).toBe(reads)
+    })
+  }
+
+  const DECLARERS: Record<Person, boolean> = { ...READERS }
+  for (const [who, may] of Object.entries(DECLARERS) as [Person, boolean][]) {
+    it(`${who} ${may ? 'may' : 'may not'} declare the member's base`, async () => {
+      const r = await push(who, declaration(450000))
+      expect(r?.status).toBe(may ? 'applied' : 'rejected')
+      if (!may) {
+        expect(r?.code).toBe('forbidden')
+        expect(r?.row ?? null).toBeNull()
+      }
+    })
+  }
+
+  const RECORDERS: Record<Person, boolean> = {
+    member: false,
+    peer: false,
+    collector: true,
+    secretary: true,
+    admin: false,
+    otherBranchMember: false,
+    otherSecretary: false,
+  }
+  for (const [who, may] of Object.entries(RECORDERS) as [Person, boolean][]) {
+    it(`${who} ${may ? 'records' : 'cannot record'} a receipt of the member`, async () => {
+      const r = await push(who, special())
+      expect(r?.status).toBe(may ? 'applied' : 'rejected')
+      if (!may) expect(r?.code).toBe('forbidden')
+    })
+  }
+
+  it('no one records dues paid by the branch or deducted from pay, nor a payer other than the member (不得垫交或扣缴)', async () => {
+    for (const method of ['payroll', 'branch', 'deduction']) {
+      const r = await push('collector', special({ method }))
+      expect(r?.status).toBe('rejected')
+      expect(r?.message).toContain('收款方式只能是现金或转账')
+    }
+    const payer = await push('collector', special({ payerId: org.secretaryA.id }))
+    expect(payer?.status).toBe('rejected')
+    expect(payer?.code).toBe('validation')
+  })
+
+  it('the 收缴员 does not record their own dues; a receipt is never edited, only voided by those who record them', async () => {
+    const own = await push('collector', { ...special(), fields: { ...special().fields, memberId: collectorA } })
+    expect(own).toMatchObject({ status: 'rejected', code: 'forbidden' })
+    const edit = await push('collector', { ...special(), rowId: receiptId })
+    expect(edit).toMatchObject({ status: 'rejected', code: 'conflict' })
+    const r = special()
+    expect((await push('collector', r))?.status).toBe('applied')
+    expect(await push('member', { op: 'delete', table: 'dues_payments', rowId: r.rowId })).toMatchObject({
+      status: 'rejected',
+      code: 'forbidden',
+    })
+    expect((await push('secretary', { op: 'delete', table: 'dues_payments', rowId: r.rowId }))?.status).toBe('applied')
+  })
+
+  it('the 收缴员 downloads the branch ledger; a peer may not', async () => {
+    const c = jar.get('collector') as ReturnType<typeof cookieFetch>
+    expect((await c(`${server.url}/api/dues-ledger/${org.branchA}/2026.xlsx`)).status).toBe(200)
+    const p = jar.get('peer') as ReturnType<typeof cookieFetch>
+    expect((await p(`${server.url}/api/dues-ledger/${org.branchA}/2026.xlsx`)).status).toBe(403)
+    const o = jar.get('otherSecretary') as ReturnType<typeof cookieFetch>
+    expect((await o(`${server.url}/api/dues-ledger/${org.branchA}/2026.xlsx`)).status).toBe(403)
+  })
+
+  it("another branch's secretary cannot name a 收缴员 here, nor anyone name a member of another branch", async () => {
+    const o = jar.get('otherSecretary') as ReturnType<typeof cookieFetch>
+    const res = await o(`${server.url}/api/dues/collector/${org.branchA}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ memberId: null }),
+    })
+    expect(res.status).toBe(403)
+    expect((await call('admin', 'POST', `/api/dues/collector/${org.branchA}`, { memberId: org.memberB.id })).status).toBe(422)
+  })
+
+  it('a 收缴员 replaced no longer reads the branch dues, and their phone re-pulls', async () => {
+    expect((await call('secretary', 'POST', `/api/dues/collector/${org.branchA}`, { memberId: org.memberA2.id })).status).toBe(200)
+    expect((await pulled('collector')).has(`dues_payments/${receiptId}`)).toBe(false)
+    expect((await pulled('peer')).has(`dues_payments/${receiptId}`)).toBe(true)
+    const scope = await server.handle.db
+      .selectFrom('users')
+      .select(['id', 'scope_version'])
+      .where('id', 'in', [collectorA, org.memberA2.id])
+      .execute()
+    expect(scope.every((s) => Number(s.scope_version) > 0)).toBe(true)
+    expect((await call('secretary', 'POST', `/api/dues/collector/${org.branchA}`, { memberId: collectorA })).status).toBe(200)
   })
 })
 

@@ -4,6 +4,7 @@ import { contractRoutes } from '../../src/server/routes/route.ts'
 import * as account from '../../src/core/contracts/account.ts'
 import * as auth from '../../src/core/contracts/auth.ts'
 import * as calendar from '../../src/core/contracts/calendar.ts'
+import * as dues from '../../src/core/contracts/dues.ts'
 import * as meetings from '../../src/core/contracts/meetings.ts'
 import * as org from '../../src/core/contracts/org.ts'
 import * as people from '../../src/core/contracts/people.ts'
@@ -34,7 +35,7 @@ describe('REST contracts', () => {
     const api = [...new Set(server.app.apiRoutes.filter((r) => r.includes(' /api/')))].sort()
     const declared = [...contractRoutes(server.app)].sort()
     expect(declared).toEqual(api)
-    const contracts = [account, auth, calendar, meetings, org, people, photos, privacy, push, reminders, security, sync]
+    const contracts = [account, auth, calendar, dues, meetings, org, people, photos, privacy, push, reminders, security, sync]
       .flatMap((m) => Object.values(m))
       .filter(isContract)
       .map((c) => `${c.method} ${c.path}`)

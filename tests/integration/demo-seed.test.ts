@@ -104,3 +104,56 @@ describe('demo organisation', () => {
     expect(open).toHaveLength(1)
   })
 })
+
+describe('demo 党费', () => {
+  it('机关第一党支部 has its 收缴员, everyone declared, a year of receipts; the demo member owes this month', async () => {
+    const db = server.handle.db
+    const member = await db
+      .selectFrom('users')
+      .select(['id', 'branch_id'])
+      .where('phone', '=', DEMO_ACCOUNTS.member)
+      .executeTakeFirstOrThrow()
+    const collector = await db
+      .selectFrom('users')
+      .select(['id', 'name'])
+      .where('phone', '=', DEMO_ACCOUNTS.collector)
+      .executeTakeFirstOrThrow()
+    const branch = await db
+      .selectFrom('branches')
+      .select('dues_collector_id')
+      .where('id', '=', member.branch_id ?? '')
+      .executeTakeFirstOrThrow()
+    expect(branch.dues_collector_id).toBe(collector.id)
+    const inBranch = await db
+      .selectFrom('users')
+      .select('id')
+      .where('branch_id', '=', member.branch_id ?? '')
+      .execute()
+    const profiles = await db
+      .selectFrom('dues_profiles')
+      .select('member_id')
+      .where('branch_id', '=', member.branch_id ?? '')
+      .execute()
+    // The administrator is placed in the branch too, and has declared nothing.
+    expect(profiles).toHaveLength(inBranch.length - 1)
+    const mine = await db.selectFrom('dues_payments').selectAll().where('member_id', '=', member.id).execute()
+    const months = new Set(mine.flatMap((p) => JSON.parse(p.months) as string[]))
+    const month = chinaToday(today).slice(0, 7)
+    expect(months.has(month)).toBe(false)
+    expect(months.size).toBeGreaterThanOrEqual(12)
+    expect(mine.some((p) => p.kind === 'special')).toBe(true)
+    // Receipts are never the 收缴员's own.
+    const own = await db
+      .selectFrom('dues_payments')
+      .select('id')
+      .where('member_id', '=', collector.id)
+      .where('collector_id', '=', collector.id)
+      .execute()
+    expect(own).toHaveLength(0)
+    // Every receipt has its own number, though the demo made them all within a second.
+    const numbers = await db.selectFrom('dues_payments').select('receipt_no').execute()
+    expect(new Set(numbers.map((n) => n.receipt_no)).size).toBe(numbers.length)
+    const held = await db.selectFrom('dues_paid_months').select('payment_id').execute()
+    expect(held.length).toBeGreaterThan(100)
+  })
+})

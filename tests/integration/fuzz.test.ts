@@ -104,13 +104,32 @@ const feedbackShaped = fc.record(
   },
   { requiredKeys: [] },
 )
+/** 党费 declarations and receipts: amounts in 分 around the edges, months, kinds and methods that do not exist. */
+const duesFields = fc.record(
+  {
+    memberId: fc.oneof(fc.constant('TARGET'), uuidish, value),
+    category: fc.oneof(fc.constantFrom('in_service', 'retired', 'student', 'farmer', 'x'), value),
+    baseFen: fc.oneof(fc.constantFrom(300000, 300001, -1, 0.5, 1e12, null), value),
+    fromMonth: fc.oneof(fc.constantFrom('2026-01', '2026-13', '1900-01'), value),
+    checkedOn: fc.oneof(fc.constantFrom('2026-11-20', '2999-01-01'), value),
+    kind: fc.oneof(fc.constantFrom('monthly', 'quarterly', 'arrears', 'special', 'payroll'), value),
+    months: fc.oneof(fc.array(fc.constantFrom('2026-01', '2026-06', '2026-11', '2025-01', 'x'), { maxLength: 8 }), value),
+    amountFen: fc.oneof(fc.integer({ min: -5, max: 1e9 }), value),
+    method: fc.oneof(fc.constantFrom('cash', 'transfer', 'payroll', 'branch'), value),
+    receivedOn: fc.oneof(fc.constantFrom('2026-11-20', '2999-01-01'), value),
+    notes: fc.oneof(fc.string(), value),
+    createdAt: fc.oneof(fc.constant(new Date().toISOString()), value),
+    payerId: value,
+  },
+  { requiredKeys: [] },
+)
 const mutation = fc.record(
   {
     id: uuidish,
-    table: fc.oneof(fc.constantFrom('study_records', 'users', 'mutations', 'feedback'), value),
+    table: fc.oneof(fc.constantFrom('study_records', 'users', 'mutations', 'feedback', 'dues_profiles', 'dues_payments'), value),
     op: fc.oneof(fc.constantFrom('upsert', 'delete'), value),
     rowId: uuidish,
-    fields: fc.oneof(studyFields, feedbackShaped, value),
+    fields: fc.oneof(studyFields, feedbackShaped, duesFields, value),
     base: fc.oneof(fc.record({ notes: value }), value),
     clientTime: fc.oneof(fc.string({ maxLength: 30 }), value),
     v: fc.oneof(fc.constantFrom(1, 0, 2, 99), value),
@@ -305,6 +324,20 @@ const ROUTES: Record<
     as: 'admin',
   },
   'GET /api/org/rules': { method: 'GET', url: fc.constant('/api/org/rules') },
+  'POST /api/dues/collector/:id': {
+    method: 'POST',
+    url: uuidish.filter((t) => !/[\ud800-\udfff]/.test(t)).map((id) => `/api/dues/collector/${encodeURIComponent(id)}`),
+    body: bodyFor(fc.record({ memberId: fc.oneof(fc.constant('TARGET'), uuidish, value) }, { requiredKeys: [] })),
+    as: 'admin',
+  },
+  'GET /api/dues-ledger/:scope/:file': {
+    method: 'GET',
+    url: fc
+      .tuple(fc.oneof(fc.constant(newId()), uuidish), fc.oneof(fc.constantFrom('2026', '1999', '0000'), hostile))
+      .filter((parts) => !/[\ud800-\udfff]/.test(parts.join('')))
+      .map(([scope, year]) => `/api/dues-ledger/${encodeURIComponent(scope)}/${encodeURIComponent(year)}.xlsx`),
+    as: 'admin',
+  },
   'POST /api/admin/rules': {
     method: 'POST',
     url: fc.constant('/api/admin/rules'),
@@ -507,6 +540,9 @@ async function fingerprint(): Promise<string> {
         'photos',
         'feedback',
         'consent_events',
+        'dues_profiles',
+        'dues_payments',
+        'dues_paid_months',
       ] as const
     ).map((t) =>
       t === 'audit_log'
@@ -545,7 +581,8 @@ describe('fuzzing every route', () => {
               ...(withCookie ? { cookie: route.as === 'admin' ? adminCookie : cookie } : {}),
               ...(body !== undefined ? { 'content-type': route.type ?? 'application/json' } : {}),
             },
-            payload: body,
+            // The real person set aside for fuzzing, where a body names one.
+            payload: body?.replaceAll('TARGET', targetId),
           })
           expect(res.statusCode).toBeLessThan(500)
           expect(res.body).not.toMatch(/\bat [\w.<>]+ \(|node_modules|\.ts:\d+/)

@@ -3,6 +3,8 @@ import type {
   Attendance,
   Branch,
   Feedback,
+  DuesPayment,
+  DuesProfile,
   Followup,
   Household,
   Makeup,
@@ -89,6 +91,8 @@ export class AccountDb extends Dexie implements SyncedStores {
   visits!: Table<Visit, string>
   followups!: Table<Followup, string>
   feedback!: Table<Feedback, string>
+  dues_profiles!: Table<DuesProfile, string>
+  dues_payments!: Table<DuesPayment, string>
   photo_blobs!: Table<PhotoBlob, string>
   users!: Table<UserProfile, string>
   branches!: Table<Branch, string>
@@ -138,6 +142,11 @@ export class AccountDb extends Dexie implements SyncedStores {
       )
     // 8 and 9 are 党费 and 学时 (other branches); 10: 投诉建议.
     this.version(10).stores({ feedback: 'id, authorId, createdAt' })
+    // 党费: one declaration per member (id = the member's id), receipts by member and date.
+    this.version(8).stores({
+      dues_profiles: 'id, branchId',
+      dues_payments: 'id, memberId, branchId, receivedOn',
+    })
   }
 }
 

@@ -4,6 +4,8 @@ import type { WritableTable } from '../../core/sync/tables.ts'
 import type { SessionUser } from '../../core/schemas/auth.ts'
 import {
   feedbackFields,
+  duesPaymentFields,
+  duesProfileFields,
   followupFields,
   householdFields,
   makeupFields,
@@ -52,6 +54,8 @@ const ORDER: WritableTable[] = [
   'attendance',
   'makeups',
   'feedback',
+  'dues_profiles',
+  'dues_payments',
 ]
 
 /** The rows this person wrote (or, for managers, keeps) that the server would accept from them again. */
@@ -79,6 +83,8 @@ export async function rememberAuthored(db: AccountDb, me: SessionUser): Promise<
     visits: (r) => r.createdBy === me.id,
     followups: (r) => recorded.has(String(r.visitId)) || (r.closedAt !== null && r.ownerId === me.id),
     feedback: (r) => r.authorId === me.id || r.answeredBy === me.id,
+    dues_profiles: (r) => r.declaredBy === me.id,
+    dues_payments: (r) => r.collectorId === me.id,
   }
   const remembered: Remembered[] = []
   for (const table of ORDER) {
@@ -150,6 +156,17 @@ export async function refillRemembered(db: AccountDb): Promise<number> {
         if (!now) await db.table(table).put(row)
       }
       switch (table) {
+        case 'dues_profiles':
+          // The declaration as this phone last wrote it, unless the server has it (or a later one).
+          if (onServer || (now && String(now.updatedAt) >= String(row.updatedAt))) break
+          await db.table(table).put(row)
+          await queue(table, row, pick(row, keysOf(duesProfileFields)))
+          break
+        case 'dues_payments':
+          if (onServer) break
+          await put()
+          await queueFirst(table, row, pick(row, keysOf(duesPaymentFields)))
+          break
         case 'study_records':
         case 'oath_renewals':
         case 'households':

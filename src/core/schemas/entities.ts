@@ -4,6 +4,7 @@ import { IsoDate, titled, Uuid } from './common.ts'
 import { ROLES } from '../domain/roles.ts'
 import { MEETING_TYPES } from '../domain/meetings.ts'
 import { CHANNELS } from '../domain/reminder-channels.ts'
+import { DUES_CATEGORIES, DUES_KINDS, DUES_METHODS, MONTH_PATTERN } from '../domain/dues-rules.ts'
 
 /**
  * Entities as they travel on the wire and live in the client's IndexedDB.
@@ -21,6 +22,8 @@ export const Branch = v.object({
   startedOn: v.optional(v.nullable(IsoDate)),
   /** Its 党小组 (not archived), for 党小组会 and their expected members. */
   groups: v.optional(v.array(v.object({ id: Uuid, name: v.string() }))),
+  /** The member designated 收缴员 (collects and records the branch's 党费); null: none yet. */
+  duesCollectorId: v.optional(v.nullable(Uuid)),
 })
 export type Branch = v.InferOutput<typeof Branch>
 
@@ -380,3 +383,67 @@ export const Feedback = v.object({
   deleted: v.boolean(),
 })
 export type Feedback = v.InferOutput<typeof Feedback>
+/** A month as 'YYYY-MM'. */
+export const IsoMonth = v.pipe(v.string('月份应为文本'), v.regex(MONTH_PATTERN, '月份格式应为 YYYY-MM'))
+const Fen = (what: string, min: number) =>
+  v.pipe(
+    v.number(`${what}应为数字`),
+    v.integer(`${what}应精确到分`),
+    v.minValue(min, `${what}不能小于 ${min / 100} 元`),
+    v.maxValue(100_000_000, `${what}不能超过 100 万元`),
+    v.title(what),
+  )
+
+/**
+ * 党费 declaration: the member's category, base (税后固定月收入 or 基本离退休费, in 分; null for the
+ * fixed-sum categories), the month they owe from, and when the base was last checked. Personal
+ * financial data: seen only by the member, their branch's 收缴员 and secretary, and administrators.
+ * One row per member (id = the member's id).
+ */
+export const duesProfileFields = {
+  memberId: titled('党员', Uuid),
+  category: titled('党费类别', v.picklist(DUES_CATEGORIES, '请选择党费类别')),
+  baseFen: titled('党费基数', v.nullable(Fen('党费基数', 0))),
+  fromMonth: titled('起交月份', IsoMonth),
+  checkedOn: titled('核定日期', IsoDate),
+}
+export const DuesProfile = v.object({
+  id: Uuid,
+  orgId: Uuid,
+  branchId: v.nullable(Uuid),
+  ...duesProfileFields,
+  declaredBy: Uuid,
+  updatedAt: Timestamp,
+})
+export type DuesProfile = v.InferOutput<typeof DuesProfile>
+
+/**
+ * A 党费 receipt, recorded by the branch's 收缴员 (or its secretary) when the member pays: always the
+ * member's own money, in cash or by transfer (there is no "paid by the branch" and no payroll
+ * deduction: 不得垫交或扣缴). Never edited; a mistaken one is voided (deleted) and recorded again.
+ */
+export const duesPaymentFields = {
+  memberId: titled('党员', Uuid),
+  kind: titled('交纳方式', v.picklist(DUES_KINDS, '请选择按月、按季、补交或特殊党费')),
+  months: v.pipe(v.array(IsoMonth), v.maxLength(6, '一张收据最多 6 个月'), v.title('月份')),
+  amountFen: titled('金额', Fen('金额', 1)),
+  method: titled('收款方式', v.picklist(DUES_METHODS, '收款方式只能是现金或转账')),
+  receivedOn: titled('收款日期', IsoDate),
+  notes: Text(200, '备注'),
+  createdAt: titled('创建时间', Timestamp),
+}
+export const DuesPayment = v.object({
+  id: Uuid,
+  orgId: Uuid,
+  branchId: v.nullable(Uuid),
+  ...duesPaymentFields,
+  /** What the monthly dues were computed on (null for 特殊党费). */
+  category: v.nullable(v.picklist(DUES_CATEGORIES)),
+  baseFen: v.nullable(v.number()),
+  monthlyFen: v.nullable(v.number()),
+  collectorId: Uuid,
+  receiptNo: v.string(),
+  updatedAt: Timestamp,
+  deleted: v.boolean(),
+})
+export type DuesPayment = v.InferOutput<typeof DuesPayment>

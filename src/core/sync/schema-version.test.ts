@@ -4,6 +4,8 @@ import {
   Attendance,
   Branch,
   Feedback,
+  DuesPayment,
+  DuesProfile,
   Followup,
   Household,
   Makeup,
@@ -30,6 +32,8 @@ const ENTITIES: Record<SyncedTable, v.ObjectSchema<v.ObjectEntries, undefined>> 
   visits: Visit,
   followups: Followup,
   feedback: Feedback,
+  dues_profiles: DuesProfile,
+  dues_payments: DuesPayment,
 }
 
 /** FNV-1a over the UTF-16 code units, twice (two offsets): a fingerprint, not a secret. */

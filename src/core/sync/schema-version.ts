@@ -173,8 +173,35 @@ export const SCHEMA_HISTORY: readonly SchemaStep[] = [
       users: ['groupId', 'committee'],
     },
   },
-  // Versions 3 and 4 are reserved for 党费 and 学时 (built alongside): replaced by their steps at merge.
-  { version: 3, note: 'reserved (党费)', added: {} },
+  {
+    version: 3,
+    note: '党费: declarations and receipts; a branch names its 收缴员',
+    added: {
+      branches: ['duesCollectorId'],
+      dues_profiles: ['id', 'orgId', 'branchId', 'memberId', 'category', 'baseFen', 'fromMonth', 'checkedOn', 'declaredBy', 'updatedAt'],
+      dues_payments: [
+        'id',
+        'orgId',
+        'branchId',
+        'memberId',
+        'kind',
+        'months',
+        'amountFen',
+        'method',
+        'receivedOn',
+        'notes',
+        'createdAt',
+        'category',
+        'baseFen',
+        'monthlyFen',
+        'collectorId',
+        'receiptNo',
+        'updatedAt',
+        'deleted',
+      ],
+    },
+  },
+  // Version 4 is reserved for 学时 (built alongside): replaced by its step at merge.
   { version: 4, note: 'reserved (学时)', added: {} },
   {
     version: 5,

@@ -2,6 +2,8 @@ import type {
   Attendance,
   Branch,
   Feedback,
+  DuesPayment,
+  DuesProfile,
   Followup,
   Household,
   Makeup,
@@ -27,6 +29,8 @@ export const SYNCED_TABLES = [
   'visits',
   'followups',
   'feedback',
+  'dues_profiles',
+  'dues_payments',
 ] as const
 export type SyncedTable = (typeof SYNCED_TABLES)[number]
 
@@ -43,6 +47,8 @@ export interface SyncedRows {
   visits: Visit
   followups: Followup
   feedback: Feedback
+  dues_profiles: DuesProfile
+  dues_payments: DuesPayment
 }
 
 /**
@@ -72,6 +78,10 @@ export const WRITABLE = {
   followups: { mergeText: [] as const },
   /** 投诉建议: written by a member, withdrawn before it is answered, answered by an administrator. */
   feedback: { mergeText: [] as const },
+  /** 党费 declarations: by the member, their branch's 收缴员 or secretary, administrators (last writer wins). */
+  dues_profiles: { mergeText: [] as const },
+  /** 党费 receipts: recorded (or voided) by the branch's 收缴员 or secretary; never edited. */
+  dues_payments: { mergeText: [] as const },
 } as const
 
 export type WritableTable = keyof typeof WRITABLE

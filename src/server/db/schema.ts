@@ -6,6 +6,7 @@ import type { ReminderKind } from '../../core/domain/reminders.ts'
 import type { Channel } from '../../core/domain/reminder-channels.ts'
 import type { MembershipEventKind } from '../../core/schemas/people.ts'
 import type { Attendance } from '../../core/schemas/entities.ts'
+import type { DuesCategory, DuesKind, DuesMethod } from '../../core/domain/dues-rules.ts'
 
 /**
  * SQL tables. Booleans are 0/1 integers and times ISO-8601 text so SQLite and PostgreSQL agree.
@@ -37,6 +38,8 @@ export interface BranchTable {
   updated_at: string
   /** China date the branch was set up: what it owes is judged from then. */
   started_on: string | null
+  /** The branch member designated 收缴员 (collects and records the branch's 党费). */
+  dues_collector_id: string | null
 }
 export interface UserTable {
   id: string
@@ -383,6 +386,45 @@ export interface FeedbackTable {
   deleted: number
   seq: number
 }
+export interface DuesProfileTable {
+  /** The member's id: one declaration per member. */
+  id: string
+  org_id: string
+  /** The member's branch (follows the member when they move). */
+  branch_id: string | null
+  member_id: string
+  category: DuesCategory
+  /** 分; null for the fixed-sum categories. */
+  base_fen: number | null
+  from_month: string
+  checked_on: string
+  declared_by: string
+  updated_at: string
+  seq: number
+}
+export interface DuesPaymentTable {
+  id: string
+  org_id: string
+  /** The branch it was paid to (stays there if the member moves). */
+  branch_id: string | null
+  member_id: string
+  kind: DuesKind
+  /** JSON list of 'YYYY-MM'. */
+  months: string
+  amount_fen: number
+  method: DuesMethod
+  category: DuesCategory | null
+  base_fen: number | null
+  monthly_fen: number | null
+  collector_id: string
+  received_on: string
+  receipt_no: string
+  notes: string
+  created_at: string
+  updated_at: string
+  deleted: number
+  seq: number
+}
 /** The privacy notice accepted (kind 'notice', its version) and separate consents given or withdrawn: append-only. */
 export interface ConsentEventTable {
   id: string
@@ -394,6 +436,12 @@ export interface ConsentEventTable {
   at: string
 }
 
+/** One row per member-month paid: the primary key makes a second receipt for the month impossible. */
+export interface DuesPaidMonthTable {
+  member_id: string
+  month: string
+  payment_id: string
+}
 export interface Database {
   meta: MetaTable
   counters: CounterTable
@@ -426,4 +474,7 @@ export interface Database {
   login_challenges: LoginChallengeTable
   feedback: FeedbackTable
   consent_events: ConsentEventTable
+  dues_profiles: DuesProfileTable
+  dues_payments: DuesPaymentTable
+  dues_paid_months: DuesPaidMonthTable
 }

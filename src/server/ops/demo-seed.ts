@@ -12,6 +12,7 @@ import { hashPassword } from '../lib/passwords.ts'
 import { nowIso } from '../lib/time.ts'
 import { nextSeq } from '../repositories/sequence.ts'
 import { createBranch, createOrganization, createUser } from '../repositories/organization.ts'
+import { addMonths, monthlyDue, monthOf, monthRange, quarterMonths, receiptNumber } from '../../core/domain/dues-rules.ts'
 
 export const DEMO_PASSWORD = 'demo1234'
 export const DEMO_ORG = '中共示范县纪委监委机关委员会'
@@ -19,6 +20,8 @@ export const DEMO_ACCOUNTS = {
   admin: '13900000001',
   secretary: '13900000011',
   member: '13900000101',
+  /** 赵磊, 机关第一党支部's 党费收缴员. */
+  collector: '13900000104',
 } as const
 
 const BRANCHES = ['机关第一党支部', '机关第二党支部', '机关第三党支部']
@@ -169,6 +172,14 @@ export async function seedDemo(db: Kysely<Database>, today = new Date()): Promis
         }
       }
     }
+    await seedDues(
+      trx,
+      orgId,
+      branchIds[0] ?? '',
+      people.filter((p) => p.branchId === branchIds[0]),
+      monthOf(started.toISOString().slice(0, 10)),
+      chinaToday(today),
+    )
     for (const [b, branchId] of branchIds.entries())
       await seedBranchLife(
         trx,
@@ -420,4 +431,117 @@ async function seedBranchLife(
       seq: await nextSeq(trx),
     })
     .execute()
+}
+
+/** Bases (分) for the demo's declarations: every bracket, and one at an edge. */
+const DEMO_BASES = [685050, 420000, 300000, 985000, 1250000, 512000, 365000, 760000, 450000, 880000]
+
+/**
+ * 党费 of 机关第一党支部: 赵磊 (index 6) is its 收缴员; everyone has declared a base; the year's
+ * months are paid month by month, except the demo member's current month, 马晓红's current
+ * quarter (she pays by the quarter) and 郭振华's last two months (a 补交 to record); one 特殊党费.
+ */
+async function seedDues(
+  trx: Kysely<Database>,
+  orgId: string,
+  branchId: string,
+  people: DemoPerson[],
+  fromMonth: string,
+  today: string,
+): Promise<void> {
+  const collector = people.find((p) => p.index === 6)
+  const secretary = people.find((p) => p.role === 'secretary')
+  if (!collector || !secretary) return
+  await trx
+    .updateTable('branches')
+    .set({ dues_collector_id: collector.id, seq: await nextSeq(trx) })
+    .where('id', '=', branchId)
+    .execute()
+  const month = monthOf(today)
+  const now = nowIso()
+  const pay = async (
+    p: DemoPerson,
+    kind: 'monthly' | 'quarterly' | 'special',
+    months: string[],
+    receivedOn: string,
+    base: number | null,
+    amount: number,
+    notes = '',
+  ) => {
+    const id = newId()
+    await trx
+      .insertInto('dues_payments')
+      .values({
+        id,
+        org_id: orgId,
+        branch_id: branchId,
+        member_id: p.id,
+        kind,
+        months: JSON.stringify(months),
+        amount_fen: amount,
+        method: p.index % 2 ? 'transfer' : 'cash',
+        category: base === null ? null : 'in_service',
+        base_fen: base,
+        monthly_fen: base === null ? null : monthlyDue('in_service', base, months[0] ?? month).dueFen,
+        // Nobody records their own dues: the 收缴员's are taken by the secretary.
+        collector_id: p.id === collector.id ? secretary.id : collector.id,
+        received_on: receivedOn,
+        receipt_no: receiptNumber(id, receivedOn),
+        notes,
+        created_at: now,
+        updated_at: now,
+        deleted: 0,
+        seq: await nextSeq(trx),
+      })
+      .execute()
+    if (months.length)
+      await trx
+        .insertInto('dues_paid_months')
+        .values(months.map((m) => ({ member_id: p.id, month: m, payment_id: id })))
+        .execute()
+  }
+  for (const [k, p] of people.entries()) {
+    const base = DEMO_BASES[k % DEMO_BASES.length] ?? 450000
+    await trx
+      .insertInto('dues_profiles')
+      .values({
+        id: p.id,
+        org_id: orgId,
+        branch_id: branchId,
+        member_id: p.id,
+        category: 'in_service',
+        base_fen: base,
+        from_month: fromMonth,
+        checked_on: `${addMonths(month, -2)}-05`,
+        declared_by: p.id,
+        updated_at: now,
+        seq: await nextSeq(trx),
+      })
+      .execute()
+    if (p.index === 12) {
+      // 马晓红 pays by the quarter (with the branch's consent): every quarter before this one.
+      const quarters = new Map<string, string[]>()
+      for (const m of monthRange(fromMonth, addMonths(quarterMonths(month)[0] ?? month, -1))) {
+        const q = quarterMonths(m)[0] ?? m
+        quarters.set(q, [...(quarters.get(q) ?? []), m])
+      }
+      for (const months of quarters.values())
+        await pay(
+          p,
+          'quarterly',
+          months,
+          `${months[0] ?? month}-10`,
+          base,
+          months.reduce((a, m) => a + monthlyDue('in_service', base, m).dueFen, 0),
+        )
+      continue
+    }
+    // The demo member leaves this month for the 收缴员 to record; another is two months behind (补交).
+    const last = p.index === 3 ? addMonths(month, -1) : p.index === 15 ? addMonths(month, -3) : month
+    for (const m of monthRange(fromMonth, last)) {
+      const day = m === month ? today : `${m}-10`
+      await pay(p, 'monthly', [m], day > today ? today : day, base, monthlyDue('in_service', base, m).dueFen)
+    }
+    if (p.index === 3) await pay(p, 'special', [], `${addMonths(month, -2)}-15`, null, 20000, '自愿交纳特殊党费，支援灾区')
+  }
 }

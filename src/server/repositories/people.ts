@@ -85,3 +85,28 @@ export async function eraseOwnData(trx: Kysely<Database>, id: string): Promise<v
 export async function takenPhones(db: Kysely<Database>): Promise<Set<string>> {
   return new Set((await db.selectFrom('users').select('phone').execute()).map((p) => p.phone))
 }
+
+/**
+ * 党费 follows a person who moves: their declaration goes to the new branch (its 收缴员 and
+ * secretary now read it; the old branch's people are rescoped by the move), receipts stay with
+ * the branch they were paid to. A 收缴员 who moves or leaves is no longer the branch's 收缴员.
+ */
+export async function duesFollowPerson(trx: Kysely<Database>, id: string, to: string | null): Promise<void> {
+  const now = nowIso()
+  if (to !== null) {
+    const profile = await trx.selectFrom('dues_profiles').select('id').where('id', '=', id).executeTakeFirst()
+    if (profile)
+      await trx
+        .updateTable('dues_profiles')
+        .set({ branch_id: to, updated_at: now, seq: await nextSeq(trx) })
+        .where('id', '=', id)
+        .execute()
+  }
+  const collects = await trx.selectFrom('branches').select('id').where('dues_collector_id', '=', id).execute()
+  for (const b of collects)
+    await trx
+      .updateTable('branches')
+      .set({ dues_collector_id: null, updated_at: now, seq: await nextSeq(trx) })
+      .where('id', '=', b.id)
+      .execute()
+}

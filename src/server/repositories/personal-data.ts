@@ -64,5 +64,17 @@ export async function personalRows(db: Kysely<Database>, userId: string) {
     .orderBy('at')
     .orderBy('id')
     .execute()
-  return { profile, studyRecords, oathRenewals, events, reminders, devices, feedback, consents }
+  const duesProfile = await db
+    .selectFrom('dues_profiles')
+    .select(['category', 'base_fen as baseFen', 'from_month as fromMonth', 'checked_on as checkedOn'])
+    .where('id', '=', userId)
+    .executeTakeFirst()
+  const duesPayments = await db
+    .selectFrom('dues_payments')
+    .select(['received_on as receivedOn', 'kind', 'months', 'amount_fen as amountFen', 'method', 'receipt_no as receiptNo', 'notes'])
+    .where('member_id', '=', userId)
+    .where('deleted', '=', 0)
+    .orderBy('received_on')
+    .execute()
+  return { profile, studyRecords, oathRenewals, events, reminders, devices, feedback, consents, duesProfile, duesPayments }
 }

@@ -21,6 +21,7 @@ import { sendXlsx } from '../services/ledgers/workbook.ts'
 import { formatChinaDateTime } from '../../core/domain/china-time.ts'
 import { FEEDBACK_CATEGORY_LABELS } from '../../core/schemas/entities.ts'
 import { CONSENT_LABELS, type ConsentKind } from '../../core/domain/privacy-notice.ts'
+import { DUES_CATEGORY_LABELS, DUES_KIND_LABELS, DUES_METHOD_LABELS, monthLabel } from '../../core/domain/dues-rules.ts'
 
 /** Activation with a one-time code, the member's own devices, and their own data to take away. */
 export function accountRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -182,6 +183,36 @@ export function accountRoutes(app: FastifyInstance, ctx: AppContext): void {
         { header: '时间', key: 'at', width: 24 },
       ]
       cs.addRows(data.consents.map((c) => ({ ...c, granted: c.granted ? '同意' : '撤回' })))
+      const dues = wb.addWorksheet('党费')
+      dues.columns = [
+        { header: '交纳日期', key: 'receivedOn', width: 12 },
+        { header: '交纳方式', key: 'kind', width: 10 },
+        { header: '月份', key: 'months', width: 30 },
+        { header: '金额（元）', key: 'amount', width: 12 },
+        { header: '收款方式', key: 'method', width: 10 },
+        { header: '收据号', key: 'receiptNo', width: 20 },
+        { header: '备注', key: 'notes', width: 30 },
+      ]
+      const d = data.dues.profile
+      if (d)
+        dues.addRow({
+          receivedOn: '申报',
+          kind: DUES_CATEGORY_LABELS[d.category],
+          months: `自${monthLabel(d.fromMonth)}起`,
+          amount: d.baseFen === null ? null : Number(d.baseFen) / 100,
+          notes: `党费基数（元），核定于 ${d.checkedOn}`,
+        })
+      dues.addRows(
+        data.dues.payments.map((r) => ({
+          ...r,
+          kind: DUES_KIND_LABELS[r.kind],
+          months: r.months.map(monthLabel).join('、'),
+          amount: r.amountFen / 100,
+          method: DUES_METHOD_LABELS[r.method],
+        })),
+      )
+      dues.getColumn('amount').numFmt = '#,##0.00'
+      dues.getRow(1).font = { bold: true }
       info.getRow(1).font = { bold: true }
       study.getRow(1).font = { bold: true }
       await audit(ctx.db, request, viewer, 'export_personal', viewer.id, '导出本人全部数据（xlsx）')
@@ -210,7 +241,7 @@ const EVENT_LABELS: Record<string, string> = {
 async function personalData(ctx: AppContext, userId: string) {
   const rows = await personalRows(ctx.read, userId)
   if (!rows) throw new HttpError(404, 'not_found')
-  const { profile: p, studyRecords, oathRenewals, events, reminders, devices, feedback, consents } = rows
+  const { profile: p, studyRecords, oathRenewals, events, reminders, devices, feedback, consents, duesProfile, duesPayments } = rows
   return {
     exportedAt: nowIso(),
     profile: {
@@ -245,5 +276,10 @@ async function personalData(ctx: AppContext, userId: string) {
       granted: c.granted === 1,
       at: c.at,
     })),
+    /** 党费: the declaration (base in 分) and every receipt (amounts in 分). */
+    dues: {
+      profile: duesProfile ? { ...duesProfile, baseFen: duesProfile.baseFen === null ? null : Number(duesProfile.baseFen) } : null,
+      payments: duesPayments.map((r) => ({ ...r, months: JSON.parse(r.months) as string[], amountFen: Number(r.amountFen) })),
+    },
   }
 }

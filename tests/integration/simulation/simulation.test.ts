@@ -14,6 +14,9 @@ describe('multi-device fault simulation', () => {
     expect(report.mutations).toBeGreaterThan(0)
     expect(report.scopeChanges).toBeGreaterThan(0)
     expect(report.invariantChecks).toBeGreaterThan(0)
+    // 党费: receipts were recorded, and the one recorded offline on the 收缴员's two phones was refused once as already paid.
+    expect(report.receipts).toBeGreaterThanOrEqual(2)
+    expect(report.duplicateReceipts).toBeGreaterThanOrEqual(1)
     expect(report.faults.droppedResponses + report.faults.droppedRequests + report.faults.duplicated).toBeGreaterThan(0)
   }, 300_000)
 })

@@ -9,6 +9,9 @@ import { ValidationError } from '../../../src/client/db/errors.ts'
 import { saveReminderPrefs } from '../../../src/client/features/reminders/reminders.repo.ts'
 import { createMeeting, markAttendance, signInWithCode, updateMeeting } from '../../../src/client/features/meetings/meetings.repo.ts'
 import { closeFollowup, recordVisit, saveHousehold } from '../../../src/client/features/visits/visits.repo.ts'
+import { declareDues, recordReceipt, voidReceipt } from '../../../src/client/features/dues/dues.repo.ts'
+import { addMonths, monthOf, quarterMonths, receiptNumber } from '../../../src/core/domain/dues-rules.ts'
+import { chinaToday } from '../../../src/core/domain/china-time.ts'
 import { signInLink, signToken, windowOf } from '../../../src/core/domain/sign-in-token.ts'
 import { attendanceToWire } from '../../../src/server/sync/tables/attendance.ts'
 import type { Meeting } from '../../../src/core/schemas/entities.ts'
@@ -49,6 +52,9 @@ export interface SimulationReport {
   scopeChanges: number
   /** Times the fresh-pull invariant was checked on a device mid-run. */
   invariantChecks: number
+  /** 党费 receipts recorded on the phones, and those the server refused as covering a month already paid. */
+  receipts: number
+  duplicateReceipts: number
   faults: FaultStats
   problems: string[]
   ms: number
@@ -235,6 +241,47 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
     await organiser.engine.sync()
   }
 
+  // 党费: 张三 is branch A's 收缴员 (two phones); 李四 and the secretary have declared their bases.
+  const today = chinaToday(new Date())
+  const month = monthOf(today)
+  const collectorPhones = devices.filter((d) => d.user.id === org.memberA.id)
+  let receipts = 0
+  if (collectorPhones.length >= 2) {
+    await admin(`/api/dues/collector/${org.branchA}`, { memberId: org.memberA.id })
+    const c = collectorPhones[0] as Device
+    await c.engine.sync()
+    for (const who of [org.memberA2.id, org.secretaryA.id])
+      await declareDues(
+        c.db,
+        c.user,
+        { id: who, branchId: org.branchA },
+        {
+          category: 'in_service',
+          baseFen: 300000 + Math.floor(rand() * 900000),
+          fromMonth: addMonths(month, -6),
+          checkedOn: today,
+        },
+      )
+    await c.engine.sync()
+    for (const x of collectorPhones) await x.engine.sync()
+  }
+  /** The secretary's dues of this month, recorded once on each of the 收缴员's two phones, offline: stored once. */
+  const twice = async () => {
+    for (const x of collectorPhones.slice(0, 2)) {
+      const profile = await x.db.dues_profiles.get(org.secretaryA.id)
+      await recordReceipt(x.db, x.user, profile, {
+        memberId: org.secretaryA.id,
+        branchId: org.branchA,
+        kind: 'monthly',
+        months: [month],
+        method: 'cash',
+        receivedOn: today,
+        notes: '',
+      })
+      receipts++
+    }
+  }
+
   const faults = { dropRequest: 0.1, dropResponse: 0.1, duplicate: 0.1, delay: 0.25 }
   proxy.rates = faults
   let n = 0
@@ -296,9 +343,11 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
           await admin(`/api/admin/people/${org.memberA2.id}/role`, { role: row.role === 'member' ? 'secretary' : 'member' })
           await refreshUser(org.memberA2.id)
         }
-      } else if (roll < 0.27) {
+      } else if (op === 1 && collectorPhones.length >= 2) {
+        await twice()
+      } else if (roll < 0.24) {
         await createStudy(d.db, d.user, draft(`sim-${opts.seed}-${n++}`, rand))
-      } else if (roll < 0.3) {
+      } else if (roll < 0.27) {
         // 投诉建议: written offline (now and then anonymous), withdrawn before its answer, or
         // answered by the administrator online (the answer reaches the author's phones).
         const mine = (await d.db.feedback.toArray()).filter((f) => !f.deleted && f.authorId === d.user.id && !f.answeredAt)
@@ -316,6 +365,91 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
             text: `sim-${opts.seed}-feedback-${op}`,
             anonymous: chance(rand, 0.5),
           })
+        }
+      } else if (roll < 0.3) {
+        // 党费: the 收缴员's phones (and the secretary's) record 李四's dues, the same months on
+        // several phones offline now and then; 李四 re-declares his base; a mistaken receipt is voided.
+        const profile = await d.db.dues_profiles.get(org.memberA2.id)
+        if (d.user.id === org.memberA2.id || chance(rand, 0.1)) {
+          if ((await d.db.users.get(org.memberA2.id)) !== undefined)
+            await declareDues(
+              d.db,
+              d.user,
+              { id: org.memberA2.id, branchId: d.user.id === org.memberA2.id ? d.user.branchId : org.branchA },
+              {
+                category: pick(rand, ['in_service', 'retired', 'student'] as const),
+                baseFen: 100000 + Math.floor(rand() * 1200000),
+                fromMonth: addMonths(month, -6),
+                checkedOn: today,
+              },
+            ).catch((err: unknown) => {
+              if (!(err instanceof ValidationError)) throw err
+            })
+        } else if (chance(rand, 0.15)) {
+          const mine = (await d.db.dues_payments.toArray()).filter(
+            (p) => !p.deleted && p.memberId === org.memberA2.id && p.collectorId === d.user.id,
+          )
+          if (mine.length) await voidReceipt(d.db, pick(rand, mine).id)
+        } else {
+          const kind = pick(rand, ['monthly', 'quarterly', 'arrears', 'arrears', 'special'] as const)
+          const months =
+            kind === 'monthly'
+              ? [month]
+              : kind === 'quarterly'
+                ? quarterMonths(month)
+                : kind === 'arrears'
+                  ? [addMonths(month, -1 - Math.floor(rand() * 7))]
+                  : []
+          const input = {
+            memberId: org.memberA2.id,
+            branchId: org.branchA,
+            kind,
+            months,
+            method: 'cash' as const,
+            receivedOn: today,
+            notes: '',
+            amountFen: 5000,
+          }
+          try {
+            await recordReceipt(d.db, d.user, profile, input)
+            receipts++
+          } catch (err) {
+            if (!(err instanceof ValidationError)) throw err
+            // Refused on the phone (already paid here, more than 6 months back): sent anyway now and
+            // then, to exercise the server's own refusal.
+            if (profile && kind !== 'special' && chance(rand, 0.3)) {
+              const createdAt = new Date().toISOString()
+              const fields = {
+                memberId: org.memberA2.id,
+                kind,
+                months,
+                amountFen: 4500,
+                method: 'cash' as const,
+                receivedOn: today,
+                notes: '',
+                createdAt,
+              }
+              const id = newId()
+              await writeRow(
+                d.db,
+                'dues_payments',
+                {
+                  id,
+                  orgId: d.user.orgId,
+                  branchId: org.branchA,
+                  ...fields,
+                  category: profile.category,
+                  baseFen: profile.baseFen,
+                  monthlyFen: 4500,
+                  collectorId: d.user.id,
+                  receiptNo: receiptNumber(id, today),
+                  updatedAt: createdAt,
+                  deleted: false,
+                },
+                fields,
+              )
+            }
+          }
         }
       } else if (roll < 0.5 || roll < 0.6) {
         const mine = (await d.db.study_records.toArray()).filter((r) => !r.deleted)
@@ -614,9 +748,28 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
     if (want !== got) problems.push(`${d.name}: reminder settings ${got} differ from the server's ${want}`)
   }
 
+  // 党费: a member-month is paid by one live receipt at most; the secretary's month recorded on two
+  // phones is stored once; every live receipt's months are held for it, and no more.
+  const live = await server.handle.db.selectFrom('dues_payments').selectAll().where('deleted', '=', 0).execute()
+  const held = await server.handle.db.selectFrom('dues_paid_months').selectAll().execute()
+  const covered = new Map<string, number>()
+  for (const p of live)
+    for (const m of JSON.parse(p.months) as string[]) covered.set(`${p.member_id}/${m}`, (covered.get(`${p.member_id}/${m}`) ?? 0) + 1)
+  for (const [k, c] of covered) if (c > 1) problems.push(`党费 ${k} is covered by ${c} live receipts`)
+  if (held.length !== covered.size || held.some((h) => !live.some((p) => p.id === h.payment_id)))
+    problems.push(`党费: ${held.length} months held for ${covered.size} covered by live receipts`)
+  if (collectorPhones.length >= 2 && opts.operations > 1 && (covered.get(`${org.secretaryA.id}/${month}`) ?? 0) !== 1)
+    problems.push(`the secretary's ${month} recorded on two phones is stored ${covered.get(`${org.secretaryA.id}/${month}`) ?? 0} times`)
+  let duplicateReceipts = 0
+  for (const d of devices)
+    for (const r of await d.db.rejected.toArray())
+      if (r.mutation.table === 'dues_payments' && r.message.includes('已登记')) duplicateReceipts++
+
   await proxy.stop()
   await server.close()
   return {
+    receipts,
+    duplicateReceipts,
     seed: opts.seed,
     devices: opts.devices,
     operations: opts.operations,

@@ -16,6 +16,7 @@ import * as m014 from './014_photo_owner.ts'
 import * as m019 from './019_reminder_channels.ts'
 import * as m018 from './018_security.ts'
 import * as m017 from './017_privacy.ts'
+import * as m015 from './015_dues.ts'
 
 /** Numbered migrations, run in order on start. Append; never edit a released one. */
 const migrations: Record<string, Migration> = {
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   '019_reminder_channels': m019,
   '018_security': m018,
   '017_privacy': m017,
+  '015_dues': m015,
 }
 
 export const migrationProvider: MigrationProvider = {

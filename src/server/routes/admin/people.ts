@@ -18,6 +18,7 @@ import { byPinyin, sortByName, sortOrgUnits } from '../../../core/domain/order.t
 import {
   branchName,
   branchPeopleIds,
+  duesFollowPerson,
   eraseOwnData,
   membershipEvents,
   notActivated,
@@ -167,6 +168,7 @@ export function peopleRoutes(app: FastifyInstance, ctx: AppContext): void {
           ...(person.role === 'secretary' && { role: 'member' }),
         })
         await changeScope(trx, [id, ...oldBranchPeople.filter((p) => p !== id)])
+        await duesFollowPerson(trx, id, to.id)
         await recordEvent(trx, {
           orgId: viewer.orgId,
           userId: id,
@@ -206,6 +208,7 @@ export function peopleRoutes(app: FastifyInstance, ctx: AppContext): void {
           removed_at: nowIso(),
         })
         await eraseOwnData(trx, id)
+        await duesFollowPerson(trx, id, null)
         await revokeRemotely(trx, { userId: id })
         await recordEvent(trx, {
           orgId: viewer.orgId,

@@ -34,6 +34,7 @@ export const AUDIT_ACTIONS = {
   recovery_code_used: '使用恢复码登录',
   export_audit: '导出审计日志',
   audit_retention: '清理超过保存期限的审计日志',
+  dues_collector: '指定党费收缴员',
 } as const
 export type AuditAction = keyof typeof AUDIT_ACTIONS
 

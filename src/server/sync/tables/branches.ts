@@ -16,6 +16,7 @@ export function branchToWire(r: Selectable<BranchTable>, groups: readonly { id: 
     name: r.name,
     archived: r.archived === 1,
     startedOn: r.started_on,
+    duesCollectorId: r.dues_collector_id,
     groups: groups.map((g) => ({ id: g.id, name: g.name })),
   }
 }

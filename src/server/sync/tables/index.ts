@@ -12,6 +12,8 @@ import { households } from './households.ts'
 import { visits } from './visits.ts'
 import { followups } from './followups.ts'
 import { feedback } from './feedback.ts'
+import { duesProfiles } from './dues-profiles.ts'
+import { duesPayments } from './dues-payments.ts'
 
 /**
  * Every synced table's module: its columns and wire mapping, read scope, pull read and (writable
@@ -31,4 +33,6 @@ export const tables: { [K in SyncedTable]: TableModule<K> } = {
   visits,
   followups,
   feedback,
+  dues_profiles: duesProfiles,
+  dues_payments: duesPayments,
 }

@@ -25,3 +25,22 @@ export function meetingRecords(v: Viewer) {
     return eb.and([eb('member_id', '=', v.id)])
   }
 }
+
+/**
+ * 党费 declarations and receipts are personal financial data: the member's own; their branch's for
+ * its secretary and for the member the branch names 收缴员 (while they are in it); the
+ * organisation's for administrators. No one else, not even other members of the branch.
+ */
+export function duesRecords(v: Viewer) {
+  return (eb: ExpressionBuilder<Database, 'dues_profiles' | 'dues_payments'>) => {
+    if (isAdmin(v.role)) return eb.and([eb('org_id', '=', v.orgId)])
+    const own = eb('member_id', '=', v.id)
+    if (!v.branchId) return eb.and([own])
+    const branch = eb('branch_id', '=', v.branchId)
+    if (isManager(v.role)) return eb.and([eb('org_id', '=', v.orgId), eb.or([own, branch])])
+    const collects = eb.exists(
+      eb.selectFrom('branches').select('branches.id').where('branches.id', '=', v.branchId).where('branches.dues_collector_id', '=', v.id),
+    )
+    return eb.and([eb('org_id', '=', v.orgId), eb.or([own, eb.and([branch, collects])])])
+  }
+}
