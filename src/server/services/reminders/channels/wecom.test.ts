@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { FakeWecom } from '../../../../../tests/integration/support/provider-fakes.ts'
 import type { Reminder } from '../../../../core/domain/reminders.ts'
-import { wecomChannel, type WecomConfig } from './wecom.ts'
+import { cutBytes, wecomChannel, type WecomConfig } from './wecom.ts'
 
 const fake = new FakeWecom('ww-corp', 'app-secret', 1000002)
 let cfg: WecomConfig
@@ -105,5 +105,18 @@ describe('企业微信 / 政务微信 application messages', () => {
     } finally {
       fake.hang.clear()
     }
+  })
+})
+
+describe('message length', () => {
+  it('a long text (an organisation’s week-ahead list) is cut to WeCom’s 2048 bytes, the link kept', async () => {
+    expect(cutBytes('政治生日', 100)).toBe('政治生日')
+    expect(cutBytes('政治生日', 9)).toBe('政治…')
+    expect(cutBytes('政治生日', 8)).toBe('政…')
+    const long = { ...reminder, body: '张三（12月1日，第20个）、'.repeat(200) }
+    expect(await wecomChannel(cfg).send(zhang, long)).toEqual({ status: 'sent' })
+    const content = fake.sent.at(-1)?.content ?? ''
+    expect(Buffer.byteLength(content)).toBeLessThanOrEqual(2048)
+    expect(content.endsWith('…\nhttps://dj.example.gov.cn/')).toBe(true)
   })
 })

@@ -54,6 +54,20 @@ class WecomError extends Error {
   }
 }
 
+/** WeCom's limit for a text message's content. */
+const TEXT_MAX_BYTES = 2048
+
+/** `text` cut to at most `max` UTF-8 bytes, with an ellipsis when cut (a long week-ahead list). */
+export function cutBytes(text: string, max: number): string {
+  if (Buffer.byteLength(text) <= max) return text
+  let out = ''
+  for (const ch of text) {
+    if (Buffer.byteLength(out + ch) > max - 3) break
+    out += ch
+  }
+  return `${out}…`
+}
+
 const reasonOf = (errcode: number) => REASONS[errcode] ?? `企业微信返回错误（${codeOf(errcode) || '未知'}）`
 
 export function wecomChannel(
@@ -153,7 +167,7 @@ export function wecomChannel(
         touser: userid,
         msgtype: 'text',
         agentid: cfg.agentId,
-        text: { content: `${reminder.title}\n${reminder.body}${link}` },
+        text: { content: `${cutBytes(`${reminder.title}\n${reminder.body}`, TEXT_MAX_BYTES - Buffer.byteLength(link))}${link}` },
         safe: 0,
         // WeCom drops the same message to the same person within 4 hours: a retry never arrives twice.
         enable_duplicate_check: 1,
