@@ -1,6 +1,7 @@
 import { anniversaryIn, daysBetween, nextPoliticalBirthday, politicalBirthdayToday } from './political-birthday.ts'
 import { chinaToday } from './china-time.ts'
-import type { Role } from './roles.ts'
+import type { MemberStatus, Role } from './roles.ts'
+import { PROBATION_CHECKLIST, PROBATION_NOTICE_DAYS, probationLine, probationsDue } from './probation.ts'
 
 /**
  * Reminders: what is due for whom, and when it may be sent. Pure, shared by the server's daily
@@ -10,6 +11,9 @@ import type { Role } from './roles.ts'
  * - 支部政治生日预告: every Monday, a secretary (and administrator with a branch) hears of the
  *   branch's political birthdays in the following seven days (Tuesday to next Monday): every
  *   day is announced exactly once, one to seven days ahead.
+ * - 预备期满: under the same setting (both are the branch's party dates), a secretary hears of each
+ *   预备党员 of the branch (an administrator: of the organisation) once, from 30 days before the
+ *   probation ends, with the steps of 转正 (probation.ts).
  * - 本月尚未记录学习: gentle, opt-in, once a month from the 20th if nothing was recorded that month.
  * - 未同步超过24小时: only the phone knows its unsynced changes, so this one is in-app only.
  * Nothing is sent in the member's quiet hours; a reminder due then waits until they end.
@@ -34,8 +38,8 @@ export interface ReminderKindInfo {
 export const REMINDER_INFO: Record<ReminderKind, ReminderKindInfo> = {
   birthday: { label: '我的政治生日', hint: '当天上午收到祝福和入党誓词', push: true, defaultOn: true },
   branchWeekAhead: {
-    label: '支部政治生日预告',
-    hint: '每周一提前告知未来七天过政治生日的党员',
+    label: '支部政治生日与转正提醒',
+    hint: '每周一提前告知未来七天过政治生日的党员；预备党员预备期满前30天提醒转正程序',
     roles: ['secretary', 'admin'],
     push: true,
     defaultOn: true,
@@ -107,6 +111,9 @@ export interface ReminderPerson {
   role: Role
   branchId: string | null
   joinedPartyOn: string | null
+  /** For 预备期满: 预备党员 without a 转正日期. */
+  status?: MemberStatus
+  fullMemberOn?: string | null
 }
 
 export interface Reminder {
@@ -191,6 +198,7 @@ export function dueReminders({ now, people, prefs, studiedThisMonth, meetings = 
       })
     }
   }
+  out.push(...probationReminders(people, today, prefsOf))
   for (const p of people) {
     if (!prefsOf(p.id).meetingTomorrow) continue
     for (const m of meetingsTomorrow(meetings, p.id, today))
@@ -207,6 +215,40 @@ export function dueReminders({ now, people, prefs, studiedThisMonth, meetings = 
         title: '本月还没有学习记录',
         body: '学过的内容随手记一笔，月底台账自动生成。（可在“我的 › 提醒设置”中关闭）',
         url: '/study/new',
+      })
+    }
+  }
+  return out
+}
+
+/**
+ * 预备期满, for each secretary of the branch and each administrator, from 30 days ahead until the
+ * day: one reminder per probationer and end date (the key), sent once by the job's claim.
+ */
+export function probationReminders(people: readonly ReminderPerson[], today: string, prefsOf: (id: string) => ReminderPrefs): Reminder[] {
+  const due = probationsDue(
+    people.map((p) => ({
+      id: p.id,
+      name: p.name,
+      status: p.status ?? 'full',
+      joinedPartyOn: p.joinedPartyOn,
+      fullMemberOn: p.fullMemberOn ?? null,
+    })),
+    today,
+  ).filter((d) => d.inDays >= 0 && d.inDays <= PROBATION_NOTICE_DAYS)
+  const out: Reminder[] = []
+  for (const d of due) {
+    const branch = people.find((p) => p.id === d.id)?.branchId ?? null
+    for (const p of people) {
+      if (!appliesTo('branchWeekAhead', p.role) || !prefsOf(p.id).branchWeekAhead) continue
+      if (p.role === 'secretary' && (branch === null || p.branchId !== branch)) continue
+      out.push({
+        userId: p.id,
+        kind: 'branchWeekAhead',
+        key: `probation:${d.id}:${d.endsOn}`,
+        title: probationLine(d),
+        body: `转正程序：${PROBATION_CHECKLIST.join('；')}。`,
+        url: '/training/branch',
       })
     }
   }
