@@ -7,6 +7,7 @@ import type {
   Makeup,
   Meeting,
   OathRenewal,
+  OutsideTraining,
   ReminderSettings,
   StudyRecord,
   UserProfile,
@@ -32,8 +33,8 @@ export interface RejectedEntry {
   at: string
 }
 
-/** What a photo belongs to: a visit or a meeting (the synced table whose row lists it). */
-export type PhotoOwnerKind = 'visits' | 'meetings'
+/** What a photo belongs to: a visit, a meeting or an outside training's certificate (the synced table whose row lists it). */
+export type PhotoOwnerKind = 'visits' | 'meetings' | 'outside_trainings'
 
 /** A photo kept on the phone until uploaded (and after, until the member frees the space). Never synced by pull. */
 export interface PhotoBlob {
@@ -87,6 +88,7 @@ export class AccountDb extends Dexie implements SyncedStores {
   households!: Table<Household, string>
   visits!: Table<Visit, string>
   followups!: Table<Followup, string>
+  outside_trainings!: Table<OutsideTraining, string>
   photo_blobs!: Table<PhotoBlob, string>
   users!: Table<UserProfile, string>
   branches!: Table<Branch, string>
@@ -134,6 +136,8 @@ export class AccountDb extends Dexie implements SyncedStores {
             delete row.owner
           }),
       )
+    // 学时: 其他培训 (outside training with its certificate photos).
+    this.version(9).stores({ outside_trainings: 'id, memberId, endOn' })
   }
 }
 

@@ -160,13 +160,15 @@ export interface TrainingInput {
   outside: readonly OutsideTrainingRecord[]
   /** Only meetings that have started count; defaults to every meeting given. */
   now?: Date
+  /** Every year's items (the personal export finds the years with any); `year` is then ignored. */
+  anyYear?: boolean
 }
 
 /** Every counted item of one member's year, oldest first. */
 export function trainingItems(i: TrainingInput): TrainingItem[] {
   const types = new Set(i.settings.types.filter((t) => !NEVER_TRAINING.includes(t)))
   const byId = new Map(i.meetings.filter((m) => !m.deleted && types.has(m.type)).map((m) => [m.id, m]))
-  const inYear = (date: string) => Number(date.slice(0, 4)) === i.year
+  const inYear = (date: string) => i.anyYear === true || Number(date.slice(0, 4)) === i.year
   const out: TrainingItem[] = []
   const counted = new Set<string>()
   for (const a of i.attendance) {

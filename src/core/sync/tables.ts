@@ -6,6 +6,7 @@ import type {
   Makeup,
   Meeting,
   OathRenewal,
+  OutsideTraining,
   ReminderSettings,
   StudyRecord,
   UserProfile,
@@ -25,6 +26,7 @@ export const SYNCED_TABLES = [
   'households',
   'visits',
   'followups',
+  'outside_trainings',
 ] as const
 export type SyncedTable = (typeof SYNCED_TABLES)[number]
 
@@ -40,6 +42,7 @@ export interface SyncedRows {
   households: Household
   visits: Visit
   followups: Followup
+  outside_trainings: OutsideTraining
 }
 
 /**
@@ -67,6 +70,8 @@ export const WRITABLE = {
   visits: { mergeText: ['findings', 'problems'] as const },
   /** Promised actions: created with the visit, closed by their owner. */
   followups: { mergeText: [] as const },
+  /** 其他培训 by the member (with the certificate photo); confirmed by the branch's secretary. */
+  outside_trainings: { mergeText: ['notes'] as const },
 } as const
 
 export type WritableTable = keyof typeof WRITABLE

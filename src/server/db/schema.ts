@@ -3,7 +3,7 @@ import type { StudyKind } from '../../core/domain/study-kinds.ts'
 import type { MeetingType } from '../../core/domain/meetings.ts'
 import type { ReminderKind } from '../../core/domain/reminders.ts'
 import type { MembershipEventKind } from '../../core/schemas/people.ts'
-import type { Attendance } from '../../core/schemas/entities.ts'
+import type { Attendance, OutsideTrainingKind } from '../../core/schemas/entities.ts'
 
 /**
  * SQL tables. Booleans are 0/1 integers and times ISO-8601 text so SQLite and PostgreSQL agree.
@@ -23,6 +23,8 @@ export interface OrganizationTable {
   name: string
   created_at: string
   rules: string | null
+  /** JSON TrainingSettings (学时); null: the defaults. */
+  training: string | null
 }
 export interface BranchTable {
   id: string
@@ -291,7 +293,7 @@ export interface PhotoTable {
   id: string
   org_id: string
   /** 'visits' or 'meetings': what the photo belongs to (its id is in owner_id). */
-  owner_table: 'visits' | 'meetings'
+  owner_table: 'visits' | 'meetings' | 'outside_trainings'
   owner_id: string
   uploader_id: string
   mime: string
@@ -299,6 +301,38 @@ export interface PhotoTable {
   received: number
   complete: number
   created_at: string
+}
+
+/** A member's training flags (学时): 乡科级及以下干部, 年老体弱、患有重病. Set by the secretary or an administrator. */
+export interface TrainingProfileTable {
+  user_id: string
+  org_id: string
+  cadre: number
+  exempt: number
+  updated_by: string
+  updated_at: string
+}
+/** 其他培训 (synced): outside training with its certificate photos, confirmed by the branch's secretary. */
+export interface OutsideTrainingTable {
+  id: string
+  org_id: string
+  branch_id: string | null
+  member_id: string
+  kind: OutsideTrainingKind
+  title: string
+  organiser: string
+  start_on: string
+  end_on: string
+  minutes: number
+  /** JSON array of photo ids. */
+  photo_ids: string
+  notes: string
+  confirmed_by: string | null
+  confirmed_at: string | null
+  created_at: string
+  updated_at: string
+  deleted: number
+  seq: number
 }
 
 /** Login and activation attempts per address or account in a one-minute window (shared by all processes). */
@@ -342,4 +376,6 @@ export interface Database {
   photos: PhotoTable
   attempt_counters: AttemptCounterTable
   attempt_failures: AttemptFailureTable
+  training_profiles: TrainingProfileTable
+  outside_trainings: OutsideTrainingTable
 }

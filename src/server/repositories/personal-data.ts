@@ -16,6 +16,7 @@ export async function personalRows(db: Kysely<Database>, userId: string) {
       'users.full_member_on',
       'users.note',
       'users.created_at',
+      'users.org_id',
     ])
     .where('users.id', '=', userId)
     .executeTakeFirst()

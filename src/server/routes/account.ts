@@ -18,6 +18,8 @@ import { STATUS_LABELS, ROLE_LABELS } from '../../core/domain/roles.ts'
 import { nowIso } from '../lib/time.ts'
 import { sendXlsx } from '../services/ledgers/workbook.ts'
 import { formatChinaDateTime } from '../../core/domain/china-time.ts'
+import { TRAINING_SOURCE_LABELS, hoursOf } from '../../core/domain/training.ts'
+import { personalTraining } from '../services/training/training-data.ts'
 
 /** Activation with a one-time code, the member's own devices, and their own data to take away. */
 export function accountRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -148,6 +150,45 @@ export function accountRoutes(app: FastifyInstance, ctx: AppContext): void {
         { header: '说明', key: 'note', width: 30 },
       ]
       history.addRows(data.membershipHistory)
+      const hours = wb.addWorksheet('学时')
+      hours.columns = [
+        { header: '年度', key: 'year', width: 8 },
+        { header: '日期', key: 'date', width: 12 },
+        { header: '来源', key: 'source', width: 10 },
+        { header: '内容', key: 'title', width: 40 },
+        { header: '时长（分钟）', key: 'minutes', width: 12 },
+        { header: '学时', key: 'hours', width: 10 },
+      ]
+      const per = data.training.minutesPerHour
+      for (const y of data.training.years) {
+        hours.addRows(
+          y.items.map((i) => ({
+            year: y.year,
+            date: i.date,
+            source: TRAINING_SOURCE_LABELS[i.source],
+            title: i.title,
+            minutes: i.minutes,
+            hours: hoursOf(i.minutes, per),
+          })),
+        )
+        hours.addRow({
+          year: y.year,
+          title: `${y.year}年合计（每学时${per}分钟）${y.required === null ? '，不作硬性要求' : `，年度要求${y.required}学时`}`,
+          minutes: y.minutes,
+          hours: y.hours,
+        })
+      }
+      const outside = wb.addWorksheet('其他培训')
+      outside.columns = [
+        { header: '培训名称', key: 'title', width: 36 },
+        { header: '举办单位', key: 'organiser', width: 20 },
+        { header: '开始日期', key: 'startOn', width: 12 },
+        { header: '结束日期', key: 'endOn', width: 12 },
+        { header: '时长（分钟）', key: 'minutes', width: 12 },
+        { header: '确认', key: 'confirmed', width: 10 },
+        { header: '备注', key: 'notes', width: 40 },
+      ]
+      outside.addRows(data.training.outsideTrainings.map((o) => ({ ...o, confirmed: o.confirmedAt ? '已确认' : '待确认' })))
       info.getRow(1).font = { bold: true }
       study.getRow(1).font = { bold: true }
       await audit(ctx.db, request, viewer, 'export_personal', viewer.id, '导出本人全部数据（xlsx）')
@@ -195,5 +236,6 @@ async function personalData(ctx: AppContext, userId: string) {
     membershipHistory: events.map((e) => ({ ...e, kind: EVENT_LABELS[e.kind] ?? e.kind })),
     reminderSettings: reminders ?? null,
     devices,
+    training: await personalTraining(ctx.read, p.org_id, userId),
   }
 }

@@ -21,6 +21,8 @@ export const AUDIT_ACTIONS = {
   export_personal: '导出个人数据',
   export_ledger: '导出台账',
   rules_update: '修改组织生活要求',
+  training_update: '修改学时设置',
+  training_flags: '修改党员学时标记',
 } as const
 export type AuditAction = keyof typeof AUDIT_ACTIONS
 

@@ -38,13 +38,19 @@ export async function runReminderJob(db: Kysely<Database>, push: PushService, no
   const subsByUser = new Map<string, typeof subs>()
   for (const s of subs) subsByUser.set(s.user_id, [...(subsByUser.get(s.user_id) ?? []), s])
 
-  const users = await db.selectFrom('users').select(['id', 'name', 'role', 'branch_id', 'joined_party_on']).execute()
+  const users = await db
+    .selectFrom('users')
+    .select(['id', 'name', 'role', 'branch_id', 'joined_party_on', 'status', 'full_member_on', 'removed_at'])
+    .execute()
   const people: ReminderPerson[] = users.map((u) => ({
     id: u.id,
     name: u.name,
     role: u.role,
     branchId: u.branch_id,
     joinedPartyOn: u.joined_party_on,
+    // One who has left is nobody's probationer any more.
+    status: u.removed_at ? 'full' : u.status,
+    fullMemberOn: u.full_member_on,
   }))
   const prefs = new Map<string, ReminderPrefs>()
   for (const r of await db.selectFrom('reminder_settings').selectAll().execute()) prefs.set(r.id, prefsOf(r))
