@@ -76,6 +76,9 @@ describe('the six-month watch', () => {
     })[0]
     expect(newcomer?.noOrgLife).toBe(2)
     expect(monthsInARow(new Set(), china('2026-01-15T09:00:00'), '2025-07')).toBe(6)
+    // When nobody knows when the member started, nothing is judged (and nothing loops back for ever).
+    expect(monthsInARow(new Set(), china('2026-01-15T09:00:00'), '')).toBe(0)
+    expect(monthsInARow(new Set(), china('2026-01-15T09:00:00'), 'x')).toBe(0)
   })
 
   it('months unpaid come from the dues records when there are any, and are not shown without', () => {

@@ -74,11 +74,13 @@ export function orgLifeMonths(
 
 /**
  * Whole months in a row, back from the last finished month down to `firstMonth` (included), without
- * an entry in `months`. An entry for the current month ends the run at 0.
+ * an entry in `months`. An entry for the current month ends the run at 0; an unknown first month
+ * judges nothing.
  */
 export function monthsInARow(months: ReadonlySet<string>, now: Date, firstMonth: string): number {
   const current = monthKey(now)
-  if (months.has(current)) return 0
+  // A first month that is not a month ('' when nobody knows when the member started): nothing is judged.
+  if (months.has(current) || !/^\d{4}-(0[1-9]|1[0-2])$/.test(firstMonth)) return 0
   let n = 0
   for (let k = previousMonth(current); k >= firstMonth && !months.has(k); k = previousMonth(k)) n++
   return n

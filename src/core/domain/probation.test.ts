@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { PROBATION_CHECKLIST, probationEndsOn, probationLine, probationsDue, type ProbationPerson } from './probation.ts'
-import { DEFAULT_PREFS, dueReminders, type ReminderPerson, type ReminderPrefs } from './reminders.ts'
+import {
+  PROBATION_CHECKLIST,
+  probationEndsOn,
+  probationLine,
+  probationReminders,
+  probationsDue,
+  type ProbationPerson,
+} from './probation.ts'
+import { DEFAULT_PREFS, type ReminderPerson, type ReminderPrefs } from './reminders.ts'
 
 const pro = (id: string, joinedPartyOn: string, over: Partial<ProbationPerson> = {}): ProbationPerson => ({
   id,
@@ -40,9 +47,7 @@ describe('预备党员转正', () => {
       { id: 'm', name: '党员', role: 'member', branchId: 'b1', joinedPartyOn: null },
     ]
     const at = (day: string, prefs = new Map<string, ReminderPrefs>()) =>
-      dueReminders({ now: new Date(`${day}T10:00:00+08:00`), people, prefs, studiedThisMonth: new Set() }).filter((r) =>
-        r.key.startsWith('probation:'),
-      )
+      probationReminders(people, day, (id) => prefs.get(id) ?? DEFAULT_PREFS)
     expect(at('2026-11-19')).toEqual([])
     const due = at('2026-11-20')
     expect(due.map((r) => r.userId)).toEqual(['s1', 'adm'])

@@ -1,5 +1,6 @@
 import { anniversaryIn, daysBetween } from './political-birthday.ts'
 import type { MemberStatus } from './roles.ts'
+import { appliesTo, type Reminder, type ReminderPerson, type ReminderPrefs } from './reminders.ts'
 
 /**
  * 预备党员转正 (党章第七条; 发展党员工作细则第二十八至三十一条): the probation (预备期) is one year from
@@ -72,4 +73,38 @@ export function probationLine(d: ProbationDue): string {
   const date = `${Number(d.endsOn.slice(5, 7))}月${Number(d.endsOn.slice(8))}日`
   const when = d.inDays > 0 ? `还有${d.inDays}天` : d.inDays === 0 ? '今天' : `已满${-d.inDays}天`
   return `${d.name} ${date}预备期满（${when}）`
+}
+
+/**
+ * 预备期满, for each secretary of the branch and each administrator, from 30 days ahead until the
+ * day: one reminder per probationer and end date (the key), sent once by the job's claim.
+ */
+export function probationReminders(people: readonly ReminderPerson[], today: string, prefsOf: (id: string) => ReminderPrefs): Reminder[] {
+  const due = probationsDue(
+    people.map((p) => ({
+      id: p.id,
+      name: p.name,
+      status: p.status ?? 'full',
+      joinedPartyOn: p.joinedPartyOn,
+      fullMemberOn: p.fullMemberOn ?? null,
+    })),
+    today,
+  ).filter((d) => d.inDays >= 0 && d.inDays <= PROBATION_NOTICE_DAYS)
+  const out: Reminder[] = []
+  for (const d of due) {
+    const branch = people.find((p) => p.id === d.id)?.branchId ?? null
+    for (const p of people) {
+      if (!appliesTo('branchWeekAhead', p.role) || !prefsOf(p.id).branchWeekAhead) continue
+      if (p.role === 'secretary' && (branch === null || p.branchId !== branch)) continue
+      out.push({
+        userId: p.id,
+        kind: 'branchWeekAhead',
+        key: `probation:${d.id}:${d.endsOn}`,
+        title: probationLine(d),
+        body: `转正程序：${PROBATION_CHECKLIST.join('；')}。`,
+        url: '/training/branch',
+      })
+    }
+  }
+  return out
 }

@@ -1,7 +1,6 @@
 import { anniversaryIn, daysBetween, nextPoliticalBirthday, politicalBirthdayToday } from './political-birthday.ts'
 import { chinaToday } from './china-time.ts'
 import type { MemberStatus, Role } from './roles.ts'
-import { PROBATION_CHECKLIST, PROBATION_NOTICE_DAYS, probationLine, probationsDue } from './probation.ts'
 
 /**
  * Reminders: what is due for whom, and when it may be sent. Pure, shared by the server's daily
@@ -13,7 +12,8 @@ import { PROBATION_CHECKLIST, PROBATION_NOTICE_DAYS, probationLine, probationsDu
  *   day is announced exactly once, one to seven days ahead.
  * - 预备期满: under the same setting (both are the branch's party dates), a secretary hears of each
  *   预备党员 of the branch (an administrator: of the organisation) once, from 30 days before the
- *   probation ends, with the steps of 转正 (probation.ts).
+ *   probation ends, with the steps of 转正 (probation.ts: kept out of this module, which the app's
+ *   首页 loads, and added to the job's reminders by the server).
  * - 本月尚未记录学习: gentle, opt-in, once a month from the 20th if nothing was recorded that month.
  * - 未同步超过24小时: only the phone knows its unsynced changes, so this one is in-app only.
  * Nothing is sent in the member's quiet hours; a reminder due then waits until they end.
@@ -198,7 +198,6 @@ export function dueReminders({ now, people, prefs, studiedThisMonth, meetings = 
       })
     }
   }
-  out.push(...probationReminders(people, today, prefsOf))
   for (const p of people) {
     if (!prefsOf(p.id).meetingTomorrow) continue
     for (const m of meetingsTomorrow(meetings, p.id, today))
@@ -215,40 +214,6 @@ export function dueReminders({ now, people, prefs, studiedThisMonth, meetings = 
         title: '本月还没有学习记录',
         body: '学过的内容随手记一笔，月底台账自动生成。（可在“我的 › 提醒设置”中关闭）',
         url: '/study/new',
-      })
-    }
-  }
-  return out
-}
-
-/**
- * 预备期满, for each secretary of the branch and each administrator, from 30 days ahead until the
- * day: one reminder per probationer and end date (the key), sent once by the job's claim.
- */
-export function probationReminders(people: readonly ReminderPerson[], today: string, prefsOf: (id: string) => ReminderPrefs): Reminder[] {
-  const due = probationsDue(
-    people.map((p) => ({
-      id: p.id,
-      name: p.name,
-      status: p.status ?? 'full',
-      joinedPartyOn: p.joinedPartyOn,
-      fullMemberOn: p.fullMemberOn ?? null,
-    })),
-    today,
-  ).filter((d) => d.inDays >= 0 && d.inDays <= PROBATION_NOTICE_DAYS)
-  const out: Reminder[] = []
-  for (const d of due) {
-    const branch = people.find((p) => p.id === d.id)?.branchId ?? null
-    for (const p of people) {
-      if (!appliesTo('branchWeekAhead', p.role) || !prefsOf(p.id).branchWeekAhead) continue
-      if (p.role === 'secretary' && (branch === null || p.branchId !== branch)) continue
-      out.push({
-        userId: p.id,
-        kind: 'branchWeekAhead',
-        key: `probation:${d.id}:${d.endsOn}`,
-        title: probationLine(d),
-        body: `转正程序：${PROBATION_CHECKLIST.join('；')}。`,
-        url: '/training/branch',
       })
     }
   }

@@ -52,7 +52,8 @@ export async function recordOutsideTraining(
     db,
     ['outside_trainings'],
     async (w) => {
-      if (photos.length) await db.photo_blobs.bulkAdd(pendingPhotoRows({ kind: 'outside_trainings', id: row.id }, photos, photoIds, createdAt))
+      if (photos.length)
+        await db.photo_blobs.bulkAdd(pendingPhotoRows({ kind: 'outside_trainings', id: row.id }, photos, photoIds, createdAt))
       await w.put('outside_trainings', row, { ...f })
     },
     [db.photo_blobs],

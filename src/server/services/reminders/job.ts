@@ -2,6 +2,7 @@ import type { ExpressionBuilder, Kysely } from 'kysely'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Database } from '../../db/schema.ts'
 import { chinaToday } from '../../../core/domain/china-time.ts'
+import { probationReminders } from '../../../core/domain/probation.ts'
 import {
   dueReminders,
   maySendNow,
@@ -85,7 +86,9 @@ export async function runReminderJob(db: Kysely<Database>, push: PushService, no
     expectedIds: JSON.parse(m.expected_ids) as string[],
   }))
 
-  for (const reminder of dueReminders({ now, people, prefs, studiedThisMonth: studied, meetings })) {
+  const prefsFor = (id: string) => prefs.get(id) ?? DEFAULT_PREFS
+  const due = [...dueReminders({ now, people, prefs, studiedThisMonth: studied, meetings }), ...probationReminders(people, today, prefsFor)]
+  for (const reminder of due) {
     const targets = subsByUser.get(reminder.userId)
     if (!targets) continue
     report.due++
