@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  firstMonthOf,
   levelOf,
   monthsInARow,
   orgLifeMonths,
@@ -79,6 +80,21 @@ describe('the six-month watch', () => {
     // When nobody knows when the member started, nothing is judged (and nothing loops back for ever).
     expect(monthsInARow(new Set(), china('2026-01-15T09:00:00'), '')).toBe(0)
     expect(monthsInARow(new Set(), china('2026-01-15T09:00:00'), 'x')).toBe(0)
+  })
+
+  it("a member's first month is the first meeting they were expected at, never before the organisation started", () => {
+    const expected = [
+      { startsAt: china('2026-03-05T14:00:00').toISOString(), expectedIds: ['a', 'b'] },
+      { startsAt: china('2026-01-05T14:00:00').toISOString(), expectedIds: ['a'] },
+      { startsAt: china('2026-12-05T14:00:00').toISOString(), expectedIds: ['c'] },
+    ]
+    const now = china('2026-11-01T09:00:00')
+    expect(firstMonthOf('a', expected, now)).toBe('2026-01')
+    expect(firstMonthOf('b', expected, now)).toBe('2026-03')
+    expect(firstMonthOf('a', expected, now, '2026-02-10')).toBe('2026-02')
+    // Expected only at a meeting still to come, or nowhere: not judged yet.
+    expect(firstMonthOf('c', expected, now)).toBe('')
+    expect(firstMonthOf('d', expected, now)).toBe('')
   })
 
   it('months unpaid come from the dues records when there are any, and are not shown without', () => {

@@ -15,8 +15,9 @@ import type { MeetingType } from './meetings.ts'
  * Leave (请假), even approved, is not participation; a 补学 for it is.
  *
  * "Months in a row" are whole months counted back from the last finished month, never before the
- * member's first month (when they joined the organisation, or its records began). The current
- * month is not judged until it ends, but organisational life in it ends the run.
+ * member's first month (firstMonthOf: the first meeting they were expected at, not before the
+ * organisation's start). The current month is not judged until it ends, but organisational life
+ * in it ends the run.
  */
 
 export const WARN_FROM_MONTHS = 3
@@ -84,6 +85,28 @@ export function monthsInARow(months: ReadonlySet<string>, now: Date, firstMonth:
   let n = 0
   for (let k = previousMonth(current); k >= firstMonth && !months.has(k); k = previousMonth(k)) n++
   return n
+}
+
+/**
+ * The first month a member can be judged on, from the records: the month of the first meeting they
+ * were expected at (they were in the branch then), never before `since` (the organisation's or
+ * branch's start). '' when they have not been expected anywhere yet: nothing is judged.
+ */
+export function firstMonthOf(
+  memberId: string,
+  meetings: readonly { startsAt: string; expectedIds?: readonly string[]; deleted?: boolean }[],
+  now: Date,
+  since: string | null = null,
+): string {
+  let first = ''
+  for (const m of meetings) {
+    if (m.deleted || !m.expectedIds?.includes(memberId) || Date.parse(m.startsAt) > now.getTime()) continue
+    const k = monthKey(new Date(m.startsAt))
+    if (first === '' || k < first) first = k
+  }
+  if (first === '') return ''
+  const floor = since ? since.slice(0, 7) : ''
+  return floor > first ? floor : first
 }
 
 export type WatchLevel = 'none' | 'warning' | 'alert'

@@ -154,8 +154,7 @@ describe('我的学时', () => {
 
 describe('学时与党员管理 (the secretary)', () => {
   const person = (name: string): UserProfile => ({
-    // Not UUIDv7: the person's start is the organisation's (2026-01), not the day the id was made.
-    id: crypto.randomUUID(),
+    id: newId(),
     orgId: h.user.orgId,
     branchId: h.user.branchId,
     name,
@@ -172,9 +171,11 @@ describe('学时与党员管理 (the secretary)', () => {
   it('in the fourth quarter: who is short by name, the six-month watch, 预备期满 with the steps, training to confirm', async () => {
     const [zhang, li, zhao, wang] = [person('张三'), person('李四'), person('赵六'), person('王五')]
     await h.db.users.bulkPut([zhang, li, zhao, wang, { ...person('王书记'), id: h.user.id, role: 'secretary' }])
-    await h.db.meta.put({ key: 'org-started-on', value: '2026-01-01' })
-    const lesson = meeting('party_lesson', china('2026-07-15T09:00:00'), 120)
-    await h.db.meetings.put(lesson)
+    const everyone = [zhang, li, zhao, wang].map((p) => p.id)
+    // Everyone was expected from January (the watch judges from the first meeting one was expected at).
+    const january = { ...meeting('theme_day', china('2026-01-15T09:00:00'), 60), expectedIds: everyone }
+    const lesson = { ...meeting('party_lesson', china('2026-07-15T09:00:00'), 120), expectedIds: [...everyone, h.user.id] }
+    await h.db.meetings.bulkPut([january, lesson])
     // 张三 and 赵六 last came in July (3 months without: a warning); 李四 and 王五 never (10 months: the alert); 赵六 is exempt from 学时.
     await h.db.attendance.bulkPut([present(lesson, zhang.id), present(lesson, h.user.id), present(lesson, zhao.id)])
     const pending = outside(li.id, 300, null)
@@ -202,10 +203,11 @@ describe('学时与党员管理 (the secretary)', () => {
         ['王五', 'alert', '连续10个月'],
         // Exempt from 学时, not from organisational life.
         ['赵六', 'warning', '连续3个月'],
+        ['王书记', 'warning', '连续3个月'],
       ].sort(),
     )
     expect(page.findAll('[data-testid="watch-alert"]')[0]?.text()).toContain('第三十一条第六项')
-    // No dues in the app: no 党费 column (the secretary, whose record begins this month, is not judged).
+    // No dues in the app: no 党费 column.
     expect(page.get('[data-testid="watch-card"] thead').text()).not.toContain('党费')
 
     // By name (pinyin order of the locale), never by hours; the exempt member is not listed; no percentages.

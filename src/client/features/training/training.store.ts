@@ -12,7 +12,7 @@ import {
   type TrainingSettings,
   type TrainingYear,
 } from '../../../core/domain/training.ts'
-import { sixMonthWatch, type PaidMonthsOf, type WatchRow } from '../../../core/domain/lapse-watch.ts'
+import { firstMonthOf, sixMonthWatch, type PaidMonthsOf, type WatchRow } from '../../../core/domain/lapse-watch.ts'
 import { chinaToday } from '../../../core/domain/china-time.ts'
 import { managesBranch } from '../../../core/domain/authority.ts'
 import type { CompressedPhoto } from '../../photos/compress.ts'
@@ -27,12 +27,6 @@ const EMPTY: TrainingReply = { settings: DEFAULT_TRAINING_SETTINGS, custom: fals
 
 const writes = () => import('./training.repo.ts')
 const http = () => import('../../api/training-client.ts').then((m) => m.trainingApi)
-
-/** The China day a UUIDv7 was made (its first 48 bits are the Unix time in ms); null for anything else. */
-function idDay(id: string | undefined): string | null {
-  if (!id || id[14] !== '7') return null
-  return chinaToday(new Date(parseInt(id.slice(0, 8) + id.slice(9, 13), 16)))
-}
 
 /**
  * 学时 on this phone: the member's private progress, and for a secretary the branch's overview
@@ -98,10 +92,9 @@ export const useTrainingStore = defineStore('training', () => {
   const showShort = computed(() => inFourthQuarter(now.value))
   const short = computed(() => shortList(overview.value))
   const watch = computed<(WatchRow & { name: string })[]>(() => {
-    const first = (id: string) => [orgStarted.value ?? '', idDay(id) ?? ''].sort().at(-1)?.slice(0, 7) ?? ''
     const rows = sixMonthWatch({
       now: now.value,
-      members: members.value.map((p) => ({ id: p.id, firstMonth: first(p.id) })),
+      members: members.value.map((p) => ({ id: p.id, firstMonth: firstMonthOf(p.id, meetings.value, now.value, orgStarted.value) })),
       meetings: meetings.value,
       attendance: attendance.value,
       makeups: makeups.value,
