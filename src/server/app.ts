@@ -28,6 +28,7 @@ import { orgRoutes } from './routes/admin/org.ts'
 import { rosterRoutes } from './routes/admin/roster.ts'
 import { meetingRoutes } from './routes/meetings.ts'
 import { duesRoutes } from './routes/dues.ts'
+import { trainingRoutes } from './routes/training.ts'
 import { photoRoutes } from './routes/photos.ts'
 import { reminderRoutes } from './routes/reminders.ts'
 import { securityRoutes } from './routes/security.ts'
@@ -95,6 +96,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   rosterRoutes(app, opts.ctx)
   meetingRoutes(app, opts.ctx)
   duesRoutes(app, opts.ctx)
+  trainingRoutes(app, opts.ctx)
   photoRoutes(app, opts.ctx)
   reminderRoutes(app, opts.ctx)
   securityRoutes(app, opts.ctx)

@@ -7,6 +7,7 @@ import { createStudy } from '../../src/client/features/study/study.repo.ts'
 import { writeRow } from '../../src/client/db/write.ts'
 import { MUTATION_VERSION, type PullResponse, type PushResponse } from '../../src/core/sync/protocol.ts'
 import { SYNCED_TABLES } from '../../src/core/sync/tables.ts'
+import { SCHEMA_HEADER, SCHEMA_VERSION } from '../../src/core/sync/schema-version.ts'
 import { newId } from '../../src/core/ids.ts'
 import { createUser } from '../../src/server/repositories/organization.ts'
 import { DEFAULT_PREFS } from '../../src/core/domain/reminders.ts'
@@ -26,8 +27,9 @@ let org: Org
 type Who = 'anonymous' | 'member' | 'secretary' | 'admin' | 'otherBranchMember'
 const jars = new Map<Who, ReturnType<typeof cookieFetch>>()
 type Target = 'ownOfMember' | 'branchPeer' | 'otherBranch'
-const records: Record<'study_records' | 'oath_renewals' | 'reminder_settings', Record<Target, string>> = {
+const records: Record<'study_records' | 'oath_renewals' | 'reminder_settings' | 'outside_trainings', Record<Target, string>> = {
   study_records: { ownOfMember: '', branchPeer: '', otherBranch: '' },
+  outside_trainings: { ownOfMember: '', branchPeer: '', otherBranch: '' },
   oath_renewals: { ownOfMember: '', branchPeer: '', otherBranch: '' },
   reminder_settings: { ownOfMember: '', branchPeer: '', otherBranch: '' },
 }
@@ -68,6 +70,34 @@ beforeAll(async () => {
       },
       { date: '2026-11-20', createdAt: new Date().toISOString() },
     )
+    const t = newId()
+    const training = {
+      kind: 'party_school' as const,
+      title: `matrix-${target}`,
+      organiser: '县委党校',
+      startOn: '2026-11-01',
+      endOn: '2026-11-05',
+      minutes: 1800,
+      photoIds: [],
+      notes: '',
+      createdAt: new Date().toISOString(),
+    }
+    await writeRow(
+      d.db,
+      'outside_trainings',
+      {
+        id: t,
+        orgId: d.user.orgId,
+        branchId: d.user.branchId,
+        memberId: d.user.id,
+        ...training,
+        confirmedBy: null,
+        confirmedAt: null,
+        updatedAt: new Date().toISOString(),
+        deleted: false,
+      },
+      training,
+    )
     const prefs = { ...DEFAULT_PREFS, studyGap: true }
     await writeRow(
       d.db,
@@ -79,6 +109,7 @@ beforeAll(async () => {
     records.study_records[target] = r.id
     records.oath_renewals[target] = o
     records.reminder_settings[target] = d.user.id
+    records.outside_trainings[target] = t
   }
   await make('ownOfMember', org.memberA.phone)
   await make('branchPeer', org.memberA2.phone)
@@ -115,7 +146,8 @@ type Send = (who: Who, method: string, path: string, body: string | Blob | undef
 const fromJar: Send = (who, method, path, body, type) =>
   (jars.get(who) as ReturnType<typeof cookieFetch>)(server.url + path, {
     method,
-    headers: type === undefined ? {} : { 'content-type': type },
+    // As today's app: it knows every synced table (an older app is sent only the tables it knows).
+    headers: { [SCHEMA_HEADER]: String(SCHEMA_VERSION), ...(type === undefined ? {} : { 'content-type': type }) },
     body,
   })
 /** The cross-site request forgery test sends the same requests as a browser on some origin would. */
@@ -334,6 +366,19 @@ const ROUTE_MATRIX: Record<string, { run: (who: Who) => Promise<Response>; expec
     run: (w) => call(w, 'POST', '/api/admin/rules', { rules: null }),
     expect: { anonymous: 401, member: 403, secretary: 403, admin: 200, otherBranchMember: 403 },
   },
+  // 学时: the settings for everyone (each sees their own flags: tests/integration/training.test.ts); set by administrators.
+  'GET /api/org/training': {
+    run: (w) => call(w, 'GET', '/api/org/training'),
+    expect: { anonymous: 401, member: 200, secretary: 200, admin: 200, otherBranchMember: 200 },
+  },
+  'POST /api/admin/training': {
+    run: (w) => call(w, 'POST', '/api/admin/training', { settings: null }),
+    expect: { anonymous: 401, member: 403, secretary: 403, admin: 200, otherBranchMember: 403 },
+  },
+  'GET /api/training-ledger/:scope/:file': {
+    run: (w) => call(w, 'GET', `/api/training-ledger/${org.branchA}/2026.xlsx`),
+    expect: { anonymous: 401, member: 403, secretary: 200, admin: 200, otherBranchMember: 403 },
+  },
   // Photos: see visits.test.ts for who may upload and fetch a visit's photos; here a photo of no visit.
   'PUT /api/photos/:id': {
     run: (w) => call(w, 'PUT', `/api/photos/${newId()}?visit=${newId()}&offset=0&total=10`, new Blob([new Uint8Array(10)])),
@@ -438,6 +483,11 @@ const PEOPLE_MATRIX: Record<string, { run: (who: Who, id: string, branch: 'A' | 
     run: (w, id) => call(w, 'POST', `/api/admin/people/${id}/remove`, { reason: 'left', date: '2026-11-28' }),
     expect: adminOnlyNotSelf,
   },
+  // A cadre, or an old, frail or seriously ill member: marked by their branch's secretary or an administrator.
+  'POST /api/training/flags/:id': {
+    run: (w, id) => call(w, 'POST', `/api/training/flags/${id}`, { cadre: true, exempt: false }),
+    expect: { ...membersRefused, secretary: secretaryBranchOnly, admin: all(200) },
+  },
   'POST /api/admin/people/:id/sign-out': {
     run: (w, id) => call(w, 'POST', `/api/admin/people/${id}/sign-out`, {}),
     expect: adminOnlyNotSelf,
@@ -500,6 +550,11 @@ const TABLE_MATRIX: Record<
   followups: 'visits.test.ts',
   // 投诉建议: the author and administrators only, and who learns the author, in tests/integration/feedback.test.ts.
   feedback: 'feedback.test.ts',
+  // 其他培训: the member's own; the branch's secretary reads (and confirms: training.test.ts), never edits.
+  outside_trainings: {
+    ...ownRecordsRule,
+    attempt: (rowId) => ({ op: 'upsert', rowId, fields: { notes: `matrix ${Math.random()}` } }),
+  },
   // Branch names are organisation-wide; people are checked in the next test.
   branches: 'not-per-record',
   users: 'not-per-record',

@@ -14,6 +14,7 @@ import * as push from '../../src/core/contracts/push.ts'
 import * as reminders from '../../src/core/contracts/reminders.ts'
 import * as security from '../../src/core/contracts/security.ts'
 import * as sync from '../../src/core/contracts/sync.ts'
+import * as training from '../../src/core/contracts/training.ts'
 
 /**
  * Every API route is declared with its contract (src/core/contracts), so its input is validated
@@ -35,7 +36,7 @@ describe('REST contracts', () => {
     const api = [...new Set(server.app.apiRoutes.filter((r) => r.includes(' /api/')))].sort()
     const declared = [...contractRoutes(server.app)].sort()
     expect(declared).toEqual(api)
-    const contracts = [account, auth, calendar, dues, meetings, org, people, photos, privacy, push, reminders, security, sync]
+    const contracts = [account, auth, calendar, dues, meetings, org, people, photos, privacy, push, reminders, security, sync, training]
       .flatMap((m) => Object.values(m))
       .filter(isContract)
       .map((c) => `${c.method} ${c.path}`)

@@ -4,6 +4,10 @@ import { DEMO_ACCOUNTS, seedDemo } from '../../src/server/ops/demo-seed.ts'
 import { compliance, DEFAULT_RULES, rulesFor, type MeetingType } from '../../src/core/domain/meetings.ts'
 import { attendanceId } from '../../src/core/attendance-id.ts'
 import { chinaToday } from '../../src/core/domain/china-time.ts'
+import { NO_FLAGS, trainingYear } from '../../src/core/domain/training.ts'
+import { firstMonthOf, sixMonthWatch } from '../../src/core/domain/lapse-watch.ts'
+import { probationsDue } from '../../src/core/domain/probation.ts'
+import { trainingRecordsOf, trainingSettingsOf } from '../../src/server/services/training/training-data.ts'
 
 let server: TestServer
 const today = new Date()
@@ -45,7 +49,9 @@ describe('demo organisation', () => {
     }
     const attendance = await db.selectFrom('attendance').selectAll().where('branch_id', '=', branch.id).execute()
     for (const a of attendance) expect(a.id).toBe(attendanceId(a.meeting_id, a.member_id))
-    const statuses = attendance.map((a) => a.status)
+    // 梁国栋 has stopped coming (the six-month watch in the demo): her absences are apart.
+    const away = await db.selectFrom('users').select('id').where('name', '=', '梁国栋').executeTakeFirstOrThrow()
+    const statuses = attendance.filter((a) => a.member_id !== away.id).map((a) => a.status)
     expect(statuses.filter((s) => s === 'present').length).toBeGreaterThan(statuses.length / 2)
     expect(attendance.some((a) => a.status === 'leave' && a.leave_state === 'approved')).toBe(true)
     expect(statuses.filter((s) => s === 'absent')).toHaveLength(1)
@@ -102,6 +108,64 @@ describe('demo organisation', () => {
       .where('closed_at', 'is', null)
       .execute()
     expect(open).toHaveLength(1)
+  })
+
+  it('shows 学时 and the watch: about 26 of 32 for a member present all year, outside training to confirm, a probation ending, one member away', async () => {
+    const db = server.handle.db
+    const member = await db
+      .selectFrom('users')
+      .select(['id', 'org_id', 'branch_id'])
+      .where('phone', '=', DEMO_ACCOUNTS.member)
+      .executeTakeFirstOrThrow()
+    const { settings } = await trainingSettingsOf(db, member.org_id)
+    expect(settings).toEqual({ types: ['party_lesson', 'theme_day', 'study_group'], minutesPerHour: 45 })
+    const records = await trainingRecordsOf(db, member.org_id, [member.id])
+    const year = trainingYear(
+      { memberId: member.id, year: Number(chinaToday(today).slice(0, 4)), settings, ...records, now: today },
+      NO_FLAGS,
+    )
+    expect(year.required).toBe(32)
+    expect(year.items.length).toBeGreaterThan(0)
+    const pending = await db.selectFrom('outside_trainings').selectAll().where('member_id', '=', member.id).execute()
+    expect(pending.map((t) => t.confirmed_at)).toEqual([null])
+
+    const people = await db
+      .selectFrom('users')
+      .select(['id', 'name', 'status', 'joined_party_on', 'full_member_on'])
+      .where('branch_id', '=', member.branch_id)
+      .execute()
+    const due = probationsDue(
+      people.map((p) => ({ id: p.id, name: p.name, status: p.status, joinedPartyOn: p.joined_party_on, fullMemberOn: p.full_member_on })),
+      chinaToday(today),
+    )
+    expect(due.map((d) => d.inDays)).toEqual([20])
+
+    const meetings = (
+      await db
+        .selectFrom('meetings')
+        .select(['id', 'type', 'starts_at', 'expected_ids'])
+        .where('branch_id', '=', member.branch_id)
+        .execute()
+    ).map((m) => ({ id: m.id, type: m.type, startsAt: m.starts_at, expectedIds: JSON.parse(m.expected_ids) as string[] }))
+    const attendance = await db
+      .selectFrom('attendance')
+      .select(['meeting_id', 'member_id', 'status'])
+      .where('branch_id', '=', member.branch_id)
+      .execute()
+    const started = await db
+      .selectFrom('branches')
+      .select('started_on')
+      .where('id', '=', member.branch_id ?? '')
+      .executeTakeFirstOrThrow()
+    const watch = sixMonthWatch({
+      now: today,
+      members: people.map((p) => ({ id: p.id, firstMonth: firstMonthOf(p.id, meetings, today, started.started_on) })),
+      meetings,
+      attendance: attendance.map((a) => ({ meetingId: a.meeting_id, memberId: a.member_id, status: a.status })),
+      makeups: [],
+    }).filter((w) => w.level !== 'none')
+    // The administrator placed in the branch was never expected at its meetings: not judged.
+    expect(watch.map((w) => [people.find((p) => p.id === w.memberId)?.name, w.noOrgLife, w.level])).toEqual([['梁国栋', 4, 'warning']])
   })
 })
 

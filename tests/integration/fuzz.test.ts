@@ -123,13 +123,31 @@ const duesFields = fc.record(
   },
   { requiredKeys: [] },
 )
+const trainingFields = fc.record(
+  {
+    kind: fc.oneof(fc.constantFrom('party_school', 'online', 'x'), value),
+    title: fc.oneof(fc.string({ maxLength: 60 }), value),
+    organiser: fc.oneof(fc.string({ maxLength: 60 }), value),
+    startOn: fc.oneof(fc.constantFrom('2026-11-01', '2026-02-30', '2999-01-01'), value),
+    endOn: fc.oneof(fc.constantFrom('2026-11-02', '2025-01-01', '2999-01-01'), value),
+    minutes: fc.oneof(fc.integer({ min: -5, max: 20000 }), value),
+    photoIds: fc.oneof(fc.array(uuidish, { maxLength: 7 }), value),
+    notes: fc.oneof(fc.string(), value),
+    confirmed: fc.oneof(fc.boolean(), value),
+    createdAt: fc.oneof(fc.constant(new Date().toISOString()), value),
+  },
+  { requiredKeys: [] },
+)
 const mutation = fc.record(
   {
     id: uuidish,
-    table: fc.oneof(fc.constantFrom('study_records', 'users', 'mutations', 'feedback', 'dues_profiles', 'dues_payments'), value),
+    table: fc.oneof(
+      fc.constantFrom('study_records', 'users', 'mutations', 'feedback', 'dues_profiles', 'dues_payments', 'outside_trainings'),
+      value,
+    ),
     op: fc.oneof(fc.constantFrom('upsert', 'delete'), value),
     rowId: uuidish,
-    fields: fc.oneof(studyFields, feedbackShaped, duesFields, value),
+    fields: fc.oneof(studyFields, feedbackShaped, duesFields, trainingFields, value),
     base: fc.oneof(fc.record({ notes: value }), value),
     clientTime: fc.oneof(fc.string({ maxLength: 30 }), value),
     v: fc.oneof(fc.constantFrom(1, 0, 2, 99), value),
@@ -338,6 +356,47 @@ const ROUTES: Record<
       .map(([scope, year]) => `/api/dues-ledger/${encodeURIComponent(scope)}/${encodeURIComponent(year)}.xlsx`),
     as: 'admin',
   },
+  'GET /api/org/training': { method: 'GET', url: fc.constant('/api/org/training') },
+  'POST /api/admin/training': {
+    method: 'POST',
+    url: fc.constant('/api/admin/training'),
+    body: bodyFor(
+      fc.record(
+        {
+          settings: fc.oneof(
+            fc.constant(null),
+            fc.record(
+              {
+                types: fc.oneof(fc.array(fc.oneof(fc.constantFrom('party_lesson', 'theme_day', 'x'), value), { maxLength: 14 }), value),
+                minutesPerHour: fc.oneof(fc.constantFrom(45, 60, 50, 0, -45), value),
+                extra: value,
+              },
+              { requiredKeys: [] },
+            ),
+            value,
+          ),
+        },
+        { requiredKeys: [] },
+      ),
+    ),
+    as: 'admin',
+  },
+  'POST /api/training/flags/:id': {
+    method: 'POST',
+    url: personUrl('').map((u) => u.replace('/api/admin/people/', '/api/training/flags/')),
+    body: bodyFor(
+      fc.record({ cadre: fc.oneof(fc.boolean(), value), exempt: fc.oneof(fc.boolean(), value), extra: value }, { requiredKeys: [] }),
+    ),
+    as: 'admin',
+  },
+  'GET /api/training-ledger/:scope/:file': {
+    method: 'GET',
+    url: fc
+      .tuple(fc.oneof(uuidish, fc.constant('leadership')), fc.oneof(fc.constantFrom('2026', '1999', '9999'), fc.string({ maxLength: 8 })))
+      .filter(([a, b]) => !/[\ud800-\udfff]/.test(a + b))
+      .map(([scope, year]) => `/api/training-ledger/${encodeURIComponent(scope)}/${encodeURIComponent(year)}.xlsx`),
+    as: 'admin',
+  },
   'POST /api/admin/rules': {
     method: 'POST',
     url: fc.constant('/api/admin/rules'),
@@ -543,6 +602,8 @@ async function fingerprint(): Promise<string> {
         'dues_profiles',
         'dues_payments',
         'dues_paid_months',
+        'outside_trainings',
+        'training_profiles',
       ] as const
     ).map((t) =>
       t === 'audit_log'

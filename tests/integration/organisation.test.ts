@@ -333,7 +333,17 @@ describe('audit log and personal data', () => {
     const res = await get(me, '/api/me/export.xlsx')
     const wb = new ExcelJS.Workbook()
     await wb.xlsx.load(await res.arrayBuffer())
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['个人信息', '学习记录', '重温入党誓词', '组织关系', '党费'])
+    expect(wb.worksheets.map((w) => w.name)).toEqual([
+      '个人信息',
+      '学习记录',
+      '重温入党誓词',
+      '组织关系',
+      '投诉建议',
+      '同意记录',
+      '党费',
+      '学时',
+      '其他培训',
+    ])
     expect(wb.getWorksheet('学习记录')?.getRow(2).getCell(3).value).toBe('调动前的学习（补充）')
   })
 

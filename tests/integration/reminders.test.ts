@@ -204,6 +204,53 @@ describe('meeting tomorrow', () => {
   })
 })
 
+describe('预备期满', () => {
+  it("reminds the branch's secretary once, from 30 days before the probation ends, with the steps, outside quiet hours", async () => {
+    // 李四 is a 预备党员 admitted on 2025-12-20 (in this test only): the probation ends on 2026-12-20.
+    await server.handle.db
+      .updateTable('users')
+      .set({ status: 'probationary', joined_party_on: '2025-12-20' })
+      .where('id', '=', org.memberA2.id)
+      .execute()
+    try {
+      const probation = (name: string) => endpoint.for(name).filter((n) => n.tag.startsWith('branchWeekAhead-probation'))
+      await run(china('2026-11-19T10:00:00'))
+      expect(probation('secretaryA')).toEqual([])
+      // Quiet hours of the secretary: held, then sent once they end.
+      await server.handle.db
+        .insertInto('reminder_settings')
+        .values({
+          id: org.secretaryA.id,
+          org_id: org.orgId,
+          ...{ birthday: 1, branch_week_ahead: 1, meeting_tomorrow: 1, study_gap: 0, unsynced: 1 },
+          quiet_start: '09:00',
+          quiet_end: '11:00',
+          updated_at: new Date().toISOString(),
+          seq: 0,
+        })
+        .execute()
+      await run(china('2026-11-20T10:00:00'))
+      expect(probation('secretaryA')).toEqual([])
+      await run(china('2026-11-20T11:05:00'))
+      await run(china('2026-11-21T11:05:00'))
+      const sent = probation('secretaryA')
+      expect(sent).toHaveLength(1)
+      expect(sent[0]?.title).toBe('李四 12月20日预备期满（还有30天）')
+      expect(sent[0]?.body).toContain('支部大会讨论表决')
+      expect(sent[0]?.url).toBe('/training/branch')
+      // Nobody else in the branch, nobody of the other branch.
+      for (const name of ['memberA', 'memberA2', 'memberB']) expect(probation(name)).toEqual([])
+    } finally {
+      await server.handle.db
+        .updateTable('users')
+        .set({ status: 'full', joined_party_on: '2010-12-03' })
+        .where('id', '=', org.memberA2.id)
+        .execute()
+      await server.handle.db.deleteFrom('reminder_settings').where('id', '=', org.secretaryA.id).execute()
+    }
+  })
+})
+
 describe('subscriptions', () => {
   it('refuses an endpoint that is not a push service, in Chinese', async () => {
     const jar = await signIn(server, org.memberA2.phone)

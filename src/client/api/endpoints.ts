@@ -11,6 +11,9 @@ import { SCHEMA_HEADER, SCHEMA_VERSION } from '../../core/sync/schema-version.ts
 
 export type { DeviceSession } from '../../core/contracts/account.ts'
 
+/** The upload's query parameter naming what the photo belongs to. */
+const OWNER_PARAM = { visits: 'visit', meetings: 'meeting', outside_trainings: 'training' } as const
+
 /**
  * Typed API calls, one per endpoint, typed from the routes' contracts (core/contracts; the sync
  * calls: docs/sync.md). Push and pull tell the server which tables and fields this app
@@ -40,9 +43,16 @@ export function endpoints(http: HttpClient, opts: { schemaVersion?: number } = {
     activate: (body: BodyOf<typeof auth.activate>) => http.post<ResponseOf<typeof auth.activate>>('/api/auth/activate', body),
     rules: () => http.get<ResponseOf<typeof meetings.rules>>('/api/org/rules'),
     photoStatus: (id: string) => http.get<ResponseOf<typeof photos.photoStatus>>(`/api/photos/${encodeURIComponent(id)}/status`),
-    uploadPhotoChunk: (id: string, ownerId: string, offset: number, total: number, chunk: Blob, owner: 'visits' | 'meetings' = 'visits') =>
+    uploadPhotoChunk: (
+      id: string,
+      ownerId: string,
+      offset: number,
+      total: number,
+      chunk: Blob,
+      owner: 'visits' | 'meetings' | 'outside_trainings' = 'visits',
+    ) =>
       http.put<ResponseOf<typeof photos.uploadPhotoChunk>>(
-        `/api/photos/${encodeURIComponent(id)}?${owner === 'meetings' ? 'meeting' : 'visit'}=${encodeURIComponent(ownerId)}&offset=${offset}&total=${total}`,
+        `/api/photos/${encodeURIComponent(id)}?${OWNER_PARAM[owner]}=${encodeURIComponent(ownerId)}&offset=${offset}&total=${total}`,
         chunk,
       ),
     push: (body: BodyOf<typeof sync.push>) => http.post<ResponseOf<typeof sync.push>>('/api/sync/push', body, schema),

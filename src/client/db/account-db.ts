@@ -10,6 +10,7 @@ import type {
   Makeup,
   Meeting,
   OathRenewal,
+  OutsideTraining,
   ReminderSettings,
   StudyRecord,
   UserProfile,
@@ -35,8 +36,8 @@ export interface RejectedEntry {
   at: string
 }
 
-/** What a photo belongs to: a visit or a meeting (the synced table whose row lists it). */
-export type PhotoOwnerKind = 'visits' | 'meetings'
+/** What a photo belongs to: a visit, a meeting or an outside training's certificate (the synced table whose row lists it). */
+export type PhotoOwnerKind = 'visits' | 'meetings' | 'outside_trainings'
 
 /** A photo kept on the phone until uploaded (and after, until the member frees the space). Never synced by pull. */
 export interface PhotoBlob {
@@ -93,6 +94,7 @@ export class AccountDb extends Dexie implements SyncedStores {
   feedback!: Table<Feedback, string>
   dues_profiles!: Table<DuesProfile, string>
   dues_payments!: Table<DuesPayment, string>
+  outside_trainings!: Table<OutsideTraining, string>
   photo_blobs!: Table<PhotoBlob, string>
   users!: Table<UserProfile, string>
   branches!: Table<Branch, string>
@@ -147,6 +149,8 @@ export class AccountDb extends Dexie implements SyncedStores {
       dues_profiles: 'id, branchId',
       dues_payments: 'id, memberId, branchId, receivedOn',
     })
+    // 学时: 其他培训 (outside training with its certificate photos).
+    this.version(9).stores({ outside_trainings: 'id, memberId, endOn' })
   }
 }
 

@@ -9,6 +9,7 @@ import {
   followupFields,
   householdFields,
   makeupFields,
+  outsideTrainingFields,
   meetingFields,
   oathRenewalFields,
   reminderSettingsFields,
@@ -56,6 +57,7 @@ const ORDER: WritableTable[] = [
   'feedback',
   'dues_profiles',
   'dues_payments',
+  'outside_trainings',
 ]
 
 /** The rows this person wrote (or, for managers, keeps) that the server would accept from them again. */
@@ -79,6 +81,7 @@ export async function rememberAuthored(db: AccountDb, me: SessionUser): Promise<
     meetings: (r) => typeof r.signKey === 'string' && manages(r.branchId),
     attendance: (r) => r.memberId === me.id || r.markedBy === me.id,
     makeups: (r) => r.memberId === me.id || r.confirmedBy === me.id,
+    outside_trainings: (r) => r.memberId === me.id || r.confirmedBy === me.id,
     households: (r) => manages(r.branchId),
     visits: (r) => r.createdBy === me.id,
     followups: (r) => recorded.has(String(r.visitId)) || (r.closedAt !== null && r.ownerId === me.id),
@@ -217,9 +220,10 @@ export async function refillRemembered(db: AccountDb): Promise<number> {
           }
           break
         case 'makeups':
+        case 'outside_trainings':
           if (!onServer && row.memberId === saved.me) {
             await put()
-            await queueFirst(table, row, pick(row, keysOf(makeupFields)))
+            await queueFirst(table, row, pick(row, keysOf(table === 'makeups' ? makeupFields : outsideTrainingFields)))
           }
           if (row.confirmedBy === saved.me && (!now || !now.confirmedBy)) await queue(table, row, { confirmed: true }, row.confirmedAt)
           break

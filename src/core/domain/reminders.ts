@@ -1,6 +1,6 @@
 import { anniversaryIn, daysBetween, nextPoliticalBirthday, politicalBirthdayToday } from './political-birthday.ts'
 import { chinaToday } from './china-time.ts'
-import type { Role } from './roles.ts'
+import type { MemberStatus, Role } from './roles.ts'
 import type { Channel } from './reminder-channels.ts'
 
 /**
@@ -11,6 +11,10 @@ import type { Channel } from './reminder-channels.ts'
  * - 支部政治生日预告: every Monday, a secretary (and administrator with a branch) hears of the
  *   branch's political birthdays in the following seven days (Tuesday to next Monday): every
  *   day is announced exactly once, one to seven days ahead.
+ * - 预备期满: under the same setting (both are the branch's party dates), a secretary hears of each
+ *   预备党员 of the branch (an administrator: of the organisation) once, from 30 days before the
+ *   probation ends, with the steps of 转正 (probation.ts: kept out of this module, which the app's
+ *   首页 loads, and added to the job's reminders by the server).
  * - 本月尚未记录学习: gentle, opt-in, once a month from the 20th if nothing was recorded that month.
  * - 未同步超过24小时: only the phone knows its unsynced changes, so this one is in-app only.
  * Nothing is sent in the member's quiet hours; a reminder due then waits until they end.
@@ -35,8 +39,8 @@ export interface ReminderKindInfo {
 export const REMINDER_INFO: Record<ReminderKind, ReminderKindInfo> = {
   birthday: { label: '我的政治生日', hint: '当天上午收到祝福和入党誓词', push: true, defaultOn: true },
   branchWeekAhead: {
-    label: '支部政治生日预告',
-    hint: '每周一提前告知未来七天过政治生日的党员',
+    label: '支部政治生日与转正提醒',
+    hint: '每周一提前告知未来七天过政治生日的党员；预备党员预备期满前30天提醒转正程序',
     roles: ['secretary', 'admin'],
     push: true,
     defaultOn: true,
@@ -111,6 +115,9 @@ export interface ReminderPerson {
   role: Role
   branchId: string | null
   joinedPartyOn: string | null
+  /** For 预备期满: 预备党员 without a 转正日期. */
+  status?: MemberStatus
+  fullMemberOn?: string | null
 }
 
 export interface Reminder {

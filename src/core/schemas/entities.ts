@@ -447,3 +447,51 @@ export const DuesPayment = v.object({
   deleted: v.boolean(),
 })
 export type DuesPayment = v.InferOutput<typeof DuesPayment>
+/** 其他培训: organised training outside the branch's meetings (党校轮训, an online course the organ assigned). */
+export const OUTSIDE_TRAINING_KINDS = ['party_school', 'online', 'other'] as const
+export type OutsideTrainingKind = (typeof OUTSIDE_TRAINING_KINDS)[number]
+export const OUTSIDE_TRAINING_KIND_LABELS: Record<OutsideTrainingKind, string> = {
+  party_school: '党校培训',
+  online: '网络培训（组织安排）',
+  other: '其他组织安排的培训',
+}
+
+/**
+ * 其他培训 a member records for themselves, with the certificate photographed; the branch's
+ * secretary confirms it (only then it counts as 学时). Seen by the member, the secretary and administrators.
+ */
+export const outsideTrainingFields = {
+  kind: titled('培训类型', v.picklist(OUTSIDE_TRAINING_KINDS, '请选择培训类型')),
+  title: v.pipe(
+    v.string('培训名称应为文本'),
+    v.trim(),
+    v.minLength(1, '请填写培训名称'),
+    v.maxLength(200, '培训名称最多 200 字'),
+    v.title('培训名称'),
+  ),
+  organiser: Text(100, '举办单位'),
+  startOn: titled('开始日期', IsoDate),
+  endOn: titled('结束日期', IsoDate),
+  minutes: v.pipe(
+    v.number('培训时长应为数字'),
+    v.integer('培训时长应为整数分钟'),
+    v.minValue(1, '培训时长至少 1 分钟'),
+    v.maxValue(200 * 60, '培训时长不能超过 200 小时'),
+    v.title('培训时长'),
+  ),
+  photoIds: IdList(5, '证书照片'),
+  notes: Text(2000, '备注'),
+  createdAt: titled('创建时间', Timestamp),
+}
+export const OutsideTraining = v.object({
+  id: Uuid,
+  orgId: Uuid,
+  branchId: v.nullable(Uuid),
+  memberId: Uuid,
+  ...outsideTrainingFields,
+  confirmedBy: v.nullable(Uuid),
+  confirmedAt: v.nullable(Timestamp),
+  updatedAt: Timestamp,
+  deleted: v.boolean(),
+})
+export type OutsideTraining = v.InferOutput<typeof OutsideTraining>

@@ -11,6 +11,7 @@ import {
   Makeup,
   Meeting,
   OathRenewal,
+  OutsideTraining,
   ReminderSettings,
   StudyRecord,
   UserProfile,
@@ -34,6 +35,7 @@ const ENTITIES: Record<SyncedTable, v.ObjectSchema<v.ObjectEntries, undefined>> 
   feedback: Feedback,
   dues_profiles: DuesProfile,
   dues_payments: DuesPayment,
+  outside_trainings: OutsideTraining,
 }
 
 /** FNV-1a over the UTF-16 code units, twice (two offsets): a fingerprint, not a secret. */

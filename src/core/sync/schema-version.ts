@@ -201,8 +201,31 @@ export const SCHEMA_HISTORY: readonly SchemaStep[] = [
       ],
     },
   },
-  // Version 4 is reserved for 学时 (built alongside): replaced by its step at merge.
-  { version: 4, note: 'reserved (学时)', added: {} },
+  {
+    version: 4,
+    note: '其他培训 (outside training with its certificate, confirmed by the secretary) for 学时',
+    added: {
+      outside_trainings: [
+        'id',
+        'orgId',
+        'branchId',
+        'memberId',
+        'kind',
+        'title',
+        'organiser',
+        'startOn',
+        'endOn',
+        'minutes',
+        'photoIds',
+        'notes',
+        'createdAt',
+        'confirmedBy',
+        'confirmedAt',
+        'updatedAt',
+        'deleted',
+      ],
+    },
+  },
   {
     version: 5,
     note: '投诉建议 (feedback); a household records whether and by whom it was told (告知)',

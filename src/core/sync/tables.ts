@@ -9,6 +9,7 @@ import type {
   Makeup,
   Meeting,
   OathRenewal,
+  OutsideTraining,
   ReminderSettings,
   StudyRecord,
   UserProfile,
@@ -31,6 +32,7 @@ export const SYNCED_TABLES = [
   'feedback',
   'dues_profiles',
   'dues_payments',
+  'outside_trainings',
 ] as const
 export type SyncedTable = (typeof SYNCED_TABLES)[number]
 
@@ -49,6 +51,7 @@ export interface SyncedRows {
   feedback: Feedback
   dues_profiles: DuesProfile
   dues_payments: DuesPayment
+  outside_trainings: OutsideTraining
 }
 
 /**
@@ -82,6 +85,8 @@ export const WRITABLE = {
   dues_profiles: { mergeText: [] as const },
   /** 党费 receipts: recorded (or voided) by the branch's 收缴员 or secretary; never edited. */
   dues_payments: { mergeText: [] as const },
+  /** 其他培训 by the member (with the certificate photo); confirmed by the branch's secretary. */
+  outside_trainings: { mergeText: ['notes'] as const },
 } as const
 
 export type WritableTable = keyof typeof WRITABLE

@@ -5,7 +5,7 @@ import type { MeetingType } from '../../core/domain/meetings.ts'
 import type { ReminderKind } from '../../core/domain/reminders.ts'
 import type { Channel } from '../../core/domain/reminder-channels.ts'
 import type { MembershipEventKind } from '../../core/schemas/people.ts'
-import type { Attendance } from '../../core/schemas/entities.ts'
+import type { Attendance, OutsideTrainingKind } from '../../core/schemas/entities.ts'
 import type { DuesCategory, DuesKind, DuesMethod } from '../../core/domain/dues-rules.ts'
 
 /**
@@ -28,6 +28,8 @@ export interface OrganizationTable {
   rules: string | null
   /** 1: the demo organisation (its administrators are not required to enrol two-factor login). */
   demo: Generated<number>
+  /** JSON TrainingSettings (学时); null: the defaults. */
+  training: string | null
 }
 export interface BranchTable {
   id: string
@@ -331,7 +333,7 @@ export interface PhotoTable {
   id: string
   org_id: string
   /** 'visits' or 'meetings': what the photo belongs to (its id is in owner_id). */
-  owner_table: 'visits' | 'meetings'
+  owner_table: 'visits' | 'meetings' | 'outside_trainings'
   owner_id: string
   uploader_id: string
   mime: string
@@ -339,6 +341,38 @@ export interface PhotoTable {
   received: number
   complete: number
   created_at: string
+}
+
+/** A member's training flags (学时): 乡科级及以下干部, 年老体弱、患有重病. Set by the secretary or an administrator. */
+export interface TrainingProfileTable {
+  user_id: string
+  org_id: string
+  cadre: number
+  exempt: number
+  updated_by: string
+  updated_at: string
+}
+/** 其他培训 (synced): outside training with its certificate photos, confirmed by the branch's secretary. */
+export interface OutsideTrainingTable {
+  id: string
+  org_id: string
+  branch_id: string | null
+  member_id: string
+  kind: OutsideTrainingKind
+  title: string
+  organiser: string
+  start_on: string
+  end_on: string
+  minutes: number
+  /** JSON array of photo ids. */
+  photo_ids: string
+  notes: string
+  confirmed_by: string | null
+  confirmed_at: string | null
+  created_at: string
+  updated_at: string
+  deleted: number
+  seq: number
 }
 
 /** Login and activation attempts per address or account in a one-minute window (shared by all processes). */
@@ -477,4 +511,6 @@ export interface Database {
   dues_profiles: DuesProfileTable
   dues_payments: DuesPaymentTable
   dues_paid_months: DuesPaidMonthTable
+  training_profiles: TrainingProfileTable
+  outside_trainings: OutsideTrainingTable
 }

@@ -190,6 +190,7 @@ export async function seedDemo(db: Kysely<Database>, today = new Date()): Promis
         started,
         today,
       )
+    await seedTraining(trx, orgId, people, today)
   })
 }
 
@@ -543,5 +544,108 @@ async function seedDues(
       await pay(p, 'monthly', [m], day > today ? today : day, base, monthlyDue('in_service', base, m).dueFen)
     }
     if (p.index === 3) await pay(p, 'special', [], `${addMonths(month, -2)}-15`, null, 20000, '自愿交纳特殊党费，支援灾区')
+  }
+}
+
+/**
+ * 学时 in the demo: the organisation counts 党课, 主题党日 and 中心组学习 at 45 minutes a 学时 (so a
+ * member present all year so far has about 26 of 32); in the first branch one member is a cadre
+ * (90 学时), one is marked frail, one had 党校 training confirmed, the demo member has an online
+ * course awaiting the secretary, one 预备党员's probation ends in 20 days, and one member has
+ * stopped coming for four months (the six-month watch warns).
+ */
+async function seedTraining(trx: Kysely<Database>, orgId: string, people: DemoPerson[], today: Date): Promise<void> {
+  await trx
+    .updateTable('organizations')
+    .set({ training: JSON.stringify({ types: ['party_lesson', 'theme_day', 'study_group'], minutesPerHour: 45 }) })
+    .where('id', '=', orgId)
+    .execute()
+  const byIndex = (i: number) => people.find((p) => p.index === i)
+  const secretary = byIndex(0)
+  const now = nowIso()
+  const flags: [number, { cadre: number; exempt: number }][] = [
+    [12, { cadre: 1, exempt: 0 }],
+    [27, { cadre: 0, exempt: 1 }],
+  ]
+  for (const [i, f] of flags) {
+    const p = byIndex(i)
+    if (p)
+      await trx
+        .insertInto('training_profiles')
+        .values({ user_id: p.id, org_id: orgId, ...f, updated_by: secretary?.id ?? p.id, updated_at: now })
+        .execute()
+  }
+  const day = (daysAgo: number) => chinaToday(new Date(today.getTime() - daysAgo * 86_400_000))
+  const training = async (
+    i: number,
+    t: { kind: 'party_school' | 'online'; title: string; organiser: string; from: number; to: number; minutes: number },
+    confirmed: boolean,
+  ) => {
+    const p = byIndex(i)
+    if (!p) return
+    await trx
+      .insertInto('outside_trainings')
+      .values({
+        id: newId(),
+        org_id: orgId,
+        branch_id: p.branchId,
+        member_id: p.id,
+        kind: t.kind,
+        title: t.title,
+        organiser: t.organiser,
+        start_on: day(t.from),
+        end_on: day(t.to),
+        minutes: t.minutes,
+        photo_ids: '[]',
+        notes: '',
+        confirmed_by: confirmed ? (secretary?.id ?? null) : null,
+        confirmed_at: confirmed ? new Date(today.getTime() - (t.to - 2) * 86_400_000).toISOString() : null,
+        created_at: new Date(today.getTime() - t.to * 86_400_000).toISOString(),
+        updated_at: now,
+        deleted: 0,
+        seq: await nextSeq(trx),
+      })
+      .execute()
+  }
+  await training(6, { kind: 'party_school', title: '县委党校党员轮训班', organiser: '县委党校', from: 124, to: 120, minutes: 1200 }, true)
+  await training(
+    3,
+    { kind: 'online', title: '网络培训：《中国共产党纪律处分条例》专题', organiser: '县直机关工委', from: 12, to: 10, minutes: 180 },
+    false,
+  )
+  // A 预备党员 admitted 345 days ago: the probation ends in 20 days.
+  const probationer = byIndex(24)
+  if (probationer)
+    await trx
+      .updateTable('users')
+      .set({ status: 'probationary', joined_party_on: day(345), full_member_on: null })
+      .where('id', '=', probationer.id)
+      .execute()
+  // One member has not come for four months: marked absent at every meeting since.
+  const away = byIndex(21)
+  const [y, m] = chinaToday(today).split('-').map(Number) as [number, number]
+  const since = new Date(Date.UTC(y, m - 1 - 4, 1)).toISOString()
+  if (away) {
+    const missed = await trx
+      .selectFrom('attendance')
+      .innerJoin('meetings', 'meetings.id', 'attendance.meeting_id')
+      .select('attendance.id')
+      .where('attendance.member_id', '=', away.id)
+      .where('meetings.starts_at', '>=', since)
+      .execute()
+    for (const a of missed)
+      await trx
+        .updateTable('attendance')
+        .set({
+          status: 'absent',
+          method: 'manual',
+          signed_at: null,
+          leave_reason: '',
+          leave_state: null,
+          marked_by: secretary?.id ?? null,
+          seq: await nextSeq(trx),
+        })
+        .where('id', '=', a.id)
+        .execute()
   }
 }

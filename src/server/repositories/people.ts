@@ -57,7 +57,7 @@ export async function membershipEvents(db: Kysely<Database>, userId: string) {
 
 /**
  * A removed person's own records and ways in: study records and oath renewals deleted (each a new
- * number, so every phone drops them) and their text blanked, reminders, push subscriptions and the
+ * number, so every phone drops them) and their text blanked, reminders, training flags, push subscriptions and the
  * calendar link gone, unused activation codes spent. Their sessions are signed out by the caller.
  */
 export async function eraseOwnData(trx: Kysely<Database>, id: string): Promise<void> {
@@ -73,6 +73,8 @@ export async function eraseOwnData(trx: Kysely<Database>, id: string): Promise<v
   }
   await trx.updateTable('study_records').set({ title: '', notes: '', source_url: '' }).where('owner_id', '=', id).execute()
   await trx.deleteFrom('reminder_settings').where('id', '=', id).execute()
+  // Training flags (年老体弱、患有重病 is about health): gone with the person; their confirmed training stays in the ledger, as 补学 does.
+  await trx.deleteFrom('training_profiles').where('user_id', '=', id).execute()
   await trx.deleteFrom('push_subscriptions').where('user_id', '=', id).execute()
   await trx.deleteFrom('calendar_feeds').where('user_id', '=', id).execute()
   // Reminder channels: the WeCom account and the delivery failures go with the person.

@@ -17,6 +17,7 @@ export async function personalRows(db: Kysely<Database>, userId: string) {
       'users.note',
       'users.created_at',
       'users.wecom_userid',
+      'users.org_id',
     ])
     .where('users.id', '=', userId)
     .executeTakeFirst()

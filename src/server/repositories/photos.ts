@@ -11,7 +11,7 @@ export async function photoRow(db: Kysely<Database>, id: string) {
 export interface NewPhoto {
   id: string
   orgId: string
-  ownerTable: 'visits' | 'meetings'
+  ownerTable: 'visits' | 'meetings' | 'outside_trainings'
   ownerId: string
   uploaderId: string
   total: number
@@ -68,4 +68,14 @@ export async function visitWithin(db: Kysely<Database>, id: string, scope: RowFi
 /** A meeting within `scope`: its branch and photos. */
 export async function meetingPhotosWithin(db: Kysely<Database>, id: string, scope: RowFilter<'meetings'>) {
   return db.selectFrom('meetings').select(['id', 'branch_id', 'photo_ids', 'deleted']).where('id', '=', id).where(scope).executeTakeFirst()
+}
+
+/** An outside training within `scope`: whose it is, its branch and certificate photos. */
+export async function trainingPhotosWithin(db: Kysely<Database>, id: string, scope: RowFilter<'outside_trainings'>) {
+  return db
+    .selectFrom('outside_trainings')
+    .select(['id', 'member_id', 'photo_ids', 'deleted', 'confirmed_at'])
+    .where('id', '=', id)
+    .where(scope)
+    .executeTakeFirst()
 }

@@ -22,6 +22,8 @@ import { formatChinaDateTime } from '../../core/domain/china-time.ts'
 import { FEEDBACK_CATEGORY_LABELS } from '../../core/schemas/entities.ts'
 import { CONSENT_LABELS, type ConsentKind } from '../../core/domain/privacy-notice.ts'
 import { DUES_CATEGORY_LABELS, DUES_KIND_LABELS, DUES_METHOD_LABELS, monthLabel } from '../../core/domain/dues-rules.ts'
+import { TRAINING_SOURCE_LABELS, hoursOf } from '../../core/domain/training.ts'
+import { personalTraining } from '../services/training/training-data.ts'
 
 /** Activation with a one-time code, the member's own devices, and their own data to take away. */
 export function accountRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -213,6 +215,45 @@ export function accountRoutes(app: FastifyInstance, ctx: AppContext): void {
       )
       dues.getColumn('amount').numFmt = '#,##0.00'
       dues.getRow(1).font = { bold: true }
+      const hours = wb.addWorksheet('学时')
+      hours.columns = [
+        { header: '年度', key: 'year', width: 8 },
+        { header: '日期', key: 'date', width: 12 },
+        { header: '来源', key: 'source', width: 10 },
+        { header: '内容', key: 'title', width: 40 },
+        { header: '时长（分钟）', key: 'minutes', width: 12 },
+        { header: '学时', key: 'hours', width: 10 },
+      ]
+      const per = data.training.minutesPerHour
+      for (const y of data.training.years) {
+        hours.addRows(
+          y.items.map((i) => ({
+            year: y.year,
+            date: i.date,
+            source: TRAINING_SOURCE_LABELS[i.source],
+            title: i.title,
+            minutes: i.minutes,
+            hours: hoursOf(i.minutes, per),
+          })),
+        )
+        hours.addRow({
+          year: y.year,
+          title: `${y.year}年合计（每学时${per}分钟）${y.required === null ? '，不作硬性要求' : `，年度要求${y.required}学时`}`,
+          minutes: y.minutes,
+          hours: y.hours,
+        })
+      }
+      const outside = wb.addWorksheet('其他培训')
+      outside.columns = [
+        { header: '培训名称', key: 'title', width: 36 },
+        { header: '举办单位', key: 'organiser', width: 20 },
+        { header: '开始日期', key: 'startOn', width: 12 },
+        { header: '结束日期', key: 'endOn', width: 12 },
+        { header: '时长（分钟）', key: 'minutes', width: 12 },
+        { header: '确认', key: 'confirmed', width: 10 },
+        { header: '备注', key: 'notes', width: 40 },
+      ]
+      outside.addRows(data.training.outsideTrainings.map((o) => ({ ...o, confirmed: o.confirmedAt ? '已确认' : '待确认' })))
       info.getRow(1).font = { bold: true }
       study.getRow(1).font = { bold: true }
       await audit(ctx.db, request, viewer, 'export_personal', viewer.id, '导出本人全部数据（xlsx）')
@@ -281,5 +322,6 @@ async function personalData(ctx: AppContext, userId: string) {
       profile: duesProfile ? { ...duesProfile, baseFen: duesProfile.baseFen === null ? null : Number(duesProfile.baseFen) } : null,
       payments: duesPayments.map((r) => ({ ...r, months: JSON.parse(r.months) as string[], amountFen: Number(r.amountFen) })),
     },
+    training: await personalTraining(ctx.read, p.org_id, userId),
   }
 }

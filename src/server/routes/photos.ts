@@ -15,11 +15,13 @@ import {
   removeUnfinished,
   setReceived,
   startUpload,
+  trainingPhotosWithin,
   visitWithin,
 } from '../repositories/photos.ts'
 import { route } from './route.ts'
 import { meetingScope } from '../sync/tables/meetings.ts'
 import { visitScope } from '../sync/tables/visits.ts'
+import { outsideTrainingScope } from '../sync/tables/outside-trainings.ts'
 import { managesBranch } from '../../core/domain/authority.ts'
 import type { Viewer } from '../lib/viewer.ts'
 import { DEFAULT_RETENTION } from '../../core/domain/retention.ts'
@@ -174,11 +176,18 @@ export function photoRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   const visibleVisit = (viewer: Viewer, visitId: string) => visitWithin(ctx.read, visitId, visitScope(viewer))
   const visibleMeeting = (viewer: Viewer, meetingId: string) => meetingPhotosWithin(ctx.read, meetingId, meetingScope(viewer))
+  const visibleTraining = (viewer: Viewer, id: string) => trainingPhotosWithin(ctx.read, id, outsideTrainingScope(viewer))
+  const visibleOwner = (viewer: Viewer, table: 'visits' | 'meetings' | 'outside_trainings', id: string) =>
+    table === 'meetings'
+      ? visibleMeeting(viewer, id)
+      : table === 'outside_trainings'
+        ? visibleTraining(viewer, id)
+        : visibleVisit(viewer, id)
   /** Who may add photos to what: those who went on a visit; those who manage a meeting. Returns the owner's photo list. */
   async function ownerFor(
     viewer: Viewer,
-    q: { visit?: string; meeting?: string },
-  ): Promise<{ table: 'visits' | 'meetings'; id: string; photoIds: string[] }> {
+    q: { visit?: string; meeting?: string; training?: string },
+  ): Promise<{ table: 'visits' | 'meetings' | 'outside_trainings'; id: string; photoIds: string[] }> {
     if (q.visit) {
       const visit = await visibleVisit(viewer, q.visit)
       if (!visit || visit.deleted === 1) throw new HttpError(404, 'not_found', '走访记录尚未同步或不存在')
@@ -191,7 +200,13 @@ export function photoRoutes(app: FastifyInstance, ctx: AppContext): void {
       if (!managesBranch(viewer, meeting.branch_id)) throw new HttpError(403, 'forbidden', '只有会议组织者可以上传会议照片')
       return { table: 'meetings', id: meeting.id, photoIds: idList(meeting.photo_ids) }
     }
-    throw new HttpError(400, 'validation', '请指明照片所属的走访或会议')
+    if (q.training) {
+      const training = await visibleTraining(viewer, q.training)
+      if (!training || training.deleted === 1) throw new HttpError(404, 'not_found', '培训记录尚未同步或不存在')
+      if (training.member_id !== viewer.id) throw new HttpError(403, 'forbidden', '只有本人可以上传培训证书')
+      return { table: 'outside_trainings', id: training.id, photoIds: idList(training.photo_ids) }
+    }
+    throw new HttpError(400, 'validation', '请指明照片所属的走访、会议或培训')
   }
 
   route(app, contracts.uploadPhotoChunk, {
@@ -258,8 +273,7 @@ export function photoRoutes(app: FastifyInstance, ctx: AppContext): void {
     access: 'viewer',
     handler: async ({ reply, viewer, params: { id } }) => {
       const row = await photoRow(ctx.read, id)
-      const visible =
-        row && (row.owner_table === 'meetings' ? await visibleMeeting(viewer, row.owner_id) : await visibleVisit(viewer, row.owner_id))
+      const visible = row && (await visibleOwner(viewer, row.owner_table, row.owner_id))
       if (!row || row.complete !== 1 || !visible) throw new HttpError(404, 'not_found', '照片不存在或尚未上传')
       return reply
         .header('content-type', row.mime)

@@ -12,6 +12,7 @@ import { closeFollowup, recordVisit, saveHousehold } from '../../../src/client/f
 import { declareDues, recordReceipt, voidReceipt } from '../../../src/client/features/dues/dues.repo.ts'
 import { addMonths, monthOf, quarterMonths, receiptNumber } from '../../../src/core/domain/dues-rules.ts'
 import { chinaToday } from '../../../src/core/domain/china-time.ts'
+import { confirmOutsideTraining, recordOutsideTraining } from '../../../src/client/features/training/training.repo.ts'
 import { signInLink, signToken, windowOf } from '../../../src/core/domain/sign-in-token.ts'
 import { attendanceToWire } from '../../../src/server/sync/tables/attendance.ts'
 import type { Meeting } from '../../../src/core/schemas/entities.ts'
@@ -119,6 +120,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   let closes = 0
   let feedbackSent = 0
   let feedbackAnswered = 0
+  let trainingsRecorded = 0
   // Mutations the server had recorded when it was restored: their records went with the restore
   // (what the phones still held came back as new mutations).
   const lostInRestore = new Set<string>()
@@ -488,6 +490,24 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
         const mine = (await d.db.oath_renewals.toArray()).filter((r) => !r.deleted && r.ownerId === d.user.id)
         if (mine.length && chance(rand, 0.3)) await deleteRow(d.db, 'oath_renewals', pick(rand, mine).id)
         else await recordOathRenewal(d.db, d.user, `2026-0${1 + Math.floor(rand() * 9)}-1${Math.floor(rand() * 9)}`)
+      } else if (roll < 0.73 && roll >= 0.715) {
+        // 其他培训: a member records one (offline, retried, on several phones of one person); a
+        // secretary confirms one of the branch's (refused visibly when its member has moved away).
+        if (d.user.role === 'secretary') {
+          const open = (await d.db.outside_trainings.toArray()).filter((t) => !t.deleted && !t.confirmedAt && t.memberId !== d.user.id)
+          if (open.length) await confirmOutsideTraining(d.db, d.user, pick(rand, open).id)
+        } else {
+          trainingsRecorded++
+          await recordOutsideTraining(d.db, d.user, {
+            kind: 'online',
+            title: `sim-${opts.seed}-training-${op}`,
+            organiser: '县直机关工委',
+            startOn: '2026-11-01',
+            endOn: '2026-11-02',
+            minutes: 30 + Math.floor(rand() * 600),
+            notes: '',
+          })
+        }
       } else if (roll < 0.73) {
         // Reminder settings (reminder_settings): one field at a time, several phones of one person.
         const patch = chance(rand, 0.5)
@@ -687,6 +707,16 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
     if (JSON.stringify(want) !== JSON.stringify(have)) problems.push(`${d.name}: 投诉建议 differ from the server's own items`)
     if (local.some((f) => f.authorId !== d.user.id)) problems.push(`${d.name}: holds a 投诉建议 of somebody else`)
   }
+  // 其他培训: each recorded once, however often its push was retried or replayed.
+  const trainings = await server.handle.db
+    .selectFrom('outside_trainings')
+    .select('title')
+    .where('title', 'like', `sim-${opts.seed}-training-%`)
+    .execute()
+  const trainingTitles = new Map<string, number>()
+  for (const t of trainings) trainingTitles.set(t.title, (trainingTitles.get(t.title) ?? 0) + 1)
+  for (const [t, c] of trainingTitles) if (c !== 1) problems.push(`outside training ${t} exists ${c} times`)
+  if (opts.operations >= 400 && trainingsRecorded === 0) problems.push('the run recorded no outside training')
 
   // Oath renewals: each device holds exactly the server's visible ones.
   const oaths = await server.handle.db.selectFrom('oath_renewals').selectAll().where('deleted', '=', 0).execute()

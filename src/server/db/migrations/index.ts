@@ -17,6 +17,7 @@ import * as m019 from './019_reminder_channels.ts'
 import * as m018 from './018_security.ts'
 import * as m017 from './017_privacy.ts'
 import * as m015 from './015_dues.ts'
+import * as m016 from './016_training.ts'
 
 /** Numbered migrations, run in order on start. Append; never edit a released one. */
 const migrations: Record<string, Migration> = {
@@ -38,6 +39,7 @@ const migrations: Record<string, Migration> = {
   '018_security': m018,
   '017_privacy': m017,
   '015_dues': m015,
+  '016_training': m016,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -35,6 +35,8 @@ export const AUDIT_ACTIONS = {
   export_audit: '导出审计日志',
   audit_retention: '清理超过保存期限的审计日志',
   dues_collector: '指定党费收缴员',
+  training_update: '修改学时设置',
+  training_flags: '修改党员学时标记',
 } as const
 export type AuditAction = keyof typeof AUDIT_ACTIONS
 

@@ -2,6 +2,7 @@ import type { ExpressionBuilder, Kysely } from 'kysely'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Database } from '../../db/schema.ts'
 import { chinaToday } from '../../../core/domain/china-time.ts'
+import { probationReminders } from '../../../core/domain/probation.ts'
 import {
   dueReminders,
   maySendNow,
@@ -82,7 +83,19 @@ export async function runReminderJob(
 
   const users = await db
     .selectFrom('users')
-    .select(['id', 'org_id', 'name', 'role', 'branch_id', 'joined_party_on', 'phone', 'wecom_userid'])
+    .select([
+      'id',
+      'org_id',
+      'name',
+      'role',
+      'branch_id',
+      'joined_party_on',
+      'phone',
+      'wecom_userid',
+      'status',
+      'full_member_on',
+      'removed_at',
+    ])
     .where('removed_at', 'is', null)
     .execute()
   const people: ReminderPerson[] = users.map((u) => ({
@@ -91,6 +104,9 @@ export async function runReminderJob(
     role: u.role,
     branchId: u.branch_id,
     joinedPartyOn: u.joined_party_on,
+    // One who has left is nobody's probationer any more (and is not read here at all).
+    status: u.removed_at ? 'full' : u.status,
+    fullMemberOn: u.full_member_on,
   }))
   const userById = new Map(users.map((u) => [u.id, u]))
   const prefs = new Map<string, ReminderPrefs>()
@@ -126,7 +142,9 @@ export async function runReminderJob(
     expectedIds: JSON.parse(m.expected_ids) as string[],
   }))
 
-  for (const reminder of dueReminders({ now, people, prefs, studiedThisMonth: studied, meetings })) {
+  const prefsFor = (id: string) => prefs.get(id) ?? DEFAULT_PREFS
+  const due = [...dueReminders({ now, people, prefs, studiedThisMonth: studied, meetings }), ...probationReminders(people, today, prefsFor)]
+  for (const reminder of due) {
     const user = userById.get(reminder.userId)
     if (!user) continue
     const mine = prefs.get(reminder.userId) ?? DEFAULT_PREFS

@@ -14,6 +14,7 @@ import { followups } from './followups.ts'
 import { feedback } from './feedback.ts'
 import { duesProfiles } from './dues-profiles.ts'
 import { duesPayments } from './dues-payments.ts'
+import { outsideTrainings } from './outside-trainings.ts'
 
 /**
  * Every synced table's module: its columns and wire mapping, read scope, pull read and (writable
@@ -35,4 +36,5 @@ export const tables: { [K in SyncedTable]: TableModule<K> } = {
   feedback,
   dues_profiles: duesProfiles,
   dues_payments: duesPayments,
+  outside_trainings: outsideTrainings,
 }
