@@ -24,6 +24,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/meetings/new', component: () => import('../features/meetings/MeetingFormPage.vue'), meta: { keepsInput: true } },
   { path: '/meetings/record', component: () => import('../features/meetings/MyOrgLifePage.vue') },
   { path: '/meetings/ledger', component: () => import('../features/meetings/LedgerPage.vue') },
+  { path: '/meetings/talks', component: () => import('../features/meetings/TalksPage.vue') },
   { path: '/meetings/pending', component: () => import('../features/meetings/PendingPage.vue') },
   { path: '/meetings/:id', component: () => import('../features/meetings/MeetingPage.vue'), meta: { keepsInput: true } },
   { path: '/meetings/:id/edit', component: () => import('../features/meetings/MeetingFormPage.vue'), meta: { keepsInput: true } },

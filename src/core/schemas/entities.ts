@@ -2,7 +2,7 @@ import * as v from 'valibot'
 import { STUDY_KINDS } from '../domain/study-kinds.ts'
 import { IsoDate, titled, Uuid } from './common.ts'
 import { ROLES } from '../domain/roles.ts'
-import { MEETING_TYPES } from '../domain/meetings.ts'
+import { MEETING_TYPES, TALK_KINDS } from '../domain/meetings.ts'
 
 /**
  * Entities as they travel on the wire and live in the client's IndexedDB.
@@ -155,6 +155,8 @@ export const meetingFields = {
   minutes: Text(20000, '会议记录'),
   /** 谈心谈话: the other person of the talk. */
   talkWithId: titled('谈话对象', v.nullable(Uuid)),
+  /** 谈心谈话: why it was held (谈心, 提醒谈话, 廉政谈话, 任前谈话); null for every other type and for talks recorded before kinds. */
+  talkKind: titled('谈话类别', v.optional(v.nullable(v.picklist(TALK_KINDS, '请选择谈话类别')), null)),
   /** Photos of the meeting (uploaded separately, like a visit's). */
   photoIds: titled('会议照片', v.optional(v.pipe(v.array(Uuid), v.maxLength(30, '会议照片过多')), [])),
   createdAt: titled('创建时间', Timestamp),

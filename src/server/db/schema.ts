@@ -1,6 +1,6 @@
 import type { MemberStatus, Role } from '../../core/domain/roles.ts'
 import type { StudyKind } from '../../core/domain/study-kinds.ts'
-import type { MeetingType } from '../../core/domain/meetings.ts'
+import type { MeetingType, TalkKind } from '../../core/domain/meetings.ts'
 import type { ReminderKind } from '../../core/domain/reminders.ts'
 import type { MembershipEventKind } from '../../core/schemas/people.ts'
 import type { Attendance } from '../../core/schemas/entities.ts'
@@ -195,6 +195,7 @@ export interface MeetingTable {
   agenda: string
   minutes: string
   talk_with_id: string | null
+  talk_kind: TalkKind | null
   sign_key: string
   /** JSON array of photo ids. */
   photo_ids: string
