@@ -381,7 +381,7 @@ const ownRecordsRule = {
   write: { member: ['ownOfMember'], secretary: [], admin: [], otherBranchMember: ['otherBranch'] },
 } satisfies Omit<TableRule, 'attempt'>
 /** Per synced table: may this role READ and WRITE this record (member = owner of ownOfMember)? */
-const TABLE_MATRIX: Record<(typeof SYNCED_TABLES)[number], TableRule | 'not-per-record' | 'meetings.test.ts' | 'visits.test.ts'> = {
+const TABLE_MATRIX: Record<(typeof SYNCED_TABLES)[number], TableRule | 'not-per-record' | 'meetings.test.ts' | 'visits.test.ts' | 'rectifications.test.ts'> = {
   study_records: {
     ...ownRecordsRule,
     attempt: (rowId) => ({ op: 'upsert', rowId, fields: { minutes: 31 + Math.floor(Math.random() * 60) } }),
@@ -402,6 +402,8 @@ const TABLE_MATRIX: Record<(typeof SYNCED_TABLES)[number], TableRule | 'not-per-
   households: 'visits.test.ts',
   visits: 'visits.test.ts',
   followups: 'visits.test.ts',
+  // Per item, role and branch (and the owner's closing) in tests/integration/rectifications.test.ts.
+  rectifications: 'rectifications.test.ts',
   // Branch names are organisation-wide; people are checked in the next test.
   branches: 'not-per-record',
   users: 'not-per-record',

@@ -95,7 +95,7 @@ const studyFields = fc.record(
 const mutation = fc.record(
   {
     id: uuidish,
-    table: fc.oneof(fc.constantFrom('study_records', 'users', 'mutations'), value),
+    table: fc.oneof(fc.constantFrom('study_records', 'users', 'rectifications', 'mutations'), value),
     op: fc.oneof(fc.constantFrom('upsert', 'delete'), value),
     rowId: uuidish,
     fields: fc.oneof(studyFields, value),
@@ -413,6 +413,7 @@ async function fingerprint(): Promise<string> {
         'households',
         'visits',
         'followups',
+        'rectifications',
         'photos',
       ] as const
     ).map((t) =>

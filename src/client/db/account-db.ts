@@ -3,6 +3,7 @@ import type {
   Attendance,
   Branch,
   Followup,
+  Rectification,
   Household,
   Makeup,
   Meeting,
@@ -87,6 +88,7 @@ export class AccountDb extends Dexie implements SyncedStores {
   households!: Table<Household, string>
   visits!: Table<Visit, string>
   followups!: Table<Followup, string>
+  rectifications!: Table<Rectification, string>
   photo_blobs!: Table<PhotoBlob, string>
   users!: Table<UserProfile, string>
   branches!: Table<Branch, string>
@@ -134,6 +136,8 @@ export class AccountDb extends Dexie implements SyncedStores {
             delete row.owner
           }),
       )
+    // 整改清单 (numbered 13: versions 8 to 12 belong to tables added beside it).
+    this.version(13).stores({ rectifications: 'id, branchId, ownerId' })
   }
 }
 

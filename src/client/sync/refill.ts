@@ -4,6 +4,7 @@ import type { WritableTable } from '../../core/sync/tables.ts'
 import type { SessionUser } from '../../core/schemas/auth.ts'
 import {
   followupFields,
+  rectificationFields,
   householdFields,
   makeupFields,
   meetingFields,
@@ -48,6 +49,7 @@ const ORDER: WritableTable[] = [
   'meetings',
   'visits',
   'followups',
+  'rectifications',
   'attendance',
   'makeups',
 ]
@@ -76,12 +78,19 @@ export async function rememberAuthored(db: AccountDb, me: SessionUser): Promise<
     households: (r) => manages(r.branchId),
     visits: (r) => r.createdBy === me.id,
     followups: (r) => recorded.has(String(r.visitId)) || (r.closedAt !== null && r.ownerId === me.id),
+    // The branch's secretary lists the items again; an owner sends back the closing they wrote.
+    rectifications: (r) => manages(r.branchId) || (r.closedAt !== null && r.ownerId === me.id),
   }
   const remembered: Remembered[] = []
   for (const table of ORDER) {
     for (const row of (await db.table(table).toArray()) as Row[]) {
       if (!row.deleted && mine[table](row))
-        remembered.push({ table, row, ...(table === 'followups' && { create: recorded.has(String(row.visitId)) }) })
+        remembered.push({
+          table,
+          row,
+          ...(table === 'followups' && { create: recorded.has(String(row.visitId)) }),
+          ...(table === 'rectifications' && { create: manages(row.branchId) }),
+        })
     }
   }
   const proofs = await db.scan_proofs.toArray()
@@ -187,9 +196,10 @@ export async function refillRemembered(db: AccountDb): Promise<number> {
           break
         }
         case 'followups':
+        case 'rectifications':
           if (!onServer && create) {
             await put()
-            await queueFirst(table, row, pick(row, keysOf(followupFields)))
+            await queueFirst(table, row, pick(row, keysOf(table === 'followups' ? followupFields : rectificationFields)))
           }
           if (row.closedAt && (!now || !now.closedAt) && typeof row.closeNote === 'string' && row.closeNote.trim()) {
             await db.table(table).put({ ...(now ?? row), closedAt: row.closedAt, closeNote: row.closeNote })

@@ -330,3 +330,40 @@ export const followupCloseFields = {
     v.title('办理结果'),
   ),
 }
+
+/**
+ * 整改清单: what the branch undertook to put right after its 组织生活会 and 民主评议, as owned, dated
+ * items published to the whole branch and ticked off one by one (owner, due date, closed with a note,
+ * like a visit's promised actions).
+ */
+export const rectificationFields = {
+  branchId: titled('党支部', Uuid),
+  /** The year whose review the item came from (整改 of 2026's 组织生活会 may run into 2027). */
+  year: v.pipe(
+    v.number('年度应为数字'),
+    v.integer('年度应为整数'),
+    v.minValue(2000, '年度不正确'),
+    v.maxValue(2100, '年度不正确'),
+    v.title('年度'),
+  ),
+  text: v.pipe(
+    v.string('整改事项应为文本'),
+    v.trim(),
+    v.minLength(1, '请填写整改事项'),
+    v.maxLength(500, '整改事项最多 500 字'),
+    v.title('整改事项'),
+  ),
+  ownerId: titled('责任人', Uuid),
+  dueOn: titled('整改时限', IsoDate),
+  createdAt: titled('创建时间', Timestamp),
+}
+export const Rectification = v.object({
+  id: Uuid,
+  orgId: Uuid,
+  ...rectificationFields,
+  closedAt: v.nullable(Timestamp),
+  closeNote: v.string(),
+  updatedAt: Timestamp,
+  deleted: v.boolean(),
+})
+export type Rectification = v.InferOutput<typeof Rectification>

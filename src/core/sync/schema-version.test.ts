@@ -8,6 +8,7 @@ import {
   Makeup,
   Meeting,
   OathRenewal,
+  Rectification,
   ReminderSettings,
   StudyRecord,
   UserProfile,
@@ -28,6 +29,7 @@ const ENTITIES: Record<SyncedTable, v.ObjectSchema<v.ObjectEntries, undefined>> 
   households: Household,
   visits: Visit,
   followups: Followup,
+  rectifications: Rectification,
 }
 
 /** FNV-1a over the UTF-16 code units, twice (two offsets): a fingerprint, not a secret. */

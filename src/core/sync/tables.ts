@@ -6,6 +6,7 @@ import type {
   Makeup,
   Meeting,
   OathRenewal,
+  Rectification,
   ReminderSettings,
   StudyRecord,
   UserProfile,
@@ -25,6 +26,7 @@ export const SYNCED_TABLES = [
   'households',
   'visits',
   'followups',
+  'rectifications',
 ] as const
 export type SyncedTable = (typeof SYNCED_TABLES)[number]
 
@@ -40,6 +42,7 @@ export interface SyncedRows {
   households: Household
   visits: Visit
   followups: Followup
+  rectifications: Rectification
 }
 
 /**
@@ -67,6 +70,8 @@ export const WRITABLE = {
   visits: { mergeText: ['findings', 'problems'] as const },
   /** Promised actions: created with the visit, closed by their owner. */
   followups: { mergeText: [] as const },
+  /** 整改清单, by the branch's secretary; each item closed (with a note) by its owner or the secretary. */
+  rectifications: { mergeText: [] as const },
 } as const
 
 export type WritableTable = keyof typeof WRITABLE

@@ -288,6 +288,22 @@ export interface FollowupTable {
   deleted: number
   seq: number
 }
+export interface RectificationTable {
+  id: string
+  org_id: string
+  branch_id: string
+  year: number
+  text: string
+  owner_id: string
+  due_on: string
+  closed_at: string | null
+  close_note: string
+  created_by: string
+  created_at: string
+  updated_at: string
+  deleted: number
+  seq: number
+}
 export interface PhotoTable {
   id: string
   org_id: string
@@ -340,6 +356,7 @@ export interface Database {
   households: HouseholdTable
   visits: VisitTable
   followups: FollowupTable
+  rectifications: RectificationTable
   photos: PhotoTable
   attempt_counters: AttemptCounterTable
   attempt_failures: AttemptFailureTable

@@ -8,5 +8,7 @@ import { sql, type Kysely } from 'kysely'
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('meetings').addColumn('talk_kind', 'text').execute()
   await sql`update meetings set seq = seq + (select value from counters where name = 'seq') where type = 'heart_talk'`.execute(db)
-  await sql`update counters set value = (select max(seq) from meetings) where name = 'seq' and (select max(seq) from meetings) > value`.execute(db)
+  await sql`update counters set value = (select max(seq) from meetings) where name = 'seq' and (select max(seq) from meetings) > value`.execute(
+    db,
+  )
 }

@@ -14,6 +14,7 @@ import * as m012 from './012_login_limits.ts'
 import * as m013 from './013_committee_and_starts.ts'
 import * as m014 from './014_photo_owner.ts'
 import * as m020 from './020_talk_kinds.ts'
+import * as m022 from './022_rectifications.ts'
 
 /** Numbered migrations, run in order on start. Append; never edit a released one. */
 const migrations: Record<string, Migration> = {
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '013_committee_and_starts': m013,
   '014_photo_owner': m014,
   '020_talk_kinds': m020,
+  '022_rectifications': m022,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -11,6 +11,7 @@ import { makeups } from './makeups.ts'
 import { households } from './households.ts'
 import { visits } from './visits.ts'
 import { followups } from './followups.ts'
+import { rectifications } from './rectifications.ts'
 
 /**
  * Every synced table's module: its columns and wire mapping, read scope, pull read and (writable
@@ -29,4 +30,5 @@ export const tables: { [K in SyncedTable]: TableModule<K> } = {
   households,
   visits,
   followups,
+  rectifications,
 }
