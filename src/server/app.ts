@@ -27,6 +27,7 @@ import { peopleRoutes } from './routes/admin/people.ts'
 import { orgRoutes } from './routes/admin/org.ts'
 import { rosterRoutes } from './routes/admin/roster.ts'
 import { meetingRoutes } from './routes/meetings.ts'
+import { yearReportRoutes } from './routes/year-report.ts'
 import { photoRoutes } from './routes/photos.ts'
 
 export interface AppOptions {
@@ -90,6 +91,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   orgRoutes(app, opts.ctx)
   rosterRoutes(app, opts.ctx)
   meetingRoutes(app, opts.ctx)
+  yearReportRoutes(app, opts.ctx)
   photoRoutes(app, opts.ctx)
   await registerStatic(app, opts.clientDir)
   return app

@@ -205,6 +205,22 @@ const ROUTES: Record<
       .map(([scope, year]) => `/api/study-ledger/${encodeURIComponent(scope)}/${encodeURIComponent(year)}.xlsx`),
     as: 'admin',
   },
+  'GET /api/year-report/:scope/:year': {
+    method: 'GET',
+    url: fc
+      .tuple(fc.oneof(uuidish, fc.constant('org')), fc.oneof(fc.constantFrom('2026', '1999', '9999'), fc.string({ maxLength: 8 })))
+      .filter(([a, b]) => !/[\ud800-\udfff]/.test(a + b))
+      .map(([scope, year]) => `/api/year-report/${encodeURIComponent(scope)}/${encodeURIComponent(year)}`),
+    as: 'admin',
+  },
+  'GET /api/year-report-xlsx/:scope/:file': {
+    method: 'GET',
+    url: fc
+      .tuple(fc.oneof(uuidish, fc.constant('org')), fc.oneof(fc.constantFrom('2026', '1999', '9999'), fc.string({ maxLength: 8 })))
+      .filter(([a, b]) => !/[\ud800-\udfff]/.test(a + b))
+      .map(([scope, year]) => `/api/year-report-xlsx/${encodeURIComponent(scope)}/${encodeURIComponent(year)}.xlsx`),
+    as: 'admin',
+  },
   'GET /api/admin/people': { method: 'GET', url: fc.constant('/api/admin/people'), as: 'admin' },
   'POST /api/admin/people': { method: 'POST', url: fc.constant('/api/admin/people'), body: bodyFor(personField), as: 'admin' },
   'POST /api/admin/people/:id': { method: 'POST', url: personUrl(''), body: bodyFor(personField), as: 'admin' },

@@ -4,6 +4,7 @@ import type * as account from '../../core/contracts/account.ts'
 import type * as org from '../../core/contracts/org.ts'
 import type * as people from '../../core/contracts/people.ts'
 import type * as meetings from '../../core/contracts/meetings.ts'
+import type * as yearReport from '../../core/contracts/year-report.ts'
 import type { Role } from '../../core/domain/roles.ts'
 
 const at = (path: string, id: string) => path.replace(':id', encodeURIComponent(id))
@@ -42,6 +43,9 @@ export function adminEndpoints(http: HttpClient) {
     applyImport: (file: BodyOf<typeof org.applyImport>) => http.post<ResponseOf<typeof org.applyImport>>('/api/admin/import/apply', file),
     auditLog: (before?: string) =>
       http.get<ResponseOf<typeof org.auditLog>>(`/api/admin/audit${before ? `?before=${encodeURIComponent(before)}` : ''}`),
+    /** 述职评议 pack of a branch, or `org` for the organ's roll-up. */
+    yearReport: (scope: string, year: number) =>
+      http.get<ResponseOf<typeof yearReport.yearReport>>(`/api/year-report/${encodeURIComponent(scope)}/${year}`),
     setRules: (rules: BodyOf<typeof meetings.setRules>['rules']) =>
       http.post<ResponseOf<typeof meetings.setRules>>('/api/admin/rules', { rules }),
   }

@@ -25,6 +25,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/meetings/record', component: () => import('../features/meetings/MyOrgLifePage.vue') },
   { path: '/meetings/ledger', component: () => import('../features/meetings/LedgerPage.vue') },
   { path: '/meetings/talks', component: () => import('../features/meetings/TalksPage.vue') },
+  { path: '/meetings/year-report', component: () => import('../features/meetings/YearReportPage.vue') },
   { path: '/meetings/rectify', component: () => import('../features/meetings/RectifyPage.vue'), meta: { keepsInput: true } },
   { path: '/meetings/pending', component: () => import('../features/meetings/PendingPage.vue') },
   { path: '/meetings/:id', component: () => import('../features/meetings/MeetingPage.vue'), meta: { keepsInput: true } },
