@@ -9,9 +9,10 @@ import {
   rulesFor,
   type AttendanceStatus,
   type MeetingType,
+  type Period,
   type Rule,
 } from '../../../core/domain/meetings.ts'
-import { yearCompliance } from '../../../core/domain/year-compliance.ts'
+import { yearCompliance, type RuleYear } from '../../../core/domain/year-compliance.ts'
 
 /** The body's meetings of the year (a branch, or the leadership: branchId null), not deleted. */
 export async function meetingsOfYear(db: Kysely<Database>, orgId: string, branchId: string | null, year: number) {
@@ -53,12 +54,7 @@ export async function meetingsSections(
     title: '组织生活制度落实',
     facts: kept.map((r) => ({
       label: MEETING_TYPE_LABELS[r.rule.type],
-      value:
-        r.periods.length === 0
-          ? '本年度尚无须召开的期间'
-          : r.short.length === 0
-            ? `已判定的 ${r.periods.filter((p) => p.finished).length} 个期间均达到要求，共召开 ${r.periods.reduce((t, p) => t + p.held, 0)} 次`
-            : `未达要求：${r.short.join('、')}；共召开 ${r.periods.reduce((t, p) => t + p.held, 0)} 次`,
+      value: ruleValue(r),
       note: r.cite,
     })),
   }
@@ -101,4 +97,20 @@ export async function meetingsSections(
     ],
   }
   return [rulesSection, attendanceSection]
+}
+
+const UNIT: Record<Period, string> = { month: '个月', quarter: '个季度', year: '年' }
+const CURRENT: Record<Period, string> = { month: '本月', quarter: '本季度', year: '本年度' }
+
+/** "已结束的 10 个月均达到要求，共召开 10 次" / "未达要求：3月；共召开 9 次" / "本年度尚未结束，已召开 0 次". */
+export function ruleValue(r: RuleYear): string {
+  const total = r.periods.reduce((t, p) => t + p.held, 0)
+  if (r.periods.length === 0) return '本年度尚无须召开的期间'
+  if (r.short.length > 0) return `未达要求：${r.short.join('、')}；共召开 ${total} 次`
+  const finished = r.periods.filter((p) => p.finished).length
+  const current = r.periods.find((p) => !p.finished)
+  const now = current ? `${CURRENT[r.rule.period]}${current.met ? '已达到' : '尚未达到'}` : ''
+  if (finished === 0) return `${CURRENT[r.rule.period]}尚未结束，已召开 ${total} 次`
+  if (r.rule.period === 'year') return `已达到要求；共召开 ${total} 次`
+  return `已结束的 ${finished} ${UNIT[r.rule.period]}均达到要求${now ? `，${now}` : ''}；共召开 ${total} 次`
 }
