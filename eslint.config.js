@@ -46,6 +46,7 @@ const FEATURE_IMPORTS = {
   '*': ['people/people.store.ts', 'people/people.repo.ts'],
   home: [
     'meetings/HomeMeetingsCard.vue',
+    'meetings/HomeRectifyCard.vue',
     'meetings/pending.ts',
     'study/study-summary.ts',
     'study/study.queries.ts',

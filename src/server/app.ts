@@ -29,6 +29,7 @@ import { rosterRoutes } from './routes/admin/roster.ts'
 import { meetingRoutes } from './routes/meetings.ts'
 import { duesRoutes } from './routes/dues.ts'
 import { trainingRoutes } from './routes/training.ts'
+import { yearReportRoutes } from './routes/year-report.ts'
 import { photoRoutes } from './routes/photos.ts'
 import { reminderRoutes } from './routes/reminders.ts'
 import { securityRoutes } from './routes/security.ts'
@@ -97,6 +98,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   meetingRoutes(app, opts.ctx)
   duesRoutes(app, opts.ctx)
   trainingRoutes(app, opts.ctx)
+  yearReportRoutes(app, opts.ctx)
   photoRoutes(app, opts.ctx)
   reminderRoutes(app, opts.ctx)
   securityRoutes(app, opts.ctx)

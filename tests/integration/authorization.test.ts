@@ -401,6 +401,15 @@ const ROUTE_MATRIX: Record<string, { run: (who: Who) => Promise<Response>; expec
     run: (w) => call(w, 'GET', `/api/study-ledger/${org.branchA}/2026.xlsx`),
     expect: { anonymous: 401, member: 403, secretary: 200, admin: 200, otherBranchMember: 403 },
   },
+  // 述职评议 pack: a branch's for its secretary and administrators; the organ's roll-up for administrators only.
+  'GET /api/year-report/:scope/:year': {
+    run: (w) => call(w, 'GET', `/api/year-report/${org.branchA}/2026`),
+    expect: { anonymous: 401, member: 403, secretary: 200, admin: 200, otherBranchMember: 403 },
+  },
+  'GET /api/year-report-xlsx/:scope/:file': {
+    run: (w) => call(w, 'GET', `/api/year-report-xlsx/org/2026.xlsx`),
+    expect: { anonymous: 401, member: 403, secretary: 403, admin: 200, otherBranchMember: 403 },
+  },
   'GET /api/calendar/:file': {
     run: (w) => call(w, 'GET', `/api/calendar/${'B'.repeat(43)}.ics`),
     expect: { anonymous: 404, member: 404, secretary: 404, admin: 404, otherBranchMember: 404 },
@@ -526,7 +535,7 @@ const ownRecordsRule = {
 /** Per synced table: may this role READ and WRITE this record (member = owner of ownOfMember)? */
 const TABLE_MATRIX: Record<
   (typeof SYNCED_TABLES)[number],
-  TableRule | 'not-per-record' | 'meetings.test.ts' | 'visits.test.ts' | 'feedback.test.ts' | '党费 (below)'
+  TableRule | 'not-per-record' | 'meetings.test.ts' | 'visits.test.ts' | 'feedback.test.ts' | '党费 (below)' | 'rectifications.test.ts'
 > = {
   study_records: {
     ...ownRecordsRule,
@@ -555,6 +564,8 @@ const TABLE_MATRIX: Record<
     ...ownRecordsRule,
     attempt: (rowId) => ({ op: 'upsert', rowId, fields: { notes: `matrix ${Math.random()}` } }),
   },
+  // Per item, role and branch (and the owner's closing) in tests/integration/rectifications.test.ts.
+  rectifications: 'rectifications.test.ts',
   // Branch names are organisation-wide; people are checked in the next test.
   branches: 'not-per-record',
   users: 'not-per-record',

@@ -15,6 +15,7 @@ import * as reminders from '../../src/core/contracts/reminders.ts'
 import * as security from '../../src/core/contracts/security.ts'
 import * as sync from '../../src/core/contracts/sync.ts'
 import * as training from '../../src/core/contracts/training.ts'
+import * as yearReport from '../../src/core/contracts/year-report.ts'
 
 /**
  * Every API route is declared with its contract (src/core/contracts), so its input is validated
@@ -36,7 +37,23 @@ describe('REST contracts', () => {
     const api = [...new Set(server.app.apiRoutes.filter((r) => r.includes(' /api/')))].sort()
     const declared = [...contractRoutes(server.app)].sort()
     expect(declared).toEqual(api)
-    const contracts = [account, auth, calendar, dues, meetings, org, people, photos, privacy, push, reminders, security, sync, training]
+    const contracts = [
+      account,
+      auth,
+      calendar,
+      dues,
+      meetings,
+      org,
+      people,
+      photos,
+      privacy,
+      push,
+      reminders,
+      security,
+      sync,
+      training,
+      yearReport,
+    ]
       .flatMap((m) => Object.values(m))
       .filter(isContract)
       .map((c) => `${c.method} ${c.path}`)

@@ -142,7 +142,16 @@ const mutation = fc.record(
   {
     id: uuidish,
     table: fc.oneof(
-      fc.constantFrom('study_records', 'users', 'mutations', 'feedback', 'dues_profiles', 'dues_payments', 'outside_trainings'),
+      fc.constantFrom(
+        'study_records',
+        'users',
+        'mutations',
+        'feedback',
+        'dues_profiles',
+        'dues_payments',
+        'outside_trainings',
+        'rectifications',
+      ),
       value,
     ),
     op: fc.oneof(fc.constantFrom('upsert', 'delete'), value),
@@ -252,6 +261,22 @@ const ROUTES: Record<
       .tuple(fc.oneof(uuidish, fc.constant('leadership')), fc.oneof(fc.constantFrom('2026', '1999', '9999'), fc.string({ maxLength: 8 })))
       .filter(([a, b]) => !/[\ud800-\udfff]/.test(a + b))
       .map(([scope, year]) => `/api/study-ledger/${encodeURIComponent(scope)}/${encodeURIComponent(year)}.xlsx`),
+    as: 'admin',
+  },
+  'GET /api/year-report/:scope/:year': {
+    method: 'GET',
+    url: fc
+      .tuple(fc.oneof(uuidish, fc.constant('org')), fc.oneof(fc.constantFrom('2026', '1999', '9999'), fc.string({ maxLength: 8 })))
+      .filter(([a, b]) => !/[\ud800-\udfff]/.test(a + b))
+      .map(([scope, year]) => `/api/year-report/${encodeURIComponent(scope)}/${encodeURIComponent(year)}`),
+    as: 'admin',
+  },
+  'GET /api/year-report-xlsx/:scope/:file': {
+    method: 'GET',
+    url: fc
+      .tuple(fc.oneof(uuidish, fc.constant('org')), fc.oneof(fc.constantFrom('2026', '1999', '9999'), fc.string({ maxLength: 8 })))
+      .filter(([a, b]) => !/[\ud800-\udfff]/.test(a + b))
+      .map(([scope, year]) => `/api/year-report-xlsx/${encodeURIComponent(scope)}/${encodeURIComponent(year)}.xlsx`),
     as: 'admin',
   },
   'GET /api/admin/people': { method: 'GET', url: fc.constant('/api/admin/people'), as: 'admin' },
@@ -596,6 +621,7 @@ async function fingerprint(): Promise<string> {
         'households',
         'visits',
         'followups',
+        'rectifications',
         'photos',
         'feedback',
         'consent_events',

@@ -5,6 +5,7 @@ import type * as org from '../../core/contracts/org.ts'
 import type * as people from '../../core/contracts/people.ts'
 import type * as meetings from '../../core/contracts/meetings.ts'
 import type * as reminders from '../../core/contracts/reminders.ts'
+import type * as yearReport from '../../core/contracts/year-report.ts'
 import type { Role } from '../../core/domain/roles.ts'
 
 const at = (path: string, id: string) => path.replace(':id', encodeURIComponent(id))
@@ -47,6 +48,9 @@ export function adminEndpoints(http: HttpClient) {
     setPersonWecom: (id: string, body: BodyOf<typeof reminders.setPersonWecom>) =>
       http.post<ResponseOf<typeof reminders.setPersonWecom>>(at('/api/admin/people/:id/wecom', id), body),
     reminderFailures: () => http.get<ResponseOf<typeof reminders.reminderFailures>>('/api/admin/reminders/failures'),
+    /** 述职评议 pack of a branch, or `org` for the organ's roll-up. */
+    yearReport: (scope: string, year: number) =>
+      http.get<ResponseOf<typeof yearReport.yearReport>>(`/api/year-report/${encodeURIComponent(scope)}/${year}`),
     setRules: (rules: BodyOf<typeof meetings.setRules>['rules']) =>
       http.post<ResponseOf<typeof meetings.setRules>>('/api/admin/rules', { rules }),
   }

@@ -9,6 +9,7 @@ import { clearSnapshotOnSignOut, mountApp } from './snapshot-swap.ts'
 import { onSynced } from '../sync/synced.ts'
 import { uploadPhotosAfterSync } from '../photos/upload-after-sync.ts'
 import { disablePushOnSignOut } from '../features/reminders/sign-out.ts'
+import { followSystemTextScale } from './system-text-scale.ts'
 import './theme.css'
 
 async function start(): Promise<void> {
@@ -19,6 +20,7 @@ async function start(): Promise<void> {
   const app = createApp(App)
   app.use(createPinia())
   useSettingsStore()
+  followSystemTextScale()
   const session = useSessionStore()
   // Who is signed in on this phone comes from IndexedDB: the app opens offline.
   await session.restore()

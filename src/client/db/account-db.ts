@@ -6,6 +6,7 @@ import type {
   DuesPayment,
   DuesProfile,
   Followup,
+  Rectification,
   Household,
   Makeup,
   Meeting,
@@ -95,6 +96,7 @@ export class AccountDb extends Dexie implements SyncedStores {
   dues_profiles!: Table<DuesProfile, string>
   dues_payments!: Table<DuesPayment, string>
   outside_trainings!: Table<OutsideTraining, string>
+  rectifications!: Table<Rectification, string>
   photo_blobs!: Table<PhotoBlob, string>
   users!: Table<UserProfile, string>
   branches!: Table<Branch, string>
@@ -151,6 +153,8 @@ export class AccountDb extends Dexie implements SyncedStores {
     })
     // 学时: 其他培训 (outside training with its certificate photos).
     this.version(9).stores({ outside_trainings: 'id, memberId, endOn' })
+    // 整改清单 (numbered 13: versions 8 to 12 belong to tables added beside it).
+    this.version(13).stores({ rectifications: 'id, branchId, ownerId' })
   }
 }
 

@@ -7,6 +7,7 @@ import {
   duesPaymentFields,
   duesProfileFields,
   followupFields,
+  rectificationFields,
   householdFields,
   makeupFields,
   outsideTrainingFields,
@@ -52,6 +53,7 @@ const ORDER: WritableTable[] = [
   'meetings',
   'visits',
   'followups',
+  'rectifications',
   'attendance',
   'makeups',
   'feedback',
@@ -88,12 +90,19 @@ export async function rememberAuthored(db: AccountDb, me: SessionUser): Promise<
     feedback: (r) => r.authorId === me.id || r.answeredBy === me.id,
     dues_profiles: (r) => r.declaredBy === me.id,
     dues_payments: (r) => r.collectorId === me.id,
+    // The branch's secretary lists the items again; an owner sends back the closing they wrote.
+    rectifications: (r) => manages(r.branchId) || (r.closedAt !== null && r.ownerId === me.id),
   }
   const remembered: Remembered[] = []
   for (const table of ORDER) {
     for (const row of (await db.table(table).toArray()) as Row[]) {
       if (!row.deleted && mine[table](row))
-        remembered.push({ table, row, ...(table === 'followups' && { create: recorded.has(String(row.visitId)) }) })
+        remembered.push({
+          table,
+          row,
+          ...(table === 'followups' && { create: recorded.has(String(row.visitId)) }),
+          ...(table === 'rectifications' && { create: manages(row.branchId) }),
+        })
     }
   }
   const proofs = await db.scan_proofs.toArray()
@@ -210,9 +219,10 @@ export async function refillRemembered(db: AccountDb): Promise<number> {
           break
         }
         case 'followups':
+        case 'rectifications':
           if (!onServer && create) {
             await put()
-            await queueFirst(table, row, pick(row, keysOf(followupFields)))
+            await queueFirst(table, row, pick(row, keysOf(table === 'followups' ? followupFields : rectificationFields)))
           }
           if (row.closedAt && (!now || !now.closedAt) && typeof row.closeNote === 'string' && row.closeNote.trim()) {
             await db.table(table).put({ ...(now ?? row), closedAt: row.closedAt, closeNote: row.closeNote })

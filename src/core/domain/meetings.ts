@@ -31,6 +31,26 @@ export const MEETING_TYPE_LABELS: Record<MeetingType, string> = {
   other: '其他',
 }
 
+/** Kinds of 谈心谈话 (a talk is a 谈心谈话 meeting of two people; the kind says why it was held). */
+export const TALK_KINDS = ['heart', 'reminder', 'integrity', 'pre_appointment'] as const
+export type TalkKind = (typeof TALK_KINDS)[number]
+export const TALK_KIND_LABELS: Record<TalkKind, string> = {
+  heart: '谈心',
+  reminder: '提醒谈话',
+  integrity: '廉政谈话',
+  pre_appointment: '任前谈话',
+}
+
+/**
+ * Whether `viewerId` may read and write a meeting's notes (议程, 会议记录): of a 谈心谈话 only the two
+ * who talked — its organiser and the person talked with, not the branch's secretary, not an
+ * administrator (the coverage of talks shows only that a talk happened); of every other meeting
+ * whoever receives it. The server strips the notes for everyone else; the phone hides the fields.
+ */
+export function readsNotes(m: { type: MeetingType; organiserId: string; talkWithId: string | null }, viewerId: string): boolean {
+  return m.type !== 'heart_talk' || m.organiserId === viewerId || m.talkWithId === viewerId
+}
+
 /** Held by the organ's leadership (机关党委 level, no branch): the study group and the democratic life meeting. */
 export const LEADERSHIP_TYPES: readonly MeetingType[] = ['study_group', 'democratic_life']
 

@@ -2,7 +2,7 @@ import * as v from 'valibot'
 import { STUDY_KINDS } from '../domain/study-kinds.ts'
 import { IsoDate, titled, Uuid } from './common.ts'
 import { ROLES } from '../domain/roles.ts'
-import { MEETING_TYPES } from '../domain/meetings.ts'
+import { MEETING_TYPES, TALK_KINDS } from '../domain/meetings.ts'
 import { CHANNELS } from '../domain/reminder-channels.ts'
 import { DUES_CATEGORIES, DUES_KINDS, DUES_METHODS, MONTH_PATTERN } from '../domain/dues-rules.ts'
 
@@ -172,6 +172,8 @@ export const meetingFields = {
   minutes: Text(20000, '会议记录'),
   /** 谈心谈话: the other person of the talk. */
   talkWithId: titled('谈话对象', v.nullable(Uuid)),
+  /** 谈心谈话: why it was held (谈心, 提醒谈话, 廉政谈话, 任前谈话); null for every other type and for talks recorded before kinds. */
+  talkKind: titled('谈话类别', v.optional(v.nullable(v.picklist(TALK_KINDS, '请选择谈话类别')), null)),
   /** Photos of the meeting (uploaded separately, like a visit's). */
   photoIds: titled('会议照片', v.optional(v.pipe(v.array(Uuid), v.maxLength(30, '会议照片过多')), [])),
   createdAt: titled('创建时间', Timestamp),
@@ -495,3 +497,39 @@ export const OutsideTraining = v.object({
   deleted: v.boolean(),
 })
 export type OutsideTraining = v.InferOutput<typeof OutsideTraining>
+/**
+ * 整改清单: what the branch undertook to put right after its 组织生活会 and 民主评议, as owned, dated
+ * items published to the whole branch and ticked off one by one (owner, due date, closed with a note,
+ * like a visit's promised actions).
+ */
+export const rectificationFields = {
+  branchId: titled('党支部', Uuid),
+  /** The year whose review the item came from (整改 of 2026's 组织生活会 may run into 2027). */
+  year: v.pipe(
+    v.number('年度应为数字'),
+    v.integer('年度应为整数'),
+    v.minValue(2000, '年度不正确'),
+    v.maxValue(2100, '年度不正确'),
+    v.title('年度'),
+  ),
+  text: v.pipe(
+    v.string('整改事项应为文本'),
+    v.trim(),
+    v.minLength(1, '请填写整改事项'),
+    v.maxLength(500, '整改事项最多 500 字'),
+    v.title('整改事项'),
+  ),
+  ownerId: titled('责任人', Uuid),
+  dueOn: titled('整改时限', IsoDate),
+  createdAt: titled('创建时间', Timestamp),
+}
+export const Rectification = v.object({
+  id: Uuid,
+  orgId: Uuid,
+  ...rectificationFields,
+  closedAt: v.nullable(Timestamp),
+  closeNote: v.string(),
+  updatedAt: Timestamp,
+  deleted: v.boolean(),
+})
+export type Rectification = v.InferOutput<typeof Rectification>

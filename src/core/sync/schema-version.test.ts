@@ -12,6 +12,7 @@ import {
   Meeting,
   OathRenewal,
   OutsideTraining,
+  Rectification,
   ReminderSettings,
   StudyRecord,
   UserProfile,
@@ -36,6 +37,7 @@ const ENTITIES: Record<SyncedTable, v.ObjectSchema<v.ObjectEntries, undefined>> 
   dues_profiles: DuesProfile,
   dues_payments: DuesPayment,
   outside_trainings: OutsideTraining,
+  rectifications: Rectification,
 }
 
 /** FNV-1a over the UTF-16 code units, twice (two offsets): a fingerprint, not a secret. */

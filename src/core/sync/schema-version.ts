@@ -8,7 +8,7 @@ import type { SyncedRows, SyncedTable } from './tables.ts'
  * A new synced table, or a new field of one: add an entry to SCHEMA_HISTORY with what it adds and
  * bump SCHEMA_VERSION. Never edit an entry that has been released: apps in the field rely on it.
  */
-export const SCHEMA_VERSION = 6
+export const SCHEMA_VERSION = 8
 
 /** Sent by every push and pull; absent from apps older than this header (they are version 1). */
 export const SCHEMA_HEADER = 'x-suixing-schema'
@@ -253,6 +253,31 @@ export const SCHEMA_HISTORY: readonly SchemaStep[] = [
     note: 'the channels a reminder may take (推送, 企业微信, 短信) and their order',
     added: {
       reminder_settings: ['channels'],
+    },
+  },
+  {
+    version: 7,
+    note: 'a 谈心谈话 says its kind (谈心, 提醒谈话, 廉政谈话, 任前谈话); its notes reach only the two who talked',
+    added: { meetings: ['talkKind'] },
+  },
+  {
+    version: 8,
+    note: "整改清单: the branch's rectification items after its annual review, owned, dated and closed with a note",
+    added: {
+      rectifications: [
+        'id',
+        'orgId',
+        'branchId',
+        'year',
+        'text',
+        'ownerId',
+        'dueOn',
+        'createdAt',
+        'closedAt',
+        'closeNote',
+        'updatedAt',
+        'deleted',
+      ],
     },
   },
 ]

@@ -10,6 +10,7 @@ import type {
   Meeting,
   OathRenewal,
   OutsideTraining,
+  Rectification,
   ReminderSettings,
   StudyRecord,
   UserProfile,
@@ -33,6 +34,7 @@ export const SYNCED_TABLES = [
   'dues_profiles',
   'dues_payments',
   'outside_trainings',
+  'rectifications',
 ] as const
 export type SyncedTable = (typeof SYNCED_TABLES)[number]
 
@@ -52,6 +54,7 @@ export interface SyncedRows {
   dues_profiles: DuesProfile
   dues_payments: DuesPayment
   outside_trainings: OutsideTraining
+  rectifications: Rectification
 }
 
 /**
@@ -87,6 +90,8 @@ export const WRITABLE = {
   dues_payments: { mergeText: [] as const },
   /** 其他培训 by the member (with the certificate photo); confirmed by the branch's secretary. */
   outside_trainings: { mergeText: ['notes'] as const },
+  /** 整改清单, by the branch's secretary; each item closed (with a note) by its owner or the secretary. */
+  rectifications: { mergeText: [] as const },
 } as const
 
 export type WritableTable = keyof typeof WRITABLE

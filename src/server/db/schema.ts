@@ -1,7 +1,7 @@
 import type { Generated } from 'kysely'
 import type { MemberStatus, Role } from '../../core/domain/roles.ts'
 import type { StudyKind } from '../../core/domain/study-kinds.ts'
-import type { MeetingType } from '../../core/domain/meetings.ts'
+import type { MeetingType, TalkKind } from '../../core/domain/meetings.ts'
 import type { ReminderKind } from '../../core/domain/reminders.ts'
 import type { Channel } from '../../core/domain/reminder-channels.ts'
 import type { MembershipEventKind } from '../../core/schemas/people.ts'
@@ -234,6 +234,7 @@ export interface MeetingTable {
   agenda: string
   minutes: string
   talk_with_id: string | null
+  talk_kind: TalkKind | null
   sign_key: string
   /** JSON array of photo ids. */
   photo_ids: string
@@ -318,6 +319,22 @@ export interface FollowupTable {
   branch_id: string | null
   household_id: string | null
   visit_id: string
+  text: string
+  owner_id: string
+  due_on: string
+  closed_at: string | null
+  close_note: string
+  created_by: string
+  created_at: string
+  updated_at: string
+  deleted: number
+  seq: number
+}
+export interface RectificationTable {
+  id: string
+  org_id: string
+  branch_id: string
+  year: number
   text: string
   owner_id: string
   due_on: string
@@ -501,6 +518,7 @@ export interface Database {
   households: HouseholdTable
   visits: VisitTable
   followups: FollowupTable
+  rectifications: RectificationTable
   photos: PhotoTable
   attempt_counters: AttemptCounterTable
   attempt_failures: AttemptFailureTable

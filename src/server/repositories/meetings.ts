@@ -6,7 +6,7 @@ type MeetingRow = Pick<
   'id' | 'type' | 'topic' | 'starts_at' | 'duration_minutes' | 'place' | 'agenda' | 'deleted'
 >
 
-/** A meeting as the calendar files (ICS) show it. */
+/** A meeting as the calendar files (ICS) show it: never a 谈心谈话's notes (calendars leave the app). */
 export const meetingWire = (m: MeetingRow) => ({
   id: m.id,
   type: m.type,
@@ -14,7 +14,7 @@ export const meetingWire = (m: MeetingRow) => ({
   startsAt: m.starts_at,
   durationMinutes: Number(m.duration_minutes),
   place: m.place,
-  agenda: m.agenda,
+  agenda: m.type === 'heart_talk' ? '' : m.agenda,
   deleted: m.deleted === 1,
 })
 

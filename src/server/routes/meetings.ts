@@ -2,12 +2,12 @@ import type { FastifyInstance } from 'fastify'
 import type { AppContext } from '../context.ts'
 import { HttpError } from '../lib/http-error.ts'
 import * as contracts from '../../core/contracts/meetings.ts'
-import { DEFAULT_RULES, MEETING_TYPE_LABELS, type Rule } from '../../core/domain/meetings.ts'
+import { MEETING_TYPE_LABELS, type Rule } from '../../core/domain/meetings.ts'
 import { meetingWire, meetingWithin } from '../repositories/meetings.ts'
 import { meetingScope } from '../sync/tables/meetings.ts'
 import { organizationRules, setOrganizationRules } from '../repositories/organization.ts'
 import { branchName } from '../repositories/people.ts'
-import { jsonColumn } from '../db/json.ts'
+import { orgRules } from '../services/meeting-rules.ts'
 import { route } from './route.ts'
 import { managesBranch } from '../../core/domain/authority.ts'
 import { meetingCalendar } from '../services/calendar/ics.ts'
@@ -17,20 +17,6 @@ import { studyWorkbook } from '../services/ledgers/study-ledger.ts'
 import { audit } from '../services/admin/audit.ts'
 import { sendXlsx } from '../services/ledgers/workbook.ts'
 import { chinaToday } from '../../core/domain/china-time.ts'
-
-/**
- * The organisation's rules, each with the day from which it is judged (never before the
- * organisation started), and that day itself: a new organisation owes nothing for the time before it.
- */
-function rulesReply(org: { rules: string | null; created_at: string }): { rules: Rule[]; custom: boolean; startedOn: string } {
-  const startedOn = chinaToday(new Date(org.created_at))
-  const rules: Rule[] = org.rules ? jsonColumn(contracts.StoredRules, org.rules) : DEFAULT_RULES
-  return {
-    rules: rules.map((r) => ({ ...r, since: r.since && r.since > startedOn ? r.since : startedOn })),
-    custom: org.rules !== null,
-    startedOn,
-  }
-}
 
 /** A meeting's .ics, the yearly ledgers (台账: meetings, visits, study) as workbooks, and the organisation's meeting rules. */
 export function meetingRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -104,7 +90,7 @@ export function meetingRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   route(app, contracts.rules, {
     access: 'viewer',
-    handler: async ({ viewer }) => rulesReply(await organizationRules(ctx.read, viewer.orgId)),
+    handler: async ({ viewer }) => orgRules(await organizationRules(ctx.read, viewer.orgId)),
   })
 
   route(app, contracts.setRules, {
@@ -112,7 +98,7 @@ export function meetingRoutes(app: FastifyInstance, ctx: AppContext): void {
     handler: async ({ request, viewer, body }) =>
       ctx.db.transaction().execute(async (trx) => {
         const org = await organizationRules(trx, viewer.orgId)
-        const before = rulesReply(org).rules
+        const before = orgRules(org).rules
         // A rule kept as it was keeps its day; a new or changed one applies from today (it is not judged for the periods before).
         const today = chinaToday(new Date())
         const next = body.rules?.map((r): Rule => ({
@@ -124,7 +110,7 @@ export function meetingRoutes(app: FastifyInstance, ctx: AppContext): void {
         const stored = next ? JSON.stringify(next) : null
         await setOrganizationRules(trx, viewer.orgId, stored)
         await audit(trx, request, viewer, 'rules_update', null, body.rules ? '修改组织生活频次要求' : '恢复默认频次要求')
-        return rulesReply({ ...org, rules: stored })
+        return orgRules({ ...org, rules: stored })
       }),
   })
 }

@@ -1,3 +1,4 @@
+import { addRectification, closeRectification } from '../../../src/client/features/meetings/rectify.repo.ts'
 import { NetworkError, createHttpClient, type FetchFn } from '../../../src/client/api/http.ts'
 import { endpoints } from '../../../src/client/api/endpoints.ts'
 import { AccountDb } from '../../../src/client/db/account-db.ts'
@@ -121,6 +122,8 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   let feedbackSent = 0
   let feedbackAnswered = 0
   let trainingsRecorded = 0
+  let rectifyItems = 0
+  let rectifyCloses = 0
   // Mutations the server had recorded when it was restored: their records went with the restore
   // (what the phones still held came back as new mutations).
   const lostInRestore = new Set<string>()
@@ -485,6 +488,28 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
               )
           }
         }
+      } else if (roll < 0.675 && d.user.branchId) {
+        // 整改清单: the secretary lists an item for a member; an owner (or the secretary) closes one.
+        const open = (await d.db.rectifications.toArray()).filter(
+          (x) => !x.deleted && !x.closedAt && (x.ownerId === d.user.id || d.user.role === 'secretary'),
+        )
+        if (open.length && chance(rand, 0.5)) {
+          await closeRectification(d.db, pick(rand, open).id, `${d.name} 已整改 ${op}`).then(
+            () => rectifyCloses++,
+            (err: unknown) => {
+              if (!(err instanceof ValidationError)) throw err
+            },
+          )
+        } else if (d.user.role === 'secretary') {
+          rectifyItems++
+          await addRectification(d.db, d.user, {
+            branchId: d.user.branchId,
+            year: 2026,
+            text: `sim-${opts.seed}-整改-${op}`,
+            ownerId: pick(rand, [org.memberA.id, org.memberA2.id, d.user.id]),
+            dueOn: '2027-03-31',
+          })
+        }
       } else if (roll < 0.7) {
         // Re-took the oath (oath_renewals), or withdraws an earlier record of it.
         const mine = (await d.db.oath_renewals.toArray()).filter((r) => !r.deleted && r.ownerId === d.user.id)
@@ -766,6 +791,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   const followupRows = await server.handle.db.selectFrom('followups').selectAll().where('deleted', '=', 0).execute()
   if (opts.operations >= 400 && (visitsRecorded === 0 || closes === 0)) problems.push('the run recorded no visit or closed no follow-up')
   if (opts.operations >= 400 && (feedbackSent === 0 || feedbackAnswered === 0)) problems.push('the run sent or answered no 投诉建议')
+  if (opts.operations >= 400 && (rectifyItems === 0 || rectifyCloses === 0)) problems.push('the run listed no 整改事项 or closed none')
   if (opts.operations >= 400 && restores === 0 && (visitRows.length === 0 || !followupRows.some((f) => f.closed_at)))
     problems.push('the server holds no visit or closed follow-up')
 

@@ -21,6 +21,7 @@ export const useHomeStore = defineStore('home', () => {
    */
   const meetingCount = useLiveQuery(() => session.db?.meetings.count() ?? 0, 0, [() => session.db])
   const followupCount = useLiveQuery(() => session.db?.followups.count() ?? 0, 0, [() => session.db])
+  const rectifyCount = useLiveQuery(() => session.db?.rectifications.count() ?? 0, 0, [() => session.db])
   const showMeetings = computed(() => session.isManager || meetingCount.value > 0)
   /** Leave requests to approve and 补学 to confirm in the meetings this person manages. */
   const approvals = useLiveQuery(
@@ -29,5 +30,6 @@ export const useHomeStore = defineStore('home', () => {
     [() => session.db, () => session.user?.role],
   )
   const showFollowups = computed(() => followupCount.value > 0)
-  return { month, studyThisMonth, showMeetings, showFollowups, approvals }
+  const showRectify = computed(() => rectifyCount.value > 0)
+  return { month, studyThisMonth, showMeetings, showFollowups, showRectify, approvals }
 })

@@ -34,6 +34,7 @@ function meeting(topic: string, inMinutes: number): Meeting {
     agenda: '',
     minutes: '',
     talkWithId: null,
+    talkKind: null,
     photoIds: [],
     createdAt: now,
     signKey: null,

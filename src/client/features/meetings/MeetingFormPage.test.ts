@@ -171,6 +171,7 @@ describe('修改 a meeting opened directly by link', () => {
       agenda: '',
       minutes: '',
       talkWithId: null,
+      talkKind: null,
       photoIds: [],
       createdAt: now,
       signKey: newMeetingKey(),

@@ -47,6 +47,7 @@ async function seed(startsInMinutes: number, minutes = ''): Promise<Meeting> {
     agenda: '',
     minutes,
     talkWithId: null,
+    talkKind: null,
     photoIds: [],
     createdAt: now,
     signKey: newMeetingKey(),

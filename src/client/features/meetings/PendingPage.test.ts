@@ -82,6 +82,7 @@ beforeEach(async () => {
     agenda: '',
     minutes: '',
     talkWithId: null,
+    talkKind: null,
     photoIds: [],
     createdAt: now,
     signKey: null,

@@ -69,6 +69,7 @@ beforeEach(async () => {
     agenda: '',
     minutes: '',
     talkWithId: null,
+    talkKind: null,
     photoIds: [],
     createdAt: now,
     signKey: newMeetingKey(),

@@ -74,6 +74,7 @@ function meeting(over: Partial<Meeting> = {}): Meeting {
     agenda: '',
     minutes: '',
     talkWithId: null,
+    talkKind: null,
     photoIds: [],
     createdAt: now,
     signKey: newMeetingKey(),

@@ -4,7 +4,15 @@ import { leavePage } from '../../composables/leave-page.ts'
 import { useMeetingsStore } from './meetings.store.ts'
 import { useSessionStore } from '../../session/session.store.ts'
 import { useSyncStore } from '../../sync/sync.store.ts'
-import { blankMinutes, expectedFor, LEADERSHIP_TYPES, MEETING_TYPES, type MeetingType } from '../../../core/domain/meetings.ts'
+import {
+  blankMinutes,
+  expectedFor,
+  LEADERSHIP_TYPES,
+  MEETING_TYPES,
+  readsNotes,
+  type MeetingType,
+  type TalkKind,
+} from '../../../core/domain/meetings.ts'
 import { defaultMeetingStart } from '../../../core/domain/meeting-time.ts'
 import { signInWindowText } from './status-text.ts'
 import { usePeopleStore } from '../people/people.store.ts'
@@ -22,8 +30,11 @@ export function useMeetingForm() {
   const router = useRouter()
   const editing = computed(() => (typeof route.params.id === 'string' ? (meetings.byId.get(route.params.id) ?? null) : null))
   const isAdmin = computed(() => session.isAdmin)
+  // A member who is not a secretary records only the talks they hold (a 支部委员's 谈心谈话).
+  const onlyTalks = computed(() => !session.isManager)
   const form = reactive({
-    type: 'branch_committee' as MeetingType,
+    type: (onlyTalks.value ? 'heart_talk' : 'branch_committee') as MeetingType,
+    talkKind: 'heart' as TalkKind,
     topic: '',
     // The coming half hour: a meeting put in on the spot can be signed in to at once.
     ...defaultMeetingStart(new Date()),
@@ -48,6 +59,12 @@ export function useMeetingForm() {
       : signInWindowText({ startsAt: startsAt.toISOString(), durationMinutes: minutes })
   })
   const leadership = computed(() => LEADERSHIP_TYPES.includes(form.type))
+  /** Types offered: the leadership's only to administrators, only 谈心谈话 to a member who is not a secretary. */
+  const types = computed(() =>
+    onlyTalks.value ? (['heart_talk'] as const) : MEETING_TYPES.filter((t) => isAdmin.value || !LEADERSHIP_TYPES.includes(t)),
+  )
+  /** Editing a talk one did not hold: its notes are the two talkers' only, so the fields are not shown. */
+  const notes = computed(() => !editing.value || readsNotes(editing.value, session.user?.id ?? ''))
   const candidates = computed(() => people.people.filter((p) => leadership.value || p.branchId === form.branchId))
   const groups = computed(() => meetings.branches.find((b) => b.id === form.branchId)?.groups ?? [])
   /** The branch's people have not reached this phone yet (just signed in, first sync under way). */
@@ -56,10 +73,11 @@ export function useMeetingForm() {
   // Prefilled from elsewhere, e.g. the month's collective political birthday (type, topic, who).
   if (!editing.value) {
     const q = route.query
-    if (typeof q.type === 'string' && (MEETING_TYPES as readonly string[]).includes(q.type)) {
+    if (typeof q.type === 'string' && (MEETING_TYPES as readonly string[]).includes(q.type) && !onlyTalks.value) {
       form.type = q.type as MeetingType
     }
     if (typeof q.topic === 'string') form.topic = q.topic.slice(0, 200)
+    if (typeof q.talkWith === 'string') form.talkWithId = q.talkWith
     if (typeof q.expected === 'string' && q.expected) {
       form.expectedIds = q.expected.split(',').slice(0, 1000)
       touchedExpected = true
@@ -81,6 +99,7 @@ export function useMeetingForm() {
         place: m.place,
         speaker: m.speaker,
         talkWithId: m.talkWithId ?? '',
+        talkKind: m.talkKind ?? 'heart',
         branchId: m.branchId ?? '',
         groupId,
         expectedIds: [...m.expectedIds],
@@ -150,6 +169,7 @@ export function useMeetingForm() {
       agenda: form.agenda,
       minutes: blankMinutes(form.minutes) ? '' : form.minutes,
       talkWithId: form.type === 'heart_talk' ? form.talkWithId || null : null,
+      talkKind: form.type === 'heart_talk' ? form.talkKind : null,
     }
     try {
       if (editing.value) {
@@ -173,6 +193,8 @@ export function useMeetingForm() {
     error,
     signInWindow,
     leadership,
+    types,
+    notes,
     candidates,
     groups,
     rosterMissing,

@@ -68,6 +68,7 @@ describe('one user action commits once', () => {
       agenda: '',
       minutes: '',
       talkWithId: null,
+      talkKind: null,
     })
     const queued = await db.outbox.count()
     db.meetings.hook('updating', () => {

@@ -18,6 +18,8 @@ import * as m018 from './018_security.ts'
 import * as m017 from './017_privacy.ts'
 import * as m015 from './015_dues.ts'
 import * as m016 from './016_training.ts'
+import * as m020 from './020_talk_kinds.ts'
+import * as m022 from './022_rectifications.ts'
 
 /** Numbered migrations, run in order on start. Append; never edit a released one. */
 const migrations: Record<string, Migration> = {
@@ -40,6 +42,8 @@ const migrations: Record<string, Migration> = {
   '017_privacy': m017,
   '015_dues': m015,
   '016_training': m016,
+  '020_talk_kinds': m020,
+  '022_rectifications': m022,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -8,7 +8,10 @@ import {
   MEETING_TYPE_LABELS,
   meetingProgress,
   meetingStats,
+  TALK_KIND_LABELS,
   type AttendanceStatus,
+  type MeetingType,
+  type TalkKind,
 } from '../../../core/domain/meetings.ts'
 import { chinaYearBounds } from '../../../core/domain/china-time.ts'
 import { cellDay, chinaCellTime, titledSheet, wrapColumns } from './workbook.ts'
@@ -111,7 +114,7 @@ export async function ledgerWorkbook(
     const madeUp = makeups.filter((x) => x.meeting_id === m.id)
     sheet1.addRow({
       at: chinaCellTime(m.starts_at),
-      type: MEETING_TYPE_LABELS[m.type] ?? m.type,
+      type: talkLabel(m, name),
       topic: m.topic,
       place: m.place,
       organiser: name(m.organiser_id),
@@ -121,7 +124,9 @@ export async function ledgerWorkbook(
       missing: missing.join('；'),
       makeups: madeUp.map((x) => `${name(x.member_id)}（${x.confirmed_at ? '已确认' : '待确认'}）`).join('；'),
       // The template's headings alone are not minutes: left empty rather than exported as if written.
-      minutes: blankMinutes(m.minutes) ? '' : m.minutes,
+      // A 谈心谈话's notes belong to the two who talked: the ledger shows only that it happened.
+      minutes:
+        m.type === 'heart_talk' ? (blankMinutes(m.minutes) ? '' : '（谈话记录仅谈话双方可见）') : blankMinutes(m.minutes) ? '' : m.minutes,
     })
     for (const id of [...expected, ...rows.map((a) => a.member_id).filter((x) => !expected.includes(x))]) {
       const a = byMember.get(id)
@@ -157,4 +162,15 @@ export async function ledgerWorkbook(
   wrapColumns(sheet1, ['topic', 'missing', 'makeups', 'minutes'])
   wrapColumns(sheet3, ['content', 'notes'])
   return Buffer.from(await wb.xlsx.writeBuffer())
+}
+
+/** The type column: a 谈心谈话 also says its kind and with whom (the organiser is the other of the two). */
+function talkLabel(
+  m: { type: MeetingType; talk_kind: TalkKind | null; talk_with_id: string | null },
+  name: (id: string) => string,
+): string {
+  const label = MEETING_TYPE_LABELS[m.type] ?? m.type
+  if (m.type !== 'heart_talk') return label
+  const kind = m.talk_kind ? `·${TALK_KIND_LABELS[m.talk_kind]}` : ''
+  return `${label}${kind}${m.talk_with_id ? `（与${name(m.talk_with_id)}）` : ''}`
 }

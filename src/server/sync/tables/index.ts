@@ -15,6 +15,7 @@ import { feedback } from './feedback.ts'
 import { duesProfiles } from './dues-profiles.ts'
 import { duesPayments } from './dues-payments.ts'
 import { outsideTrainings } from './outside-trainings.ts'
+import { rectifications } from './rectifications.ts'
 
 /**
  * Every synced table's module: its columns and wire mapping, read scope, pull read and (writable
@@ -37,4 +38,5 @@ export const tables: { [K in SyncedTable]: TableModule<K> } = {
   dues_profiles: duesProfiles,
   dues_payments: duesPayments,
   outside_trainings: outsideTrainings,
+  rectifications,
 }

@@ -3,7 +3,7 @@ import type { Kysely, Selectable } from 'kysely'
 import type { Database, MeetingTable } from '../../db/schema.ts'
 import { meetingFields, meetingKeyField, type Meeting } from '../../../core/schemas/entities.ts'
 import { WRITABLE } from '../../../core/sync/tables.ts'
-import { meetingShapeProblem, type MeetingType } from '../../../core/domain/meetings.ts'
+import { meetingShapeProblem, readsNotes, type MeetingType, type TalkKind } from '../../../core/domain/meetings.ts'
 import { isAdmin, isManager, managesBranch } from '../../../core/domain/authority.ts'
 import { HttpError } from '../../lib/http-error.ts'
 import { nowIso } from '../../lib/time.ts'
@@ -22,8 +22,13 @@ export function meetingScope(v: Viewer): Scope<'meetings'> {
   }
 }
 
-/** The sign-in key goes only to those who manage the meeting (they show its code). */
+/** The meeting's notes (议程, 谈话记录): of a 谈心谈话 only for the two who talked. */
+const readsRowNotes = (r: Pick<Selectable<MeetingTable>, 'type' | 'organiser_id' | 'talk_with_id'>, viewer: Viewer): boolean =>
+  readsNotes({ type: r.type, organiserId: r.organiser_id, talkWithId: r.talk_with_id }, viewer.id)
+
+/** The sign-in key goes only to those who manage the meeting (they show its code); a talk's notes only to the two who talked. */
 export function meetingToWire(r: Selectable<MeetingTable>, viewer: Viewer): Meeting {
+  const notes = readsRowNotes(r, viewer)
   return {
     id: r.id,
     orgId: r.org_id,
@@ -36,9 +41,10 @@ export function meetingToWire(r: Selectable<MeetingTable>, viewer: Viewer): Meet
     organiserId: r.organiser_id,
     speaker: r.speaker,
     expectedIds: JSON.parse(r.expected_ids) as string[],
-    agenda: r.agenda,
-    minutes: r.minutes,
+    agenda: notes ? r.agenda : '',
+    minutes: notes ? r.minutes : '',
     talkWithId: r.talk_with_id,
+    talkKind: r.talk_kind,
     photoIds: JSON.parse(r.photo_ids) as string[],
     createdAt: r.created_at,
     signKey: managesBranch(viewer, r.branch_id) ? r.sign_key : null,
@@ -60,6 +66,7 @@ const columns = {
   agenda: 'agenda',
   minutes: 'minutes',
   talkWithId: 'talk_with_id',
+  talkKind: 'talk_kind',
   photoIds: 'photo_ids',
   createdAt: 'created_at',
 } as const satisfies Record<keyof typeof meetingFields, string>
@@ -81,6 +88,24 @@ function checkShape(type: MeetingType, branchId: string | null, talkWithId: stri
   if (problem) throw new HttpError(422, 'validation', problem)
 }
 
+/** A member records a talk they hold themselves, in their own branch (a 支部委员's talks with the members). */
+function ownTalk(viewer: Viewer, f: { type: MeetingType; branchId: string | null; organiserId: string }): boolean {
+  return f.type === 'heart_talk' && f.organiserId === viewer.id && f.branchId !== null && f.branchId === viewer.branchId
+}
+
+/**
+ * A talk's notes stay with the two who talked: nobody else writes them, and nobody else turns the talk
+ * into another meeting or changes who talked (either would hand the notes to someone else).
+ */
+function refuseTalkChange(existing: Selectable<MeetingTable>, viewer: Viewer, fields: Record<string, unknown>): void {
+  if (existing.type !== 'heart_talk') return
+  const keys = Object.keys(fields)
+  if (fields.type !== undefined && fields.type !== existing.type) throw new HttpError(422, 'validation', '谈心谈话不能改为其他会议类型')
+  if (readsRowNotes(existing, viewer)) return
+  const theirs = keys.filter((k) => k === 'agenda' || k === 'minutes' || k === 'organiserId' || k === 'talkWithId')
+  if (theirs.length > 0) throw new HttpError(403, 'forbidden', '谈话记录只有谈话双方可以填写和查看')
+}
+
 /**
  * Meetings are written by those who manage them: a branch's secretary for the branch, the
  * administrators for every branch and for the leadership's own meetings. Created offline on the
@@ -89,7 +114,9 @@ function checkShape(type: MeetingType, branchId: string | null, talkWithId: stri
 export const applyMeetingMutation: Apply = async (trx, viewer, m, seqs) => {
   const existing = await trx.selectFrom('meetings').selectAll().where('id', '=', m.rowId).executeTakeFirst()
   if (existing && existing.org_id !== viewer.orgId) throw new HttpError(403, 'forbidden')
-  if (existing) refuseScope(viewer, existing.branch_id)
+  // A talk is also written by the two who talked: a 支部委员 records the talks they hold.
+  const talker = existing?.type === 'heart_talk' && readsRowNotes(existing, viewer)
+  if (existing && !talker) refuseScope(viewer, existing.branch_id)
   if (m.op === 'delete') {
     if (!existing || existing.deleted === 1) return
     await trx.updateTable('meetings').set({ deleted: 1, updated_at: nowIso(), seq: 0 }).where('id', '=', m.rowId).execute()
@@ -99,8 +126,9 @@ export const applyMeetingMutation: Apply = async (trx, viewer, m, seqs) => {
   const fields = m.fields ?? {}
   if (!existing) {
     const f = parse(NewMeeting, fields)
-    refuseScope(viewer, f.branchId)
+    if (!ownTalk(viewer, f)) refuseScope(viewer, f.branchId)
     checkShape(f.type, f.branchId, f.talkWithId)
+    if (f.type !== 'heart_talk' && f.talkKind !== null) throw new HttpError(422, 'validation', '只有谈心谈话有谈话类别')
     await checkPeople(trx, viewer, [f.organiserId, ...f.expectedIds, ...(f.talkWithId ? [f.talkWithId] : [])])
     await trx
       .insertInto('meetings')
@@ -119,6 +147,7 @@ export const applyMeetingMutation: Apply = async (trx, viewer, m, seqs) => {
         agenda: f.agenda,
         minutes: f.minutes,
         talk_with_id: f.talkWithId,
+        talk_kind: f.talkKind,
         sign_key: f.signKey,
         photo_ids: JSON.stringify([...new Set(f.photoIds)]),
         created_by: viewer.id,
@@ -133,7 +162,8 @@ export const applyMeetingMutation: Apply = async (trx, viewer, m, seqs) => {
   }
   if (existing.deleted === 1) throw new HttpError(409, 'deleted')
   const set: Record<string, unknown> = {}
-  const next = { type: existing.type, branchId: existing.branch_id, talkWithId: existing.talk_with_id }
+  const next = { type: existing.type, branchId: existing.branch_id, talkWithId: existing.talk_with_id, talkKind: existing.talk_kind }
+  refuseTalkChange(existing, viewer, fields)
   for (const [key, value] of Object.entries(fields)) {
     if (key === 'signKey') continue // fixed at creation; a retry of the creation may carry it
     if (!(key in columns)) refuseField(key)
@@ -146,6 +176,7 @@ export const applyMeetingMutation: Apply = async (trx, viewer, m, seqs) => {
     }
     if (name === 'type') next.type = out as MeetingType
     if (name === 'talkWithId') next.talkWithId = out as string | null
+    if (name === 'talkKind') next.talkKind = out as TalkKind | null
     if (name === 'expectedIds') {
       await checkPeople(trx, viewer, out as string[])
       out = JSON.stringify([...new Set(out as string[])])
@@ -158,6 +189,7 @@ export const applyMeetingMutation: Apply = async (trx, viewer, m, seqs) => {
     set[columns[name]] = out
   }
   checkShape(next.type, next.branchId, next.talkWithId)
+  if (next.type !== 'heart_talk' && next.talkKind !== null) throw new HttpError(422, 'validation', '只有谈心谈话有谈话类别')
   if (Object.keys(set).length === 0) return
   await trx
     .updateTable('meetings')
