@@ -94,7 +94,7 @@ describe('a household records whether it was told (告知) and by whom', () => {
     // And on the household card of the visits ledger.
     const res = await secretary.fetch(`${server.url}/api/visits-ledger/${org.branchA}/2026.xlsx`)
     const wb = new ExcelJS.Workbook()
-    await wb.xlsx.load(Buffer.from(await res.arrayBuffer()))
+    await wb.xlsx.load(await res.arrayBuffer())
     const sheet = wb.getWorksheet('联系户')
     const row = [3, 4, 5].map((n) => sheet?.getRow(n)).find((r) => r?.getCell(1).value === '陈大娘')
     expect(row?.getCell(8).value).toBe('2026-11-20 王书记告知')
