@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
+import ExcelJS from 'exceljs'
 import { device, seedOrg, startServer, type Device, type Org, type TestServer } from './harness.ts'
 import { SyncEngine } from '../../src/client/sync/engine.ts'
 import { answerFeedback, submitFeedback } from '../../src/client/features/feedback/feedback.repo.ts'
@@ -90,6 +91,13 @@ describe('a household records whether it was told (告知) and by whom', () => {
     expect(await sync(secretary)).toEqual({ ok: true })
     await sync(member)
     expect(await member.db.households.get(id)).toMatchObject({ informedOn: '2026-11-20', informedBy: org.secretaryA.id })
+    // And on the household card of the visits ledger.
+    const res = await secretary.fetch(`${server.url}/api/visits-ledger/${org.branchA}/2026.xlsx`)
+    const wb = new ExcelJS.Workbook()
+    await wb.xlsx.load(await res.arrayBuffer())
+    const sheet = wb.getWorksheet('联系户')
+    const row = [3, 4, 5].map((n) => sheet?.getRow(n)).find((r) => r?.getCell(1).value === '陈大娘')
+    expect(row?.getCell(8).value).toBe('2026-11-20 王书记告知')
     const stranger = await saveHousehold(secretary.db, secretary.user, null, {
       branchId: org.branchA,
       name: '无名',

@@ -198,8 +198,9 @@ describe('photo upload', () => {
     }
     expect(wb.getWorksheet('联系户')?.getRow(2).getCell(1).value).toBe('户主')
     expect(wb.getWorksheet('联系户')?.getRow(3).getCell(1).value).toBe('李大爷')
-    expect(wb.getWorksheet('联系户')?.getRow(3).getCell(8).value).toBe(3)
-    expect(wb.getWorksheet('联系户')?.getRow(3).getCell(9).value).toBeInstanceOf(Date)
+    expect(wb.getWorksheet('联系户')?.getRow(3).getCell(8).value).toBe('未记录')
+    expect(wb.getWorksheet('联系户')?.getRow(3).getCell(9).value).toBe(3)
+    expect(wb.getWorksheet('联系户')?.getRow(3).getCell(10).value).toBeInstanceOf(Date)
     expect(wb.getWorksheet('走访记录')?.getRow(3).getCell(1).value).toBeInstanceOf(Date)
     expect(wb.getWorksheet('承诺事项')?.getRow(3).getCell(5).value).toBe('已逾期')
     expect((await (await signIn(server, org.memberA.phone))(`${server.url}/api/visits-ledger/${org.branchA}/${year}.xlsx`)).status).toBe(

@@ -55,6 +55,7 @@ export async function visitsWorkbook(db: Kysely<Database>, orgId: string, branch
     { header: '家庭情况', key: 'situation', width: 30 },
     { header: '困难与需求', key: 'needs', width: 30 },
     { header: '联系党员', key: 'members', width: 16 },
+    { header: '告知本户', key: 'informed', width: 18 },
     { header: '本年走访次数', key: 'count', width: 12 },
     { header: '最近走访', key: 'last', width: 17, date: 'time' },
   ])
@@ -68,6 +69,7 @@ export async function visitsWorkbook(db: Kysely<Database>, orgId: string, branch
       situation: h.situation,
       needs: h.needs,
       members: who(h.member_ids),
+      informed: h.informed_on ? `${h.informed_on} ${names.get(h.informed_by ?? '') ?? ''}告知`.trim() : '未记录',
       count: mine.length,
       last: chinaCellTime(mine.at(-1)?.visited_at ?? null),
     })
