@@ -137,6 +137,7 @@ describe('党费收缴 (the 收缴员)', () => {
     expect(receipt).toMatchObject({ memberId: a, kind: 'quarterly', months: q, method: 'transfer', amountFen: 4501 * q.length })
     expect(await h.db.outbox.count()).toBe(1)
     expect(page.find('[role="status"] [data-testid="dues-receipt-no"]').text()).toBe(receipt?.receiptNo)
+    expect(page.find('[role="status"]').text()).toContain('交纳人：张三')
     expect(page.find(`[data-member="张三"] [data-testid="dues-line-paid"]`).exists()).toBe(true)
     expect(page.find('[data-testid="dues-totals"]').text()).toContain('已交 1 人')
     // No percentages anywhere.
