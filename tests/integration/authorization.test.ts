@@ -13,7 +13,6 @@ import { createUser } from '../../src/server/repositories/organization.ts'
 import { DEFAULT_PREFS } from '../../src/core/domain/reminders.ts'
 import { PRIVACY_NOTICE_VERSION } from '../../src/core/domain/privacy-notice.ts'
 import { hashPassword } from '../../src/server/lib/passwords.ts'
-import { SCHEMA_HEADER, SCHEMA_VERSION } from '../../src/core/sync/schema-version.ts'
 import { chinaToday } from '../../src/core/domain/china-time.ts'
 import { monthlyDue, monthOf } from '../../src/core/domain/dues-rules.ts'
 

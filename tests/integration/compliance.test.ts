@@ -36,6 +36,11 @@ const SCHEMAS: Record<SyncedTable, v.ObjectSchema<v.ObjectEntries, v.ErrorMessag
   households: entities.Household,
   visits: entities.Visit,
   followups: entities.Followup,
+  feedback: entities.Feedback,
+  dues_profiles: entities.DuesProfile,
+  dues_payments: entities.DuesPayment,
+  outside_trainings: entities.OutsideTraining,
+  rectifications: entities.Rectification,
 }
 
 async function databaseTables(): Promise<string[]> {

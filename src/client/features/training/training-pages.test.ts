@@ -53,6 +53,7 @@ function meeting(type: MeetingType, startsAt: string, durationMinutes: number): 
     agenda: '',
     minutes: '',
     talkWithId: null,
+    talkKind: null,
     photoIds: [],
     createdAt: startsAt,
     signKey: null,
