@@ -37,6 +37,8 @@ export interface AppContext {
   schemaHistory: readonly SchemaStep[]
   /** Two-factor login, the managers' idle timeout, audit retention (lib/security-config.ts). */
   security: SecurityOptions
+  /** The server's environment, for the 备案 sheet (ops/compliance-sheet.ts). */
+  env: Readonly<Record<string, string | undefined>>
 }
 
 export interface ContextOptions {
@@ -47,6 +49,7 @@ export interface ContextOptions {
   photoDir?: string
   schemaHistory?: readonly SchemaStep[]
   security?: Partial<SecurityOptions>
+  env?: Readonly<Record<string, string | undefined>>
 }
 
 export function createContext(handle: DbHandle, opts: ContextOptions): AppContext {
@@ -67,5 +70,6 @@ export function createContext(handle: DbHandle, opts: ContextOptions): AppContex
     storage,
     schemaHistory: opts.schemaHistory ?? SCHEMA_HISTORY,
     security: { ...DEFAULT_SECURITY, ...opts.security },
+    env: opts.env ?? {},
   }
 }

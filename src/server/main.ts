@@ -45,6 +45,7 @@ const ctx = createContext(handle, {
   push: { hosts: pushHosts, subject: env.VAPID_SUBJECT },
   photoDir: resolve(dataDir, 'photos'),
   security,
+  env,
 })
 const app = await buildApp({
   ctx,
