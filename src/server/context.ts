@@ -43,6 +43,8 @@ export interface AppContext {
   security: SecurityOptions
   /** How long each kind of data is kept (core/domain/retention.ts; RETENTION_* in the environment). */
   retention: Retention
+  /** The server's environment, for the 备案 sheet (ops/compliance-sheet.ts). */
+  env: Readonly<Record<string, string | undefined>>
 }
 
 export interface ContextOptions {
@@ -56,6 +58,7 @@ export interface ContextOptions {
   schemaHistory?: readonly SchemaStep[]
   security?: Partial<SecurityOptions>
   retention?: Retention
+  env?: Readonly<Record<string, string | undefined>>
 }
 
 export function createContext(handle: DbHandle, opts: ContextOptions): AppContext {
@@ -83,5 +86,6 @@ export function createContext(handle: DbHandle, opts: ContextOptions): AppContex
     schemaHistory: opts.schemaHistory ?? SCHEMA_HISTORY,
     security: { ...DEFAULT_SECURITY, ...opts.security },
     retention: opts.retention ?? DEFAULT_RETENTION,
+    env: opts.env ?? {},
   }
 }

@@ -51,6 +51,7 @@ const ctx = createContext(handle, {
   photoDir: resolve(dataDir, 'photos'),
   security,
   retention: retentionFromEnv(env),
+  env,
 })
 const app = await buildApp({
   ctx,

@@ -474,6 +474,10 @@ const BAD_INPUT: Record<string, BadCase[]> = {
     { method: 'POST', url: '/api/admin/people/nope/two-factor/reset', body: '{}', admin: true, status: 400, code: 'validation' },
     { method: 'POST', url: `/api/admin/people/${newId()}/two-factor/reset`, body: '{}', admin: true, status: 404, code: 'not_found' },
   ],
+  'GET /api/admin/compliance-sheet': [
+    { method: 'GET', url: '/api/admin/compliance-sheet', status: 401, code: 'unauthorized' },
+    { method: 'GET', url: '/api/admin/compliance-sheet', auth: true, status: 403, code: 'forbidden' },
+  ],
   'GET /api/admin/audit/export': [
     { method: 'GET', url: '/api/admin/audit/export?from=2026-02-30&to=2026-03-01', admin: true, status: 400, code: 'validation' },
     {

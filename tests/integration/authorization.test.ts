@@ -323,6 +323,10 @@ const ROUTE_MATRIX: Record<string, { run: (who: Who) => Promise<Response>; expec
     run: (w) => call(w, 'POST', '/api/auth/login/verify', { ticket: 'x'.repeat(43), code: '123456' }),
     expect: { anonymous: 401, member: 401, secretary: 401, admin: 401, otherBranchMember: 401 },
   },
+  'GET /api/admin/compliance-sheet': {
+    run: (w) => call(w, 'GET', '/api/admin/compliance-sheet'),
+    expect: { anonymous: 401, member: 403, secretary: 403, admin: 200, otherBranchMember: 403 },
+  },
   'GET /api/admin/audit/export': {
     run: (w) => call(w, 'GET', '/api/admin/audit/export?from=2026-01-01&to=2026-12-31&format=csv'),
     expect: { anonymous: 401, member: 403, secretary: 403, admin: 200, otherBranchMember: 403 },

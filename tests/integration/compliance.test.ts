@@ -151,6 +151,22 @@ describe('the sheet', () => {
     expect(() => complianceSheet({ env: { AUDIT_RETENTION_DAYS: '30' }, version: '1' })).toThrow(/至少保存 180 天/)
   })
 
+  it('is downloaded by an administrator from the running server (audited)', async () => {
+    const { seedOrg, signIn } = await import('./harness.ts')
+    const org = await seedOrg(server.handle)
+    const admin = await signIn(server, org.admin.phone)
+    const res = await admin(`${server.url}/api/admin/compliance-sheet`)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toContain('text/markdown')
+    expect(await res.text()).toMatch(/^# 党建随行 备案与等级保护资料表/)
+    const entry = await server.handle.db
+      .selectFrom('audit_log')
+      .select('actor_id')
+      .where('action', '=', 'export_compliance_sheet')
+      .execute()
+    expect(entry).toEqual([{ actor_id: org.admin.id }])
+  })
+
   it('is written by npm run compliance-sheet', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'suixing-sheet-')), 'sheet.md')
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/server/ops/cli.ts', 'compliance-sheet', out], {

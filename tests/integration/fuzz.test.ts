@@ -486,6 +486,7 @@ const ROUTES: Record<
     ),
   },
   'POST /api/admin/people/:id/two-factor/reset': { method: 'POST', url: personUrl('/two-factor/reset'), body: bodyFor(value), as: 'admin' },
+  'GET /api/admin/compliance-sheet': { method: 'GET', url: fc.constant('/api/admin/compliance-sheet'), as: 'admin' },
   'GET /api/admin/audit/export': {
     method: 'GET',
     url: fc

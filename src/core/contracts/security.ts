@@ -80,3 +80,6 @@ export const AuditExportQuery = v.object({
   format: v.optional(v.picklist(['xlsx', 'csv'], '格式应为 xlsx 或 csv'), 'xlsx'),
 })
 export const exportAudit = contract({ method: 'GET', path: '/api/admin/audit/export', query: AuditExportQuery })
+
+/** The 备案 / 等保 data sheet (Markdown), as `npm run compliance-sheet` writes it, from the running server's configuration. */
+export const complianceSheet = contract({ method: 'GET', path: '/api/admin/compliance-sheet' })

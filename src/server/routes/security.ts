@@ -20,6 +20,7 @@ import { chinaCellTime, sendXlsx, titledSheet, wrapColumns } from '../services/l
 import { AUDIT_ACTIONS } from '../services/admin/audit.ts'
 import { nowIso } from '../lib/time.ts'
 import { route } from './route.ts'
+import { complianceSheet } from '../ops/compliance-sheet.ts'
 import { attemptLimiter } from '../lib/attempt-limits.ts'
 import { hashPassword, verifyPassword } from '../lib/passwords.ts'
 import { setPassword } from '../repositories/users.ts'
@@ -165,6 +166,19 @@ export function securityRoutes(app: FastifyInstance, ctx: AppContext): void {
         await audit(trx, request, viewer, 'two_factor_reset', id, `重置 ${person.name} 的两步验证`)
       })
       return { ok: true }
+    },
+  })
+
+  // The 备案 / 等保 sheet from this server's configuration, for the administrator who fills the forms.
+  route(app, contracts.complianceSheet, {
+    access: 'admin',
+    handler: async ({ request, reply, viewer }) => {
+      const sheet = complianceSheet({ env: ctx.env, version: ctx.version })
+      await audit(ctx.db, request, viewer, 'export_compliance_sheet', null, '导出备案与等保资料表')
+      return reply
+        .header('content-type', 'text/markdown; charset=utf-8')
+        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent('党建随行备案与等保资料表.md')}`)
+        .send(sheet)
     },
   })
 

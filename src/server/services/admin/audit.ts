@@ -33,6 +33,7 @@ export const AUDIT_ACTIONS = {
   recovery_codes_issue: '重新生成恢复码',
   recovery_code_used: '使用恢复码登录',
   export_audit: '导出审计日志',
+  export_compliance_sheet: '导出备案资料表',
   audit_retention: '清理超过保存期限的审计日志',
   dues_collector: '指定党费收缴员',
   training_update: '修改学时设置',
