@@ -1,7 +1,7 @@
 import { createApp, watch } from 'vue'
 import { createPinia } from 'pinia'
 import App from './App.vue'
-import { createAppRouter } from './router.ts'
+import { createAppRouter, loadMoreRoutes } from './router.ts'
 import { useSessionStore } from '../session/session.store.ts'
 import { useSettingsStore } from '../features/settings/settings.store.ts'
 import { whenIdle } from '../composables/idle.ts'
@@ -39,6 +39,8 @@ async function start(): Promise<void> {
   void session.refresh()
   // The service worker's registration (workbox-window) waits until the first screen is drawn.
   whenIdle(() => void import('../pwa/update.store.ts').then(({ useUpdateStore }) => useUpdateStore().register()))
+  // The other pages' table, beside the first paint (a tap on another page before then loads it itself).
+  whenIdle(() => void loadMoreRoutes(router))
   const root = await mounted
   whenIdle(() => void import('../pwa/snapshot.ts').then((m) => m.keepHomeSnapshot(root, router, () => session.signedIn, onSynced)))
 }

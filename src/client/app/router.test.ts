@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest'
 import type { RouteLocationNormalized } from 'vue-router'
-import { createAppRouter } from './router.ts'
+import { createAppRouter, loadMoreRoutes } from './router.ts'
 
 const at = (path: string): RouteLocationNormalized => {
   const router = createAppRouter()
@@ -29,12 +29,40 @@ describe('scroll position between pages', () => {
 describe('the 备案 sheet’s list of functions', () => {
   it('names every page of the app, and no page that is not there (core/compliance/app-functions.ts)', async () => {
     const { APP_FUNCTIONS } = await import('../../core/compliance/app-functions.ts')
-    const pages = createAppRouter()
+    const router = createAppRouter()
+    await loadMoreRoutes(router)
+    const pages = router
       .getRoutes()
       .map((r) => r.path)
       .filter((p) => !p.startsWith('/:'))
       .sort()
     const listed = APP_FUNCTIONS.flatMap((f) => f.paths).sort()
     expect(listed).toEqual(pages)
+  })
+})
+
+describe('the route table beside the first paint', () => {
+  it('the first screens need nothing more; any other page loads the rest once, then opens; an unknown path goes to 首页', async () => {
+    const { useSessionStore } = await import('../session/session.store.ts')
+    const { createPinia, setActivePinia } = await import('pinia')
+    setActivePinia(createPinia())
+    const session = useSessionStore()
+    session.user = {
+      id: 'u',
+      orgId: 'o',
+      orgName: '机关党委',
+      branchId: 'b',
+      branchName: '一支部',
+      name: '张三',
+      phone: '13800000001',
+      role: 'member',
+    }
+    const router = createAppRouter()
+    expect(router.getRoutes().some((r) => r.path === '/meetings')).toBe(false)
+    await router.push('/meetings/record')
+    expect(router.currentRoute.value.matched.at(-1)?.path).toBe('/meetings/record')
+    expect(router.getRoutes().some((r) => r.path === '/meetings')).toBe(true)
+    await router.push('/no/such/page')
+    expect(router.currentRoute.value.fullPath).toBe('/')
   })
 })

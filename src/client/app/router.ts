@@ -1,4 +1,4 @@
-import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
+import { createRouter, createWebHistory, type Router, type RouteRecordRaw } from 'vue-router'
 import { useSessionStore } from '../session/session.store.ts'
 import { scrollBehavior } from './scroll.ts'
 
@@ -13,65 +13,48 @@ declare module 'vue-router' {
   }
 }
 
-const routes: RouteRecordRaw[] = [
+/** The first screens; every other page is in routes-more.ts, added by `loadMoreRoutes`. */
+const FIRST_SCREENS: RouteRecordRaw[] = [
   // Lazy like every page: the login page loads neither the home screen nor the account database.
   { path: '/', component: () => import('../features/home/HomePage.vue'), meta: { tab: true } },
-  { path: '/study', component: () => import('../features/study/StudyPage.vue'), meta: { tab: true } },
-  { path: '/study/new', component: () => import('../features/study/StudyFormPage.vue'), meta: { keepsInput: true } },
-  { path: '/study/branch', component: () => import('../features/study/BranchStudyPage.vue') },
-  { path: '/study/:id', component: () => import('../features/study/StudyFormPage.vue'), meta: { keepsInput: true } },
-  { path: '/meetings', component: () => import('../features/meetings/MeetingsPage.vue'), meta: { tab: true } },
-  { path: '/meetings/new', component: () => import('../features/meetings/MeetingFormPage.vue'), meta: { keepsInput: true } },
-  { path: '/meetings/record', component: () => import('../features/meetings/MyOrgLifePage.vue') },
-  { path: '/meetings/ledger', component: () => import('../features/meetings/LedgerPage.vue') },
-  { path: '/meetings/talks', component: () => import('../features/meetings/TalksPage.vue') },
-  { path: '/meetings/year-report', component: () => import('../features/meetings/YearReportPage.vue') },
-  { path: '/meetings/rectify', component: () => import('../features/meetings/RectifyPage.vue'), meta: { keepsInput: true } },
-  { path: '/meetings/pending', component: () => import('../features/meetings/PendingPage.vue') },
-  { path: '/meetings/:id', component: () => import('../features/meetings/MeetingPage.vue'), meta: { keepsInput: true } },
-  { path: '/meetings/:id/edit', component: () => import('../features/meetings/MeetingFormPage.vue'), meta: { keepsInput: true } },
-  { path: '/meetings/:id/code', component: () => import('../features/meetings/SignInCodePage.vue') },
-  { path: '/visits', component: () => import('../features/visits/VisitsPage.vue'), meta: { tab: true } },
-  { path: '/visits/new', component: () => import('../features/visits/VisitFormPage.vue'), meta: { keepsInput: true } },
-  { path: '/visits/ledger', component: () => import('../features/visits/VisitsLedgerPage.vue') },
-  { path: '/visits/:id', component: () => import('../features/visits/VisitPage.vue'), meta: { keepsInput: true } },
-  { path: '/households/new', component: () => import('../features/visits/HouseholdFormPage.vue'), meta: { keepsInput: true } },
-  { path: '/households/:id', component: () => import('../features/visits/HouseholdPage.vue') },
-  { path: '/households/:id/edit', component: () => import('../features/visits/HouseholdFormPage.vue'), meta: { keepsInput: true } },
-  { path: '/me/storage', component: () => import('../features/visits/StoragePage.vue') },
-  { path: '/scan', component: () => import('../features/meetings/ScanPage.vue') },
   // Public: it keeps the scan's time before sending a member who is not signed in here to log in.
   { path: '/s/:meetingId/:window/:token', component: () => import('../features/meetings/SignInLinkPage.vue'), meta: { public: true } },
-  { path: '/me', component: () => import('../features/me/MePage.vue'), meta: { tab: true } },
-  { path: '/training', component: () => import('../features/training/MyTrainingPage.vue') },
-  { path: '/training/new', component: () => import('../features/training/OutsideTrainingFormPage.vue'), meta: { keepsInput: true } },
-  { path: '/training/branch', component: () => import('../features/training/BranchTrainingPage.vue') },
-  { path: '/me/sync', component: () => import('../features/sync/SyncPage.vue') },
-  { path: '/me/dues', component: () => import('../features/dues/DuesPage.vue'), meta: { keepsInput: true } },
-  { path: '/dues/branch', component: () => import('../features/dues/DuesBranchPage.vue'), meta: { keepsInput: true } },
-  { path: '/admin', component: () => import('../features/admin/AdminPage.vue') },
-  { path: '/admin/people', component: () => import('../features/admin/PeoplePage.vue') },
-  { path: '/admin/people/new', component: () => import('../features/admin/PersonNewPage.vue'), meta: { keepsInput: true } },
-  { path: '/admin/people/:id', component: () => import('../features/admin/PersonPage.vue'), meta: { keepsInput: true } },
-  { path: '/admin/import', component: () => import('../features/admin/ImportPage.vue') },
-  { path: '/admin/audit', component: () => import('../features/admin/AuditPage.vue') },
-  { path: '/me/devices', component: () => import('../features/account/DevicesPage.vue') },
-  { path: '/me/two-factor', component: () => import('../features/account/TwoFactorPage.vue') },
-  { path: '/me/password', component: () => import('../features/account/PasswordPage.vue'), meta: { keepsInput: true } },
-  { path: '/me/reminders', component: () => import('../features/reminders/RemindersPage.vue') },
-  { path: '/party/birthdays', component: () => import('../features/party/BranchBirthdaysPage.vue') },
-  { path: '/me/feedback', component: () => import('../features/feedback/FeedbackPage.vue'), meta: { keepsInput: true } },
-  { path: '/me/privacy', component: () => import('../features/privacy/PrivacyPage.vue') },
-  { path: '/admin/feedback', component: () => import('../features/feedback/AdminFeedbackPage.vue'), meta: { keepsInput: true } },
-  { path: '/me/party', component: () => import('../features/party/PartyDatesPage.vue'), meta: { keepsInput: true } },
   { path: '/login', component: () => import('../features/auth/LoginPage.vue'), meta: { public: true, keepsInput: true } },
   { path: '/activate', component: () => import('../features/auth/ActivatePage.vue'), meta: { public: true, keepsInput: true } },
   { path: '/setup', component: () => import('../features/auth/SetupPage.vue'), meta: { public: true, keepsInput: true } },
-  { path: '/:rest(.*)*', redirect: '/' },
 ]
+const ANY = '/:rest(.*)*'
+const loaded = new WeakMap<Router, Promise<void>>()
+
+/** Adds every page but the first screens to `router`, once; main.ts calls it beside the first paint. */
+export function loadMoreRoutes(router: Router): Promise<void> {
+  let done = loaded.get(router)
+  if (!done) {
+    done = import('./routes-more.ts').then(({ moreRoutes }) => {
+      for (const r of moreRoutes) router.addRoute(r)
+    })
+    loaded.set(router, done)
+  }
+  return done
+}
 
 export function createAppRouter() {
-  const router = createRouter({ history: createWebHistory(), routes, scrollBehavior })
+  const router: Router = createRouter({
+    history: createWebHistory(),
+    routes: [
+      ...FIRST_SCREENS,
+      // Any other path: the rest of the table is loaded, then the path resolved again (首页 if it names no page).
+      {
+        path: ANY,
+        component: () => import('../features/home/HomePage.vue'),
+        beforeEnter: async (to) => {
+          await loadMoreRoutes(router)
+          return router.resolve(to.fullPath).matched.some((r) => r.path === ANY) ? '/' : to.fullPath
+        },
+      },
+    ],
+    scrollBehavior,
+  })
   router.beforeEach((to) => {
     const session = useSessionStore()
     if (!to.meta.public && !session.signedIn) return { path: '/login', query: to.fullPath === '/' ? {} : { next: to.fullPath } }

@@ -39,6 +39,7 @@ export const APP_FUNCTIONS: readonly AppFunction[] = [
       '/meetings/:id',
       '/meetings/:id/edit',
       '/meetings/:id/code',
+      '/meetings/talks',
       '/scan',
       '/s/:meetingId/:window/:token',
     ],
@@ -69,4 +70,29 @@ export const APP_FUNCTIONS: readonly AppFunction[] = [
     paths: ['/admin', '/admin/people', '/admin/people/new', '/admin/people/:id', '/admin/import'],
   },
   { name: '操作日志', what: '管理操作与登录的审计日志，按日期导出', who: '管理员', paths: ['/admin/audit'] },
+  {
+    name: '党费收缴',
+    what: '党员申报党费基数、查看应交与收据；收缴员离线登记收缴并开具收据；党费收缴台账（不得垫交或扣缴）',
+    who: '党员、收缴员、书记',
+    paths: ['/me/dues', '/dues/branch'],
+  },
+  {
+    name: '学时与党员管理',
+    what: '由已参加的组织培训、确认的补学和书记确认的其他培训计算学时（不计应用使用时长）；预备期满提醒；连续未参加组织生活的提示（仅提示）',
+    who: '党员、书记',
+    paths: ['/training', '/training/new', '/training/branch'],
+  },
+  {
+    name: '年终工作',
+    what: '整改清单逐项销号；由全年记录生成述职评议材料（只列事实，不打分、不排名）',
+    who: '书记、党员、管理员',
+    paths: ['/meetings/rectify', '/meetings/year-report'],
+  },
+  {
+    name: '投诉建议',
+    what: '党员向机关党委提出投诉或建议（可对支部匿名），管理员答复',
+    who: '党员、管理员',
+    paths: ['/me/feedback', '/admin/feedback'],
+  },
+  { name: '个人信息保护', what: '个人信息保护说明与确认，位置、党费基数等单独同意及撤回', who: '全体', paths: ['/me/privacy'] },
 ]
