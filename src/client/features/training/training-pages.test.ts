@@ -130,8 +130,17 @@ describe('我的学时', () => {
     expect(page.get('[data-testid="training-progress"]').text()).toBe('今年 16 / 32 学时')
     expect(page.findAll('[data-testid="training-item"]')).toHaveLength(2)
     const rows = page.findAll('[data-testid="outside-row"]').map((r) => r.text())
-    expect(rows.filter((t) => t.includes('600分钟已确认'))).toHaveLength(1)
-    expect(rows.filter((t) => t.includes('300分钟待确认'))).toHaveLength(1)
+    expect(rows.filter((t) => /600分钟\s*已确认/.test(t))).toHaveLength(1)
+    expect(rows.filter((t) => /300分钟\s*待确认/.test(t))).toHaveLength(1)
+    // Withdrawing the record still waiting takes a second tap on it; the confirmed one cannot be withdrawn.
+    const withdraw = page.get('[data-testid="outside-withdraw"]')
+    await withdraw.trigger('click')
+    await settle()
+    expect(await h.db.outbox.count()).toBe(0)
+    expect(withdraw.text()).toBe('确定撤回')
+    await withdraw.trigger('click')
+    await vi.waitFor(async () => expect(await h.db.outbox.count()).toBe(1))
+    expect(page.findAll('[data-testid="outside-withdraw"]')).toHaveLength(0)
   })
 
   it('a cadre sees the 90 学时 requirement; one marked frail sees no requirement', async () => {
