@@ -40,9 +40,8 @@ const routes: RouteRecordRaw[] = [
   // Public: it keeps the scan's time before sending a member who is not signed in here to log in.
   { path: '/s/:meetingId/:window/:token', component: () => import('../features/meetings/SignInLinkPage.vue'), meta: { public: true } },
   { path: '/me', component: () => import('../features/me/MePage.vue'), meta: { tab: true } },
-  { path: '/training', component: () => import('../features/training/MyTrainingPage.vue') },
   { path: '/training/new', component: () => import('../features/training/OutsideTrainingFormPage.vue'), meta: { keepsInput: true } },
-  { path: '/training/branch', component: () => import('../features/training/BranchTrainingPage.vue') },
+  { path: '/training/:view(branch)?', component: () => import('../features/training/TrainingRoute.vue') },
   { path: '/me/sync', component: () => import('../features/sync/SyncPage.vue') },
   { path: '/admin', component: () => import('../features/admin/AdminPage.vue') },
   { path: '/admin/people', component: () => import('../features/admin/PeoplePage.vue') },
