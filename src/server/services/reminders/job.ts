@@ -41,7 +41,7 @@ export async function runReminderJob(db: Kysely<Database>, push: PushService, no
 
   const users = await db
     .selectFrom('users')
-    .select(['id', 'name', 'role', 'branch_id', 'joined_party_on', 'status', 'full_member_on', 'removed_at'])
+    .select(['id', 'org_id', 'name', 'role', 'branch_id', 'joined_party_on', 'status', 'full_member_on', 'removed_at'])
     .execute()
   const people: ReminderPerson[] = users.map((u) => ({
     id: u.id,
@@ -52,6 +52,7 @@ export async function runReminderJob(db: Kysely<Database>, push: PushService, no
     // One who has left is nobody's probationer any more.
     status: u.removed_at ? 'full' : u.status,
     fullMemberOn: u.full_member_on,
+    orgId: u.org_id,
   }))
   const prefs = new Map<string, ReminderPrefs>()
   for (const r of await db.selectFrom('reminder_settings').selectAll().execute()) prefs.set(r.id, prefsOf(r))
