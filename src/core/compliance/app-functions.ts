@@ -80,7 +80,7 @@ export const APP_FUNCTIONS: readonly AppFunction[] = [
     name: '学时与党员管理',
     what: '由已参加的组织培训、确认的补学和书记确认的其他培训计算学时（不计应用使用时长）；预备期满提醒；连续未参加组织生活的提示（仅提示）',
     who: '党员、书记',
-    paths: ['/training', '/training/new', '/training/branch'],
+    paths: ['/training/new', '/training/:view(branch)?'],
   },
   {
     name: '年终工作',

@@ -39,13 +39,17 @@ describe('预备党员转正', () => {
   })
 
   it("reminds the branch's secretary and administrators once per probationer, through the party-dates setting", () => {
-    const people: ReminderPerson[] = [
-      { id: 'p', name: '李四', role: 'member', branchId: 'b1', joinedPartyOn: '2025-12-20', status: 'probationary', fullMemberOn: null },
-      { id: 's1', name: '书记1', role: 'secretary', branchId: 'b1', joinedPartyOn: null },
-      { id: 's2', name: '书记2', role: 'secretary', branchId: 'b2', joinedPartyOn: null },
-      { id: 'adm', name: '管理员', role: 'admin', branchId: null, joinedPartyOn: null },
-      { id: 'm', name: '党员', role: 'member', branchId: 'b1', joinedPartyOn: null },
-    ]
+    const people: ReminderPerson[] = (
+      [
+        { id: 'p', name: '李四', role: 'member', branchId: 'b1', joinedPartyOn: '2025-12-20', status: 'probationary', fullMemberOn: null },
+        { id: 's1', name: '书记1', role: 'secretary', branchId: 'b1', joinedPartyOn: null },
+        { id: 's2', name: '书记2', role: 'secretary', branchId: 'b2', joinedPartyOn: null },
+        { id: 'adm', name: '管理员', role: 'admin', branchId: null, joinedPartyOn: null },
+        // An administrator of another organisation in the same database hears nothing of it.
+        { id: 'adm2', name: '别处管理员', role: 'admin', branchId: null, joinedPartyOn: null, orgId: 'o2' },
+        { id: 'm', name: '党员', role: 'member', branchId: 'b1', joinedPartyOn: null },
+      ] satisfies ReminderPerson[]
+    ).map((p) => ({ orgId: 'o1', ...p }))
     const at = (day: string, prefs = new Map<string, ReminderPrefs>()) =>
       probationReminders(people, day, (id) => prefs.get(id) ?? DEFAULT_PREFS)
     expect(at('2026-11-19')).toEqual([])

@@ -92,9 +92,11 @@ export function probationReminders(people: readonly ReminderPerson[], today: str
   ).filter((d) => d.inDays >= 0 && d.inDays <= PROBATION_NOTICE_DAYS)
   const out: Reminder[] = []
   for (const d of due) {
-    const branch = people.find((p) => p.id === d.id)?.branchId ?? null
+    const who = people.find((p) => p.id === d.id)
+    const branch = who?.branchId ?? null
     for (const p of people) {
       if (!appliesTo('branchWeekAhead', p.role) || !prefsOf(p.id).branchWeekAhead) continue
+      if (p.orgId !== who?.orgId) continue
       if (p.role === 'secretary' && (branch === null || p.branchId !== branch)) continue
       out.push({
         userId: p.id,

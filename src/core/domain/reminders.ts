@@ -117,6 +117,8 @@ export interface ReminderPerson {
   joinedPartyOn: string | null
   /** For 预备期满: 预备党员 without a 转正日期. */
   status?: MemberStatus
+  /** The person's organisation (the job serves every organisation of the database). */
+  orgId?: string
   fullMemberOn?: string | null
 }
 

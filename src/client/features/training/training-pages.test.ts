@@ -24,6 +24,7 @@ vi.mock('../../api/training-client.ts', () => ({
 vi.mock('../../sync/engine.ts', () => ({ SyncEngine: class {} }))
 const { default: MyTrainingPage } = await import('./MyTrainingPage.vue')
 const { useTrainingStore } = await import('./training.store.ts')
+const { default: TrainingRoute } = await import('./TrainingRoute.vue')
 const { default: BranchTrainingPage } = await import('./BranchTrainingPage.vue')
 
 let h: PageHarness
@@ -131,8 +132,17 @@ describe('我的学时', () => {
     expect(page.get('[data-testid="training-progress"]').text()).toBe('今年 16 / 32 学时')
     expect(page.findAll('[data-testid="training-item"]')).toHaveLength(2)
     const rows = page.findAll('[data-testid="outside-row"]').map((r) => r.text())
-    expect(rows.filter((t) => t.includes('600分钟已确认'))).toHaveLength(1)
-    expect(rows.filter((t) => t.includes('300分钟待确认'))).toHaveLength(1)
+    expect(rows.filter((t) => /600分钟\s*已确认/.test(t))).toHaveLength(1)
+    expect(rows.filter((t) => /300分钟\s*待确认/.test(t))).toHaveLength(1)
+    // Withdrawing the record still waiting takes a second tap on it; the confirmed one cannot be withdrawn.
+    const withdraw = page.get('[data-testid="outside-withdraw"]')
+    await withdraw.trigger('click')
+    await settle()
+    expect(await h.db.outbox.count()).toBe(0)
+    expect(withdraw.text()).toBe('确定撤回')
+    await withdraw.trigger('click')
+    await vi.waitFor(async () => expect(await h.db.outbox.count()).toBe(1))
+    await vi.waitFor(() => expect(page?.findAll('[data-testid="outside-withdraw"]')).toHaveLength(0))
   })
 
   it('a cadre sees the 90 学时 requirement; one marked frail sees no requirement', async () => {
@@ -234,5 +244,21 @@ describe('学时与党员管理 (the secretary)', () => {
     await page.get('[data-testid="flag-exempt"]').trigger('click')
     await settle()
     expect(server.flags).toEqual([[zhang.id, { cadre: false, exempt: true }]])
+  })
+})
+
+describe('one route for both 学时 pages', () => {
+  beforeEach(() => {
+    h = signedInHarness({ role: 'secretary', name: '王书记' })
+    server.reply = { settings: { types: ['party_lesson'], minutesPerHour: 45 }, custom: false, flags: {}, probations: [] }
+    h.router.addRoute({ path: '/training/:view(branch)?', component: { render: () => null } })
+  })
+
+  it('/training opens 我的学时 and /training/branch 学时与党员管理', async () => {
+    page = await mountPage(h, TrainingRoute, '/training')
+    await vi.waitFor(() => expect(page?.text()).toContain('我的学时'))
+    page.unmount()
+    page = await mountPage(h, TrainingRoute, '/training/branch')
+    await vi.waitFor(() => expect(page?.text()).toContain('学时与党员管理'))
   })
 })

@@ -107,6 +107,7 @@ export async function runReminderJob(
     // One who has left is nobody's probationer any more (and is not read here at all).
     status: u.removed_at ? 'full' : u.status,
     fullMemberOn: u.full_member_on,
+    orgId: u.org_id,
   }))
   const userById = new Map(users.map((u) => [u.id, u]))
   const prefs = new Map<string, ReminderPrefs>()
