@@ -233,6 +233,55 @@ describe('学时与党员管理 (the secretary)', () => {
     expect(await h.db.outbox.count()).toBe(1)
   })
 
+  it('with 党费 kept in the app, the watch shows the months unpaid in a row, from the month each member pays from', async () => {
+    const [zhang, li] = [person('张三'), person('李四')]
+    await h.db.users.bulkPut([zhang, li, { ...person('王书记'), id: h.user.id, role: 'secretary' }])
+    const lesson = { ...meeting('party_lesson', china('2026-01-15T09:00:00'), 60), expectedIds: [zhang.id, li.id] }
+    await h.db.meetings.put(lesson)
+    const profile = (memberId: string, fromMonth: string) => ({
+      id: memberId,
+      orgId: h.user.orgId,
+      branchId: h.user.branchId,
+      memberId,
+      category: 'in_service' as const,
+      baseFen: 500000,
+      fromMonth,
+      checkedOn: '2026-01-05',
+      declaredBy: memberId,
+      updatedAt: new Date().toISOString(),
+    })
+    await h.db.dues_profiles.bulkPut([profile(zhang.id, '2026-01'), profile(li.id, '2026-10')])
+    // 张三 paid January to July (nothing since: August, September, October unpaid); 李四 owes from October only.
+    await h.db.dues_payments.put({
+      id: newId(),
+      orgId: h.user.orgId,
+      branchId: h.user.branchId,
+      memberId: zhang.id,
+      kind: 'arrears',
+      months: ['2026-01', '2026-02', '2026-03', '2026-04', '2026-05', '2026-06', '2026-07'],
+      amountFen: 35000,
+      method: 'cash',
+      receivedOn: '2026-07-20',
+      notes: '',
+      createdAt: new Date().toISOString(),
+      category: 'in_service',
+      baseFen: 500000,
+      monthlyFen: 5000,
+      collectorId: h.user.id,
+      receiptNo: 'R1',
+      updatedAt: new Date().toISOString(),
+      deleted: false,
+    })
+    server.reply = { settings: { types: ['party_lesson'], minutesPerHour: 45 }, custom: false, flags: {}, probations: [] }
+    page = await mountPage(h, BranchTrainingPage, '/training/branch')
+    at('2026-11-20T10:00:00')
+    await settle()
+    expect(page.get('[data-testid="watch-card"] thead').text()).toContain('未交纳党费')
+    const rows = new Map(page.findAll('[data-testid="watch-row"]').map((r) => [r.find('th').text(), r.findAll('td').map((c) => c.text())]))
+    expect(rows.get('张三')?.[1]).toBe('连续3个月')
+    expect(rows.get('李四')?.[1]).toBe('连续1个月')
+  })
+
   it('shows no short list before October, and marks a member through the server', async () => {
     const zhang = person('张三')
     await h.db.users.bulkPut([zhang])

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
-import { computed, ref, shallowRef } from 'vue'
-import type { Attendance, Makeup, Meeting, OutsideTraining } from '../../../core/schemas/entities.ts'
+import { computed, ref } from 'vue'
+import type { Attendance, DuesPayment, DuesProfile, Makeup, Meeting, OutsideTraining } from '../../../core/schemas/entities.ts'
+import { addMonths, monthOf } from '../../../core/domain/dues-rules.ts'
 import type { TrainingReply } from '../../../core/contracts/training.ts'
 import {
   DEFAULT_TRAINING_SETTINGS,
@@ -60,8 +61,35 @@ export const useTrainingStore = defineStore('training', () => {
   const year = computed(() => Number(chinaToday(now.value).slice(0, 4)))
   const settings = computed<TrainingSettings>(() => cached.value.settings)
   const flagsOf = (id: string): TrainingFlags => cached.value.flags[id] ?? NO_FLAGS
-  /** Months unpaid come from the dues records (党费) when the organisation keeps them in the app; null: the column is not shown. */
-  const paidMonths = shallowRef<PaidMonthsOf>(null)
+  // 党费 on this phone (a secretary holds the branch's): the six-month watch's months unpaid.
+  const duesProfiles = useLiveQuery<DuesProfile[]>(async () => (await db()?.dues_profiles.toArray()) ?? [], [], [db])
+  const duesPayments = useLiveQuery<DuesPayment[]>(
+    async () => ((await db()?.dues_payments.toArray()) ?? []).filter((p) => !p.deleted && p.kind !== 'special'),
+    [],
+    [db],
+  )
+  /**
+   * Months paid per member, from the receipts (特殊党费 covers no month), when the organisation keeps
+   * 党费 in the app; null (the column is not shown) when no declaration is on the phone. A member owes
+   * nothing before the month they pay from, nor anything at all before declaring (no figure is guessed).
+   */
+  const paidMonths = computed<PaidMonthsOf>(() => {
+    if (duesProfiles.value.length === 0) return null
+    const paid = new Map<string, Set<string>>()
+    for (const p of duesPayments.value) {
+      const set = paid.get(p.memberId) ?? new Set<string>()
+      for (const m of p.months) set.add(m)
+      paid.set(p.memberId, set)
+    }
+    const from = new Map(duesProfiles.value.map((d) => [d.memberId, d.fromMonth]))
+    const lastMonth = addMonths(monthOf(chinaToday(now.value)), -1)
+    return (memberId) => {
+      const set = new Set(paid.get(memberId) ?? [])
+      const start = from.get(memberId)
+      set.add(start ? addMonths(start, -1) : lastMonth)
+      return set
+    }
+  })
   const offline = ref(false)
 
   const yearOf = (memberId: string): TrainingYear =>
