@@ -14,6 +14,14 @@ vi.mock('../../sync/engine.ts', () => ({
 }))
 vi.mock('../../sync/scheduler.ts', () => ({ startScheduler: () => ({ stop: () => undefined, closely: () => undefined }) }))
 vi.mock('../../api/client.ts', () => ({ api: new Proxy({}, { get: () => () => Promise.reject(new Error('offline')) }) }))
+// The separate consent for the base (composables/ask-consent.ts): what the member answers.
+const consent = vi.hoisted(() => ({ answer: true, asked: [] as string[] }))
+vi.mock('../../composables/ask-consent.ts', () => ({
+  askConsent: (kind: string) => {
+    consent.asked.push(kind)
+    return Promise.resolve(consent.answer)
+  },
+}))
 
 const { default: DuesPage } = await import('./DuesPage.vue')
 const { default: DuesBranchPage } = await import('./DuesBranchPage.vue')
@@ -66,6 +74,24 @@ describe('我的 → 党费', () => {
     expect(page.find('[data-testid="dues-due"]').text()).toBe('¥75.00')
     expect(page.find('[data-testid="dues-rule"]').text()).toContain('关于中国共产党党费收缴、使用和管理的规定')
     expect(page.find('[data-testid="dues-month-unpaid"]').exists()).toBe(true)
+    expect(consent.asked).toEqual(['dues-base'])
+  })
+
+  it('a member who does not consent to recording the base saves nothing and is told why', async () => {
+    h = signedInHarness({ role: 'member', name: '张三' })
+    await h.db.users.put(person(h.user.id, h.user.branchId, '张三'))
+    consent.answer = false
+    try {
+      page = await mountPage(h, DuesPage, '/me/dues')
+      await page.find('[data-testid="dues-base"]').setValue('5000.01')
+      await page.find('form').trigger('submit')
+      await settle()
+      expect(await h.db.dues_profiles.get(h.user.id)).toBeUndefined()
+      expect(await h.db.outbox.count()).toBe(0)
+      expect(page.text()).toContain('未同意记录党费基数，未保存')
+    } finally {
+      consent.answer = true
+    }
   })
 
   it('shows the months paid and unpaid and the receipt the 收缴员 recorded; asks to re-check a base a year old', async () => {
