@@ -583,6 +583,19 @@ const BAD_INPUT: Record<string, BadCase[]> = {
     { method: 'GET', url: `/api/study-ledger/${newId()}/2026.xlsx`, admin: true, status: 404, code: 'not_found' },
     { method: 'GET', url: `/api/study-ledger/${newId()}/2026.xlsx`, auth: true, status: 403, code: 'forbidden' },
   ],
+  'GET /api/year-report/:scope/:year': [
+    { method: 'GET', url: '/api/year-report/x/2026', admin: true, status: 400, code: 'validation' },
+    { method: 'GET', url: `/api/year-report/${newId()}/26`, admin: true, status: 400, code: 'validation' },
+    { method: 'GET', url: `/api/year-report/${newId()}/1999`, admin: true, status: 400, code: 'validation' },
+    { method: 'GET', url: `/api/year-report/${newId()}/2026`, admin: true, status: 404, code: 'not_found' },
+    { method: 'GET', url: '/api/year-report/org/2026', auth: true, status: 403, code: 'forbidden' },
+    { method: 'GET', url: '/api/year-report/org/2026', status: 401, code: 'unauthorized' },
+  ],
+  'GET /api/year-report-xlsx/:scope/:file': [
+    { method: 'GET', url: '/api/year-report-xlsx/org/2026.csv', admin: true, status: 400, code: 'validation' },
+    { method: 'GET', url: '/api/year-report-xlsx/org/1999.xlsx', admin: true, status: 400, code: 'validation' },
+    { method: 'GET', url: `/api/year-report-xlsx/${newId()}/2026.xlsx`, auth: true, status: 403, code: 'forbidden' },
+  ],
   'GET /api/org/training': [{ method: 'GET', url: '/api/org/training', status: 401, code: 'unauthorized' }],
   'POST /api/admin/training': [
     {

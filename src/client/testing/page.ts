@@ -63,6 +63,13 @@ export async function mountPage(harness: PageHarness, page: Component, path = '/
 }
 
 /** Let Dexie's live queries and Vue's updates run (they resolve over several ticks). */
+/** Settles until `check` holds (live queries answer later on a loaded machine), at most `ms`; then one last settle. */
+export async function settleUntil(check: () => boolean, ms = 3000): Promise<void> {
+  const until = Date.now() + ms
+  while (!check() && Date.now() < until) await settle(1)
+  await settle(1)
+}
+
 export async function settle(times = 8): Promise<void> {
   for (let i = 0; i < times; i++) {
     await flushPromises()

@@ -5,7 +5,7 @@ import { newId } from '../../../core/ids.ts'
 import { attendanceId } from '../../../core/attendance-id.ts'
 import { newMeetingKey } from '../../../core/domain/sign-in-token.ts'
 import type { Meeting } from '../../../core/schemas/entities.ts'
-import { mountPage, settle, signedInHarness, type PageHarness } from '../../testing/page.ts'
+import { mountPage, settle, settleUntil, signedInHarness, type PageHarness } from '../../testing/page.ts'
 
 /** What the pages ask of the scheduler: whether sign-ins are followed closely right now. */
 const follow = vi.hoisted(() => ({ calls: [] as boolean[] }))
@@ -89,7 +89,7 @@ describe('the organiser sees scans within seconds', () => {
     page = await mountPage(h, SignInCodePage, `/meetings/${meeting.id}/code`)
     expect(follow.calls).toEqual([true])
     // The organiser showing the code counts himself (recorded on opening the page).
-    await settle()
+    await settleUntil(() => page?.find('[data-testid="code-count"]').text() === '已签到 1 / 应到 2')
     expect(page.find('[data-testid="code-count"]').text()).toBe('已签到 1 / 应到 2')
     // A member's scan arrives with the next (fast) pull.
     const memberId = meeting.expectedIds[1] ?? ''
@@ -108,7 +108,7 @@ describe('the organiser sees scans within seconds', () => {
       note: '',
       updatedAt: new Date().toISOString(),
     })
-    await settle()
+    await settleUntil(() => page?.find('[data-testid="code-count"]').text() === '已签到 2 / 应到 2')
     expect(page.find('[data-testid="code-count"]').text()).toBe('已签到 2 / 应到 2')
     page.unmount()
     page = null
