@@ -231,6 +231,28 @@ describe.skipIf(!onPostgres)('one statement per group commit (PostgreSQL)', () =
     expect(after.changes.map((c) => c.row?.title)).toEqual(['慢的', '快的'])
   })
 
+  it('stores any text exactly as sent (the rows travel as JSON inside the statement)', async () => {
+    const texts = [
+      '引号 " 和 \' 反斜杠 \\ 与 \\u0041',
+      ' emoji 🇨🇳✊ 与换行\n和制表\t',
+      '\u2028\u2029 分隔符',
+      'x'.repeat(19_000),
+      '$1 $$ ::json ',
+    ]
+    const ids = texts.map(() => newId())
+    const creations = ids.map((id, i) => {
+      const m = create(id, '标题')
+      return { ...m, fields: { ...m.fields, notes: texts[i] } }
+    })
+    expect(Array.isArray(await commitInOneStatement(server.handle.db, [{ viewer: member, mutations: creations }], 'new'))).toBe(true)
+    for (const [i, id] of ids.entries()) expect((await row(id)).notes).toBe(texts[i])
+    // Edited with the rows read: the same.
+    const titles = ['引号 " 和 \' 反斜杠 \\ $1 ::json', 'emoji 🇨🇳\u2028中', '制表\t在中间', '$$', 'y'.repeat(200)]
+    const edits = ids.map((id, i) => mutation(id, 'upsert', { title: titles[i] }))
+    expect(Array.isArray(await commitInOneStatement(server.handle.db, [{ viewer: member, mutations: edits }], 'read'))).toBe(true)
+    for (const [i, id] of ids.entries()) expect(await row(id)).toMatchObject({ title: titles[i], notes: texts[i] })
+  })
+
   it('leaves to the transaction a group it cannot commit alone: a refusal, another table, an id twice', async () => {
     const id = newId()
     const db = server.handle.db

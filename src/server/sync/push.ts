@@ -321,6 +321,7 @@ export async function commitInOneStatement(
     }
     outcomes.push({ ok: true, results })
   }
+  // In the order claimAll takes them (code units, which collation "C" keeps whatever the database's).
   claims.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
 
   const numbered = seqs.size
@@ -330,7 +331,7 @@ export async function commitInOneStatement(
   const ctes = [
     sql`claimed as (insert into mutations ("id", "user_id", "result", "created_at")
       select c."id", c."user_id", c."result", ${nowIso()} from json_to_recordset(${JSON.stringify(claims)}::json) as c("id" text, "user_id" text, "result" text)
-      order by c."id" on conflict ("id") do nothing returning "id")`,
+      order by c."id" collate "C" on conflict ("id") do nothing returning "id")`,
   ]
   const checks = [sql`(select count(*) from claimed) = ${claims.length}`]
   // Locks are taken in a transaction's order: the ids (sorted), the rows to update, then the
