@@ -28,6 +28,7 @@ import { orgRoutes } from './routes/admin/org.ts'
 import { rosterRoutes } from './routes/admin/roster.ts'
 import { meetingRoutes } from './routes/meetings.ts'
 import { photoRoutes } from './routes/photos.ts'
+import { reviewRoutes } from './routes/review.ts'
 
 export interface AppOptions {
   ctx: AppContext
@@ -91,6 +92,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   rosterRoutes(app, opts.ctx)
   meetingRoutes(app, opts.ctx)
   photoRoutes(app, opts.ctx)
+  reviewRoutes(app, opts.ctx)
   await registerStatic(app, opts.clientDir)
   return app
 }

@@ -12,6 +12,7 @@ import {
   studyRecordFields,
   visitFields,
 } from '../../core/schemas/entities.ts'
+import { reviewCycleFields, reviewGradeFields } from '../../core/schemas/review.ts'
 import { REFILL_KEY, type AccountDb } from '../db/account-db.ts'
 import { managesBranch } from '../../core/domain/authority.ts'
 
@@ -50,6 +51,9 @@ const ORDER: WritableTable[] = [
   'followups',
   'attendance',
   'makeups',
+  'review_cycles',
+  'review_papers',
+  'review_grades',
 ]
 
 /** The rows this person wrote (or, for managers, keeps) that the server would accept from them again. */
@@ -76,6 +80,9 @@ export async function rememberAuthored(db: AccountDb, me: SessionUser): Promise<
     households: (r) => manages(r.branchId),
     visits: (r) => r.createdBy === me.id,
     followups: (r) => recorded.has(String(r.visitId)) || (r.closedAt !== null && r.ownerId === me.id),
+    review_cycles: (r) => manages(r.branchId),
+    review_papers: (r) => r.authorId === me.id,
+    review_grades: (r) => r.gradedBy === me.id,
   }
   const remembered: Remembered[] = []
   for (const table of ORDER) {
@@ -202,6 +209,17 @@ export async function refillRemembered(db: AccountDb): Promise<number> {
             await queueFirst(table, row, pick(row, keysOf(makeupFields)))
           }
           if (row.confirmedBy === saved.me && (!now || !now.confirmedBy)) await queue(table, row, { confirmed: true }, row.confirmedAt)
+          break
+        case 'review_cycles':
+        case 'review_grades':
+          if (onServer) break
+          await put()
+          await queueFirst(table, row, pick(row, keysOf(table === 'review_cycles' ? reviewCycleFields : reviewGradeFields)))
+          break
+        case 'review_papers':
+          if (onServer) break
+          await put()
+          await queueFirst(table, row, { ...pick(row, ['cycleId', 'kind', 'text', 'createdAt']), handedIn: row.handedInAt !== null })
           break
         case 'attendance': {
           const base = { meetingId: row.meetingId, memberId: row.memberId }

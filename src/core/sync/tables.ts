@@ -11,6 +11,7 @@ import type {
   UserProfile,
   Visit,
 } from '../schemas/entities.ts'
+import type { ReviewCycle, ReviewGrade, ReviewPaper } from '../schemas/review.ts'
 
 /** Every table the client keeps a synced copy of; pull delivers rows of these. */
 export const SYNCED_TABLES = [
@@ -25,6 +26,9 @@ export const SYNCED_TABLES = [
   'households',
   'visits',
   'followups',
+  'review_cycles',
+  'review_papers',
+  'review_grades',
 ] as const
 export type SyncedTable = (typeof SYNCED_TABLES)[number]
 
@@ -40,6 +44,9 @@ export interface SyncedRows {
   households: Household
   visits: Visit
   followups: Followup
+  review_cycles: ReviewCycle
+  review_papers: ReviewPaper
+  review_grades: ReviewGrade
 }
 
 /**
@@ -67,6 +74,12 @@ export const WRITABLE = {
   visits: { mergeText: ['findings', 'problems'] as const },
   /** Promised actions: created with the visit, closed by their owner. */
   followups: { mergeText: [] as const },
+  /** The year's review cycle, by the branch's secretary (docs/review-ballots.md). */
+  review_cycles: { mergeText: ['prompt'] as const },
+  /** A member's 对照检查 / 书面发言, by its author alone; two phones' edits merge like 心得. */
+  review_papers: { mergeText: ['text'] as const },
+  /** The committee's 评定 and feedback. */
+  review_grades: { mergeText: ['feedback'] as const },
 } as const
 
 export type WritableTable = keyof typeof WRITABLE

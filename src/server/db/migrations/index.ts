@@ -13,6 +13,7 @@ import * as m011 from './011_meeting_photos.ts'
 import * as m012 from './012_login_limits.ts'
 import * as m013 from './013_committee_and_starts.ts'
 import * as m014 from './014_photo_owner.ts'
+import * as m021 from './021_annual_review.ts'
 
 /** Numbered migrations, run in order on start. Append; never edit a released one. */
 const migrations: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '012_login_limits': m012,
   '013_committee_and_starts': m013,
   '014_photo_owner': m014,
+  '021_annual_review': m021,
 }
 
 export const migrationProvider: MigrationProvider = {

@@ -11,6 +11,9 @@ import { makeups } from './makeups.ts'
 import { households } from './households.ts'
 import { visits } from './visits.ts'
 import { followups } from './followups.ts'
+import { reviewCycles } from './review-cycles.ts'
+import { reviewPapers } from './review-papers.ts'
+import { reviewGrades } from './review-grades.ts'
 
 /**
  * Every synced table's module: its columns and wire mapping, read scope, pull read and (writable
@@ -29,4 +32,7 @@ export const tables: { [K in SyncedTable]: TableModule<K> } = {
   households,
   visits,
   followups,
+  review_cycles: reviewCycles,
+  review_papers: reviewPapers,
+  review_grades: reviewGrades,
 }
