@@ -9,6 +9,7 @@ import * as org from '../../src/core/contracts/org.ts'
 import * as people from '../../src/core/contracts/people.ts'
 import * as photos from '../../src/core/contracts/photos.ts'
 import * as push from '../../src/core/contracts/push.ts'
+import * as review from '../../src/core/contracts/review.ts'
 import * as sync from '../../src/core/contracts/sync.ts'
 
 /**
@@ -31,7 +32,7 @@ describe('REST contracts', () => {
     const api = [...new Set(server.app.apiRoutes.filter((r) => r.includes(' /api/')))].sort()
     const declared = [...contractRoutes(server.app)].sort()
     expect(declared).toEqual(api)
-    const contracts = [account, auth, calendar, meetings, org, people, photos, push, sync]
+    const contracts = [account, auth, calendar, meetings, org, people, photos, push, review, sync]
       .flatMap((m) => Object.values(m))
       .filter(isContract)
       .map((c) => `${c.method} ${c.path}`)

@@ -164,6 +164,10 @@ const rosterBody = fc.record(
   { requiredKeys: [] },
 )
 
+/** A review cycle's route: a made-up id or a hostile one. */
+const reviewUrl = (suffix: string) =>
+  uuidish.filter((t) => !/[\ud800-\udfff]/.test(t)).map((id) => `/api/review/cycles/${encodeURIComponent(id)}${suffix}`)
+
 /** `as: 'admin'` fuzzes with an administrator's session (otherwise a member's). */
 const ROUTES: Record<
   string,
@@ -358,6 +362,34 @@ const ROUTES: Record<
       .filter((t) => !/[\ud800-\udfff]/.test(t)) // a lone surrogate cannot be put in a URL at all
       .map((t) => `/api/calendar/${encodeURIComponent(t)}.ics`),
   },
+  'POST /api/review/cycles/:id/ballot': {
+    method: 'POST',
+    url: reviewUrl('/ballot'),
+    body: bodyFor(
+      fc.record(
+        { grades: fc.oneof(fc.dictionary(uuidish, fc.oneof(fc.constantFrom('excellent', 'qualified', 'x'), value)), value) },
+        { requiredKeys: [] },
+      ),
+    ),
+  },
+  'GET /api/review/cycles/:id/my-ballot': { method: 'GET', url: reviewUrl('/my-ballot') },
+  'GET /api/review/cycles/:id/turnout': { method: 'GET', url: reviewUrl('/turnout') },
+  'GET /api/review/cycles/:id/tally': { method: 'GET', url: reviewUrl('/tally') },
+  'POST /api/review/cycles/:id/paper-tallies': {
+    method: 'POST',
+    url: reviewUrl('/paper-tallies'),
+    body: bodyFor(
+      fc.record(
+        {
+          id: uuidish,
+          ballots: fc.oneof(fc.integer({ min: -2, max: 2000 }), value),
+          counts: fc.oneof(fc.dictionary(uuidish, value), value),
+        },
+        { requiredKeys: [] },
+      ),
+    ),
+    as: 'admin',
+  },
   'GET /api/sync/pull': {
     method: 'GET',
     url: fc
@@ -414,6 +446,12 @@ async function fingerprint(): Promise<string> {
         'visits',
         'followups',
         'photos',
+        'review_cycles',
+        'review_papers',
+        'review_grades',
+        'review_voters',
+        'review_counts',
+        'review_paper_tallies',
       ] as const
     ).map((t) =>
       db
