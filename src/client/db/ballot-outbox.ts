@@ -41,5 +41,10 @@ export async function markVoted(db: AccountDb, cycleId: string): Promise<void> {
   if (!b || b.state !== 'sent') await ballotSent(db, cycleId)
 }
 
+/** The server no longer has this voter's vote (restored from a backup taken before it): the phone forgets it, so they may vote again. */
+export async function ballotLost(db: AccountDb, cycleId: string): Promise<void> {
+  await db.review_ballots.delete(cycleId)
+}
+
 export const waitingBallots = async (db: AccountDb): Promise<SealedBallot[]> =>
   (await db.review_ballots.toArray()).filter((b) => b.state === 'waiting' && b.grades !== null)

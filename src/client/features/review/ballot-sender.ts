@@ -1,5 +1,5 @@
 import type { AccountDb } from '../../db/account-db.ts'
-import { ballotProblem, ballotRefused, ballotSent, keepBallot, markVoted, waitingBallots } from '../../db/ballot-outbox.ts'
+import { ballotLost, ballotProblem, ballotRefused, ballotSent, keepBallot, markVoted, waitingBallots } from '../../db/ballot-outbox.ts'
 import type { ReviewApi } from '../../api/review-endpoints.ts'
 import { ApiError } from '../../api/http.ts'
 import type { ReviewGrade } from '../../../core/domain/review.ts'
@@ -41,10 +41,17 @@ export async function sendBallots(db: AccountDb, api: ReviewApi): Promise<boolea
   return !left
 }
 
-/** On a phone that holds no ballot for the cycle: has this voter voted (from their other phone)? */
+/**
+ * What the server knows of this voter's vote, on opening the page: voted from their other phone
+ * (this one then shows 已投票), or a vote this phone saw counted is gone (the server was restored
+ * from a backup taken before it) while the ballot is still open: the phone forgets it, and the
+ * member may vote again.
+ */
 export async function checkVoted(db: AccountDb, api: ReviewApi, cycleId: string): Promise<void> {
   const b = await db.review_ballots.get(cycleId)
-  if (b) return
+  if (b?.state === 'waiting' && b.grades) return
   const now = await api.myBallot(cycleId).catch(() => null)
-  if (now?.voted) await markVoted(db, cycleId)
+  if (!now) return
+  if (now.voted && b?.state !== 'sent') await markVoted(db, cycleId)
+  else if (!now.voted && b?.state === 'sent' && now.ballot === 'open') await ballotLost(db, cycleId)
 }
