@@ -25,3 +25,11 @@ describe('scroll position between pages', () => {
     expect(await scroll?.(at('/study?kind=party_lesson'), at('/study'), null)).toBe(false)
   })
 })
+
+describe("the year's review behind one route", () => {
+  it('opens the member’s page, the committee’s page and a cycle’s ballot', () => {
+    for (const path of ['/review', '/review/manage', '/review/0193d3f0-0000-7000-8000-000000000000/ballot'])
+      expect(at(path).matched[0]?.path, path).toBe('/review/:sub(.*)*')
+    expect(at('/review/0193d3f0-0000-7000-8000-000000000000/ballot').params.sub).toEqual(['0193d3f0-0000-7000-8000-000000000000', 'ballot'])
+  })
+})

@@ -47,7 +47,7 @@ export function signedInHarness(user: Partial<SessionUser> = {}): PageHarness {
     '/meetings/:id',
     '/admin/people/:id',
     '/visits/:id',
-    '/review/:id/ballot',
+    '/review/:sub(.*)*',
     '/:rest(.*)*',
   ]
   const router = createRouter({ history: createMemoryHistory(), routes: paths.map((path) => ({ path, component: blank })) })

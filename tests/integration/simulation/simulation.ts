@@ -26,7 +26,7 @@ import { chance, pick, seeded } from './random.ts'
 import { openCycle, saveGrade, savePaper, setBallot } from '../../../src/client/features/review/review.repo.ts'
 import { keepBallot } from '../../../src/client/db/ballot-outbox.ts'
 import { checkVoted, sendBallots } from '../../../src/client/features/review/ballot-sender.ts'
-import { reviewEndpoints, type ReviewApi } from '../../../src/client/api/review-endpoints.ts'
+import { reviewEndpoints, type ReviewApi } from '../../../src/client/features/review/review-api.ts'
 import { REVIEW_GRADES, type ReviewGrade } from '../../../src/core/domain/review.ts'
 import { ballotProblems } from './review-ballots.ts'
 

@@ -1,7 +1,7 @@
 import { SyncEngine } from '../../../src/client/sync/engine.ts'
 import { createMeeting, signInWithCode } from '../../../src/client/features/meetings/meetings.repo.ts'
 import { openCycle, setBallot } from '../../../src/client/features/review/review.repo.ts'
-import { reviewEndpoints, type ReviewApi } from '../../../src/client/api/review-endpoints.ts'
+import { reviewEndpoints, type ReviewApi } from '../../../src/client/features/review/review-api.ts'
 import { createHttpClient, type FetchFn } from '../../../src/client/api/http.ts'
 import { signInLink, signToken, windowOf } from '../../../src/core/domain/sign-in-token.ts'
 import type { Meeting } from '../../../src/core/schemas/entities.ts'

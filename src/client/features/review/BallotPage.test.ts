@@ -13,7 +13,7 @@ vi.mock('../../sync/engine.ts', () => ({
 }))
 vi.mock('../../sync/scheduler.ts', () => ({ startScheduler: () => ({ stop: () => undefined, closely: () => undefined }) }))
 const castBallot = vi.fn((_cycleId: string, _body: unknown): Promise<{ counted: true }> => Promise.reject(new TypeError('offline')))
-vi.mock('../../api/review-client.ts', () => ({
+vi.mock('./review-api.ts', () => ({
   reviewApi: {
     castBallot: (cycleId: string, body: unknown) => castBallot(cycleId, body),
     myBallot: () => Promise.resolve({ voted: false, ballot: 'open' }),

@@ -14,7 +14,7 @@ vi.mock('../../sync/engine.ts', () => ({
 vi.mock('../../sync/scheduler.ts', () => ({ startScheduler: () => ({ stop: () => undefined, closely: () => undefined }) }))
 const tally = vi.fn()
 const turnout = vi.fn()
-vi.mock('../../api/review-client.ts', () => ({
+vi.mock('./review-api.ts', () => ({
   reviewApi: { tally: (id: string) => tally(id), turnout: (id: string) => turnout(id) },
 }))
 vi.mock('./confirm.ts', () => ({ confirmStep: () => Promise.resolve(true) }))

@@ -14,7 +14,7 @@ vi.mock('../../sync/engine.ts', () => ({
 }))
 vi.mock('../../sync/scheduler.ts', () => ({ startScheduler: () => ({ stop: () => undefined, closely: () => undefined }) }))
 const myBallot = vi.fn(() => Promise.resolve({ voted: false, ballot: 'open' as const }))
-vi.mock('../../api/review-client.ts', () => ({
+vi.mock('./review-api.ts', () => ({
   reviewApi: { castBallot: vi.fn(() => Promise.reject(new TypeError('offline'))), myBallot: () => myBallot() },
 }))
 vi.mock('./confirm.ts', () => ({ confirmStep: () => Promise.resolve(true) }))

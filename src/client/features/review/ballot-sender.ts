@@ -1,6 +1,6 @@
 import type { AccountDb } from '../../db/account-db.ts'
 import { ballotLost, ballotProblem, ballotRefused, ballotSent, keepBallot, markVoted, waitingBallots } from '../../db/ballot-outbox.ts'
-import type { ReviewApi } from '../../api/review-endpoints.ts'
+import type { ReviewApi } from './review-api.ts'
 import { ApiError } from '../../api/http.ts'
 import type { ReviewGrade } from '../../../core/domain/review.ts'
 

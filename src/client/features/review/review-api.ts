@@ -1,6 +1,6 @@
-import type { HttpClient } from './http.ts'
-import type { BodyOf, ResponseOf } from '../../core/contracts/contract.ts'
-import type * as review from '../../core/contracts/review.ts'
+import { createHttpClient, type HttpClient } from '../../api/http.ts'
+import type { BodyOf, ResponseOf } from '../../../core/contracts/contract.ts'
+import type * as review from '../../../core/contracts/review.ts'
 
 const at = (path: string, id: string) => path.replace(':id', encodeURIComponent(id))
 
@@ -18,3 +18,9 @@ export function reviewEndpoints(http: HttpClient) {
 }
 
 export type ReviewApi = ReturnType<typeof reviewEndpoints>
+
+/**
+ * The review API client (same origin). Here, not in src/client/api/: everything there is bundled
+ * into the app shell, and this is loaded with the review pages only.
+ */
+export const reviewApi = reviewEndpoints(createHttpClient())
