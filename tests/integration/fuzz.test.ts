@@ -4,6 +4,7 @@ import { sql } from 'kysely'
 import { PASSWORD, seedOrg, startServer, type Org, type TestServer } from './harness.ts'
 import { newId } from '../../src/core/ids.ts'
 import { createUser } from '../../src/server/repositories/organization.ts'
+import { openBallotBox } from '../../src/server/repositories/review-ballots.ts'
 
 /**
  * Property-based fuzzing of every route with valid, invalid and hostile input: never a 5xx,
@@ -17,6 +18,8 @@ let org: Org
 let cookie = ''
 let adminCookie = ''
 let targetId = ''
+/** A review cycle of member A's branch with its ballot open (no meeting named: every ballot reaches the sign-in check). */
+let cycleId = ''
 
 beforeAll(async () => {
   server = await startServer()
@@ -37,6 +40,30 @@ beforeAll(async () => {
     role: 'member',
     passwordHash: 'x',
   })
+  cycleId = newId()
+  const now = new Date().toISOString()
+  const subjects = [org.memberA.id, org.memberA2.id, org.secretaryA.id].sort()
+  await server.handle.db
+    .insertInto('review_cycles')
+    .values({
+      id: cycleId,
+      org_id: org.orgId,
+      branch_id: org.branchA,
+      year: 2026,
+      opens_on: '2026-11-01',
+      life_meeting_on: null,
+      assessment_on: null,
+      prompt: '',
+      meeting_id: null,
+      ballot: 'open',
+      subject_ids: JSON.stringify(subjects),
+      closed_at: null,
+      created_at: now,
+      updated_at: now,
+      seq: 0,
+    })
+    .execute()
+  await openBallotBox(server.handle.db, org.orgId, cycleId, subjects)
 })
 afterAll(() => server.close())
 
@@ -164,9 +191,14 @@ const rosterBody = fc.record(
   { requiredKeys: [] },
 )
 
-/** A review cycle's route: a made-up id or a hostile one. */
+/** A review cycle's route: a made-up id, a hostile one, or the real open cycle. */
 const reviewUrl = (suffix: string) =>
-  uuidish.filter((t) => !/[\ud800-\udfff]/.test(t)).map((id) => `/api/review/cycles/${encodeURIComponent(id)}${suffix}`)
+  fc
+    .oneof(
+      uuidish.filter((t) => !/[\ud800-\udfff]/.test(t)).map((id) => encodeURIComponent(id)),
+      fc.constant('CYCLE'),
+    )
+    .map((id) => `/api/review/cycles/${id}${suffix}`)
 
 /** `as: 'admin'` fuzzes with an administrator's session (otherwise a member's). */
 const ROUTES: Record<
@@ -478,7 +510,7 @@ describe('fuzzing every route', () => {
           const before = await fingerprint()
           const res = await server.app.inject({
             method: route.method,
-            url: url.replace('TARGET', targetId),
+            url: url.replace('TARGET', targetId).replace('CYCLE', cycleId),
             headers: {
               ...(withCookie ? { cookie: route.as === 'admin' ? adminCookie : cookie } : {}),
               ...(body !== undefined ? { 'content-type': route.type ?? 'application/json' } : {}),
