@@ -257,4 +257,24 @@ describe('评定 and feedback', () => {
       expect((await d.db.rejected.toArray()).map((r) => r.message)).toContain('评定由支部委员会作出')
     }
   })
+
+  it('a member made 支部委员 receives the handed-in papers and the grades at their next sync; taken off, they leave the phone', async () => {
+    const setCommittee = (committee: boolean) =>
+      dev.secretary.fetch(`${server.url}/api/admin/people/${org.memberA2.id}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ committee }),
+      })
+    const paper = reviewPaperId(cycle.id, org.memberA.id)
+    await syncOf(dev.memberA2)
+    expect(await dev.memberA2.db.review_papers.get(paper)).toBeUndefined()
+    expect((await setCommittee(true)).status).toBe(200)
+    await syncOf(dev.memberA2)
+    expect(await dev.memberA2.db.review_papers.get(paper)).toBeDefined()
+    expect((await dev.memberA2.db.review_grades.toArray()).map((g) => g.memberId).sort()).toEqual([org.memberA.id, org.memberA2.id].sort())
+    expect((await setCommittee(false)).status).toBe(200)
+    await syncOf(dev.memberA2)
+    expect(await dev.memberA2.db.review_papers.get(paper)).toBeUndefined()
+    expect((await dev.memberA2.db.review_grades.toArray()).map((g) => g.memberId)).toEqual([org.memberA2.id])
+  })
 })
