@@ -29,18 +29,18 @@ export class ReviewPages {
     const select = this.page.getByTestId('cycle-meeting')
     await select.selectOption((await select.locator('option', { hasText: meetingTopic }).getAttribute('value')) ?? '')
     await this.page.getByTestId('cycle-save').click()
-    await expect(this.page.getByRole('status')).toContainText('已开启本年度评议')
+    await expect(this.page.getByTestId('review-message')).toContainText('已开启本年度评议')
   }
 
   async startBallot(): Promise<void> {
     await this.page.getByTestId('ballot-open').click()
-    await expect(this.page.getByRole('status')).toContainText('投票已开始')
+    await expect(this.page.getByTestId('review-message')).toContainText('投票已开始')
   }
 
   async closeBallot(): Promise<void> {
     await this.page.getByTestId('ballot-close').click()
     await this.confirm()
-    await expect(this.page.getByRole('status')).toContainText('投票已结束')
+    await expect(this.page.getByTestId('review-message')).toContainText('投票已结束')
   }
 
   turnout() {

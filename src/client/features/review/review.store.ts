@@ -12,6 +12,7 @@ import { usePeopleStore } from '../people/people.store.ts'
 import { newId } from '../../../core/ids.ts'
 import * as repo from './review.repo.ts'
 import * as sender from './ballot-sender.ts'
+import { errorText } from '../../composables/error-text.ts'
 
 /** The year's review on this phone: cycles, the member's paper, grades, sealed ballots; and the committee's calls. */
 export const useReviewStore = defineStore('review', () => {
@@ -89,6 +90,8 @@ export const useReviewStore = defineStore('review', () => {
     cast: (cycleId: string, g: Record<string, Grade>) => sender.castBallot(db().db, reviewApi, cycleId, g),
     sendWaiting: () => (session.db ? sender.sendBallots(session.db, reviewApi) : Promise.resolve(true)),
     checkVoted: (cycleId: string) => (session.db ? sender.checkVoted(session.db, reviewApi, cycleId) : Promise.resolve()),
+    /** What the person reads for a failed request (the server's reason, or no connection). */
+    errorText: (err: unknown) => errorText(err),
     turnout: (cycleId: string) => reviewApi.turnout(cycleId),
     tally: (cycleId: string) => reviewApi.tally(cycleId),
     addPaperTally: (cycleId: string, ballots: number, counts: Record<string, GradeCounts>) =>
