@@ -29,6 +29,7 @@ import { checkVoted, sendBallots } from '../../../src/client/features/review/bal
 import { reviewEndpoints, type ReviewApi } from '../../../src/client/features/review/review-api.ts'
 import { REVIEW_GRADES, type ReviewGrade } from '../../../src/core/domain/review.ts'
 import { ballotProblems } from './review-ballots.ts'
+import { readBallotBox } from '../../../src/server/repositories/review-ballots.ts'
 
 export interface SimulationOptions {
   seed: number
@@ -54,6 +55,9 @@ export interface SimulationReport {
   scopeChanges: number
   /** Times the fresh-pull invariant was checked on a device mid-run. */
   invariantChecks: number
+  /** Sealed ballots cast on the phones, and voters the server counted once each. */
+  ballots: number
+  voters: number
   faults: FaultStats
   problems: string[]
   ms: number
@@ -222,6 +226,8 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   let appraisal: Meeting | null = null
   let cycleId: string | null = null
   const cast = new Map<string, Record<string, ReviewGrade>[]>()
+  let ballots = 0
+  let voters = 0
   if (organiser) {
     appraisal = await createMeeting(organiser.db, organiser.user, {
       branchId: organiser.user.branchId,
@@ -310,28 +316,6 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
           const row = await server.handle.db.selectFrom('users').select('role').where('id', '=', org.memberA2.id).executeTakeFirstOrThrow()
           await admin(`/api/admin/people/${org.memberA2.id}/role`, { role: row.role === 'member' ? 'secretary' : 'member' })
           await refreshUser(org.memberA2.id)
-        }
-      } else if (cycleId && appraisal && chance(rand, 0.08)) {
-        const c = await d.db.review_cycles.get(cycleId)
-        const kind = Math.floor(rand() * 4)
-        if (kind === 0 && c) {
-          await savePaper(d.db, d.user, c, pick(rand, ['statement', 'written'] as const), `${d.name} 对照检查 ${op}`, chance(rand, 0.2))
-        } else if (kind === 1) {
-          const w = windowOf(Date.now())
-          await signInWithCode(
-            d.db,
-            d.user,
-            signInLink('https://sim', appraisal.id, w, await signToken(appraisal.signKey ?? '', appraisal.id, w)),
-          )
-        } else if (kind === 2 && c && c.subjectIds.length) {
-          if (!(await d.db.review_ballots.get(cycleId))) {
-            const grades = Object.fromEntries(c.subjectIds.map((id) => [id, pick(rand, REVIEW_GRADES)]))
-            await keepBallot(d.db, cycleId, grades)
-            cast.set(d.user.id, [...(cast.get(d.user.id) ?? []), grades])
-          }
-          await sendBallots(d.db, d.review)
-        } else if (kind === 3 && c && d.user.role === 'secretary' && c.subjectIds.length) {
-          await saveGrade(d.db, d.user, c, pick(rand, c.subjectIds), pick(rand, [...REVIEW_GRADES, null]), `反馈 ${op}`)
         }
       } else if (roll < 0.3) {
         await createStudy(d.db, d.user, draft(`sim-${opts.seed}-${n++}`, rand))
@@ -423,6 +407,30 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
             followups: [{ text: `事项 ${op}`, ownerId: d.user.id, dueOn: '2026-12-31' }],
           })
         }
+      } else if (roll < 0.85 && cycleId && appraisal) {
+        // The year's review (a slice of the syncs' share, so the other operations keep theirs).
+        const c = await d.db.review_cycles.get(cycleId)
+        const kind = Math.floor(rand() * 4)
+        if (kind === 0 && c) {
+          await savePaper(d.db, d.user, c, pick(rand, ['statement', 'written'] as const), `${d.name} 对照检查 ${op}`, chance(rand, 0.2))
+        } else if (kind === 1) {
+          const w = windowOf(Date.now())
+          await signInWithCode(
+            d.db,
+            d.user,
+            signInLink('https://sim', appraisal.id, w, await signToken(appraisal.signKey ?? '', appraisal.id, w)),
+          )
+        } else if (kind === 2 && c && c.subjectIds.length) {
+          if (!(await d.db.review_ballots.get(cycleId))) {
+            const grades = Object.fromEntries(c.subjectIds.map((id) => [id, pick(rand, REVIEW_GRADES)]))
+            await keepBallot(d.db, cycleId, grades)
+            cast.set(d.user.id, [...(cast.get(d.user.id) ?? []), grades])
+            ballots++
+          }
+          await sendBallots(d.db, d.review)
+        } else if (kind === 3 && c && d.user.role === 'secretary' && c.subjectIds.length) {
+          await saveGrade(d.db, d.user, c, pick(rand, c.subjectIds), pick(rand, [...REVIEW_GRADES, null]), `反馈 ${op}`)
+        }
       } else if (roll < 0.9) {
         if (!d.inflight) {
           const g = d.generation
@@ -500,6 +508,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
     for (const d of devices) await sendBallots(d.db, d.review)
     for (const d of devices) await checkVoted(d.db, d.review, cycleId)
     for (const p of await ballotProblems(server.handle.db, cycleId, devices, cast)) problems.push(p)
+    voters = (await readBallotBox(server.handle.db, cycleId))?.voters.length ?? 0
   }
 
   // The invariant at the end: every device equals a fresh pull (nothing is left unsent now).
@@ -642,6 +651,8 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
     upgrades,
     scopeChanges,
     invariantChecks,
+    ballots,
+    voters,
     faults: proxy.stats,
     problems,
     ms: Date.now() - started,
