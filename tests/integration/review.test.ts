@@ -228,6 +228,24 @@ describe('sealed ballots from several phones, offline, in any order, duplicated 
     await dev.secretary.db.rejected.clear()
   })
 
+  it("ballots arriving at once, each voter's twice, are counted once each", async () => {
+    const at = await openReview(org, dev.secretary, meeting, 2024)
+    const open = await moveBallot(dev.secretary, at, 'open')
+    const voters = [dev.memberA, dev.memberA2, dev.secretary]
+    const grades = grades3(org, 'excellent', 'qualified', 'basic')
+    const sent = await Promise.allSettled(voters.flatMap((d) => [d, d]).map((d) => reviewApiOf(server, d).castBallot(open.id, { grades })))
+    expect(sent.filter((r) => r.status === 'fulfilled')).toHaveLength(3)
+    await moveBallot(dev.secretary, open, 'closed')
+    const tally = await reviewApiOf(server, dev.secretary).tally(open.id)
+    expect(tally.phoneBallots).toBe(3)
+    expect(tally.subjects.find((x) => x.memberId === org.memberA.id)?.counts).toEqual({
+      excellent: 3,
+      qualified: 0,
+      basic: 0,
+      unqualified: 0,
+    })
+  })
+
   it('nobody but the committee reads turnout or tally', async () => {
     for (const who of [dev.memberA, dev.admin, dev.memberB]) {
       const api = reviewApiOf(server, who)
@@ -278,3 +296,7 @@ describe('评定 and feedback', () => {
     expect((await dev.memberA2.db.review_grades.toArray()).map((g) => g.memberId)).toEqual([org.memberA2.id])
   })
 })
+
+function grades3(o: Org, a: ReviewGrade, a2: ReviewGrade, sec: ReviewGrade): Record<string, ReviewGrade> {
+  return { [o.memberA.id]: a, [o.memberA2.id]: a2, [o.secretaryA.id]: sec }
+}
