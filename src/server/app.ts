@@ -34,6 +34,7 @@ import { photoRoutes } from './routes/photos.ts'
 import { reminderRoutes } from './routes/reminders.ts'
 import { securityRoutes } from './routes/security.ts'
 import { privacyRoutes } from './routes/privacy.ts'
+import { reviewRoutes } from './routes/review.ts'
 
 export interface AppOptions {
   ctx: AppContext
@@ -103,6 +104,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   reminderRoutes(app, opts.ctx)
   securityRoutes(app, opts.ctx)
   privacyRoutes(app, opts.ctx)
+  reviewRoutes(app, opts.ctx)
   await registerStatic(app, opts.clientDir)
   return app
 }

@@ -35,6 +35,8 @@ interface BadCase {
   code: string
 }
 
+const UUID = '0193d3f0-0000-7000-8000-000000000000'
+
 /** At least one bad input for every API route; a route missing here fails the suite. */
 const BAD_INPUT: Record<string, BadCase[]> = {
   'GET /api/health': [],
@@ -652,6 +654,64 @@ const BAD_INPUT: Record<string, BadCase[]> = {
     { method: 'GET', url: `/api/calendar/${'A'.repeat(43)}.ics`, status: 404, code: 'not_found' },
     { method: 'GET', url: `/api/calendar/${"'OR'1'='1".padEnd(43, 'x')}.ics`, status: 400, code: 'validation' },
     { method: 'GET', url: `/api/calendar/${'x'.repeat(5000)}.ics`, status: 414, code: 'bad_request' },
+  ],
+  'POST /api/review/cycles/:id/ballot': [
+    { method: 'POST', url: `/api/review/cycles/${UUID}/ballot`, body: '{"grades":{}}', status: 401, code: 'unauthorized' },
+    { method: 'POST', url: '/api/review/cycles/x/ballot', auth: true, body: '{"grades":{}}', status: 400, code: 'validation' },
+    {
+      method: 'POST',
+      url: `/api/review/cycles/${UUID}/ballot`,
+      auth: true,
+      body: `{"grades":{"${UUID}":"best"}}`,
+      status: 400,
+      code: 'validation',
+    },
+    {
+      method: 'POST',
+      url: `/api/review/cycles/${UUID}/ballot`,
+      auth: true,
+      body: '{"grades":{"x":"excellent"}}',
+      status: 400,
+      code: 'validation',
+    },
+    {
+      method: 'POST',
+      url: `/api/review/cycles/${UUID}/ballot`,
+      auth: true,
+      body: '{"grades":{},"voter":"me"}',
+      status: 400,
+      code: 'validation',
+    },
+    { method: 'POST', url: `/api/review/cycles/${UUID}/ballot`, auth: true, body: '{"grades":{}}', status: 404, code: 'not_found' },
+  ],
+  'GET /api/review/cycles/:id/my-ballot': [
+    { method: 'GET', url: `/api/review/cycles/${UUID}/my-ballot`, status: 401, code: 'unauthorized' },
+    { method: 'GET', url: '/api/review/cycles/x/my-ballot', auth: true, status: 400, code: 'validation' },
+  ],
+  'GET /api/review/cycles/:id/turnout': [
+    { method: 'GET', url: '/api/review/cycles/x/turnout', auth: true, status: 400, code: 'validation' },
+  ],
+  'GET /api/review/cycles/:id/tally': [
+    { method: 'GET', url: '/api/review/cycles/x/tally', auth: true, status: 400, code: 'validation' },
+    { method: 'GET', url: `/api/review/cycles/${UUID}/tally`, auth: true, status: 404, code: 'not_found' },
+  ],
+  'POST /api/review/cycles/:id/paper-tallies': [
+    {
+      method: 'POST',
+      url: `/api/review/cycles/${UUID}/paper-tallies`,
+      auth: true,
+      body: `{"id":"${UUID}","ballots":0,"counts":{}}`,
+      status: 400,
+      code: 'validation',
+    },
+    {
+      method: 'POST',
+      url: `/api/review/cycles/${UUID}/paper-tallies`,
+      auth: true,
+      body: `{"id":"${UUID}","ballots":3,"counts":{"${UUID}":{"excellent":-1,"qualified":0,"basic":0,"unqualified":0}}}`,
+      status: 400,
+      code: 'validation',
+    },
   ],
   'GET /api/sync/pull': [
     { method: 'GET', url: '/api/sync/pull', status: 401, code: 'unauthorized' },

@@ -1,6 +1,13 @@
 import { request as httpRequest } from 'node:http'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { cookieFetch, device, PASSWORD, seedOrg, signIn, startServer, type Org, type TestServer } from './harness.ts'
+import { cookieFetch, device, PASSWORD, seedOrg, signIn, startServer, type Device, type Org, type TestServer } from './harness.ts'
+import { appraisalMeeting, moveBallot, openReview, reviewApiOf, syncOf } from './support/review-branch.ts'
+import { markAttendance } from '../../src/client/features/meetings/meetings.repo.ts'
+import { saveGrade, savePaper } from '../../src/client/features/review/review.repo.ts'
+import { reviewGradeId, reviewPaperId } from '../../src/core/review-ids.ts'
+import type { ReviewCycle } from '../../src/core/schemas/review.ts'
+import { ApiError } from '../../src/client/api/http.ts'
+import { hashPassword } from '../../src/server/lib/passwords.ts'
 import { CROSS_ORIGIN_MESSAGE } from '../../src/server/plugins/same-origin.ts'
 import { SyncEngine } from '../../src/client/sync/engine.ts'
 import { createStudy } from '../../src/client/features/study/study.repo.ts'
@@ -12,7 +19,6 @@ import { newId } from '../../src/core/ids.ts'
 import { createUser } from '../../src/server/repositories/organization.ts'
 import { DEFAULT_PREFS } from '../../src/core/domain/reminders.ts'
 import { PRIVACY_NOTICE_VERSION } from '../../src/core/domain/privacy-notice.ts'
-import { hashPassword } from '../../src/server/lib/passwords.ts'
 import { chinaToday } from '../../src/core/domain/china-time.ts'
 import { monthlyDue, monthOf } from '../../src/core/domain/dues-rules.ts'
 
@@ -451,6 +457,28 @@ const ROUTE_MATRIX: Record<string, { run: (who: Who) => Promise<Response>; expec
     run: (w) => call(w, 'GET', '/api/admin/reminders/failures'),
     expect: { anonymous: 401, member: 403, secretary: 403, admin: 200, otherBranchMember: 403 },
   },
+  // The year's review on a cycle nobody has: refused alike for everyone signed in (per role on a
+  // real cycle in "the year's review" below).
+  'POST /api/review/cycles/:id/ballot': {
+    run: (w) => call(w, 'POST', `/api/review/cycles/${newId()}/ballot`, { grades: {} }),
+    expect: { anonymous: 401, member: 404, secretary: 404, admin: 404, otherBranchMember: 404 },
+  },
+  'GET /api/review/cycles/:id/my-ballot': {
+    run: (w) => call(w, 'GET', `/api/review/cycles/${newId()}/my-ballot`),
+    expect: { anonymous: 401, member: 404, secretary: 404, admin: 404, otherBranchMember: 404 },
+  },
+  'GET /api/review/cycles/:id/turnout': {
+    run: (w) => call(w, 'GET', `/api/review/cycles/${newId()}/turnout`),
+    expect: { anonymous: 401, member: 404, secretary: 404, admin: 404, otherBranchMember: 404 },
+  },
+  'GET /api/review/cycles/:id/tally': {
+    run: (w) => call(w, 'GET', `/api/review/cycles/${newId()}/tally`),
+    expect: { anonymous: 401, member: 404, secretary: 404, admin: 404, otherBranchMember: 404 },
+  },
+  'POST /api/review/cycles/:id/paper-tallies': {
+    run: (w) => call(w, 'POST', `/api/review/cycles/${newId()}/paper-tallies`, { id: newId(), ballots: 1, counts: {} }),
+    expect: { anonymous: 401, member: 404, secretary: 404, admin: 404, otherBranchMember: 404 },
+  },
 }
 
 let phoneSeq = 0
@@ -538,7 +566,14 @@ const ownRecordsRule = {
 /** Per synced table: may this role READ and WRITE this record (member = owner of ownOfMember)? */
 const TABLE_MATRIX: Record<
   (typeof SYNCED_TABLES)[number],
-  TableRule | 'not-per-record' | 'meetings.test.ts' | 'visits.test.ts' | 'feedback.test.ts' | '党费 (below)' | 'rectifications.test.ts'
+  | TableRule
+  | 'not-per-record'
+  | 'meetings.test.ts'
+  | 'visits.test.ts'
+  | 'feedback.test.ts'
+  | '党费 (below)'
+  | 'rectifications.test.ts'
+  | "the year's review"
 > = {
   study_records: {
     ...ownRecordsRule,
@@ -569,6 +604,10 @@ const TABLE_MATRIX: Record<
   },
   // Per item, role and branch (and the owner's closing) in tests/integration/rectifications.test.ts.
   rectifications: 'rectifications.test.ts',
+  // Per role (with the branch committee) and per row (a draft, a handed-in paper, a grade) in "the year's review" below.
+  review_cycles: "the year's review",
+  review_papers: "the year's review",
+  review_grades: "the year's review",
   // Branch names are organisation-wide; people are checked in the next test.
   branches: 'not-per-record',
   users: 'not-per-record',
@@ -860,6 +899,125 @@ describe('党费', () => {
       .execute()
     expect(scope.every((s) => Number(s.scope_version) > 0)).toBe(true)
     expect((await call('secretary', 'POST', `/api/dues/collector/${org.branchA}`, { memberId: collectorA })).status).toBe(200)
+  })
+})
+
+/**
+ * The year's review (docs/review-ballots.md, "Who reads what"): a draft is its author's alone (not
+ * the secretary's, not administrators'); a handed-in paper is also the branch committee's; a grade
+ * is its member's and the committee's; nobody reads a ballot, and the tally only once closed.
+ */
+describe("the year's review", () => {
+  type Reader = 'member' | 'peer' | 'secretary' | 'committee' | 'admin' | 'otherBranchMember'
+  const READERS: Reader[] = ['member', 'peer', 'secretary', 'committee', 'admin', 'otherBranchMember']
+  const phones = new Map<Reader, Device>()
+  const rows = { cycle: '', draft: '', handedIn: '', grade: '' }
+  let cycle: ReviewCycle
+
+  beforeAll(async () => {
+    const committee = await createUser(server.handle.db, {
+      orgId: org.orgId,
+      branchId: org.branchA,
+      name: '支部委员',
+      phone: nextPhone(),
+      role: 'member',
+      passwordHash: await hashPassword(PASSWORD),
+    })
+    await server.handle.db.updateTable('users').set({ committee: 1 }).where('id', '=', committee).execute()
+    const phoneOf = await server.handle.db.selectFrom('users').select('phone').where('id', '=', committee).executeTakeFirstOrThrow()
+    const numbers: Record<Reader, string> = {
+      member: org.memberA.phone,
+      peer: org.memberA2.phone,
+      secretary: org.secretaryA.phone,
+      committee: phoneOf.phone,
+      admin: org.admin.phone,
+      otherBranchMember: org.memberB.phone,
+    }
+    for (const r of READERS) phones.set(r, await device(server, numbers[r]))
+    const phone = (r: Reader) => phones.get(r) as Device
+    const meeting = await appraisalMeeting(server, org, phone('secretary'), Date.now() - 20 * 60_000)
+    cycle = await openReview(org, phone('secretary'), meeting, 2024)
+    rows.cycle = cycle.id
+    for (const r of READERS) await syncOf(phone(r))
+    await savePaper(phone('member').db, phone('member').user, cycle, 'statement', '草稿')
+    await savePaper(phone('peer').db, phone('peer').user, cycle, 'written', '书面发言', true)
+    rows.draft = reviewPaperId(cycle.id, org.memberA.id)
+    rows.handedIn = reviewPaperId(cycle.id, org.memberA2.id)
+    await markAttendance(phone('secretary').db, phone('secretary').user, meeting, org.memberA.id, 'present')
+    await syncOf(phone('secretary'))
+    cycle = await moveBallot(phone('secretary'), cycle, 'open')
+    await saveGrade(phone('secretary').db, phone('secretary').user, cycle, org.memberA.id, 'qualified', '反馈意见')
+    rows.grade = reviewGradeId(cycle.id, org.memberA.id)
+    for (const r of READERS) await syncOf(phone(r))
+    const grades = Object.fromEntries(cycle.subjectIds.map((id) => [id, 'excellent' as const]))
+    await reviewApiOf(server, phone('member')).castBallot(cycle.id, { grades })
+  })
+
+  const READS: Record<keyof typeof rows, Reader[]> = {
+    cycle: ['member', 'peer', 'secretary', 'committee', 'admin'],
+    draft: ['member'],
+    handedIn: ['peer', 'secretary', 'committee'],
+    grade: ['member', 'secretary', 'committee'],
+  }
+  const TABLE: Record<keyof typeof rows, string> = {
+    cycle: 'review_cycles',
+    draft: 'review_papers',
+    handedIn: 'review_papers',
+    grade: 'review_grades',
+  }
+  for (const [row, readers] of Object.entries(READS) as [keyof typeof rows, Reader[]][])
+    for (const r of READERS)
+      it(`${row}: ${r} ${readers.includes(r) ? 'reads it' : 'never reads it'}`, async () => {
+        const d = phones.get(r) as Device
+        await syncOf(d)
+        expect(!!(await d.db.table(TABLE[row]).get(rows[row])), `${r} / ${row}`).toBe(readers.includes(r))
+      })
+
+  const WRITES: Record<'cycle' | 'draft' | 'grade', { writers: Reader[]; fields: Record<string, unknown> }> = {
+    cycle: { writers: ['secretary', 'admin'], fields: { prompt: '修改后的征求意见' } },
+    draft: { writers: ['member'], fields: { text: '修改后的草稿' } },
+    grade: { writers: ['secretary', 'committee'], fields: { feedback: '修改后的反馈' } },
+  }
+  for (const [row, { writers, fields }] of Object.entries(WRITES) as [keyof typeof WRITES, (typeof WRITES)['cycle']][])
+    for (const r of READERS)
+      it(`${row}: ${r} ${writers.includes(r) ? 'writes it' : 'cannot write it'}`, async () => {
+        const d = phones.get(r) as Device
+        const res = await d.api.push({
+          clientId: newId(),
+          mutations: [
+            {
+              id: newId(),
+              table: TABLE[row] as 'review_cycles',
+              op: 'upsert',
+              rowId: rows[row],
+              fields,
+              base: {},
+              clientTime: '',
+              v: MUTATION_VERSION,
+            },
+          ],
+        })
+        expect(res.results[0]?.status, `${r} / ${row}: ${res.results[0]?.message ?? ''}`).toBe(writers.includes(r) ? 'applied' : 'rejected')
+        if (!READS[row].includes(r)) expect(res.results[0]?.row ?? null).toBeNull()
+      })
+
+  it('nobody reads a ballot: no pull carries one; turnout names voters, never grades; the tally is refused before close', async () => {
+    for (const r of READERS) {
+      const d = phones.get(r) as Device
+      const api = reviewApiOf(server, d)
+      const page = await d.api.pull('', 2000)
+      expect(page.changes.some((c) => JSON.stringify(c.row ?? {}).includes('"grades"'))).toBe(false)
+      const t = await api.turnout(cycle.id).catch((e: unknown) => e)
+      if (r === 'secretary' || r === 'committee')
+        expect(Object.keys(t as object).sort()).toEqual(['ballot', 'paperBallots', 'presentIds', 'voterIds'])
+      else expect(t).toBeInstanceOf(ApiError)
+      await expect(api.tally(cycle.id)).rejects.toBeInstanceOf(ApiError)
+    }
+    // Only members of the branch assessed, signed in to the meeting, vote: not peers absent, not administrators, not another branch.
+    for (const r of ['peer', 'admin', 'otherBranchMember'] as const) {
+      const grades = Object.fromEntries(cycle.subjectIds.map((id) => [id, 'qualified' as const]))
+      await expect(reviewApiOf(server, phones.get(r) as Device).castBallot(cycle.id, { grades })).rejects.toMatchObject({ status: 403 })
+    }
   })
 })
 

@@ -11,6 +11,7 @@ import { DATA_PURPOSES, INTERNAL_TABLES, SERVER_STORES } from '../../src/core/co
 import { APP_FUNCTIONS } from '../../src/core/compliance/app-functions.ts'
 import { SYNCED_TABLES, type SyncedTable } from '../../src/core/sync/tables.ts'
 import * as entities from '../../src/core/schemas/entities.ts'
+import * as review from '../../src/core/schemas/review.ts'
 
 /**
  * The 备案 / 等保 data sheet: generated from code and configuration, with a purpose for every
@@ -41,6 +42,9 @@ const SCHEMAS: Record<SyncedTable, v.ObjectSchema<v.ObjectEntries, v.ErrorMessag
   dues_payments: entities.DuesPayment,
   outside_trainings: entities.OutsideTraining,
   rectifications: entities.Rectification,
+  review_cycles: review.ReviewCycle,
+  review_papers: review.ReviewPaper,
+  review_grades: review.ReviewGrade,
 }
 
 async function databaseTables(): Promise<string[]> {

@@ -13,6 +13,7 @@ import * as privacy from '../../src/core/contracts/privacy.ts'
 import * as push from '../../src/core/contracts/push.ts'
 import * as reminders from '../../src/core/contracts/reminders.ts'
 import * as security from '../../src/core/contracts/security.ts'
+import * as review from '../../src/core/contracts/review.ts'
 import * as sync from '../../src/core/contracts/sync.ts'
 import * as training from '../../src/core/contracts/training.ts'
 import * as yearReport from '../../src/core/contracts/year-report.ts'
@@ -48,6 +49,7 @@ describe('REST contracts', () => {
       photos,
       privacy,
       push,
+      review,
       reminders,
       security,
       sync,

@@ -4,6 +4,7 @@ import { sql } from 'kysely'
 import { PASSWORD, seedOrg, startServer, type Org, type TestServer } from './harness.ts'
 import { newId } from '../../src/core/ids.ts'
 import { createUser } from '../../src/server/repositories/organization.ts'
+import { openBallotBox } from '../../src/server/repositories/review-ballots.ts'
 
 /**
  * Property-based fuzzing of every route with valid, invalid and hostile input: never a 5xx,
@@ -17,6 +18,8 @@ let org: Org
 let cookie = ''
 let adminCookie = ''
 let targetId = ''
+/** A review cycle of member A's branch with its ballot open (no meeting named: every ballot reaches the sign-in check). */
+let cycleId = ''
 
 beforeAll(async () => {
   server = await startServer()
@@ -37,6 +40,30 @@ beforeAll(async () => {
     role: 'member',
     passwordHash: 'x',
   })
+  cycleId = newId()
+  const now = new Date().toISOString()
+  const subjects = [org.memberA.id, org.memberA2.id, org.secretaryA.id].sort()
+  await server.handle.db
+    .insertInto('review_cycles')
+    .values({
+      id: cycleId,
+      org_id: org.orgId,
+      branch_id: org.branchA,
+      year: 2026,
+      opens_on: '2026-11-01',
+      life_meeting_on: null,
+      assessment_on: null,
+      prompt: '',
+      meeting_id: null,
+      ballot: 'open',
+      subject_ids: JSON.stringify(subjects),
+      closed_at: null,
+      created_at: now,
+      updated_at: now,
+      seq: 0,
+    })
+    .execute()
+  await openBallotBox(server.handle.db, org.orgId, cycleId, subjects)
 })
 afterAll(() => server.close())
 
@@ -221,6 +248,15 @@ const rosterBody = fc.record(
   },
   { requiredKeys: [] },
 )
+
+/** A review cycle's route: a made-up id, a hostile one, or the real open cycle. */
+const reviewUrl = (suffix: string) =>
+  fc
+    .oneof(
+      uuidish.filter((t) => !/[\ud800-\udfff]/.test(t)).map((id) => encodeURIComponent(id)),
+      fc.constant('CYCLE'),
+    )
+    .map((id) => `/api/review/cycles/${id}${suffix}`)
 
 /** `as: 'admin'` fuzzes with an administrator's session (otherwise a member's). */
 const ROUTES: Record<
@@ -567,6 +603,34 @@ const ROUTES: Record<
       .filter((t) => !/[\ud800-\udfff]/.test(t)) // a lone surrogate cannot be put in a URL at all
       .map((t) => `/api/calendar/${encodeURIComponent(t)}.ics`),
   },
+  'POST /api/review/cycles/:id/ballot': {
+    method: 'POST',
+    url: reviewUrl('/ballot'),
+    body: bodyFor(
+      fc.record(
+        { grades: fc.oneof(fc.dictionary(uuidish, fc.oneof(fc.constantFrom('excellent', 'qualified', 'x'), value)), value) },
+        { requiredKeys: [] },
+      ),
+    ),
+  },
+  'GET /api/review/cycles/:id/my-ballot': { method: 'GET', url: reviewUrl('/my-ballot') },
+  'GET /api/review/cycles/:id/turnout': { method: 'GET', url: reviewUrl('/turnout') },
+  'GET /api/review/cycles/:id/tally': { method: 'GET', url: reviewUrl('/tally') },
+  'POST /api/review/cycles/:id/paper-tallies': {
+    method: 'POST',
+    url: reviewUrl('/paper-tallies'),
+    body: bodyFor(
+      fc.record(
+        {
+          id: uuidish,
+          ballots: fc.oneof(fc.integer({ min: -2, max: 2000 }), value),
+          counts: fc.oneof(fc.dictionary(uuidish, value), value),
+        },
+        { requiredKeys: [] },
+      ),
+    ),
+    as: 'admin',
+  },
   'GET /api/sync/pull': {
     method: 'GET',
     url: fc
@@ -631,6 +695,12 @@ async function fingerprint(): Promise<string> {
         'dues_paid_months',
         'outside_trainings',
         'training_profiles',
+        'review_cycles',
+        'review_papers',
+        'review_grades',
+        'review_voters',
+        'review_counts',
+        'review_paper_tallies',
       ] as const
     ).map((t) =>
       t === 'audit_log'
@@ -664,7 +734,7 @@ describe('fuzzing every route', () => {
           const before = await fingerprint()
           const res = await server.app.inject({
             method: route.method,
-            url: url.replace('TARGET', targetId),
+            url: url.replace('TARGET', targetId).replace('CYCLE', cycleId),
             headers: {
               ...(withCookie ? { cookie: route.as === 'admin' ? adminCookie : cookie } : {}),
               ...(body !== undefined ? { 'content-type': route.type ?? 'application/json' } : {}),

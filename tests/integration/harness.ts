@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyServerOptions } from 'fastify'
 import { buildApp } from '../../src/server/app.ts'
 import { createContext } from '../../src/server/context.ts'
 import { openDatabase, type DbHandle } from '../../src/server/db/connection.ts'
@@ -94,6 +94,8 @@ export async function startServer(
     schemaHistory?: readonly SchemaStep[]
     /** Two-factor login is not required of administrators here unless a test asks (tests/integration/two-factor.test.ts). */
     security?: Partial<SecurityOptions>
+    /** The server's logger (off unless given: a test that reads the log lines). */
+    logger?: FastifyServerOptions['logger']
   } = {},
 ): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'suixing-test-'))
@@ -112,6 +114,7 @@ export async function startServer(
         security: { requireAdminTwoFactor: false, ...opts.security },
       }),
       clientDir: null,
+      ...(opts.logger !== undefined && { logger: opts.logger }),
     })
     await app.listen({ port, host: '127.0.0.1' })
     const addr = app.server.address()

@@ -66,3 +66,16 @@ describe('the route table beside the first paint', () => {
     expect(router.currentRoute.value.fullPath).toBe('/')
   })
 })
+
+describe("the year's review behind one route", () => {
+  it('opens the member’s page, the committee’s page and a cycle’s ballot', async () => {
+    const router = createAppRouter()
+    await loadMoreRoutes(router)
+    for (const path of ['/review', '/review/manage', '/review/0193d3f0-0000-7000-8000-000000000000/ballot'])
+      expect(router.resolve(path).matched[0]?.path, path).toBe('/review/:sub(.*)*')
+    expect(router.resolve('/review/0193d3f0-0000-7000-8000-000000000000/ballot').params.sub).toEqual([
+      '0193d3f0-0000-7000-8000-000000000000',
+      'ballot',
+    ])
+  })
+})

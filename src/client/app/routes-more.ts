@@ -21,6 +21,8 @@ export const moreRoutes: RouteRecordRaw[] = [
   { path: '/meetings/:id', component: () => import('../features/meetings/MeetingPage.vue'), meta: { keepsInput: true } },
   { path: '/meetings/:id/edit', component: () => import('../features/meetings/MeetingFormPage.vue'), meta: { keepsInput: true } },
   { path: '/meetings/:id/code', component: () => import('../features/meetings/SignInCodePage.vue') },
+  // The year's review: /review, /review/manage, /review/<cycle>/ballot (one entry: ReviewRoutes.vue picks the page).
+  { path: '/review/:sub(.*)*', component: () => import('../features/review/ReviewRoutes.vue'), meta: { keepsInput: true } },
   { path: '/visits', component: () => import('../features/visits/VisitsPage.vue'), meta: { tab: true } },
   { path: '/visits/new', component: () => import('../features/visits/VisitFormPage.vue'), meta: { keepsInput: true } },
   { path: '/visits/ledger', component: () => import('../features/visits/VisitsLedgerPage.vue') },

@@ -17,6 +17,8 @@ import type {
   UserProfile,
   Visit,
 } from '../../core/schemas/entities.ts'
+import type { ReviewCycle, ReviewGrade, ReviewPaper } from '../../core/schemas/review.ts'
+import type { ReviewGrade as Grade } from '../../core/domain/review.ts'
 import type { Mutation } from '../../core/sync/protocol.ts'
 import { SYNCED_TABLES, type SyncedRows, type SyncedTable } from '../../core/sync/tables.ts'
 import type { ErrorCode } from '../../core/errors.ts'
@@ -67,6 +69,21 @@ export interface ScanProof {
   scannedAt: string
 }
 
+/**
+ * A sealed ballot of 民主评议 (docs/review-ballots.md), kept on this phone only and sent by its own
+ * route, never synced as a row. Once the server has counted it (or the voter had voted already)
+ * its grades are erased and only "已投票" is kept.
+ */
+export interface SealedBallot {
+  /** The cycle voted in: one ballot per cycle. */
+  cycleId: string
+  /** Subject id → grade; null once sent. */
+  grades: Record<string, Grade> | null
+  state: 'waiting' | 'sent'
+  /** Why the last send did not count it (shown to the voter), if it did not. */
+  problem: string | null
+}
+
 /** Meta key: rows remembered across a restore's reset, to be sent back (sync/refill.ts). */
 export const REFILL_KEY = 'refill'
 
@@ -104,6 +121,10 @@ export class AccountDb extends Dexie implements SyncedStores {
   rejected!: Table<RejectedEntry, string>
   meta!: Table<MetaEntry, string>
   scan_proofs!: Table<ScanProof, string>
+  review_cycles!: Table<ReviewCycle, string>
+  review_papers!: Table<ReviewPaper, string>
+  review_grades!: Table<ReviewGrade, string>
+  review_ballots!: Table<SealedBallot, string>
 
   constructor(name: string) {
     super(name)
@@ -144,8 +165,6 @@ export class AccountDb extends Dexie implements SyncedStores {
             delete row.owner
           }),
       )
-    // 8 and 9 are 党费 and 学时 (other branches); 10: 投诉建议.
-    this.version(10).stores({ feedback: 'id, authorId, createdAt' })
     // 党费: one declaration per member (id = the member's id), receipts by member and date.
     this.version(8).stores({
       dues_profiles: 'id, branchId',
@@ -153,7 +172,17 @@ export class AccountDb extends Dexie implements SyncedStores {
     })
     // 学时: 其他培训 (outside training with its certificate photos).
     this.version(9).stores({ outside_trainings: 'id, memberId, endOn' })
-    // 整改清单 (numbered 13: versions 8 to 12 belong to tables added beside it).
+    // 投诉建议.
+    this.version(10).stores({ feedback: 'id, authorId, createdAt' })
+    // (11 was set aside for reminder channels, which needed no new index.)
+    // The year's review (组织生活会, 民主评议党员); sealed ballots wait here, on this phone only.
+    this.version(12).stores({
+      review_cycles: 'id, branchId, year',
+      review_papers: 'id, cycleId, authorId',
+      review_grades: 'id, cycleId, memberId',
+      review_ballots: 'cycleId',
+    })
+    // 整改清单.
     this.version(13).stores({ rectifications: 'id, branchId, ownerId' })
   }
 }

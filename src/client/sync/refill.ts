@@ -17,6 +17,7 @@ import {
   studyRecordFields,
   visitFields,
 } from '../../core/schemas/entities.ts'
+import { reviewCycleFields, reviewGradeFields } from '../../core/schemas/review.ts'
 import { REFILL_KEY, type AccountDb } from '../db/account-db.ts'
 import { managesBranch } from '../../core/domain/authority.ts'
 
@@ -60,6 +61,9 @@ const ORDER: WritableTable[] = [
   'dues_profiles',
   'dues_payments',
   'outside_trainings',
+  'review_cycles',
+  'review_papers',
+  'review_grades',
 ]
 
 /** The rows this person wrote (or, for managers, keeps) that the server would accept from them again. */
@@ -92,6 +96,9 @@ export async function rememberAuthored(db: AccountDb, me: SessionUser): Promise<
     dues_payments: (r) => r.collectorId === me.id,
     // The branch's secretary lists the items again; an owner sends back the closing they wrote.
     rectifications: (r) => manages(r.branchId) || (r.closedAt !== null && r.ownerId === me.id),
+    review_cycles: (r) => manages(r.branchId),
+    review_papers: (r) => r.authorId === me.id,
+    review_grades: (r) => r.gradedBy === me.id,
   }
   const remembered: Remembered[] = []
   for (const table of ORDER) {
@@ -244,6 +251,17 @@ export async function refillRemembered(db: AccountDb): Promise<number> {
           }
           if (row.answeredBy === saved.me && typeof row.answer === 'string' && row.answer && (!now || now.answer !== row.answer))
             await queue(table, row, { answer: row.answer }, row.answeredAt)
+          break
+        case 'review_cycles':
+        case 'review_grades':
+          if (onServer) break
+          await put()
+          await queueFirst(table, row, pick(row, keysOf(table === 'review_cycles' ? reviewCycleFields : reviewGradeFields)))
+          break
+        case 'review_papers':
+          if (onServer) break
+          await put()
+          await queueFirst(table, row, { ...pick(row, ['cycleId', 'kind', 'text', 'createdAt']), handedIn: row.handedInAt !== null })
           break
         case 'attendance': {
           const base = { meetingId: row.meetingId, memberId: row.memberId }

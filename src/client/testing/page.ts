@@ -47,6 +47,7 @@ export function signedInHarness(user: Partial<SessionUser> = {}): PageHarness {
     '/meetings/:id',
     '/admin/people/:id',
     '/visits/:id',
+    '/review/:sub(.*)*',
     '/:rest(.*)*',
   ]
   const router = createRouter({ history: createMemoryHistory(), routes: paths.map((path) => ({ path, component: blank })) })

@@ -84,9 +84,9 @@ export const APP_FUNCTIONS: readonly AppFunction[] = [
   },
   {
     name: '年终工作',
-    what: '整改清单逐项销号；由全年记录生成述职评议材料（只列事实，不打分、不排名）',
-    who: '书记、党员、管理员',
-    paths: ['/meetings/rectify', '/meetings/year-report'],
+    what: '年度组织生活会和民主评议党员（征求意见、对照检查、民主评议无记名投票仅作参考、支部委员会评定）；整改清单逐项销号；由全年记录生成述职评议材料（只列事实，不打分、不排名）',
+    who: '书记、支部委员、党员、管理员',
+    paths: ['/review/:sub(.*)*', '/meetings/rectify', '/meetings/year-report'],
   },
   {
     name: '投诉建议',

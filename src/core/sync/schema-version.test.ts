@@ -18,6 +18,7 @@ import {
   UserProfile,
   Visit,
 } from '../schemas/entities.ts'
+import { ReviewCycle, ReviewGrade, ReviewPaper } from '../schemas/review.ts'
 import { LEGACY_SCHEMA_VERSION, SCHEMA_HISTORY, SCHEMA_VERSION, catalogueAt, parseSchemaVersion } from './schema-version.ts'
 import { SYNCED_TABLES, type SyncedTable } from './tables.ts'
 
@@ -38,6 +39,9 @@ const ENTITIES: Record<SyncedTable, v.ObjectSchema<v.ObjectEntries, undefined>> 
   dues_payments: DuesPayment,
   outside_trainings: OutsideTraining,
   rectifications: Rectification,
+  review_cycles: ReviewCycle,
+  review_papers: ReviewPaper,
+  review_grades: ReviewGrade,
 }
 
 /** FNV-1a over the UTF-16 code units, twice (two offsets): a fingerprint, not a secret. */

@@ -8,7 +8,7 @@ import type { SyncedRows, SyncedTable } from './tables.ts'
  * A new synced table, or a new field of one: add an entry to SCHEMA_HISTORY with what it adds and
  * bump SCHEMA_VERSION. Never edit an entry that has been released: apps in the field rely on it.
  */
-export const SCHEMA_VERSION = 8
+export const SCHEMA_VERSION = 9
 
 /** Sent by every push and pull; absent from apps older than this header (they are version 1). */
 export const SCHEMA_HEADER = 'x-suixing-schema'
@@ -279,6 +279,31 @@ export const SCHEMA_HISTORY: readonly SchemaStep[] = [
         'deleted',
       ],
     },
+  },
+  {
+    version: 9,
+    note: "the year's 组织生活会 and 民主评议党员: cycles, members' papers (private until handed in), the committee's grades",
+    added: {
+      review_cycles: [
+        'id',
+        'orgId',
+        'branchId',
+        'year',
+        'opensOn',
+        'lifeMeetingOn',
+        'assessmentOn',
+        'prompt',
+        'meetingId',
+        'ballot',
+        'subjectIds',
+        'closedAt',
+        'createdAt',
+        'updatedAt',
+      ],
+      review_papers: ['id', 'orgId', 'branchId', 'cycleId', 'authorId', 'kind', 'text', 'handedInAt', 'createdAt', 'updatedAt'],
+      review_grades: ['id', 'orgId', 'branchId', 'cycleId', 'memberId', 'grade', 'feedback', 'gradedBy', 'updatedAt'],
+    },
+    writeOnly: { review_papers: ['handedIn'] },
   },
 ]
 

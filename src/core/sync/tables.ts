@@ -16,6 +16,7 @@ import type {
   UserProfile,
   Visit,
 } from '../schemas/entities.ts'
+import type { ReviewCycle, ReviewGrade, ReviewPaper } from '../schemas/review.ts'
 
 /** Every table the client keeps a synced copy of; pull delivers rows of these. */
 export const SYNCED_TABLES = [
@@ -35,6 +36,9 @@ export const SYNCED_TABLES = [
   'dues_payments',
   'outside_trainings',
   'rectifications',
+  'review_cycles',
+  'review_papers',
+  'review_grades',
 ] as const
 export type SyncedTable = (typeof SYNCED_TABLES)[number]
 
@@ -55,6 +59,9 @@ export interface SyncedRows {
   dues_payments: DuesPayment
   outside_trainings: OutsideTraining
   rectifications: Rectification
+  review_cycles: ReviewCycle
+  review_papers: ReviewPaper
+  review_grades: ReviewGrade
 }
 
 /**
@@ -92,6 +99,12 @@ export const WRITABLE = {
   outside_trainings: { mergeText: ['notes'] as const },
   /** 整改清单, by the branch's secretary; each item closed (with a note) by its owner or the secretary. */
   rectifications: { mergeText: [] as const },
+  /** The year's review cycle, by the branch's secretary (docs/review-ballots.md). */
+  review_cycles: { mergeText: ['prompt'] as const },
+  /** A member's 对照检查 / 书面发言, by its author alone; two phones' edits merge like 心得. */
+  review_papers: { mergeText: ['text'] as const },
+  /** The committee's 评定 and feedback. */
+  review_grades: { mergeText: ['feedback'] as const },
 } as const
 
 export type WritableTable = keyof typeof WRITABLE

@@ -276,6 +276,75 @@ export interface MakeupTable {
   deleted: number
   seq: number
 }
+/** The year's review cycle of a branch (docs/review-ballots.md). */
+export interface ReviewCycleTable {
+  id: string
+  org_id: string
+  branch_id: string
+  year: number
+  opens_on: string
+  life_meeting_on: string | null
+  assessment_on: string | null
+  prompt: string
+  meeting_id: string | null
+  /** 'none' | 'open' | 'closed' */
+  ballot: string
+  /** JSON list of the members assessed, fixed when the ballot opened. */
+  subject_ids: string
+  closed_at: string | null
+  created_at: string
+  updated_at: string
+  seq: number
+}
+/** A member's 对照检查 / 书面发言: read by the author alone until handed in. */
+export interface ReviewPaperTable {
+  id: string
+  org_id: string
+  branch_id: string
+  cycle_id: string
+  author_id: string
+  kind: string
+  text: string
+  handed_in_at: string | null
+  created_at: string
+  updated_at: string
+  seq: number
+}
+/** The committee's 评定 of a member: read by that member and the committee only. */
+export interface ReviewGradeTable {
+  id: string
+  org_id: string
+  branch_id: string
+  cycle_id: string
+  member_id: string
+  grade: string | null
+  feedback: string
+  graded_by: string | null
+  updated_at: string
+  seq: number
+}
+/** Who has voted in a cycle: one row, a sorted JSON id list (no order, no time). */
+export interface ReviewVotersTable {
+  cycle_id: string
+  org_id: string
+  voter_ids: string
+}
+/** The cycle's counts: one row, canonical JSON {subjectId: {excellent, qualified, basic, unqualified}}. */
+export interface ReviewCountsTable {
+  cycle_id: string
+  org_id: string
+  counts: string
+}
+/** Paper ballots counted by hand and entered as a tally. */
+export interface ReviewPaperTallyTable {
+  id: string
+  org_id: string
+  cycle_id: string
+  ballots: number
+  counts: string
+  entered_by: string
+  created_at: string
+}
 export interface HouseholdTable {
   id: string
   org_id: string
@@ -520,6 +589,12 @@ export interface Database {
   followups: FollowupTable
   rectifications: RectificationTable
   photos: PhotoTable
+  review_cycles: ReviewCycleTable
+  review_papers: ReviewPaperTable
+  review_grades: ReviewGradeTable
+  review_voters: ReviewVotersTable
+  review_counts: ReviewCountsTable
+  review_paper_tallies: ReviewPaperTallyTable
   attempt_counters: AttemptCounterTable
   attempt_failures: AttemptFailureTable
   recovery_codes: RecoveryCodeTable

@@ -29,6 +29,13 @@ import { SCHEMA_HEADER, SCHEMA_VERSION } from '../../../src/core/sync/schema-ver
 import { submitFeedback, withdrawFeedback } from '../../../src/client/features/feedback/feedback.repo.ts'
 import { appApi, laterHistory, NEXT_SCHEMA } from '../schema-upgrade.ts'
 import { chance, pick, seeded } from './random.ts'
+import { openCycle, saveGrade, savePaper, setBallot } from '../../../src/client/features/review/review.repo.ts'
+import { keepBallot } from '../../../src/client/db/ballot-outbox.ts'
+import { checkVoted, sendBallots } from '../../../src/client/features/review/ballot-sender.ts'
+import { reviewEndpoints, type ReviewApi } from '../../../src/client/features/review/review-api.ts'
+import { REVIEW_GRADES, type ReviewGrade } from '../../../src/core/domain/review.ts'
+import { ballotProblems } from './review-ballots.ts'
+import { readBallotBox } from '../../../src/server/repositories/review-ballots.ts'
 
 export interface SimulationOptions {
   seed: number
@@ -57,6 +64,9 @@ export interface SimulationReport {
   /** 党费 receipts recorded on the phones, and those the server refused as covering a month already paid. */
   receipts: number
   duplicateReceipts: number
+  /** Sealed ballots cast on the phones, and voters the server counted once each. */
+  ballots: number
+  voters: number
   faults: FaultStats
   problems: string[]
   ms: number
@@ -67,6 +77,8 @@ interface Device {
   user: SessionUser
   db: AccountDb
   engine: SyncEngine
+  /** The sealed ballot's route, through the faults. */
+  review: ReviewApi
   /** The same session straight to the server (no faults): the invariant's fresh pull, `me`. */
   direct: ReturnType<typeof endpoints>
   /** The app's schema version (an older app until its update). */
@@ -192,7 +204,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
       generation: 0,
       inflight: null,
       created: new Set<string>(),
-    } as Omit<Device, 'engine' | 'direct' | 'restartApp' | 'track'> as Device
+    } as Omit<Device, 'engine' | 'direct' | 'review' | 'restartApp' | 'track'> as Device
     // A killed device never sees the answers to what it had in flight.
     const f: FetchFn = async (input, init) => {
       const g = d.generation
@@ -204,6 +216,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
     d.restartApp = () => {
       const api = appApi(server.url, f, d.schema, 5_000)
       d.engine = new SyncEngine(d.db, api, engineOpts)
+      d.review = reviewEndpoints(createHttpClient(server.url, f, 5_000))
       d.direct = appApi(server.url, jar, d.schema)
     }
     d.restartApp()
@@ -244,6 +257,41 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
       memberIds: [org.memberA.id, org.memberA2.id],
     })
     await organiser.engine.sync()
+  }
+  // The year's review: a 民主评议 meeting and its cycle, the ballot open; members sign in, write
+  // their papers, vote from several phones (offline, retried, duplicated by the faults); the
+  // secretary grades. Ballots cast per device are remembered here to check the counts at the end.
+  let appraisal: Meeting | null = null
+  let cycleId: string | null = null
+  const cast = new Map<string, Record<string, ReviewGrade>[]>()
+  let ballots = 0
+  let voters = 0
+  if (organiser) {
+    appraisal = await createMeeting(organiser.db, organiser.user, {
+      branchId: organiser.user.branchId,
+      type: 'appraisal',
+      topic: `sim-review-${opts.seed}`,
+      startsAt: new Date().toISOString(),
+      durationMinutes: 600,
+      place: '',
+      organiserId: organiser.user.id,
+      speaker: '',
+      expectedIds: [org.memberA.id, org.memberA2.id, org.secretaryA.id],
+      agenda: '',
+      minutes: '',
+      talkWithId: null,
+    })
+    const c = await openCycle(organiser.db, organiser.user, organiser.user.branchId ?? '', {
+      year: 2026,
+      opensOn: '2026-11-01',
+      lifeMeetingOn: null,
+      assessmentOn: null,
+      prompt: '征求意见',
+      meetingId: appraisal.id,
+    })
+    await setBallot(organiser.db, c, 'open')
+    await organiser.engine.sync()
+    cycleId = c.id
   }
 
   // 党费: 张三 is branch A's 收缴员 (two phones); 李四 and the secretary have declared their bases.
@@ -584,6 +632,30 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
             followups: [{ text: `事项 ${op}`, ownerId: d.user.id, dueOn: '2026-12-31' }],
           })
         }
+      } else if (roll < 0.85 && cycleId && appraisal) {
+        // The year's review (a slice of the syncs' share, so the other operations keep theirs).
+        const c = await d.db.review_cycles.get(cycleId)
+        const kind = Math.floor(rand() * 4)
+        if (kind === 0 && c) {
+          await savePaper(d.db, d.user, c, pick(rand, ['statement', 'written'] as const), `${d.name} 对照检查 ${op}`, chance(rand, 0.2))
+        } else if (kind === 1) {
+          const w = windowOf(Date.now())
+          await signInWithCode(
+            d.db,
+            d.user,
+            signInLink('https://sim', appraisal.id, w, await signToken(appraisal.signKey ?? '', appraisal.id, w)),
+          )
+        } else if (kind === 2 && c && c.subjectIds.length) {
+          if (!(await d.db.review_ballots.get(cycleId))) {
+            const grades = Object.fromEntries(c.subjectIds.map((id) => [id, pick(rand, REVIEW_GRADES)]))
+            await keepBallot(d.db, cycleId, grades)
+            cast.set(d.user.id, [...(cast.get(d.user.id) ?? []), grades])
+            ballots++
+          }
+          await sendBallots(d.db, d.review)
+        } else if (kind === 3 && c && d.user.role === 'secretary' && c.subjectIds.length) {
+          await saveGrade(d.db, d.user, c, pick(rand, c.subjectIds), pick(rand, [...REVIEW_GRADES, null]), `反馈 ${op}`)
+        }
       } else if (roll < 0.9) {
         if (!d.inflight) {
           const g = d.generation
@@ -656,6 +728,13 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
   }
   for (const d of devices) await d.engine.sync()
   for (const d of devices) d.user = (await d.direct.me()).user
+  if (cycleId) {
+    // As the review page does when opened: a vote lost to a restore is forgotten (the member may vote again).
+    for (const d of devices) await sendBallots(d.db, d.review)
+    for (const d of devices) await checkVoted(d.db, d.review, cycleId)
+    for (const p of await ballotProblems(server.handle.db, cycleId, devices, cast)) problems.push(p)
+    voters = (await readBallotBox(server.handle.db, cycleId))?.voters.length ?? 0
+  }
 
   // The invariant at the end: every device equals a fresh pull (nothing is left unsent now).
   for (const d of devices) for (const p of await freshPullDifferences(`${d.name} at the end`, d.db, d.direct)) problems.push(p)
@@ -780,7 +859,10 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
         .filter((r) => r.member_id === d.user.id || (d.user.role === 'secretary' && r.branch_id === d.user.branchId))
         .map((r) => JSON.stringify({ ...attendanceToWire(r), updatedAt: '' }))
         .sort()
-      const local = (await d.db.attendance.toArray()).map((r) => JSON.stringify({ ...r, updatedAt: '' })).sort()
+      const local = (await d.db.attendance.toArray())
+        .filter((r) => r.meetingId === meeting?.id)
+        .map((r) => JSON.stringify({ ...r, updatedAt: '' }))
+        .sort()
       if (JSON.stringify(visible) !== JSON.stringify(local))
         problems.push(`${d.name}: attendance differs from the server (${local.length} vs ${visible.length})`)
     }
@@ -839,6 +921,8 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
     upgrades,
     scopeChanges,
     invariantChecks,
+    ballots,
+    voters,
     faults: proxy.stats,
     problems,
     ms: Date.now() - started,

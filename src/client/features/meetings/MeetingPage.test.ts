@@ -60,6 +60,16 @@ async function seed(startsInMinutes: number, minutes = ''): Promise<Meeting> {
 }
 
 describe('the meeting page of the one who organises it', () => {
+  it('a 民主评议党员 meeting leads to the year’s review (the ballot and the 评定); other meetings do not', async () => {
+    h = signedInHarness({ role: 'secretary' })
+    const m = await seed(-10)
+    page = await mountPage(h, MeetingPage, `/meetings/${m.id}`)
+    expect(page.find('[data-testid="meeting-review-link"]').exists()).toBe(false)
+    await h.db.meetings.put({ ...m, type: 'appraisal' })
+    await settle()
+    expect(page.find('[data-testid="meeting-review-link"]').attributes('href')).toBe('/review')
+  })
+
   it('before the meeting starts nobody is 未到 yet: 待签到', async () => {
     h = signedInHarness({ role: 'secretary' })
     const m = await seed(24 * 60)

@@ -20,6 +20,7 @@ import * as m015 from './015_dues.ts'
 import * as m016 from './016_training.ts'
 import * as m020 from './020_talk_kinds.ts'
 import * as m022 from './022_rectifications.ts'
+import * as m021 from './021_annual_review.ts'
 
 /** Numbered migrations, run in order on start. Append; never edit a released one. */
 const migrations: Record<string, Migration> = {
@@ -44,6 +45,7 @@ const migrations: Record<string, Migration> = {
   '016_training': m016,
   '020_talk_kinds': m020,
   '022_rectifications': m022,
+  '021_annual_review': m021,
 }
 
 export const migrationProvider: MigrationProvider = {

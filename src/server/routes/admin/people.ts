@@ -123,6 +123,8 @@ export function peopleRoutes(app: FastifyInstance, ctx: AppContext): void {
           joined_party_on: joined,
           full_member_on: full,
         })
+        // On or off the branch committee: the year's review papers and grades the person may read change (docs/review-ballots.md).
+        if (patch.committee !== undefined && (patch.committee ? 1 : 0) !== person.committee) await changeScope(trx, [id])
         await audit(trx, request, viewer, 'person_update', id, `修改人员信息：${person.name}（${Object.keys(patch).join('、')}）`, {
           fields: Object.keys(patch),
         })

@@ -16,6 +16,9 @@ import { duesProfiles } from './dues-profiles.ts'
 import { duesPayments } from './dues-payments.ts'
 import { outsideTrainings } from './outside-trainings.ts'
 import { rectifications } from './rectifications.ts'
+import { reviewCycles } from './review-cycles.ts'
+import { reviewPapers } from './review-papers.ts'
+import { reviewGrades } from './review-grades.ts'
 
 /**
  * Every synced table's module: its columns and wire mapping, read scope, pull read and (writable
@@ -39,4 +42,7 @@ export const tables: { [K in SyncedTable]: TableModule<K> } = {
   dues_payments: duesPayments,
   outside_trainings: outsideTrainings,
   rectifications,
+  review_cycles: reviewCycles,
+  review_papers: reviewPapers,
+  review_grades: reviewGrades,
 }
