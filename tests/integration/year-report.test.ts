@@ -5,6 +5,7 @@ import { SyncEngine } from '../../src/client/sync/engine.ts'
 import { createMeeting } from '../../src/client/features/meetings/meetings.repo.ts'
 import { addRectification } from '../../src/client/features/meetings/rectify.repo.ts'
 import type { YearReport } from '../../src/core/contracts/year-report.ts'
+import { newId } from '../../src/core/ids.ts'
 
 /**
  * 述职评议 pack (the year's-end issue, item 6): one tap gives a branch's year generated from what
@@ -94,6 +95,11 @@ describe('述职评议 pack', () => {
     expect(fact(r, '组织生活会和民主评议党员', '组织生活会')?.value).toBe('已召开（2026-11-20）')
     expect(fact(r, '组织生活会和民主评议党员', '民主评议党员')?.value).toBe('本年度尚未召开')
     expect(fact(r, '整改落实', '未销号')).toEqual({ label: '未销号', value: '1 项', note: '其中逾期 1 项' })
+    // The year's review, 学时 and 党费 as counts (their own ledgers hold the names and figures).
+    expect(fact(r, '组织生活会和民主评议党员', '年度评议')?.value).toBe('本年度尚未在应用中开展')
+    expect(fact(r, '党员教育培训（学时）', '达到年度要求')?.note).toContain('不少于32学时')
+    expect(fact(r, '党费收缴', '应交')?.value).toMatch(/^\d+ 人·月$/)
+    expect(fact(r, '党费收缴', '未交')?.note).toBe('另有 3 人尚未申报党费基数')
     // Facts only: never a talk's notes, a score, a rank or a usage figure.
     const text = JSON.stringify(r)
     expect(text).not.toContain('家庭困难')
@@ -114,6 +120,66 @@ describe('述职评议 pack', () => {
     expect(String(sheet.getCell('A1').value)).toContain(`${year}年度党建工作情况`)
     const rows = (sheet.getSheetValues().slice(3) as unknown[][]).filter(Boolean)
     expect(rows.length).toBe(r.sections.reduce((n, s) => n + s.facts.length, 0))
+  })
+
+  it("the year's review as counts: papers handed in, who voted, how many graded — never a ballot or a grade", async () => {
+    const db = server.handle.db
+    const cycleId = newId()
+    const now = new Date().toISOString()
+    const subjects = [org.memberA.id, org.memberA2.id, org.secretaryA.id]
+    const row = { org_id: org.orgId, branch_id: org.branchA, updated_at: now, seq: 0 }
+    await db
+      .insertInto('review_cycles')
+      .values({
+        ...row,
+        id: cycleId,
+        year,
+        opens_on: '2026-11-01',
+        life_meeting_on: null,
+        assessment_on: null,
+        prompt: '',
+        meeting_id: null,
+        ballot: 'closed',
+        subject_ids: JSON.stringify(subjects),
+        closed_at: now,
+        created_at: now,
+      })
+      .execute()
+    await db
+      .insertInto('review_papers')
+      .values({
+        ...row,
+        id: newId(),
+        cycle_id: cycleId,
+        author_id: org.memberA.id,
+        kind: 'self_check',
+        text: '我的对照检查',
+        handed_in_at: now,
+        created_at: now,
+      })
+      .execute()
+    await db
+      .insertInto('review_voters')
+      .values({ cycle_id: cycleId, org_id: org.orgId, voter_ids: JSON.stringify(subjects.slice(0, 2).sort()) })
+      .execute()
+    await db
+      .insertInto('review_grades')
+      .values({
+        ...row,
+        id: newId(),
+        cycle_id: cycleId,
+        member_id: org.memberA.id,
+        grade: 'excellent',
+        feedback: '表现突出',
+        graded_by: org.secretaryA.id,
+      })
+      .execute()
+    const jar = await signIn(server, org.secretaryA.phone)
+    const r = (await (await jar(`${server.url}/api/year-report/${org.branchA}/${year}`)).json()) as YearReport
+    expect(fact(r, '组织生活会和民主评议党员', '对照检查材料')?.value).toBe('已交 1 份')
+    expect(fact(r, '组织生活会和民主评议党员', '民主测评')?.value).toBe('已结束，2 人投票')
+    expect(fact(r, '组织生活会和民主评议党员', '评定')?.value).toBe('已评定 1 人，共 3 人参加评议')
+    expect(JSON.stringify(r)).not.toMatch(/我的对照检查|表现突出|优秀|excellent/)
   })
 
   it('refuses another branch, the roll-up to a secretary, and a bad year, in Chinese', async () => {

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../../db/schema.ts'
-import type { YearSection } from '../../../core/contracts/year-report.ts'
+import type { YearFact, YearSection } from '../../../core/contracts/year-report.ts'
 import { chinaToday, chinaYearBounds } from '../../../core/domain/china-time.ts'
 import { talkCoverage } from '../../../core/domain/talk-coverage.ts'
 import { MEETING_TYPE_LABELS } from '../../../core/domain/meetings.ts'
@@ -36,17 +36,47 @@ export async function talksSection(db: Kysely<Database>, orgId: string, branchId
   }
 }
 
-/** 民主评议 and 组织生活会: when they were held this year (from the meetings recorded). */
+/**
+ * 组织生活会 and 民主评议党员: when they were held this year (from the meetings recorded), and the
+ * year's review as the app ran it: 对照检查 handed in, how many voted and whether the ballot closed,
+ * how many the committee has graded — counts only: never a ballot, a grade or a paper's text.
+ */
 export async function reviewSection(db: Kysely<Database>, orgId: string, branchId: string, year: number, now: Date): Promise<YearSection> {
   const meetings = (await meetingsOfYear(db, orgId, branchId, year)).filter((m) => Date.parse(m.starts_at) <= now.getTime())
   const held = (type: 'org_life' | 'appraisal') => meetings.filter((m) => m.type === type).map((m) => chinaToday(new Date(m.starts_at)))
-  return {
-    title: '组织生活会和民主评议党员',
-    facts: (['org_life', 'appraisal'] as const).map((t) => ({
-      label: MEETING_TYPE_LABELS[t],
-      value: held(t).length ? `已召开（${held(t).join('、')}）` : '本年度尚未召开',
-    })),
+  const facts: YearFact[] = (['org_life', 'appraisal'] as const).map((t) => ({
+    label: MEETING_TYPE_LABELS[t],
+    value: held(t).length ? `已召开（${held(t).join('、')}）` : '本年度尚未召开',
+  }))
+  const cycle = await db
+    .selectFrom('review_cycles')
+    .select(['id', 'opens_on', 'ballot', 'subject_ids'])
+    .where('org_id', '=', orgId)
+    .where('branch_id', '=', branchId)
+    .where('year', '=', year)
+    .executeTakeFirst()
+  if (!cycle) {
+    facts.push({ label: '年度评议', value: '本年度尚未在应用中开展' })
+    return { title: '组织生活会和民主评议党员', facts }
   }
+  const papers = await db
+    .selectFrom('review_papers')
+    .select('id')
+    .where('cycle_id', '=', cycle.id)
+    .where('handed_in_at', 'is not', null)
+    .execute()
+  const voters = await db.selectFrom('review_voters').select('voter_ids').where('cycle_id', '=', cycle.id).executeTakeFirst()
+  const graded = await db.selectFrom('review_grades').select('id').where('cycle_id', '=', cycle.id).where('grade', 'is not', null).execute()
+  const subjects = (JSON.parse(cycle.subject_ids) as string[]).length
+  const voted = voters ? (JSON.parse(voters.voter_ids) as string[]).length : 0
+  const ballot = { none: '尚未开始', open: `进行中，已投票 ${voted} 人`, closed: `已结束，${voted} 人投票` }[cycle.ballot] ?? cycle.ballot
+  facts.push(
+    { label: '征求意见', value: `自 ${cycle.opens_on} 起` },
+    { label: '对照检查材料', value: `已交 ${papers.length} 份` },
+    { label: '民主测评', value: ballot, note: '投票结果仅作评定参考，不作为评定依据' },
+    { label: '评定', value: subjects ? `已评定 ${graded.length} 人，共 ${subjects} 人参加评议` : `已评定 ${graded.length} 人` },
+  )
+  return { title: '组织生活会和民主评议党员', facts }
 }
 
 /** 整改清单: items listed for the year, closed, open and overdue. */

@@ -6,12 +6,13 @@ import { organizationRules } from '../../repositories/organization.ts'
 import { orgRules } from '../meeting-rules.ts'
 import { meetingsSections } from './meetings-section.ts'
 import { rectifySection, reviewSection, talksSection, visitsSection } from './branch-sections.ts'
+import { duesSection, trainingSection } from './duty-sections.ts'
 import { sortOrgUnits } from '../../../core/domain/order.ts'
 import { titledSheet, wrapColumns } from '../ledgers/workbook.ts'
 
 /**
  * 述职评议 pack (the year's-end issue, item 6): a branch's year — meetings held against the rules
- * with citations, attendance and 补学, talks, the review, 整改, visits and promised actions — or the
+ * with citations, attendance and 补学, talks, the review, 整改, 学时, 党费, visits and promised actions — or the
  * organ's roll-up (the leadership's own meetings, then each branch's year in the branches' order),
  * generated from what was recorded. Facts only: no scores, no ranking, no usage figures.
  */
@@ -28,6 +29,8 @@ export async function branchYear(db: Kysely<Database>, orgId: string, branchId: 
     await talksSection(db, orgId, branchId, year, now),
     await reviewSection(db, orgId, branchId, year, now),
     await rectifySection(db, orgId, branchId, year, now),
+    await trainingSection(db, orgId, branchId, year),
+    await duesSection(db, orgId, branchId, year),
     await visitsSection(db, orgId, branchId, year, now),
   ]
 }
