@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import ExcelJS from 'exceljs'
 import { device, seedOrg, signIn, startServer, type Device, type Org, type TestServer } from './harness.ts'
 import { SyncEngine } from '../../src/client/sync/engine.ts'
-import { declareDues, recordReceipt } from '../../src/client/features/dues/dues.repo.ts'
+import { declareDues, recordReceipt, voidReceipt } from '../../src/client/features/dues/dues.repo.ts'
 import { freshPullDifferences } from './simulation/fresh-pull.ts'
 import { newId } from '../../src/core/ids.ts'
 import { chinaToday } from '../../src/core/domain/china-time.ts'
@@ -88,6 +88,17 @@ describe('党费 over sync', () => {
     expect(await collector.db.outbox.count()).toBe(1)
     await sync(collector)
     expect(await collector.db.outbox.count()).toBe(0)
+    // 操作日志: who took which money, from which device.
+    const logged = await server.handle.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'dues_receipt')
+      .where('target_id', '=', org.memberA.id)
+      .execute()
+    expect(logged).toHaveLength(1)
+    expect(logged[0]?.actor_id).toBe(collectorId)
+    expect(logged[0]?.summary).toContain(receipt.receiptNo)
+    expect(logged[0]?.summary).toContain('现金')
 
     const member = await device(server, org.memberA.phone)
     await sync(member)
@@ -105,6 +116,26 @@ describe('党费 over sync', () => {
       ['peer', peer],
     ] as const)
       expect(await freshPullDifferences(name, d.db, d.api)).toEqual([])
+    // A mistaken receipt voided is in the log too.
+    const mistaken = await recordReceipt(collector.db, collector.user, await collector.db.dues_profiles.get(org.memberA.id), {
+      memberId: org.memberA.id,
+      branchId: org.branchA,
+      kind: 'special',
+      months: [],
+      method: 'transfer',
+      receivedOn: today,
+      notes: '录错',
+      amountFen: 100,
+    })
+    await sync(collector)
+    await voidReceipt(collector.db, mistaken.id)
+    await sync(collector)
+    const voided = await server.handle.db
+      .selectFrom('audit_log')
+      .select(['actor_id', 'summary'])
+      .where('action', '=', 'dues_void')
+      .execute()
+    expect(voided).toEqual([{ actor_id: collectorId, summary: expect.stringContaining(mistaken.receiptNo) }])
   })
 
   it('the same payment recorded offline on two phones of the 收缴员 is stored once', async () => {

@@ -104,7 +104,7 @@ describe('整改清单', () => {
       message: '只有责任人或支部书记可以销号',
     })
     await sync(dev.owner)
-    await closeRectification(dev.owner.db, itemId, '已建立每月集中学习制度')
+    await closeRectification(dev.owner.db, itemId, '已建立每月集中学习制度', dev.owner.user.id)
     await sync(dev.owner)
     expect(await dev.owner.db.rejected.count()).toBe(0)
     // A second closing from another phone leaves the first standing.
@@ -113,6 +113,7 @@ describe('整改清单', () => {
     await sync(dev.peer)
     const seen = await dev.peer.db.rectifications.get(itemId)
     expect(seen?.closeNote).toBe('已建立每月集中学习制度')
+    expect(seen?.closedBy).toBe(org.memberA.id)
     expect(seen?.closedAt).not.toBeNull()
     expect(await push(secretary, 'upsert', { text: '改写' })).toMatchObject({
       status: 'rejected',

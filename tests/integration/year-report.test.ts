@@ -91,7 +91,7 @@ describe('述职评议 pack', () => {
     const short = ['3月', ...(Date.now() >= Date.parse('2027-01-01T00:00:00+08:00') ? ['12月'] : [])]
     expect(committee?.value).toBe(`未达要求：${short.join('、')}；共召开 10 次`)
     expect(fact(r, '会议与出勤', '召开会议')?.value).toBe('12 次')
-    expect(fact(r, '谈心谈话', '应谈人次')?.value).toMatch(/^应谈 \d+ 对，已谈 1 对$/)
+    expect(fact(r, '谈心谈话', '应谈')?.value).toMatch(/^应谈 \d+ 对，已谈 1 对$/)
     expect(fact(r, '组织生活会和民主评议党员', '组织生活会')?.value).toBe('已召开（2026-11-20）')
     expect(fact(r, '组织生活会和民主评议党员', '民主评议党员')?.value).toBe('本年度尚未召开')
     expect(fact(r, '整改落实', '未销号')).toEqual({ label: '未销号', value: '1 项', note: '其中逾期 1 项' })

@@ -233,6 +233,7 @@ export const DATA_PURPOSES: { [T in SyncedTable]: TablePurpose<T> } = {
       ownerId: '责任人',
       dueOn: '整改时限',
       closedAt: '销号时间',
+      closedBy: '销号人',
       closeNote: '整改结果',
     },
   },

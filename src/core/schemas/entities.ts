@@ -528,6 +528,8 @@ export const Rectification = v.object({
   orgId: Uuid,
   ...rectificationFields,
   closedAt: v.nullable(Timestamp),
+  /** Who closed it (销号): its owner or the branch's secretary. */
+  closedBy: v.nullable(Uuid),
   closeNote: v.string(),
   updatedAt: Timestamp,
   deleted: v.boolean(),

@@ -274,6 +274,7 @@ export const SCHEMA_HISTORY: readonly SchemaStep[] = [
         'dueOn',
         'createdAt',
         'closedAt',
+        'closedBy',
         'closeNote',
         'updatedAt',
         'deleted',

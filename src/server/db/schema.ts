@@ -408,6 +408,7 @@ export interface RectificationTable {
   owner_id: string
   due_on: string
   closed_at: string | null
+  closed_by: string | null
   close_note: string
   created_by: string
   created_at: string

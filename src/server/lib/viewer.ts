@@ -10,4 +10,6 @@ export interface Viewer extends Actor {
   scopeVersion: number
   /** The public id of the session making the request. */
   sessionId: string
+  /** Where a push came from, for the audit entries of synced writes that move money (党费 receipts). */
+  origin?: { ip: string; device: string }
 }

@@ -542,7 +542,7 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
           (x) => !x.deleted && !x.closedAt && (x.ownerId === d.user.id || d.user.role === 'secretary'),
         )
         if (open.length && chance(rand, 0.5)) {
-          await closeRectification(d.db, pick(rand, open).id, `${d.name} 已整改 ${op}`).then(
+          await closeRectification(d.db, pick(rand, open).id, `${d.name} 已整改 ${op}`, d.user.id).then(
             () => rectifyCloses++,
             (err: unknown) => {
               if (!(err instanceof ValidationError)) throw err

@@ -65,6 +65,7 @@ describe('整改清单', () => {
       dueOn: '2000-01-01',
       createdAt: new Date().toISOString(),
       closedAt: null,
+      closedBy: null,
       closeNote: '',
       updatedAt: new Date().toISOString(),
       deleted: false,

@@ -24,6 +24,7 @@ export async function addRectification(db: AccountDb, user: SessionUser, input: 
     orgId: user.orgId,
     ...fields,
     closedAt: null,
+    closedBy: null,
     closeNote: '',
     updatedAt: fields.createdAt,
     deleted: false,
@@ -49,12 +50,12 @@ export async function editRectification(
 }
 
 /** 销号: the owner (or the secretary) closes the item with what was done. */
-export async function closeRectification(db: AccountDb, id: string, note: string): Promise<void> {
+export async function closeRectification(db: AccountDb, id: string, note: string, by: string): Promise<void> {
   const current = await db.rectifications.get(id)
   if (!current) throw new ValidationError('整改事项不存在')
   const { closeNote } = check(v.object(followupCloseFields), { closeNote: note })
   const now = new Date().toISOString()
-  await writeRow(db, 'rectifications', { ...current, closedAt: now, closeNote, updatedAt: now }, { closeNote })
+  await writeRow(db, 'rectifications', { ...current, closedAt: now, closedBy: by, closeNote, updatedAt: now }, { closeNote })
 }
 
 export async function removeRectification(db: AccountDb, id: string): Promise<void> {

@@ -40,7 +40,7 @@ export const useRectifyStore = defineStore('rectify', () => {
     closes,
     forHome,
     add: async (input: RectificationInput) => (await writes()).addRectification(need().db, need().user, input),
-    close: async (id: string, note: string) => (await writes()).closeRectification(need().db, id, note),
+    close: async (id: string, note: string) => (await writes()).closeRectification(need().db, id, note, need().user.id),
     remove: async (id: string) => (await writes()).removeRectification(need().db, id),
   }
 })

@@ -225,7 +225,7 @@ describe('学时与党员管理 (the secretary)', () => {
     const short = page.findAll('[data-testid="short-row"]').map((r) => r.text())
     expect(short.map((t) => t.split('：')[0])).toEqual(['李四', '王五', '王书记', '张三'].sort((a, b) => a.localeCompare(b, 'zh-CN')))
     expect(short.join()).not.toMatch(/%|排名/)
-    expect(short.find((t) => t.startsWith('张三'))).toBe('张三：已 2.6 学时，尚差 29.4 学时')
+    expect(short.find((t) => t.startsWith('张三'))).toBe('张三：应 32 学时，已 2.6 学时，尚差 29.4 学时')
 
     await page.get('[data-testid="confirm-training"]').trigger('click')
     await settle()

@@ -12,6 +12,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('owner_id', 'text', (c) => c.notNull())
     .addColumn('due_on', 'text', (c) => c.notNull())
     .addColumn('closed_at', 'text')
+    .addColumn('closed_by', 'text')
     .addColumn('close_note', 'text', (c) => c.notNull())
     .addColumn('created_by', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())

@@ -24,7 +24,8 @@ export function syncRoutes(app: FastifyInstance, ctx: AppContext): void {
       // wrote, and sends everything back after (docs/sync.md, "Restore").
       const epoch = body.cursor ? parseCursor(body.cursor)?.epoch : body.epoch
       if (epoch && epoch !== ctx.epoch && ctx.previousEpochs.has(epoch)) throw new HttpError(409, 'reset_required')
-      const results = await ctx.pusher.push(viewer, body.mutations, request.log)
+      const origin = { ip: request.ip, device: String(request.headers['user-agent'] ?? '') }
+      const results = await ctx.pusher.push({ ...viewer, origin }, body.mutations, request.log)
       return { results: newer ? newer.merge(results) : results, epoch: ctx.epoch }
     },
   })

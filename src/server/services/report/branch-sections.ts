@@ -26,7 +26,7 @@ export async function talksSection(db: Kysely<Database>, orgId: string, branchId
     title: '谈心谈话',
     facts: [
       {
-        label: '应谈人次',
+        label: '应谈',
         value: c.required === 0 ? '支部委员未标明' : `应谈 ${c.required} 对，已谈 ${c.held} 对`,
         note: '支部委员之间、支部委员与每名党员之间每年至少谈心谈话一次',
       },

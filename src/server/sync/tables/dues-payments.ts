@@ -1,8 +1,9 @@
 import * as v from 'valibot'
-import type { Selectable } from 'kysely'
-import type { DuesPaymentTable } from '../../db/schema.ts'
+import type { Kysely, Selectable } from 'kysely'
+import type { Database, DuesPaymentTable } from '../../db/schema.ts'
 import { duesPaymentFields, type DuesPayment } from '../../../core/schemas/entities.ts'
-import { checkReceiptMonths, formatFen, monthlyDue, monthLabel, receiptNumber } from '../../../core/domain/dues-rules.ts'
+import { checkReceiptMonths, DUES_KIND_LABELS, formatFen, monthlyDue, monthLabel, receiptNumber } from '../../../core/domain/dues-rules.ts'
+import { appendAudit } from '../../repositories/audit-log.ts'
 import { chinaToday } from '../../../core/domain/china-time.ts'
 import { HttpError } from '../../lib/http-error.ts'
 import { nowIso } from '../../lib/time.ts'
@@ -62,6 +63,13 @@ export const applyDuesPaymentMutation: Apply = async (trx, viewer, m, seqs) => {
       throw new HttpError(403, 'forbidden', '收据只能由本支部收缴员或书记作废')
     await trx.updateTable('dues_payments').set({ deleted: 1, updated_at: nowIso(), seq: 0 }).where('id', '=', m.rowId).execute()
     await trx.deleteFrom('dues_paid_months').where('payment_id', '=', m.rowId).execute()
+    await auditReceipt(
+      trx,
+      viewer,
+      'dues_void',
+      existing.member_id,
+      `作废党费收据 ${existing.receipt_no}（${formatFen(Number(existing.amount_fen))}）`,
+    )
     seqs.mark('dues_payments', m.rowId)
     return
   }
@@ -136,7 +144,34 @@ export const applyDuesPaymentMutation: Apply = async (trx, viewer, m, seqs) => {
       .insertInto('dues_paid_months')
       .values(months.map((month) => ({ member_id: member.id, month, payment_id: m.rowId })))
       .execute()
+  const what = f.kind === 'special' ? DUES_KIND_LABELS.special : `${DUES_KIND_LABELS[f.kind]} ${months.map(monthLabel).join('、')}`
+  await auditReceipt(
+    trx,
+    viewer,
+    'dues_receipt',
+    member.id,
+    `${member.name}：${what} ${formatFen(f.amountFen)}（${f.method === 'cash' ? '现金' : '转账'}，收据 ${receiptNumber(m.rowId, f.receivedOn)}）`,
+  )
   seqs.mark('dues_payments', m.rowId)
+}
+
+/** 操作日志: who took or voided which money, from which device (the push's origin), in the write's own transaction. */
+async function auditReceipt(
+  trx: Kysely<Database>,
+  viewer: Viewer,
+  action: 'dues_receipt' | 'dues_void',
+  memberId: string,
+  summary: string,
+) {
+  await appendAudit(trx, {
+    orgId: viewer.orgId,
+    actorId: viewer.id,
+    action,
+    targetId: memberId,
+    summary,
+    device: viewer.origin?.device ?? '',
+    ip: viewer.origin?.ip ?? '',
+  })
 }
 
 export const duesPayments = writableTable({

@@ -30,6 +30,7 @@ export function rectificationToWire(r: Selectable<RectificationTable>): Rectific
     dueOn: r.due_on,
     createdAt: r.created_at,
     closedAt: r.closed_at,
+    closedBy: r.closed_by,
     closeNote: r.close_note,
     updatedAt: r.updated_at,
     deleted: r.deleted === 1,
@@ -81,6 +82,7 @@ export const applyRectificationMutation: Apply = async (trx, viewer, m, seqs) =>
         owner_id: f.ownerId,
         due_on: f.dueOn,
         closed_at: null,
+        closed_by: null,
         close_note: '',
         created_by: viewer.id,
         created_at: f.createdAt,
@@ -98,7 +100,7 @@ export const applyRectificationMutation: Apply = async (trx, viewer, m, seqs) =>
       throw new HttpError(403, 'forbidden', '只有责任人或支部书记可以销号')
     const { closeNote } = parse(v.strictObject(followupCloseFields), fields)
     if (existing.closed_at) return seqs.mark('rectifications', m.rowId)
-    return touch({ close_note: closeNote, closed_at: nowIso() })
+    return touch({ close_note: closeNote, closed_at: nowIso(), closed_by: viewer.id })
   }
   refuseUnlessManager(viewer, existing.branch_id)
   if (existing.closed_at) throw new HttpError(409, 'conflict', '已销号的整改事项不能修改')
