@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { chinaDay, formatChinaDateTime, formatChinaDay } from './china-time.ts'
+import { chinaDay, formatChinaDateTime, formatChinaDay, formatYmd } from './china-time.ts'
 
 describe('China Standard Time', () => {
   it('rolls the day over at 16:00 UTC', () => {
@@ -12,5 +12,13 @@ describe('China Standard Time', () => {
   it('formats for the home screen and for sync times', () => {
     expect(formatChinaDay(new Date('2026-11-28T02:00:00Z'))).toBe('11月28日 星期六')
     expect(formatChinaDateTime(new Date('2026-11-28T06:05:00Z'))).toBe('2026年11月28日 14:05')
+  })
+})
+
+describe('formatYmd', () => {
+  it('writes a calendar date in Chinese without leading zeros, and leaves anything else alone', () => {
+    expect(formatYmd('2026-12-31')).toBe('2026年12月31日')
+    expect(formatYmd('2027-01-05')).toBe('2027年1月5日')
+    expect(formatYmd('')).toBe('')
   })
 })

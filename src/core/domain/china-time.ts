@@ -35,6 +35,12 @@ export function formatChinaDay(at: Date): string {
   return `${d.month}月${d.day}日 ${d.weekday}`
 }
 
+/** A calendar date as written in Chinese: "2026-12-31" → "2026年12月31日"; anything else is returned as it is. */
+export function formatYmd(ymd: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd)
+  return m ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日` : ymd
+}
+
 /** "2026年11月28日 14:05" */
 export function formatChinaDateTime(at: Date): string {
   const d = new Date(at.getTime() + OFFSET_MS)

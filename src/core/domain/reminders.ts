@@ -45,7 +45,7 @@ export const REMINDER_INFO: Record<ReminderKind, ReminderKindInfo> = {
     push: true,
     defaultOn: true,
   },
-  meetingTomorrow: { label: '明天的会议', hint: '会议前一天上午提醒应到人员时间和地点', push: true, defaultOn: true },
+  meetingTomorrow: { label: '明天的会议', hint: '会议前一天上午提醒：时间和地点', push: true, defaultOn: true },
   studyGap: { label: '本月尚未记录学习', hint: '每月20日后若本月还没有学习记录，温和提醒一次（默认关闭）', push: true, defaultOn: false },
   unsynced: { label: '内容超过24小时未同步', hint: '打开应用时提醒联网同步，以免内容只留在本机', push: false, defaultOn: true },
 }

@@ -186,3 +186,65 @@ describe('修改 a meeting opened directly by link', () => {
     expect((await h.db.meetings.get(m.id))?.topic).toBe('学习贯彻全会精神')
   })
 })
+
+describe('谈心谈话 reads as a talk, not a meeting', () => {
+  it('the header, topic, 提纲 and 记录 are worded for a talk; no sign-in time, no 应到/实到 footer; the privacy note sits right above 谈话记录', async () => {
+    await seedBranch()
+    await seedPeople()
+    page = await mountPage(h, MeetingFormPage, '/meetings/new')
+    await chooseType('支部党员大会')
+    expect(page.find('h1').text()).toBe('安排会议')
+    expect(page.find('[data-testid="sign-in-window"]').exists()).toBe(true)
+    expect(page.find('[data-testid="attendance-footer"]').exists()).toBe(true)
+    expect(page.find('[data-testid="talk-privacy"]').exists()).toBe(false)
+
+    await chooseType('谈心谈话')
+    expect(page.find('h1').text()).toBe('记录谈心谈话')
+    const text = page.text()
+    expect(text).toContain('谈话主题')
+    expect(text).not.toContain('会议主题')
+    expect(page.find('input[name="topic"]').attributes('placeholder')).toBe('如：思想和工作情况')
+    expect(text).toContain('谈话提纲')
+    expect(text).toContain('谈话记录')
+    expect(text).not.toContain('会议记录')
+    expect(page.find('[data-testid="sign-in-window"]').exists()).toBe(false)
+    expect(page.find('[data-testid="attendance-footer"]').exists()).toBe(false)
+    // The note is the element right before the 谈话记录 field, not under the attendee chips.
+    const note = page.find('[data-testid="talk-privacy"]')
+    expect(note.text()).toBe('谈话记录仅您和谈话对象可见，书记和管理员只能看到谈话已开展。')
+    const minutesField = page.find('textarea[name="minutes"]').element.closest('.van-field')
+    expect(note.element.nextElementSibling).toBe(minutesField)
+  })
+
+  it('editing a talk says 修改谈心谈话', async () => {
+    await seedBranch()
+    await seedPeople()
+    const now = new Date().toISOString()
+    const m: Meeting = {
+      id: newId(),
+      orgId: h.user.orgId,
+      branchId: h.user.branchId,
+      type: 'heart_talk',
+      topic: '思想和工作情况',
+      startsAt: now,
+      durationMinutes: 30,
+      place: '',
+      organiserId: h.user.id,
+      speaker: '',
+      expectedIds: [h.user.id, ids.plain],
+      agenda: '',
+      minutes: '',
+      talkWithId: ids.plain,
+      talkKind: 'heart',
+      photoIds: [],
+      createdAt: now,
+      signKey: newMeetingKey(),
+      updatedAt: now,
+      deleted: false,
+    }
+    await h.db.meetings.put(m)
+    page = await mountPage(h, MeetingFormPage, `/meetings/${m.id}/edit`)
+    expect(page.find('h1').text()).toBe('修改谈心谈话')
+    expect(page.find('textarea[name="minutes"]').exists()).toBe(true)
+  })
+})

@@ -43,12 +43,22 @@ describe('整改清单', () => {
     await until(() => page!.findAll('[data-testid="rectify-owner"] option').length === 3)
     await page.get('textarea').setValue('理论学习不够系统')
     await page.get('[data-testid="rectify-owner"]').setValue(owner)
+    await page.get('input[type="date"]').setValue('2026-12-31')
     await page.get('form').trigger('submit')
     await until(() => page!.findAll('[data-testid="rectify-item"]').length === 1)
-    expect(page.get('[data-testid="rectify-item"]').text()).toContain('责任人 张三')
+    expect(page.get('[data-testid="rectify-item"]').text()).toContain('责任人 张三 · 时限 2026年12月31日')
+    // Online, the item is simply added; the 联网后 note is for an offline phone only.
+    expect(page.get('[data-testid="rectify-saved"]').text()).toBe('已添加。')
     expect(page.get('[data-testid="rectify-summary"]').text()).toBe('共 1 项，已销号 0 项，未销号 1 项。')
     const queued = await h.db.outbox.toArray()
     expect(queued.map((m) => [m.table, m.fields?.text])).toEqual([['rectifications', '理论学习不够系统']])
+
+    window.dispatchEvent(new Event('offline'))
+    await page.get('textarea').setValue('组织生活不够规范')
+    await page.get('form').trigger('submit')
+    await until(() => page!.findAll('[data-testid="rectify-item"]').length === 2)
+    expect(page.get('[data-testid="rectify-saved"]').text()).toBe('已添加，联网后同步到全支部。')
+    window.dispatchEvent(new Event('online'))
   })
 
   it('the owner closes their item with what was done; another member reads it but cannot close it or add one', async () => {

@@ -1,4 +1,5 @@
 // @vitest-environment happy-dom
+import { readFileSync } from 'node:fs'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { VueWrapper } from '@vue/test-utils'
 import { newId } from '../../../core/ids.ts'
@@ -12,6 +13,8 @@ vi.mock('../../sync/engine.ts', () => ({
 }))
 vi.mock('../../sync/scheduler.ts', () => ({ startScheduler: () => ({ stop: () => undefined, closely: () => undefined }) }))
 const { default: TalksPage } = await import('./TalksPage.vue')
+const theme = readFileSync('src/client/app/theme.css', 'utf8')
+const talksSource = readFileSync('src/client/features/meetings/TalksPage.vue', 'utf8')
 
 let h: PageHarness
 let page: VueWrapper | null = null
@@ -99,5 +102,27 @@ describe('谈心谈话 coverage', () => {
     await branch('member', false)
     page = await mountPage(h, TalksPage, '/meetings/talks')
     expect(page.get('[data-testid="talks-empty"]').text()).toContain('您不是支部委员')
+  })
+})
+
+describe('谈心谈话 names are chips, not underlined links', () => {
+  /** The declarations of the first rule whose selector list is exactly `selector`. */
+  const rule = (css: string, selector: string) =>
+    new RegExp(`(?:^|\\n)${selector.replace(/[.*]/g, '\\$&')} \\{([^}]*)\\}`).exec(css)?.[1] ?? ''
+  it('a name to talk with is a chip link; chip links are boxes of their own (44 px counts) with no underline, and the rows keep a gap', async () => {
+    const ids = await branch('secretary', false)
+    await h.db.meetings.put(talk(ids.me, ids.a))
+    page = await mountPage(h, TalksPage, '/meetings/talks')
+    const chips = page.findAll('[data-testid="talks-not-yet"] a')
+    expect(chips.length).toBeGreaterThan(0)
+    for (const c of chips) expect(c.classes()).toContain('chip')
+    // The global underline for links in lists leaves chips alone; a chip link is inline-flex, not underlined.
+    expect(theme).toMatch(/main li a:not\([^{]*\.chip\)/)
+    const chipLink = rule(theme, 'a.chip')
+    expect(chipLink).toMatch(/text-decoration: none/)
+    expect(chipLink).toMatch(/display: inline-flex/)
+    expect(rule(theme, '.chip')).toMatch(/min-height: 44px/)
+    const gap = Number(/gap: (\d+)px/.exec(rule(talksSource, '.talk-names'))?.[1])
+    expect(gap).toBeGreaterThanOrEqual(8)
   })
 })

@@ -58,3 +58,21 @@ describe('提醒送达方式 on the reminder settings page', () => {
     expect(page.find('[data-testid="channels-offline"]').text()).toContain('联网后可在此查看本单位提供的提醒送达方式')
   })
 })
+
+describe('提醒设置 shows each reminder only to those it concerns', () => {
+  it('a member is not told of the secretaries’ weekly 政治生日 list; a secretary is; the meeting reminder reads naturally', async () => {
+    server.channels = [{ id: 'push', label: '手机通知' }]
+    page = await mountPage(h, RemindersPage, '/me/reminders')
+    expect(page.get('[data-testid="push-intro"]').text()).not.toContain('每周一')
+    expect(page.find('[data-testid="pref-branchWeekAhead"]').exists()).toBe(false)
+    expect(page.text()).toContain('会议前一天上午提醒：时间和地点')
+    expect(page.text()).not.toContain('提醒应到人员时间和地点')
+    page.unmount()
+    await h.db.delete()
+
+    h = signedInHarness({ role: 'secretary' })
+    page = await mountPage(h, RemindersPage, '/me/reminders')
+    expect(page.get('[data-testid="push-intro"]').text()).toContain('每周一收到未来七天过政治生日的党员名单')
+    expect(page.find('[data-testid="pref-branchWeekAhead"]').exists()).toBe(true)
+  })
+})
