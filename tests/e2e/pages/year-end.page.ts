@@ -26,7 +26,7 @@ export class YearEndPages {
     await this.item(text).getByTestId('rectify-close').click()
     await this.item(text).getByLabel('整改结果').fill(note)
     await this.item(text).getByTestId('rectify-close-save').click()
-    await expect(this.item(text)).toContainText(`已销号：${note}`)
+    await expect(this.item(text).getByTestId('rectify-closed')).toContainText(`：${note}`)
   }
 
   async openTalks(): Promise<void> {

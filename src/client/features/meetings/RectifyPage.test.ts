@@ -96,8 +96,10 @@ describe('整改清单', () => {
     await page.get('[data-testid="rectify-item"] textarea').setValue('已整改到位')
     await page.get('[data-testid="rectify-item"] form').trigger('submit')
     await flushPromises()
-    await until(() => page!.text().includes('已销号：已整改到位'))
+    await until(() => page!.text().includes('已整改到位') && page!.find('[data-testid="rectify-closed"]').exists())
     expect((await h.db.rectifications.get(mine.id))?.closeNote).toBe('已整改到位')
+    // Who closed it and when, beside what was done.
+    expect(page.get('[data-testid="rectify-closed"]').text()).toMatch(/^已销号（张三 · \d{4}年\d{1,2}月\d{1,2}日）：已整改到位$/)
     expect((await h.db.outbox.toArray()).map((m) => m.fields)).toEqual([{ closeNote: '已整改到位' }])
   })
 })
