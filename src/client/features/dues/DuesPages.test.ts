@@ -4,7 +4,7 @@ import type { VueWrapper } from '@vue/test-utils'
 import { mountPage, settle, signedInHarness, type PageHarness } from '../../testing/page.ts'
 import { newId } from '../../../core/ids.ts'
 import { chinaToday } from '../../../core/domain/china-time.ts'
-import { addMonths, monthOf, quarterMonths } from '../../../core/domain/dues-rules.ts'
+import { addMonths, monthLabel, monthOf, quarterMonths } from '../../../core/domain/dues-rules.ts'
 import type { DuesProfile, UserProfile } from '../../../core/schemas/entities.ts'
 
 vi.mock('../../sync/engine.ts', () => ({
@@ -20,6 +20,16 @@ vi.mock('../../composables/ask-consent.ts', () => ({
   askConsent: (kind: string) => {
     consent.asked.push(kind)
     return Promise.resolve(consent.answer)
+  },
+}))
+
+// The 作废 confirmation: what it said, and whether the 收缴员 confirms.
+const dialog = vi.hoisted(() => ({ confirm: true, messages: [] as string[] }))
+vi.mock('vant', async (original) => ({
+  ...(await original<typeof import('vant')>()),
+  showConfirmDialog: (o: { message: string }) => {
+    dialog.messages.push(o.message)
+    return dialog.confirm ? Promise.resolve('confirm') : Promise.reject(new Error('cancel'))
   },
 }))
 
@@ -153,6 +163,12 @@ describe('党费收缴 (the 收缴员)', () => {
     page = await mountPage(h, DuesBranchPage, '/dues/branch')
     const line = page.find(`[data-member="张三"]`)
     expect(line.text()).toContain('应交 ¥45.01')
+    // The amount is on the action itself, before anything is recorded.
+    const q0 = quarterMonths(month).filter((m) => m >= addMonths(month, -3))
+    expect(line.find('[data-testid="dues-record-month"]').text()).toBe('收本月 ¥45.01')
+    expect(line.find('[data-testid="dues-record-quarter"]').text()).toContain(`收本季 ¥${((4501 * q0.length) / 100).toFixed(2)}（`)
+    // 钱收缴 and 李四 have not declared a base.
+    expect(page.find('[data-testid="dues-totals"]').text()).toContain('未申报 2 人')
     // 李四 has not declared: the 收缴员 may enter it from the payroll sheet.
     expect(page.find(`[data-member="李四"]`).text()).toContain('未申报基数')
     await page.find('[data-testid="dues-method-transfer"]').trigger('click')
@@ -177,6 +193,10 @@ describe('党费收缴 (the 收缴员)', () => {
     await line.find('[data-testid="dues-open-arrears"]').trigger('click')
     const back = addMonths(month, -2)
     await page.find(`[data-testid="dues-arrears-${back}"]`).setValue(true)
+    await page.find(`[data-testid="dues-arrears-${addMonths(month, -1)}"]`).setValue(true)
+    // The total is shown before saving.
+    expect(page.find('[data-testid="dues-record-arrears"]').text()).toBe('登记补交 2 个月，共 ¥90.02')
+    await page.find(`[data-testid="dues-arrears-${addMonths(month, -1)}"]`).setValue(false)
     await page.find('[data-testid="dues-record-arrears"]').trigger('click')
     await settle()
     expect((await h.db.dues_payments.toArray()).map((p) => [p.kind, p.months])).toEqual([['arrears', [back]]])
@@ -217,5 +237,35 @@ describe('党费收缴 (the 收缴员)', () => {
     expect(page.find('[data-testid="dues-ledger-download"]').attributes('href')).toMatch(
       new RegExp(`^/api/dues-ledger/${branchId}/\\d{4}\\.xlsx$`),
     )
+  })
+
+  it('作废 a receipt after a confirmation naming member, months and amount; the month is unpaid again and recorded afresh', async () => {
+    await collectorHarness()
+    page = await mountPage(h, DuesBranchPage, '/dues/branch')
+    await page.find('[data-member="张三"] [data-testid="dues-record-month"]').trigger('click')
+    await settle()
+    const [first] = await h.db.dues_payments.toArray()
+    // Declined: nothing changes.
+    dialog.confirm = false
+    dialog.messages = []
+    await page.find('[data-member="张三"] [data-testid="dues-void"]').trigger('click')
+    await settle()
+    expect(dialog.messages).toHaveLength(1)
+    expect(dialog.messages[0]).toContain('张三')
+    expect(dialog.messages[0]).toContain(monthLabel(month))
+    expect(dialog.messages[0]).toContain('¥45.01')
+    expect((await h.db.dues_payments.get(first?.id ?? ''))?.deleted).toBe(false)
+    dialog.confirm = true
+    await page.find('[data-member="张三"] [data-testid="dues-void"]').trigger('click')
+    await settle()
+    const voided = await h.db.dues_payments.get(first?.id ?? '')
+    expect(voided === undefined || voided.deleted).toBe(true)
+    expect(page.find('[data-member="张三"] [data-testid="dues-line-paid"]').exists()).toBe(false)
+    expect(page.find('[data-member="张三"] [data-testid="dues-void"]').exists()).toBe(false)
+    await page.find('[data-member="张三"] [data-testid="dues-record-month"]').trigger('click')
+    await settle()
+    const live = (await h.db.dues_payments.toArray()).filter((p) => !p.deleted)
+    expect(live.map((p) => [p.months, p.amountFen])).toEqual([[[month], 4501]])
+    expect(page.find('[data-member="张三"] [data-testid="dues-line-paid"]').text()).toBe('已交 ¥45.01')
   })
 })

@@ -128,7 +128,13 @@ export function branchMonth(
  * The month's totals: what is due, what was paid (as the receipts recorded it), how many paid, have
  * not, and have not declared a base yet (counts only).
  */
-export function branchTotals(lines: readonly BranchLine[]): { dueFen: number; paidFen: number; paid: number; unpaid: number; undeclared: number } {
+export function branchTotals(lines: readonly BranchLine[]): {
+  dueFen: number
+  paidFen: number
+  paid: number
+  unpaid: number
+  undeclared: number
+} {
   let dueFen = 0
   let paidFen = 0
   let paid = 0
