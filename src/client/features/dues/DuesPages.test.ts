@@ -146,6 +146,74 @@ describe('我的 → 党费', () => {
   })
 })
 
+describe('我的 → 党费: who entered the base, and editing it', () => {
+  it('a base the 收缴员 entered, not consented to by the member (尚未询问), says in one line who entered it', async () => {
+    h = signedInHarness({ role: 'member', name: '张三' })
+    const collector = newId()
+    await h.db.users.bulkPut([person(h.user.id, h.user.branchId, '张三'), person(collector, h.user.branchId, '钱收缴')])
+    await h.db.dues_profiles.put({ ...profile(h.user.id, 420000), declaredBy: collector })
+    page = await mountPage(h, DuesPage, '/me/dues')
+    expect(page.find('[data-testid="dues-entered-by"]').text()).toBe('此基数由钱收缴代为登记（按工资表），不是您本人填写。')
+    // Seeded under the member's own name before they were asked: it says so, too.
+    await h.db.dues_profiles.put(profile(h.user.id, 420000))
+    await settle()
+    expect(page.find('[data-testid="dues-entered-by"]').text()).toContain('征得您同意之前登记')
+    // Once the member has consented, the base is theirs: no line.
+    await h.db.meta.put({ key: 'consents', value: { 'dues-base': { granted: true, at: new Date().toISOString(), sent: true } } })
+    await settle()
+    expect(page.find('[data-testid="dues-entered-by"]').exists()).toBe(false)
+  })
+
+  it('修改党费申报 starts from what is declared: its category, base and fromMonth', async () => {
+    h = signedInHarness({ role: 'member', name: '张三' })
+    await h.db.users.put(person(h.user.id, h.user.branchId, '张三'))
+    const declared = { ...profile(h.user.id, 420000), fromMonth: addMonths(month, -5) }
+    await h.db.dues_profiles.put(declared)
+    page = await mountPage(h, DuesPage, '/me/dues')
+    await page.find('[data-testid="dues-edit"]').trigger('click')
+    await settle()
+    expect((page.find('[data-testid="dues-from-month"]').element as HTMLInputElement).value).toBe(declared.fromMonth)
+    expect((page.find('[data-testid="dues-base"]').element as HTMLInputElement).value).toBe('4200.00')
+  })
+
+  it('a new base does not change what the paid months show: the receipt’s amount', async () => {
+    h = signedInHarness({ role: 'member', name: '张三' })
+    await h.db.users.put(person(h.user.id, h.user.branchId, '张三'))
+    await h.db.dues_profiles.put(profile(h.user.id, 420000))
+    const paidMonth = addMonths(month, -1)
+    await h.db.dues_payments.put({
+      id: newId(),
+      orgId: h.user.orgId,
+      branchId: h.user.branchId,
+      memberId: h.user.id,
+      kind: 'monthly',
+      months: [paidMonth],
+      amountFen: 4200,
+      method: 'cash',
+      receivedOn: today,
+      notes: '',
+      createdAt: new Date().toISOString(),
+      category: 'in_service',
+      baseFen: 420000,
+      monthlyFen: 4200,
+      collectorId: newId(),
+      receiptNo: 'DF20261110-00000001',
+      updatedAt: new Date().toISOString(),
+      deleted: false,
+    })
+    page = await mountPage(h, DuesPage, '/me/dues')
+    await page.find('[data-testid="dues-edit"]').trigger('click')
+    await settle()
+    await page.find('[data-testid="dues-base"]').setValue('5200')
+    await page.find('form').trigger('submit')
+    await settle()
+    expect((await h.db.dues_profiles.get(h.user.id))?.baseFen).toBe(520000)
+    const paid = page.findAll('[data-testid="dues-month"]').filter((m) => m.attributes('data-paid') === 'true')
+    expect(paid.map((m) => m.text())).toEqual([expect.stringContaining('已交 ¥42.00')])
+    expect(page.find('[data-testid="dues-due"]').text()).toBe('¥78.00')
+  })
+})
+
 describe('党费收缴 (the 收缴员)', () => {
   async function collectorHarness() {
     h = signedInHarness({ role: 'member', name: '钱收缴' })
