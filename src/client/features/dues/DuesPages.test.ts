@@ -131,6 +131,7 @@ describe('我的 → 党费', () => {
     })
     page = await mountPage(h, DuesPage, '/me/dues')
     expect(page.find('[data-testid="dues-month-paid"]').text()).toContain('9F2C41D7')
+    expect(page.find('[data-testid="dues-month-paid"]').text()).toContain('本月已交 ¥45.00')
     const months = page.findAll('[data-testid="dues-month"]')
     expect(months.map((m) => m.attributes('data-paid'))).toEqual(months.map((_, i) => (i === months.length - 1 ? 'true' : 'false')))
     const receipt = page.find('[data-testid="dues-receipt"]')
