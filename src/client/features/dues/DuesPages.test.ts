@@ -337,4 +337,21 @@ describe('党费收缴 (the 收缴员)', () => {
     expect(live.map((p) => [p.months, p.amountFen])).toEqual([[[month], 4501]])
     expect(page.find('[data-member="张三"] [data-testid="dues-line-paid"]').text()).toBe('已交 ¥45.01')
   })
+
+  it('a 特殊党费 or 补交 just recorded is voided from its receipt, after the same confirmation', async () => {
+    await collectorHarness()
+    page = await mountPage(h, DuesBranchPage, '/dues/branch')
+    await page.find('[data-member="张三"] [data-testid="dues-open-special"]').trigger('click')
+    await page.find('[data-testid="dues-special-amount"]').setValue('100')
+    await page.find('[data-testid="dues-record-special"]').trigger('click')
+    await settle()
+    expect(page.find('[data-member="张三"] [data-testid="dues-void"]').exists()).toBe(false)
+    dialog.confirm = true
+    dialog.messages = []
+    await page.find('[data-member="张三"] [data-testid="dues-void-last"]').trigger('click')
+    await settle()
+    expect(dialog.messages[0]).toContain('张三 · 特殊党费 · ¥100.00')
+    expect((await h.db.dues_payments.toArray()).filter((p) => !p.deleted)).toEqual([])
+    expect(page.find('[role="status"] [data-testid="dues-receipt"]').exists()).toBe(false)
+  })
 })
