@@ -310,6 +310,29 @@ describe('党费收缴台账 and the personal export', () => {
     expect(yearRow[3]).toBeCloseTo((paidMonths * due) / 100, 2)
   })
 
+  it('已交 in the ledger is what the receipt recorded for the month (its monthlyFen), never recomputed', async () => {
+    const db = server.handle.db
+    const pay = await db
+      .selectFrom('dues_payments')
+      .select(['id', 'monthly_fen'])
+      .where('member_id', '=', org.memberA.id)
+      .where('kind', '=', 'quarterly')
+      .executeTakeFirstOrThrow()
+    // A receipt taken under an earlier amount (an older rule, say): the ledger lists what was taken.
+    await db.updateTable('dues_payments').set({ monthly_fen: 4200 }).where('id', '=', pay.id).execute()
+    try {
+      const secretary = await signIn(server, org.secretaryA.phone)
+      const year = Number(month.slice(0, 4))
+      const wb = new ExcelJS.Workbook()
+      await wb.xlsx.load(await (await secretary(`${server.url}/api/dues-ledger/${org.branchA}/${year}.xlsx`)).arrayBuffer())
+      const rows = (wb.getWorksheet('党费收缴')?.getSheetValues().slice(3) ?? []).filter(Boolean) as unknown[][]
+      const thisMonth = rows.find((r) => r[1] === '张三' && r[2] === `${year}年${Number(month.slice(5))}月`)
+      expect(thisMonth?.slice(6, 9)).toEqual([45.01, 42, '按季'])
+    } finally {
+      await db.updateTable('dues_payments').set({ monthly_fen: pay.monthly_fen }).where('id', '=', pay.id).execute()
+    }
+  })
+
   it("the member's personal export carries their declaration and receipts", async () => {
     const member = await signIn(server, org.memberA.phone)
     const data = (await (await member(`${server.url}/api/me/export`)).json()) as {

@@ -6,7 +6,7 @@ import { DEFAULT_RETENTION, retentionLines, type Retention } from './retention.t
  * every member reads and accepts it again at their next opening with a connection (an offline
  * phone is never kept from its data: it asks when it is online again).
  */
-export const PRIVACY_NOTICE_VERSION = 1
+export const PRIVACY_NOTICE_VERSION = 2
 
 /** Separate consents (Art.29: sensitive information), asked at the moment of first use, each revocable in 我的. */
 export const CONSENT_KINDS = ['location', 'dues-base'] as const
@@ -59,6 +59,7 @@ export function privacyNotice(retention: Retention = DEFAULT_RETENTION): NoticeS
         '一线走访：走访情况、反映的问题、承诺事项、您拍摄的照片，以及您同意并点按后才记录的位置。',
         '联系户（困难群众）的情况：由党支部书记登记，登记前应告知本户并在记录中注明由谁告知。',
         '投诉建议：您提交的内容和收到的答复。',
+        '党费：党费类别、缴纳基数（您本人申报，或经您所在党支部按工资表登记）和每笔交纳记录（收据）。',
         '登录设备：设备类型和最近使用时间，用于“退出丢失的手机”。',
         '本应用不收集通讯录、不统计在线时长、不做积分排名，也不强制打卡、上传照片或位置。',
       ],
@@ -66,7 +67,7 @@ export function privacyNotice(retention: Retention = DEFAULT_RETENTION): NoticeS
     {
       title: '为什么收集',
       lines: [
-        '用于党员学习记录、“三会一课”等组织生活台账、联系服务群众的走访帮扶和承诺事项跟踪，以及按您的设置发送提醒。',
+        '用于党员学习记录、“三会一课”等组织生活台账、联系服务群众的走访帮扶和承诺事项跟踪、按规定计算和登记党费，以及按您的设置发送提醒。',
         '只用于以上党建工作，不用于其他目的，不向任何第三方提供，不用于广告或商业分析。',
       ],
     },
@@ -76,6 +77,7 @@ export function privacyNotice(retention: Retention = DEFAULT_RETENTION): NoticeS
         '您本人能看到自己的全部信息。',
         '党支部书记能看到本支部的学习、会议、走访和联系户记录；机关党委管理员能看到本单位的全部记录。',
         '联系户的信息只有联系该户的党员、本支部书记和机关党委管理员可见。',
+        '党费类别、基数和交纳记录只有您本人、本支部党费收缴员、支部书记和机关党委管理员可见。',
         '投诉建议只有您本人和机关党委管理员可见；选择“匿名”时，管理员不会把您的姓名告诉党支部。',
         '数据存放在本单位自己的服务器（中华人民共和国境内）和您的手机上，不使用境外服务或第三方统计。',
       ],

@@ -4,7 +4,7 @@ import type { VueWrapper } from '@vue/test-utils'
 import { mountPage, settle, signedInHarness, type PageHarness } from '../../testing/page.ts'
 import { newId } from '../../../core/ids.ts'
 import { chinaToday } from '../../../core/domain/china-time.ts'
-import { addMonths, monthOf, quarterMonths } from '../../../core/domain/dues-rules.ts'
+import { addMonths, monthLabel, monthOf, quarterMonths } from '../../../core/domain/dues-rules.ts'
 import type { DuesProfile, UserProfile } from '../../../core/schemas/entities.ts'
 
 vi.mock('../../sync/engine.ts', () => ({
@@ -20,6 +20,16 @@ vi.mock('../../composables/ask-consent.ts', () => ({
   askConsent: (kind: string) => {
     consent.asked.push(kind)
     return Promise.resolve(consent.answer)
+  },
+}))
+
+// The 作废 confirmation: what it said, and whether the 收缴员 confirms.
+const dialog = vi.hoisted(() => ({ confirm: true, messages: [] as string[] }))
+vi.mock('vant', async (original) => ({
+  ...(await original<typeof import('vant')>()),
+  showConfirmDialog: (o: { message: string }) => {
+    dialog.messages.push(o.message)
+    return dialog.confirm ? Promise.resolve('confirm') : Promise.reject(new Error('cancel'))
   },
 }))
 
@@ -121,6 +131,7 @@ describe('我的 → 党费', () => {
     })
     page = await mountPage(h, DuesPage, '/me/dues')
     expect(page.find('[data-testid="dues-month-paid"]').text()).toContain('9F2C41D7')
+    expect(page.find('[data-testid="dues-month-paid"]').text()).toContain('本月已交 ¥45.00')
     const months = page.findAll('[data-testid="dues-month"]')
     expect(months.map((m) => m.attributes('data-paid'))).toEqual(months.map((_, i) => (i === months.length - 1 ? 'true' : 'false')))
     const receipt = page.find('[data-testid="dues-receipt"]')
@@ -133,6 +144,74 @@ describe('我的 → 党费', () => {
     expect(page.find('[data-testid="dues-recheck"]').exists()).toBe(false)
     // Nobody else's base or receipts are offered to a member, and no collection page.
     expect(page.find('[data-testid="dues-branch-link"]').exists()).toBe(false)
+  })
+})
+
+describe('我的 → 党费: who entered the base, and editing it', () => {
+  it('a base the 收缴员 entered, not consented to by the member (尚未询问), says in one line who entered it', async () => {
+    h = signedInHarness({ role: 'member', name: '张三' })
+    const collector = newId()
+    await h.db.users.bulkPut([person(h.user.id, h.user.branchId, '张三'), person(collector, h.user.branchId, '钱收缴')])
+    await h.db.dues_profiles.put({ ...profile(h.user.id, 420000), declaredBy: collector })
+    page = await mountPage(h, DuesPage, '/me/dues')
+    expect(page.find('[data-testid="dues-entered-by"]').text()).toBe('此基数由钱收缴代为登记（按工资表），不是您本人填写。')
+    // Seeded under the member's own name before they were asked: it says so, too.
+    await h.db.dues_profiles.put(profile(h.user.id, 420000))
+    await settle()
+    expect(page.find('[data-testid="dues-entered-by"]').text()).toContain('征得您同意之前登记')
+    // Once the member has consented, the base is theirs: no line.
+    await h.db.meta.put({ key: 'consents', value: { 'dues-base': { granted: true, at: new Date().toISOString(), sent: true } } })
+    await settle()
+    expect(page.find('[data-testid="dues-entered-by"]').exists()).toBe(false)
+  })
+
+  it('修改党费申报 starts from what is declared: its category, base and fromMonth', async () => {
+    h = signedInHarness({ role: 'member', name: '张三' })
+    await h.db.users.put(person(h.user.id, h.user.branchId, '张三'))
+    const declared = { ...profile(h.user.id, 420000), fromMonth: addMonths(month, -5) }
+    await h.db.dues_profiles.put(declared)
+    page = await mountPage(h, DuesPage, '/me/dues')
+    await page.find('[data-testid="dues-edit"]').trigger('click')
+    await settle()
+    expect((page.find('[data-testid="dues-from-month"]').element as HTMLInputElement).value).toBe(declared.fromMonth)
+    expect((page.find('[data-testid="dues-base"]').element as HTMLInputElement).value).toBe('4200.00')
+  })
+
+  it('a new base does not change what the paid months show: the receipt’s amount', async () => {
+    h = signedInHarness({ role: 'member', name: '张三' })
+    await h.db.users.put(person(h.user.id, h.user.branchId, '张三'))
+    await h.db.dues_profiles.put(profile(h.user.id, 420000))
+    const paidMonth = addMonths(month, -1)
+    await h.db.dues_payments.put({
+      id: newId(),
+      orgId: h.user.orgId,
+      branchId: h.user.branchId,
+      memberId: h.user.id,
+      kind: 'monthly',
+      months: [paidMonth],
+      amountFen: 4200,
+      method: 'cash',
+      receivedOn: today,
+      notes: '',
+      createdAt: new Date().toISOString(),
+      category: 'in_service',
+      baseFen: 420000,
+      monthlyFen: 4200,
+      collectorId: newId(),
+      receiptNo: 'DF20261110-00000001',
+      updatedAt: new Date().toISOString(),
+      deleted: false,
+    })
+    page = await mountPage(h, DuesPage, '/me/dues')
+    await page.find('[data-testid="dues-edit"]').trigger('click')
+    await settle()
+    await page.find('[data-testid="dues-base"]').setValue('5200')
+    await page.find('form').trigger('submit')
+    await settle()
+    expect((await h.db.dues_profiles.get(h.user.id))?.baseFen).toBe(520000)
+    const paid = page.findAll('[data-testid="dues-month"]').filter((m) => m.attributes('data-paid') === 'true')
+    expect(paid.map((m) => m.text())).toEqual([expect.stringContaining('已交 ¥42.00')])
+    expect(page.find('[data-testid="dues-due"]').text()).toBe('¥78.00')
   })
 })
 
@@ -153,6 +232,12 @@ describe('党费收缴 (the 收缴员)', () => {
     page = await mountPage(h, DuesBranchPage, '/dues/branch')
     const line = page.find(`[data-member="张三"]`)
     expect(line.text()).toContain('应交 ¥45.01')
+    // The amount is on the action itself, before anything is recorded.
+    const q0 = quarterMonths(month).filter((m) => m >= addMonths(month, -3))
+    expect(line.find('[data-testid="dues-record-month"]').text()).toBe('收本月 ¥45.01')
+    expect(line.find('[data-testid="dues-record-quarter"]').text()).toContain(`收本季 ¥${((4501 * q0.length) / 100).toFixed(2)}（`)
+    // 钱收缴 and 李四 have not declared a base.
+    expect(page.find('[data-testid="dues-totals"]').text()).toContain('未申报 2 人')
     // 李四 has not declared: the 收缴员 may enter it from the payroll sheet.
     expect(page.find(`[data-member="李四"]`).text()).toContain('未申报基数')
     await page.find('[data-testid="dues-method-transfer"]').trigger('click')
@@ -177,6 +262,10 @@ describe('党费收缴 (the 收缴员)', () => {
     await line.find('[data-testid="dues-open-arrears"]').trigger('click')
     const back = addMonths(month, -2)
     await page.find(`[data-testid="dues-arrears-${back}"]`).setValue(true)
+    await page.find(`[data-testid="dues-arrears-${addMonths(month, -1)}"]`).setValue(true)
+    // The total is shown before saving.
+    expect(page.find('[data-testid="dues-record-arrears"]').text()).toBe('登记补交 2 个月，共 ¥90.02')
+    await page.find(`[data-testid="dues-arrears-${addMonths(month, -1)}"]`).setValue(false)
     await page.find('[data-testid="dues-record-arrears"]').trigger('click')
     await settle()
     expect((await h.db.dues_payments.toArray()).map((p) => [p.kind, p.months])).toEqual([['arrears', [back]]])
@@ -217,5 +306,52 @@ describe('党费收缴 (the 收缴员)', () => {
     expect(page.find('[data-testid="dues-ledger-download"]').attributes('href')).toMatch(
       new RegExp(`^/api/dues-ledger/${branchId}/\\d{4}\\.xlsx$`),
     )
+  })
+
+  it('作废 a receipt after a confirmation naming member, months and amount; the month is unpaid again and recorded afresh', async () => {
+    await collectorHarness()
+    page = await mountPage(h, DuesBranchPage, '/dues/branch')
+    await page.find('[data-member="张三"] [data-testid="dues-record-month"]').trigger('click')
+    await settle()
+    const [first] = await h.db.dues_payments.toArray()
+    // Declined: nothing changes.
+    dialog.confirm = false
+    dialog.messages = []
+    await page.find('[data-member="张三"] [data-testid="dues-void"]').trigger('click')
+    await settle()
+    expect(dialog.messages).toHaveLength(1)
+    expect(dialog.messages[0]).toContain('张三')
+    expect(dialog.messages[0]).toContain(monthLabel(month))
+    expect(dialog.messages[0]).toContain('¥45.01')
+    expect((await h.db.dues_payments.get(first?.id ?? ''))?.deleted).toBe(false)
+    dialog.confirm = true
+    await page.find('[data-member="张三"] [data-testid="dues-void"]').trigger('click')
+    await settle()
+    const voided = await h.db.dues_payments.get(first?.id ?? '')
+    expect(voided === undefined || voided.deleted).toBe(true)
+    expect(page.find('[data-member="张三"] [data-testid="dues-line-paid"]').exists()).toBe(false)
+    expect(page.find('[data-member="张三"] [data-testid="dues-void"]').exists()).toBe(false)
+    await page.find('[data-member="张三"] [data-testid="dues-record-month"]').trigger('click')
+    await settle()
+    const live = (await h.db.dues_payments.toArray()).filter((p) => !p.deleted)
+    expect(live.map((p) => [p.months, p.amountFen])).toEqual([[[month], 4501]])
+    expect(page.find('[data-member="张三"] [data-testid="dues-line-paid"]').text()).toBe('已交 ¥45.01')
+  })
+
+  it('a 特殊党费 or 补交 just recorded is voided from its receipt, after the same confirmation', async () => {
+    await collectorHarness()
+    page = await mountPage(h, DuesBranchPage, '/dues/branch')
+    await page.find('[data-member="张三"] [data-testid="dues-open-special"]').trigger('click')
+    await page.find('[data-testid="dues-special-amount"]').setValue('100')
+    await page.find('[data-testid="dues-record-special"]').trigger('click')
+    await settle()
+    expect(page.find('[data-member="张三"] [data-testid="dues-void"]').exists()).toBe(false)
+    dialog.confirm = true
+    dialog.messages = []
+    await page.find('[data-member="张三"] [data-testid="dues-void-last"]').trigger('click')
+    await settle()
+    expect(dialog.messages[0]).toContain('张三 · 特殊党费 · ¥100.00')
+    expect((await h.db.dues_payments.toArray()).filter((p) => !p.deleted)).toEqual([])
+    expect(page.find('[role="status"] [data-testid="dues-receipt"]').exists()).toBe(false)
   })
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { DuesPayment, DuesProfile, UserProfile } from '../../../core/schemas/entities.ts'
-import { arrearsChoices, branchMonth, branchTotals, quarterFor, yearLines } from './dues-view.ts'
+import { arrearsChoices, branchMonth, branchTotals, quarterFor, receiptMonthFen, yearLines } from './dues-view.ts'
 
 const profile = (memberId: string, fromMonth: string, baseFen = 400000): DuesProfile => ({
   id: memberId,
@@ -80,8 +80,37 @@ describe('党费 as the pages show it', () => {
       ['王五', null, false],
       ['赵六', null, false],
     ])
-    expect(branchTotals(lines)).toEqual({ dueFen: 13000, paidFen: 4000, paid: 1, unpaid: 1 })
+    expect(branchTotals(lines)).toEqual({ dueFen: 13000, paidFen: 4000, paid: 1, unpaid: 1, undeclared: 1 })
     // 按季 is offered only while none of the quarter is paid.
     expect(lines.map((l) => l.quarter)).toEqual([[], ['2026-10', '2026-11', '2026-12'], [], ['2026-12']])
+  })
+
+  it('a paid month shows what its receipt recorded, not a recomputation from a new base', () => {
+    // Paid at base 4200 (¥42.00 a month, one month and a 按季 receipt), then the base declared anew as 5200.
+    const at4200 = (memberId: string, months: string[], kind: DuesPayment['kind']): DuesPayment => ({
+      ...receipt(memberId, months),
+      id: `${memberId}-${months.join()}`,
+      kind,
+      amountFen: 4200 * months.length,
+      baseFen: 420000,
+      monthlyFen: 4200,
+    })
+    const paid = [at4200('a', ['2026-07', '2026-08', '2026-09'], 'quarterly'), at4200('a', ['2026-10'], 'monthly')]
+    const now = profile('a', '2026-07', 520000)
+    const lines = yearLines(now, paid, 'a', 2026, '2026-11')
+    expect(lines.map((l) => [l.month, l.dueFen, !!l.receipt])).toEqual([
+      ['2026-07', 4200, true],
+      ['2026-08', 4200, true],
+      ['2026-09', 4200, true],
+      ['2026-10', 4200, true],
+      ['2026-11', 7800, false],
+    ])
+    const branch = branchMonth([user('a', '张三'), user('b', '李四')], [now, profile('b', '2026-01', 520000)], paid, '2026-10')
+    expect(branch.map((l) => l.dueFen)).toEqual([4200, 7800])
+    expect(branchTotals(branch)).toEqual({ dueFen: 12000, paidFen: 4200, paid: 1, unpaid: 1, undeclared: 0 })
+  })
+  it('a receipt without a per-month amount shares its amount over its months', () => {
+    const r = { ...receipt('a', ['2026-09', '2026-10']), amountFen: 8400, monthlyFen: null }
+    expect(receiptMonthFen(r)).toBe(4200)
   })
 })

@@ -33,8 +33,19 @@ export function dueFor(profile: DuesProfile | undefined, month: string): Monthly
   return profile ? monthlyDue(profile.category, profile.baseFen, month) : null
 }
 
+/**
+ * What a receipt recorded for each month it covers: its monthlyFen (a quarter's or a 补交's
+ * receipt names the per-month amount), else its amount shared over its months. Never recomputed
+ * from today's declaration: a new base does not change what was paid.
+ */
+export function receiptMonthFen(receipt: DuesPayment): number {
+  if (receipt.monthlyFen !== null) return receipt.monthlyFen
+  return receipt.months.length ? Math.round(receipt.amountFen / receipt.months.length) : receipt.amountFen
+}
+
 export interface MonthLine {
   month: string
+  /** Unpaid: by the current declaration. Paid: what the receipt recorded for the month. */
   dueFen: number
   receipt: DuesPayment | undefined
 }
@@ -51,7 +62,10 @@ export function yearLines(
   const from = profile.fromMonth > `${year}-01` ? profile.fromMonth : `${year}-01`
   const last = throughMonth < `${year}-12` ? throughMonth : `${year}-12`
   const paid = paidMonths(payments, memberId)
-  return monthRange(from, last).map((month) => ({ month, dueFen: dueFor(profile, month)?.dueFen ?? 0, receipt: paid.get(month) }))
+  return monthRange(from, last).map((month) => {
+    const receipt = paid.get(month)
+    return { month, dueFen: receipt ? receiptMonthFen(receipt) : (dueFor(profile, month)?.dueFen ?? 0), receipt }
+  })
 }
 
 /** The months a 补交 may name now: unpaid, before this month, at most the rules' 6 months back. */
@@ -76,6 +90,7 @@ export function quarterFor(profile: DuesProfile | undefined, month: string): str
 export interface BranchLine {
   member: UserProfile
   profile: DuesProfile | undefined
+  /** Unpaid: by the current declaration (null when nothing is owed). Paid: what the receipt recorded for the month. */
   dueFen: number | null
   /** The receipt that covers the month, if paid. */
   receipt: DuesPayment | undefined
@@ -97,24 +112,36 @@ export function branchMonth(
     const owes = profile !== undefined && profile.fromMonth <= month
     const paid = paidMonths(payments, member.id)
     const quarter = quarterFor(profile, month)
+    const receipt = paid.get(month)
     return {
       member,
       profile,
-      dueFen: owes ? (dueFor(profile, month)?.dueFen ?? null) : null,
-      receipt: paid.get(month),
+      dueFen: receipt ? receiptMonthFen(receipt) : owes ? (dueFor(profile, month)?.dueFen ?? null) : null,
+      receipt,
       arrears: arrearsChoices(profile, payments, member.id, month),
       quarter: quarter.some((m) => paid.has(m)) ? [] : quarter,
     }
   })
 }
 
-/** The month's totals: what is due, what was paid, how many paid and have not (counts only). */
-export function branchTotals(lines: readonly BranchLine[]): { dueFen: number; paidFen: number; paid: number; unpaid: number } {
+/**
+ * The month's totals: what is due, what was paid (as the receipts recorded it), how many paid, have
+ * not, and have not declared a base yet (counts only).
+ */
+export function branchTotals(lines: readonly BranchLine[]): {
+  dueFen: number
+  paidFen: number
+  paid: number
+  unpaid: number
+  undeclared: number
+} {
   let dueFen = 0
   let paidFen = 0
   let paid = 0
   let unpaid = 0
+  let undeclared = 0
   for (const l of lines) {
+    if (!l.profile && !l.receipt) undeclared++
     if (l.dueFen === null) continue
     dueFen += l.dueFen
     if (l.receipt) {
@@ -122,5 +149,5 @@ export function branchTotals(lines: readonly BranchLine[]): { dueFen: number; pa
       paidFen += l.dueFen
     } else unpaid++
   }
-  return { dueFen, paidFen, paid, unpaid }
+  return { dueFen, paidFen, paid, unpaid, undeclared }
 }

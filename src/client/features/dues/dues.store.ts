@@ -9,6 +9,7 @@ import type { setDuesCollector } from '../../../core/contracts/dues.ts'
 import { useSessionStore } from '../../session/session.store.ts'
 import { usePeopleStore } from '../people/people.store.ts'
 import { useSyncStore } from '../../sync/sync.store.ts'
+import { localConsents, type LocalConsent } from '../../composables/consent.ts'
 import { declareDues, recordReceipt, voidReceipt, type Declaration, type ReceiptInput } from './dues.repo.ts'
 
 /**
@@ -22,6 +23,12 @@ export const useDuesStore = defineStore('dues', () => {
   const payments = useLiveQuery<DuesPayment[]>(
     async () => ((await session.db?.dues_payments.toArray()) ?? []).filter((p) => !p.deleted),
     [],
+    [() => session.db],
+  )
+  /** The member's own answer to the 党费基数 consent on this phone (undefined: 尚未询问). */
+  const baseConsent = useLiveQuery<LocalConsent | undefined>(
+    async () => (session.db ? (await localConsents(session.db))['dues-base'] : undefined),
+    undefined,
     [() => session.db],
   )
   /** Refreshed when a page opens, so "this month" is right after midnight too. */
@@ -75,6 +82,7 @@ export const useDuesStore = defineStore('dues', () => {
     refreshToday,
     profileOf,
     myProfile,
+    baseConsent,
     isCollector,
     collects,
     recordsFor,

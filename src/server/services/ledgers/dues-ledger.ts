@@ -113,7 +113,8 @@ export async function duesLedgerLines(db: Kysely<Database>, orgId: string, branc
         baseFen,
         rateBp: due?.rateBp ?? null,
         dueFen: due?.dueFen ?? null,
-        paidFen: pay ? (due?.dueFen ?? null) : null,
+        // What the receipt recorded for the month (a quarter's or 补交's receipt names its per-month amount).
+        paidFen: pay ? (pay.monthly_fen === null ? (due?.dueFen ?? null) : Number(pay.monthly_fen)) : null,
         receivedOn: pay?.received_on ?? null,
         receiptNo: pay?.receipt_no ?? null,
         kind: pay ? DUES_KIND_LABELS[pay.kind] : null,
