@@ -76,7 +76,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorate('apiRoutes', routes)
   registerErrorHandling(app, opts.ctx.storage)
   refuseMalformedText(app)
-  await registerSecurity(app)
+  registerSecurity(app)
   // Before anything reads a session or the database: during close, new requests are refused.
   registerGracefulClose(app)
   // gzip/brotli for the shell and for sync pages: members are often on weak rural signal.
