@@ -30,14 +30,28 @@ test('a member records 党校 training offline with the certificate; after sync 
   await mine.openMine()
   // The demo member came to every 党课 and 主题党日 this year: progress, private, against 32.
   await expect(mine.progress()).toContainText('/ 32 学时')
-  const before = await mine.progress().textContent()
+  // The count settles as the phone's meetings arrive: read it once it holds still.
+  let before = ''
+  await expect
+    .poll(
+      async () => {
+        const now = (await mine.progress().textContent()) ?? ''
+        const settled = now === before
+        before = now
+        return settled
+      },
+      { intervals: [500, 500, 1000, 1000, 2000] },
+    )
+    .toBe(true)
 
   await phone.setOffline(true)
   await mine.recordOutside({ title: '县委党校党员轮训（e2e）', hours: 8, certificate: { name: 'cert.jpg', buffer: await certificate() } })
   await expect(mine.outsideRows().filter({ hasText: '县委党校党员轮训（e2e）' })).toContainText('待确认')
   // Not counted until the secretary confirms it.
-  await expect(mine.progress()).toHaveText(before ?? '')
+  await expect(mine.progress()).toHaveText(before)
   await phone.setOffline(false)
+  const trainingUrl = page.url()
+  await page.goto(`${server.url}/`)
   await shell.expectUnsynced(0)
 
   const desk = await browser.newContext()
@@ -53,9 +67,10 @@ test('a member records 党校 training offline with the certificate; after sync 
   const row = branch.confirmRows().filter({ hasText: '县委党校党员轮训（e2e）' })
   await expect(row.getByRole('img')).toBeVisible()
   await row.getByTestId('confirm-training').click()
+  await secretaryPage.goto(`${server.url}/`)
   await new Shell(secretaryPage).expectUnsynced(0)
 
-  await page.reload()
+  await page.goto(trainingUrl)
   await expect(mine.outsideRows().filter({ hasText: '县委党校党员轮训（e2e）' })).toContainText('已确认')
-  await expect(mine.progress()).not.toHaveText(before ?? '')
+  await expect(mine.progress()).not.toHaveText(before)
 })

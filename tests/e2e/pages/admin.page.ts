@@ -1,5 +1,5 @@
 import { expect, type Page } from '@playwright/test'
-import { acceptPrivacyIfAsked } from './privacy.page.ts'
+import { acceptPrivacyIfAsked, forgetPrivacyAnswer } from './privacy.page.ts'
 
 /** 我的 › 组织与人员: import, people, activation codes. */
 export class AdminPages {
@@ -52,6 +52,7 @@ export class ActivatePage {
     await this.page.getByLabel('激活码').fill(code)
     await this.page.getByLabel('新密码').fill(password)
     await this.page.getByLabel('再输一次').fill(password)
+    await forgetPrivacyAnswer(this.page)
     await this.page.getByTestId('activate-submit').click()
     await acceptPrivacyIfAsked(this.page)
   }

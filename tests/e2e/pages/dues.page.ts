@@ -16,7 +16,7 @@ export class DuesPage {
   async openBranch(): Promise<void> {
     await this.openMine()
     await this.page.getByTestId('dues-branch-link').click()
-    await expect(this.page.getByRole('heading', { name: '党费收缴' })).toBeVisible()
+    await expect(this.page.getByRole('heading', { name: '党费收缴', exact: true })).toBeVisible()
   }
 
   /** A member's line on the 收缴员's page. */

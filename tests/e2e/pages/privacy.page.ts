@@ -6,6 +6,13 @@ import type { Page } from '@playwright/test'
  * not is led to it. Accept it, as every member does once. A sign-in that lands on a public page
  * (a scanned sign-in link) is not checked there: nothing to do.
  */
+/** Before a sign-in on a page that may hold another account's answer: forget it, so the next one is this account's. */
+export async function forgetPrivacyAnswer(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    delete document.documentElement.dataset.privacy
+  })
+}
+
 export async function acceptPrivacyIfAsked(page: Page, timeout = 10_000): Promise<void> {
   const asked = await page
     .waitForFunction(() => document.documentElement.dataset.privacy, undefined, { timeout })

@@ -5,7 +5,7 @@ export class TrainingPages {
   constructor(private readonly page: Page) {}
 
   async openMine(): Promise<void> {
-    await this.page.getByRole('link', { name: /我的学时/ }).click()
+    await this.page.getByRole('button', { name: /我的学时/ }).click()
   }
   progress() {
     return this.page.getByTestId('training-progress')
