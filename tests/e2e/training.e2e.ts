@@ -65,7 +65,11 @@ test('a member records 党校 training offline with the certificate; after sync 
   await expect(branch.probations()).toHaveCount(1)
   await expect(branch.watchRows()).toHaveCount(1)
   const row = branch.confirmRows().filter({ hasText: '县委党校党员轮训（e2e）' })
-  await expect(row.getByRole('img')).toBeVisible()
+  // The certificate goes up in the background after the record: the secretary sees it once it has.
+  await expect(async () => {
+    await secretaryPage.reload()
+    await expect(row.getByRole('img')).toBeVisible({ timeout: 3_000 })
+  }).toPass({ timeout: 40_000 })
   await row.getByTestId('confirm-training').click()
   await secretaryPage.goto(`${server.url}/`)
   await new Shell(secretaryPage).expectUnsynced(0)
