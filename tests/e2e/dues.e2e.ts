@@ -14,6 +14,7 @@ const COLLECTOR = { phone: '13900000104', password: 'demo1234' }
 const QUARTERLY_MEMBER = { name: '马晓红', phone: '13900000110', password: 'demo1234' }
 
 test("the 收缴员 records a quarter's dues offline at the branch meeting; the member sees the receipt after sync", async ({ browser }) => {
+  test.setTimeout(120_000)
   const context = await browser.newContext()
   const page = await context.newPage()
   const problems = watchPage(page)

@@ -41,6 +41,8 @@ async function phone(
 test('a branch runs its 民主评议 with three phones, two of them offline: sealed ballots counted once, the tally after close, grades seen by each member alone', async ({
   browser,
 }) => {
+  // Three phones, a meeting, a ballot over eleven members, grades: long on a loaded CI machine.
+  test.setTimeout(180_000)
   const sec = await phone(browser, SECRETARY)
   const topic = '年度民主评议党员会议'
   await sec.shell.tab('会议').click()

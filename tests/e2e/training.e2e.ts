@@ -19,6 +19,7 @@ const certificate = () =>
 test('a member records 党校 training offline with the certificate; after sync the secretary confirms it and the member sees it counted', async ({
   browser,
 }) => {
+  test.setTimeout(120_000)
   const phone = await browser.newContext()
   const page = await phone.newPage()
   const shell = new Shell(page)
