@@ -6,6 +6,8 @@ import type { SyncedRows, SyncedTable, WritableTable } from '../../core/sync/tab
 import { issuesToMessage } from '../../core/schemas/common.ts'
 import { mergeText } from '../../core/sync/tables.ts'
 import { HttpError } from '../lib/http-error.ts'
+import { nowIso } from '../lib/time.ts'
+import { managesBranch } from '../../core/domain/authority.ts'
 import type { Viewer } from '../lib/viewer.ts'
 import type { PendingSeqs } from '../repositories/sequence.ts'
 
@@ -176,4 +178,34 @@ export function patchColumns<F extends Fields>(
     set[column] = Array.isArray(out) ? JSON.stringify([...new Set(out as string[])]) : out
   }
   return set
+}
+
+const Confirm = v.strictObject({ confirmed: v.pipe(v.boolean(), v.title('确认')) })
+
+/**
+ * A secretary's confirmation of a member's record, or its withdrawal (`{ confirmed }`): 补学 and
+ * 其他培训 alike. Only whoever manages the record's branch, never for their own record.
+ */
+export async function applyConfirmation(
+  trx: Kysely<Database>,
+  viewer: Viewer,
+  table: 'makeups' | 'outside_trainings',
+  row: { id: string; branch_id: string | null; member_id: string },
+  fields: Record<string, unknown>,
+  seqs: PendingSeqs,
+  refusal: string,
+): Promise<void> {
+  if (!managesBranch(viewer, row.branch_id) || row.member_id === viewer.id) throw new HttpError(403, 'forbidden', refusal)
+  const { confirmed } = parse(Confirm, fields)
+  const now = nowIso()
+  await trx
+    .updateTable(table)
+    .set(
+      confirmed
+        ? { confirmed_by: viewer.id, confirmed_at: now, updated_at: now, seq: 0 }
+        : { confirmed_by: null, confirmed_at: null, updated_at: now, seq: 0 },
+    )
+    .where('id', '=', row.id)
+    .execute()
+  seqs.mark(table, row.id)
 }

@@ -2,11 +2,10 @@ import * as v from 'valibot'
 import type { Selectable } from 'kysely'
 import type { MakeupTable } from '../../db/schema.ts'
 import { makeupFields, type Makeup } from '../../../core/schemas/entities.ts'
-import { managesBranch } from '../../../core/domain/authority.ts'
 import { HttpError } from '../../lib/http-error.ts'
 import { nowIso } from '../../lib/time.ts'
 import type { Viewer } from '../../lib/viewer.ts'
-import { mergedText, parse, writableTable, type Apply, type Scope } from '../table-module.ts'
+import { applyConfirmation, mergedText, parse, writableTable, type Apply, type Scope } from '../table-module.ts'
 import { meetingRecords } from './scopes.ts'
 
 /** 补学: one's own; the meeting's branch for its secretary; everything for administrators. */
@@ -33,7 +32,6 @@ export function makeupToWire(r: Selectable<MakeupTable>): Makeup {
 }
 
 const NewMakeup = v.strictObject(makeupFields)
-const Confirm = v.strictObject({ confirmed: v.pipe(v.boolean(), v.title('确认')) })
 const Edit = v.partial(v.strictObject({ content: makeupFields.content, date: makeupFields.date, notes: makeupFields.notes }))
 
 /**
@@ -101,22 +99,7 @@ export const applyMakeupMutation: Apply = async (trx, viewer, m, seqs) => {
     return
   }
   if (existing.deleted === 1) throw new HttpError(409, 'deleted')
-  if ('confirmed' in fields) {
-    if (!managesBranch(viewer, existing.branch_id) || existing.member_id === viewer.id)
-      throw new HttpError(403, 'forbidden', '补学由党支部书记确认')
-    const { confirmed } = parse(Confirm, fields)
-    await trx
-      .updateTable('makeups')
-      .set(
-        confirmed
-          ? { confirmed_by: viewer.id, confirmed_at: now, updated_at: now, seq: 0 }
-          : { confirmed_by: null, confirmed_at: null, updated_at: now, seq: 0 },
-      )
-      .where('id', '=', m.rowId)
-      .execute()
-    seqs.mark('makeups', m.rowId)
-    return
-  }
+  if ('confirmed' in fields) return applyConfirmation(trx, viewer, 'makeups', existing, fields, seqs, '补学由党支部书记确认')
   if (existing.member_id !== viewer.id) throw new HttpError(403, 'forbidden', '只能修改本人的补学记录')
   if (existing.confirmed_at) throw new HttpError(409, 'conflict', '已确认的补学不能修改')
   const { meetingId: _m, createdAt: _c, ...rest } = fields

@@ -2,13 +2,13 @@ import * as v from 'valibot'
 import type { Selectable } from 'kysely'
 import type { OutsideTrainingTable } from '../../db/schema.ts'
 import { outsideTrainingFields, type OutsideTraining } from '../../../core/schemas/entities.ts'
-import { isAdmin, isManager, managesBranch } from '../../../core/domain/authority.ts'
+import { isAdmin, isManager } from '../../../core/domain/authority.ts'
 import { chinaToday } from '../../../core/domain/china-time.ts'
 import { HttpError } from '../../lib/http-error.ts'
 import { nowIso } from '../../lib/time.ts'
 import type { Viewer } from '../../lib/viewer.ts'
 import { idList } from '../../db/json.ts'
-import { mergedText, parse, writableTable, type Apply, type Scope } from '../table-module.ts'
+import { applyConfirmation, mergedText, parse, writableTable, type Apply, type Scope } from '../table-module.ts'
 
 /** 其他培训: the member's own; their branch's for its secretary; the organisation's for administrators. */
 export function outsideTrainingScope(v: Viewer): Scope<'outside_trainings'> {
@@ -45,7 +45,6 @@ export function outsideTrainingToWire(r: Selectable<OutsideTrainingTable>): Outs
 const { createdAt: _created, ...editable } = outsideTrainingFields
 const NewTraining = v.strictObject(outsideTrainingFields)
 const Edit = v.partial(v.strictObject(editable))
-const Confirm = v.strictObject({ confirmed: v.pipe(v.boolean(), v.title('确认')) })
 
 function checkDates(startOn: string, endOn: string): void {
   if (endOn < startOn) throw new HttpError(422, 'validation', '结束日期不能早于开始日期')
@@ -104,22 +103,7 @@ export const applyOutsideTrainingMutation: Apply = async (trx, viewer, m, seqs) 
     return
   }
   if (existing.deleted === 1) throw new HttpError(409, 'deleted')
-  if ('confirmed' in fields) {
-    if (!managesBranch(viewer, existing.branch_id) || existing.member_id === viewer.id)
-      throw new HttpError(403, 'forbidden', '培训记录由党支部书记确认')
-    const { confirmed } = parse(Confirm, fields)
-    await trx
-      .updateTable('outside_trainings')
-      .set(
-        confirmed
-          ? { confirmed_by: viewer.id, confirmed_at: now, updated_at: now, seq: 0 }
-          : { confirmed_by: null, confirmed_at: null, updated_at: now, seq: 0 },
-      )
-      .where('id', '=', m.rowId)
-      .execute()
-    seqs.mark('outside_trainings', m.rowId)
-    return
-  }
+  if ('confirmed' in fields) return applyConfirmation(trx, viewer, 'outside_trainings', existing, fields, seqs, '培训记录由党支部书记确认')
   if (existing.member_id !== viewer.id) throw new HttpError(403, 'forbidden', '只能修改本人的培训记录')
   if (existing.confirmed_at) throw new HttpError(409, 'conflict', '已确认的培训记录不能修改')
   const { createdAt: _c, ...rest } = fields
