@@ -1,6 +1,7 @@
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test'
 import { CHROMIUM_ARGS } from '../../playwright.config.ts'
 import type { AppServer } from '../e2e/support/server.ts'
+import { acceptPrivacyIfAsked } from '../e2e/pages/privacy.page.ts'
 import { median } from './machine.ts'
 
 export const launch = (): Promise<Browser> =>
@@ -12,6 +13,9 @@ export async function logIn(page: Page, server: AppServer): Promise<void> {
   await page.getByLabel('手机号').fill('13900000101')
   await page.getByLabel('密码').fill('demo1234')
   await page.getByTestId('login-submit').click()
+  // A first sign-in reads and accepts the 个人信息保护说明, as every member does once; then 首页.
+  await acceptPrivacyIfAsked(page)
+  if (new URL(page.url()).pathname !== '/') await page.goto(`${server.url}/`)
   await page.getByRole('heading', { name: /您好/ }).waitFor()
 }
 
