@@ -69,7 +69,8 @@ if (everything) {
       const write = await measureWriteLatency(browser, server)
       console.log(`write: ${JSON.stringify(write)}`)
       rows.push(
-        `| one study record: tap 保存 until the study list shows it (offline, through the UI incl. the route back to the list) | p50 ${write.p50} ms, p95 ${write.p95} ms${load()} | p95 < 16 ms | ${ok(write.p95 < 16)} |`,
+        `| one study record: tap 保存 until the study list shows it (offline, through the UI incl. the route back to the list; the row is shown before the write commits) | p50 ${write.p50} ms, p95 ${write.p95} ms${load()} | p95 < 16 ms (the next frame) | ${ok(write.p95 < 16)} |`,
+        `| same: tap 保存 until the write's IndexedDB transaction (row + outbox) has committed | p50 ${write.committedP50} ms, p95 ${write.committedP95} ms${load()} | p95 < 50 ms | ${ok(write.committedP95 < 50)} |`,
       )
       const photos = await measurePhotoCompression(browser, server)
       console.log(`photos: ${JSON.stringify(photos)}`)

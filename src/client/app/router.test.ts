@@ -1,7 +1,10 @@
 // @vitest-environment happy-dom
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { RouteLocationNormalized } from 'vue-router'
 import { createAppRouter, loadMoreRoutes } from './router.ts'
+import { leavePage } from '../composables/leave-page.ts'
+import { useSessionStore } from '../session/session.store.ts'
+import { createPinia, setActivePinia } from 'pinia'
 
 const at = (path: string): RouteLocationNormalized => {
   const router = createAppRouter()
@@ -19,6 +22,27 @@ describe('scroll position between pages', () => {
   it('going back returns to where the page was left', async () => {
     Object.defineProperty(document.documentElement, 'scrollHeight', { configurable: true, value: 5000 })
     expect(await scroll?.(at('/meetings'), at('/meetings/new'), { left: 0, top: 1200 })).toEqual({ left: 0, top: 1200 })
+  })
+
+  it('back from a saved form (leavePage) returns to where the list was left, not to its top', async () => {
+    Object.defineProperty(document.documentElement, 'scrollHeight', { configurable: true, value: 5000 })
+    window.history.replaceState(null, '', '/')
+    setActivePinia(createPinia())
+    const router = createAppRouter()
+    await loadMoreRoutes(router)
+    useSessionStore().$patch({ user: { id: 'u1', name: '甲', role: 'member', branchId: 'b1', orgId: 'o1' } as never })
+    await router.replace('/visits')
+    const settled = () => new Promise((resolve) => setTimeout(resolve, 20)) // the router scrolls after the page renders
+    await settled()
+    window.scrollTo(0, 900)
+    await router.push('/visits/new')
+    await settled()
+    expect(window.scrollY).toBe(0)
+    await leavePage(router, '/visits')
+    expect(router.currentRoute.value.fullPath).toBe('/visits')
+    await vi.waitFor(() => expect(window.scrollY).toBe(900))
+    // Opening a page anew still starts at its top.
+    expect(await scroll?.(at('/visits/new'), at('/visits'), null)).toEqual({ top: 0 })
   })
 
   it('changing only the query of the same page keeps the place', async () => {

@@ -1,6 +1,6 @@
 import { createRouter, createWebHistory, type Router, type RouteRecordRaw } from 'vue-router'
 import { useSessionStore } from '../session/session.store.ts'
-import { scrollBehavior } from './scroll.ts'
+import { rememberPosition, scrollBehavior } from './scroll.ts'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -55,7 +55,8 @@ export function createAppRouter() {
     ],
     scrollBehavior,
   })
-  router.beforeEach((to) => {
+  router.beforeEach((to, from) => {
+    rememberPosition(from)
     const session = useSessionStore()
     if (!to.meta.public && !session.signedIn) return { path: '/login', query: to.fullPath === '/' ? {} : { next: to.fullPath } }
     // ?reauth: the session expired on the server; signing in again keeps this phone's data and outbox.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { AccountDb } from './account-db.ts'
 import { StorageFullError } from './errors.ts'
+import { COMMITTED_MARK } from './write.ts'
 import { createStudy, updateStudy } from '../features/study/study.repo.ts'
 import { ValidationError } from './errors.ts'
 import { monthRecords } from '../features/study/study.queries.ts'
@@ -31,7 +32,20 @@ describe('the one write path', () => {
     expect(m?.fields).toMatchObject({ title: '学习党章', minutes: 45 })
   })
 
-  it('an aborted transaction leaves neither the row nor its outbox entry', async () => {
+  it('marks each commit on the performance timeline, after it is stored, and keeps only the latest mark', async () => {
+    const db = freshDb()
+    const u = user()
+    const before = performance.now()
+    await createStudy(db, u, draft)
+    const rec = await createStudy(db, u, { ...draft, title: '学习准则' })
+    const marks = performance.getEntriesByName(COMMITTED_MARK, 'mark')
+    expect(marks).toHaveLength(1)
+    expect(marks[0]?.startTime).toBeGreaterThanOrEqual(before)
+    expect(await db.study_records.get(rec.id)).toBeDefined()
+  })
+
+  it('an aborted transaction leaves neither the row nor its outbox entry, and marks no commit', async () => {
+    performance.clearMarks(COMMITTED_MARK)
     const db = freshDb()
     db.outbox.hook('creating', () => {
       throw new Error('simulated failure inside the transaction')
@@ -39,6 +53,7 @@ describe('the one write path', () => {
     await expect(createStudy(db, user(), draft)).rejects.toThrow('simulated failure')
     expect(await db.study_records.count()).toBe(0)
     expect(await db.outbox.count()).toBe(0)
+    expect(performance.getEntriesByName(COMMITTED_MARK, 'mark')).toHaveLength(0)
   })
 
   it('a full disk is reported and nothing is shown as saved', async () => {

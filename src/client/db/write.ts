@@ -8,6 +8,9 @@ import { isQuotaError, StorageFullError, ValidationError } from './errors.ts'
 /** The client's one validation error, for the repositories beside the write path they use. */
 export { ValidationError }
 
+/** The performance mark set each time a local write has committed. */
+export const COMMITTED_MARK = 'suixing:write-committed'
+
 type Listener = () => void
 const listeners = new Set<Listener>()
 
@@ -71,6 +74,9 @@ export async function writeBatch(
     if (isQuotaError(err)) throw new StorageFullError()
     throw err
   }
+  // On the performance timeline (DevTools, the bench): when a user's action was stored. Only the latest is kept.
+  performance.clearMarks(COMMITTED_MARK)
+  performance.mark(COMMITTED_MARK)
   for (const l of listeners) l()
 }
 

@@ -21,9 +21,10 @@ import { usePeopleStore } from '../people/people.store.ts'
 import { useClockStore } from './clock.store.ts'
 import type { MeetingInput } from './meetings.repo.ts'
 import { isAdmin, isManager } from '../../../core/domain/authority.ts'
+import { loadOnce } from '../../composables/load-once.ts'
 
 // Writes validate with the shared schemas: loaded on the first write, not with the home screen.
-const writes = () => import('./meetings.repo.ts')
+const writes = loadOnce(() => import('./meetings.repo.ts'))
 
 const ORG_STARTED = 'org-started-on'
 

@@ -5,8 +5,9 @@ import { chinaToday } from '../../../core/domain/china-time.ts'
 import { useLiveQuery } from '../../db/live.ts'
 import { useSessionStore } from '../../session/session.store.ts'
 import type { RectificationInput } from './rectify.repo.ts'
+import { loadOnce } from '../../composables/load-once.ts'
 
-const writes = () => import('./rectify.repo.ts')
+const writes = loadOnce(() => import('./rectify.repo.ts'))
 
 /** 整改清单 on this phone: the branch's items (all branches' for administrators), open ones by due date. */
 export const useRectifyStore = defineStore('rectify', () => {

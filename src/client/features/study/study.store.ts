@@ -9,8 +9,9 @@ import type { StudyDraft } from './study.repo.ts'
 import { getStudy, monthRecords, newestFirst } from './study.queries.ts'
 
 // Writes validate with the shared schemas: loaded on the first write, not on the home screen.
-const writes = () => import('./study.repo.ts')
+const writes = loadOnce(() => import('./study.repo.ts'))
 import { filterRecords, monthOf, summarize } from './study-summary.ts'
+import { loadOnce } from '../../composables/load-once.ts'
 
 /** A record shown before IndexedDB has it: until the live query returns it as stored, or the write fails. */
 interface Optimistic {
@@ -141,9 +142,11 @@ export const useStudyStore = defineStore('study', () => {
   async function remove(id: string): Promise<void> {
     await (await writes()).removeStudy(requireDb().db, id)
   }
+  /** The form is open: its write code loads now, so 保存 does not wait for it. */
+  const prepareToWrite = (): void => void writes().catch(() => undefined)
   async function load(id: string): Promise<StudyRecord | undefined> {
     return getStudy(requireDb().db, id)
   }
 
-  return { month, kind, query, memberId, readOnly, records, visible, summary, pendingIds, members, add, save, remove, load }
+  return { month, kind, query, memberId, readOnly, records, visible, summary, pendingIds, members, add, save, remove, load, prepareToWrite }
 })

@@ -29,6 +29,7 @@ const todayLocal = (): string => {
 export function useStudyForm(id: string | null, fromRejected: string | null, done: () => void) {
   const study = useStudyStore()
   const sync = useSyncStore()
+  study.prepareToWrite()
   const draft = reactive<StudyDraft>({ kind: 'self_study', title: '', date: todayLocal(), minutes: 60, notes: '', sourceUrl: '' })
   const error = ref<string | null>(null)
   const saving = ref(false)

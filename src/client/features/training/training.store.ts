@@ -21,12 +21,13 @@ import { useLiveQuery } from '../../db/live.ts'
 import { useSessionStore } from '../../session/session.store.ts'
 import { usePeopleStore } from '../people/people.store.ts'
 import type { OutsideTrainingInput } from './training.repo.ts'
+import { loadOnce } from '../../composables/load-once.ts'
 
 const CACHE_KEY = 'training'
 const ORG_STARTED = 'org-started-on'
 const EMPTY: TrainingReply = { settings: DEFAULT_TRAINING_SETTINGS, custom: false, flags: {}, probations: [] }
 
-const writes = () => import('./training.repo.ts')
+const writes = loadOnce(() => import('./training.repo.ts'))
 const http = () => import('../../api/training-client.ts').then((m) => m.trainingApi)
 
 /**

@@ -5,8 +5,9 @@ import { chinaToday } from '../../../core/domain/china-time.ts'
 import { useLiveQuery } from '../../db/live.ts'
 import { useSessionStore } from '../../session/session.store.ts'
 import type { HouseholdInput, VisitDraft } from './visits.repo.ts'
+import { loadOnce } from '../../composables/load-once.ts'
 
-const writes = () => import('./visits.repo.ts')
+const writes = loadOnce(() => import('./visits.repo.ts'))
 
 /** Households, visits and follow-ups on this phone (their photos: photos/photos.store.ts). */
 export const useVisitsStore = defineStore('visits', () => {
