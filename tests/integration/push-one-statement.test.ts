@@ -1,7 +1,8 @@
 import Fastify from 'fastify'
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { seedOrg, startServer, type Org, type TestServer } from './harness.ts'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { seedOrg, signIn, startServer, type Org, type TestServer } from './harness.ts'
 import { newId } from '../../src/core/ids.ts'
 import { MUTATION_VERSION, type Mutation } from '../../src/core/sync/protocol.ts'
 import { commitInOneStatement, groupCommitPusher } from '../../src/server/sync/push.ts'
@@ -278,5 +279,43 @@ describe.skipIf(!onPostgres)('one statement per group commit (PostgreSQL)', () =
       ),
     ).toBe('not-taken')
     expect(await db.selectFrom('study_records').select('id').where('id', '=', id).executeTakeFirst()).toBeUndefined()
+  })
+})
+
+describe.skipIf(!onPostgres)('hot statements are prepared once per connection (PostgreSQL)', () => {
+  it('the session lookup and the flush are sent as named statements, each name always with one text', async () => {
+    const sent: { name?: string; text: string }[] = []
+    const original = pg.Client.prototype.query
+    const spy = vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
+      const [q] = args
+      if (q && typeof q === 'object' && 'text' in q) {
+        const { name, text } = q as { name?: string; text: string }
+        sent.push({ ...(name ? { name } : {}), text })
+      }
+      return Reflect.apply(original, this, args) as ReturnType<typeof original>
+    })
+    try {
+      const f = await signIn(server, org.memberA.phone)
+      for (let i = 0; i < 12; i++) {
+        const res = await f(`${server.url}/api/sync/push`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ clientId: newId(), mutations: [create(newId(), `命名语句 ${i}`)] }),
+        })
+        expect(res.status).toBe(200)
+        expect(((await res.json()) as { results: { status: string }[] }).results[0]?.status).toBe('applied')
+      }
+    } finally {
+      spy.mockRestore()
+    }
+    const session = sent.filter((s) => s.name?.startsWith('sx_session_'))
+    const flush = sent.filter((s) => s.name?.startsWith('sx_push_flush_'))
+    expect(session.length).toBeGreaterThanOrEqual(12)
+    expect(flush.length).toBeGreaterThanOrEqual(1)
+    const texts = new Map<string, Set<string>>()
+    for (const s of sent) if (s.name) texts.set(s.name, (texts.get(s.name) ?? new Set()).add(s.text))
+    for (const set of texts.values()) expect(set.size).toBe(1)
+    // A pushed row of a plain creation group always has the same text: one flush name for them all.
+    expect(new Set(flush.map((s) => s.name)).size).toBe(1)
   })
 })

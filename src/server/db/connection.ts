@@ -3,10 +3,22 @@ import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import SQLite from 'better-sqlite3'
 import pg from 'pg'
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type Driver } from 'kysely'
+import {
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  type Driver,
+  type PostgresCursor,
+  type PostgresPool,
+  type PostgresPoolClient,
+  type PostgresQueryResult,
+} from 'kysely'
 import type { Database } from './schema.ts'
 import { migrationProvider } from './migrations/index.ts'
 import { HighWater, markRestored, previousEpochs } from './restore-generation.ts'
+import { statementName } from './hot-statements.ts'
 
 export type Dialect = 'sqlite' | 'postgres'
 
@@ -75,10 +87,31 @@ function openSqliteReader(path: string): Kysely<Database> {
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) })
 }
 
+/** A connection of the pool as Kysely uses it, sending the hot statements (db/hot-statements.ts) named. */
+function namingClient(client: pg.PoolClient): PostgresPoolClient {
+  function query<R>(text: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>>
+  function query<R>(cursor: PostgresCursor<R>): PostgresCursor<R>
+  function query<R>(
+    q: string | PostgresCursor<R>,
+    parameters: ReadonlyArray<unknown> = [],
+  ): Promise<PostgresQueryResult<R>> | PostgresCursor<R> {
+    // Kysely asks for a cursor only when a query is streamed, which this server never does.
+    if (typeof q !== 'string') throw new Error('streamed queries are not used')
+    return client.query<R & pg.QueryResultRow>({ text: q, values: [...parameters], name: statementName(q) }).then((r) => ({
+      command: r.command as PostgresQueryResult<R>['command'],
+      rowCount: r.rowCount ?? 0,
+      rows: r.rows,
+    }))
+  }
+  return { query, release: (destroy) => client.release(destroy) }
+}
+
 function openPostgres(url: string): Kysely<Database> {
   // bigint columns come back as strings by default; our sequences fit in a JS number.
   pg.types.setTypeParser(20, (v) => Number(v))
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 10 }) }) })
+  const pool = new pg.Pool({ connectionString: url, max: 10 })
+  const naming: PostgresPool = { connect: async () => namingClient(await pool.connect()), end: () => pool.end() }
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: naming }) })
 }
 
 export async function openDatabase(config: DbConfig): Promise<DbHandle> {

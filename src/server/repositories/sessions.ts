@@ -1,6 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.ts'
+import { hotQuery } from '../db/hot-statements.ts'
 import { nowIso } from '../lib/time.ts'
 import type { DeviceSession } from '../../core/contracts/account.ts'
 import type { Viewer } from '../lib/viewer.ts'
@@ -53,14 +54,9 @@ export interface SessionFound {
 }
 export type SessionLookup = SessionFound | { signedOut: 'remote' } | null
 
-/**
- * The signed-in user behind a token, or null if unknown, expired or signed out on the device
- * itself; `signedOut: 'remote'` when it was signed out from elsewhere (a lost phone): the device
- * is told so and wipes that account's data. Extends an active session.
- */
-export async function sessionForToken(db: Kysely<Database>, read: Kysely<Database>, token: string): Promise<SessionLookup> {
-  const hash = hashToken(token)
-  const row = await read
+/** Behind every request: a hot statement (built once; on PostgreSQL planned once per connection). */
+const lookUp = hotQuery('session', (db: Kysely<Database>, hash: string) =>
+  db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .innerJoin('organizations', 'organizations.id', 'users.org_id')
@@ -80,8 +76,17 @@ export async function sessionForToken(db: Kysely<Database>, read: Kysely<Databas
       'sessions.revoked_reason',
       'sessions.last_seen_at',
     ])
-    .where('sessions.token_hash', '=', hash)
-    .executeTakeFirst()
+    .where('sessions.token_hash', '=', hash),
+)
+
+/**
+ * The signed-in user behind a token, or null if unknown, expired or signed out on the device
+ * itself; `signedOut: 'remote'` when it was signed out from elsewhere (a lost phone): the device
+ * is told so and wipes that account's data. Extends an active session.
+ */
+export async function sessionForToken(db: Kysely<Database>, read: Kysely<Database>, token: string): Promise<SessionLookup> {
+  const hash = hashToken(token)
+  const [row] = await lookUp(read, hash)
   if (!row) return null
   if (row.revoked_at) return row.revoked_reason === 'remote' ? { signedOut: 'remote' } : null
   if (row.removed_at) return { signedOut: 'remote' }

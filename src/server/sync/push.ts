@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { FastifyBaseLogger } from 'fastify'
+import { executeHot } from '../db/hot-statements.ts'
 import type { Database } from '../db/schema.ts'
 import { MIN_MUTATION_VERSION, MUTATION_VERSION, type Mutation, type PushResult } from '../../core/sync/protocol.ts'
 import { WRITABLE_TABLES, type WritableTable } from '../../core/sync/tables.ts'
@@ -351,9 +352,9 @@ export async function commitInOneStatement(
   for (const part of named.filter((p) => !p.lock)) ctes.push(sql`${part.name} as (${part.query})`)
   for (const part of named) checks.push(sql`(select count(*) from ${part.name}) = ${part.rows}`)
   try {
-    await sql`with ${sql.join(ctes)} select cast(case when ${sql.join(checks, sql` and `)} then '1' else ${sql.lit(GUARD)} end as integer) as ok`.execute(
-      db,
-    )
+    // Hot: for a given mix of tables and kinds of write the text is the same (every value is a parameter).
+    const statement = sql`with ${sql.join(ctes)} select cast(case when ${sql.join(checks, sql` and `)} then '1' else ${sql.lit(GUARD)} end as integer) as ok`
+    await executeHot(db, 'push_flush', statement.compile(db))
   } catch (err) {
     if (err instanceof Error && err.message.includes(GUARD)) return 'conflict'
     throw err
