@@ -84,7 +84,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(rateLimit, { global: false })
   // Before the session is read: a forged request from another origin goes no further.
   refuseCrossOrigin(app)
-  await registerAuth(app, opts.ctx.db, opts.ctx.read, opts.ctx.security)
+  await registerAuth(app, opts.ctx.db, opts.ctx.read, opts.ctx.security, opts.ctx.sessionCache)
   healthRoutes(app, opts.ctx)
   timeRoutes(app)
   setupRoutes(app, opts.ctx)

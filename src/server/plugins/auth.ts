@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import cookie from '@fastify/cookie'
-import { sessionForToken, touchElevated } from '../repositories/sessions.ts'
+import { hashToken, sessionForHash, touchElevated } from '../repositories/sessions.ts'
+import type { SessionCache } from '../repositories/session-cache.ts'
+import { push as pushContract } from '../../core/contracts/sync.ts'
 import { BEFORE_ENROLMENT, type SecurityOptions } from '../lib/security-config.ts'
 import { isManager } from '../../core/domain/authority.ts'
 import { HttpError } from '../lib/http-error.ts'
@@ -15,6 +17,11 @@ declare module 'fastify' {
     viewer: Viewer | null
     /** The session was signed out from another device (lost phone): the client wipes its data. */
     signedOutRemotely: boolean
+    /**
+     * The push's session came from the session cache: the hash of its token, for the write to
+     * check the session still holds (repositories/session-cache.ts). Null when looked up now.
+     */
+    sessionToVerify: string | null
   }
 }
 
@@ -26,20 +33,32 @@ export async function registerAuth(
   db: Kysely<Database>,
   read: Kysely<Database>,
   security: SecurityOptions,
+  /** PostgreSQL: sessions a push may use unchecked until its write checks them (null: every request looks its session up). */
+  cache: SessionCache | null = null,
 ): Promise<void> {
   await app.register(cookie)
   app.decorateRequest('viewer', null)
   app.decorateRequest('signedOutRemotely', false)
+  app.decorateRequest('sessionToVerify', null)
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/api/')) return
     const token = request.cookies[SESSION_COOKIE]
     if (!token) return
-    const found = await sessionForToken(db, read, token)
+    const hash = hashToken(token)
+    const viaCache = cache !== null && request.method === pushContract.method && request.url === pushContract.path
+    const kept = viaCache ? cache.get(hash) : undefined
+    if (kept) {
+      request.viewer = kept.viewer
+      request.sessionToVerify = hash
+      return
+    }
+    const found = await sessionForHash(db, read, hash)
     if (!found) return
     if (!('viewer' in found)) {
       request.signedOutRemotely = true
       return
     }
+    if (viaCache) cache.keep(hash, found)
     const viewer = found.viewer
     request.viewer = viewer
     // Two-factor login guards the administrator's sign-in: until enrolled, nothing else.

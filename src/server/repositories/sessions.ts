@@ -11,7 +11,7 @@ const DAY = 24 * 60 * 60 * 1000
 /** How stale a session's last use may be before a request records it again. */
 export const LAST_SEEN_EVERY_MS = 5 * 60 * 1000
 
-const hashToken = (token: string): string => createHash('sha256').update(token).digest('base64url')
+export const hashToken = (token: string): string => createHash('sha256').update(token).digest('base64url')
 
 /** A random opaque token; only its hash is stored, so a copy of the database cannot sign anyone in. */
 export async function createSession(db: Kysely<Database>, userId: string, userAgent: string, at = Date.now()): Promise<string> {
@@ -84,8 +84,12 @@ const lookUp = hotQuery('session', (db: Kysely<Database>, hash: string) =>
  * itself; `signedOut: 'remote'` when it was signed out from elsewhere (a lost phone): the device
  * is told so and wipes that account's data. Extends an active session.
  */
-export async function sessionForToken(db: Kysely<Database>, read: Kysely<Database>, token: string): Promise<SessionLookup> {
-  const hash = hashToken(token)
+export function sessionForToken(db: Kysely<Database>, read: Kysely<Database>, token: string): Promise<SessionLookup> {
+  return sessionForHash(db, read, hashToken(token))
+}
+
+/** The same, by the token's hash (what the database and the session cache hold). */
+export async function sessionForHash(db: Kysely<Database>, read: Kysely<Database>, hash: string): Promise<SessionLookup> {
   const [row] = await lookUp(read, hash)
   if (!row) return null
   if (row.revoked_at) return row.revoked_reason === 'remote' ? { signedOut: 'remote' } : null

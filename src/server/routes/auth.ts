@@ -7,7 +7,7 @@ import type { AppContext } from '../context.ts'
 import { attemptLimiter } from '../lib/attempt-limits.ts'
 import { findUserByPhone, markPasswordWeak, sessionUser, signedIn } from '../repositories/users.ts'
 import { passwordProblem } from '../../core/domain/password-policy.ts'
-import { createSession, revokeSession } from '../repositories/sessions.ts'
+import { createSession, hashToken, revokeSession } from '../repositories/sessions.ts'
 import { clearSessionCookie, SESSION_COOKIE, setSessionCookie } from '../plugins/auth.ts'
 import { auditAs } from '../services/admin/audit.ts'
 import {
@@ -116,7 +116,10 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
   publicRoute(app, contracts.logout, {
     handler: async ({ request, reply }) => {
       const token = request.cookies[SESSION_COOKIE]
-      if (token) await revokeSession(ctx.db, token)
+      if (token) {
+        await revokeSession(ctx.db, token)
+        ctx.sessionCache?.forget(hashToken(token))
+      }
       clearSessionCookie(reply)
       return { ok: true }
     },

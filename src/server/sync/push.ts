@@ -8,6 +8,8 @@ import { HttpError } from '../lib/http-error.ts'
 import { nowIso } from '../lib/time.ts'
 import { isStorageFull, isWriteConflict, type StorageState } from '../lib/storage.ts'
 import type { Viewer } from '../lib/viewer.ts'
+import type { SessionCache } from '../repositories/session-cache.ts'
+import { sessionForHash } from '../repositories/sessions.ts'
 import { PendingSeqs } from '../repositories/sequence.ts'
 import { tables } from './tables/index.ts'
 import type { GuardedWrite, WriteBuffer } from './table-module.ts'
@@ -276,7 +278,7 @@ type GuardedBuffer = WriteBuffer & Required<Pick<WriteBuffer, 'guardedWrites' | 
  */
 export async function commitInOneStatement(
   db: Kysely<Database>,
-  jobs: readonly Pick<Job, 'viewer' | 'mutations'>[],
+  jobs: readonly Pick<Job, 'viewer' | 'mutations' | 'verify'>[],
   mode: 'read' | 'new',
 ): Promise<Outcome[] | 'not-taken' | 'conflict'> {
   const ids = new Set<string>()
@@ -351,6 +353,10 @@ export async function commitInOneStatement(
   }
   for (const part of named.filter((p) => !p.lock)) ctes.push(sql`${part.name} as (${part.query})`)
   for (const part of named) checks.push(sql`(select count(*) from ${part.name}) = ${part.rows}`)
+  // Sessions taken from the session cache: still open, and the person as the cache has them.
+  const sessions = new Map<string, Viewer>()
+  for (const job of jobs) if (job.verify) sessions.set(job.verify, job.viewer)
+  if (sessions.size > 0) checks.push(sessionsStillHold(sessions))
   try {
     // Hot: for a given mix of tables and kinds of write the text is the same (every value is a parameter).
     const statement = sql`with ${sql.join(ctes)} select cast(case when ${sql.join(checks, sql` and `)} then '1' else ${sql.lit(GUARD)} end as integer) as ok`
@@ -362,21 +368,41 @@ export async function commitInOneStatement(
   return outcomes
 }
 
+/**
+ * True when every session (by token hash) is open, unexpired, and its person not removed and of
+ * the role, organisation, branch and scope the viewer was made with: what a fresh lookup would
+ * give (repositories/sessions.ts, sessionForHash), checked in the statement that writes.
+ */
+function sessionsStillHold(sessions: ReadonlyMap<string, Viewer>) {
+  const expected = [...sessions].map(([h, v]) => ({ h, id: v.id, role: v.role, org: v.orgId, branch: v.branchId, sv: v.scopeVersion }))
+  return sql<boolean>`(select count(*) from json_to_recordset(${JSON.stringify(expected)}::json)
+      as v("h" text, "id" text, "role" text, "org" text, "branch" text, "sv" integer)
+    join sessions as s on s."token_hash" = v."h" and s."user_id" = v."id"
+    join users as u on u."id" = s."user_id"
+    where s."revoked_at" is null and s."expires_at" > ${nowIso()} and u."removed_at" is null and u."role" = v."role"
+      and u."org_id" = v."org" and u."branch_id" is not distinct from v."branch" and u."scope_version" = v."sv") = ${sessions.size}`
+}
+
 export type Outcome = { ok: true; results: PushResult[] } | { ok: false; err: unknown }
 
 export interface PusherOptions {
   /** PostgreSQL: commit a group in one statement when it can (commitInOneStatement). */
   oneStatement?: boolean
+  /** Where a push whose session came from the session cache has it looked up again when its statement did not check it. */
+  sessions?: { read: Kysely<Database>; cache: SessionCache }
 }
 
 export interface Pusher {
-  push(viewer: Viewer, mutations: Mutation[], log: FastifyBaseLogger): Promise<PushResult[]>
+  /** `verify`: the session came from the session cache (its token's hash): the write checks it still holds. */
+  push(viewer: Viewer, mutations: Mutation[], log: FastifyBaseLogger, verify?: string | null): Promise<PushResult[]>
 }
 
 interface Job {
   viewer: Viewer
   mutations: Mutation[]
   log: FastifyBaseLogger
+  /** The hash of a session taken from the session cache, not yet checked against the database. */
+  verify?: string
   resolve(results: PushResult[]): void
   reject(err: unknown): void
 }
@@ -461,6 +487,14 @@ export function groupCommitPusher(db: Kysely<Database>, storage?: StorageState, 
         jobs[0]?.log.warn({ err }, 'push: one-statement group commit failed, committing the group in a transaction')
       }
     }
+    // Sessions from the cache that no statement checked: looked up now, as without the cache.
+    const refused = await checkSessions(jobs)
+    const rest = jobs.filter((job) => !refused.has(job))
+    const outcomes = rest.length > 0 ? await commitInTransaction(rest) : []
+    return jobs.map((job) => refused.get(job) ?? (outcomes[rest.indexOf(job)] as Outcome))
+  }
+
+  async function commitInTransaction(jobs: Job[]): Promise<Outcome[]> {
     try {
       return await commitGroup(jobs, true)
     } catch (err) {
@@ -474,6 +508,36 @@ export function groupCommitPusher(db: Kysely<Database>, storage?: StorageState, 
       jobs[0]?.log.warn({ err }, 'push: write conflict with another transaction, trying the group once more')
       return commitGroup(jobs, false)
     }
+  }
+
+  /**
+   * Each job whose session came from the session cache, looked up in the database: it goes on as
+   * the person is now, or is answered as a request with that session would be (401 signed out or
+   * unknown). Someone who has become an administrator meanwhile is asked to send again (503), so
+   * that the request passes the administrators' checks (two-factor login) on its way in.
+   */
+  async function checkSessions(jobs: Job[]): Promise<Map<Job, Outcome>> {
+    const refused = new Map<Job, Outcome>()
+    const sessions = opts.sessions
+    for (const job of jobs) {
+      const hash = job.verify
+      if (!hash || !sessions) continue
+      delete job.verify
+      const found = await sessionForHash(db, sessions.read, hash)
+      if (found && 'viewer' in found && found.viewer.role !== 'admin') {
+        sessions.cache.keep(hash, found)
+        job.viewer = { ...found.viewer, ...(job.viewer.origin ? { origin: job.viewer.origin } : {}) }
+        continue
+      }
+      sessions.cache.forget(hash)
+      const err = !found
+        ? new HttpError(401, 'unauthorized')
+        : 'signedOut' in found
+          ? new HttpError(401, 'signed_out')
+          : new HttpError(503, 'unavailable', '服务器繁忙，请稍后重试')
+      refused.set(job, { ok: false, err })
+    }
+    return refused
   }
 
   const answer = (err: unknown): unknown => (isWriteConflict(err) ? new HttpError(503, 'unavailable', '服务器繁忙，请稍后重试') : err)
@@ -501,9 +565,9 @@ export function groupCommitPusher(db: Kysely<Database>, storage?: StorageState, 
   }
 
   return {
-    push: (viewer, mutations, log) =>
+    push: (viewer, mutations, log, verify) =>
       new Promise<PushResult[]>((resolve, reject) => {
-        queue.push({ viewer, mutations, log, resolve, reject })
+        queue.push({ viewer, mutations, log, resolve, reject, ...(verify ? { verify } : {}) })
         // better-sqlite3 is synchronous: a flush started now would run to its fsync before the
         // requests already read from the network are parsed. Waiting for the check phase lets
         // every request of this event-loop turn join the same commit.

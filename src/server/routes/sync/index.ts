@@ -25,7 +25,7 @@ export function syncRoutes(app: FastifyInstance, ctx: AppContext): void {
       const epoch = body.cursor ? parseCursor(body.cursor)?.epoch : body.epoch
       if (epoch && epoch !== ctx.epoch && ctx.previousEpochs.has(epoch)) throw new HttpError(409, 'reset_required')
       const origin = { ip: request.ip, device: String(request.headers['user-agent'] ?? '') }
-      const results = await ctx.pusher.push({ ...viewer, origin }, body.mutations, request.log)
+      const results = await ctx.pusher.push({ ...viewer, origin }, body.mutations, request.log, request.sessionToVerify)
       return { results: newer ? newer.merge(results) : results, epoch: ctx.epoch }
     },
   })
