@@ -10,6 +10,7 @@ import {
   SqliteDialect,
   sql,
   type Driver,
+  type SqliteDatabase,
   type PostgresCursor,
   type PostgresPool,
   type PostgresPoolClient,
@@ -51,6 +52,38 @@ function sqliteFile(dataDir: string): string {
   return join(dataDir, 'suixing.sqlite')
 }
 
+/** How many compiled SQLite statements a connection keeps (the most recently used). */
+const KEPT_STATEMENTS = 256
+
+/**
+ * The SQLite file as Kysely uses it, keeping compiled statements by their text: Kysely prepares
+ * every query it runs, and compiling one cost more than running it (the session lookup, the
+ * push's writes). SQLite recompiles a kept statement by itself when the schema changed. Kysely
+ * streams no query here, so a kept statement is never still running when it is used again.
+ */
+function keepingStatements(file: SQLite.Database): SqliteDatabase {
+  const kept = new Map<string, SQLite.Statement>()
+  return {
+    close: () => void file.close(),
+    prepare: (text) => {
+      const found = kept.get(text)
+      if (found) {
+        // The most recently used last: the first is the one to let go.
+        kept.delete(text)
+        kept.set(text, found)
+        return found
+      }
+      const statement = file.prepare(text)
+      if (kept.size >= KEPT_STATEMENTS) {
+        const oldest = kept.keys().next()
+        if (!oldest.done) kept.delete(oldest.value)
+      }
+      kept.set(text, statement)
+      return statement
+    },
+  }
+}
+
 /**
  * SQLite ends a transaction by itself on some errors (SQLITE_FULL, an I/O error): the ROLLBACK
  * that follows then fails with "cannot rollback - no transaction is active", and that error,
@@ -58,7 +91,7 @@ function sqliteFile(dataDir: string): string {
  */
 class SqliteKeepingTheRealError extends SqliteDialect {
   constructor(private readonly file: SQLite.Database) {
-    super({ database: file })
+    super({ database: keepingStatements(file) })
   }
 
   override createDriver(): Driver {
@@ -84,7 +117,7 @@ function openSqlite(path: string): Kysely<Database> {
 function openSqliteReader(path: string): Kysely<Database> {
   const file = new SQLite(path, { readonly: true })
   file.pragma('busy_timeout = 5000')
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) })
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: keepingStatements(file) }) })
 }
 
 /** A connection of the pool as Kysely uses it, sending the hot statements (db/hot-statements.ts) named. */
