@@ -58,6 +58,22 @@ describe('a push after its session or its person changed is answered as without 
     expect(await stored(after.rowId)).toBeUndefined()
   })
 
+  it('signed out, then a malformed push: the sign-out is what is answered (401 before 400)', async () => {
+    const f = await signIn(server, org.memberA.phone)
+    expect((await push(f, '先前的记录')).status).toBe(200)
+    const bad = () =>
+      f(`${server.url}/api/sync/push`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ mutations: 'x' }),
+      })
+    expect((await bad()).status).toBe(400)
+    await sessionsOf(org.memberA.id).set({ revoked_at: new Date().toISOString(), revoked_reason: 'remote' }).execute()
+    const res = await bad()
+    expect(res.status).toBe(401)
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('signed_out')
+  })
+
   it('signed out on the device itself, or expired: refused as unknown, nothing written', async () => {
     const f = await signIn(server, org.memberA2.phone)
     expect((await push(f, '先前的记录')).status).toBe(200)

@@ -6,6 +6,7 @@ import { push as pushContract } from '../../core/contracts/sync.ts'
 import { BEFORE_ENROLMENT, type SecurityOptions } from '../lib/security-config.ts'
 import { isManager } from '../../core/domain/authority.ts'
 import { HttpError } from '../lib/http-error.ts'
+import { errorBody } from '../../core/errors.ts'
 import type { Viewer } from '../lib/viewer.ts'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.ts'
@@ -79,6 +80,19 @@ export async function registerAuth(
       if (idle > security.managerIdleMinutes * 60_000) throw new HttpError(401, 'reauth_required')
       if (idle > ELEVATED_EVERY_MS) await touchElevated(db, viewer.sessionId, new Date(now).toISOString())
     }
+  })
+  // A push whose session came from the cache and that was refused before its write could check the
+  // session (a malformed body, a restore to catch up with): answered as a fresh lookup would have
+  // answered it, 401 first, so that no answer depends on the cache.
+  app.addHook('onSend', async (request, reply, payload) => {
+    const hash = request.sessionToVerify
+    if (!cache || !hash || reply.statusCode < 400 || reply.statusCode === 401) return payload
+    const found = await sessionForHash(db, read, hash)
+    if (found && 'viewer' in found) return payload
+    cache.forget(hash)
+    const code = found ? 'signed_out' : 'unauthorized'
+    void reply.code(401)
+    return JSON.stringify(errorBody(code))
   })
 }
 
