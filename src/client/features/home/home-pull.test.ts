@@ -14,6 +14,7 @@ import { mountPage, settle, settleUntil, signedInHarness, type PageHarness } fro
 // Nothing leaves the process: the cards' own requests (reminders, the administrator's guide) answer nothing.
 vi.mock('../../api/client.ts', () => ({ api: new Proxy({}, { get: () => () => new Promise(() => undefined) }) }))
 const { default: HomePage } = await import('./HomePage.vue')
+const { usePrivacyStore } = await import('../privacy/privacy.store.ts')
 
 const EPOCH = '0196f0e2-7a4b-7c3d-8e9f-0a1b2c3d4e5f'
 const PAGES = 12
@@ -161,6 +162,8 @@ describe.each(['member', 'secretary'] as const)('首页 open during a many-page 
     // The first page arrives before the home screen is drawn (its cards then show and follow their tables).
     await applyPage(h.db, all[0] ?? [], `${EPOCH}:1`, false)
     page = await mountPage(h, HomePage)
+    // A first sign-in passes the 个人信息保护说明 while the pull runs: its store's live query is followed too.
+    usePrivacyStore()
     const shown = (id: string) => page?.find(`[data-testid="${id}"]`).exists() === true
     await settleUntil(() => studyStat().includes(String(ROWS_PER_PAGE)) && shown('home-rectify') && shown('home-followups'))
     expect(studyStat()).toContain(String(ROWS_PER_PAGE))
