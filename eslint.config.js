@@ -63,12 +63,27 @@ const FEATURE_IMPORTS = {
 }
 const escapeRegex = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 
-/** no-restricted-imports for static imports and no-restricted-syntax for import(), from the same regexes (esquery's have no '/'). */
-function clientRestrictions(files, forbidden, vueFiles) {
+/** The one file that may call Dexie's liveQuery: every live query goes through its useLiveQuery. */
+const LIVE_QUERY_OWNER = 'src/client/db/live.ts'
+
+/**
+ * no-restricted-imports for static imports and no-restricted-syntax for import(), from the same regexes (esquery's have no '/').
+ * `liveQueryOwner`: the files are LIVE_QUERY_OWNER, which may import Dexie's liveQuery.
+ */
+function clientRestrictions(files, forbidden, vueFiles, liveQueryOwner = false) {
   const patterns = [
     { group: ['**/server/**'], message: 'The client must not import server code.' },
     ...forbidden.map(([regex, message]) => ({ regex, message })),
     ...(vueFiles ? [{ group: ['dexie', '**/db/**', '**/api/**'], message: 'Components call stores, never storage or HTTP.' }] : []),
+    ...(vueFiles || liveQueryOwner
+      ? []
+      : [
+          {
+            group: ['dexie'],
+            importNames: ['liveQuery'],
+            message: `A live query goes through useLiveQuery (${LIVE_QUERY_OWNER}): it pauses while a many-page pull writes, instead of reading again after every page.`,
+          },
+        ]),
   ]
   return {
     files,
@@ -115,6 +130,9 @@ function clientLayers() {
       configs.push(clientRestrictions([`src/client/features/${feature}/**/*.${ext}`], [...up(['app']), otherFeature], vueFiles))
     }
   }
+  // The owner of live queries keeps its layer's rules (db: the last layer listed).
+  const [, dbAbove] = CLIENT_LAYERS.at(-1)
+  configs.push(clientRestrictions([LIVE_QUERY_OWNER], up(dbAbove), false, true))
   return configs
 }
 

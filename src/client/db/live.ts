@@ -65,8 +65,9 @@ export function useLiveQuery<T>(query: () => Promise<T> | T, initial: T, deps: W
       return query()
     }).subscribe({
       next: (v) => {
-        settle()
+        // The value first: whoever derives from it (useLiveRead) counts its own read before this one is counted answered.
         result.value = v
+        settle()
       },
       error: (err: unknown) => {
         settle()
@@ -80,6 +81,63 @@ export function useLiveQuery<T>(query: () => Promise<T> | T, initial: T, deps: W
   onScopeDispose(() => {
     stop()
     paused.delete(start)
+  })
+  return result
+}
+
+/**
+ * A live value read from many rows, whose rows are not followed one by one: `follow` runs as the
+ * live query (cheap reads whose ranges cover every change that matters, e.g. one row of the
+ * table, which follows the whole table), and `read` runs outside it after each change `follow`
+ * sees (and when `deps` change), paused during a hold like any live query. Dexie remembers every
+ * primary key a live query reads through an index, to know which writes concern it, for as long
+ * as the query is followed: a month of 100,000 study records read by a live query would keep
+ * 100,000 keys (about 14 MB) for as long as the home screen shows the month.
+ */
+export function useLiveRead<T>(
+  follow: () => Promise<unknown> | unknown,
+  read: () => Promise<T> | T,
+  initial: T,
+  deps: WatchSource[] = [],
+): ShallowRef<T> {
+  const result = shallowRef<T>(initial)
+  let latest = 0
+  /** A new token each time `follow` ran again (the same one while paused). */
+  const changed = useLiveQuery<symbol | null>(
+    async () => {
+      await follow()
+      return Symbol('changed')
+    },
+    null,
+    deps,
+  )
+  // Synchronous: the read starts in Dexie's global context (outside the live query, so its rows are
+  // not remembered), and is counted as asked before the token is counted answered.
+  watch(
+    changed,
+    (token) => {
+      if (token === null) return
+      const mine = ++latest
+      asked()
+      let reading: Promise<T>
+      try {
+        reading = Promise.resolve(read())
+      } catch (err) {
+        reading = Promise.reject(err)
+      }
+      void reading
+        .then(
+          (v) => {
+            if (mine === latest) result.value = v
+          },
+          (err: unknown) => console.error('live read failed', err),
+        )
+        .finally(answered)
+    },
+    { flush: 'sync' },
+  )
+  onScopeDispose(() => {
+    latest++
   })
   return result
 }

@@ -1,8 +1,8 @@
 import { defineStore } from 'pinia'
 import { computed } from 'vue'
 import { useSessionStore } from '../../session/session.store.ts'
-import { useLiveQuery } from '../../db/live.ts'
-import { monthSummary } from '../study/study.queries.ts'
+import { useLiveQuery, useLiveRead } from '../../db/live.ts'
+import { followStudyRecords, monthSummary } from '../study/study.queries.ts'
 import { monthOf, summarize } from '../study/study-summary.ts'
 import { pendingCounts } from '../meetings/pending.ts'
 
@@ -10,7 +10,9 @@ import { pendingCounts } from '../meetings/pending.ts'
 export const useHomeStore = defineStore('home', () => {
   const session = useSessionStore()
   const month = monthOf(new Date())
-  const studyThisMonth = useLiveQuery(
+  // Read after each change to study records, not followed row by row (a month a first pull filled keeps no keys).
+  const studyThisMonth = useLiveRead(
+    () => session.db && followStudyRecords(session.db),
     () => (session.db && session.user ? monthSummary(session.db, session.user.id, month) : summarize([])),
     summarize([]),
     [() => session.db],

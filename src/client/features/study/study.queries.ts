@@ -18,6 +18,8 @@ export async function monthRecords(db: AccountDb, ownerId: string, month: string
 /**
  * The totals of one member's month, for the home screen: no sorting, and the rows are not kept
  * (a month a first pull filled with many records costs one read, not a list held in memory).
+ * Read it outside a live query (useLiveRead, following followStudyRecords): inside one, Dexie
+ * would remember the key of every row read for as long as the query is followed.
  */
 export async function monthSummary(db: AccountDb, ownerId: string, month: string): Promise<StudySummary> {
   // A cursor, not toArray: Dexie keeps a live query's arrays in its cache while it is followed.
@@ -29,6 +31,15 @@ export async function monthSummary(db: AccountDb, ownerId: string, month: string
       if (!r.deleted) kept.push({ kind: r.kind, minutes: r.minutes })
     })
   return summarize(kept)
+}
+
+/**
+ * What a live read of study records follows: one row read through the primary key, which makes
+ * Dexie signal every write to the table (a record added, changed or deleted in any month), and
+ * remembers one range, not the keys of a month's rows.
+ */
+export function followStudyRecords(db: AccountDb): Promise<unknown> {
+  return db.study_records.limit(1).toArray()
 }
 
 export async function getStudy(db: AccountDb, id: string): Promise<StudyRecord | undefined> {
