@@ -1,6 +1,6 @@
 // A server for the load test, in its own process so the load generator does not share its CPU.
 // `tsx tests/bench/serve.ts bare|bare-pg|push` prints one JSON line: { url, cookie }; `push`, when stopped, a
-// second: { statements } (SQL statements sent since the first line).
+// second: { statements } (SQL statements run since the first line).
 // With TEST_DATABASE_URL, `push` runs on a fresh PostgreSQL database.
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -21,7 +21,7 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   })
 }
 
-/** Count every statement: Kysely prepares each SQLite statement and sends each PostgreSQL one with Client.query. */
+/** Count every statement: each SQLite statement run (compiled ones are kept and run again) and each PostgreSQL one sent with Client.query. */
 function countCalls(proto: object, name: string): void {
   const original = Reflect.get(proto, name) as (...args: unknown[]) => unknown
   Object.defineProperty(proto, name, {
@@ -61,7 +61,8 @@ if (kind === 'bare') {
   console.log(JSON.stringify({ url: `http://127.0.0.1:${(app.server.address() as { port: number }).port}/bare`, cookie: '' }))
 } else {
   countCalls(pg.Client.prototype, 'query')
-  countCalls(SQLite.prototype, 'prepare')
+  const statement = Object.getPrototypeOf(new SQLite(':memory:').prepare('select 1')) as object
+  for (const run of ['run', 'all', 'get', 'iterate']) countCalls(statement, run)
   const server = await startServer()
   const org = await seedOrg(server.handle)
   const f = cookieFetch()
