@@ -14,7 +14,7 @@ export interface LoadResult {
   statementsPerMutation?: number
 }
 
-const DURATION = Number(process.env.BENCH_SECONDS ?? 8)
+const DURATION = Number(process.env.BENCH_SECONDS ?? 5)
 const CONNECTIONS = 10
 
 /** Start tests/bench/serve.ts in a child process, load it from here, stop it. */
@@ -81,12 +81,23 @@ const studyMutation = (clientId: string) => () =>
     ],
   })
 
+export interface PushPair {
+  bare: LoadResult
+  push: LoadResult
+}
+
 /**
- * Baseline and push route in the same run: one study-record mutation per request through the
- * real route (session auth, schema validation, idempotency record, synchronous=FULL).
+ * Baseline and push route side by side, `pairs` times in turn (one study-record mutation per
+ * request through the real route: session auth, schema validation, idempotency record,
+ * synchronous=FULL): a host that is busier during one run than the next shows in the spread
+ * of the pairs, and the median of their ratios is what is judged.
  */
-export async function measurePushThroughput(pgUrl?: string): Promise<{ bare: LoadResult; push: LoadResult }> {
-  const bare = await loadServer(pgUrl ? 'bare-pg' : 'bare', () => JSON.stringify({ title: '学习党章', minutes: 45 }), pgUrl)
-  const push = await loadServer('push', studyMutation(newId()), pgUrl)
-  return { bare, push }
+export async function measurePushThroughput(pgUrl?: string, pairs = Number(process.env.BENCH_PUSH_PAIRS ?? 5)): Promise<PushPair[]> {
+  const out: PushPair[] = []
+  for (let i = 0; i < pairs; i++) {
+    const bare = await loadServer(pgUrl ? 'bare-pg' : 'bare', () => JSON.stringify({ title: '学习党章', minutes: 45 }), pgUrl)
+    const push = await loadServer('push', studyMutation(newId()), pgUrl)
+    out.push({ bare, push })
+  }
+  return out
 }

@@ -1,6 +1,7 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { seedOrg, signIn, startServer, type FetchFn, type Org, type TestServer } from './harness.ts'
+import { seedOrg, signIn, startServer, type Org, type TestServer } from './harness.ts'
+import type { FetchFn } from '../../src/client/api/http.ts'
 import { newId } from '../../src/core/ids.ts'
 import { MUTATION_VERSION } from '../../src/core/sync/protocol.ts'
 
