@@ -65,7 +65,9 @@ export default defineConfig({
         // loads them, and one file compresses better than Rolldown's default split of them. The
         // privacy calls stay with the privacy pages (loaded after the first screen).
         advancedChunks: {
-          groups: [{ name: 'shell', test: /[\\/]node_modules[\\/](@vue|vue|pinia)[\\/]|[\\/]src[\\/]client[\\/]api[\\/](?!privacy-|admin-)/ }],
+          groups: [
+            { name: 'shell', test: /[\\/]node_modules[\\/](@vue|vue|pinia)[\\/]|[\\/]src[\\/]client[\\/]api[\\/](?!privacy-|admin-)/ },
+          ],
         },
       },
     },
