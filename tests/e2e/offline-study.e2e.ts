@@ -29,6 +29,12 @@ test('a member records study offline, across reloads and a server restart, and i
   const title = `离线学习 ${Date.now()}`
   await study.add({ title, kind: '个人自学', minutes: 45, notes: '在没有信号的会议室里记下的心得。' })
   await expect(study.record(title).getByTestId('record-pending')).toBeVisible()
+  // The phone's back button from the list never opens the form again: its history entry is gone
+  // (the tabs replace each other, so back leaves the app here), and forward comes back to the list.
+  await page.goBack()
+  expect(page.url()).not.toContain('/study') // neither the form nor a second copy of the list
+  await page.goForward()
+  await expect(study.record(title)).toBeVisible()
 
   await page.reload()
   await expect(study.record(title)).toBeVisible()
