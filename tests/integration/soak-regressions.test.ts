@@ -1,0 +1,69 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { device, seedOrg, startServer, type Device, type Org, type TestServer } from './harness.ts'
+import { SyncEngine } from '../../src/client/sync/engine.ts'
+import { newId } from '../../src/core/ids.ts'
+import { createMeeting, signInWithCode } from '../../src/client/features/meetings/meetings.repo.ts'
+import { signInLink, signToken, windowOf } from '../../src/core/domain/sign-in-token.ts'
+import type { Meeting } from '../../src/core/schemas/entities.ts'
+import { freshPullDifferences } from './simulation/fresh-pull.ts'
+
+/**
+ * Failures the fault simulation (`npm run soak`) found, each reduced to the few steps that make it
+ * happen every time. The simulation checks the same invariants at random; these check them always.
+ */
+let server: TestServer
+let org: Org
+const sync = (d: Device) => new SyncEngine(d.db, d.api).sync()
+const toMutation = <T extends { seq?: number }>({ seq: _seq, ...m }: T) => m
+
+beforeEach(async () => {
+  server = await startServer()
+  org = await seedOrg(server.handle)
+})
+afterEach(() => server.close())
+
+async function meetingOf(secretary: Device): Promise<Meeting> {
+  const meeting = await createMeeting(secretary.db, secretary.user, {
+    branchId: org.branchA,
+    type: 'branch_committee',
+    topic: '支部委员会',
+    startsAt: new Date().toISOString(),
+    durationMinutes: 600,
+    place: '',
+    organiserId: secretary.user.id,
+    speaker: '',
+    expectedIds: [org.memberA.id, org.secretaryA.id],
+    agenda: '',
+    minutes: '',
+    talkWithId: null,
+  })
+  expect(await sync(secretary)).toEqual({ ok: true })
+  return meeting
+}
+
+describe('a pending change pulled over, then acknowledged as a duplicate', () => {
+  it("leaves the row as a fresh pull gives it: a sign-in's scanned code (write-only) is not kept on the row", async () => {
+    const secretary = await device(server, org.secretaryA.phone)
+    const member = await device(server, org.memberA.phone)
+    await sync(secretary)
+    const meeting = await meetingOf(secretary)
+    await sync(member)
+    const w = windowOf(Date.now())
+    await signInWithCode(
+      member.db,
+      member.user,
+      signInLink('https://x', meeting.id, w, await signToken(meeting.signKey ?? '', meeting.id, w)),
+    )
+    const [entry] = await member.db.outbox.toArray()
+    if (!entry) throw new Error('no sign-in queued')
+    // The sign-in reached the server, its answer was lost (a killed app, a dropped answer)…
+    const sent = await member.api.push({ clientId: newId(), mutations: [toMutation(entry)] })
+    expect(sent.results[0]?.status).toBe('applied')
+    // …and a pull ran while it was still in the outbox (another sync of this phone had it in flight).
+    await new SyncEngine(member.db, member.api).pull()
+    // Sent again: the stored result answers (a duplicate), nothing changes on the server.
+    expect(await sync(member)).toEqual({ ok: true })
+    expect(await member.db.outbox.count()).toBe(0)
+    expect(await freshPullDifferences('member', member.db, member.api)).toEqual([])
+  })
+})
