@@ -1,5 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { device, seedOrg, startServer, type Device, type Org, type TestServer } from './harness.ts'
+import { device, seedOrg, signIn, startServer, type Device, type Org, type TestServer } from './harness.ts'
+import { appraisalMeeting, moveBallot, openReview, reviewApiOf, scanIn, syncOf } from './support/review-branch.ts'
+import { castBallot, checkVoted } from '../../src/client/features/review/ballot-sender.ts'
+import { writeBallotBox } from '../../src/server/repositories/review-ballots.ts'
 import { SyncEngine } from '../../src/client/sync/engine.ts'
 import { newId } from '../../src/core/ids.ts'
 import { createMeeting, signInWithCode } from '../../src/client/features/meetings/meetings.repo.ts'
@@ -65,5 +68,37 @@ describe('a pending change pulled over, then acknowledged as a duplicate', () =>
     expect(await sync(member)).toEqual({ ok: true })
     expect(await member.db.outbox.count()).toBe(0)
     expect(await freshPullDifferences('member', member.db, member.api)).toEqual([])
+  })
+})
+
+describe('a vote lost to a restore, its voter moved to another branch since', () => {
+  it('the phone learns the server has no vote and forgets its 已投票 (the member may vote again)', async () => {
+    const secretary = await device(server, org.secretaryA.phone)
+    const member = await device(server, org.memberA2.phone)
+    const startedAt = Date.now() - 30 * 60_000
+    const meeting = await appraisalMeeting(server, org, secretary, startedAt)
+    let cycle = await openReview(org, secretary, meeting)
+    await scanIn(member, meeting, startedAt + 5 * 60_000)
+    expect(await syncOf(member)).toEqual({ ok: true })
+    cycle = await moveBallot(secretary, cycle, 'open')
+    const api = reviewApiOf(server, member)
+    await castBallot(member.db, api, cycle.id, Object.fromEntries(cycle.subjectIds.map((id) => [id, 'qualified' as const])))
+    expect((await member.db.review_ballots.get(cycle.id))?.state).toBe('sent')
+    // The server is restored from a backup taken before the vote: its box no longer lists the voter.
+    const zero = { excellent: 0, qualified: 0, basic: 0, unqualified: 0 }
+    await writeBallotBox(server.handle.db, cycle.id, [], Object.fromEntries(cycle.subjectIds.map((id) => [id, zero])))
+    // The member has moved to another branch since (still one of those assessed in this cycle).
+    const admin = await signIn(server, org.admin.phone)
+    const moved = await admin(`${server.url}/api/admin/people/${org.memberA2.id}/move`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ branchId: org.branchB, date: '2026-11-01' }),
+    })
+    expect(moved.status).toBe(200)
+    // As the review page does when opened.
+    await checkVoted(member.db, api, cycle.id)
+    expect(await member.db.review_ballots.get(cycle.id)).toBeUndefined()
+    // Someone neither of the branch nor assessed still learns nothing of the cycle.
+    await expect(reviewApiOf(server, await device(server, org.memberB.phone)).myBallot(cycle.id)).rejects.toMatchObject({ status: 404 })
   })
 })
