@@ -9,6 +9,10 @@ import { createMeeting, signInWithCode } from '../../src/client/features/meeting
 import { signInLink, signToken, windowOf } from '../../src/core/domain/sign-in-token.ts'
 import type { Meeting } from '../../src/core/schemas/entities.ts'
 import { freshPullDifferences } from './simulation/fresh-pull.ts'
+import { addRectification, closeRectification } from '../../src/client/features/meetings/rectify.repo.ts'
+import { confirmOutsideTraining, recordOutsideTraining } from '../../src/client/features/training/training.repo.ts'
+import { backup, restore } from '../../src/server/ops/backup.ts'
+import { join } from 'node:path'
 
 /**
  * Failures the fault simulation (`npm run soak`) found, each reduced to the few steps that make it
@@ -101,4 +105,98 @@ describe('a vote lost to a restore, its voter moved to another branch since', ()
     // Someone neither of the branch nor assessed still learns nothing of the cycle.
     await expect(reviewApiOf(server, await device(server, org.memberB.phone)).myBallot(cycle.id)).rejects.toMatchObject({ status: 404 })
   })
+})
+
+/** The server is put back to a backup; the phones' next requests reach the new process. */
+async function restoreFrom(dir: string, phones: Device[]): Promise<void> {
+  await server.restartAfter(async () => {
+    await restore({ dataDir: server.dataDir, databaseUrl: server.databaseUrl, from: dir })
+  })
+  for (const d of phones) await d.api.me().catch(() => undefined)
+}
+
+describe('a closing or a confirmation of a row a restore lost that only another phone could send back', () => {
+  it("the owner's closing of an item the secretary's phone never lists again is set aside visibly, not left waiting for ever", async () => {
+    const secretary = await device(server, org.secretaryA.phone)
+    const owner = await device(server, org.memberA.phone)
+    for (const d of [secretary, owner]) expect(await sync(d)).toEqual({ ok: true })
+    const { dir } = await backup({ dataDir: server.dataDir, databaseUrl: server.databaseUrl, outDir: join(server.dataDir, 'backups') })
+    const item = await addRectification(secretary.db, secretary.user, {
+      branchId: org.branchA,
+      year: 2026,
+      text: '学习制度落实不够经常',
+      ownerId: org.memberA.id,
+      dueOn: '2027-03-31',
+    })
+    expect(await sync(secretary)).toEqual({ ok: true })
+    expect(await sync(owner)).toEqual({ ok: true })
+    await closeRectification(owner.db, item.id, '已建立每月学习制度', org.memberA.id)
+    expect(await sync(owner)).toEqual({ ok: true })
+    // The server goes back to before the item; the secretary's phone is lost and never lists it again.
+    await restoreFrom(dir, [owner])
+    for (let i = 0; i < 3; i++) expect(await sync(owner)).toEqual({ ok: true })
+    expect(await owner.db.outbox.toArray()).toEqual([])
+    const [aside, ...more] = await owner.db.rejected.toArray()
+    expect(more).toEqual([])
+    expect(aside?.message).toContain('重新列出')
+    expect(aside?.mutation).toMatchObject({ table: 'rectifications', rowId: item.id, fields: { closeNote: '已建立每月学习制度' } })
+    expect(await owner.db.rectifications.get(item.id)).toBeUndefined()
+    expect(await freshPullDifferences('owner', owner.db, owner.api)).toEqual([])
+  }, 60_000)
+
+  it("the secretary's unsent confirmation of a training record its member's phone never sends back is set aside visibly", async () => {
+    const secretary = await device(server, org.secretaryA.phone)
+    const member = await device(server, org.memberA.phone)
+    for (const d of [secretary, member]) expect(await sync(d)).toEqual({ ok: true })
+    const { dir } = await backup({ dataDir: server.dataDir, databaseUrl: server.databaseUrl, outDir: join(server.dataDir, 'backups') })
+    await recordOutsideTraining(member.db, member.user, {
+      kind: 'online',
+      title: '学习贯彻党的二十届三中全会精神网络专题班',
+      organiser: '县直机关工委',
+      startOn: '2026-11-01',
+      endOn: '2026-11-02',
+      minutes: 300,
+      notes: '',
+    })
+    expect(await sync(member)).toEqual({ ok: true })
+    expect(await sync(secretary)).toEqual({ ok: true })
+    const [record] = await secretary.db.outside_trainings.toArray()
+    if (!record) throw new Error('no training record')
+    await confirmOutsideTraining(secretary.db, secretary.user, record.id)
+    // Restored before the record reached the server; the member's phone is lost.
+    await restoreFrom(dir, [secretary])
+    for (let i = 0; i < 3; i++) expect(await sync(secretary)).toEqual({ ok: true })
+    expect(await secretary.db.outbox.toArray()).toEqual([])
+    const [aside, ...more] = await secretary.db.rejected.toArray()
+    expect(more).toEqual([])
+    expect(aside?.message).toContain('党员本人的手机')
+    expect(aside?.mutation).toMatchObject({ table: 'outside_trainings', rowId: record.id, fields: { confirmed: true } })
+    expect(await secretary.db.outside_trainings.get(record.id)).toBeUndefined()
+    expect(await freshPullDifferences('secretary', secretary.db, secretary.api)).toEqual([])
+  }, 60_000)
+
+  it("the owner's closing is still sent back when the secretary's phone has listed the item again first", async () => {
+    const secretary = await device(server, org.secretaryA.phone)
+    const owner = await device(server, org.memberA.phone)
+    for (const d of [secretary, owner]) expect(await sync(d)).toEqual({ ok: true })
+    const { dir } = await backup({ dataDir: server.dataDir, databaseUrl: server.databaseUrl, outDir: join(server.dataDir, 'backups') })
+    const item = await addRectification(secretary.db, secretary.user, {
+      branchId: org.branchA,
+      year: 2026,
+      text: '联系群众不够紧密',
+      ownerId: org.memberA.id,
+      dueOn: '2027-03-31',
+    })
+    expect(await sync(secretary)).toEqual({ ok: true })
+    expect(await sync(owner)).toEqual({ ok: true })
+    await closeRectification(owner.db, item.id, '已走访联系户', org.memberA.id)
+    expect(await sync(owner)).toEqual({ ok: true })
+    await restoreFrom(dir, [owner, secretary])
+    expect(await sync(secretary)).toEqual({ ok: true })
+    for (let i = 0; i < 2; i++) expect(await sync(owner)).toEqual({ ok: true })
+    expect(await owner.db.outbox.toArray()).toEqual([])
+    expect(await owner.db.rejected.toArray()).toEqual([])
+    expect((await owner.db.rectifications.get(item.id))?.closeNote).toBe('已走访联系户')
+    expect(await freshPullDifferences('owner', owner.db, owner.api)).toEqual([])
+  }, 60_000)
 })
