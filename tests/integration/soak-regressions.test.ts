@@ -13,6 +13,7 @@ import { addRectification, closeRectification } from '../../src/client/features/
 import { confirmOutsideTraining, recordOutsideTraining } from '../../src/client/features/training/training.repo.ts'
 import { backup, restore } from '../../src/server/ops/backup.ts'
 import { join } from 'node:path'
+import { createStudy, removeStudy } from '../../src/client/features/study/study.repo.ts'
 
 /**
  * Failures the fault simulation (`npm run soak`) found, each reduced to the few steps that make it
@@ -198,5 +199,45 @@ describe('a closing or a confirmation of a row a restore lost that only another 
     expect(await owner.db.rejected.toArray()).toEqual([])
     expect((await owner.db.rectifications.get(item.id))?.closeNote).toBe('已走访联系户')
     expect(await freshPullDifferences('owner', owner.db, owner.api)).toEqual([])
+  }, 60_000)
+})
+
+describe('a delete of a record the restored server does not have yet', () => {
+  it('stands when the record is sent back later: the server keeps it deleted and every phone of the person ends as a fresh pull', async () => {
+    const a = await device(server, org.memberA.phone)
+    const b = await device(server, org.memberA.phone)
+    for (const d of [a, b]) expect(await sync(d)).toEqual({ ok: true })
+    const { dir } = await backup({ dataDir: server.dataDir, databaseUrl: server.databaseUrl, outDir: join(server.dataDir, 'backups') })
+    const record = await createStudy(a.db, a.user, {
+      kind: 'self_study',
+      title: '学习党章',
+      date: '2026-11-20',
+      minutes: 60,
+      notes: '',
+      sourceUrl: '',
+    })
+    expect(await sync(a)).toEqual({ ok: true })
+    expect(await sync(b)).toEqual({ ok: true })
+    await restoreFrom(dir, [a, b])
+    // Phone B deletes it; the delete reaches the restored server (before the phone noticed the
+    // restore), its answer is lost.
+    await removeStudy(b.db, record.id)
+    const [entry] = await b.db.outbox.toArray()
+    if (!entry) throw new Error('no delete queued')
+    expect((await b.api.push({ clientId: newId(), mutations: [toMutation(entry)] })).results[0]?.status).toBe('applied')
+    // Phone A would send the record back; then phone B syncs (pull first, then its delete again).
+    for (let i = 0; i < 2; i++) for (const d of [a, b]) expect(await sync(d)).toEqual({ ok: true })
+    for (const d of [a, b]) {
+      expect(await d.db.outbox.toArray()).toEqual([])
+      expect(await freshPullDifferences('张三', d.db, d.api)).toEqual([])
+    }
+    for (const d of [a, b]) expect((await d.db.study_records.get(record.id))?.deleted ?? true).toBe(true)
+    const live = await server.handle.db
+      .selectFrom('study_records')
+      .select('id')
+      .where('id', '=', record.id)
+      .where('deleted', '=', 0)
+      .execute()
+    expect(live).toEqual([])
   }, 60_000)
 })

@@ -310,6 +310,8 @@ export async function commitInOneStatement(
   for (const job of jobs) {
     const results: PushResult[] = []
     for (const m of job.mutations) {
+      // Unread, a deletion is not taken to be of an absent row (it would be planned as a tombstone).
+      if (mode === 'new' && m.op === 'delete') return 'not-taken'
       try {
         const changed = await buffers.get(m.table)?.apply(db, job.viewer, upgrade(m), seqs)
         // Taken to be absent, a row this mutation leaves alone could be there: nothing would check it.
