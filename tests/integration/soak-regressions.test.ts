@@ -13,7 +13,7 @@ import { addRectification, closeRectification } from '../../src/client/features/
 import { confirmOutsideTraining, recordOutsideTraining } from '../../src/client/features/training/training.repo.ts'
 import { backup, restore } from '../../src/server/ops/backup.ts'
 import { join } from 'node:path'
-import { createStudy, removeStudy } from '../../src/client/features/study/study.repo.ts'
+import { createStudy, removeStudy, updateStudy } from '../../src/client/features/study/study.repo.ts'
 
 /**
  * Failures the fault simulation (`npm run soak`) found, each reduced to the few steps that make it
@@ -240,4 +240,33 @@ describe('a delete of a record the restored server does not have yet', () => {
       .execute()
     expect(live).toEqual([])
   }, 60_000)
+})
+
+describe('a change answered again from its stored result after the phone pulled a later version of its row', () => {
+  it('the row goes out again: the phone ends with the server’s version (here a tombstone), not its own', async () => {
+    const a = await device(server, org.memberA.phone)
+    const b = await device(server, org.memberA.phone)
+    const record = await createStudy(a.db, a.user, {
+      kind: 'self_study',
+      title: '学习党史',
+      date: '2026-11-20',
+      minutes: 60,
+      notes: '',
+      sourceUrl: '',
+    })
+    for (const d of [a, b]) expect(await sync(d)).toEqual({ ok: true })
+    // Phone B changes the minutes; the change is applied, its answer lost.
+    await updateStudy(b.db, record.id, { kind: 'self_study', title: '学习党史', date: '2026-11-20', minutes: 90, notes: '', sourceUrl: '' })
+    const [entry] = await b.db.outbox.toArray()
+    if (!entry) throw new Error('no edit queued')
+    expect((await b.api.push({ clientId: newId(), mutations: [toMutation(entry)] })).results[0]?.status).toBe('applied')
+    // Phone A deletes the record; phone B pulls while its edit is still unsent (its copy is kept over the tombstone).
+    await removeStudy(a.db, record.id)
+    expect(await sync(a)).toEqual({ ok: true })
+    await new SyncEngine(b.db, b.api).pull()
+    expect(await sync(b)).toEqual({ ok: true })
+    expect(await b.db.outbox.toArray()).toEqual([])
+    expect(await freshPullDifferences('张三', b.db, b.api)).toEqual([])
+    expect(await b.db.study_records.get(record.id)).toBeUndefined()
+  })
 })
