@@ -81,6 +81,7 @@ describe.skipIf(!onPostgres)('one statement per group commit (PostgreSQL)', () =
   it('commits a group of pushes in two statements (creations, edits merged with the server’s text, deletions), or one (creations only)', async () => {
     const edited = newId()
     const deleted = newId()
+    const gone = newId()
     const seed = groupCommitPusher(server.handle.db, undefined, { oneStatement: true })
     await seed.push(member, [create(edited, '学习党章'), create(deleted, '要删除的')], log)
 
@@ -94,7 +95,8 @@ describe.skipIf(!onPostgres)('one statement per group commit (PostgreSQL)', () =
         [mutation(edited, 'upsert', { title: '学习新党章' }), mutation(edited, 'upsert', { notes: '手机上改的' }, { notes: '旧版' })],
       ],
       [other, fresh.slice(10).map((id, i) => create(id, `别人的-${i}`))],
-      [member, [mutation(deleted, 'delete'), mutation(newId(), 'delete')]],
+      // The second deletion is of a record the server never had: it leaves a tombstone.
+      [member, [mutation(deleted, 'delete'), mutation(gone, 'delete')]],
     ]
     const before = await counter()
     // Pushed in one event-loop turn: one group commit.
@@ -107,10 +109,11 @@ describe.skipIf(!onPostgres)('one statement per group commit (PostgreSQL)', () =
     expect(one.notes).toContain('第一版')
     expect(one.notes).toContain('手机上改的')
     expect(await row(deleted)).toMatchObject({ deleted: 1, title: '要删除的' })
+    expect(await row(gone)).toMatchObject({ deleted: 1, owner_id: org.memberA.id })
     expect(await row(fresh[12] as string)).toMatchObject({ owner_id: org.memberA2.id, title: '别人的-2' })
     // Numbered after the counter as it was, one number per row written, in the order planned.
     const seqs = await Promise.all(
-      [...fresh.slice(0, 10), edited, ...fresh.slice(10), deleted].map(async (id) => Number((await row(id)).seq)),
+      [...fresh.slice(0, 10), edited, ...fresh.slice(10), deleted, gone].map(async (id) => Number((await row(id)).seq)),
     )
     expect(seqs).toEqual(seqs.map((_, i) => before + 1 + i))
     expect(await counter()).toBe(before + seqs.length)
@@ -127,11 +130,16 @@ describe.skipIf(!onPostgres)('one statement per group commit (PostgreSQL)', () =
     expect(created.flat().map((r) => r.status)).toEqual(Array(6).fill('applied'))
 
     // Sent again (a lost answer): the ids are taken, the statement keeps nothing and the
-    // transaction answers the stored results; nothing is applied twice.
+    // transaction answers the stored results; nothing is applied twice. Each row goes out again
+    // (one number per mutation answered again, the rows unchanged) so the phones' next pull
+    // corrects what they showed meanwhile.
+    const edit = await row(edited)
     const again = await Promise.all(batches.map(([viewer, ms]) => pusher.push(viewer, ms, log)))
     expect(again.flat().map((r) => [r.status, r.duplicate])).toEqual(batches.flatMap(([, ms]) => ms.map(() => ['applied', true])))
-    expect(await counter()).toBe(before + seqs.length + 6)
-    expect(Number((await row(edited)).seq)).toBe(seqs[10])
+    const answered = batches.flatMap(([, ms]) => ms.map((m) => m.rowId))
+    expect(await counter()).toBe(before + seqs.length + 6 + new Set(answered).size)
+    expect(await row(edited)).toMatchObject({ title: edit.title, notes: edit.notes, minutes: edit.minutes })
+    expect(Number((await row(edited)).seq)).toBeGreaterThan(seqs[10] as number)
   })
 
   it('keeps nothing of the statement when a row changed after it was read', async () => {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { AccountDb } from '../db/account-db.ts'
 import { newId } from '../../core/ids.ts'
 import type { Change } from '../../core/sync/protocol.ts'
-import { applyPage } from './apply.ts'
+import { applyPage, rebase } from './apply.ts'
 
 const EPOCH = '0196f0e2-7a4b-7c3d-8e9f-0a1b2c3d4e5f'
 const branch = (id = newId()): Change => ({
@@ -61,5 +61,28 @@ describe('applying a pulled page', () => {
     const b = branch()
     await applyPage(db, [{ ...b, row: { ...b.row, motto: '不忘初心' } }], `${EPOCH}:1`, false)
     expect(await db.branches.get(b.rowId)).toMatchObject({ name: '第一党支部', motto: '不忘初心' })
+  })
+})
+
+describe('a row with pending changes laid on top (rebase)', () => {
+  it("shows the pending fields a pulled row has, never a mutation's write-only ones (a sign-in's scanned code, a confirmation)", () => {
+    const row = { id: 'a', meetingId: 'm', memberId: 'u', status: 'absent', method: 'manual', signedAt: null }
+    const scan = { window: 1, token: 't', scannedAt: '2026-11-30T08:00:00.000Z' }
+    const out = rebase(row, [
+      {
+        id: newId(),
+        table: 'attendance',
+        op: 'upsert',
+        rowId: 'a',
+        fields: { meetingId: 'm', memberId: 'u', scan, status: 'present', method: 'scan', signedAt: scan.scannedAt },
+        clientTime: scan.scannedAt,
+        v: 1,
+      },
+    ])
+    expect(out).toEqual({ ...row, status: 'present', method: 'scan', signedAt: scan.scannedAt })
+    const training = rebase({ id: 'b', confirmedAt: null }, [
+      { id: newId(), table: 'outside_trainings', op: 'upsert', rowId: 'b', fields: { confirmed: true }, clientTime: '', v: 1 },
+    ])
+    expect(training).toEqual({ id: 'b', confirmedAt: null })
   })
 })

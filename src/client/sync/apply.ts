@@ -1,11 +1,28 @@
 import type { Change, Mutation } from '../../core/sync/protocol.ts'
 import type { AccountDb, OutboxEntry } from '../db/account-db.ts'
 import { REFILL_KEY, syncedTables } from '../db/account-db.ts'
+import { catalogueAt, SCHEMA_VERSION } from '../../core/sync/schema-version.ts'
+import type { SyncedTable } from '../../core/sync/tables.ts'
 
-/** Local row = server row with this device's still-unacknowledged changes laid on top, in order. */
+/** The fields a pulled row of each table has (this app's version): what a pending change may show on it. */
+const PULLED = catalogueAt(SCHEMA_VERSION).pulled
+
+/**
+ * Local row = server row with this device's still-unacknowledged changes laid on top, in order.
+ * Only fields a pulled row has are laid: a mutation's write-only fields (a sign-in's scanned code,
+ * a paper's `handedIn`, a confirmation's `confirmed`) never become part of the row, which would
+ * otherwise keep them after the change is acknowledged, unlike a fresh pull.
+ */
 export function rebase(row: Record<string, unknown>, pending: readonly Mutation[]): Record<string, unknown> {
   let out = row
-  for (const m of pending) out = m.op === 'delete' ? { ...out, deleted: true } : { ...out, ...m.fields }
+  for (const m of pending) {
+    if (m.op === 'delete') out = { ...out, deleted: true }
+    else {
+      const pulled = PULLED.get(m.table as SyncedTable)
+      const fields = Object.entries(m.fields ?? {}).filter(([k]) => !pulled || pulled.has(k))
+      out = { ...out, ...Object.fromEntries(fields) }
+    }
+  }
   return out
 }
 

@@ -141,8 +141,38 @@ export async function refillRemembered(db: AccountDb): Promise<number> {
   if (!saved) return 0
   let queued = 0
   const tables = ORDER.map((t) => db.table(t))
-  await db.transaction('rw', [...tables, db.outbox, db.meta, db.scan_proofs], async () => {
+  await db.transaction('rw', [...tables, db.outbox, db.meta, db.scan_proofs, db.rejected], async () => {
     const proofs = new Map(saved.proofs.map((p) => [p.id, p]))
+    /**
+     * A closing or a confirmation of a row the restore lost that only another phone could send
+     * back (the secretary's list, the member's record): nothing says that phone ever will, so it is
+     * not left waiting in the outbox for ever. It is set aside where the user sees it (the rejected
+     * list, with what they wrote), its unsent entries with it, and the row leaves the phone as the
+     * fresh pull says; once the row is back the user does it again.
+     */
+    const setAside = async (table: WritableTable, row: Row, fields: Row, at: unknown, message: string) => {
+      const rowId = String(row.id)
+      const unsent = await db.outbox.where('[table+rowId]').equals([table, rowId]).sortBy('seq')
+      const stamp = new Date().toISOString()
+      const entries = unsent.length
+        ? unsent.map(({ seq: _seq, ...m }) => m)
+        : [
+            {
+              id: newId(),
+              table,
+              op: 'upsert' as const,
+              rowId,
+              fields,
+              base: {},
+              clientTime: typeof at === 'string' ? at : stamp,
+              v: MUTATION_VERSION,
+            },
+          ]
+      for (const mutation of entries)
+        await db.rejected.put({ id: mutation.id, mutation, code: 'not_found', message, snapshot: { ...row }, at: stamp })
+      await db.outbox.bulkDelete(unsent.map((m) => m.seq as number))
+      await db.table(table).delete(rowId)
+    }
     const queue = async (table: WritableTable, row: Row, fields: Row, at?: unknown) => {
       const m: Mutation = {
         id: newId(),
@@ -231,6 +261,20 @@ export async function refillRemembered(db: AccountDb): Promise<number> {
             await put()
             await queueFirst(table, row, pick(row, keysOf(table === 'followups' ? followupFields : rectificationFields)))
           }
+          if (!onServer && !create) {
+            // The owner's closing of an item only the secretary's phone (a follow-up: only the phone
+            // that recorded its visit) can list again.
+            await setAside(
+              table,
+              row,
+              { closeNote: row.closeNote },
+              row.closedAt,
+              table === 'rectifications'
+                ? '服务器已从备份恢复，这项整改事项需由党支部书记重新列出后才能销号，销号未能保存'
+                : '服务器已从备份恢复，这项待办事项需由记录走访的手机重新发送后才能办结，办结未能保存',
+            )
+            break
+          }
           if (row.closedAt && (!now || !now.closedAt) && typeof row.closeNote === 'string' && row.closeNote.trim()) {
             await db.table(table).put({ ...(now ?? row), closedAt: row.closedAt, closeNote: row.closeNote })
             await queue(table, row, { closeNote: row.closeNote }, row.closedAt)
@@ -241,6 +285,19 @@ export async function refillRemembered(db: AccountDb): Promise<number> {
           if (!onServer && row.memberId === saved.me) {
             await put()
             await queueFirst(table, row, pick(row, keysOf(table === 'makeups' ? makeupFields : outsideTrainingFields)))
+          }
+          if (!onServer && row.memberId !== saved.me && row.confirmedBy === saved.me) {
+            // The secretary's confirmation of a record only its member's phone can send back.
+            await setAside(
+              table,
+              row,
+              { confirmed: true },
+              row.confirmedAt,
+              table === 'makeups'
+                ? '服务器已从备份恢复，这条补学记录需由党员本人的手机重新发送后才能确认，确认未能保存'
+                : '服务器已从备份恢复，这条培训记录需由党员本人的手机重新发送后才能确认，确认未能保存',
+            )
+            break
           }
           if (row.confirmedBy === saved.me && (!now || !now.confirmedBy)) await queue(table, row, { confirmed: true }, row.confirmedAt)
           break

@@ -149,6 +149,10 @@ async function applyBatch(
       // Taken by another transaction (which committed before our claim returned) or earlier in this one.
       const stored = batched?.results.get(raw.id)
       const answer = stored ? sameOwner(raw.id, viewer, stored.userId, stored.result) : await storedResult(trx, viewer, raw.id)
+      // Answered again from its stored result: the phone may have laid this change on a version of
+      // the row pulled since (or kept its own over a tombstone) and takes the answer as final, so the
+      // row goes out again and its next pull brings the server's version.
+      if (answer?.duplicate) seqs.mark(raw.table, raw.rowId)
       results.push(answer ?? waitResult(raw, '同一修改正在另一次同步中处理，稍后会自动重试'))
       continue
     }
@@ -310,6 +314,8 @@ export async function commitInOneStatement(
   for (const job of jobs) {
     const results: PushResult[] = []
     for (const m of job.mutations) {
+      // Unread, a deletion is not taken to be of an absent row (it would be planned as a tombstone).
+      if (mode === 'new' && m.op === 'delete') return 'not-taken'
       try {
         const changed = await buffers.get(m.table)?.apply(db, job.viewer, upgrade(m), seqs)
         // Taken to be absent, a row this mutation leaves alone could be there: nothing would check it.

@@ -88,9 +88,16 @@ export async function castBallot(
   })
 }
 
+/**
+ * Whether this person has voted, for the branch's people and for every member assessed in the
+ * cycle wherever they are now: castBallot counts an assessed member who has moved to another
+ * branch since the ballot opened, so their phone must be able to ask too (its "已投票" for a vote
+ * a restore lost would otherwise never be corrected).
+ */
 export async function myBallot(db: Kysely<Database>, viewer: Viewer, cycleId: string): Promise<{ voted: boolean; ballot: BallotState }> {
   const cycle = await cycleOf(db, viewer, cycleId)
-  if (cycle.branch_id !== viewer.branchId) throw new HttpError(404, 'not_found', '找不到这次年度评议')
+  if (cycle.branch_id !== viewer.branchId && !idList(cycle.subject_ids).includes(viewer.id))
+    throw new HttpError(404, 'not_found', '找不到这次年度评议')
   const box = await readBallotBox(db, cycleId)
   return { voted: !!box?.voters.includes(viewer.id), ballot: cycle.ballot as BallotState }
 }

@@ -45,7 +45,11 @@ export function planStudyMutation(viewer: Viewer, m: Mutation, existing: StudyRo
   if (existing && existing.owner_id !== viewer.id) throw new HttpError(403, 'forbidden', '只能修改本人的学习记录')
 
   if (m.op === 'delete') {
-    if (!existing || existing.deleted === 1) return null
+    if (existing?.deleted === 1) return null
+    // A record this server does not have (lost in a restore, its owner's other phone still to send
+    // it back): the delete leaves a tombstone, so it stands whatever arrives later (that phone's
+    // copy is refused `deleted`), and a retry answered from the stored result tells the truth.
+    if (!existing) return { row: tombstone(viewer, m.rowId, now), created: true, columns: [] }
     return { row: { ...existing, deleted: 1, seq: 0, updated_at: now }, created: false, columns: ['deleted', 'seq', 'updated_at'] }
   }
 
@@ -91,6 +95,26 @@ export function planStudyMutation(viewer: Viewer, m: Mutation, existing: StudyRo
   }
   if (set.length === 0) return null
   return { row: { ...row, updated_at: now, seq: 0 }, created: false, columns: [...set, 'updated_at', 'seq'] }
+}
+
+/** A deleted record with nothing of its content: what a delete of a record the server never had leaves. */
+function tombstone(viewer: Viewer, id: string, now: string): StudyRow {
+  return {
+    id,
+    owner_id: viewer.id,
+    branch_id: viewer.branchId,
+    org_id: viewer.orgId,
+    kind: 'self_study',
+    title: '',
+    date: now.slice(0, 10),
+    minutes: 0,
+    notes: '',
+    source_url: '',
+    created_at: now,
+    updated_at: now,
+    deleted: 1,
+    seq: 0,
+  }
 }
 
 /** Write a planned change: the whole row if new, else only the columns it sets. */
