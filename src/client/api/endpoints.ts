@@ -7,7 +7,7 @@ import type * as reminders from '../../core/contracts/reminders.ts'
 import type * as meetings from '../../core/contracts/meetings.ts'
 import type * as photos from '../../core/contracts/photos.ts'
 import type * as sync from '../../core/contracts/sync.ts'
-import { SCHEMA_HEADER, SCHEMA_VERSION } from '../../core/sync/schema-version.ts'
+import { SCHEMA_HEADER, SCHEMA_VERSION } from '../../core/sync/schema-header.ts'
 
 export type { DeviceSession } from '../../core/contracts/account.ts'
 

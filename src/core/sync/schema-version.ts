@@ -1,4 +1,5 @@
 import type { SyncedRows, SyncedTable } from './tables.ts'
+import { LEGACY_SCHEMA_VERSION } from './schema-header.ts'
 
 /**
  * Which synced tables and fields an app understands (docs/sync.md, "Versions"). Every sync request
@@ -6,15 +7,10 @@ import type { SyncedRows, SyncedTable } from './tables.ts'
  * only the tables and fields of its version, and delivers what it held back once the app updates.
  *
  * A new synced table, or a new field of one: add an entry to SCHEMA_HISTORY with what it adds and
- * bump SCHEMA_VERSION. Never edit an entry that has been released: apps in the field rely on it.
+ * bump SCHEMA_VERSION (schema-header.ts, apart so that the app's first screen does not carry this
+ * history). Never edit an entry that has been released: apps in the field rely on it.
  */
-export const SCHEMA_VERSION = 9
-
-/** Sent by every push and pull; absent from apps older than this header (they are version 1). */
-export const SCHEMA_HEADER = 'x-suixing-schema'
-
-/** What a request without the header (an app from before it existed) understands: today's tables. */
-export const LEGACY_SCHEMA_VERSION = 1
+export { LEGACY_SCHEMA_VERSION, SCHEMA_HEADER, SCHEMA_VERSION } from './schema-header.ts'
 
 /** Pulled fields per table (the names of the wire entities in schemas/entities.ts). */
 export type TableFields = { readonly [K in SyncedTable]?: readonly (keyof SyncedRows[K] & string)[] }
