@@ -164,7 +164,7 @@ if (everything) {
 
 prependSection(`## ${stamp()}: npm run bench${everything ? '' : ` (BENCH_ONLY=${only})`}
 
-Machine: ${machineLine()}; load average (1, 5, 15 min) ${loadBefore} before, ${loadAverage()} after. Load: autocannon, 10 connections, ${process.env.BENCH_SECONDS ?? 8} s per server, servers in their own process.
+Machine: ${machineLine()}; load average (1, 5, 15 min) ${loadBefore} before, ${loadAverage()} after. Load: autocannon, 10 connections, ${process.env.BENCH_SECONDS ?? 5} s per server, ${process.env.BENCH_PUSH_PAIRS ?? 5} pairs of bare and push runs in turn, servers in their own process.
 
 | what | result | budget | |
 |---|---|---|---|
