@@ -355,6 +355,9 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
         }
         proxy.rates = faults
       }
+      // Once, early, whatever else this operation does (a change of who sees what, say): the
+      // secretary's month recorded on both of the 收缴员's phones, checked at the end.
+      if (op === 1 && collectorPhones.length >= 2) await twice()
       if (chance(rand, 0.06)) {
         // Who may see what changes: rows must leave the phones that lose them and arrive
         // complete (with their earlier visits, follow-ups) on the phones that gain them.
@@ -396,8 +399,6 @@ export async function runSimulation(opts: SimulationOptions): Promise<Simulation
           await admin(`/api/admin/people/${org.memberA2.id}/role`, { role: row.role === 'member' ? 'secretary' : 'member' })
           await refreshUser(org.memberA2.id)
         }
-      } else if (op === 1 && collectorPhones.length >= 2) {
-        await twice()
       } else if (roll < 0.24) {
         await createStudy(d.db, d.user, draft(`sim-${opts.seed}-${n++}`, rand))
       } else if (roll < 0.27) {
