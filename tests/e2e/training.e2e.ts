@@ -72,6 +72,8 @@ test('a member records 党校 training offline with the certificate; after sync 
     await expect(row.getByRole('img')).toBeVisible({ timeout: 3_000 })
   }).toPass({ timeout: 40_000 })
   await row.getByTestId('confirm-training').click()
+  // As the secretary would: the page says it is done (stored on the phone) before they leave it.
+  await expect(secretaryPage.getByText('已确认，计入学时')).toBeVisible()
   await secretaryPage.goto(`${server.url}/`)
   await new Shell(secretaryPage).expectUnsynced(0)
 

@@ -171,7 +171,11 @@ export const useTrainingStore = defineStore('training', () => {
     await db()?.meta.put({ key: CACHE_KEY, value: reply })
   }
 
+  /** A page that writes is open: its write code loads now, so a tap does not wait for it (nor is lost to leaving at once). */
+  const prepareToWrite = (): void => void writes().catch(() => undefined)
+
   return {
+    prepareToWrite,
     /** The moment counted to (taken again on each refresh; tests set it). */
     now,
     settings,
