@@ -117,7 +117,8 @@ async function restoreFrom(dir: string, phones: Device[]): Promise<void> {
 }
 
 describe('a closing or a confirmation of a row a restore lost that only another phone could send back', () => {
-  it("the owner's closing of an item the secretary's phone never lists again is set aside visibly, not left waiting for ever", async () => {
+  /** A backup, then an item the secretary lists after it, closed by its owner and synced: what a restore to that backup loses. */
+  async function closedAfterBackup(text: string, closeNote: string) {
     const secretary = await device(server, org.secretaryA.phone)
     const owner = await device(server, org.memberA.phone)
     for (const d of [secretary, owner]) expect(await sync(d)).toEqual({ ok: true })
@@ -125,14 +126,19 @@ describe('a closing or a confirmation of a row a restore lost that only another 
     const item = await addRectification(secretary.db, secretary.user, {
       branchId: org.branchA,
       year: 2026,
-      text: '学习制度落实不够经常',
+      text,
       ownerId: org.memberA.id,
       dueOn: '2027-03-31',
     })
     expect(await sync(secretary)).toEqual({ ok: true })
     expect(await sync(owner)).toEqual({ ok: true })
-    await closeRectification(owner.db, item.id, '已建立每月学习制度', org.memberA.id)
+    await closeRectification(owner.db, item.id, closeNote, org.memberA.id)
     expect(await sync(owner)).toEqual({ ok: true })
+    return { secretary, owner, item, dir }
+  }
+
+  it("the owner's closing of an item the secretary's phone never lists again is set aside visibly, not left waiting for ever", async () => {
+    const { owner, item, dir } = await closedAfterBackup('学习制度落实不够经常', '已建立每月学习制度')
     // The server goes back to before the item; the secretary's phone is lost and never lists it again.
     await restoreFrom(dir, [owner])
     for (let i = 0; i < 3; i++) expect(await sync(owner)).toEqual({ ok: true })
@@ -177,21 +183,7 @@ describe('a closing or a confirmation of a row a restore lost that only another 
   }, 60_000)
 
   it("the owner's closing is still sent back when the secretary's phone has listed the item again first", async () => {
-    const secretary = await device(server, org.secretaryA.phone)
-    const owner = await device(server, org.memberA.phone)
-    for (const d of [secretary, owner]) expect(await sync(d)).toEqual({ ok: true })
-    const { dir } = await backup({ dataDir: server.dataDir, databaseUrl: server.databaseUrl, outDir: join(server.dataDir, 'backups') })
-    const item = await addRectification(secretary.db, secretary.user, {
-      branchId: org.branchA,
-      year: 2026,
-      text: '联系群众不够紧密',
-      ownerId: org.memberA.id,
-      dueOn: '2027-03-31',
-    })
-    expect(await sync(secretary)).toEqual({ ok: true })
-    expect(await sync(owner)).toEqual({ ok: true })
-    await closeRectification(owner.db, item.id, '已走访联系户', org.memberA.id)
-    expect(await sync(owner)).toEqual({ ok: true })
+    const { secretary, owner, item, dir } = await closedAfterBackup('联系群众不够紧密', '已走访联系户')
     await restoreFrom(dir, [owner, secretary])
     expect(await sync(secretary)).toEqual({ ok: true })
     for (let i = 0; i < 2; i++) expect(await sync(owner)).toEqual({ ok: true })

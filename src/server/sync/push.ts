@@ -497,7 +497,8 @@ export function groupCommitPusher(db: Kysely<Database>, storage?: StorageState, 
     const refused = await checkSessions(jobs)
     const rest = jobs.filter((job) => !refused.has(job))
     const outcomes = rest.length > 0 ? await commitInTransaction(rest) : []
-    return jobs.map((job) => refused.get(job) ?? (outcomes[rest.indexOf(job)] as Outcome))
+    const answered = new Map(rest.map((job, i) => [job, outcomes[i] as Outcome]))
+    return jobs.map((job) => refused.get(job) ?? (answered.get(job) as Outcome))
   }
 
   async function commitInTransaction(jobs: Job[]): Promise<Outcome[]> {
